@@ -1,0 +1,115 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings shared by every target: Swift 6 strict concurrency plus the upcoming features that keep
+/// module boundaries honest (a dependency leaks into API only through an explicit `public import`).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Carnet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "carnet", targets: ["carnet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.5.2"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(
+            name: "CarnetCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CarnetFHIR",
+            dependencies: ["CarnetCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CarnetStore",
+            dependencies: ["CarnetCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CarnetSQLite",
+            dependencies: ["CarnetStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CarnetPostgres",
+            dependencies: [
+                "CarnetStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CarnetService",
+            dependencies: ["CarnetCore", "CarnetStore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CarnetServer",
+            dependencies: [
+                "CarnetService", "CarnetFHIR", "CarnetSQLite", "CarnetPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "carnet",
+            dependencies: [
+                "CarnetServer", "CarnetCore", "CarnetService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CarnetTestSupport",
+            dependencies: ["CarnetCore", "CarnetStore", "CarnetSQLite", "CarnetPostgres"],
+            path: "Tests/CarnetTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "CarnetCoreTests", dependencies: ["CarnetCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CarnetFHIRTests", dependencies: ["CarnetFHIR"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CarnetStoreTests",
+            dependencies: ["CarnetStore", "CarnetTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CarnetServiceTests",
+            dependencies: ["CarnetService", "CarnetTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CarnetServerTests",
+            dependencies: [
+                "CarnetServer", "CarnetTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,54 @@
+/// The outcome of an access decision, always with the rule that decided it.
+///
+/// Carrying the rule lets the audit trail say *why* something was allowed or refused, and lets the
+/// front doors tell a person what would make the request acceptable.
+public struct Decision: Hashable, Sendable {
+    public let isAllowed: Bool
+    public let rule: AccessRule
+
+    public static func allow(_ rule: AccessRule) -> Decision { Decision(isAllowed: true, rule: rule) }
+    public static func deny(_ rule: AccessRule) -> Decision { Decision(isAllowed: false, rule: rule) }
+}
+
+/// The rules the policy applies, named so that an audit line reads as the DMP rule it enforces.
+///
+/// Raw values are written in audit events; never rename one.
+public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
+    // Allowing rules
+    case holderActsOnOwnRecord = "holder-acts-on-own-record"
+    case agentAdministersRecord = "agent-administers-record"
+    case professionalCreatesWithConsent = "professional-creates-with-consent"
+    case professionalChecksActiveRecord = "professional-checks-active-record"
+    case insurerFindsActiveRecord = "insurer-finds-active-record"
+    // Denying rules
+    case notTheHolder = "not-the-holder"
+    case recordClosed = "record-closed"
+    case recordDeleted = "record-deleted"
+    case emergencyModeCannotCreate = "emergency-mode-cannot-create"
+    case roleNotAllowed = "role-not-allowed"
+
+    /// A sentence for the person refused (or, for allowing rules, for the audit trail).
+    public var explanation: String {
+        switch self {
+        case .holderActsOnOwnRecord: "the patient acts on their own record"
+        case .agentAdministersRecord: "an insurer agent administers records at the patient's request"
+        case .professionalCreatesWithConsent: "a professional creates the record with the patient's consent"
+        case .professionalChecksActiveRecord: "a professional may check that an active record exists for an INS"
+        case .insurerFindsActiveRecord: "the insurer's feed finds active records to feed the care history"
+        case .notTheHolder: "a patient may only act on their own record"
+        case .recordClosed: "the record is closed: no professional may access it until the patient reopens it"
+        case .recordDeleted: "the record is deleted"
+        case .emergencyModeCannotCreate: "a record cannot be created in an emergency access mode"
+        case .roleNotAllowed: "this kind of actor is not allowed to do this"
+        }
+    }
+
+    /// Whether a refusal must look like absence (404), so that it reveals nothing about the record.
+    ///
+    /// A patient probing someone else's record, or anyone but an agent asking for a deleted one,
+    /// learns nothing. A professional refused because the record is closed is told so: the DMP's
+    /// existence check (TD0.2) reports closure to professionals.
+    public var concealsExistence: Bool {
+        self == .notTheHolder || self == .recordDeleted
+    }
+}

@@ -1,0 +1,91 @@
+/// FHIR `CapabilityStatement`: what this server really implements, served at `GET /fhir/metadata`.
+///
+/// It is built from ``CapabilityStatement/carnet(baseURL:version:)`` only, so it is updated in the same
+/// change that adds an interaction; a test checks every listed interaction against the router.
+public struct CapabilityStatement: Encodable, Sendable {
+    public let resourceType = "CapabilityStatement"
+    public var status = "active"
+    public var date: String
+    public var kind = "instance"
+    public var software: Software
+    public var implementation: Implementation
+    public var fhirVersion = "4.0.1"
+    public var format = ["application/fhir+json", "json"]
+    public var rest: [Rest]
+
+    public struct Software: Encodable, Sendable {
+        public var name: String
+        public var version: String
+    }
+
+    public struct Implementation: Encodable, Sendable {
+        public var description: String
+        public var url: String
+    }
+
+    public struct Rest: Encodable, Sendable {
+        public var mode = "server"
+        public var security: Security
+        public var resource: [Resource]
+    }
+
+    public struct Security: Encodable, Sendable {
+        public var description: String
+        public var service: [CodeableConcept]
+    }
+
+    public struct Resource: Encodable, Sendable {
+        public var type: String
+        public var profile: String?
+        public var interaction: [Interaction]
+        public var searchParam: [SearchParam]?
+        public var operation: [Operation]?
+    }
+
+    public struct Interaction: Encodable, Sendable {
+        public var code: String
+    }
+
+    public struct SearchParam: Encodable, Sendable {
+        public var name: String
+        public var type: String
+        public var documentation: String?
+    }
+
+    public struct Operation: Encodable, Sendable {
+        public var name: String
+        public var definition: String
+        public var documentation: String?
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case resourceType, status, date, kind, software, implementation, fhirVersion, format, rest
+    }
+
+    /// The statement of this build of Carnet.
+    public static func carnet(baseURL: String, version: String, date: String) -> CapabilityStatement {
+        CapabilityStatement(
+            date: date,
+            software: Software(name: "Carnet", version: version),
+            implementation: Implementation(description: "Carnet shared health record (DMP-style), FHIR R4 API", url: baseURL),
+            rest: [Rest(
+                security: Security(
+                    description: "Bearer JWT (IHE IUA-style claims: subject, actor kind, profession, purpose of use); every access is audited",
+                    service: [CodeableConcept(coding: [Coding(system: "http://terminology.hl7.org/CodeSystem/restful-security-service", code: "OAuth")])]),
+                resource: [
+                    Resource(
+                        type: "Patient",
+                        profile: "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-patient-ins",
+                        interaction: [Interaction(code: "read"), Interaction(code: "search-type"), Interaction(code: "create")],
+                        searchParam: [SearchParam(name: "identifier", type: "token",
+                                                  documentation: "INS as system|value, e.g. urn:oid:1.2.250.1.213.1.4.8|<INS>; the DMP existence check (TD0.2)"),
+                                      SearchParam(name: "_id", type: "token", documentation: "record id")],
+                        operation: [
+                            Operation(name: "close", definition: "https://carnet.example/fhir/OperationDefinition/Patient-close",
+                                      documentation: "POST /fhir/Patient/{id}/$close: the patient or an insurer agent closes the record"),
+                            Operation(name: "reopen", definition: "https://carnet.example/fhir/OperationDefinition/Patient-reopen",
+                                      documentation: "POST /fhir/Patient/{id}/$reopen: the patient or an insurer agent reopens a closed record"),
+                        ]),
+                ])])
+    }
+}

@@ -1,0 +1,113 @@
+public import CarnetCore
+public import Foundation
+
+/// What a client's `Patient` says about the record to create: the INS and its identity traits.
+public struct PatientInput: Sendable, Equatable {
+    public var ins: INS
+    public var identity: PatientIdentity
+}
+
+extension PatientResource {
+    /// Reads the INS and identity traits, naming the faulty element in any error.
+    ///
+    /// Rules (FR Core `fr-core-patient-ins`, DOMAIN.md People and identifiers): exactly one INS
+    /// identifier among the INS systems (an `old` one is ignored); an official name with a family name;
+    /// a gender and a birth date; for a production INS-NIR, a sex digit that agrees with the gender.
+    public func input(keyChecking: INS.KeyChecking) throws(FHIRInputError) -> PatientInput {
+        guard resourceType == "Patient" else {
+            throw FHIRInputError("is '\(resourceType)', expected 'Patient'", at: "resourceType")
+        }
+        let ins = try readINS(keyChecking: keyChecking)
+        let identity = try readIdentity()
+        if ins.system == .nir, let expected = ins.sexDigit == "1" ? AdministrativeSex.male : ins.sexDigit == "2" ? .female : nil,
+           identity.sex != expected, identity.sex == .male || identity.sex == .female {
+            throw FHIRInputError("is '\(identity.sex.rawValue)' but the INS sex digit \(ins.sexDigit) says '\(expected.rawValue)'",
+                                 at: "Patient.gender")
+        }
+        return PatientInput(ins: ins, identity: identity)
+    }
+
+    private func readINS(keyChecking: INS.KeyChecking) throws(FHIRInputError) -> INS {
+        let candidates = (identifier ?? []).enumerated().filter { _, identifier in
+            identifier.use != "old" && (try? INSSystem(uri: identifier.system ?? "")) != nil
+        }
+        guard let (index, identifier) = candidates.first else {
+            throw FHIRInputError("an INS identifier is required (system urn:oid:1.2.250.1.213.1.4.8 for INS-NIR, .9 INS-NIA, .10 test, .11 demo)",
+                                 at: "Patient.identifier", code: "required")
+        }
+        guard candidates.count == 1 else {
+            throw FHIRInputError("carries \(candidates.count) INS identifiers; a patient has exactly one current INS", at: "Patient.identifier")
+        }
+        guard let value = identifier.value, !value.isEmpty else {
+            throw FHIRInputError("is required", at: "Patient.identifier[\(index)].value", code: "required")
+        }
+        do {
+            let system = try INSSystem(uri: identifier.system ?? "")
+            return try INS(value, system: system, keyChecking: keyChecking)
+        } catch {
+            throw FHIRInputError(error.description, at: "Patient.identifier[\(index)].value")
+        }
+    }
+
+    private func readIdentity() throws(FHIRInputError) -> PatientIdentity {
+        let names = name ?? []
+        guard let nameIndex = names.firstIndex(where: { $0.use == "official" }) ?? names.indices.first else {
+            throw FHIRInputError("a name with the birth family name is required", at: "Patient.name", code: "required")
+        }
+        let chosen = names[nameIndex]
+        guard let family = chosen.family?.trimmingCharacters(in: .whitespaces), !family.isEmpty else {
+            throw FHIRInputError("is required (the birth family name)", at: "Patient.name[\(nameIndex)].family", code: "required")
+        }
+        let birthList = chosen.extension?.first { $0.url == ExtensionURL.birthListGivenName }?.valueString
+        let givenNames = birthList.map { $0.split(separator: " ").map(String.init) } ?? chosen.given ?? []
+        guard let genderCode = gender else { throw FHIRInputError("is required", at: "Patient.gender", code: "required") }
+        guard let sex = AdministrativeSex(rawValue: genderCode) else {
+            throw FHIRInputError("'\(genderCode)' is not one of male, female, other, unknown", at: "Patient.gender")
+        }
+        guard let birthDateText = birthDate else { throw FHIRInputError("is required", at: "Patient.birthDate", code: "required") }
+        let date: PartialDate
+        do { date = try PartialDate(birthDateText) } catch { throw FHIRInputError(error.description, at: "Patient.birthDate") }
+        return PatientIdentity(birthFamilyName: family, givenNames: givenNames, birthDate: date, sex: sex,
+                               birthplaceCode: birthplaceCode)
+    }
+
+    private var birthplaceCode: String? {
+        `extension`?.first { $0.url == ExtensionURL.birthPlace }?.valueAddress?.extension?
+            .first { $0.url == ExtensionURL.inseeCode }?.valueCoding?.code
+    }
+
+    /// The FHIR view of a record's identity. `active` is the record's openness (PDSm TD0.2); a closed
+    /// record carries its closure date and reason.
+    public init(_ record: HealthRecord) {
+        let insIdentifier = Identifier(use: record.ins.system == .nia ? "temp" : "official", system: record.ins.system.uri,
+                                       value: record.ins.value)
+        var extensions: [Extension] = []
+        if let code = record.identity.birthplaceCode {
+            extensions.append(Extension(url: ExtensionURL.birthPlace, valueAddress: Address(extension: [
+                Extension(url: ExtensionURL.inseeCode,
+                          valueCoding: Coding(system: "https://mos.esante.gouv.fr/NOS/TRE_R13-CommuneOM/FHIR/TRE-R13-CommuneOM", code: code)),
+            ])))
+        }
+        if record.state == .closed {
+            var closure = [Extension(url: "dateFermeture", valueDateTime: FHIRDateTime.string(record.stateChangedAt))]
+            if let reason = record.stateReason { closure.append(Extension(url: "motifFermeture", valueString: reason)) }
+            extensions.append(Extension(url: ExtensionURL.recordClosure, extension: closure))
+        }
+        self.init(id: record.id.description,
+                  meta: Meta(versionId: String(record.version), lastUpdated: FHIRDateTime.string(record.stateChangedAt)),
+                  extension: extensions.isEmpty ? nil : extensions,
+                  identifier: [insIdentifier],
+                  active: record.state == .active,
+                  name: [HumanName(use: "official", family: record.identity.birthFamilyName,
+                                   given: record.identity.givenNames.isEmpty ? nil : record.identity.givenNames)],
+                  gender: record.identity.sex.rawValue,
+                  birthDate: record.identity.birthDate.description)
+    }
+}
+
+/// FHIR `instant`/`dateTime` formatting: UTC with milliseconds.
+public enum FHIRDateTime {
+    public static func string(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

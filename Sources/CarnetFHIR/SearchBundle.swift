@@ -1,0 +1,36 @@
+/// A FHIR `Bundle` of type `searchset`: the answer to every search.
+public struct SearchBundle<Resource: Encodable & Sendable>: Encodable, Sendable {
+    public let resourceType = "Bundle"
+    public let type = "searchset"
+    public var total: Int
+    public var link: [Link]
+    public var entry: [Entry]
+
+    public struct Link: Encodable, Sendable {
+        public var relation: String
+        public var url: String
+    }
+
+    public struct Entry: Encodable, Sendable {
+        public var fullUrl: String
+        public var resource: Resource
+        public var search: Search
+
+        public struct Search: Encodable, Sendable {
+            public var mode: String
+        }
+    }
+
+    /// - Parameters:
+    ///   - selfURL: the search as understood, for the `self` link.
+    ///   - entries: each resource with its absolute URL.
+    public init(selfURL: String, entries: [(fullUrl: String, resource: Resource)]) {
+        total = entries.count
+        link = [Link(relation: "self", url: selfURL)]
+        entry = entries.map { Entry(fullUrl: $0.fullUrl, resource: $0.resource, search: .init(mode: "match")) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case resourceType, type, total, link, entry
+    }
+}

@@ -1,0 +1,96 @@
+import CarnetStore
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL schema, one migration per version, applied in order at start-up under an advisory
+/// lock so that several Carnet nodes starting together migrate once.
+///
+/// Every health-data table carries `record_id`, the patient key: a Citus deployment runs
+/// `SELECT create_distributed_table('records', 'id')` and distributes the others on `record_id`
+/// colocated with it, and `record_identifiers` (the INS directory) on `ins_value`. Audit events
+/// that match no record (a search that found nothing) have a NULL `record_id`; they must get a key
+/// of their own before that table is distributed (left to the scale work, issue 7).
+enum PostgresMigrations {
+    /// Versions in order; never edit one that has shipped.
+    static let all: [(version: Int, name: String, sql: [String])] = [
+        (1, "initial", migration001Initial),
+    ]
+
+    static let migration001Initial: [String] = [
+        """
+        CREATE TABLE records (
+            id uuid PRIMARY KEY,
+            ins_system text NOT NULL,
+            ins_value text NOT NULL,
+            identity_json jsonb NOT NULL,
+            state text NOT NULL CHECK (state IN ('active', 'closed', 'deleted')),
+            created_at timestamptz NOT NULL,
+            state_changed_at timestamptz NOT NULL,
+            state_reason text,
+            version integer NOT NULL CHECK (version >= 1)
+        )
+        """,
+        """
+        CREATE TABLE record_identifiers (
+            ins_system text NOT NULL,
+            ins_value text NOT NULL,
+            record_id uuid NOT NULL,
+            PRIMARY KEY (ins_system, ins_value)
+        )
+        """,
+        """
+        CREATE TABLE audit_events (
+            id uuid NOT NULL,
+            record_id uuid,
+            recorded_at timestamptz NOT NULL,
+            actor_kind text NOT NULL,
+            actor_id text NOT NULL,
+            profession text,
+            access_mode text NOT NULL,
+            emergency_reason text,
+            action text NOT NULL,
+            resources_json jsonb NOT NULL,
+            outcome text NOT NULL CHECK (outcome IN ('success', 'denied', 'failed')),
+            rule text,
+            detail text,
+            sequence bigserial NOT NULL
+        )
+        """,
+        "CREATE UNIQUE INDEX audit_events_by_id ON audit_events (id)",
+        "CREATE INDEX audit_events_by_record_newest ON audit_events (record_id, recorded_at DESC, sequence DESC)",
+    ]
+
+    /// Applies the missing migrations; refuses a database that has versions this program does not know.
+    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                try await connection.query("SELECT pg_advisory_xact_lock(7271650001)", logger: logger)
+                try await connection.query("""
+                    CREATE TABLE IF NOT EXISTS carnet_schema_migrations (
+                        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+                    """, logger: logger)
+                var applied: Set<Int> = []
+                for try await version in try await connection.query("SELECT version FROM carnet_schema_migrations", logger: logger)
+                    .decode(Int.self) { applied.insert(version) }
+                let known = Set(all.map(\.version))
+                if let unknown = applied.subtracting(known).max() {
+                    throw StoreError.schemaTooNew(detail: "PostgreSQL schema version \(unknown)")
+                }
+                for migration in all where !applied.contains(migration.version) {
+                    logger.info("applying PostgreSQL migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                    for statement in migration.sql {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.query(
+                        "INSERT INTO carnet_schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+                        logger: logger)
+                }
+                try await connection.query("COMMIT", logger: logger)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+public import CarnetCore
+public import CarnetStore
+public import Foundation
+public import Logging
+public import PostgresNIO
+
+/// The engine for scale: PostgreSQL through PostgresNIO's connection pool.
+///
+/// A write is acknowledged after `COMMIT` returns, which PostgreSQL makes durable. Each domain write
+/// is one explicit transaction; the record version column refuses lost updates.
+///
+/// The store runs its pool in a task of its own from ``open(configuration:logger:)`` until
+/// ``shutdown()``, so callers (the server, the CLI, tests) need no extra service wiring.
+public final class PostgresStore: RecordStore {
+    private let client: PostgresClient
+    private let runTask: Task<Void, Never>
+    private let logger: Logger
+
+    private init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        runTask = Task { await client.run() }
+    }
+
+    /// Connects, and brings the schema up to date.
+    public static func open(configuration: PostgresClient.Configuration, logger: Logger) async throws -> PostgresStore {
+        let store = PostgresStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        do {
+            try await PostgresMigrations.migrate(store.client, logger: logger)
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        return store
+    }
+
+    public func createRecord(_ record: HealthRecord, audit: AuditEvent) async throws -> RecordCreation {
+        let row = try RecordRow(record)
+        return try await transaction { connection in
+            // The directory row decides who wins a concurrent creation: ON CONFLICT makes the loser see the winner.
+            let inserted = try await connection.query("""
+                INSERT INTO record_identifiers (ins_system, ins_value, record_id) VALUES (\(row.insSystem), \(row.insValue), \(row.id))
+                ON CONFLICT (ins_system, ins_value) DO NOTHING RETURNING record_id
+                """, logger: logger).collect().count == 1
+            if !inserted {
+                guard let existing = try await Self.fetchRecord(connection, byINSSystem: row.insSystem, value: row.insValue, logger: logger)
+                else { throw StoreError.corruptRow("INS directory entry without its record") }
+                try await Self.insertAudit(connection, try AuditRow(audit.pointing(at: existing.id)), logger: logger)
+                return .existing(existing)
+            }
+            try await connection.query("""
+                INSERT INTO records (id, ins_system, ins_value, identity_json, state, created_at, state_changed_at, state_reason, version)
+                VALUES (\(row.id), \(row.insSystem), \(row.insValue), \(row.identityJSON)::jsonb, \(row.state),
+                        to_timestamp(\(row.createdAtMilliseconds)::double precision / 1000),
+                        to_timestamp(\(row.stateChangedAtMilliseconds)::double precision / 1000), \(row.stateReason), \(row.version))
+                """, logger: logger)
+            try await Self.insertAudit(connection, try AuditRow(audit.pointing(at: record.id)), logger: logger)
+            return .created(record)
+        }
+    }
+
+    public func record(id: RecordID) async throws -> HealthRecord? {
+        try await client.withConnection { connection in
+            try await Self.fetchRecords(connection, PostgresQuery("\(unescaped: Self.recordColumns) FROM records r WHERE r.id = \(id.rawValue)"),
+                                        logger: logger).first
+        }
+    }
+
+    public func record(ins: INS) async throws -> HealthRecord? {
+        try await client.withConnection { connection in
+            try await Self.fetchRecord(connection, byINSSystem: ins.system.uri, value: ins.value, logger: logger)
+        }
+    }
+
+    public func updateRecord(_ record: HealthRecord, audit: AuditEvent) async throws {
+        let row = try RecordRow(record)
+        try await transaction { connection in
+            let updated = try await connection.query("""
+                UPDATE records SET identity_json = \(row.identityJSON)::jsonb, state = \(row.state),
+                    state_changed_at = to_timestamp(\(row.stateChangedAtMilliseconds)::double precision / 1000),
+                    state_reason = \(row.stateReason), version = \(row.version)
+                WHERE id = \(row.id) AND version = \(row.version - 1) RETURNING id
+                """, logger: logger).collect().count
+            guard updated == 1 else { throw StoreError.versionConflict }
+            try await Self.insertAudit(connection, try AuditRow(audit), logger: logger)
+        }
+    }
+
+    public func appendAudit(_ event: AuditEvent) async throws {
+        let row = try AuditRow(event)
+        try await client.withConnection { connection in try await Self.insertAudit(connection, row, logger: logger) }
+    }
+
+    public func auditEvents(recordID: RecordID, limit: Int) async throws -> [AuditEvent] {
+        try await client.withConnection { connection in
+            let rows = try await connection.query("""
+                SELECT id, record_id, (extract(epoch FROM recorded_at) * 1000)::bigint, actor_kind, actor_id, profession,
+                       access_mode, emergency_reason, action, resources_json::text, outcome, rule, detail
+                FROM audit_events WHERE record_id = \(recordID.rawValue) ORDER BY recorded_at DESC, sequence DESC LIMIT \(limit)
+                """, logger: logger)
+            var events: [AuditEvent] = []
+            for try await (id, record, at, kind, actorID, profession, mode, reason, action, resources, outcome, rule, detail) in rows.decode(
+                (UUID, UUID?, Int64, String, String, String?, String, String?, String, String, String, String?, String?).self) {
+                events.append(try AuditRow(id: id, recordID: record, recordedAtMilliseconds: at, actorKind: kind, actorID: actorID,
+                                           profession: profession, accessMode: mode, emergencyReason: reason, action: action,
+                                           resourcesJSON: resources, outcome: outcome, rule: rule, detail: detail).event())
+            }
+            return events
+        }
+    }
+
+    public func ping() async throws {
+        try await client.query("SELECT 1", logger: logger)
+    }
+
+    public func shutdown() async {
+        runTask.cancel()
+        await runTask.value
+    }
+
+    // MARK: - Transactions and rows
+
+    /// Runs `body` in one transaction, rolling back on any error and rethrowing it unchanged.
+    private func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let result = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    private static let recordColumns = """
+        SELECT r.id, r.ins_system, r.ins_value, r.identity_json::text, r.state,
+               (extract(epoch FROM r.created_at) * 1000)::bigint, (extract(epoch FROM r.state_changed_at) * 1000)::bigint,
+               r.state_reason, r.version
+        """
+
+    private static func fetchRecord(_ connection: PostgresConnection, byINSSystem system: String, value: String,
+                                    logger: Logger) async throws -> HealthRecord? {
+        try await fetchRecords(connection, PostgresQuery("""
+            \(unescaped: recordColumns) FROM record_identifiers i JOIN records r ON r.id = i.record_id
+            WHERE i.ins_system = \(system) AND i.ins_value = \(value)
+            """), logger: logger).first
+    }
+
+    private static func fetchRecords(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [HealthRecord] {
+        var records: [HealthRecord] = []
+        let rows = try await connection.query(query, logger: logger)
+        for try await (id, system, value, identity, state, created, changed, reason, version) in rows.decode(
+            (UUID, String, String, String, String, Int64, Int64, String?, Int).self) {
+            records.append(try RecordRow(id: id, insSystem: system, insValue: value, identityJSON: identity, state: state,
+                                         createdAtMilliseconds: created, stateChangedAtMilliseconds: changed,
+                                         stateReason: reason, version: version).record())
+        }
+        return records
+    }
+
+    private static func insertAudit(_ connection: PostgresConnection, _ row: AuditRow, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO audit_events (id, record_id, recorded_at, actor_kind, actor_id, profession, access_mode, emergency_reason,
+                                      action, resources_json, outcome, rule, detail)
+            VALUES (\(row.id), \(row.recordID), to_timestamp(\(row.recordedAtMilliseconds)::double precision / 1000), \(row.actorKind),
+                    \(row.actorID), \(row.profession), \(row.accessMode), \(row.emergencyReason), \(row.action),
+                    \(row.resourcesJSON)::jsonb, \(row.outcome), \(row.rule), \(row.detail))
+            """, logger: logger)
+    }
+}

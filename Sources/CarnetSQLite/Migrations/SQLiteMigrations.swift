@@ -1,0 +1,58 @@
+import GRDB
+
+/// The SQLite schema, one registered migration per version, applied in order at start-up.
+///
+/// Never edit a migration that has shipped: add the next one. Tables mirror the PostgreSQL schema
+/// (`CarnetPostgres/Migrations`) column for column, so the conformance suite proves one behaviour.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("001_initial", migrate: migration001Initial)
+        return migrator
+    }
+
+    /// Records, the INS directory that makes creation idempotent, and the audit trail.
+    static func migration001Initial(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE records (
+                id TEXT PRIMARY KEY NOT NULL,
+                ins_system TEXT NOT NULL,
+                ins_value TEXT NOT NULL,
+                identity_json TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('active', 'closed', 'deleted')),
+                created_at_ms INTEGER NOT NULL,
+                state_changed_at_ms INTEGER NOT NULL,
+                state_reason TEXT,
+                version INTEGER NOT NULL CHECK (version >= 1)
+            ) STRICT;
+
+            -- One record per INS. A separate directory table, not a unique index on records, because a
+            -- database distributed by record id cannot enforce uniqueness of another column.
+            CREATE TABLE record_identifiers (
+                ins_system TEXT NOT NULL,
+                ins_value TEXT NOT NULL,
+                record_id TEXT NOT NULL REFERENCES records(id),
+                PRIMARY KEY (ins_system, ins_value)
+            ) STRICT;
+
+            CREATE TABLE audit_events (
+                id TEXT PRIMARY KEY NOT NULL,
+                record_id TEXT,
+                recorded_at_ms INTEGER NOT NULL,
+                actor_kind TEXT NOT NULL,
+                actor_id TEXT NOT NULL,
+                profession TEXT,
+                access_mode TEXT NOT NULL,
+                emergency_reason TEXT,
+                action TEXT NOT NULL,
+                resources_json TEXT NOT NULL,
+                outcome TEXT NOT NULL CHECK (outcome IN ('success', 'denied', 'failed')),
+                rule TEXT,
+                detail TEXT
+            ) STRICT;
+
+            -- Serves "a record's audit trail, newest first" (the patient's access history).
+            CREATE INDEX audit_events_by_record_newest ON audit_events (record_id, recorded_at_ms DESC);
+            """)
+    }
+}

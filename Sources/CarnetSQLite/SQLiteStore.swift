@@ -1,0 +1,142 @@
+public import CarnetCore
+public import CarnetStore
+public import Foundation
+import GRDB
+
+/// The embedded engine: one SQLite file in WAL mode with `synchronous=FULL`, so that a write is on disk
+/// before it is acknowledged (ARCHITECTURE.md, invariant 3).
+///
+/// GRDB's `DatabasePool` serialises writers and lets readers run concurrently with them. The
+/// migrations run when the store opens; a database written by a newer Carnet is refused rather than
+/// misread.
+public final class SQLiteStore: RecordStore {
+    private let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        configuration.busyMode = .timeout(10)
+        self.path = path
+        pool = try DatabasePool(path: path, configuration: configuration)
+        let migrator = SQLiteMigrations.migrator
+        let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+        if superseded {
+            throw StoreError.schemaTooNew(detail: "unknown SQLite migrations applied")
+        }
+        try migrator.migrate(pool)
+    }
+
+    public func createRecord(_ record: HealthRecord, audit: AuditEvent) async throws -> RecordCreation {
+        let row = try RecordRow(record)
+        return try await pool.write { db in
+            if let existing = try Self.fetchRecord(db, byINSSystem: row.insSystem, value: row.insValue) {
+                try Self.insertAudit(db, try AuditRow(audit.pointing(at: existing.id)))
+                return .existing(existing)
+            }
+            try db.execute(sql: """
+                INSERT INTO records (id, ins_system, ins_value, identity_json, state, created_at_ms,
+                                     state_changed_at_ms, state_reason, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [row.id.lowercasedString, row.insSystem, row.insValue, row.identityJSON, row.state,
+                                 row.createdAtMilliseconds, row.stateChangedAtMilliseconds, row.stateReason, row.version])
+            try db.execute(sql: "INSERT INTO record_identifiers (ins_system, ins_value, record_id) VALUES (?, ?, ?)",
+                           arguments: [row.insSystem, row.insValue, row.id.lowercasedString])
+            try Self.insertAudit(db, try AuditRow(audit.pointing(at: record.id)))
+            return .created(record)
+        }
+    }
+
+    public func record(id: RecordID) async throws -> HealthRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM records WHERE id = ?", arguments: [id.rawValue.lowercasedString])
+                .map(Self.recordRow)?.record()
+        }
+    }
+
+    public func record(ins: INS) async throws -> HealthRecord? {
+        try await pool.read { db in try Self.fetchRecord(db, byINSSystem: ins.system.uri, value: ins.value) }
+    }
+
+    public func updateRecord(_ record: HealthRecord, audit: AuditEvent) async throws {
+        let row = try RecordRow(record)
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE records SET identity_json = ?, state = ?, state_changed_at_ms = ?, state_reason = ?, version = ?
+                WHERE id = ? AND version = ?
+                """, arguments: [row.identityJSON, row.state, row.stateChangedAtMilliseconds, row.stateReason, row.version,
+                                 row.id.lowercasedString, row.version - 1])
+            guard db.changesCount == 1 else { throw StoreError.versionConflict }
+            try Self.insertAudit(db, try AuditRow(audit))
+        }
+    }
+
+    public func appendAudit(_ event: AuditEvent) async throws {
+        let row = try AuditRow(event)
+        try await pool.write { db in try Self.insertAudit(db, row) }
+    }
+
+    public func auditEvents(recordID: RecordID, limit: Int) async throws -> [AuditEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM audit_events WHERE record_id = ? ORDER BY recorded_at_ms DESC, rowid DESC LIMIT ?
+                """, arguments: [recordID.rawValue.lowercasedString, limit])
+                .map { try Self.auditRow($0).event() }
+        }
+    }
+
+    public func ping() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func shutdown() async {
+        try? pool.close()
+    }
+
+    // MARK: - Rows
+
+    private static func fetchRecord(_ db: Database, byINSSystem system: String, value: String) throws -> HealthRecord? {
+        try Row.fetchOne(db, sql: """
+            SELECT r.* FROM record_identifiers i JOIN records r ON r.id = i.record_id
+            WHERE i.ins_system = ? AND i.ins_value = ?
+            """, arguments: [system, value]).map(recordRow)?.record()
+    }
+
+    private static func recordRow(_ row: Row) throws -> RecordRow {
+        RecordRow(id: try uuid(row["id"]), insSystem: row["ins_system"], insValue: row["ins_value"],
+                  identityJSON: row["identity_json"], state: row["state"], createdAtMilliseconds: row["created_at_ms"],
+                  stateChangedAtMilliseconds: row["state_changed_at_ms"], stateReason: row["state_reason"],
+                  version: row["version"])
+    }
+
+    private static func auditRow(_ row: Row) throws -> AuditRow {
+        let recordID: String? = row["record_id"]
+        return AuditRow(id: try uuid(row["id"]), recordID: try recordID.map(uuid), recordedAtMilliseconds: row["recorded_at_ms"],
+                        actorKind: row["actor_kind"], actorID: row["actor_id"], profession: row["profession"],
+                        accessMode: row["access_mode"], emergencyReason: row["emergency_reason"], action: row["action"],
+                        resourcesJSON: row["resources_json"], outcome: row["outcome"], rule: row["rule"], detail: row["detail"])
+    }
+
+    private static func insertAudit(_ db: Database, _ row: AuditRow) throws {
+        try db.execute(sql: """
+            INSERT INTO audit_events (id, record_id, recorded_at_ms, actor_kind, actor_id, profession, access_mode,
+                                      emergency_reason, action, resources_json, outcome, rule, detail)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [row.id.lowercasedString, row.recordID?.lowercasedString, row.recordedAtMilliseconds,
+                             row.actorKind, row.actorID, row.profession, row.accessMode, row.emergencyReason, row.action,
+                             row.resourcesJSON, row.outcome, row.rule, row.detail])
+    }
+
+    private static func uuid(_ text: String) throws -> UUID {
+        guard let uuid = UUID(uuidString: text) else { throw StoreError.corruptRow("id '\(text)'") }
+        return uuid
+    }
+}
+
+extension UUID {
+    var lowercasedString: String { uuidString.lowercased() }
+}

@@ -1,0 +1,51 @@
+public import CarnetService
+public import CarnetStore
+import Foundation
+public import Hummingbird
+public import Logging
+import ServiceLifecycle
+
+/// Builds the whole HTTP application: the one function `carnet serve` and every test call.
+///
+/// Wiring, in order: request metrics (outermost, to see final statuses), the FHIR error mapping,
+/// then public routes (`/health`, `/metrics`, `/fhir/metadata`) and, behind authentication, the FHIR
+/// routes that reach health data through ``RecordService``.
+///
+/// - Parameters:
+///   - store: an opened store; the application shuts it down when it stops.
+public func buildApplication(_ configuration: CarnetConfiguration, store: any RecordStore, tokens: TokenAuthority,
+                             logger: Logger) -> some ApplicationProtocol {
+    let service = RecordService(store: store, logger: logger)
+    let router = buildRouter(configuration, service: service, tokens: tokens)
+    var app = Application(router: router,
+                          configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Carnet"),
+                          logger: logger)
+    app.addServices(StoreShutdownService(store: store))
+    return app
+}
+
+/// The router alone, for tests that need no server.
+public func buildRouter(_ configuration: CarnetConfiguration, service: RecordService,
+                        tokens: TokenAuthority) -> Router<CarnetRequestContext> {
+    let router = Router(context: CarnetRequestContext.self)
+    let metrics = RequestMetrics()
+    router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+    router.add(middleware: FHIRErrorMiddleware())
+    HealthRoutes(service: service).register(on: router)
+    metrics.register(on: router)
+    let fhir = router.group("fhir")
+    MetadataRoutes(configuration: configuration).register(on: fhir)
+    let authenticated = fhir.group().add(middleware: AuthenticationMiddleware(authority: tokens))
+    PatientRoutes(service: service, configuration: configuration).register(on: authenticated)
+    return router
+}
+
+/// Closes the store when the application shuts down (after the server stopped taking requests).
+struct StoreShutdownService: Service {
+    let store: any RecordStore
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await store.shutdown()
+    }
+}

@@ -1,0 +1,48 @@
+public import CarnetCore
+public import Foundation
+
+/// Everything `buildApplication` needs, as one value: the command line fills it for `carnet serve`,
+/// tests build it with ``testing(dataDirectory:databaseURL:)``. Secrets (the database password) come
+/// inside the URL and are never logged.
+public struct CarnetConfiguration: Sendable {
+    /// Where Carnet keeps its SQLite database, token signing key and (later) document blobs.
+    public var dataDirectory: URL
+    public var host: String
+    public var port: Int
+    /// `postgres://…` to use PostgreSQL; `nil` for the embedded SQLite database under ``dataDirectory``.
+    public var databaseURL: String?
+    /// The base URL clients see, for `Location` headers and bundle links; defaults to `http://host:port`.
+    public var publicBaseURL: String?
+    /// Test and demo INS (OIDs `.10`, `.11`) may carry wrong keys, as official example files do.
+    /// Never applies to a production INS-NIR.
+    public var relaxTestINSKeys: Bool
+    /// The largest request body accepted, in bytes; larger ones get 413.
+    public var maxBodySize: Int
+    public var logLevel: String
+
+    public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil,
+                publicBaseURL: String? = nil, relaxTestINSKeys: Bool = true, maxBodySize: Int = 20 * 1024 * 1024,
+                logLevel: String = "info") {
+        self.dataDirectory = dataDirectory
+        self.host = host
+        self.port = port
+        self.databaseURL = databaseURL
+        self.publicBaseURL = publicBaseURL
+        self.relaxTestINSKeys = relaxTestINSKeys
+        self.maxBodySize = maxBodySize
+        self.logLevel = logLevel
+    }
+
+    /// A configuration for tests: a private data directory, loopback, small body limit.
+    public static func testing(dataDirectory: URL, databaseURL: String? = nil) -> CarnetConfiguration {
+        CarnetConfiguration(dataDirectory: dataDirectory, port: 0, databaseURL: databaseURL,
+                            publicBaseURL: "http://carnet.test", maxBodySize: 64 * 1024, logLevel: "warning")
+    }
+
+    public var baseURL: String { publicBaseURL ?? "http://\(host):\(port)" }
+
+    public var insKeyChecking: INS.KeyChecking { relaxTestINSKeys ? .relaxedForTestIdentities : .strict }
+
+    /// The SQLite database file used when no database URL is given.
+    public var sqlitePath: URL { dataDirectory.appendingPathComponent("carnet.sqlite") }
+}

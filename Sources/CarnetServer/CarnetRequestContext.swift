@@ -1,0 +1,21 @@
+public import CarnetCore
+public import Hummingbird
+
+/// Per-request state: the authenticated actor, set once by ``AuthenticationMiddleware``.
+///
+/// Routes read ``actor`` through ``requireActor()``, which fails closed: a route mounted without the
+/// middleware cannot act for nobody.
+public struct CarnetRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var actor: Actor?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// The authenticated actor, or a 401.
+    public func requireActor() throws(AuthenticationError) -> Actor {
+        guard let actor else { throw .missing }
+        return actor
+    }
+}

@@ -1,0 +1,87 @@
+import CarnetCore
+import CarnetFHIR
+import CarnetService
+import CarnetStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// `Patient`: create a record for an INS, read it, find it by INS (TD0.2), close and reopen it.
+///
+/// Thin by design: each handler decodes, calls one ``RecordService`` method with the authenticated
+/// actor, and encodes. Access decisions happen behind the service, never here.
+struct PatientRoutes {
+    let service: RecordService
+    let configuration: CarnetConfiguration
+
+    func register(on group: RouterGroup<CarnetRequestContext>) {
+        group.post("Patient", use: create)
+        group.get("Patient", use: search)
+        group.get("Patient/:id", use: read)
+        group.post("Patient/:id/$close") { request, context in try await transition(.closeRecord, request, context) }
+        group.post("Patient/:id/$reopen") { request, context in try await transition(.reopenRecord, request, context) }
+    }
+
+    @Sendable func create(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
+        let patient = try FHIRJSON.decode(PatientResource.self, from: data, resourceName: "Patient")
+        let input = try patient.input(keyChecking: configuration.insKeyChecking)
+        let creation = try await service.createRecord(ins: input.ins, identity: input.identity, by: actor)
+        let location = "\(configuration.baseURL)/fhir/Patient/\(creation.record.id)"
+        switch creation {
+        case .created(let record):
+            return FHIRResponse.make(PatientResource(record), status: .created,
+                                     headers: [.location: location, .eTag: "W/\"\(record.version)\""])
+        case .existing(let record):
+            return FHIRResponse.make(PatientResource(record), status: .ok,
+                                     headers: [.contentLocation: location, .eTag: "W/\"\(record.version)\""])
+        }
+    }
+
+    @Sendable func read(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let record = try await service.readRecord(try recordID(context), by: actor)
+        return FHIRResponse.make(PatientResource(record), headers: [.eTag: "W/\"\(record.version)\""])
+    }
+
+    /// `GET /fhir/Patient?identifier=system|value` (or `_id`). A search must name one patient: there is
+    /// no way to list records, and unknown parameters are refused rather than ignored, so a typo never
+    /// widens a search.
+    @Sendable func search(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let query = try PatientSearch(request.uri.queryParameters, keyChecking: configuration.insKeyChecking)
+        let found: HealthRecord?
+        switch query {
+        case .identifier(let ins): found = try await service.findRecord(ins: ins, by: actor)
+        case .id(let id):
+            do { found = try await service.readRecord(id, by: actor) } catch AccessError.notFound { found = nil }
+        }
+        let base = "\(configuration.baseURL)/fhir"
+        let bundle = SearchBundle(selfURL: "\(base)/Patient?\(query.canonicalQuery)",
+                                  entries: found.map { [(fullUrl: "\(base)/Patient/\($0.id)", resource: PatientResource($0))] } ?? [])
+        return FHIRResponse.make(bundle)
+    }
+
+    func transition(_ action: Action, _ request: Request, _ context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let id = try recordID(context)
+        let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
+        var reason: String?
+        if !data.isEmpty {
+            let parameters = try FHIRJSON.decode(ParametersResource.self, from: data, resourceName: "Parameters")
+            guard parameters.resourceType == "Parameters" else {
+                throw FHIRInputError("is '\(parameters.resourceType)', expected 'Parameters'", at: "resourceType")
+            }
+            reason = parameters.string("reason")
+        }
+        let record = try await service.transition(id, action, reason: reason, by: actor)
+        return FHIRResponse.make(PatientResource(record), headers: [.eTag: "W/\"\(record.version)\""])
+    }
+
+    private func recordID(_ context: CarnetRequestContext) throws -> RecordID {
+        guard let text = context.parameters.get("id"), let id = RecordID(text) else { throw AccessError.notFound }
+        return id
+    }
+}

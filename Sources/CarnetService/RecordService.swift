@@ -1,0 +1,158 @@
+public import CarnetCore
+public import CarnetStore
+public import Foundation
+public import Logging
+
+/// The one door to health data: every front door (FHIR routes, portal, command line) calls this.
+///
+/// Each operation takes an authenticated ``Actor``, asks ``AccessPolicy`` with facts loaded from the
+/// store, performs the store operation, and appends an ``AuditEvent``: in the same transaction as a
+/// write, right after a read, and on its own for a refusal (ARCHITECTURE.md, invariant 1). Nothing
+/// here knows about HTTP, and this module cannot import a storage engine or the web framework.
+public struct RecordService: Sendable {
+    public let store: any RecordStore
+    let clock: @Sendable () -> Date
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - clock: the source of "now", injected so tests can pin time; values are rounded to the
+    ///     millisecond, the precision both engines store.
+    public init(store: any RecordStore, logger: Logger = Logger(label: "carnet.service"), clock: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.logger = logger
+        self.clock = { StoredForms.date(milliseconds: StoredForms.milliseconds(clock())) }
+    }
+
+    // MARK: - Records
+
+    /// Creates the record for `identity` under `ins`, or returns the existing one (creation is idempotent per INS).
+    ///
+    /// DOMAIN.md, The record: created by the patient, an insurer agent or a professional with the
+    /// patient's consent; a second creation returns the existing record.
+    public func createRecord(ins: INS, identity: PatientIdentity, by actor: Actor) async throws -> RecordCreation {
+        let existing = try await store.record(ins: ins)
+        let decision = AccessPolicy.decide(.createRecord, by: actor, on: ins, in: existing?.state)
+        try await enforce(decision, .createRecord, by: actor, record: existing)
+        let now = clock()
+        let record = HealthRecord(ins: ins, identity: identity, createdAt: now)
+        let audit = AuditEvent(recordID: record.id, recordedAt: now, actor: actor, action: .createRecord,
+                               resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule)
+        let creation = try await store.createRecord(record, audit: audit)
+        if case .created = creation {
+            logger.info("record created", metadata: ["record": "\(record.id)", "actor.kind": "\(actor.kind.rawValue)"])
+        }
+        return creation
+    }
+
+    /// Reads a record's administrative identity by id.
+    public func readRecord(_ id: RecordID, by actor: Actor) async throws -> HealthRecord {
+        guard let record = try await store.record(id: id) else {
+            try await auditMiss(.readIdentity, by: actor, detail: "Patient/\(id)")
+            throw AccessError.notFound
+        }
+        return try await read(record, by: actor)
+    }
+
+    /// Finds the record of an INS (the DMP's existence check, TD0.2). `nil` when no record exists.
+    public func findRecord(ins: INS, by actor: Actor) async throws -> HealthRecord? {
+        guard let record = try await store.record(ins: ins) else {
+            try await auditMiss(.readIdentity, by: actor, detail: "no record for this INS")
+            return nil
+        }
+        do {
+            return try await read(record, by: actor)
+        } catch AccessError.notFound {
+            return nil
+        }
+    }
+
+    /// Moves a record through its lifecycle (close, reopen, delete, restore).
+    ///
+    /// The policy decides who may; the state machine decides whether the record's state allows it;
+    /// the store refuses the write if someone changed the record meanwhile.
+    public func transition(_ id: RecordID, _ action: Action, reason: String?, by actor: Actor) async throws -> HealthRecord {
+        guard let transition = action.transition else { preconditionFailure("\(action) is not a lifecycle transition") }
+        guard let record = try await store.record(id: id) else {
+            try await auditMiss(action, by: actor, detail: "Patient/\(id)")
+            throw AccessError.notFound
+        }
+        let decision = AccessPolicy.decide(action, by: actor, on: record.ins, in: record.state)
+        try await enforce(decision, action, by: actor, record: record)
+        let now = clock()
+        let changed: HealthRecord
+        do {
+            changed = try record.applying(transition, at: now, reason: reason)
+        } catch {
+            try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: now, actor: actor, action: action,
+                                                   resources: [Self.reference(record.id)], outcome: .failed,
+                                                   rule: decision.rule, detail: error.description))
+            throw error
+        }
+        let audit = AuditEvent(recordID: record.id, recordedAt: now, actor: actor, action: action,
+                               resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule, detail: reason)
+        do {
+            try await store.updateRecord(changed, audit: audit)
+        } catch StoreError.versionConflict {
+            throw RecordError.versionConflict
+        }
+        logger.info("record state changed", metadata: ["record": "\(record.id)", "state": "\(changed.state.rawValue)"])
+        return changed
+    }
+
+    /// The audit trail of a record, newest first. For now the patient and agents may read it; the
+    /// Access control issue gives the patient's access-history view its full shape.
+    public func auditTrail(of id: RecordID, by actor: Actor, limit: Int = 100) async throws -> [AuditEvent] {
+        let record = try await readRecord(id, by: actor)
+        switch actor.role {
+        case .patient, .agent: return try await store.auditEvents(recordID: record.id, limit: limit)
+        default: throw AccessError.denied(.roleNotAllowed)
+        }
+    }
+
+    /// Checks that the database answers, for health checks; touches no health data.
+    public func checkDatabase() async throws {
+        try await store.ping()
+    }
+
+    // MARK: - Shared steps
+
+    private func read(_ record: HealthRecord, by actor: Actor) async throws -> HealthRecord {
+        let decision = AccessPolicy.decide(.readIdentity, by: actor, on: record.ins, in: record.state)
+        try await enforce(decision, .readIdentity, by: actor, record: record)
+        try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readIdentity,
+                                               resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule))
+        return record
+    }
+
+    /// Audits a refusal and throws it; does nothing when the decision allows.
+    private func enforce(_ decision: Decision, _ action: Action, by actor: Actor, record: HealthRecord?) async throws {
+        guard !decision.isAllowed else { return }
+        try await store.appendAudit(AuditEvent(recordID: record?.id, recordedAt: clock(), actor: actor, action: action,
+                                               resources: record.map { [Self.reference($0.id)] } ?? [], outcome: .denied,
+                                               rule: decision.rule))
+        logger.notice("access denied", metadata: ["action": "\(action.rawValue)", "rule": "\(decision.rule.rawValue)",
+                                                  "actor.kind": "\(actor.kind.rawValue)"])
+        throw decision.rule.concealsExistence ? AccessError.notFound : AccessError.denied(decision.rule)
+    }
+
+    private func auditMiss(_ action: Action, by actor: Actor, detail: String) async throws {
+        try await store.appendAudit(AuditEvent(recordID: nil, recordedAt: clock(), actor: actor, action: action,
+                                               outcome: .failed, rule: nil, detail: detail))
+    }
+
+    static func reference(_ id: RecordID) -> String { "Patient/\(id)" }
+}
+
+/// Refusals the door gives, already shaped for a person: a refusal names its rule; absence and
+/// concealed refusals look the same on purpose.
+public enum AccessError: Error, Equatable, Sendable, CustomStringConvertible {
+    case denied(AccessRule)
+    case notFound
+
+    public var description: String {
+        switch self {
+        case .denied(let rule): rule.explanation
+        case .notFound: "no record matches, or you may not know it exists"
+        }
+    }
+}

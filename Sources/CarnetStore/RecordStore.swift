@@ -1,0 +1,76 @@
+public import CarnetCore
+public import Foundation
+
+/// Where records and their audit trail live, stated in domain terms.
+///
+/// Each write method is one transaction that preserves an invariant: a record change and the audit
+/// event describing it are committed together or not at all (ARCHITECTURE.md, invariants 1 and 3).
+/// A method returns only once the transaction is durable.
+///
+/// Two engines implement it, SQLite (the embedded default) and PostgreSQL (at scale), and one
+/// conformance suite proves they behave the same. Every table is keyed by the record id, the
+/// patient key a distributed PostgreSQL shards on.
+///
+/// - Important: implementations do no access control. Only `RecordService` calls a store for health
+///   data, after the policy has decided.
+public protocol RecordStore: Sendable {
+    /// Creates `record` unless a record already exists for the same INS system and value, and appends
+    /// `audit` (re-pointed at whichever record wins) in the same transaction.
+    ///
+    /// Two concurrent creations for the same INS produce one record: the loser gets `.existing`.
+    func createRecord(_ record: HealthRecord, audit: AuditEvent) async throws -> RecordCreation
+
+    /// The record with this id, in whatever state.
+    func record(id: RecordID) async throws -> HealthRecord?
+
+    /// The record for this INS (system and value), in whatever state.
+    func record(ins: INS) async throws -> HealthRecord?
+
+    /// Saves a record whose state (or identity) changed, if nobody else changed it since it was read at
+    /// `version - 1`, and appends `audit` in the same transaction.
+    ///
+    /// - Throws: ``StoreError/versionConflict`` when the stored version is not `record.version - 1`.
+    func updateRecord(_ record: HealthRecord, audit: AuditEvent) async throws
+
+    /// Appends an event that goes with no change (a read, a search, a refusal).
+    func appendAudit(_ event: AuditEvent) async throws
+
+    /// A record's audit trail, newest first.
+    func auditEvents(recordID: RecordID, limit: Int) async throws -> [AuditEvent]
+
+    /// Checks that the database answers; used by `/health`.
+    func ping() async throws
+
+    /// Releases connections. The store must not be used afterwards.
+    func shutdown() async
+}
+
+/// What ``RecordStore/createRecord(_:audit:)`` did.
+public enum RecordCreation: Sendable, Equatable {
+    case created(HealthRecord)
+    case existing(HealthRecord)
+
+    public var record: HealthRecord {
+        switch self {
+        case .created(let record), .existing(let record): record
+        }
+    }
+}
+
+/// Storage failures a caller can act on. Anything else is an internal error.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Someone else changed the row since it was read.
+    case versionConflict
+    /// Stored data no longer parses as a domain value: a bug or a corruption, never a client error.
+    case corruptRow(String)
+    /// The database schema is newer than this program knows.
+    case schemaTooNew(detail: String)
+
+    public var description: String {
+        switch self {
+        case .versionConflict: "the record was changed concurrently"
+        case .corruptRow(let detail): "stored row does not parse: \(detail)"
+        case .schemaTooNew(let detail): "the database was written by a newer Carnet (\(detail)): upgrade Carnet before opening it"
+        }
+    }
+}

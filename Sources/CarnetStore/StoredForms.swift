@@ -1,0 +1,47 @@
+public import CarnetCore
+public import Foundation
+
+/// Conversions between domain values and the plain columns both engines store, so that the two
+/// engines cannot disagree on how a value is written.
+public enum StoredForms {
+    /// Rebuilds an INS from its stored columns; stored values were validated on the way in, so only
+    /// the key check is relaxed (a test identity with a wrong key may legitimately be stored).
+    public static func ins(system: String, value: String) throws -> INS {
+        do {
+            let insSystem = try INSSystem(uri: system)
+            return try INS(value, system: insSystem, keyChecking: .relaxedForTestIdentities)
+        } catch {
+            throw StoreError.corruptRow("INS \(system)|\(value): \(error)")
+        }
+    }
+
+    public static func encodeJSON<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    public static func decodeJSON<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(text.utf8))
+        } catch {
+            throw StoreError.corruptRow("\(T.self): \(error)")
+        }
+    }
+
+    public static func enumValue<T: RawRepresentable>(_ type: T.Type, _ raw: String) throws -> T where T.RawValue == String {
+        guard let value = T(rawValue: raw) else { throw StoreError.corruptRow("\(T.self) '\(raw)'") }
+        return value
+    }
+}
+
+extension StoredForms {
+    /// Dates are stored to the millisecond on both engines, so a value reads back equal to what was written.
+    public static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    public static func date(milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+}

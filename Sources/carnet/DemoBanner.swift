@@ -1,0 +1,45 @@
+import CarnetCore
+import CarnetServer
+
+/// What `carnet serve --demo` prints: who exists, their tokens, and requests to try.
+enum DemoBanner {
+    static func print(records: [HealthRecord], tokens: TokenAuthority, baseURL: String) async throws {
+        let lifetime: Double = 7 * 24 * 3600
+        Swift.print("""
+
+        ── Carnet demo ─────────────────────────────────────────────────────────────
+        Synthetic data only: these people and numbers are invented (demo INS, OID 1.2.250.1.213.1.4.11).
+        Tokens below are valid for 7 days; mint more with `carnet token --data DIR …`.
+
+        Patients:
+        """)
+        for record in records {
+            let token = try await tokens.mint(for: .patient(record.ins), lifetime: lifetime)
+            let name = "\(record.identity.givenNames.first ?? "") \(record.identity.birthFamilyName)"
+            Swift.print("""
+              \(name), born \(record.identity.birthDate) — INS \(record.ins.value)
+                Patient:  \(baseURL)/fhir/Patient/\(record.id)
+                token:    \(token)
+            """)
+        }
+        Swift.print("\nProfessionals:")
+        for professional in try DemoData.professionals() {
+            let token = try await tokens.mint(for: professional.actor, lifetime: lifetime)
+            Swift.print("""
+              \(professional.label) — RPPS \(professional.actor.identifier)
+                token:    \(token)
+            """)
+        }
+        let agentToken = try await tokens.mint(for: DemoData.seedingAgent, lifetime: lifetime)
+        Swift.print("""
+
+        Insurer agent (demo-seed-agent):
+            token:    \(agentToken)
+
+        Try, with TOKEN set to the physician's token:
+          curl -H "Authorization: Bearer $TOKEN" '\(baseURL)/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.4.11%7C\(records.first?.ins.value ?? "")'
+        ─────────────────────────────────────────────────────────────────────────────
+
+        """)
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import CarnetCore
+import CarnetServer
+import CarnetService
+import Foundation
+import Hummingbird
+import Logging
+
+/// `carnet serve`: runs the HTTP service until SIGTERM or SIGINT, then drains and stops.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the Carnet service.")
+
+    @OptionGroup var storage: StorageOptions
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port: Int = 8080
+
+    @Option(help: "Base URL clients see (for Location headers), if not http://host:port.")
+    var publicURL: String?
+
+    @Flag(help: "Create synthetic demo patients and professionals and print their tokens.")
+    var demo = false
+
+    @Flag(help: "Check the key of test and demo INS too (official example files carry wrong keys, so this is off by default).")
+    var strictTestINS = false
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "carnet")
+        let configuration = CarnetConfiguration(dataDirectory: storage.dataDirectory, host: host, port: port,
+                                                databaseURL: storage.database, publicBaseURL: publicURL,
+                                                relaxTestINSKeys: !strictTestINS, logLevel: logLevel)
+        let store = try await StoreOpening.open(configuration, logger: logger)
+        let tokens = try await TokenAuthority.loadOrCreate(in: configuration.dataDirectory)
+        if demo {
+            let records = try await DemoData.seed(RecordService(store: store, logger: logger))
+            try await DemoBanner.print(records: records, tokens: tokens, baseURL: configuration.baseURL)
+        }
+        let app = buildApplication(configuration, store: store, tokens: tokens, logger: logger)
+        print("Carnet \(CarnetVersion.current) listening on \(configuration.baseURL) (\(storage.database == nil ? "SQLite at \(configuration.sqlitePath.path)" : "PostgreSQL"))")
+        print("Try: curl \(configuration.baseURL)/health   ·   curl \(configuration.baseURL)/fhir/metadata")
+        try await app.runService()
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import CarnetCore
+import CarnetServer
+import Foundation
+
+/// `carnet token`: mints a bearer token signed with the data directory's key; prints it alone on stdout.
+///
+/// The interface is used by other tools and scripts: `carnet token --data DIR patient --ins INS`,
+/// `… professional --rpps RPPS --profession CODE [--emergency "reason"] [--regulation]`, `… agent --id ID`.
+struct Token: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Mint a bearer token for a patient, a professional, an insurer agent or the insurer feed.",
+        subcommands: [PatientToken.self, ProfessionalToken.self, AgentToken.self, InsurerToken.self]
+    )
+
+    /// Declared here too so that `--data` and `--ttl` may come before the subcommand name.
+    @OptionGroup var options: TokenOptions
+}
+
+/// Options every token subcommand shares (they may be written before or after the subcommand).
+struct TokenOptions: ParsableArguments {
+    @Option(name: .long, help: "Data directory holding the signing key (created if absent).")
+    var data: String = "carnet-data"
+
+    @Option(name: .long, help: "Lifetime in seconds.")
+    var ttl: Int = 8 * 3600
+
+    func mint(_ actor: Actor) async throws {
+        guard ttl > 0 else { throw ValidationError("--ttl must be a positive number of seconds") }
+        let authority = try await TokenAuthority.loadOrCreate(in: URL(fileURLWithPath: data, isDirectory: true))
+        print(try await authority.mint(for: actor, lifetime: TimeInterval(ttl)))
+    }
+}
+
+struct PatientToken: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "patient", abstract: "A token for the holder of a record.")
+
+    @OptionGroup var options: TokenOptions
+
+    @Option(help: "The patient's INS (15 characters).")
+    var ins: String
+
+    @Option(help: "INS system OID: 1.2.250.1.213.1.4.8 (INS-NIR), .9, .10 (test) or .11 (demo).")
+    var system: String = INSSystem.nir.uri
+
+    func run() async throws {
+        let ins: INS
+        do {
+            ins = try INS(self.ins, system: try INSSystem(uri: system), keyChecking: .relaxedForTestIdentities)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        try await options.mint(.patient(ins))
+    }
+}
+
+struct ProfessionalToken: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "professional", abstract: "A token for a health professional.")
+
+    @OptionGroup var options: TokenOptions
+
+    @Option(help: "RPPS number (11 digits, or the 12-digit national id starting with 8).")
+    var rpps: String
+
+    @Option(help: "Profession code (G15): 10 physician, 21 pharmacist, 40 dentist, 50 midwife, 60 nurse…")
+    var profession: String
+
+    @Option(help: "Specialty code, e.g. SM26.")
+    var specialty: String?
+
+    @Option(help: "Declare a break-the-glass emergency access, with its reason.")
+    var emergency: String?
+
+    @Flag(help: "Act as a Centre 15 emergency regulator (centre_15 access mode).")
+    var regulation = false
+
+    func run() async throws {
+        let professional: Professional
+        do {
+            professional = Professional(rpps: try RPPS(rpps), profession: try Profession(code: profession), specialty: specialty)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let reason = emergency?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let reason, reason.isEmpty { throw ValidationError("--emergency needs a reason") }
+        let actor: Actor
+        if regulation {
+            actor = Actor(role: .regulator(professional), accessMode: .centre15, emergencyReason: reason)
+        } else if let reason {
+            actor = Actor(role: .professional(professional), accessMode: .breakTheGlass, emergencyReason: reason)
+        } else {
+            actor = Actor(role: .professional(professional))
+        }
+        try await options.mint(actor)
+    }
+}
+
+struct AgentToken: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "agent", abstract: "A token for a health-insurer agent.")
+
+    @OptionGroup var options: TokenOptions
+
+    @Option(help: "The agent's staff id.")
+    var id: String
+
+    func run() async throws {
+        guard !id.isEmpty else { throw ValidationError("--id must not be empty") }
+        try await options.mint(Actor(role: .agent(id: id)))
+    }
+}
+
+struct InsurerToken: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "insurer", abstract: "A token for the health insurer's feed.")
+
+    @OptionGroup var options: TokenOptions
+
+    @Option(help: "The feed's system id.")
+    var id: String = "assurance-maladie"
+
+    func run() async throws {
+        try await options.mint(Actor(role: .insurer(id: id)))
+    }
+}
