@@ -87,12 +87,16 @@ let package = Package(
         ),
         .target(
             name: "CarnetTestSupport",
-            dependencies: ["CarnetCore", "CarnetStore", "CarnetSQLite", "CarnetPostgres"],
+            dependencies: [
+                "CarnetCore", "CarnetStore", "CarnetSQLite", "CarnetPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/CarnetTestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CarnetCoreTests", dependencies: ["CarnetCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CarnetFHIRTests", dependencies: ["CarnetFHIR"], swiftSettings: swiftSettings),
+        .testTarget(name: "CarnetCoreTests", dependencies: ["CarnetCore", "CarnetTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CarnetFHIRTests", dependencies: ["CarnetFHIR", "CarnetTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CarnetStoreTests",
             dependencies: ["CarnetStore", "CarnetTestSupport"],

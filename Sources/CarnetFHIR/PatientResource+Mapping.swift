@@ -105,9 +105,14 @@ extension PatientResource {
     }
 }
 
-/// FHIR `instant`/`dateTime` formatting: UTC with milliseconds.
+/// FHIR `instant`/`dateTime` formatting: UTC with milliseconds, rounded (not truncated) so that a
+/// stored millisecond value prints as itself.
 public enum FHIRDateTime {
     public static func string(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let whole = Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(Date.ISO8601FormatStyle())
+        let digits = String(fraction)
+        return whole.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 }

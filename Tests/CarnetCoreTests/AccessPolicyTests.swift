@@ -1,0 +1,108 @@
+import CarnetCore
+import CarnetTestSupport
+import Testing
+
+/// The access matrix for records, enumerated whole (ARCHITECTURE.md invariant 2: decisions are pure,
+/// their tests enumerate the matrix; DOMAIN.md, Who may do what).
+@Suite("Access policy: records")
+struct AccessPolicyTests {
+    static let holderINS = INS.fixture(1)
+
+    /// Every kind of actor the policy distinguishes.
+    enum Who: String, CaseIterable, CustomStringConvertible {
+        case holder, otherPatient, doctor, doctorBreakingGlass, pharmacist, regulator, agent, insurer
+        var description: String { rawValue }
+
+        var actor: Actor {
+            switch self {
+            case .holder: .patient(AccessPolicyTests.holderINS)
+            case .otherPatient: .patient(.fixture(2))
+            case .doctor: .doctor()
+            case .doctorBreakingGlass: .doctor(mode: .breakTheGlass, reason: "unconscious")
+            case .pharmacist: .pharmacist()
+            case .regulator: .regulator()
+            case .agent: .agent
+            case .insurer: .insurer
+            }
+        }
+    }
+
+    /// The cells that are allowed; every other cell of the matrix must be denied. `nil` = no record yet.
+    static let allowed: Set<String> = {
+        var cells: Set<String> = []
+        func allow(_ who: Who, _ action: Action, _ states: [RecordState?]) {
+            for state in states { cells.insert(cell(who, action, state)) }
+        }
+        let live: [RecordState?] = [.active, .closed]
+        allow(.holder, .createRecord, [nil, .active, .closed])
+        for action in [Action.readIdentity, .closeRecord, .reopenRecord, .deleteRecord] { allow(.holder, action, live) }
+        allow(.agent, .createRecord, [nil, .active, .closed])
+        for action in [Action.readIdentity, .closeRecord, .reopenRecord, .deleteRecord, .restoreRecord] { allow(.agent, action, live) }
+        allow(.agent, .readIdentity, [.deleted])
+        allow(.agent, .restoreRecord, [.deleted])
+        for who in [Who.doctor, .pharmacist] { allow(who, .createRecord, [nil, .active]) }
+        for who in [Who.doctor, .doctorBreakingGlass, .pharmacist, .regulator, .insurer] { allow(who, .readIdentity, [.active]) }
+        return cells
+    }()
+
+    static func cell(_ who: Who, _ action: Action, _ state: RecordState?) -> String {
+        "\(who) \(action.rawValue) \(state?.rawValue ?? "none")"
+    }
+
+    static let states: [RecordState?] = [nil] + RecordState.allCases.map { $0 }
+
+    @Test("each actor × action × state is allowed exactly when the matrix says so",
+          arguments: Who.allCases, Action.allCases)
+    func matrix(_ who: Who, _ action: Action) {
+        for state in Self.states where state != nil || action == .createRecord {
+            let decision = AccessPolicy.decide(action, by: who.actor, on: Self.holderINS, in: state)
+            let expected = Self.allowed.contains(Self.cell(who, action, state))
+            #expect(decision.isAllowed == expected, Comment(rawValue: "\(Self.cell(who, action, state)) decided \(decision.rule.rawValue)"))
+        }
+    }
+
+    @Test("a patient probing another record is told nothing exists")
+    func otherPatientConcealed() {
+        let decision = AccessPolicy.decide(.readIdentity, by: Who.otherPatient.actor, on: Self.holderINS, in: .active)
+        #expect(decision == Decision.deny(.notTheHolder))
+        #expect(decision.rule.concealsExistence)
+    }
+
+    @Test("a deleted record is invisible to all but agents", arguments: Who.allCases)
+    func deletedConcealed(_ who: Who) {
+        let decision = AccessPolicy.decide(.readIdentity, by: who.actor, on: Self.holderINS, in: .deleted)
+        if who == .agent {
+            #expect(decision.isAllowed)
+        } else {
+            #expect(decision == Decision.deny(.recordDeleted) && decision.rule.concealsExistence)
+        }
+    }
+
+    @Test("professionals are told a record is closed (TD0.2 reports closure)",
+          arguments: [Who.doctor, .doctorBreakingGlass, .pharmacist, .regulator])
+    func closedRecordForProfessionals(_ who: Who) {
+        let decision = AccessPolicy.decide(.readIdentity, by: who.actor, on: Self.holderINS, in: .closed)
+        #expect(decision == Decision.deny(.recordClosed))
+        #expect(!decision.rule.concealsExistence)
+    }
+
+    @Test("an emergency access cannot create a record")
+    func emergencyCannotCreate() {
+        #expect(AccessPolicy.decide(.createRecord, by: Who.doctorBreakingGlass.actor, on: Self.holderINS, in: nil)
+                == Decision.deny(.emergencyModeCannotCreate))
+    }
+
+    @Test("every allowing decision names an allowing rule and every refusal a denying one")
+    func rulesMatchOutcome() {
+        let allowing: Set<AccessRule> = [.holderActsOnOwnRecord, .agentAdministersRecord, .professionalCreatesWithConsent,
+                                         .professionalChecksActiveRecord, .insurerFindsActiveRecord]
+        for who in Who.allCases {
+            for action in Action.allCases {
+                for state in Self.states {
+                    let decision = AccessPolicy.decide(action, by: who.actor, on: Self.holderINS, in: state)
+                    #expect(allowing.contains(decision.rule) == decision.isAllowed)
+                }
+            }
+        }
+    }
+}
