@@ -1,0 +1,85 @@
+import CarnetCore
+import CarnetServer
+import CarnetTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+/// Bearer tokens: what is accepted, and the 401 for everything else.
+@Suite("Authentication")
+struct AuthenticationTests {
+    @Test("requests without a valid token get 401 with an OperationOutcome and a challenge", arguments: [
+        ("", "authentication required"), ("Bearer", "authentication required"), ("Basic dXNlcjpwYXNz", "authentication required"),
+        ("Bearer not.a.jwt", "not a well-formed JWT"), ("Bearer abc", "not a well-formed JWT"),
+    ])
+    func missingOrMalformed(_ header: String, _ message: String) async throws {
+        try await withCarnet { client, _ in
+            let headers: HTTPFields = header.isEmpty ? [:] : [.authorization: header]
+            let response = try await client.execute(uri: "/fhir/Patient?identifier=x", method: .get, headers: headers)
+            #expect(response.status == .unauthorized)
+            #expect(response.headers[.wwwAuthenticate] == "Bearer realm=\"carnet\"")
+            #expect(response.json["resourceType"] as? String == "OperationOutcome")
+            #expect(response.diagnostics.contains(message), "\(response.diagnostics)")
+        }
+    }
+
+    @Test("an expired token is refused as expired")
+    func expired() async throws {
+        try await withCarnet { client, tokens in
+            let headers = try await tokens.bearer(.doctor(), lifetime: 60, now: Date().addingTimeInterval(-3600))
+            let response = try await client.execute(uri: "/fhir/Patient?identifier=x", method: .get, headers: headers)
+            #expect(response.status == .unauthorized)
+            #expect(response.issue["code"] as? String == "expired")
+        }
+    }
+
+    @Test("a token signed by another key is refused")
+    func foreignKey() async throws {
+        try await TemporaryDirectory.with { directory async throws in
+            let foreign = try await TokenAuthority.loadOrCreate(in: directory)
+            let token = try await foreign.mint(for: .doctor())
+            try await withCarnet { client, _ in
+                let response = try await client.execute(uri: "/fhir/Patient?identifier=x", method: .get, headers: [.authorization: "Bearer \(token)"])
+                #expect(response.status == .unauthorized)
+                #expect(response.diagnostics.contains("signature"))
+            }
+        }
+    }
+
+    @Test("a tampered payload is refused")
+    func tampered() async throws {
+        try await withCarnet { client, tokens in
+            let token = try await tokens.authority.mint(for: .patient(.fixture()))
+            var parts = token.split(separator: ".").map(String.init)
+            let forged = try await tokens.authority.mint(for: .agent).split(separator: ".")
+            parts[1] = String(forged[1])  // an agent's claims under the patient's signature
+            let response = try await client.execute(uri: "/fhir/Patient?identifier=x", method: .get,
+                                                    headers: [.authorization: "Bearer \(parts.joined(separator: "."))"])
+            #expect(response.status == .unauthorized)
+        }
+    }
+
+    @Test("minted tokens verify back to the same actor", arguments: [
+        Actor.patient(.fixture()), .patient(.fixture(3, system: .demo)), .doctor(), .doctor(mode: .breakTheGlass, reason: "coma"),
+        .pharmacist(), .regulator(), .agent, .insurer,
+    ])
+    func roundTrip(_ actor: Actor) async throws {
+        try await TemporaryDirectory.with { directory async throws in
+            let authority = try await TokenAuthority.loadOrCreate(in: directory)
+            #expect(try await authority.verify(try await authority.mint(for: actor)) == actor)
+            // The key is kept: a second authority on the same directory verifies the first one's tokens.
+            let again = try await TokenAuthority.loadOrCreate(in: directory)
+            #expect(try await again.verify(try await authority.mint(for: actor)) == actor)
+        }
+    }
+
+    @Test("the signing key file is readable by its owner only")
+    func keyPermissions() async throws {
+        try await TemporaryDirectory.with { directory async throws in
+            _ = try await TokenAuthority.loadOrCreate(in: directory)
+            let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("keys/token-signing-key.pem").path)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        }
+    }
+}

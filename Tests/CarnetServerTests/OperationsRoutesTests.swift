@@ -1,0 +1,59 @@
+import CarnetCore
+import CarnetTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+/// Public routes: metadata, health, metrics, and the 404 for everything unknown.
+@Suite("Operations and discovery routes")
+struct OperationsRoutesTests {
+    @Test("the CapabilityStatement lists what is implemented, without authentication")
+    func metadata() async throws {
+        try await withCarnet { client, _ in
+            let response = try await client.execute(uri: "/fhir/metadata", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.json["resourceType"] as? String == "CapabilityStatement")
+            #expect(response.json["fhirVersion"] as? String == "4.0.1")
+            let rest = try #require((response.json["rest"] as? [[String: Any]])?.first)
+            let patient = try #require((rest["resource"] as? [[String: Any]])?.first { $0["type"] as? String == "Patient" })
+            let interactions = (patient["interaction"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
+            #expect(interactions == ["read", "search-type", "create"])
+            let operations = (patient["operation"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+            #expect(operations == ["close", "reopen"])
+        }
+    }
+
+    @Test("health reports the database")
+    func health() async throws {
+        try await withCarnet { client, _ in
+            let response = try await client.execute(uri: "/health", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.json["database"] as? String == "ok")
+        }
+    }
+
+    @Test("metrics count requests by route pattern, never by identifier")
+    func metrics() async throws {
+        try await withCarnet { client, tokens in
+            let id = try await createPatient(client, tokens)
+            _ = try await client.execute(uri: "/fhir/Patient/\(id)", method: .get, headers: try await tokens.bearer(.doctor()))
+            let response = try await client.execute(uri: "/metrics", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.text.contains(#"carnet_http_requests_total{method="GET",route="/fhir/Patient/{id}",status="200"} 1"#))
+            #expect(response.text.contains("carnet_http_request_duration_seconds_bucket"))
+            #expect(!response.text.contains(id))
+        }
+    }
+
+    @Test("unknown routes and methods are 404 OperationOutcomes", arguments: [
+        ("/nowhere", HTTPRequest.Method.get), ("/fhir/Observation", .get), ("/fhir/Patient", .delete), ("/fhir/metadata", .post),
+    ])
+    func unknownRoutes(_ uri: String, _ method: HTTPRequest.Method) async throws {
+        try await withCarnet { client, tokens in
+            let response = try await client.execute(uri: uri, method: method, headers: try await tokens.bearer(.doctor()))
+            #expect(response.status == .notFound)
+            #expect(response.json["resourceType"] as? String == "OperationOutcome")
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import CarnetCore
+import CarnetServer
+import CarnetStore
+import CarnetTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+
+/// Runs `body` against the real application (same builder as `carnet serve`) on a fresh SQLite data
+/// directory, through the router with no sockets.
+func withCarnet(_ body: @escaping @Sendable (any TestClientProtocol, Tokens) async throws -> Void) async throws {
+    try await TemporaryDirectory.with { directory async throws in
+        let configuration = CarnetConfiguration.testing(dataDirectory: directory)
+        var logger = Logger(label: "carnet.tests")
+        logger.logLevel = .warning
+        let store = try await StoreOpening.open(configuration, logger: logger)
+        let authority = try await TokenAuthority.loadOrCreate(in: directory)
+        let app = buildApplication(configuration, store: store, tokens: authority, logger: logger)
+        try await app.test(.router) { client in
+            try await body(client, Tokens(authority: authority))
+        }
+    }
+}
+
+/// Mints tokens for test actors.
+struct Tokens: Sendable {
+    let authority: TokenAuthority
+
+    func bearer(_ actor: Actor, lifetime: TimeInterval = 600, now: Date = Date()) async throws -> HTTPFields {
+        [.authorization: "Bearer \(try await authority.mint(for: actor, lifetime: lifetime, now: now))"]
+    }
+}
+
+extension TestResponse {
+    /// The body as a JSON object, for assertions.
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    var text: String { String(buffer: body) }
+
+    /// The first issue of an OperationOutcome body.
+    var issue: [String: Any] { (json["issue"] as? [[String: Any]])?.first ?? [:] }
+    var diagnostics: String { issue["diagnostics"] as? String ?? "" }
+    var expression: String? { (issue["expression"] as? [String])?.first }
+}
+
+extension ByteBuffer {
+    static func json(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+}
+
+/// A valid FR Core-style Patient body for `ins`.
+func patientBody(_ ins: INS, family: String = "MARTIN", gender: String = "female") -> ByteBuffer {
+    .json("""
+    {"resourceType":"Patient","identifier":[{"use":"official","system":"\(ins.system.uri)","value":"\(ins.value)"}],
+     "name":[{"use":"official","family":"\(family)","given":["Anne"]}],"gender":"\(gender)","birthDate":"1985-07-12"}
+    """)
+}
+
+let fhirJSON: HTTPFields = [.contentType: "application/fhir+json"]
+
+func + (lhs: HTTPFields, rhs: HTTPFields) -> HTTPFields {
+    var fields = lhs
+    fields.append(contentsOf: rhs)
+    return fields
+}
+
+/// Creates a patient as an insurer agent and returns its id.
+func createPatient(_ client: any TestClientProtocol, _ tokens: Tokens, _ ins: INS = .fixture()) async throws -> String {
+    let response = try await client.execute(uri: "/fhir/Patient", method: .post,
+                                            headers: try await tokens.bearer(.agent) + fhirJSON, body: patientBody(ins))
+    #expect(response.status == .created || response.status == .ok)
+    return try #require(response.json["id"] as? String)
+}
