@@ -108,6 +108,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CarnetCLITests",
+            dependencies: ["carnet", "CarnetServer", "CarnetTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CarnetServerTests",
             dependencies: [
                 "CarnetServer", "CarnetTestSupport",

@@ -1,7 +1,7 @@
 /// FHIR `CapabilityStatement`: what this server really implements, served at `GET /fhir/metadata`.
 ///
-/// It is built from ``CapabilityStatement/carnet(baseURL:version:)`` only, so it is updated in the same
-/// change that adds an interaction; a test checks every listed interaction against the router.
+/// It is built from ``CapabilityStatement/carnet(baseURL:version:date:)`` only, so it is updated in the
+/// same change that adds an interaction; the server tests pin the list and exercise each entry.
 public struct CapabilityStatement: Encodable, Sendable {
     public let resourceType = "CapabilityStatement"
     public var status = "active"

@@ -11,7 +11,7 @@ public enum StoredForms {
             let insSystem = try INSSystem(uri: system)
             return try INS(value, system: insSystem, keyChecking: .relaxedForTestIdentities)
         } catch {
-            throw StoreError.corruptRow("INS \(system)|\(value): \(error)")
+            throw StoreError.corruptRow("INS under \(system): \(error)")
         }
     }
 

@@ -25,14 +25,31 @@ struct TokenOptions: ParsableArguments {
     @Option(name: .long, help: "Lifetime in seconds.")
     var ttl: Int = 8 * 3600
 
-    func mint(_ actor: Actor) async throws {
+    func validate() throws {
         guard ttl > 0 else { throw ValidationError("--ttl must be a positive number of seconds") }
+    }
+
+    /// Signs a token for `actor` with the data directory's key (creating the key on first use).
+    func mint(_ actor: Actor) async throws -> String {
         let authority = try await TokenAuthority.loadOrCreate(in: URL(fileURLWithPath: data, isDirectory: true))
-        print(try await authority.mint(for: actor, lifetime: TimeInterval(ttl)))
+        return try await authority.mint(for: actor, lifetime: TimeInterval(ttl))
     }
 }
 
-struct PatientToken: AsyncParsableCommand {
+/// A token subcommand: says which actor it stands for; printing is shared.
+protocol TokenSubcommand: AsyncParsableCommand {
+    var options: TokenOptions { get }
+    /// The actor the token will stand for, or a `ValidationError` saying which option is wrong.
+    func actor() throws -> Actor
+}
+
+extension TokenSubcommand {
+    func run() async throws {
+        print(try await options.mint(try actor()))
+    }
+}
+
+struct PatientToken: TokenSubcommand {
     static let configuration = CommandConfiguration(commandName: "patient", abstract: "A token for the holder of a record.")
 
     @OptionGroup var options: TokenOptions
@@ -43,18 +60,16 @@ struct PatientToken: AsyncParsableCommand {
     @Option(help: "INS system OID: 1.2.250.1.213.1.4.8 (INS-NIR), .9, .10 (test) or .11 (demo).")
     var system: String = INSSystem.nir.uri
 
-    func run() async throws {
-        let ins: INS
+    func actor() throws -> Actor {
         do {
-            ins = try INS(self.ins, system: try INSSystem(uri: system), keyChecking: .relaxedForTestIdentities)
+            return .patient(try INS(ins, system: try INSSystem(uri: system), keyChecking: .relaxedForTestIdentities))
         } catch {
             throw ValidationError(error.description)
         }
-        try await options.mint(.patient(ins))
     }
 }
 
-struct ProfessionalToken: AsyncParsableCommand {
+struct ProfessionalToken: TokenSubcommand {
     static let configuration = CommandConfiguration(commandName: "professional", abstract: "A token for a health professional.")
 
     @OptionGroup var options: TokenOptions
@@ -74,7 +89,7 @@ struct ProfessionalToken: AsyncParsableCommand {
     @Flag(help: "Act as a Centre 15 emergency regulator (centre_15 access mode).")
     var regulation = false
 
-    func run() async throws {
+    func actor() throws -> Actor {
         let professional: Professional
         do {
             professional = Professional(rpps: try RPPS(rpps), profession: try Profession(code: profession), specialty: specialty)
@@ -83,19 +98,16 @@ struct ProfessionalToken: AsyncParsableCommand {
         }
         let reason = emergency?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let reason, reason.isEmpty { throw ValidationError("--emergency needs a reason") }
-        let actor: Actor
         if regulation {
-            actor = Actor(role: .regulator(professional), accessMode: .centre15, emergencyReason: reason)
+            return Actor(role: .regulator(professional), accessMode: .centre15, emergencyReason: reason)
         } else if let reason {
-            actor = Actor(role: .professional(professional), accessMode: .breakTheGlass, emergencyReason: reason)
-        } else {
-            actor = Actor(role: .professional(professional))
+            return Actor(role: .professional(professional), accessMode: .breakTheGlass, emergencyReason: reason)
         }
-        try await options.mint(actor)
+        return Actor(role: .professional(professional))
     }
 }
 
-struct AgentToken: AsyncParsableCommand {
+struct AgentToken: TokenSubcommand {
     static let configuration = CommandConfiguration(commandName: "agent", abstract: "A token for a health-insurer agent.")
 
     @OptionGroup var options: TokenOptions
@@ -103,13 +115,13 @@ struct AgentToken: AsyncParsableCommand {
     @Option(help: "The agent's staff id.")
     var id: String
 
-    func run() async throws {
-        guard !id.isEmpty else { throw ValidationError("--id must not be empty") }
-        try await options.mint(Actor(role: .agent(id: id)))
+    func actor() throws -> Actor {
+        guard !id.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--id must not be empty") }
+        return Actor(role: .agent(id: id))
     }
 }
 
-struct InsurerToken: AsyncParsableCommand {
+struct InsurerToken: TokenSubcommand {
     static let configuration = CommandConfiguration(commandName: "insurer", abstract: "A token for the health insurer's feed.")
 
     @OptionGroup var options: TokenOptions
@@ -117,7 +129,8 @@ struct InsurerToken: AsyncParsableCommand {
     @Option(help: "The feed's system id.")
     var id: String = "assurance-maladie"
 
-    func run() async throws {
-        try await options.mint(Actor(role: .insurer(id: id)))
+    func actor() throws -> Actor {
+        guard !id.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--id must not be empty") }
+        return Actor(role: .insurer(id: id))
     }
 }
