@@ -1,4 +1,5 @@
 import CarnetCore
+import Foundation
 import Testing
 
 @Suite("Professional identifiers and dates")
@@ -44,5 +45,17 @@ struct IdentityTests {
         #expect(AccessMode(purposeOfUse: "HPAYMT", regulation: false) == nil)
         #expect(AccessMode.breakTheGlass.rawValue == "bris_de_glace")
         #expect(AccessMode.centre15.purposeOfUse == "ETREAT")
+    }
+
+    @Test("validated identifiers decode only through their rules")
+    func stringCodable() throws {
+        let decoder = JSONDecoder()
+        #expect(try decoder.decode([RPPS].self, from: Data(#"["899700218896"]"#.utf8)) == [try RPPS("99700218896")])
+        #expect(try decoder.decode([Profession].self, from: Data(#"["21"]"#.utf8)) == [.pharmacist])
+        #expect(try decoder.decode([PartialDate].self, from: Data(#"["1985-07"]"#.utf8)) == [try PartialDate("1985-07")])
+        #expect(throws: DecodingError.self) { try decoder.decode([RPPS].self, from: Data(#"["123"]"#.utf8)) }
+        #expect(throws: DecodingError.self) { try decoder.decode([PartialDate].self, from: Data(#"["1985-02-30"]"#.utf8)) }
+        let encoded = try JSONEncoder().encode([try RPPS("899700218896")])
+        #expect(String(decoding: encoded, as: UTF8.self) == #"["99700218896"]"#)
     }
 }

@@ -26,7 +26,7 @@ public enum AdministrativeSex: String, Sendable, Codable, CaseIterable {
 }
 
 /// A birth date that may lack its day or month, as civil records sometimes do (FHIR `date`).
-public struct PartialDate: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+public struct PartialDate: Hashable, Sendable, StringCodable, CustomStringConvertible, Comparable {
     public let year: Int
     public let month: Int?
     public let day: Int?
@@ -71,17 +71,9 @@ public struct PartialDate: Hashable, Sendable, Codable, CustomStringConvertible,
         }
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
-    }
+    public init(validating text: String) throws(PartialDateError) { try self.init(text) }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public var stringForm: String { description }
 }
 
 public enum PartialDateError: Error, Equatable, Sendable, CustomStringConvertible {

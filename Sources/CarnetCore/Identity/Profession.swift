@@ -3,7 +3,7 @@
 /// The profession decides which categories of data a professional may read or write (the DMP's
 /// *matrice d'habilitations*). Codes outside the known list are kept as they are, so that a new
 /// profession is denied by the matrix rather than rejected at the door.
-public struct Profession: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct Profession: Hashable, Sendable, StringCodable, CustomStringConvertible {
     public let code: String
 
     public init(code: String) throws(ProfessionError) {
@@ -41,17 +41,9 @@ public struct Profession: Hashable, Sendable, Codable, CustomStringConvertible {
         "98": "Manipulateur ERM",
     ]
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(code: text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
-    }
+    public init(validating text: String) throws(ProfessionError) { try self.init(code: text) }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(code)
-    }
+    public var stringForm: String { code }
 }
 
 /// Why a text is not a profession code.

@@ -2,7 +2,7 @@
 ///
 /// Professionals appear on the wire with their national id, `8` followed by the RPPS
 /// (system `urn:oid:1.2.250.1.71.4.2.1`); ``nationalID`` gives that form and ``init(_:)`` accepts both.
-public struct RPPS: Hashable, Sendable, CustomStringConvertible, Codable {
+public struct RPPS: Hashable, Sendable, CustomStringConvertible, StringCodable {
     public let value: String
 
     /// The system of professionals' national ids (idNat_PS).
@@ -21,17 +21,9 @@ public struct RPPS: Hashable, Sendable, CustomStringConvertible, Codable {
 
     public var description: String { value }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { self = try RPPS(text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
-    }
+    public init(validating text: String) throws(RPPSError) { try self.init(text) }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
+    public var stringForm: String { value }
 }
 
 /// Why a text is not an RPPS number.
