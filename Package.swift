@@ -39,7 +39,7 @@ let package = Package(
         ),
         .target(
             name: "CarnetStore",
-            dependencies: ["CarnetCore"],
+            dependencies: ["CarnetCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,0 +1,50 @@
+public import Foundation
+
+/// Where document content lives, apart from its metadata: addressed by the SHA-256 of the plaintext,
+/// encrypted at rest (ARCHITECTURE.md, CarnetStore).
+///
+/// A reference is stored with the document's metadata in the same transaction as the rest of the
+/// document; the content itself is written first, so a failed metadata write leaves at worst an
+/// unreferenced blob (content-addressed, harmless, collectable), never a document without content.
+public protocol BlobStore: Sendable {
+    /// Stores `content` and returns how to find it again. Storing the same bytes twice is idempotent.
+    func put(_ content: Data) async throws -> BlobReference
+
+    /// The exact bytes stored under `reference`, after checking them against the reference's SHA-256.
+    ///
+    /// - Throws: ``BlobError/integrity(_:)`` when the content does not decrypt or does not match its
+    ///   hash: never serve content that is not what was stored.
+    func get(_ reference: BlobReference) async throws -> Data
+}
+
+/// How to find a blob and check it: the plaintext's SHA-256 (hex), its size, and the key that
+/// encrypted it (so data keys can rotate while old blobs stay readable).
+public struct BlobReference: Hashable, Sendable, Codable {
+    public let sha256: String
+    public let size: Int
+    public let keyID: String
+
+    public init(sha256: String, size: Int, keyID: String) {
+        self.sha256 = sha256
+        self.size = size
+        self.keyID = keyID
+    }
+}
+
+/// Content-store failures. ``integrity(_:)`` is the one that must reach an operator: content was changed or
+/// damaged at rest.
+public enum BlobError: Error, Equatable, Sendable, CustomStringConvertible {
+    case notFound(String)
+    case integrity(String)
+    case unknownKey(String)
+    case badReference(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let hash): "no content stored for SHA-256 \(hash)"
+        case .integrity(let hash): "stored content for SHA-256 \(hash) failed its integrity check"
+        case .unknownKey(let id): "content is encrypted under data key '\(id)', which this server does not have"
+        case .badReference(let detail): "not a valid content reference: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import CarnetStore
+import CarnetTestSupport
+import Foundation
+import Testing
+
+/// Document content at rest: content-addressed, encrypted, checked on every read.
+@Suite("File blob store")
+struct FileBlobStoreTests {
+    func withBlobs(_ body: (FileBlobStore, URL) async throws -> Void) async throws {
+        try await TemporaryDirectory.with { directory async throws in
+            let store = try FileBlobStore(directory: directory, keyring: try DataKeyring.loadOrCreate(in: directory))
+            try await body(store, directory)
+        }
+    }
+
+    /// Every blob file under the store, to inspect what is on disk.
+    func blobFiles(_ directory: URL) throws -> [URL] {
+        let enumerator = FileManager.default.enumerator(at: directory.appendingPathComponent("blobs"), includingPropertiesForKeys: nil)
+        return (enumerator?.allObjects as? [URL] ?? []).filter { !$0.hasDirectoryPath && !$0.lastPathComponent.hasPrefix(".") }
+    }
+
+    static let report = Data("Compte rendu de consultation — patient fictif, synthetic test content.".utf8)
+
+    @Test("content reads back identical, addressed by its SHA-256")
+    func roundTrip() async throws {
+        try await withBlobs { store, _ async throws in
+            // FIPS 180-2 test vector: SHA-256("abc").
+            let abc = try await store.put(Data("abc".utf8))
+            #expect(abc.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+            let reference = try await store.put(Self.report)
+            #expect(reference.size == Self.report.count)
+            #expect(try await store.get(reference) == Self.report)
+            #expect(try await store.put(Self.report) == reference)
+            let empty = try await store.put(Data())
+            #expect(try await store.get(empty) == Data())
+        }
+    }
+
+    @Test("files on disk are not readable plaintext, and are private")
+    func encryptedAtRest() async throws {
+        try await withBlobs { store, directory async throws in
+            _ = try await store.put(Self.report)
+            let files = try blobFiles(directory)
+            #expect(files.count == 1)
+            let bytes = try Data(contentsOf: files[0])
+            #expect(bytes.range(of: Data("patient fictif".utf8)) == nil)
+            #expect(bytes.range(of: Data("Compte rendu".utf8)) == nil)
+            let mode = try FileManager.default.attributesOfItem(atPath: files[0].path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+        }
+    }
+
+    @Test("a damaged file is reported, never served")
+    func tamperedContent() async throws {
+        try await withBlobs { store, directory async throws in
+            let reference = try await store.put(Self.report)
+            let file = try #require(try blobFiles(directory).first)
+            var bytes = try Data(contentsOf: file)
+            bytes[bytes.count - 20] ^= 0x01
+            try bytes.write(to: file)
+            await #expect(throws: BlobError.integrity(reference.sha256)) { try await store.get(reference) }
+        }
+    }
+
+    @Test("a file put under another content's name fails to decrypt")
+    func swappedFiles() async throws {
+        try await withBlobs { store, directory async throws in
+            let first = try await store.put(Data("first".utf8))
+            let second = try await store.put(Data("second".utf8))
+            let files = try blobFiles(directory)
+            let firstFile = try #require(files.first { $0.lastPathComponent.hasPrefix(first.sha256) })
+            let secondFile = try #require(files.first { $0.lastPathComponent.hasPrefix(second.sha256) })
+            try FileManager.default.removeItem(at: firstFile)
+            try FileManager.default.copyItem(at: secondFile, to: firstFile)
+            await #expect(throws: BlobError.integrity(first.sha256)) { try await store.get(first) }
+        }
+    }
+
+    @Test("unknown content, unknown keys and malformed references are refused")
+    func refusals() async throws {
+        try await withBlobs { store, _ async throws in
+            let missing = BlobReference(sha256: String(repeating: "a", count: 64), size: 1, keyID: "data-x")
+            await #expect(throws: BlobError.self) { try await store.get(missing) }
+            let reference = try await store.put(Self.report)
+            let otherKey = BlobReference(sha256: reference.sha256, size: reference.size, keyID: "data-unknown")
+            await #expect(throws: BlobError.notFound(reference.sha256)) { try await store.get(otherKey) }
+            let traversal = BlobReference(sha256: "../../keys/x", size: 1, keyID: reference.keyID)
+            await #expect(throws: BlobError.badReference("../../keys/x")) { try await store.get(traversal) }
+        }
+    }
+
+    @Test("the data key survives restarts; content stays readable")
+    func keyPersists() async throws {
+        try await TemporaryDirectory.with { directory async throws in
+            let first = try FileBlobStore(directory: directory, keyring: try DataKeyring.loadOrCreate(in: directory))
+            let reference = try await first.put(Self.report)
+            let again = try FileBlobStore(directory: directory, keyring: try DataKeyring.loadOrCreate(in: directory))
+            #expect(try await again.get(reference) == Self.report)
+        }
+    }
+}
