@@ -12,9 +12,9 @@ public import PostgresNIO
 /// The store runs its pool in a task of its own from ``open(configuration:logger:)`` until
 /// ``shutdown()``, so callers (the server, the CLI, tests) need no extra service wiring.
 public final class PostgresStore: RecordStore {
-    private let client: PostgresClient
+    let client: PostgresClient
     private let runTask: Task<Void, Never>
-    private let logger: Logger
+    let logger: Logger
 
     private init(client: PostgresClient, logger: Logger) {
         self.client = client
@@ -121,7 +121,7 @@ public final class PostgresStore: RecordStore {
     // MARK: - Transactions and rows
 
     /// Runs `body` in one transaction, rolling back on any error and rethrowing it unchanged.
-    private func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
@@ -161,7 +161,7 @@ public final class PostgresStore: RecordStore {
         return records
     }
 
-    private static func insertAudit(_ connection: PostgresConnection, _ row: AuditRow, logger: Logger) async throws {
+    static func insertAudit(_ connection: PostgresConnection, _ row: AuditRow, logger: Logger) async throws {
         try await connection.query("""
             INSERT INTO audit_events (id, record_id, recorded_at, actor_kind, actor_id, profession, access_mode, emergency_reason,
                                       action, resources_json, outcome, rule, detail)

@@ -10,7 +10,7 @@ import GRDB
 /// migrations run when the store opens; a database written by a newer Carnet is refused rather than
 /// misread.
 public final class SQLiteStore: RecordStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let path: String
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -121,7 +121,7 @@ public final class SQLiteStore: RecordStore {
                         resourcesJSON: row["resources_json"], outcome: row["outcome"], rule: row["rule"], detail: row["detail"])
     }
 
-    private static func insertAudit(_ db: Database, _ row: AuditRow) throws {
+    static func insertAudit(_ db: Database, _ row: AuditRow) throws {
         try db.execute(sql: """
             INSERT INTO audit_events (id, record_id, recorded_at_ms, actor_kind, actor_id, profession, access_mode,
                                       emergency_reason, action, resources_json, outcome, rule, detail)
@@ -131,7 +131,7 @@ public final class SQLiteStore: RecordStore {
                              row.resourcesJSON, row.outcome, row.rule, row.detail])
     }
 
-    private static func uuid(_ text: String) throws -> UUID {
+    static func uuid(_ text: String) throws -> UUID {
         guard let uuid = UUID(uuidString: text) else { throw StoreError.corruptRow("id '\(text)'") }
         return uuid
     }

@@ -1,7 +1,7 @@
 public import CarnetCore
 public import Foundation
 
-/// Where records and their audit trail live, stated in domain terms.
+/// Where records, their documents' metadata and their audit trail live, stated in domain terms.
 ///
 /// Each write method is one transaction that preserves an invariant: a record change and the audit
 /// event describing it are committed together or not at all (ARCHITECTURE.md, invariants 1 and 3).
@@ -13,7 +13,7 @@ public import Foundation
 ///
 /// - Important: implementations do no access control. Only `RecordService` calls a store for health
 ///   data, after the policy has decided.
-public protocol RecordStore: Sendable {
+public protocol RecordStore: DocumentStore {
     /// Creates `record` unless a record already exists for the same INS system and value, and appends
     /// `audit` (re-pointed at whichever record wins) in the same transaction.
     ///
@@ -65,11 +65,14 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case corruptRow(String)
     /// The database schema is newer than this program knows.
     case schemaTooNew(detail: String)
+    /// The record already holds a document with this unique id.
+    case duplicateDocument(uniqueID: String)
 
     public var description: String {
         switch self {
         case .versionConflict: "the record was changed concurrently"
         case .corruptRow(let detail): "stored row does not parse: \(detail)"
+        case .duplicateDocument(let uniqueID): "the record already has a document with unique id \(uniqueID)"
         case .schemaTooNew(let detail): "the database was written by a newer Carnet (\(detail)): upgrade Carnet before opening it"
         }
     }

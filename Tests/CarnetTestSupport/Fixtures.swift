@@ -48,3 +48,18 @@ extension Actor {
 
 /// A fixed instant for tests, to the millisecond (the precision stores keep).
 public let testInstant = Date(timeIntervalSince1970: 1_795_000_000.123)
+
+extension DocumentEntry {
+    /// A synthetic consultation report (LOINC 11488-4) in `record`; content fields describe made-up bytes.
+    public static func fixture(in record: RecordID, uniqueID: String = "1.2.250.1.999.1.\(Int.random(in: 1...999_999))",
+                               type: String = "11488-4", date: Date = testInstant, lineageID: UUID = UUID(),
+                               replaces: DocumentID? = nil) -> DocumentEntry {
+        DocumentEntry(recordID: record, uniqueID: uniqueID, lineageID: lineageID, replaces: replaces,
+                      type: Code(system: "http://loinc.org", code: type, display: "CR de consultation"),
+                      category: Code(system: "urn:oid:1.2.250.1.213.1.1.4.1", code: "10"), title: "Compte rendu (synthetic)",
+                      authors: [DocumentAuthor(identifierSystem: RPPS.nationalIDSystem, identifierValue: "899700000011", display: "Dr Test")],
+                      submitterID: "99700000011", date: date, recordedAt: testInstant,
+                      content: DocumentContent(contentType: "text/plain", language: "fr-FR", size: 5,
+                                               sha256: String(repeating: "ab", count: 32), sha1Base64: "AAAA", keyID: "data-test"))
+    }
+}

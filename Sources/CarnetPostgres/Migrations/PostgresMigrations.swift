@@ -14,6 +14,7 @@ enum PostgresMigrations {
     /// Versions in order; never edit one that has shipped.
     static let all: [(version: Int, name: String, sql: [String])] = [
         (1, "initial", migration001Initial),
+        (2, "documents", migration002Documents),
     ]
 
     static let migration001Initial: [String] = [
@@ -58,6 +59,25 @@ enum PostgresMigrations {
         """,
         "CREATE UNIQUE INDEX audit_events_by_id ON audit_events (id)",
         "CREATE INDEX audit_events_by_record_newest ON audit_events (record_id, recorded_at DESC, sequence DESC)",
+    ]
+
+    /// Document entries, one row per version; distributed on `record_id` with `records`.
+    static let migration002Documents: [String] = [
+        """
+        CREATE TABLE documents (
+            record_id uuid NOT NULL REFERENCES records(id),
+            id uuid NOT NULL,
+            unique_id text NOT NULL,
+            lineage_id uuid NOT NULL,
+            status text NOT NULL,
+            date timestamptz NOT NULL,
+            metadata_json jsonb NOT NULL,
+            metadata_version integer NOT NULL CHECK (metadata_version >= 1),
+            PRIMARY KEY (record_id, id)
+        )
+        """,
+        "CREATE UNIQUE INDEX documents_by_unique_id ON documents (record_id, unique_id)",
+        "CREATE UNIQUE INDEX documents_by_id ON documents (id)",
     ]
 
     /// Applies the missing migrations; refuses a database that has versions this program does not know.

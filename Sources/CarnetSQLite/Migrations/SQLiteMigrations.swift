@@ -8,6 +8,7 @@ enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("001_initial", migrate: migration001Initial)
+        migrator.registerMigration("002_documents", migrate: migration002Documents)
         return migrator
     }
 
@@ -53,6 +54,28 @@ enum SQLiteMigrations {
 
             -- Serves "a record's audit trail, newest first" (the patient's access history).
             CREATE INDEX audit_events_by_record_newest ON audit_events (record_id, recorded_at_ms DESC);
+            """)
+    }
+
+    /// Document entries: searchable columns plus the whole entry as JSON; one row per version.
+    static func migration002Documents(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE documents (
+                record_id TEXT NOT NULL REFERENCES records(id),
+                id TEXT NOT NULL,
+                unique_id TEXT NOT NULL,
+                lineage_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                date_ms INTEGER NOT NULL,
+                metadata_json TEXT NOT NULL,
+                metadata_version INTEGER NOT NULL CHECK (metadata_version >= 1),
+                PRIMARY KEY (record_id, id)
+            ) STRICT;
+
+            -- A producer's unique id names one document within a record.
+            CREATE UNIQUE INDEX documents_by_unique_id ON documents (record_id, unique_id);
+            -- Serves reads by id (DocumentReference/{id}, Binary/{id}).
+            CREATE UNIQUE INDEX documents_by_id ON documents (id);
             """)
     }
 }

@@ -1,0 +1,64 @@
+public import CarnetCore
+public import CarnetStore
+import Foundation
+import Logging
+import PostgresNIO
+
+extension PostgresStore {
+    public func addDocument(_ entry: DocumentEntry, superseding: DocumentEntry?, audit: AuditEvent) async throws {
+        let row = try DocumentRow(entry)
+        let old = try superseding.map(DocumentRow.init)
+        let auditRow = try AuditRow(audit)
+        try await transaction { connection in
+            if let old {
+                try await Self.updateDocumentRow(connection, old, logger: logger)
+            }
+            let inserted = try await connection.query("""
+                INSERT INTO documents (record_id, id, unique_id, lineage_id, status, date, metadata_json, metadata_version)
+                VALUES (\(row.recordID), \(row.id), \(row.uniqueID), \(row.lineageID), \(row.status),
+                        to_timestamp(\(row.dateMilliseconds)::double precision / 1000), \(row.metadataJSON)::jsonb, \(row.metadataVersion))
+                ON CONFLICT (record_id, unique_id) DO NOTHING RETURNING id
+                """, logger: logger).collect().count
+            guard inserted == 1 else { throw StoreError.duplicateDocument(uniqueID: row.uniqueID) }
+            try await Self.insertAudit(connection, auditRow, logger: logger)
+        }
+    }
+
+    public func updateDocument(_ entry: DocumentEntry, audit: AuditEvent) async throws {
+        let row = try DocumentRow(entry)
+        let auditRow = try AuditRow(audit)
+        try await transaction { connection in
+            try await Self.updateDocumentRow(connection, row, logger: logger)
+            try await Self.insertAudit(connection, auditRow, logger: logger)
+        }
+    }
+
+    public func document(id: DocumentID) async throws -> DocumentEntry? {
+        try await client.withConnection { connection in
+            try await Self.entries(connection, "SELECT metadata_json::text FROM documents WHERE id = \(id.rawValue)", logger: logger).first
+        }
+    }
+
+    public func documents(recordID: RecordID) async throws -> [DocumentEntry] {
+        try await client.withConnection { connection in
+            try await Self.entries(connection, "SELECT metadata_json::text FROM documents WHERE record_id = \(recordID.rawValue) ORDER BY date DESC, id",
+                                   logger: logger)
+        }
+    }
+
+    private static func entries(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [DocumentEntry] {
+        var entries: [DocumentEntry] = []
+        for try await json in try await connection.query(query, logger: logger).decode(String.self) {
+            entries.append(try StoredForms.decodeJSON(DocumentEntry.self, from: json))
+        }
+        return entries
+    }
+
+    private static func updateDocumentRow(_ connection: PostgresConnection, _ row: DocumentRow, logger: Logger) async throws {
+        let updated = try await connection.query("""
+            UPDATE documents SET status = \(row.status), metadata_json = \(row.metadataJSON)::jsonb, metadata_version = \(row.metadataVersion)
+            WHERE record_id = \(row.recordID) AND id = \(row.id) AND metadata_version = \(row.metadataVersion - 1) RETURNING id
+            """, logger: logger).collect().count
+        guard updated == 1 else { throw StoreError.versionConflict }
+    }
+}

@@ -1,0 +1,60 @@
+public import CarnetCore
+public import Foundation
+
+/// Where document metadata lives: the same engines as records, keyed by the record (patient) id.
+///
+/// Content bytes are in a ``BlobStore``; an entry here points at them by SHA-256. Searches are always
+/// scoped to one record (ITI-67 names a patient), so engines return a record's entries and the
+/// filtering of ``DocumentQuery`` runs in memory, identically for both engines.
+public protocol DocumentStore: Sendable {
+    /// Adds `entry`, and, in the same transaction, moves `superseded` (read at its current metadata
+    /// version) to status superseded, and appends `audit`.
+    ///
+    /// - Throws: ``StoreError/duplicateDocument`` when the record already has a document with the same
+    ///   unique id; ``StoreError/versionConflict`` when `superseded` changed meanwhile.
+    func addDocument(_ entry: DocumentEntry, superseding: DocumentEntry?, audit: AuditEvent) async throws
+
+    /// Saves a metadata change (status, visibility…) if the stored metadata version is
+    /// `entry.metadataVersion - 1`, with its audit event.
+    func updateDocument(_ entry: DocumentEntry, audit: AuditEvent) async throws
+
+    /// One entry by id, in any status.
+    func document(id: DocumentID) async throws -> DocumentEntry?
+
+    /// Every entry (all statuses and versions) of a record, newest document date first.
+    func documents(recordID: RecordID) async throws -> [DocumentEntry]
+}
+
+/// A document entry as plain columns: the searchable few, plus the whole entry as JSON.
+public struct DocumentRow: Sendable, Equatable {
+    public var recordID: UUID
+    public var id: UUID
+    public var uniqueID: String
+    public var lineageID: UUID
+    public var status: String
+    public var dateMilliseconds: Int64
+    public var metadataJSON: String
+    public var metadataVersion: Int
+
+    public init(recordID: UUID, id: UUID, uniqueID: String, lineageID: UUID, status: String, dateMilliseconds: Int64,
+                metadataJSON: String, metadataVersion: Int) {
+        self.recordID = recordID
+        self.id = id
+        self.uniqueID = uniqueID
+        self.lineageID = lineageID
+        self.status = status
+        self.dateMilliseconds = dateMilliseconds
+        self.metadataJSON = metadataJSON
+        self.metadataVersion = metadataVersion
+    }
+
+    public init(_ entry: DocumentEntry) throws {
+        self.init(recordID: entry.recordID.rawValue, id: entry.id.rawValue, uniqueID: entry.uniqueID, lineageID: entry.lineageID,
+                  status: entry.status.rawValue, dateMilliseconds: StoredForms.milliseconds(entry.date),
+                  metadataJSON: try StoredForms.encodeJSON(entry), metadataVersion: entry.metadataVersion)
+    }
+
+    public func entry() throws -> DocumentEntry {
+        try StoredForms.decodeJSON(DocumentEntry.self, from: metadataJSON)
+    }
+}

@@ -1,0 +1,93 @@
+import CarnetCore
+import CarnetStore
+import CarnetTestSupport
+import Foundation
+import Testing
+
+/// Document metadata on every engine: versions, supersession in one transaction, unique ids.
+@Suite("Document store conformance")
+struct DocumentStoreConformanceTests {
+    /// A store holding one record, for documents to attach to.
+    func withRecord(_ engine: TestEngine, _ body: (any RecordStore, HealthRecord) async throws -> Void) async throws {
+        try await engine.withStore { store async throws in
+            let record = HealthRecord(ins: .fixture(), identity: .fixture(), createdAt: testInstant)
+            _ = try await store.createRecord(record, audit: audit(record))
+            try await body(store, record)
+        }
+    }
+
+    func audit(_ record: HealthRecord) -> AuditEvent {
+        AuditEvent(recordID: record.id, recordedAt: testInstant, actor: .doctor(), action: .createRecord, outcome: .success, rule: nil)
+    }
+
+    @Test("an added document reads back identical, by id and among the record's", arguments: TestEngine.available)
+    func addAndRead(_ engine: TestEngine) async throws {
+        try await withRecord(engine) { store, record async throws in
+            let entry = DocumentEntry.fixture(in: record.id)
+            try await store.addDocument(entry, superseding: nil, audit: audit(record))
+            #expect(try await store.document(id: entry.id) == entry)
+            #expect(try await store.documents(recordID: record.id) == [entry])
+            #expect(try await store.document(id: DocumentID()) == nil)
+            #expect(try await store.auditEvents(recordID: record.id, limit: 10).count == 2)
+        }
+    }
+
+    @Test("documents come newest first", arguments: TestEngine.available)
+    func ordering(_ engine: TestEngine) async throws {
+        try await withRecord(engine) { store, record async throws in
+            let old = DocumentEntry.fixture(in: record.id, date: testInstant.addingTimeInterval(-86_400))
+            let new = DocumentEntry.fixture(in: record.id, date: testInstant)
+            try await store.addDocument(old, superseding: nil, audit: audit(record))
+            try await store.addDocument(new, superseding: nil, audit: audit(record))
+            #expect(try await store.documents(recordID: record.id).map(\.id) == [new.id, old.id])
+        }
+    }
+
+    @Test("a unique id names one document per record; the refused push leaves nothing", arguments: TestEngine.available)
+    func duplicateUniqueID(_ engine: TestEngine) async throws {
+        try await withRecord(engine) { store, record async throws in
+            try await store.addDocument(.fixture(in: record.id, uniqueID: "1.2.3.4"), superseding: nil, audit: audit(record))
+            await #expect(throws: StoreError.duplicateDocument(uniqueID: "1.2.3.4")) {
+                try await store.addDocument(.fixture(in: record.id, uniqueID: "1.2.3.4"), superseding: nil, audit: audit(record))
+            }
+            #expect(try await store.documents(recordID: record.id).count == 1)
+            #expect(try await store.auditEvents(recordID: record.id, limit: 10).count == 2)
+        }
+    }
+
+    @Test("replacing supersedes the old version in the same transaction", arguments: TestEngine.available)
+    func replacement(_ engine: TestEngine) async throws {
+        try await withRecord(engine) { store, record async throws in
+            let original = DocumentEntry.fixture(in: record.id)
+            try await store.addDocument(original, superseding: nil, audit: audit(record))
+            var superseded = original
+            superseded.status = try original.status.applying(.replace)
+            superseded.metadataVersion += 1
+            let replacement = DocumentEntry.fixture(in: record.id, lineageID: original.lineageID, replaces: original.id)
+            try await store.addDocument(replacement, superseding: superseded, audit: audit(record))
+            #expect(try await store.document(id: original.id)?.status == .superseded)
+            #expect(try await store.document(id: replacement.id)?.replaces == original.id)
+
+            // A second replacement of the same old version (read before the first) must fail whole.
+            let stale = DocumentEntry.fixture(in: record.id, lineageID: original.lineageID, replaces: original.id)
+            await #expect(throws: StoreError.versionConflict) {
+                try await store.addDocument(stale, superseding: superseded, audit: audit(record))
+            }
+            #expect(try await store.document(id: stale.id) == nil)
+        }
+    }
+
+    @Test("metadata changes need the version they were read at", arguments: TestEngine.available)
+    func metadataUpdate(_ engine: TestEngine) async throws {
+        try await withRecord(engine) { store, record async throws in
+            let entry = DocumentEntry.fixture(in: record.id)
+            try await store.addDocument(entry, superseding: nil, audit: audit(record))
+            var masked = entry
+            masked.visibility.maskedToProfessionals = true
+            masked.metadataVersion = 2
+            try await store.updateDocument(masked, audit: audit(record))
+            #expect(try await store.document(id: entry.id) == masked)
+            await #expect(throws: StoreError.versionConflict) { try await store.updateDocument(masked, audit: audit(record)) }
+        }
+    }
+}
