@@ -34,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "CarnetFHIR",
-            dependencies: ["CarnetCore"],
+            dependencies: ["CarnetCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -23,10 +23,12 @@ public struct SearchBundle<Resource: Encodable & Sendable>: Encodable, Sendable 
 
     /// - Parameters:
     ///   - selfURL: the search as understood, for the `self` link.
-    ///   - entries: each resource with its absolute URL.
-    public init(selfURL: String, entries: [(fullUrl: String, resource: Resource)]) {
-        total = entries.count
-        link = [Link(relation: "self", url: selfURL)]
+    ///   - entries: each resource with its absolute URL (one page).
+    ///   - total: the number of matches over all pages; the entries' count when there is one page.
+    ///   - nextURL: the next page, if there is one.
+    public init(selfURL: String, entries: [(fullUrl: String, resource: Resource)], total: Int? = nil, nextURL: String? = nil) {
+        self.total = total ?? entries.count
+        link = [Link(relation: "self", url: selfURL)] + (nextURL.map { [Link(relation: "next", url: $0)] } ?? [])
         entry = entries.map { Entry(fullUrl: $0.fullUrl, resource: $0.resource, search: .init(mode: "match")) }
     }
 

@@ -13,9 +13,10 @@ import ServiceLifecycle
 ///
 /// - Parameters:
 ///   - store: an opened store; the application shuts it down when it stops.
-public func buildApplication(_ configuration: CarnetConfiguration, store: any RecordStore, tokens: TokenAuthority,
-                             logger: Logger) -> some ApplicationProtocol {
-    let service = RecordService(store: store, logger: logger)
+///   - blobs: where document content is kept.
+public func buildApplication(_ configuration: CarnetConfiguration, store: any RecordStore, blobs: any BlobStore,
+                             tokens: TokenAuthority, logger: Logger) -> some ApplicationProtocol {
+    let service = RecordService(store: store, blobs: blobs, logger: logger)
     let router = buildRouter(configuration, service: service, tokens: tokens)
     var app = Application(router: router,
                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Carnet"),
@@ -37,6 +38,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     MetadataRoutes(configuration: configuration).register(on: fhir)
     let authenticated = fhir.group().add(middleware: AuthenticationMiddleware(authority: tokens))
     PatientRoutes(service: service, configuration: configuration).register(on: authenticated)
+    DocumentRoutes(service: service, configuration: configuration).register(on: authenticated)
     return router
 }
 

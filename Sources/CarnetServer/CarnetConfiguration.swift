@@ -16,13 +16,16 @@ public struct CarnetConfiguration: Sendable {
     /// Test and demo INS (OIDs `.10`, `.11`) may carry wrong keys, as official example files do.
     /// Never applies to a production INS-NIR.
     public var relaxTestINSKeys: Bool
-    /// The largest request body accepted, in bytes; larger ones get 413.
+    /// The largest request body accepted, in bytes; larger ones get 413. Inline content is base64,
+    /// a third larger than the document itself.
     public var maxBodySize: Int
+    /// The largest document content accepted, in bytes (issue 3: 20 MiB by default).
+    public var maxContentSize: Int
     public var logLevel: String
 
     public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil,
-                publicBaseURL: String? = nil, relaxTestINSKeys: Bool = true, maxBodySize: Int = 20 * 1024 * 1024,
-                logLevel: String = "info") {
+                publicBaseURL: String? = nil, relaxTestINSKeys: Bool = true, maxBodySize: Int = 32 * 1024 * 1024,
+                maxContentSize: Int = 20 * 1024 * 1024, logLevel: String = "info") {
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port
@@ -30,13 +33,15 @@ public struct CarnetConfiguration: Sendable {
         self.publicBaseURL = publicBaseURL
         self.relaxTestINSKeys = relaxTestINSKeys
         self.maxBodySize = maxBodySize
+        self.maxContentSize = maxContentSize
         self.logLevel = logLevel
     }
 
     /// A configuration for tests: a private data directory, loopback, small body limit.
     public static func testing(dataDirectory: URL, databaseURL: String? = nil) -> CarnetConfiguration {
         CarnetConfiguration(dataDirectory: dataDirectory, port: 0, databaseURL: databaseURL,
-                            publicBaseURL: "http://carnet.test", maxBodySize: 64 * 1024, logLevel: "warning")
+                            publicBaseURL: "http://carnet.test", maxBodySize: 64 * 1024, maxContentSize: 32 * 1024,
+                            logLevel: "warning")
     }
 
     public var baseURL: String { publicBaseURL ?? "http://\(host):\(port)" }

@@ -17,6 +17,11 @@ public enum StoreOpening {
         return try SQLiteStore(path: configuration.sqlitePath.path)
     }
 
+    /// Opens the document content store under the data directory, creating its data key on first use.
+    public static func openBlobs(_ configuration: CarnetConfiguration) throws -> any BlobStore {
+        try FileBlobStore(directory: configuration.dataDirectory, keyring: try DataKeyring.loadOrCreate(in: configuration.dataDirectory))
+    }
+
     /// Opens the store only to bring its schema up to date (`carnet migrate`).
     public static func migrate(_ configuration: CarnetConfiguration, logger: Logger) async throws {
         let store = try await open(configuration, logger: logger)

@@ -11,14 +11,17 @@ public import Logging
 /// here knows about HTTP, and this module cannot import a storage engine or the web framework.
 public struct RecordService: Sendable {
     public let store: any RecordStore
+    let blobs: any BlobStore
     let clock: @Sendable () -> Date
     let logger: Logger
 
     /// - Parameters:
     ///   - clock: the source of "now", injected so tests can pin time; values are rounded to the
     ///     millisecond, the precision both engines store.
-    public init(store: any RecordStore, logger: Logger = Logger(label: "carnet.service"), clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(store: any RecordStore, blobs: any BlobStore, logger: Logger = Logger(label: "carnet.service"),
+                clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
+        self.blobs = blobs
         self.logger = logger
         self.clock = { StoredForms.date(milliseconds: StoredForms.milliseconds(clock())) }
     }
@@ -116,7 +119,7 @@ public struct RecordService: Sendable {
 
     // MARK: - Shared steps
 
-    private func read(_ record: HealthRecord, by actor: Actor) async throws -> HealthRecord {
+    func read(_ record: HealthRecord, by actor: Actor) async throws -> HealthRecord {
         let decision = AccessPolicy.decide(.readIdentity, by: actor, on: record.ins, in: record.state)
         try await enforce(decision, .readIdentity, by: actor, record: record)
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readIdentity,
@@ -125,7 +128,7 @@ public struct RecordService: Sendable {
     }
 
     /// Audits a refusal and throws it; does nothing when the decision allows.
-    private func enforce(_ decision: Decision, _ action: Action, by actor: Actor, record: HealthRecord?) async throws {
+    func enforce(_ decision: Decision, _ action: Action, by actor: Actor, record: HealthRecord?) async throws {
         guard !decision.isAllowed else { return }
         try await store.appendAudit(AuditEvent(recordID: record?.id, recordedAt: clock(), actor: actor, action: action,
                                                resources: record.map { [Self.reference($0.id)] } ?? [], outcome: .denied,
@@ -135,7 +138,7 @@ public struct RecordService: Sendable {
         throw decision.rule.concealsExistence ? AccessError.notFound : AccessError.denied(decision.rule)
     }
 
-    private func auditMiss(_ action: Action, by actor: Actor, detail: String) async throws {
+    func auditMiss(_ action: Action, by actor: Actor, detail: String) async throws {
         try await store.appendAudit(AuditEvent(recordID: nil, recordedAt: clock(), actor: actor, action: action,
                                                outcome: .failed, rule: nil, detail: detail))
     }

@@ -42,12 +42,13 @@ struct Serve: AsyncParsableCommand {
                                                 databaseURL: storage.database, publicBaseURL: publicURL,
                                                 relaxTestINSKeys: !strictTestINS, logLevel: logLevel)
         let store = try await StoreOpening.open(configuration, logger: logger)
+        let blobs = try StoreOpening.openBlobs(configuration)
         let tokens = try await TokenAuthority.loadOrCreate(in: configuration.dataDirectory)
         if demo {
-            let records = try await DemoData.seed(RecordService(store: store, logger: logger))
+            let records = try await DemoData.seed(RecordService(store: store, blobs: blobs, logger: logger))
             try await DemoBanner.print(records: records, tokens: tokens, baseURL: configuration.baseURL)
         }
-        let app = buildApplication(configuration, store: store, tokens: tokens, logger: logger)
+        let app = buildApplication(configuration, store: store, blobs: blobs, tokens: tokens, logger: logger)
         print("Carnet \(CarnetVersion.current) listening on \(configuration.baseURL) (\(storage.database == nil ? "SQLite at \(configuration.sqlitePath.path)" : "PostgreSQL"))")
         print("Try: curl \(configuration.baseURL)/health   ·   curl \(configuration.baseURL)/fhir/metadata")
         try await app.runService()

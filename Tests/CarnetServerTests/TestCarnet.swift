@@ -19,7 +19,8 @@ func withCarnet(_ body: @escaping @Sendable (any TestClientProtocol, Tokens) asy
         logger.logLevel = .warning
         let store = try await StoreOpening.open(configuration, logger: logger)
         let authority = try await TokenAuthority.loadOrCreate(in: directory)
-        let app = buildApplication(configuration, store: store, tokens: authority, logger: logger)
+        let blobs = try StoreOpening.openBlobs(configuration)
+        let app = buildApplication(configuration, store: store, blobs: blobs, tokens: authority, logger: logger)
         try await app.test(.router) { client in
             try await body(client, Tokens(authority: authority))
         }

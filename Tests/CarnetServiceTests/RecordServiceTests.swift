@@ -11,7 +11,10 @@ struct RecordServiceTests {
     /// Runs `body` with a service over a fresh SQLite store, its clock pinned to `testInstant`.
     func withService(_ body: (RecordService, any RecordStore) async throws -> Void) async throws {
         try await TestEngine.sqlite.withStore { store async throws in
-            try await body(RecordService(store: store, clock: { testInstant }), store)
+            try await TemporaryDirectory.with { directory async throws in
+                let blobs = try FileBlobStore(directory: directory, keyring: try DataKeyring.loadOrCreate(in: directory))
+                try await body(RecordService(store: store, blobs: blobs, clock: { testInstant }), store)
+            }
         }
     }
 

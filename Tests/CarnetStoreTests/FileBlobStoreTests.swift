@@ -26,12 +26,14 @@ struct FileBlobStoreTests {
         try await withBlobs { store, _ async throws in
             // FIPS 180-2 test vector: SHA-256("abc").
             let abc = try await store.put(Data("abc".utf8))
-            #expect(abc.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-            let reference = try await store.put(Self.report)
+            #expect(abc.reference.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+            // SHA-1("abc") = a9993e36 4706816a ba3e2571 7850c26c 9cd0d89d, base64 as FHIR's attachment.hash.
+            #expect(abc.sha1Base64 == "qZk+NkcGgWq6PiVxeFDCbJzQ2J0=")
+            let reference = try await store.put(Self.report).reference
             #expect(reference.size == Self.report.count)
             #expect(try await store.get(reference) == Self.report)
-            #expect(try await store.put(Self.report) == reference)
-            let empty = try await store.put(Data())
+            #expect(try await store.put(Self.report).reference == reference)
+            let empty = try await store.put(Data()).reference
             #expect(try await store.get(empty) == Data())
         }
     }
@@ -53,7 +55,7 @@ struct FileBlobStoreTests {
     @Test("a damaged file is reported, never served")
     func tamperedContent() async throws {
         try await withBlobs { store, directory async throws in
-            let reference = try await store.put(Self.report)
+            let reference = try await store.put(Self.report).reference
             let file = try #require(try blobFiles(directory).first)
             var bytes = try Data(contentsOf: file)
             bytes[bytes.count - 20] ^= 0x01
@@ -65,8 +67,8 @@ struct FileBlobStoreTests {
     @Test("a file put under another content's name fails to decrypt")
     func swappedFiles() async throws {
         try await withBlobs { store, directory async throws in
-            let first = try await store.put(Data("first".utf8))
-            let second = try await store.put(Data("second".utf8))
+            let first = try await store.put(Data("first".utf8)).reference
+            let second = try await store.put(Data("second".utf8)).reference
             let files = try blobFiles(directory)
             let firstFile = try #require(files.first { $0.lastPathComponent.hasPrefix(first.sha256) })
             let secondFile = try #require(files.first { $0.lastPathComponent.hasPrefix(second.sha256) })
@@ -81,7 +83,7 @@ struct FileBlobStoreTests {
         try await withBlobs { store, _ async throws in
             let missing = BlobReference(sha256: String(repeating: "a", count: 64), size: 1, keyID: "data-x")
             await #expect(throws: BlobError.self) { try await store.get(missing) }
-            let reference = try await store.put(Self.report)
+            let reference = try await store.put(Self.report).reference
             let otherKey = BlobReference(sha256: reference.sha256, size: reference.size, keyID: "data-unknown")
             await #expect(throws: BlobError.notFound(reference.sha256)) { try await store.get(otherKey) }
             let traversal = BlobReference(sha256: "../../keys/x", size: 1, keyID: reference.keyID)
@@ -93,7 +95,7 @@ struct FileBlobStoreTests {
     func keyPersists() async throws {
         try await TemporaryDirectory.with { directory async throws in
             let first = try FileBlobStore(directory: directory, keyring: try DataKeyring.loadOrCreate(in: directory))
-            let reference = try await first.put(Self.report)
+            let reference = try await first.put(Self.report).reference
             let again = try FileBlobStore(directory: directory, keyring: try DataKeyring.loadOrCreate(in: directory))
             #expect(try await again.get(reference) == Self.report)
         }

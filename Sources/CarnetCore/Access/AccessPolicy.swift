@@ -14,6 +14,8 @@ public enum AccessPolicy {
     /// - Precondition: for every action but ``Action/createRecord`` the record exists; the service
     ///   answers "not found" itself before asking.
     public static func decide(_ action: Action, by actor: Actor, on ins: INS, in state: RecordState?) -> Decision {
+        // Document actions have their own rules, which need the document.
+        if action.isDocumentAction { return .deny(.roleNotAllowed) }
         if state == .deleted {
             // Only an agent sees a deleted record, to restore it before the purge.
             if case .agent = actor.role, action == .readIdentity || action == .restoreRecord { return .allow(.agentAdministersRecord) }
@@ -24,7 +26,7 @@ public enum AccessPolicy {
             guard holder.value == ins.value else { return .deny(.notTheHolder) }
             switch action {
             case .createRecord, .readIdentity, .closeRecord, .reopenRecord, .deleteRecord: return .allow(.holderActsOnOwnRecord)
-            case .restoreRecord: return .deny(.roleNotAllowed)
+            default: return .deny(.roleNotAllowed)
             }
         case .agent:
             return .allow(.agentAdministersRecord)
@@ -37,7 +39,7 @@ public enum AccessPolicy {
                 return .allow(.professionalCreatesWithConsent)
             case .readIdentity:
                 return state == .active ? .allow(.professionalChecksActiveRecord) : .deny(.recordClosed)
-            case .closeRecord, .reopenRecord, .deleteRecord, .restoreRecord:
+            default:
                 return .deny(.roleNotAllowed)
             }
         case .regulator:

@@ -10,6 +10,12 @@ public enum Action: String, Hashable, Sendable, Codable, CaseIterable {
     case reopenRecord = "record.reopen"
     case deleteRecord = "record.delete"
     case restoreRecord = "record.restore"
+    /// Add a document (MHD ITI-65 / DMP TD2), including a replacement (TD2.1).
+    case createDocument = "document.create"
+    /// Read one document's metadata or content (ITI-68 / TD3.2).
+    case readDocument = "document.read"
+    /// List or search a record's documents (ITI-67 / TD3.1).
+    case searchDocuments = "document.search"
 
     /// The lifecycle transition this action performs, if it is one.
     public var transition: RecordTransition? {
@@ -18,7 +24,12 @@ public enum Action: String, Hashable, Sendable, Codable, CaseIterable {
         case .reopenRecord: .reopen
         case .deleteRecord: .delete
         case .restoreRecord: .restore
-        case .createRecord, .readIdentity: nil
+        case .createRecord, .readIdentity, .createDocument, .readDocument, .searchDocuments: nil
         }
+    }
+
+    /// Whether this action is about documents, decided by ``AccessPolicy/decideDocument(_:by:on:in:document:)``.
+    public var isDocumentAction: Bool {
+        self == .createDocument || self == .readDocument || self == .searchDocuments
     }
 }

@@ -20,12 +20,20 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     case professionalCreatesWithConsent = "professional-creates-with-consent"
     case professionalChecksActiveRecord = "professional-checks-active-record"
     case insurerFindsActiveRecord = "insurer-finds-active-record"
+    case professionalFeedsActiveRecord = "professional-feeds-active-record"
+    case professionalSearchesOwnOrInEmergency = "professional-searches-own-or-in-emergency"
+    case authorReadsOwnDocument = "author-reads-own-document"
+    case emergencyAccess = "emergency-access"
     // Denying rules
     case notTheHolder = "not-the-holder"
     case recordClosed = "record-closed"
     case recordDeleted = "record-deleted"
     case emergencyModeCannotCreate = "emergency-mode-cannot-create"
     case roleNotAllowed = "role-not-allowed"
+    case documentNotVisibleToPatient = "document-not-visible-to-patient"
+    case documentMasked = "document-masked-to-professionals"
+    case noAuthorisationYet = "no-authorisation"
+    case noClinicalContent = "no-clinical-content"
 
     /// A sentence for the person refused (or, for allowing rules, for the audit trail).
     public var explanation: String {
@@ -40,6 +48,14 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
         case .recordDeleted: "the record is deleted"
         case .emergencyModeCannotCreate: "a record cannot be created in an emergency access mode"
         case .roleNotAllowed: "this kind of actor is not allowed to do this"
+        case .professionalFeedsActiveRecord: "a professional adds a document to an active record (feeding needs no authorisation)"
+        case .professionalSearchesOwnOrInEmergency: "a professional searches an active record; each document is then decided on its own"
+        case .authorReadsOwnDocument: "a professional reads a document they submitted"
+        case .emergencyAccess: "declared emergency access"
+        case .documentNotVisibleToPatient: "this document is to be announced by a professional before the patient sees it"
+        case .documentMasked: "the document is masked to professionals"
+        case .noAuthorisationYet: "the patient has not authorised this professional"
+        case .noClinicalContent: "insurer agents and the insurer's feed never read or write clinical documents"
         }
     }
 
@@ -49,6 +65,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     /// learns nothing. A professional refused because the record is closed is told so: the DMP's
     /// existence check (TD0.2) reports closure to professionals.
     public var concealsExistence: Bool {
-        self == .notTheHolder || self == .recordDeleted
+        self == .notTheHolder || self == .recordDeleted || self == .documentNotVisibleToPatient || self == .documentMasked
+            || self == .noAuthorisationYet
     }
 }

@@ -36,7 +36,16 @@ struct FHIRErrorMiddleware: RouterMiddleware {
     static func map(_ error: any Error) -> (HTTPResponse.Status, OperationOutcome) {
         switch error {
         case let error as FHIRInputError:
-            return (.badRequest, error.operationOutcome)
+            return (error.code == "too-costly" ? .contentTooLarge : .badRequest, error.operationOutcome)
+        case let error as DocumentInputError:
+            switch error {
+            case .duplicateUniqueID: return (.conflict, OperationOutcome(code: "duplicate", diagnostics: error.description))
+            case .replacedDocumentNotFound: return (.unprocessableContent, OperationOutcome(code: "not-found", diagnostics: error.description))
+            }
+        case let error as DocumentError:
+            return (.conflict, OperationOutcome(code: "business-rule", diagnostics: error.description))
+        case let error as DocumentContentError:
+            return (.internalServerError, OperationOutcome(severity: "fatal", code: "exception", diagnostics: error.description))
         case let error as AuthenticationError:
             let code = error == .expired ? "expired" : error == .missing ? "login" : "security"
             return (.unauthorized, OperationOutcome(code: code, diagnostics: error.description))

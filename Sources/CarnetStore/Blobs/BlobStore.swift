@@ -7,14 +7,26 @@ public import Foundation
 /// document; the content itself is written first, so a failed metadata write leaves at worst an
 /// unreferenced blob (content-addressed, harmless, collectable), never a document without content.
 public protocol BlobStore: Sendable {
-    /// Stores `content` and returns how to find it again. Storing the same bytes twice is idempotent.
-    func put(_ content: Data) async throws -> BlobReference
+    /// Stores `content` and returns how to find it again, with the SHA-1 FHIR R4 puts on the wire.
+    /// Storing the same bytes twice is idempotent.
+    func put(_ content: Data) async throws -> StoredBlob
 
     /// The exact bytes stored under `reference`, after checking them against the reference's SHA-256.
     ///
     /// - Throws: ``BlobError/integrity(_:)`` when the content does not decrypt or does not match its
     ///   hash: never serve content that is not what was stored.
     func get(_ reference: BlobReference) async throws -> Data
+}
+
+/// What storing content gave: its reference, and its SHA-1 (base64) for FHIR's `attachment.hash`.
+public struct StoredBlob: Hashable, Sendable {
+    public let reference: BlobReference
+    public let sha1Base64: String
+
+    public init(reference: BlobReference, sha1Base64: String) {
+        self.reference = reference
+        self.sha1Base64 = sha1Base64
+    }
 }
 
 /// How to find a blob and check it: the plaintext's SHA-256 (hex), its size, and the key that

@@ -20,15 +20,16 @@ public struct FileBlobStore: BlobStore {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 
-    public func put(_ content: Data) async throws -> BlobReference {
+    public func put(_ content: Data) async throws -> StoredBlob {
         let hash = Self.hex(SHA256.hash(data: content))
         let reference = BlobReference(sha256: hash, size: content.count, keyID: keyring.currentID)
+        let stored = StoredBlob(reference: reference, sha1Base64: Data(Insecure.SHA1.hash(data: content)).base64EncodedString())
         let file = path(for: hash, keyID: reference.keyID)
-        if FileManager.default.fileExists(atPath: file.path) { return reference }
+        if FileManager.default.fileExists(atPath: file.path) { return stored }
         let sealed = try AES.GCM.seal(content, using: keyring.current, authenticating: Data((hash + reference.keyID).utf8))
         guard let combined = sealed.combined else { throw BlobError.integrity(hash) }
         try Self.writeAtomically(Self.magic + combined, to: file)
-        return reference
+        return stored
     }
 
     public func get(_ reference: BlobReference) async throws -> Data {

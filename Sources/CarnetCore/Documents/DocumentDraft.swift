@@ -1,0 +1,57 @@
+public import Foundation
+
+/// What a submitter says about a new document, before Carnet stores it: the metadata of a
+/// `DocumentReference` without the parts Carnet assigns (ids, status, content address, times).
+public struct DocumentDraft: Hashable, Sendable {
+    public var uniqueID: String
+    public var type: Code
+    public var category: Code?
+    public var title: String?
+    public var comment: String?
+    public var authors: [DocumentAuthor]
+    /// When the document was written; Carnet's clock when the submitter gives none.
+    public var date: Date?
+    public var servicePeriod: DatePeriod?
+    public var facilityType: Code?
+    public var practiceSetting: Code?
+    public var events: [Code]
+    public var format: Code?
+    public var visibility: DocumentVisibility
+    public var otherLabels: [Code]
+    public var contentType: String
+    public var language: String?
+    public var contentTitle: String?
+    /// The entry this document replaces (`relatesTo.code = replaces`, DMP TD2.1).
+    public var replaces: DocumentID?
+
+    public init(uniqueID: String, type: Code, category: Code? = nil, title: String? = nil, comment: String? = nil,
+                authors: [DocumentAuthor] = [], date: Date? = nil, servicePeriod: DatePeriod? = nil, facilityType: Code? = nil,
+                practiceSetting: Code? = nil, events: [Code] = [], format: Code? = nil, visibility: DocumentVisibility = DocumentVisibility(),
+                otherLabels: [Code] = [], contentType: String, language: String? = nil, contentTitle: String? = nil,
+                replaces: DocumentID? = nil) {
+        self.uniqueID = uniqueID
+        self.type = type
+        self.category = category
+        self.title = title
+        self.comment = comment
+        self.authors = authors
+        self.date = date
+        self.servicePeriod = servicePeriod
+        self.facilityType = facilityType
+        self.practiceSetting = practiceSetting
+        self.events = events
+        self.format = format
+        self.visibility = visibility
+        self.otherLabels = otherLabels
+        self.contentType = contentType
+        self.language = language
+        self.contentTitle = contentTitle
+        self.replaces = replaces
+    }
+
+    /// Content types Carnet accepts (issue 3): PDF, plain text, CDA R2 XML, FHIR JSON, JPEG, PNG.
+    public static let acceptedContentTypes: Set<String> = [
+        "application/pdf", "text/plain", "text/xml", "application/xml", "application/hl7-v3+xml", "application/fhir+json",
+        "application/json", "image/jpeg", "image/png",
+    ]
+}

@@ -1,0 +1,87 @@
+public import Foundation
+
+/// The criteria of a document search (MHD ITI-67) within one record, applied in memory to the
+/// record's entries the caller may see.
+///
+/// Every list is an OR of its values; different criteria are ANDed, as FHIR search defines.
+public struct DocumentQuery: Hashable, Sendable {
+    /// Statuses to return; empty means the default, current documents only.
+    public var statuses: Set<DocumentStatus> = []
+    public var types: [String] = []
+    public var categories: [String] = []
+    public var authors: [String] = []
+    public var facilities: [String] = []
+    public var settings: [String] = []
+    public var events: [String] = []
+    public var securityLabels: [String] = []
+    public var ids: [DocumentID] = []
+    /// Conditions on `DocumentReference.date`, all of which must hold.
+    public var dates: [DateCondition] = []
+    /// Newest first unless false.
+    public var newestFirst = true
+    public var count = 50
+    public var offset = 0
+
+    public init() {}
+
+    /// Largest page a client may ask for.
+    public static let maximumCount = 500
+
+    public func matches(_ entry: DocumentEntry) -> Bool {
+        let wanted = statuses.isEmpty ? [DocumentStatus.current] : statuses
+        guard wanted.contains(entry.status) else { return false }
+        guard ids.isEmpty || ids.contains(entry.id) else { return false }
+        guard Self.any(types, [entry.type]), Self.any(categories, entry.category.map { [$0] } ?? []),
+              Self.any(facilities, entry.facilityType.map { [$0] } ?? []), Self.any(settings, entry.practiceSetting.map { [$0] } ?? []),
+              Self.any(events, entry.events),
+              Self.any(securityLabels, entry.visibility.labels.map { Code(system: $0.system, code: $0.code) } + entry.otherLabels)
+        else { return false }
+        if !authors.isEmpty {
+            let authorCodes = entry.authors.compactMap { author in author.identifierValue.map { Code(system: author.identifierSystem, code: $0) } }
+            guard Self.any(authors, authorCodes) else { return false }
+        }
+        return dates.allSatisfy { $0.holds(for: entry.date) }
+    }
+
+    /// Filters, sorts and pages `entries`: the page and the total before paging.
+    public func apply(to entries: [DocumentEntry]) -> (page: [DocumentEntry], total: Int) {
+        let matching = entries.filter(matches).sorted { newestFirst ? $0.date > $1.date : $0.date < $1.date }
+        return (Array(matching.dropFirst(offset).prefix(count)), matching.count)
+    }
+
+    private static func any(_ tokens: [String], _ codes: [Code]) -> Bool {
+        tokens.isEmpty || tokens.contains { token in codes.contains { $0.matches(token: token) } }
+    }
+}
+
+/// A FHIR date search condition: a comparison against an interval (the precision of the value given).
+///
+/// `2026-03` means all of March: `eq` matches within it, `ge` from its start, `gt` after its end,
+/// `le` up to its end, `lt` before its start.
+public struct DateCondition: Hashable, Sendable {
+    public enum Comparator: String, Sendable, CaseIterable {
+        case eq, ne, ge, gt, le, lt
+    }
+
+    public var comparator: Comparator
+    /// The interval the value stands for: [lower, upper).
+    public var lower: Date
+    public var upper: Date
+
+    public init(_ comparator: Comparator, lower: Date, upper: Date) {
+        self.comparator = comparator
+        self.lower = lower
+        self.upper = upper
+    }
+
+    public func holds(for date: Date) -> Bool {
+        switch comparator {
+        case .eq: lower <= date && date < upper
+        case .ne: !(lower <= date && date < upper)
+        case .ge: date >= lower
+        case .gt: date >= upper
+        case .le: date < upper
+        case .lt: date < lower
+        }
+    }
+}

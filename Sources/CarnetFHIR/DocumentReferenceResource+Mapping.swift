@@ -1,0 +1,160 @@
+public import CarnetCore
+public import Foundation
+
+/// What a pushed `DocumentReference` asks for: the draft metadata, the content bytes, and the patient.
+public struct DocumentInput: Sendable, Equatable {
+    public var draft: DocumentDraft
+    public var content: Data
+    public var subject: DocumentSubjectReference
+}
+
+/// How a document names its patient: `Patient/{id}`, or the INS (`Patient?identifier=system|value`,
+/// or an identifier reference), as PDSm's TD2 does.
+public enum DocumentSubjectReference: Sendable, Equatable {
+    case recordID(RecordID)
+    case ins(INS)
+}
+
+extension DocumentReferenceResource {
+    /// Reads a pushed DocumentReference with inline content, naming the faulty element in any error.
+    ///
+    /// - Parameters:
+    ///   - path: the FHIRPath prefix of this resource in errors (`DocumentReference`, or
+    ///     `Bundle.entry[2].resource` inside a transaction).
+    ///   - maxContentSize: bytes; larger content is refused (the caller answers 413).
+    public func input(path: String = "DocumentReference", keyChecking: INS.KeyChecking, now: Date,
+                      maxContentSize: Int) throws(FHIRInputError) -> DocumentInput {
+        guard resourceType == "DocumentReference" else {
+            throw FHIRInputError("is '\(resourceType)', expected 'DocumentReference'", at: "\(path).resourceType")
+        }
+        guard let uniqueID = masterIdentifier?.value?.trimmingCharacters(in: .whitespaces), !uniqueID.isEmpty else {
+            throw FHIRInputError("is required: the document's unique id (XDS uniqueId)", at: "\(path).masterIdentifier.value", code: "required")
+        }
+        if let status, status != "current" {
+            throw FHIRInputError("'\(status)' cannot be pushed: a new document is 'current'", at: "\(path).status")
+        }
+        guard let typeCoding = type?.coding?.first(where: { $0.code?.isEmpty == false }), let typeCode = typeCoding.code else {
+            throw FHIRInputError("is required: the document type (e.g. LOINC 11488-4)", at: "\(path).type", code: "required")
+        }
+        let subject = try Self.subject(subject, path: "\(path).subject", keyChecking: keyChecking)
+        guard let attachment = content?.first?.attachment else {
+            throw FHIRInputError("is required: the document's content", at: "\(path).content[0].attachment", code: "required")
+        }
+        let contentType = try Self.contentType(attachment.contentType, path: "\(path).content[0].attachment.contentType")
+        let data = try Self.data(attachment, path: "\(path).content[0].attachment", maxContentSize: maxContentSize)
+        let visibility: DocumentVisibility
+        do {
+            visibility = try DocumentVisibility(labels: (securityLabel ?? []).flatMap { $0.coding ?? [] }.compactMap { coding in
+                coding.code.map { (system: coding.system, code: $0) }
+            })
+        } catch {
+            throw FHIRInputError(error.description, at: "\(path).securityLabel")
+        }
+        let otherLabels = (securityLabel ?? []).flatMap { $0.coding ?? [] }.compactMap { coding -> Code? in
+            guard let code = coding.code, ![DocumentVisibility.system, DocumentVisibility.oid, Confidentiality.system].contains(coding.system ?? "")
+            else { return nil }
+            return Code(system: coding.system, code: code, display: coding.display)
+        }
+        let replaces = try Self.replaced(relatesTo, path: "\(path).relatesTo")
+        let draft = DocumentDraft(
+            uniqueID: uniqueID, type: Code(system: typeCoding.system, code: typeCode, display: typeCoding.display), category: category?.first?.coding?.first.flatMap(Code.init),
+            title: description, comment: nil,
+            authors: (author ?? []).map { DocumentAuthor(identifierSystem: $0.identifier?.system, identifierValue: $0.identifier?.value,
+                                                         display: $0.display, reference: $0.reference) },
+            date: try date.map { text throws(FHIRInputError) in try FHIRDate.instant(text, at: "\(path).date") },
+            servicePeriod: try Self.period(context?.period, path: "\(path).context.period"),
+            facilityType: context?.facilityType?.coding?.first.flatMap(Code.init),
+            practiceSetting: context?.practiceSetting?.coding?.first.flatMap(Code.init),
+            events: (context?.event ?? []).compactMap { $0.coding?.first.flatMap(Code.init) },
+            format: content?.first?.format.flatMap(Code.init), visibility: visibility, otherLabels: otherLabels,
+            contentType: contentType, language: attachment.language, contentTitle: attachment.title, replaces: replaces)
+        return DocumentInput(draft: draft, content: data, subject: subject)
+    }
+
+    static func subject(_ reference: Reference?, path: String, keyChecking: INS.KeyChecking) throws(FHIRInputError) -> DocumentSubjectReference {
+        if let identifier = reference?.identifier, let value = identifier.value {
+            do {
+                return .ins(try INS(value, system: try INSSystem(uri: identifier.system ?? ""), keyChecking: keyChecking))
+            } catch {
+                throw FHIRInputError(error.description, at: "\(path).identifier")
+            }
+        }
+        guard let text = reference?.reference, !text.isEmpty else {
+            throw FHIRInputError("is required: Patient/{id} or Patient?identifier=<INS system>|<INS>", at: path, code: "required")
+        }
+        if text.hasPrefix("Patient?identifier=") {
+            let token = String(text.dropFirst("Patient?identifier=".count)).removingPercentEncoding ?? ""
+            let parts = token.split(separator: "|", maxSplits: 1)
+            guard parts.count == 2 else { throw FHIRInputError("must be Patient?identifier=system|value", at: "\(path).reference") }
+            do {
+                return .ins(try INS(String(parts[1]), system: try INSSystem(uri: String(parts[0])), keyChecking: keyChecking))
+            } catch {
+                throw FHIRInputError(error.description, at: "\(path).reference")
+            }
+        }
+        let id = text.split(separator: "/").last.map(String.init) ?? ""
+        guard text.contains("Patient/"), let recordID = RecordID(id) else {
+            throw FHIRInputError("'\(text)' is not a Patient reference", at: "\(path).reference")
+        }
+        return .recordID(recordID)
+    }
+
+    static func contentType(_ value: String?, path: String) throws(FHIRInputError) -> String {
+        guard let value, !value.isEmpty else { throw FHIRInputError("is required", at: path, code: "required") }
+        let mediaType = value.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard DocumentDraft.acceptedContentTypes.contains(mediaType) else {
+            throw FHIRInputError("'\(value)' is not accepted: expected PDF, plain text, CDA XML, FHIR JSON, JPEG or PNG", at: path)
+        }
+        return mediaType
+    }
+
+    static func data(_ attachment: Attachment, path: String, maxContentSize: Int) throws(FHIRInputError) -> Data {
+        guard let base64 = attachment.data else {
+            throw FHIRInputError("is required: the content inline as base64 (or a Binary entry in a transaction)", at: "\(path).data", code: "required")
+        }
+        guard let data = Data(base64Encoded: base64, options: .ignoreUnknownCharacters) else {
+            throw FHIRInputError("is not valid base64", at: "\(path).data")
+        }
+        try checkContent(data, declaredSize: attachment.size, declaredHash: attachment.hash, path: path, maxContentSize: maxContentSize)
+        return data
+    }
+
+    /// Checks content against its declared size and SHA-1 hash, and the size limit.
+    static func checkContent(_ data: Data, declaredSize: Int?, declaredHash: String?, path: String, maxContentSize: Int) throws(FHIRInputError) {
+        guard data.count <= maxContentSize else {
+            throw FHIRInputError("the content has \(data.count) bytes, more than the \(maxContentSize) this server accepts", at: "\(path).data", code: "too-costly")
+        }
+        if let declaredSize, declaredSize != data.count {
+            throw FHIRInputError("is \(declaredSize) but the content has \(data.count) bytes", at: "\(path).size")
+        }
+        if let declaredHash, declaredHash != SHA1.base64(data) {
+            throw FHIRInputError("does not match the content: expected the base64 SHA-1 of the bytes", at: "\(path).hash")
+        }
+    }
+
+    static func replaced(_ relations: [RelatesTo]?, path: String) throws(FHIRInputError) -> DocumentID? {
+        guard let relation = relations?.enumerated().first(where: { $0.element.code == "replaces" }) else { return nil }
+        let target = relation.element.target?.reference ?? ""
+        guard let id = target.split(separator: "/").last.flatMap({ DocumentID(String($0)) }) else {
+            throw FHIRInputError("'\(target)' is not a DocumentReference to replace", at: "\(path)[\(relation.offset)].target")
+        }
+        return id
+    }
+
+    static func period(_ period: Period?, path: String) throws(FHIRInputError) -> DatePeriod? {
+        guard let period else { return nil }
+        let start = try period.start.map { text throws(FHIRInputError) in try FHIRDate.instant(text, at: "\(path).start") }
+        let end = try period.end.map { text throws(FHIRInputError) in try FHIRDate.instant(text, at: "\(path).end") }
+        if let start, let end, end < start { throw FHIRInputError("ends before it starts", at: path) }
+        return DatePeriod(start: start, end: end)
+    }
+}
+
+extension Code {
+    init?(_ coding: Coding) {
+        guard let code = coding.code, !code.isEmpty else { return nil }
+        self.init(system: coding.system, code: code, display: coding.display)
+    }
+
+    var coding: Coding { Coding(system: system, code: code, display: display) }
+}

@@ -1,0 +1,113 @@
+/// The FHIR R4 `DocumentReference` as IHE MHD (and ANS's PDSm) use it: a document's metadata, with its
+/// content either inline (`attachment.data`, on input) or by URL (`attachment.url`, on output).
+public struct DocumentReferenceResource: Codable, Hashable, Sendable {
+    public var resourceType: String
+    public var id: String?
+    public var meta: Meta?
+    public var `extension`: [Extension]?
+    public var masterIdentifier: Identifier?
+    public var identifier: [Identifier]?
+    public var status: String?
+    public var type: CodeableConcept?
+    public var category: [CodeableConcept]?
+    public var subject: Reference?
+    public var date: String?
+    public var author: [Reference]?
+    public var description: String?
+    public var securityLabel: [CodeableConcept]?
+    public var content: [Content]?
+    public var context: Context?
+    public var relatesTo: [RelatesTo]?
+
+    public init(id: String? = nil) {
+        resourceType = "DocumentReference"
+        self.id = id
+    }
+
+    public struct Content: Codable, Hashable, Sendable {
+        public var attachment: Attachment?
+        public var format: Coding?
+
+        public init(attachment: Attachment?, format: Coding? = nil) {
+            self.attachment = attachment
+            self.format = format
+        }
+    }
+
+    public struct Context: Codable, Hashable, Sendable {
+        public var event: [CodeableConcept]?
+        public var period: Period?
+        public var facilityType: CodeableConcept?
+        public var practiceSetting: CodeableConcept?
+
+        public init(event: [CodeableConcept]? = nil, period: Period? = nil, facilityType: CodeableConcept? = nil,
+                    practiceSetting: CodeableConcept? = nil) {
+            self.event = event
+            self.period = period
+            self.facilityType = facilityType
+            self.practiceSetting = practiceSetting
+        }
+    }
+
+    public struct RelatesTo: Codable, Hashable, Sendable {
+        public var code: String?
+        public var target: Reference?
+
+        public init(code: String?, target: Reference?) {
+            self.code = code
+            self.target = target
+        }
+    }
+}
+
+/// FHIR `Attachment`.
+public struct Attachment: Codable, Hashable, Sendable {
+    public var contentType: String?
+    public var language: String?
+    /// Base64 content, on input.
+    public var data: String?
+    public var url: String?
+    public var size: Int?
+    /// Base64 SHA-1 of the content (FHIR R4).
+    public var hash: String?
+    public var title: String?
+    public var creation: String?
+
+    public init(contentType: String? = nil, language: String? = nil, data: String? = nil, url: String? = nil, size: Int? = nil,
+                hash: String? = nil, title: String? = nil, creation: String? = nil) {
+        self.contentType = contentType
+        self.language = language
+        self.data = data
+        self.url = url
+        self.size = size
+        self.hash = hash
+        self.title = title
+        self.creation = creation
+    }
+}
+
+/// FHIR `Reference`.
+public struct Reference: Codable, Hashable, Sendable {
+    public var reference: String?
+    public var type: String?
+    public var identifier: Identifier?
+    public var display: String?
+
+    public init(reference: String? = nil, type: String? = nil, identifier: Identifier? = nil, display: String? = nil) {
+        self.reference = reference
+        self.type = type
+        self.identifier = identifier
+        self.display = display
+    }
+}
+
+/// FHIR `Period`.
+public struct Period: Codable, Hashable, Sendable {
+    public var start: String?
+    public var end: String?
+
+    public init(start: String? = nil, end: String? = nil) {
+        self.start = start
+        self.end = end
+    }
+}

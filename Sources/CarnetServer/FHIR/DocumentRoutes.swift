@@ -1,0 +1,106 @@
+import CarnetCore
+import CarnetFHIR
+import CarnetService
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Documents over IHE MHD: push a `DocumentReference` with inline content, read it, search a
+/// patient's documents (ITI-67), and retrieve the exact bytes (ITI-68, `Binary/{id}`).
+///
+/// Thin: decode, one ``RecordService`` call, encode. What an actor may see is decided behind the service.
+struct DocumentRoutes {
+    let service: RecordService
+    let configuration: CarnetConfiguration
+
+    var fhirBase: String { "\(configuration.baseURL)/fhir" }
+
+    func register(on group: RouterGroup<CarnetRequestContext>) {
+        group.post("DocumentReference", use: create)
+        group.get("DocumentReference", use: search)
+        group.get("DocumentReference/:id", use: read)
+        group.get("Binary/:id", use: binary)
+    }
+
+    @Sendable func create(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
+        let resource = try FHIRJSON.decode(DocumentReferenceResource.self, from: data, resourceName: "DocumentReference")
+        let input = try resource.input(keyChecking: configuration.insKeyChecking, now: Date(), maxContentSize: configuration.maxContentSize)
+        let entry = try await service.publishDocument(input.draft, content: input.content, for: input.subject.serviceSubject, by: actor)
+        return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: fhirBase), status: .created,
+                                 headers: [.location: "\(fhirBase)/DocumentReference/\(entry.id)", .eTag: "W/\"\(entry.metadataVersion)\""])
+    }
+
+    @Sendable func read(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let entry = try await service.readDocument(try documentID(context), by: actor)
+        return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: fhirBase), headers: [.eTag: "W/\"\(entry.metadataVersion)\""])
+    }
+
+    @Sendable func search(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let search = try DocumentSearch(request.uri.queryParameters, keyChecking: configuration.insKeyChecking)
+        let result: (page: [DocumentEntry], total: Int)
+        if let subject = search.subject {
+            result = try await service.searchDocuments(of: subject.serviceSubject, search.query, by: actor)
+        } else {
+            result = try await searchByIDs(search.query, by: actor)
+        }
+        let hasNext = search.query.offset + result.page.count < result.total
+        let bundle = SearchBundle(selfURL: "\(fhirBase)/DocumentReference?\(request.uri.query ?? "")",
+                                  entries: result.page.map { (fullUrl: "\(fhirBase)/DocumentReference/\($0.id)",
+                                                              resource: DocumentReferenceResource($0, baseURL: fhirBase)) },
+                                  total: result.total,
+                                  nextURL: hasNext ? "\(fhirBase)/DocumentReference?\(nextQuery(request, search.query))" : nil)
+        return FHIRResponse.make(bundle)
+    }
+
+    /// `_id` without a patient: each id read through the door, the invisible ones left out.
+    private func searchByIDs(_ query: DocumentQuery, by actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
+        var found: [DocumentEntry] = []
+        for id in query.ids {
+            if let entry = try? await service.readDocument(id, by: actor) { found.append(entry) }
+        }
+        var byID = query
+        byID.ids = []
+        return byID.apply(to: found)
+    }
+
+    /// The same search, one page further.
+    private func nextQuery(_ request: Request, _ query: DocumentQuery) -> String {
+        var items = URLComponents(string: "?" + (request.uri.query ?? ""))?.queryItems?.filter { $0.name != "_offset" } ?? []
+        items.append(URLQueryItem(name: "_offset", value: String(query.offset + query.count)))
+        var components = URLComponents()
+        components.queryItems = items
+        return components.percentEncodedQuery ?? ""
+    }
+
+    /// ITI-68: the exact bytes with their content type, or a FHIR `Binary` when FHIR JSON is asked for.
+    @Sendable func binary(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let (entry, content) = try await service.documentContent(try documentID(context), by: actor)
+        let accept = request.headers[.accept] ?? ""
+        if accept.contains("application/fhir+json") {
+            return FHIRResponse.make(BinaryResource(id: entry.id.description, contentType: entry.content.contentType,
+                                                    data: content.base64EncodedString()))
+        }
+        return Response(status: .ok, headers: [.contentType: entry.content.contentType, .eTag: "\"\(entry.content.sha256)\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: content)))
+    }
+
+    private func documentID(_ context: CarnetRequestContext) throws -> DocumentID {
+        guard let text = context.parameters.get("id"), let id = DocumentID(text) else { throw AccessError.notFound }
+        return id
+    }
+}
+
+extension DocumentSubjectReference {
+    var serviceSubject: RecordService.Subject {
+        switch self {
+        case .recordID(let id): .record(id)
+        case .ins(let ins): .ins(ins)
+        }
+    }
+}

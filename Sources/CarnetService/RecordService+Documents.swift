@@ -1,0 +1,158 @@
+public import CarnetCore
+public import CarnetStore
+public import Foundation
+import Logging
+
+/// Documents through the one door: push (ITI-65/TD2), read (ITI-68/TD3.2), search (ITI-67/TD3.1).
+extension RecordService {
+    /// Which record a document is for: by id (`Patient/{id}`) or by INS (`Patient?identifier=…`).
+    public enum Subject: Sendable, Equatable {
+        case record(RecordID)
+        case ins(INS)
+    }
+
+    /// Adds a document (or a replacement) with its content.
+    ///
+    /// The content is stored first (content-addressed, so a failure afterwards leaves only an
+    /// unreferenced blob); the entry, the supersession of a replaced version and the audit event are
+    /// then committed in one transaction.
+    public func publishDocument(_ draft: DocumentDraft, content: Data, for subject: Subject, by actor: Actor) async throws -> DocumentEntry {
+        let record = try await resolve(subject, .createDocument, by: actor)
+        let decision = AccessPolicy.decideDocument(.createDocument, by: actor, on: record.ins, in: record.state, document: nil)
+        try await enforce(decision, .createDocument, by: actor, record: record)
+
+        var superseded: DocumentEntry?
+        if let replaced = draft.replaces {
+            guard let old = try await store.document(id: replaced), old.recordID == record.id else {
+                throw DocumentInputError.replacedDocumentNotFound(replaced)
+            }
+            var changed = old
+            changed.status = try old.status.applying(.replace)
+            changed.metadataVersion += 1
+            superseded = changed
+        }
+        let blob = try await blobs.put(content)
+        let now = clock()
+        let entry = DocumentEntry(
+            recordID: record.id, uniqueID: draft.uniqueID, lineageID: superseded?.lineageID ?? UUID(), replaces: draft.replaces,
+            type: draft.type, category: draft.category, title: draft.title, comment: draft.comment, authors: draft.authors,
+            submitterID: actor.identifier, date: draft.date ?? now, recordedAt: now, servicePeriod: draft.servicePeriod,
+            facilityType: draft.facilityType, practiceSetting: draft.practiceSetting, events: draft.events, format: draft.format,
+            visibility: draft.visibility, otherLabels: draft.otherLabels,
+            content: DocumentContent(contentType: draft.contentType, language: draft.language, size: blob.reference.size,
+                                     sha256: blob.reference.sha256, sha1Base64: blob.sha1Base64, keyID: blob.reference.keyID,
+                                     title: draft.contentTitle))
+        var resources = ["DocumentReference/\(entry.id)"]
+        if let superseded { resources.append("DocumentReference/\(superseded.id)") }
+        let audit = AuditEvent(recordID: record.id, recordedAt: now, actor: actor, action: .createDocument, resources: resources,
+                               outcome: .success, rule: decision.rule, detail: superseded.map { "replaces \($0.id)" })
+        do {
+            try await store.addDocument(entry, superseding: superseded, audit: audit)
+        } catch StoreError.duplicateDocument(let uniqueID) {
+            throw DocumentInputError.duplicateUniqueID(uniqueID)
+        } catch StoreError.versionConflict {
+            throw RecordError.versionConflict
+        }
+        return entry
+    }
+
+    /// One document's metadata. A document the actor may not see answers exactly as a missing one.
+    public func readDocument(_ id: DocumentID, by actor: Actor) async throws -> DocumentEntry {
+        let (entry, record) = try await visibleDocument(id, by: actor)
+        try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readDocument,
+                                               resources: ["DocumentReference/\(entry.id)"], outcome: .success,
+                                               rule: decision(for: entry, record, actor).rule, detail: "metadata"))
+        return entry
+    }
+
+    /// A document's exact bytes, checked against their hash before they are returned.
+    public func documentContent(_ id: DocumentID, by actor: Actor) async throws -> (entry: DocumentEntry, content: Data) {
+        let (entry, record) = try await visibleDocument(id, by: actor)
+        let content: Data
+        do {
+            content = try await blobs.get(BlobReference(sha256: entry.content.sha256, size: entry.content.size, keyID: entry.content.keyID))
+        } catch let error as BlobError {
+            logger.critical("document content failed its check", metadata: ["document": "\(entry.id)", "error": "\(error)"])
+            try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readDocument,
+                                                   resources: ["DocumentReference/\(entry.id)"], outcome: .failed, rule: nil,
+                                                   detail: "content integrity check failed"))
+            throw DocumentContentError.integrity
+        }
+        try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readDocument,
+                                               resources: ["Binary/\(entry.id)"], outcome: .success,
+                                               rule: decision(for: entry, record, actor).rule, detail: "content"))
+        return (entry, content)
+    }
+
+    /// The record's documents matching `query` that the actor may see: the page, and the total.
+    /// Documents the actor may not see are left out of both, silently.
+    public func searchDocuments(of subject: Subject, _ query: DocumentQuery, by actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
+        let record: HealthRecord
+        let decision: Decision
+        do {
+            record = try await resolve(subject, .searchDocuments, by: actor)
+            decision = AccessPolicy.decideDocument(.searchDocuments, by: actor, on: record.ins, in: record.state, document: nil)
+            try await enforce(decision, .searchDocuments, by: actor, record: record)
+        } catch AccessError.notFound {
+            // No record, or one the actor may not know of: a search finds nothing either way.
+            return ([], 0)
+        }
+        let visible = try await store.documents(recordID: record.id).filter { self.decision(for: $0, record, actor).isAllowed }
+        let result = query.apply(to: visible)
+        try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .searchDocuments,
+                                               resources: result.page.map { "DocumentReference/\($0.id)" }, outcome: .success,
+                                               rule: decision.rule, detail: "\(result.total) found"))
+        return result
+    }
+
+    // MARK: - Steps
+
+    private func decision(for entry: DocumentEntry, _ record: HealthRecord, _ actor: Actor) -> Decision {
+        AccessPolicy.decideDocument(.readDocument, by: actor, on: record.ins, in: record.state, document: entry)
+    }
+
+    /// Loads a document and its record, refusing (as "not found") what the actor may not see.
+    private func visibleDocument(_ id: DocumentID, by actor: Actor) async throws -> (DocumentEntry, HealthRecord) {
+        guard let entry = try await store.document(id: id), entry.status.isReadable,
+              let record = try await store.record(id: entry.recordID)
+        else {
+            try await auditMiss(.readDocument, by: actor, detail: "DocumentReference/\(id)")
+            throw AccessError.notFound
+        }
+        try await enforce(decision(for: entry, record, actor), .readDocument, by: actor, record: record)
+        return (entry, record)
+    }
+
+    private func resolve(_ subject: Subject, _ action: Action, by actor: Actor) async throws -> HealthRecord {
+        let found: HealthRecord?
+        switch subject {
+        case .record(let id): found = try await store.record(id: id)
+        case .ins(let ins): found = try await store.record(ins: ins)
+        }
+        guard let record = found else {
+            try await auditMiss(action, by: actor, detail: "no record for the document's subject")
+            throw AccessError.notFound
+        }
+        return record
+    }
+}
+
+/// A document request that cannot be honoured as sent (the FHIR layer maps these to 4xx).
+public enum DocumentInputError: Error, Equatable, Sendable, CustomStringConvertible {
+    case duplicateUniqueID(String)
+    case replacedDocumentNotFound(DocumentID)
+
+    public var description: String {
+        switch self {
+        case .duplicateUniqueID(let id): "the record already has a document with unique id \(id): a new version needs a new unique id"
+        case .replacedDocumentNotFound(let id): "DocumentReference/\(id) to replace does not exist in this patient's record"
+        }
+    }
+}
+
+/// Stored content that failed its integrity check: reported, never served.
+public enum DocumentContentError: Error, Equatable, Sendable, CustomStringConvertible {
+    case integrity
+
+    public var description: String { "the document's stored content failed its integrity check; the incident has been logged" }
+}
