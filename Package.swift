@@ -117,6 +117,7 @@ let package = Package(
             dependencies: [
                 "CarnetServer", "CarnetTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import CarnetCore
+import Crypto
 import CarnetServer
 import CarnetStore
 import CarnetTestSupport
@@ -12,9 +13,16 @@ import Testing
 
 /// Runs `body` against the real application (same builder as `carnet serve`) on a fresh SQLite data
 /// directory, through the router with no sockets.
-func withCarnet(_ body: @escaping @Sendable (any TestClientProtocol, Tokens) async throws -> Void) async throws {
+func withCarnet(_ engine: TestEngine = .sqlite,
+                _ body: @escaping @Sendable (any TestClientProtocol, Tokens) async throws -> Void) async throws {
+    try await engine.withDatabaseURL { databaseURL async throws in
+        try await withCarnet(databaseURL: databaseURL, body)
+    }
+}
+
+private func withCarnet(databaseURL: String?, _ body: @escaping @Sendable (any TestClientProtocol, Tokens) async throws -> Void) async throws {
     try await TemporaryDirectory.with { directory async throws in
-        let configuration = CarnetConfiguration.testing(dataDirectory: directory)
+        let configuration = CarnetConfiguration.testing(dataDirectory: directory, databaseURL: databaseURL)
         var logger = Logger(label: "carnet.tests")
         logger.logLevel = .warning
         let store = try await StoreOpening.open(configuration, logger: logger)
@@ -76,4 +84,9 @@ func createPatient(_ client: any TestClientProtocol, _ tokens: Tokens, _ ins: IN
                                             headers: try await tokens.bearer(.agent) + fhirJSON, body: patientBody(ins))
     #expect(response.status == .created || response.status == .ok)
     return try #require(response.json["id"] as? String)
+}
+
+/// Base64 SHA-1, computed independently of the server (FHIR R4 `attachment.hash`).
+func sha1Base64(_ data: Data) -> String {
+    Data(Insecure.SHA1.hash(data: data)).base64EncodedString()
 }

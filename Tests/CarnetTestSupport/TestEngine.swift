@@ -53,6 +53,15 @@ public enum TestEngine: String, CaseIterable, Sendable {
         }
     }
 
+    /// Runs `body` with the `--database` URL of a fresh empty database of this engine: `nil` for
+    /// SQLite (the data directory's file), a new PostgreSQL database otherwise.
+    public func withDatabaseURL<T>(_ body: (String?) async throws -> T) async throws -> T {
+        switch self {
+        case .sqlite: try await body(nil)
+        case .postgres: try await TestPostgres.withDatabase { url in try await body(url) }
+        }
+    }
+
     private static func using<T>(_ store: any RecordStore, _ body: (any RecordStore) async throws -> T) async throws -> T {
         do {
             let result = try await body(store)

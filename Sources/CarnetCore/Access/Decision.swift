@@ -66,6 +66,6 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     /// existence check (TD0.2) reports closure to professionals.
     public var concealsExistence: Bool {
         self == .notTheHolder || self == .recordDeleted || self == .documentNotVisibleToPatient || self == .documentMasked
-            || self == .noAuthorisationYet
+            || self == .noAuthorisationYet || self == .noClinicalContent
     }
 }
