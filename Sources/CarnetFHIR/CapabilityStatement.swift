@@ -86,6 +86,17 @@ public struct CapabilityStatement: Encodable, Sendable {
                             Operation(name: "reopen", definition: "https://carnet.example/fhir/OperationDefinition/Patient-reopen",
                                       documentation: "POST /fhir/Patient/{id}/$reopen: the patient or an insurer agent reopens a closed record"),
                         ]),
+                    Resource(
+                        type: "DocumentReference",
+                        profile: "https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Minimal.DocumentReference",
+                        interaction: [Interaction(code: "read"), Interaction(code: "search-type"), Interaction(code: "create")],
+                        searchParam: ["patient", "patient.identifier", "status", "type", "category", "date", "author.identifier",
+                                      "facility", "setting", "event", "security-label", "_id", "_count", "_sort"].map {
+                            SearchParam(name: $0, type: $0 == "date" ? "date" : $0 == "_count" ? "number" : $0 == "_sort" ? "string" : "token",
+                                        documentation: nil)
+                        },
+                        operation: nil),
+                    Resource(type: "Binary", profile: nil, interaction: [Interaction(code: "read")], searchParam: nil, operation: nil),
                 ])])
     }
 }

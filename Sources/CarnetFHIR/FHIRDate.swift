@@ -42,6 +42,9 @@ public enum FHIRDate {
     }
 
     private static func parseDateTime(_ text: String) -> Date? {
+        // The parser below is lenient (it rolls 25:00 over to the next day): check the fields first.
+        guard text.wholeMatch(of: /\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)/) != nil
+        else { return nil }
         let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         let without = Date.ISO8601FormatStyle()
         if let date = try? withFraction.parse(text) { return date }

@@ -21,6 +21,8 @@ struct OperationsRoutesTests {
             #expect(interactions == ["read", "search-type", "create"])
             let operations = (patient["operation"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
             #expect(operations == ["close", "reopen"])
+            let types = (rest["resource"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
+            #expect(types == ["Patient", "DocumentReference", "Binary"])
         }
     }
 

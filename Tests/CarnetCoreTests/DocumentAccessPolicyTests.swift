@@ -1,0 +1,131 @@
+import CarnetCore
+import CarnetTestSupport
+import Foundation
+import Testing
+
+/// The interim document rules (until the Access control issue): enumerated over actors × document flags × record states.
+@Suite("Access policy: documents")
+struct DocumentAccessPolicyTests {
+    static let ins = INS.fixture(1)
+    static let record = RecordID()
+
+    enum Who: String, CaseIterable, CustomStringConvertible {
+        case holder, otherPatient, author, colleague, colleagueBreakingGlass, regulator, agent, insurer
+        var description: String { rawValue }
+
+        var actor: Actor {
+            switch self {
+            case .holder: .patient(DocumentAccessPolicyTests.ins)
+            case .otherPatient: .patient(.fixture(2))
+            case .author: .doctor("99700000011")
+            case .colleague: .doctor("99700000022")
+            case .colleagueBreakingGlass: .doctor("99700000033", mode: .breakTheGlass, reason: "coma")
+            case .regulator: .regulator()
+            case .agent: .agent
+            case .insurer: .insurer
+            }
+        }
+    }
+
+    enum Flag: String, CaseIterable, CustomStringConvertible {
+        case plain, masked, invisibleToPatient
+        var description: String { rawValue }
+
+        var document: DocumentEntry {
+            var entry = DocumentEntry.fixture(in: DocumentAccessPolicyTests.record)
+            entry.submitterID = "99700000011"
+            if self == .masked { entry.visibility.maskedToProfessionals = true }
+            if self == .invisibleToPatient { entry.visibility.invisibleToPatient = true }
+            return entry
+        }
+    }
+
+    /// Who reads which document on an active record.
+    static func expectedRead(_ who: Who, _ flag: Flag) -> Bool {
+        switch who {
+        case .holder: flag != .invisibleToPatient
+        case .author: true
+        case .colleagueBreakingGlass, .regulator: flag != .masked
+        case .otherPatient, .colleague, .agent, .insurer: false
+        }
+    }
+
+    @Test("reading a document on an active record", arguments: Who.allCases, Flag.allCases)
+    func reads(_ who: Who, _ flag: Flag) {
+        let decision = AccessPolicy.decideDocument(.readDocument, by: who.actor, on: Self.ins, in: .active, document: flag.document)
+        #expect(decision.isAllowed == Self.expectedRead(who, flag), Comment(rawValue: "\(who) \(flag): \(decision.rule.rawValue)"))
+        // On an active record, every refusal of a specific document looks like absence.
+        #expect(decision.isAllowed || decision.rule.concealsExistence)
+    }
+
+    @Test("on a closed record professionals are told it is closed; the holder still reads; a deleted record hides all",
+          arguments: Who.allCases)
+    func recordStates(_ who: Who) {
+        let closed = AccessPolicy.decideDocument(.readDocument, by: who.actor, on: Self.ins, in: .closed, document: Flag.plain.document)
+        switch who {
+        case .holder: #expect(closed.isAllowed)
+        case .author, .colleague, .colleagueBreakingGlass, .regulator: #expect(closed == Decision.deny(.recordClosed))
+        default: #expect(!closed.isAllowed)
+        }
+        let deleted = AccessPolicy.decideDocument(.readDocument, by: who.actor, on: Self.ins, in: .deleted, document: Flag.plain.document)
+        #expect(deleted == Decision.deny(.recordDeleted))
+    }
+
+    @Test("who may add a document", arguments: Who.allCases, RecordState.allCases)
+    func creation(_ who: Who, _ state: RecordState) {
+        let decision = AccessPolicy.decideDocument(.createDocument, by: who.actor, on: Self.ins, in: state, document: nil)
+        let expected = switch who {
+        case .holder: state != .deleted
+        case .author, .colleague: state == .active
+        default: false
+        }
+        #expect(decision.isAllowed == expected, Comment(rawValue: "\(who) \(state): \(decision.rule.rawValue)"))
+    }
+
+    @Test("record-level decisions never allow document actions", arguments: Who.allCases)
+    func recordPolicyRefusesDocumentActions(_ who: Who) {
+        for action in Action.allCases where action.isDocumentAction {
+            #expect(!AccessPolicy.decide(action, by: who.actor, on: Self.ins, in: .active).isAllowed)
+        }
+    }
+}
+
+@Suite("Document queries")
+struct DocumentQueryTests {
+    static let record = RecordID()
+
+    static func entry(_ type: String, day: Int, status: DocumentStatus = .current) -> DocumentEntry {
+        var entry = DocumentEntry.fixture(in: record, type: type, date: Date(timeIntervalSince1970: Double(day) * 86_400))
+        entry.status = status
+        return entry
+    }
+
+    @Test("default searches return current documents only, newest first, with the total before paging")
+    func defaults() {
+        let entries = [Self.entry("11488-4", day: 1), Self.entry("11502-2", day: 3), Self.entry("11488-4", day: 2, status: .superseded),
+                       Self.entry("18748-4", day: 4, status: .archived)]
+        var query = DocumentQuery()
+        let all = query.apply(to: entries)
+        #expect(all.page.map(\.date) == [entries[1].date, entries[0].date] && all.total == 2)
+        query.count = 1
+        query.offset = 1
+        #expect(query.apply(to: entries).page == [entries[0]] && query.apply(to: entries).total == 2)
+    }
+
+    @Test("token criteria: code, system|code, |code and system|")
+    func tokens() {
+        let code = Code(system: "http://loinc.org", code: "11488-4")
+        #expect(code.matches(token: "11488-4") && code.matches(token: "http://loinc.org|11488-4") && code.matches(token: "http://loinc.org|"))
+        #expect(!code.matches(token: "|11488-4") && !code.matches(token: "urn:oid:1.2|11488-4") && !code.matches(token: "11502-2"))
+        #expect(Code(system: nil, code: "X").matches(token: "|X"))
+    }
+
+    @Test("date conditions compare against the interval the value stands for", arguments: [
+        (DateCondition.Comparator.eq, 10.0, true), (.eq, 20.0, false), (.ne, 20.0, true), (.ge, 10.0, true), (.ge, 5.0, false),
+        (.gt, 15.0, false), (.gt, 20.0, true), (.le, 19.9, true), (.le, 20.0, false), (.lt, 10.0, false), (.lt, 9.9, true),
+    ])
+    func dates(_ comparator: DateCondition.Comparator, _ at: Double, _ holds: Bool) {
+        let condition = DateCondition(comparator, lower: Date(timeIntervalSince1970: 10), upper: Date(timeIntervalSince1970: 20))
+        #expect(condition.holds(for: Date(timeIntervalSince1970: at)) == holds)
+    }
+}
