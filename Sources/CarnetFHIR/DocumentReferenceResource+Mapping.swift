@@ -27,8 +27,10 @@ extension DocumentReferenceResource {
         guard resourceType == "DocumentReference" else {
             throw FHIRInputError("is '\(resourceType)', expected 'DocumentReference'", at: "\(path).resourceType")
         }
-        guard let uniqueID = masterIdentifier?.value?.trimmingCharacters(in: .whitespaces), !uniqueID.isEmpty else {
-            throw FHIRInputError("is required: the document's unique id (XDS uniqueId)", at: "\(path).masterIdentifier.value", code: "required")
+        let uniqueID = masterIdentifier?.value?.trimmingCharacters(in: .whitespaces)
+        if masterIdentifier != nil && (uniqueID ?? "").isEmpty {
+            throw FHIRInputError("is empty: give the document's unique id (XDS uniqueId) or leave masterIdentifier out",
+                                 at: "\(path).masterIdentifier.value", code: "required")
         }
         if let status, status != "current" {
             throw FHIRInputError("'\(status)' cannot be pushed: a new document is 'current'", at: "\(path).status")
@@ -59,8 +61,7 @@ extension DocumentReferenceResource {
         let draft = DocumentDraft(
             uniqueID: uniqueID, type: Code(system: typeCoding.system, code: typeCode, display: typeCoding.display), category: category?.first?.coding?.first.flatMap(Code.init),
             title: description, comment: nil,
-            authors: (author ?? []).map { DocumentAuthor(identifierSystem: $0.identifier?.system, identifierValue: $0.identifier?.value,
-                                                         display: $0.display, reference: $0.reference) },
+            authors: (author ?? []).map(resolvedAuthor),
             date: try date.map { text throws(FHIRInputError) in try FHIRDate.instant(text, at: "\(path).date") },
             servicePeriod: try Self.period(context?.period, path: "\(path).context.period"),
             facilityType: context?.facilityType?.coding?.first.flatMap(Code.init),
@@ -69,6 +70,19 @@ extension DocumentReferenceResource {
             format: content?.first?.format.flatMap(Code.init), visibility: visibility, otherLabels: otherLabels,
             contentType: contentType, language: attachment.language, contentTitle: attachment.title, replaces: replaces)
         return DocumentInput(draft: draft, content: data, subject: subject)
+    }
+
+    /// An author, with a `#id` reference to a contained resource resolved to its identifier and name.
+    func resolvedAuthor(_ reference: Reference) -> DocumentAuthor {
+        var identifier = reference.identifier
+        var display = reference.display
+        if let local = reference.reference, local.hasPrefix("#"),
+           let resource = contained?.first(where: { $0.id == String(local.dropFirst()) }) {
+            identifier = identifier ?? resource.identifier?.first
+            display = display ?? resource.name?.display
+        }
+        return DocumentAuthor(identifierSystem: identifier?.system, identifierValue: identifier?.value, display: display,
+                              reference: reference.reference?.hasPrefix("#") == true ? nil : reference.reference)
     }
 
     static func subject(_ reference: Reference?, path: String, keyChecking: INS.KeyChecking) throws(FHIRInputError) -> DocumentSubjectReference {

@@ -4,6 +4,8 @@ public struct DocumentReferenceResource: Codable, Hashable, Sendable {
     public var resourceType: String
     public var id: String?
     public var meta: Meta?
+    /// Contained resources: PDSm puts the author (Practitioner, PractitionerRole, Organization) here.
+    public var contained: [ContainedResource]?
     public var `extension`: [Extension]?
     public var masterIdentifier: Identifier?
     public var identifier: [Identifier]?
@@ -56,6 +58,40 @@ public struct DocumentReferenceResource: Codable, Hashable, Sendable {
         public init(code: String?, target: Reference?) {
             self.code = code
             self.target = target
+        }
+    }
+}
+
+/// A contained resource, read only for what references to it need: its id, identifiers and name.
+public struct ContainedResource: Codable, Hashable, Sendable {
+    public var resourceType: String
+    public var id: String?
+    public var identifier: [Identifier]?
+    public var name: ContainedName?
+
+    /// `name` is a list of HumanName on a Practitioner and a string on an Organization.
+    public enum ContainedName: Codable, Hashable, Sendable {
+        case text(String)
+        case human([HumanName])
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) { self = .text(text) } else { self = .human(try container.decode([HumanName].self)) }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .text(let text): try container.encode(text)
+            case .human(let names): try container.encode(names)
+            }
+        }
+
+        var display: String? {
+            switch self {
+            case .text(let text): text
+            case .human(let names): names.first.map { ([$0.given?.joined(separator: " "), $0.family].compactMap { $0 }).joined(separator: " ") }
+            }
         }
     }
 }

@@ -6,10 +6,26 @@ public struct ParametersResource: Codable, Hashable, Sendable {
     public struct Parameter: Codable, Hashable, Sendable {
         public var name: String
         public var valueString: String?
+        public var valueCode: String?
+        /// Nested parts, as FHIRPath Patch operations use them (`type`, `path`, `value`).
+        public var part: [Parameter]?
+
+        func value(_ name: String) -> String? {
+            part?.first { $0.name == name }.flatMap { $0.valueCode ?? $0.valueString }
+        }
     }
 
     /// The string value of parameter `name`, if given.
     public func string(_ name: String) -> String? {
         parameter?.first { $0.name == name }?.valueString
+    }
+
+    /// Whether this is a FHIRPath Patch whose only operation sets `DocumentReference.status` to `status`
+    /// (PDSm TD2.1's way of superseding the replaced document).
+    public func setsDocumentStatus(to status: String) -> Bool {
+        guard let operations = parameter, operations.count == 1, let operation = operations.first, operation.name == "operation" else {
+            return false
+        }
+        return operation.value("type") == "replace" && operation.value("path") == "DocumentReference.status" && operation.value("value") == status
     }
 }

@@ -5,23 +5,28 @@ import Logging
 import PostgresNIO
 
 extension PostgresStore {
-    public func addDocument(_ entry: DocumentEntry, superseding: DocumentEntry?, audit: AuditEvent) async throws {
-        let row = try DocumentRow(entry)
-        let old = try superseding.map(DocumentRow.init)
-        let auditRow = try AuditRow(audit)
+    public func addDocuments(_ additions: [DocumentAddition], audits: [AuditEvent]) async throws {
+        let rows = try additions.map { (new: try DocumentRow($0.entry), old: try $0.superseding.map(DocumentRow.init)) }
+        let auditRows = try audits.map(AuditRow.init)
         try await transaction { connection in
-            if let old {
-                try await Self.updateDocumentRow(connection, old, logger: logger)
+            for (row, old) in rows {
+                try await Self.insert(row, superseding: old, connection, logger: logger)
             }
-            let inserted = try await connection.query("""
-                INSERT INTO documents (record_id, id, unique_id, lineage_id, status, date, metadata_json, metadata_version)
-                VALUES (\(row.recordID), \(row.id), \(row.uniqueID), \(row.lineageID), \(row.status),
-                        to_timestamp(\(row.dateMilliseconds)::double precision / 1000), \(row.metadataJSON)::jsonb, \(row.metadataVersion))
-                ON CONFLICT (record_id, unique_id) DO NOTHING RETURNING id
-                """, logger: logger).collect().count
-            guard inserted == 1 else { throw StoreError.duplicateDocument(uniqueID: row.uniqueID) }
-            try await Self.insertAudit(connection, auditRow, logger: logger)
+            for auditRow in auditRows { try await Self.insertAudit(connection, auditRow, logger: logger) }
         }
+    }
+
+    private static func insert(_ row: DocumentRow, superseding old: DocumentRow?, _ connection: PostgresConnection, logger: Logger) async throws {
+        if let old {
+            try await Self.updateDocumentRow(connection, old, logger: logger)
+        }
+        let inserted = try await connection.query("""
+            INSERT INTO documents (record_id, id, unique_id, lineage_id, status, date, metadata_json, metadata_version)
+            VALUES (\(row.recordID), \(row.id), \(row.uniqueID), \(row.lineageID), \(row.status),
+                    to_timestamp(\(row.dateMilliseconds)::double precision / 1000), \(row.metadataJSON)::jsonb, \(row.metadataVersion))
+            ON CONFLICT (record_id, unique_id) DO NOTHING RETURNING id
+            """, logger: logger).collect().count
+        guard inserted == 1 else { throw StoreError.duplicateDocument(uniqueID: row.uniqueID) }
     }
 
     public func updateDocument(_ entry: DocumentEntry, audit: AuditEvent) async throws {

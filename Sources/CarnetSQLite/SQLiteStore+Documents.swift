@@ -4,24 +4,25 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    public func addDocument(_ entry: DocumentEntry, superseding: DocumentEntry?, audit: AuditEvent) async throws {
-        let row = try DocumentRow(entry)
-        let old = try superseding.map(DocumentRow.init)
-        let auditRow = try AuditRow(audit)
+    public func addDocuments(_ additions: [DocumentAddition], audits: [AuditEvent]) async throws {
+        let rows = try additions.map { (new: try DocumentRow($0.entry), old: try $0.superseding.map(DocumentRow.init)) }
+        let auditRows = try audits.map(AuditRow.init)
         try await pool.write { db in
-            if let old {
-                try Self.updateDocumentRow(db, old)
+            for (row, old) in rows {
+                if let old {
+                    try Self.updateDocumentRow(db, old)
+                }
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM documents WHERE record_id = ? AND unique_id = ?",
+                                     arguments: [row.recordID.lowercasedString, row.uniqueID]) == true {
+                    throw StoreError.duplicateDocument(uniqueID: row.uniqueID)
+                }
+                try db.execute(sql: """
+                    INSERT INTO documents (record_id, id, unique_id, lineage_id, status, date_ms, metadata_json, metadata_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [row.recordID.lowercasedString, row.id.lowercasedString, row.uniqueID, row.lineageID.lowercasedString,
+                                     row.status, row.dateMilliseconds, row.metadataJSON, row.metadataVersion])
             }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM documents WHERE record_id = ? AND unique_id = ?",
-                                 arguments: [row.recordID.lowercasedString, row.uniqueID]) == true {
-                throw StoreError.duplicateDocument(uniqueID: row.uniqueID)
-            }
-            try db.execute(sql: """
-                INSERT INTO documents (record_id, id, unique_id, lineage_id, status, date_ms, metadata_json, metadata_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [row.recordID.lowercasedString, row.id.lowercasedString, row.uniqueID, row.lineageID.lowercasedString,
-                                 row.status, row.dateMilliseconds, row.metadataJSON, row.metadataVersion])
-            try Self.insertAudit(db, auditRow)
+            for auditRow in auditRows { try Self.insertAudit(db, auditRow) }
         }
     }
 

@@ -11,49 +11,76 @@ extension RecordService {
         case ins(INS)
     }
 
+    /// A document to add: its metadata and its bytes.
+    public struct Submission: Sendable {
+        public var draft: DocumentDraft
+        public var content: Data
+
+        public init(draft: DocumentDraft, content: Data) {
+            self.draft = draft
+            self.content = content
+        }
+    }
+
     /// Adds a document (or a replacement) with its content.
-    ///
-    /// The content is stored first (content-addressed, so a failure afterwards leaves only an
-    /// unreferenced blob); the entry, the supersession of a replaced version and the audit event are
-    /// then committed in one transaction.
     public func publishDocument(_ draft: DocumentDraft, content: Data, for subject: Subject, by actor: Actor) async throws -> DocumentEntry {
+        try await publishDocuments([Submission(draft: draft, content: content)], for: subject, by: actor)[0]
+    }
+
+    /// Adds a submission set: every document (and the supersession of the versions they replace) is
+    /// stored whole or not at all (IHE MHD ITI-65).
+    ///
+    /// Contents are stored first (content-addressed, so a failure afterwards leaves only unreferenced
+    /// blobs); the entries, supersessions and audit events are then committed in one transaction.
+    public func publishDocuments(_ submissions: [Submission], for subject: Subject, by actor: Actor) async throws -> [DocumentEntry] {
         let record = try await resolve(subject, .createDocument, by: actor)
         let decision = AccessPolicy.decideDocument(.createDocument, by: actor, on: record.ins, in: record.state, document: nil)
         try await enforce(decision, .createDocument, by: actor, record: record)
 
-        var superseded: DocumentEntry?
-        if let replaced = draft.replaces {
-            guard let old = try await store.document(id: replaced), old.recordID == record.id else {
-                throw DocumentInputError.replacedDocumentNotFound(replaced)
-            }
-            var changed = old
-            changed.status = try old.status.applying(.replace)
-            changed.metadataVersion += 1
-            superseded = changed
-        }
-        let blob = try await blobs.put(content)
         let now = clock()
-        let entry = DocumentEntry(
-            recordID: record.id, uniqueID: draft.uniqueID, lineageID: superseded?.lineageID ?? UUID(), replaces: draft.replaces,
-            type: draft.type, category: draft.category, title: draft.title, comment: draft.comment, authors: draft.authors,
-            submitterID: actor.identifier, date: draft.date ?? now, recordedAt: now, servicePeriod: draft.servicePeriod,
-            facilityType: draft.facilityType, practiceSetting: draft.practiceSetting, events: draft.events, format: draft.format,
-            visibility: draft.visibility, otherLabels: draft.otherLabels,
-            content: DocumentContent(contentType: draft.contentType, language: draft.language, size: blob.reference.size,
-                                     sha256: blob.reference.sha256, sha1Base64: blob.sha1Base64, keyID: blob.reference.keyID,
-                                     title: draft.contentTitle))
-        var resources = ["DocumentReference/\(entry.id)"]
-        if let superseded { resources.append("DocumentReference/\(superseded.id)") }
-        let audit = AuditEvent(recordID: record.id, recordedAt: now, actor: actor, action: .createDocument, resources: resources,
-                               outcome: .success, rule: decision.rule, detail: superseded.map { "replaces \($0.id)" })
+        var additions: [DocumentAddition] = []
+        var audits: [AuditEvent] = []
+        for submission in submissions {
+            let draft = submission.draft
+            var superseded: DocumentEntry?
+            if let replaced = draft.replaces {
+                guard let old = try await store.document(id: replaced), old.recordID == record.id else {
+                    throw DocumentInputError.replacedDocumentNotFound(replaced)
+                }
+                var changed = old
+                changed.status = try old.status.applying(.replace)
+                changed.metadataVersion += 1
+                superseded = changed
+            }
+            let blob = try await blobs.put(submission.content)
+            let id = DocumentID()
+            let entry = DocumentEntry(
+                id: id, recordID: record.id, uniqueID: draft.uniqueID ?? "urn:uuid:\(id)", lineageID: superseded?.lineageID ?? UUID(), replaces: draft.replaces,
+                type: draft.type, category: draft.category, title: draft.title, comment: draft.comment, authors: draft.authors,
+                submitterID: actor.identifier, date: draft.date ?? now, recordedAt: now, servicePeriod: draft.servicePeriod,
+                facilityType: draft.facilityType, practiceSetting: draft.practiceSetting, events: draft.events, format: draft.format,
+                visibility: draft.visibility, otherLabels: draft.otherLabels,
+                content: DocumentContent(contentType: draft.contentType, language: draft.language, size: blob.reference.size,
+                                         sha256: blob.reference.sha256, sha1Base64: blob.sha1Base64, keyID: blob.reference.keyID,
+                                         title: draft.contentTitle))
+            additions.append(DocumentAddition(entry: entry, superseding: superseded))
+            var resources = ["DocumentReference/\(entry.id)"]
+            if let superseded { resources.append("DocumentReference/\(superseded.id)") }
+            audits.append(AuditEvent(recordID: record.id, recordedAt: now, actor: actor, action: .createDocument, resources: resources,
+                                     outcome: .success, rule: decision.rule, detail: superseded.map { "replaces \($0.id)" }))
+        }
+        let uniqueIDs = additions.map(\.entry.uniqueID)
+        if let repeated = uniqueIDs.first(where: { id in uniqueIDs.filter { $0 == id }.count > 1 }) {
+            throw DocumentInputError.duplicateUniqueID(repeated)
+        }
         do {
-            try await store.addDocument(entry, superseding: superseded, audit: audit)
+            try await store.addDocuments(additions, audits: audits)
         } catch StoreError.duplicateDocument(let uniqueID) {
             throw DocumentInputError.duplicateUniqueID(uniqueID)
         } catch StoreError.versionConflict {
             throw RecordError.versionConflict
         }
-        return entry
+        return additions.map(\.entry)
     }
 
     /// One document's metadata. A document the actor may not see answers exactly as a missing one.

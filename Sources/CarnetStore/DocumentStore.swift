@@ -7,12 +7,13 @@ public import Foundation
 /// scoped to one record (ITI-67 names a patient), so engines return a record's entries and the
 /// filtering of ``DocumentQuery`` runs in memory, identically for both engines.
 public protocol DocumentStore: Sendable {
-    /// Adds `entry`, and, in the same transaction, moves `superseded` (read at its current metadata
-    /// version) to status superseded, and appends `audit`.
+    /// Adds every entry, supersedes the versions they replace (each read at its current metadata
+    /// version), and appends the audit events, all in one transaction: a submission set is stored
+    /// whole or not at all (IHE MHD ITI-65).
     ///
-    /// - Throws: ``StoreError/duplicateDocument`` when the record already has a document with the same
-    ///   unique id; ``StoreError/versionConflict`` when `superseded` changed meanwhile.
-    func addDocument(_ entry: DocumentEntry, superseding: DocumentEntry?, audit: AuditEvent) async throws
+    /// - Throws: ``StoreError/duplicateDocument`` when a record already has a document with the same
+    ///   unique id; ``StoreError/versionConflict`` when a superseded entry changed meanwhile.
+    func addDocuments(_ additions: [DocumentAddition], audits: [AuditEvent]) async throws
 
     /// Saves a metadata change (status, visibility…) if the stored metadata version is
     /// `entry.metadataVersion - 1`, with its audit event.
@@ -23,6 +24,25 @@ public protocol DocumentStore: Sendable {
 
     /// Every entry (all statuses and versions) of a record, newest document date first.
     func documents(recordID: RecordID) async throws -> [DocumentEntry]
+}
+
+extension DocumentStore {
+    /// Adds one entry (superseding `superseding`, if given) with its audit event, in one transaction.
+    public func addDocument(_ entry: DocumentEntry, superseding: DocumentEntry?, audit: AuditEvent) async throws {
+        try await addDocuments([DocumentAddition(entry: entry, superseding: superseding)], audits: [audit])
+    }
+}
+
+/// One document of a submission: the new entry and the version it supersedes, if any (already
+/// moved to status superseded, its metadata version bumped).
+public struct DocumentAddition: Sendable, Equatable {
+    public var entry: DocumentEntry
+    public var superseding: DocumentEntry?
+
+    public init(entry: DocumentEntry, superseding: DocumentEntry?) {
+        self.entry = entry
+        self.superseding = superseding
+    }
 }
 
 /// A document entry as plain columns: the searchable few, plus the whole entry as JSON.

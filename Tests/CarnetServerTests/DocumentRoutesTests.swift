@@ -95,7 +95,8 @@ struct DocumentRoutesTests {
     }
 
     @Test("bad documents are refused naming the field, and store nothing", arguments: [
-        (documentBody(extra: #""masterIdentifier": null,"#).replacing("\"masterIdentifier\": {", with: "\"x\": {"), "DocumentReference.masterIdentifier.value"),
+        (documentBody(uniqueID: "").replacing("urn:oid:\"", with: "\""), "DocumentReference.masterIdentifier.value"),
+        (documentBody().replacing("\"subject\"", with: "\"x\""), "DocumentReference.subject"),
         (documentBody(type: ""), "DocumentReference.type"),
         (documentBody(contentType: "application/x-msdownload"), "DocumentReference.content[0].attachment.contentType"),
         (documentBody(hash: "AAAAAAAAAAAAAAAAAAAAAAAAAAA="), "DocumentReference.content[0].attachment.hash"),

@@ -3,7 +3,9 @@ public import Foundation
 /// What a submitter says about a new document, before Carnet stores it: the metadata of a
 /// `DocumentReference` without the parts Carnet assigns (ids, status, content address, times).
 public struct DocumentDraft: Hashable, Sendable {
-    public var uniqueID: String
+    /// The producer's unique id; Carnet assigns `urn:uuid:<entry id>` when the submitter sends none
+    /// (PDSm's own TD2.1 example has no masterIdentifier).
+    public var uniqueID: String?
     public var type: Code
     public var category: Code?
     public var title: String?
@@ -24,7 +26,7 @@ public struct DocumentDraft: Hashable, Sendable {
     /// The entry this document replaces (`relatesTo.code = replaces`, DMP TD2.1).
     public var replaces: DocumentID?
 
-    public init(uniqueID: String, type: Code, category: Code? = nil, title: String? = nil, comment: String? = nil,
+    public init(uniqueID: String?, type: Code, category: Code? = nil, title: String? = nil, comment: String? = nil,
                 authors: [DocumentAuthor] = [], date: Date? = nil, servicePeriod: DatePeriod? = nil, facilityType: Code? = nil,
                 practiceSetting: Code? = nil, events: [Code] = [], format: Code? = nil, visibility: DocumentVisibility = DocumentVisibility(),
                 otherLabels: [Code] = [], contentType: String, language: String? = nil, contentTitle: String? = nil,

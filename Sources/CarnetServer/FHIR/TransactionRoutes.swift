@@ -1,0 +1,39 @@
+import CarnetCore
+import CarnetFHIR
+import CarnetService
+import Foundation
+import Hummingbird
+
+/// `POST /fhir` with a transaction Bundle: IHE MHD ITI-65 (DMP TD2, TD2.1). All or nothing.
+struct TransactionRoutes {
+    let service: RecordService
+    let configuration: CarnetConfiguration
+
+    func register(on group: RouterGroup<CarnetRequestContext>) {
+        group.post("", use: submit)
+    }
+
+    @Sendable func submit(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
+        let bundle = try FHIRJSON.decode(TransactionBundle.self, from: data, resourceName: "Bundle")
+        let submission = try bundle.submission(keyChecking: configuration.insKeyChecking, now: Date(), maxContentSize: configuration.maxContentSize)
+        let entries = try await service.publishDocuments(
+            submission.documents.map { RecordService.Submission(draft: $0.draft, content: $0.content) },
+            for: submission.subject.serviceSubject, by: actor)
+        let fhirBase = "\(configuration.baseURL)/fhir"
+        let responses = submission.outcomes.map { outcome -> TransactionResponseBundle.Entry in
+            switch outcome {
+            case .document(let index):
+                .init(response: .init(status: "201 Created", location: "\(fhirBase)/DocumentReference/\(entries[index].id)/_history/1"))
+            case .content(let index):
+                .init(response: .init(status: "201 Created", location: "\(fhirBase)/Binary/\(entries[index].id)"))
+            case .submissionSet:
+                .init(response: .init(status: "201 Created", location: nil))
+            case .supersession(let index):
+                .init(response: .init(status: "200 OK", location: entries[index].replaces.map { "\(fhirBase)/DocumentReference/\($0)" }))
+            }
+        }
+        return FHIRResponse.make(TransactionResponseBundle(entry: responses))
+    }
+}
