@@ -30,7 +30,7 @@ private func withCarnet(databaseURL: String?, _ body: @escaping @Sendable (any T
         let blobs = try StoreOpening.openBlobs(configuration)
         let app = buildApplication(configuration, store: store, blobs: blobs, tokens: authority, logger: logger)
         try await app.test(.router) { client in
-            try await body(client, Tokens(authority: authority))
+            try await body(ValidatingClient(base: client), Tokens(authority: authority))
         }
     }
 }
