@@ -27,6 +27,8 @@ public struct CapabilityStatement: Encodable, Sendable {
         public var mode = "server"
         public var security: Security
         public var resource: [Resource]
+        /// System-level interactions: `transaction` is IHE MHD ITI-65 (`POST /fhir`).
+        public var interaction: [Interaction] = [Interaction(code: "transaction")]
     }
 
     public struct Security: Encodable, Sendable {
@@ -89,7 +91,8 @@ public struct CapabilityStatement: Encodable, Sendable {
                     Resource(
                         type: "DocumentReference",
                         profile: "https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Minimal.DocumentReference",
-                        interaction: [Interaction(code: "read"), Interaction(code: "search-type"), Interaction(code: "create")],
+                        interaction: [Interaction(code: "read"), Interaction(code: "search-type"), Interaction(code: "create"),
+                                      Interaction(code: "patch"), Interaction(code: "delete")],
                         searchParam: ["patient", "patient.identifier", "status", "type", "category", "date", "author.identifier",
                                       "facility", "setting", "event", "security-label", "_id", "_count", "_sort"].map {
                             SearchParam(name: $0, type: $0 == "date" ? "date" : $0 == "_count" ? "number" : $0 == "_sort" ? "string" : "token",

@@ -183,3 +183,35 @@ public enum DocumentContentError: Error, Equatable, Sendable, CustomStringConver
 
     public var description: String { "the document's stored content failed its integrity check; the incident has been logged" }
 }
+
+extension RecordService {
+    /// Changes a document's status: delete (logical, kept for the retention period), archive, unarchive,
+    /// or withdraw as entered in error. Replacing goes through ``publishDocuments(_:for:by:)``.
+    ///
+    /// Withdrawing as entered in error is its submitter's alone; the holder may delete and archive.
+    public func changeDocument(_ id: DocumentID, _ transition: DocumentTransition, by actor: Actor) async throws -> DocumentEntry {
+        precondition(transition != .replace, "replacement is a publication")
+        guard let entry = try await store.document(id: id), entry.status != .deleted, entry.status != .enteredInError,
+              let record = try await store.record(id: entry.recordID)
+        else {
+            try await auditMiss(.changeDocument, by: actor, detail: "DocumentReference/\(id)")
+            throw AccessError.notFound
+        }
+        var decision = AccessPolicy.decideDocument(.changeDocument, by: actor, on: record.ins, in: record.state, document: entry)
+        if decision.isAllowed, transition == .enterInError, entry.submitterID != actor.identifier {
+            decision = .deny(.roleNotAllowed)
+        }
+        try await enforce(decision, .changeDocument, by: actor, record: record)
+        var changed = entry
+        changed.status = try entry.status.applying(transition)
+        changed.metadataVersion += 1
+        do {
+            try await store.updateDocument(changed, audit: AuditEvent(
+                recordID: record.id, recordedAt: clock(), actor: actor, action: .changeDocument, resources: ["DocumentReference/\(id)"],
+                outcome: .success, rule: decision.rule, detail: "\(transition.rawValue): \(entry.status.rawValue) → \(changed.status.rawValue)"))
+        } catch StoreError.versionConflict {
+            throw RecordError.versionConflict
+        }
+        return changed
+    }
+}

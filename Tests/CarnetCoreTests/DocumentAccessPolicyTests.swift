@@ -82,6 +82,13 @@ struct DocumentAccessPolicyTests {
         #expect(decision.isAllowed == expected, Comment(rawValue: "\(who) \(state): \(decision.rule.rawValue)"))
     }
 
+    @Test("who may change a document's status on an active record", arguments: Who.allCases)
+    func changes(_ who: Who) {
+        let decision = AccessPolicy.decideDocument(.changeDocument, by: who.actor, on: Self.ins, in: .active, document: Flag.plain.document)
+        #expect(decision.isAllowed == (who == .holder || who == .author), Comment(rawValue: "\(who): \(decision.rule.rawValue)"))
+        #expect(decision.isAllowed || decision.rule.concealsExistence)
+    }
+
     @Test("record-level decisions never allow document actions", arguments: Who.allCases)
     func recordPolicyRefusesDocumentActions(_ who: Who) {
         for action in Action.allCases where action.isDocumentAction {

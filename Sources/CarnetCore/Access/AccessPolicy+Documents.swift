@@ -6,7 +6,9 @@ extension AccessPolicy {
     ///
     /// Interim rules until the Access control issue (4) brings consent, blocking, the treating physician
     /// and the habilitation matrix — deliberately narrower than the DMP, never wider:
-    /// - the holder adds documents to their record and reads all of them but those not visible to the patient;
+    /// - the holder adds documents to their record, reads all of them but those not visible to the patient,
+    ///   and deletes or archives them;
+    /// - the professional who submitted a document changes its status (delete, archive, entered in error);
     /// - a professional in normal mode feeds an active record (feeding needs no authorisation, PDSm);
     /// - a professional reads the documents they submitted; in a declared emergency (break-the-glass,
     ///   Centre 15) they read an active record's documents, except documents masked to professionals;
@@ -33,6 +35,11 @@ extension AccessPolicy {
                 return .allow(.professionalSearchesOwnOrInEmergency)
             }
             guard let document else { return .deny(.roleNotAllowed) }
+            if action == .changeDocument {
+                // Only the professional who submitted it changes a document's status (TD3.3c: author only).
+                if document.submitterID == actor.identifier, actor.accessMode == .normal { return .allow(.authorChangesOwnDocument) }
+                return document.submitterID == actor.identifier ? .deny(.roleNotAllowed) : .deny(.noAuthorisationYet)
+            }
             if document.submitterID == actor.identifier { return .allow(.authorReadsOwnDocument) }
             if document.visibility.maskedToProfessionals { return .deny(.documentMasked) }
             if actor.accessMode.isEmergency { return .allow(.emergencyAccess) }

@@ -16,6 +16,8 @@ public enum Action: String, Hashable, Sendable, Codable, CaseIterable {
     case readDocument = "document.read"
     /// List or search a record's documents (ITI-67 / TD3.1).
     case searchDocuments = "document.search"
+    /// Change a document's status: delete (TD3.3c), archive/unarchive (TD3.3d), withdraw as entered in error.
+    case changeDocument = "document.change"
 
     /// The lifecycle transition this action performs, if it is one.
     public var transition: RecordTransition? {
@@ -24,12 +26,12 @@ public enum Action: String, Hashable, Sendable, Codable, CaseIterable {
         case .reopenRecord: .reopen
         case .deleteRecord: .delete
         case .restoreRecord: .restore
-        case .createRecord, .readIdentity, .createDocument, .readDocument, .searchDocuments: nil
+        case .createRecord, .readIdentity, .createDocument, .readDocument, .searchDocuments, .changeDocument: nil
         }
     }
 
     /// Whether this action is about documents, decided by ``AccessPolicy/decideDocument(_:by:on:in:document:)``.
     public var isDocumentAction: Bool {
-        self == .createDocument || self == .readDocument || self == .searchDocuments
+        self == .createDocument || self == .readDocument || self == .searchDocuments || self == .changeDocument
     }
 }

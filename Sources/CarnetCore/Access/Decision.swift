@@ -23,6 +23,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     case professionalFeedsActiveRecord = "professional-feeds-active-record"
     case professionalSearchesOwnOrInEmergency = "professional-searches-own-or-in-emergency"
     case authorReadsOwnDocument = "author-reads-own-document"
+    case authorChangesOwnDocument = "author-changes-own-document"
     case emergencyAccess = "emergency-access"
     // Denying rules
     case notTheHolder = "not-the-holder"
@@ -51,6 +52,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
         case .professionalFeedsActiveRecord: "a professional adds a document to an active record (feeding needs no authorisation)"
         case .professionalSearchesOwnOrInEmergency: "a professional searches an active record; each document is then decided on its own"
         case .authorReadsOwnDocument: "a professional reads a document they submitted"
+        case .authorChangesOwnDocument: "a professional changes the status of a document they submitted"
         case .emergencyAccess: "declared emergency access"
         case .documentNotVisibleToPatient: "this document is to be announced by a professional before the patient sees it"
         case .documentMasked: "the document is masked to professionals"

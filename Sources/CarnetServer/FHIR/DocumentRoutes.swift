@@ -20,6 +20,8 @@ struct DocumentRoutes {
         group.post("DocumentReference", use: create)
         group.get("DocumentReference", use: search)
         group.get("DocumentReference/:id", use: read)
+        group.patch("DocumentReference/:id", use: patch)
+        group.delete("DocumentReference/:id", use: delete)
         group.get("Binary/:id", use: binary)
     }
 
@@ -36,6 +38,28 @@ struct DocumentRoutes {
     @Sendable func read(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let entry = try await service.readDocument(try documentID(context), by: actor)
+        return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: fhirBase), headers: [.eTag: "W/\"\(entry.metadataVersion)\""])
+    }
+
+    /// TD3.3c: a logical delete by the author or the holder; the entry is kept for the retention period.
+    @Sendable func delete(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        _ = try await service.changeDocument(try documentID(context), .delete, by: actor)
+        return Response(status: .noContent)
+    }
+
+    /// TD3.3d archive/unarchive (PDSm is-archived extension) and withdrawal as entered in error, by patch.
+    @Sendable func patch(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize,
+                                                     accepting: FHIRRequestBody.acceptedMediaTypes + [DocumentPatch.jsonPatchMediaType])
+        let transition: DocumentTransition
+        if request.headers[.contentType]?.hasPrefix(DocumentPatch.jsonPatchMediaType) == true {
+            transition = try DocumentPatch.transition(fromJSONPatch: data)
+        } else {
+            transition = try DocumentPatch.transition(fromFHIRPathPatch: try FHIRJSON.decode(ParametersResource.self, from: data, resourceName: "Parameters"))
+        }
+        let entry = try await service.changeDocument(try documentID(context), transition, by: actor)
         return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: fhirBase), headers: [.eTag: "W/\"\(entry.metadataVersion)\""])
     }
 
