@@ -69,27 +69,6 @@ public struct DocumentEntry: Hashable, Sendable, Codable, Identifiable {
     }
 }
 
-/// A document entry's identifier: random, revealing nothing.
-public struct DocumentID: Hashable, Sendable, Codable, CustomStringConvertible {
-    public let rawValue: UUID
-
-    public init(_ rawValue: UUID = UUID()) { self.rawValue = rawValue }
-
-    public init?(_ text: String) {
-        guard let uuid = UUID(uuidString: text) else { return nil }
-        rawValue = uuid
-    }
-
-    public var description: String { rawValue.uuidString.lowercased() }
-
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(UUID.self) }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-}
-
 /// A coded value: system, code, optional display (FHIR `Coding`).
 public struct Code: Hashable, Sendable, Codable {
     public var system: String?

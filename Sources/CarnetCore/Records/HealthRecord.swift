@@ -52,27 +52,3 @@ public struct HealthRecord: Hashable, Sendable, Identifiable {
         return copy
     }
 }
-
-/// A record's identifier: random, so that it reveals nothing about the patient.
-public struct RecordID: Hashable, Sendable, Codable, CustomStringConvertible {
-    public let rawValue: UUID
-
-    public init(_ rawValue: UUID = UUID()) { self.rawValue = rawValue }
-
-    /// Parses the lowercase UUID form used in URLs; `nil` for anything else.
-    public init?(_ text: String) {
-        guard let uuid = UUID(uuidString: text) else { return nil }
-        rawValue = uuid
-    }
-
-    public var description: String { rawValue.uuidString.lowercased() }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(UUID.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-}
