@@ -22,7 +22,8 @@ local threads = 0
 
 function setup(thread)
   threads = threads + 1
-  thread:set("prefix", tostring(threads))
+  -- The run's start time keeps unique ids distinct across runs (wrk's warm-up, then the measure).
+  thread:set("prefix", os.time() .. "." .. threads)
 end
 
 function init(args)
