@@ -85,16 +85,16 @@ extension RecordService {
 
     /// One document's metadata. A document the actor may not see answers exactly as a missing one.
     public func readDocument(_ id: DocumentID, by actor: Actor) async throws -> DocumentEntry {
-        let (entry, record) = try await visibleDocument(id, by: actor)
+        let (entry, record, decision) = try await visibleDocument(id, by: actor)
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readDocument,
                                                resources: ["DocumentReference/\(entry.id)"], outcome: .success,
-                                               rule: decision(for: entry, record, actor).rule, detail: "metadata"))
+                                               rule: decision.rule, detail: "metadata"))
         return entry
     }
 
     /// A document's exact bytes, checked against their hash before they are returned.
     public func documentContent(_ id: DocumentID, by actor: Actor) async throws -> (entry: DocumentEntry, content: Data) {
-        let (entry, record) = try await visibleDocument(id, by: actor)
+        let (entry, record, decision) = try await visibleDocument(id, by: actor)
         let content: Data
         do {
             content = try await blobs.get(BlobReference(sha256: entry.content.sha256, size: entry.content.size, keyID: entry.content.keyID))
@@ -107,7 +107,7 @@ extension RecordService {
         }
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readDocument,
                                                resources: ["Binary/\(entry.id)"], outcome: .success,
-                                               rule: decision(for: entry, record, actor).rule, detail: "content"))
+                                               rule: decision.rule, detail: "content"))
         return (entry, content)
     }
 
@@ -138,16 +138,18 @@ extension RecordService {
         AccessPolicy.decideDocument(.readDocument, by: actor, on: record.ins, in: record.state, document: entry)
     }
 
-    /// Loads a document and its record, refusing (as "not found") what the actor may not see.
-    private func visibleDocument(_ id: DocumentID, by actor: Actor) async throws -> (DocumentEntry, HealthRecord) {
+    /// Loads a document and its record, refusing (as "not found") what the actor may not see; returns
+    /// the allowing decision so the read's audit event names its rule without deciding twice.
+    private func visibleDocument(_ id: DocumentID, by actor: Actor) async throws -> (DocumentEntry, HealthRecord, Decision) {
         guard let entry = try await store.document(id: id), entry.status.isReadable,
               let record = try await store.record(id: entry.recordID)
         else {
             try await auditMiss(.readDocument, by: actor, detail: "DocumentReference/\(id)")
             throw AccessError.notFound
         }
-        try await enforce(decision(for: entry, record, actor), .readDocument, by: actor, record: record)
-        return (entry, record)
+        let decision = decision(for: entry, record, actor)
+        try await enforce(decision, .readDocument, by: actor, record: record)
+        return (entry, record, decision)
     }
 
     private func resolve(_ subject: Subject, _ action: Action, by actor: Actor) async throws -> HealthRecord {

@@ -85,7 +85,8 @@ struct DocumentRoutes {
     private func searchByIDs(_ query: DocumentQuery, by actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
         var found: [DocumentEntry] = []
         for id in query.ids {
-            if let entry = try? await service.readDocument(id, by: actor) { found.append(entry) }
+            // Only "not found / not yours" drops an id; a store failure must fail the search, not shrink it.
+            do { found.append(try await service.readDocument(id, by: actor)) } catch AccessError.notFound { continue }
         }
         var byID = query
         byID.ids = []
