@@ -91,12 +91,22 @@ public struct CapabilityStatement: Encodable, Sendable {
                     Resource(
                         type: "DocumentReference",
                         profile: "https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Minimal.DocumentReference",
-                        interaction: [Interaction(code: "read"), Interaction(code: "search-type"), Interaction(code: "create"),
+                        interaction: [Interaction(code: "read"), Interaction(code: "vread"), Interaction(code: "history-instance"),
+                                      Interaction(code: "search-type"), Interaction(code: "create"),
                                       Interaction(code: "patch"), Interaction(code: "delete")],
-                        searchParam: ["patient", "patient.identifier", "status", "type", "category", "date", "author.identifier",
+                        searchParam: ["patient", "patient.identifier", "status", "type", "category", "date", "period", "author.identifier",
                                       "facility", "setting", "event", "security-label", "_id", "_count", "_sort"].map {
-                            SearchParam(name: $0, type: $0 == "date" ? "date" : $0 == "_count" ? "number" : $0 == "_sort" ? "string" : "token",
+                            SearchParam(name: $0, type: ["date", "period"].contains($0) ? "date" : $0 == "_count" ? "number" : $0 == "_sort" ? "string" : "token",
                                         documentation: nil)
+                        },
+                        operation: nil),
+                    Resource(
+                        type: "List",
+                        profile: "https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Minimal.SubmissionSet",
+                        interaction: [Interaction(code: "search-type")],
+                        searchParam: ["patient", "patient.identifier", "code", "identifier", "sourceId", "date", "status", "_id", "_count"].map {
+                            SearchParam(name: $0, type: $0 == "date" ? "date" : $0 == "_count" ? "number" : "token",
+                                        documentation: $0 == "code" ? "submissionset only: ITI-66 finds submission sets" : nil)
                         },
                         operation: nil),
                     Resource(type: "Binary", profile: nil, interaction: [Interaction(code: "read")], searchParam: nil, operation: nil),

@@ -77,9 +77,14 @@ public struct Extension: Codable, Hashable, Sendable {
     public var valueCoding: Coding?
     public var valueAddress: Address?
     public var valueDateTime: String?
+    public var valueIdentifier: Identifier?
+    public var valueCodeableConcept: CodeableConcept?
 
     public init(url: String, extension: [Extension]? = nil, valueString: String? = nil, valueBoolean: Bool? = nil,
-                valueCode: String? = nil, valueCoding: Coding? = nil, valueAddress: Address? = nil, valueDateTime: String? = nil) {
+                valueCode: String? = nil, valueCoding: Coding? = nil, valueAddress: Address? = nil, valueDateTime: String? = nil,
+                valueIdentifier: Identifier? = nil, valueCodeableConcept: CodeableConcept? = nil) {
+        self.valueIdentifier = valueIdentifier
+        self.valueCodeableConcept = valueCodeableConcept
         self.url = url
         self.extension = `extension`
         self.valueString = valueString

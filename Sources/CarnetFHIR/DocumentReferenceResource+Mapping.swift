@@ -44,6 +44,10 @@ extension DocumentReferenceResource {
         }
         let contentType = try Self.contentType(attachment.contentType, path: "\(path).content[0].attachment.contentType")
         let data = try Self.data(attachment, path: "\(path).content[0].attachment", maxContentSize: maxContentSize)
+        if let problem = ContentInspection.problem(with: data, mediaType: DocumentDraft.mediaType(of: contentType),
+                                                     charset: Self.charset(contentType)) {
+            throw FHIRInputError("the content \(problem)", at: "\(path).content[0].attachment.data")
+        }
         let visibility: DocumentVisibility
         do {
             visibility = try DocumentVisibility(labels: (securityLabel ?? []).flatMap { $0.coding ?? [] }.compactMap { coding in
@@ -74,10 +78,15 @@ extension DocumentReferenceResource {
 
     /// An author, with a `#id` reference to a contained resource resolved to its identifier and name.
     func resolvedAuthor(_ reference: Reference) -> DocumentAuthor {
+        Self.author(reference, contained: contained ?? [])
+    }
+
+    /// An author reference, `#id` resolved against the `contained` resources of the resource holding it.
+    static func author(_ reference: Reference, contained: [ContainedResource]) -> DocumentAuthor {
         var identifier = reference.identifier
         var display = reference.display
         if let local = reference.reference, local.hasPrefix("#"),
-           let resource = contained?.first(where: { $0.id == String(local.dropFirst()) }) {
+           let resource = contained.first(where: { $0.id == String(local.dropFirst()) }) {
             identifier = identifier ?? resource.identifier?.first
             display = display ?? resource.name?.display
         }
@@ -115,11 +124,20 @@ extension DocumentReferenceResource {
 
     static func contentType(_ value: String?, path: String) throws(FHIRInputError) -> String {
         guard let value, !value.isEmpty else { throw FHIRInputError("is required", at: path, code: "required") }
-        let mediaType = value.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let mediaType = DocumentDraft.mediaType(of: value)
         guard DocumentDraft.acceptedContentTypes.contains(mediaType) else {
             throw FHIRInputError("'\(value)' is not accepted: expected PDF, plain text, CDA XML, FHIR JSON, JPEG or PNG", at: path)
         }
-        return mediaType
+        // The charset is part of what the bytes mean: kept, so retrieval serves them as they were sent.
+        return charset(value).map { "\(mediaType); charset=\($0)" } ?? mediaType
+    }
+
+    /// The `charset` parameter of a media type, if any (`text/plain; charset=ISO-8859-1`).
+    static func charset(_ value: String?) -> String? {
+        value?.split(separator: ";").dropFirst().lazy
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.lowercased().hasPrefix("charset=") }
+            .map { String($0.dropFirst("charset=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
     }
 
     static func data(_ attachment: Attachment, path: String, maxContentSize: Int) throws(FHIRInputError) -> Data {

@@ -8,7 +8,7 @@ extension DocumentReferenceResource {
     /// The FHIR view of a document entry; the content is referenced by URL (`Binary/{id}`), never inlined.
     public init(_ entry: DocumentEntry, baseURL: String) {
         self.init(id: entry.id.description)
-        meta = Meta(versionId: String(entry.metadataVersion), lastUpdated: FHIRDateTime.string(entry.recordedAt))
+        meta = Meta(versionId: String(entry.metadataVersion), lastUpdated: FHIRDateTime.string(entry.lastUpdated ?? entry.recordedAt))
         if entry.status == .archived { `extension` = [Extension(url: Self.isArchivedExtension, valueBoolean: true)] }
         masterIdentifier = Identifier(system: "urn:ietf:rfc:3986", value: entry.uniqueID)
         identifier = [Identifier(use: "official", system: "urn:ietf:rfc:3986", value: "urn:uuid:\(entry.id)")]

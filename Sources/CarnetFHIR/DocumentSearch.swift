@@ -19,24 +19,8 @@ public struct DocumentSearch: Sendable, Equatable {
             let name = String(rawName)
             let values = rawValue.split(separator: ",").map(String.init)  // already percent-decoded by the router
             switch name {
-            case "patient", "subject":
-                let value = values.first ?? ""
-                guard let id = RecordID(String(value.split(separator: "/").last ?? "")) else {
-                    throw FHIRInputError("'\(value)' is not a Patient id", at: name)
-                }
-                subject = try Self.single(subject, .recordID(id), name)
-            case "patient.identifier", "subject.identifier":
-                let token = values.first ?? ""
-                let parts = token.split(separator: "|", maxSplits: 1)
-                guard parts.count == 2 else { throw FHIRInputError("must be system|value (the INS)", at: name) }
-                do {
-                    let ins = try INS(String(parts[1]), system: try INSSystem(uri: String(parts[0])), keyChecking: keyChecking)
-                    subject = try Self.single(subject, .ins(ins), name)
-                } catch let error as FHIRInputError {
-                    throw error
-                } catch {
-                    throw FHIRInputError("\(error)", at: name)
-                }
+            case "patient", "subject", "patient.identifier", "subject.identifier":
+                subject = try Self.single(subject, try Self.subject(name, values.first ?? "", keyChecking: keyChecking), name)
             case "status":
                 for value in values {
                     switch value {
@@ -59,6 +43,7 @@ public struct DocumentSearch: Sendable, Equatable {
                     query.ids.append(id)
                 }
             case "date": query.dates.append(try Self.dateCondition(String(rawValue), name))
+            case "period": query.periods.append(try Self.dateCondition(String(rawValue), name))
             case "_sort":
                 switch String(rawValue) {
                 case "-date": query.newestFirst = true
@@ -85,7 +70,24 @@ public struct DocumentSearch: Sendable, Equatable {
         self.query = query
     }
 
-    private static func single(_ existing: DocumentSubjectReference?, _ new: DocumentSubjectReference, _ name: String) throws(FHIRInputError) -> DocumentSubjectReference {
+    /// The patient a search names: `patient=<id>` or `patient.identifier=<INS system>|<INS>`.
+    static func subject(_ name: String, _ value: String, keyChecking: INS.KeyChecking) throws(FHIRInputError) -> DocumentSubjectReference {
+        if !name.hasSuffix(".identifier") {
+            guard let id = RecordID(String(value.split(separator: "/").last ?? "")) else {
+                throw FHIRInputError("'\(value)' is not a Patient id", at: name)
+            }
+            return .recordID(id)
+        }
+        let parts = value.split(separator: "|", maxSplits: 1)
+        guard parts.count == 2 else { throw FHIRInputError("must be system|value (the INS)", at: name) }
+        do {
+            return .ins(try INS(String(parts[1]), system: try INSSystem(uri: String(parts[0])), keyChecking: keyChecking))
+        } catch {
+            throw FHIRInputError("\(error)", at: name)
+        }
+    }
+
+    static func single(_ existing: DocumentSubjectReference?, _ new: DocumentSubjectReference, _ name: String) throws(FHIRInputError) -> DocumentSubjectReference {
         if let existing, existing != new { throw FHIRInputError("a search is about one patient", at: name) }
         return new
     }

@@ -4,7 +4,7 @@ public struct SearchBundle<Resource: Encodable & Sendable>: Encodable, Sendable 
     public let type = "searchset"
     public var total: Int
     public var link: [Link]
-    public var entry: [Entry]
+    public var entry: [Entry]?
 
     public struct Link: Encodable, Sendable {
         public var relation: String
@@ -29,7 +29,8 @@ public struct SearchBundle<Resource: Encodable & Sendable>: Encodable, Sendable 
     public init(selfURL: String, entries: [(fullUrl: String, resource: Resource)], total: Int? = nil, nextURL: String? = nil) {
         self.total = total ?? entries.count
         link = [Link(relation: "self", url: selfURL)] + (nextURL.map { [Link(relation: "next", url: $0)] } ?? [])
-        entry = entries.map { Entry(fullUrl: $0.fullUrl, resource: $0.resource, search: .init(mode: "match")) }
+        // FHIR JSON never holds an empty array: no matches, no `entry`.
+        entry = entries.isEmpty ? nil : entries.map { Entry(fullUrl: $0.fullUrl, resource: $0.resource, search: .init(mode: "match")) }
     }
 
     enum CodingKeys: String, CodingKey {

@@ -24,6 +24,8 @@ public struct TransactionBundle: Decodable, Sendable {
     public struct Submission: Sendable {
         public var subject: DocumentSubjectReference
         public var documents: [DocumentInput]
+        /// The SubmissionSet `List`, when the Bundle has one.
+        public var submissionSet: SubmissionSetDraft?
         /// For each request entry, in order: which document it produced, or what else it was.
         public var outcomes: [EntryOutcome]
     }
@@ -33,7 +35,7 @@ public struct TransactionBundle: Decodable, Sendable {
         case document(Int)
         /// The content of the n-th document.
         case content(Int)
-        /// The SubmissionSet (accepted, not stored yet: ITI-66 comes later).
+        /// The SubmissionSet.
         case submissionSet
         /// The status PATCH of a document replaced by the n-th document.
         case supersession(Int)
@@ -53,6 +55,7 @@ public struct TransactionBundle: Decodable, Sendable {
         var documents: [DocumentInput] = []
         var outcomes: [EntryOutcome?] = Array(repeating: nil, count: entries.count)
         var patches: [(index: Int, target: String)] = []
+        var submissionSet: (index: Int, list: SubmissionSetList, draft: SubmissionSetDraft)?
         for (index, entry) in entries.enumerated() {
             let path = "Bundle.entry[\(index)]"
             switch entry.resource {
@@ -69,7 +72,11 @@ public struct TransactionBundle: Decodable, Sendable {
                 outcomes[index] = .document(documents.count - 1)
             case .binary?:
                 continue
-            case .list?:
+            case .list(let list)?:
+                guard submissionSet == nil else {
+                    throw FHIRInputError("a Bundle holds one SubmissionSet; this is a second List", at: "\(path).resource", code: "not-supported")
+                }
+                submissionSet = (index, list, try list.draft(path: "\(path).resource"))
                 outcomes[index] = .submissionSet
             case .parameters(let patch)?:
                 guard entry.request?.method?.uppercased() == "PATCH", let target = entry.request?.url, patch.setsDocumentStatus(to: "superseded") else {
@@ -98,10 +105,18 @@ public struct TransactionBundle: Decodable, Sendable {
             }
             outcomes[index] = .supersession(replacing)
         }
+        if let (index, list, _) = submissionSet {
+            let documentURLs = Set(entries.indices.filter { outcomes[$0].map { if case .document = $0 { true } else { false } } == true }
+                .compactMap { entries[$0].fullUrl })
+            for (position, listEntry) in (list.entry ?? []).enumerated() where !documentURLs.contains(listEntry.item?.reference ?? "") {
+                throw FHIRInputError("'\(listEntry.item?.reference ?? "")' is not the fullUrl of a DocumentReference of this Bundle",
+                                     at: "Bundle.entry[\(index)].resource.entry[\(position)].item")
+            }
+        }
         if let unused = outcomes.indices.first(where: { outcomes[$0] == nil }) {
             throw FHIRInputError("this Binary is referenced by no DocumentReference", at: "Bundle.entry[\(unused)]")
         }
-        return Submission(subject: subject, documents: documents, outcomes: outcomes.compactMap { $0 })
+        return Submission(subject: subject, documents: documents, submissionSet: submissionSet?.draft, outcomes: outcomes.compactMap { $0 })
     }
 }
 
@@ -124,15 +139,6 @@ public enum BundleResource: Decodable, Sendable {
         case let other: self = .other(other)
         }
     }
-}
-
-/// The MHD SubmissionSet `List`, read for its identity only for now.
-public struct SubmissionSetList: Codable, Sendable {
-    public var resourceType: String
-    public var id: String?
-    public var status: String?
-    public var mode: String?
-    public var subject: Reference?
 }
 
 /// The answer to a transaction: one response per request entry, in order.

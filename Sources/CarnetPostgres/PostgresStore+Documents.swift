@@ -5,12 +5,22 @@ import Logging
 import PostgresNIO
 
 extension PostgresStore {
-    public func addDocuments(_ additions: [DocumentAddition], audits: [AuditEvent]) async throws {
+    public func addDocuments(_ additions: [DocumentAddition], submissionSet: SubmissionSet?, audits: [AuditEvent]) async throws {
         let rows = try additions.map { (new: try DocumentRow($0.entry), old: try $0.superseding.map(DocumentRow.init)) }
+        let setRow = try submissionSet.map(SubmissionSetRow.init)
         let auditRows = try audits.map(AuditRow.init)
         try await transaction { connection in
             for (row, old) in rows {
                 try await Self.insert(row, superseding: old, connection, logger: logger)
+            }
+            if let setRow {
+                let inserted = try await connection.query("""
+                    INSERT INTO submission_sets (record_id, id, unique_id, submitted_at, set_json)
+                    VALUES (\(setRow.recordID), \(setRow.id), \(setRow.uniqueID),
+                            to_timestamp(\(setRow.submittedAtMilliseconds)::double precision / 1000), \(setRow.setJSON)::jsonb)
+                    ON CONFLICT (record_id, unique_id) DO NOTHING RETURNING id
+                    """, logger: logger).collect().count
+                guard inserted == 1 else { throw StoreError.duplicateSubmissionSet(uniqueID: setRow.uniqueID) }
             }
             for auditRow in auditRows { try await Self.insertAudit(connection, auditRow, logger: logger) }
         }
@@ -27,6 +37,14 @@ extension PostgresStore {
             ON CONFLICT (record_id, unique_id) DO NOTHING RETURNING id
             """, logger: logger).collect().count
         guard inserted == 1 else { throw StoreError.duplicateDocument(uniqueID: row.uniqueID) }
+        try await insertVersion(connection, row, logger: logger)
+    }
+
+    private static func insertVersion(_ connection: PostgresConnection, _ row: DocumentRow, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO document_versions (record_id, id, metadata_version, metadata_json)
+            VALUES (\(row.recordID), \(row.id), \(row.metadataVersion), \(row.metadataJSON)::jsonb)
+            """, logger: logger)
     }
 
     public func updateDocument(_ entry: DocumentEntry, audit: AuditEvent) async throws {
@@ -51,6 +69,24 @@ extension PostgresStore {
         }
     }
 
+    public func documentVersions(id: DocumentID) async throws -> [DocumentEntry] {
+        try await client.withConnection { connection in
+            try await Self.entries(connection, "SELECT metadata_json::text FROM document_versions WHERE id = \(id.rawValue) ORDER BY metadata_version",
+                                   logger: logger)
+        }
+    }
+
+    public func submissionSets(recordID: RecordID) async throws -> [SubmissionSet] {
+        try await client.withConnection { connection in
+            var sets: [SubmissionSet] = []
+            let rows = try await connection.query(
+                "SELECT set_json::text FROM submission_sets WHERE record_id = \(recordID.rawValue) ORDER BY submitted_at DESC, id",
+                logger: logger)
+            for try await json in rows.decode(String.self) { sets.append(try StoredForms.decodeJSON(SubmissionSet.self, from: json)) }
+            return sets
+        }
+    }
+
     private static func entries(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [DocumentEntry] {
         var entries: [DocumentEntry] = []
         for try await json in try await connection.query(query, logger: logger).decode(String.self) {
@@ -65,5 +101,6 @@ extension PostgresStore {
             WHERE record_id = \(row.recordID) AND id = \(row.id) AND metadata_version = \(row.metadataVersion - 1) RETURNING id
             """, logger: logger).collect().count
         guard updated == 1 else { throw StoreError.versionConflict }
+        try await insertVersion(connection, row, logger: logger)
     }
 }

@@ -4,8 +4,9 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    public func addDocuments(_ additions: [DocumentAddition], audits: [AuditEvent]) async throws {
+    public func addDocuments(_ additions: [DocumentAddition], submissionSet: SubmissionSet?, audits: [AuditEvent]) async throws {
         let rows = try additions.map { (new: try DocumentRow($0.entry), old: try $0.superseding.map(DocumentRow.init)) }
+        let setRow = try submissionSet.map(SubmissionSetRow.init)
         let auditRows = try audits.map(AuditRow.init)
         try await pool.write { db in
             for (row, old) in rows {
@@ -21,6 +22,17 @@ extension SQLiteStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [row.recordID.lowercasedString, row.id.lowercasedString, row.uniqueID, row.lineageID.lowercasedString,
                                      row.status, row.dateMilliseconds, row.metadataJSON, row.metadataVersion])
+                try Self.insertVersion(db, row)
+            }
+            if let setRow {
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM submission_sets WHERE record_id = ? AND unique_id = ?",
+                                     arguments: [setRow.recordID.lowercasedString, setRow.uniqueID]) == true {
+                    throw StoreError.duplicateSubmissionSet(uniqueID: setRow.uniqueID)
+                }
+                try db.execute(sql: """
+                    INSERT INTO submission_sets (record_id, id, unique_id, submitted_at_ms, set_json) VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [setRow.recordID.lowercasedString, setRow.id.lowercasedString, setRow.uniqueID,
+                                     setRow.submittedAtMilliseconds, setRow.setJSON])
             }
             for auditRow in auditRows { try Self.insertAudit(db, auditRow) }
         }
@@ -50,7 +62,28 @@ extension SQLiteStore {
         }
     }
 
-    /// Writes a changed entry if its stored metadata version is the one before.
+    public func documentVersions(id: DocumentID) async throws -> [DocumentEntry] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT metadata_json FROM document_versions WHERE id = ? ORDER BY metadata_version",
+                                arguments: [id.rawValue.lowercasedString])
+                .map { try StoredForms.decodeJSON(DocumentEntry.self, from: $0) }
+        }
+    }
+
+    public func submissionSets(recordID: RecordID) async throws -> [SubmissionSet] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT set_json FROM submission_sets WHERE record_id = ? ORDER BY submitted_at_ms DESC, id",
+                                arguments: [recordID.rawValue.lowercasedString])
+                .map { try StoredForms.decodeJSON(SubmissionSet.self, from: $0) }
+        }
+    }
+
+    private static func insertVersion(_ db: Database, _ row: DocumentRow) throws {
+        try db.execute(sql: "INSERT INTO document_versions (record_id, id, metadata_version, metadata_json) VALUES (?, ?, ?, ?)",
+                       arguments: [row.recordID.lowercasedString, row.id.lowercasedString, row.metadataVersion, row.metadataJSON])
+    }
+
+    /// Writes a changed entry if its stored metadata version is the one before, and keeps the version.
     private static func updateDocumentRow(_ db: Database, _ row: DocumentRow) throws {
         try db.execute(sql: """
             UPDATE documents SET status = ?, metadata_json = ?, metadata_version = ?
@@ -58,5 +91,6 @@ extension SQLiteStore {
             """, arguments: [row.status, row.metadataJSON, row.metadataVersion, row.recordID.lowercasedString, row.id.lowercasedString,
                              row.metadataVersion - 1])
         guard db.changesCount == 1 else { throw StoreError.versionConflict }
+        try insertVersion(db, row)
     }
 }

@@ -39,6 +39,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     let authenticated = fhir.group().add(middleware: AuthenticationMiddleware(authority: tokens))
     PatientRoutes(service: service, configuration: configuration).register(on: authenticated)
     DocumentRoutes(service: service, configuration: configuration).register(on: authenticated)
+    ListRoutes(service: service, configuration: configuration).register(on: authenticated)
     TransactionRoutes(service: service, configuration: configuration).register(on: authenticated)
     return router
 }

@@ -32,12 +32,27 @@ extension RecordService {
     ///
     /// Contents are stored first (content-addressed, so a failure afterwards leaves only unreferenced
     /// blobs); the entries, supersessions and audit events are then committed in one transaction.
+    ///
+    /// A submission set (ITI-65's `List`) is stored with them when given, listing them in order.
     public func publishDocuments(_ submissions: [Submission], for subject: Subject, by actor: Actor) async throws -> [DocumentEntry] {
+        try await publish(submissions, as: nil, for: subject, by: actor).entries
+    }
+
+    /// What a submission stored: its entries in order, and its submission set if it had one.
+    public struct Publication: Sendable {
+        public var entries: [DocumentEntry]
+        public var submissionSet: SubmissionSet?
+    }
+
+    /// ``publishDocuments(_:for:by:)`` with the submission set (ITI-65's `List`) stored alongside.
+    public func publish(_ submissions: [Submission], as set: SubmissionSetDraft?, for subject: Subject,
+                        by actor: Actor) async throws -> Publication {
         let record = try await resolve(subject, .createDocument, by: actor)
         let decision = AccessPolicy.decideDocument(.createDocument, by: actor, on: record.ins, in: record.state, document: nil)
         try await enforce(decision, .createDocument, by: actor, record: record)
 
         let now = clock()
+        let setID = SubmissionSetID()
         var additions: [DocumentAddition] = []
         var audits: [AuditEvent] = []
         for submission in submissions {
@@ -49,7 +64,7 @@ extension RecordService {
                 }
                 var changed = old
                 changed.status = try old.status.applying(.replace)
-                changed.metadataVersion += 1
+                changed.beginNextVersion(at: now)
                 superseded = changed
             }
             let blob = try await blobs.put(submission.content)
@@ -66,6 +81,7 @@ extension RecordService {
             additions.append(DocumentAddition(entry: entry, superseding: superseded))
             var resources = ["DocumentReference/\(entry.id)"]
             if let superseded { resources.append("DocumentReference/\(superseded.id)") }
+            if set != nil, audits.isEmpty { resources.append("List/\(setID)") }
             audits.append(AuditEvent(recordID: record.id, recordedAt: now, actor: actor, action: .createDocument, resources: resources,
                                      outcome: .success, rule: decision.rule, detail: superseded.map { "replaces \($0.id)" }))
         }
@@ -73,14 +89,21 @@ extension RecordService {
         if let repeated = uniqueIDs.first(where: { id in uniqueIDs.filter { $0 == id }.count > 1 }) {
             throw DocumentInputError.duplicateUniqueID(repeated)
         }
+        let submissionSet = set.map { draft in
+            SubmissionSet(id: setID, recordID: record.id, uniqueID: draft.uniqueID ?? "urn:uuid:\(setID)", sourceID: draft.sourceID,
+                                 title: draft.title, comment: draft.comment, authors: draft.authors, designationType: draft.designationType,
+                                 submitterID: actor.identifier, submittedAt: now, documentIDs: additions.map(\.entry.id))
+        }
         do {
-            try await store.addDocuments(additions, audits: audits)
+            try await store.addDocuments(additions, submissionSet: submissionSet, audits: audits)
         } catch StoreError.duplicateDocument(let uniqueID) {
             throw DocumentInputError.duplicateUniqueID(uniqueID)
+        } catch StoreError.duplicateSubmissionSet(let uniqueID) {
+            throw DocumentInputError.duplicateSubmissionSet(uniqueID)
         } catch StoreError.versionConflict {
             throw RecordError.versionConflict
         }
-        return additions.map(\.entry)
+        return Publication(entries: additions.map(\.entry), submissionSet: submissionSet)
     }
 
     /// One document's metadata. A document the actor may not see answers exactly as a missing one.
@@ -169,11 +192,13 @@ extension RecordService {
 /// A document request that cannot be honoured as sent (the FHIR layer maps these to 4xx).
 public enum DocumentInputError: Error, Equatable, Sendable, CustomStringConvertible {
     case duplicateUniqueID(String)
+    case duplicateSubmissionSet(String)
     case replacedDocumentNotFound(DocumentID)
 
     public var description: String {
         switch self {
         case .duplicateUniqueID(let id): "the record already has a document with unique id \(id): a new version needs a new unique id"
+        case .duplicateSubmissionSet(let id): "the record already has a submission set with unique id \(id): each submission needs its own"
         case .replacedDocumentNotFound(let id): "DocumentReference/\(id) to replace does not exist in this patient's record"
         }
     }
@@ -206,7 +231,7 @@ extension RecordService {
         try await enforce(decision, .changeDocument, by: actor, record: record)
         var changed = entry
         changed.status = try entry.status.applying(transition)
-        changed.metadataVersion += 1
+        changed.beginNextVersion(at: clock())
         do {
             try await store.updateDocument(changed, audit: AuditEvent(
                 recordID: record.id, recordedAt: clock(), actor: actor, action: .changeDocument, resources: ["DocumentReference/\(id)"],
@@ -215,5 +240,45 @@ extension RecordService {
             throw RecordError.versionConflict
         }
         return changed
+    }
+}
+
+extension RecordService {
+    /// Every metadata version of a document, oldest first (`_history`), to whoever may read it now.
+    public func documentHistory(_ id: DocumentID, by actor: Actor) async throws -> [DocumentEntry] {
+        let (entry, record, decision) = try await visibleDocument(id, by: actor)
+        let versions = try await store.documentVersions(id: id)
+        try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readDocument,
+                                               resources: ["DocumentReference/\(entry.id)"], outcome: .success,
+                                               rule: decision.rule, detail: "history (\(versions.count) versions)"))
+        return versions
+    }
+
+    /// A record's submission sets (ITI-66) as the actor may see them: each lists only the documents
+    /// the actor may see, and a set with none of them is left out, so a list never betrays a hidden
+    /// document. Newest first; the page and the total.
+    public func searchSubmissionSets(of subject: Subject, _ query: SubmissionSetQuery, by actor: Actor) async throws
+        -> (page: [SubmissionSet], total: Int) {
+        let record: HealthRecord
+        let decision: Decision
+        do {
+            record = try await resolve(subject, .searchDocuments, by: actor)
+            decision = AccessPolicy.decideDocument(.searchDocuments, by: actor, on: record.ins, in: record.state, document: nil)
+            try await enforce(decision, .searchDocuments, by: actor, record: record)
+        } catch AccessError.notFound {
+            return ([], 0)
+        }
+        let visibleIDs = Set(try await store.documents(recordID: record.id)
+            .filter { $0.status.isReadable && self.decision(for: $0, record, actor).isAllowed }.map(\.id))
+        let sets = try await store.submissionSets(recordID: record.id).compactMap { set -> SubmissionSet? in
+            var shown = set
+            shown.documentIDs = set.documentIDs.filter(visibleIDs.contains)
+            return shown.documentIDs.isEmpty ? nil : shown
+        }
+        let result = query.apply(to: sets)
+        try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .searchDocuments,
+                                               resources: result.page.map { "List/\($0.id)" }, outcome: .success,
+                                               rule: decision.rule, detail: "submission sets: \(result.total) found"))
+        return result
     }
 }

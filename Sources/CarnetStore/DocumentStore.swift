@@ -11,9 +11,12 @@ public protocol DocumentStore: Sendable {
     /// version), and appends the audit events, all in one transaction: a submission set is stored
     /// whole or not at all (IHE MHD ITI-65).
     ///
+    /// The submission set, when given, is stored in the same transaction.
+    ///
     /// - Throws: ``StoreError/duplicateDocument`` when a record already has a document with the same
-    ///   unique id; ``StoreError/versionConflict`` when a superseded entry changed meanwhile.
-    func addDocuments(_ additions: [DocumentAddition], audits: [AuditEvent]) async throws
+    ///   unique id (``StoreError/duplicateSubmissionSet`` for the set); ``StoreError/versionConflict``
+    ///   when a superseded entry changed meanwhile.
+    func addDocuments(_ additions: [DocumentAddition], submissionSet: SubmissionSet?, audits: [AuditEvent]) async throws
 
     /// Saves a metadata change (status, visibility…) if the stored metadata version is
     /// `entry.metadataVersion - 1`, with its audit event.
@@ -24,9 +27,20 @@ public protocol DocumentStore: Sendable {
 
     /// Every entry (all statuses and versions) of a record, newest document date first.
     func documents(recordID: RecordID) async throws -> [DocumentEntry]
+
+    /// Every metadata version of one entry, oldest first (`_history`); empty for an unknown id.
+    func documentVersions(id: DocumentID) async throws -> [DocumentEntry]
+
+    /// A record's submission sets, newest first.
+    func submissionSets(recordID: RecordID) async throws -> [SubmissionSet]
 }
 
 extension DocumentStore {
+    /// Adds entries without a submission set (a plain `POST DocumentReference`, ITI-105).
+    public func addDocuments(_ additions: [DocumentAddition], audits: [AuditEvent]) async throws {
+        try await addDocuments(additions, submissionSet: nil, audits: audits)
+    }
+
     /// Adds one entry (superseding `superseding`, if given) with its audit event, in one transaction.
     public func addDocument(_ entry: DocumentEntry, superseding: DocumentEntry?, audit: AuditEvent) async throws {
         try await addDocuments([DocumentAddition(entry: entry, superseding: superseding)], audits: [audit])
@@ -76,5 +90,22 @@ public struct DocumentRow: Sendable, Equatable {
 
     public func entry() throws -> DocumentEntry {
         try StoredForms.decodeJSON(DocumentEntry.self, from: metadataJSON)
+    }
+}
+
+/// A submission set as plain columns: its keys, plus the whole set as JSON.
+public struct SubmissionSetRow: Sendable, Equatable {
+    public var recordID: UUID
+    public var id: UUID
+    public var uniqueID: String
+    public var submittedAtMilliseconds: Int64
+    public var setJSON: String
+
+    public init(_ set: SubmissionSet) throws {
+        recordID = set.recordID.rawValue
+        id = set.id.rawValue
+        uniqueID = set.uniqueID
+        submittedAtMilliseconds = StoredForms.milliseconds(set.submittedAt)
+        setJSON = try StoredForms.encodeJSON(set)
     }
 }

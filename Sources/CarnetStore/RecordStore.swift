@@ -67,12 +67,15 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case schemaTooNew(detail: String)
     /// The record already holds a document with this unique id.
     case duplicateDocument(uniqueID: String)
+    /// The record already holds a submission set with this unique id.
+    case duplicateSubmissionSet(uniqueID: String)
 
     public var description: String {
         switch self {
         case .versionConflict: "the record was changed concurrently"
         case .corruptRow(let detail): "stored row does not parse: \(detail)"
         case .duplicateDocument(let uniqueID): "the record already has a document with unique id \(uniqueID)"
+        case .duplicateSubmissionSet(let uniqueID): "the record already has a submission set with unique id \(uniqueID)"
         case .schemaTooNew(let detail): "the database was written by a newer Carnet (\(detail)): upgrade Carnet before opening it"
         }
     }

@@ -135,4 +135,27 @@ struct DocumentQueryTests {
         let condition = DateCondition(comparator, lower: Date(timeIntervalSince1970: 10), upper: Date(timeIntervalSince1970: 20))
         #expect(condition.holds(for: Date(timeIntervalSince1970: at)) == holds)
     }
+
+    @Test("period conditions compare a range against the interval [10, 20)", arguments: [
+        (DateCondition.Comparator.eq, 12.0, 18.0, true), (.eq, 5.0, 18.0, false), (.eq, 12.0, 25.0, false),
+        (.ne, 5.0, 18.0, true), (.ne, 12.0, 18.0, false),
+        (.ge, 1.0, 10.0, true), (.ge, 1.0, 9.0, false), (.gt, 1.0, 20.0, true), (.gt, 1.0, 19.0, false),
+        (.le, 19.0, 30.0, true), (.le, 20.0, 30.0, false), (.lt, 9.0, 30.0, true), (.lt, 10.0, 30.0, false),
+    ])
+    func periods(_ comparator: DateCondition.Comparator, _ start: Double, _ end: Double, _ holds: Bool) {
+        let condition = DateCondition(comparator, lower: Date(timeIntervalSince1970: 10), upper: Date(timeIntervalSince1970: 20))
+        #expect(condition.holds(from: Date(timeIntervalSince1970: start), to: Date(timeIntervalSince1970: end)) == holds)
+    }
+
+    @Test("a period search needs a period: documents without one never match; open ends stretch to infinity")
+    func periodSearch() {
+        var query = DocumentQuery()
+        query.periods = [DateCondition(.ge, lower: Date(timeIntervalSince1970: 1_000), upper: Date(timeIntervalSince1970: 2_000))]
+        var entry = DocumentEntry.fixture(in: RecordID())
+        #expect(!query.matches(entry))
+        entry.servicePeriod = DatePeriod(start: Date(timeIntervalSince1970: 10), end: nil)
+        #expect(query.matches(entry))
+        entry.servicePeriod = DatePeriod(start: Date(timeIntervalSince1970: 10), end: Date(timeIntervalSince1970: 500))
+        #expect(!query.matches(entry))
+    }
 }

@@ -99,6 +99,9 @@ struct DocumentRoutesTests {
         (documentBody().replacing("\"subject\"", with: "\"x\""), "DocumentReference.subject"),
         (documentBody(type: ""), "DocumentReference.type"),
         (documentBody(contentType: "application/x-msdownload"), "DocumentReference.content[0].attachment.contentType"),
+        (documentBody(contentType: "application/pdf"), "DocumentReference.content[0].attachment.data"),
+        (documentBody(content: #"<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><x>&e;</x>"#, contentType: "text/xml"),
+         "DocumentReference.content[0].attachment.data"),
         (documentBody(hash: "AAAAAAAAAAAAAAAAAAAAAAAAAAA="), "DocumentReference.content[0].attachment.hash"),
         (documentBody(date: "10/03/2026"), "DocumentReference.date"),
         (documentBody(labels: #"{"coding": [{"system": "https://mos.esante.gouv.fr/NOS/TRE_A07-StatutVisibiliteDocument/FHIR/TRE-A07-StatutVisibiliteDocument", "code": "MASQUE_PS"}]}, {"coding": [{"system": "https://mos.esante.gouv.fr/NOS/TRE_A07-StatutVisibiliteDocument/FHIR/TRE-A07-StatutVisibiliteDocument", "code": "INVISIBLE_PATIENT"}]}"#),
@@ -115,6 +118,18 @@ struct DocumentRoutesTests {
             #expect(response.expression == expression, "\(response.diagnostics)")
             let search = try await client.execute(uri: "/fhir/DocumentReference?patient=\(patientID)", method: .get, headers: doctor)
             #expect(search.json["total"] as? Int == 0)
+        }
+    }
+
+    @Test("a declared charset is part of the content: kept and served back with the bytes")
+    func charset() async throws {
+        try await withCarnet { client, tokens in
+            _ = try await createPatient(client, tokens)
+            let doctor = try await tokens.bearer(.doctor())
+            let pushed = try await Self.push(client, doctor, Self.documentBody(contentType: "text/plain; charset=ISO-8859-1"))
+            let id = try #require(pushed.json["id"] as? String, "\(pushed.text)")
+            let bytes = try await client.execute(uri: "/fhir/Binary/\(id)", method: .get, headers: doctor)
+            #expect(bytes.headers[.contentType] == "text/plain; charset=ISO-8859-1")
         }
     }
 

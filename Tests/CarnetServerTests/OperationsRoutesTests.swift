@@ -22,7 +22,10 @@ struct OperationsRoutesTests {
             let operations = (patient["operation"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
             #expect(operations == ["close", "reopen"])
             let types = (rest["resource"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
-            #expect(types == ["Patient", "DocumentReference", "Binary"])
+            #expect(types == ["Patient", "DocumentReference", "List", "Binary"])
+            let documents = try #require((rest["resource"] as? [[String: Any]])?.first { $0["type"] as? String == "DocumentReference" })
+            #expect((documents["interaction"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
+                == ["read", "vread", "history-instance", "search-type", "create", "patch", "delete"])
         }
     }
 

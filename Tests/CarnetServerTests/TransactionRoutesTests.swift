@@ -37,11 +37,18 @@ struct TransactionRoutesTests {
         """
     }
 
-    static let submissionSet = """
-        {"fullUrl": "urn:uuid:aaaaaaaa-0000-0000-0000-000000000001", "resource": {"resourceType": "List", "status": "current", "mode": "working",
-         "code": {"coding": [{"system": "https://profiles.ihe.net/ITI/MHD/CodeSystem/MHDlistTypes", "code": "submissionset"}]}},
+    /// An MHD SubmissionSet listing `entries` (fullUrls of the Bundle's DocumentReferences).
+    static func submissionSet(uniqueID: String? = nil, entries: [String] = [], code: String = "submissionset") -> String {
+        """
+        {"fullUrl": "urn:uuid:aaaaaaaa-0000-0000-0000-000000000001", "resource": {"resourceType": "List",
+         "extension": [{"url": "https://profiles.ihe.net/ITI/MHD/StructureDefinition/ihe-sourceId", "valueIdentifier": {"value": "urn:oid:1.2.250.1.999"}}],
+         \(uniqueID.map { #""identifier": [{"use": "usual", "system": "urn:ietf:rfc:3986", "value": "\#($0)"}],"# } ?? "")
+         "status": "current", "mode": "working", "title": "Sortie d'hospitalisation (synthetic)",
+         "code": {"coding": [{"system": "https://profiles.ihe.net/ITI/MHD/CodeSystem/MHDlistTypes", "code": "\(code)"}]},
+         "entry": [\(entries.map { #"{"item": {"reference": "\#($0)"}}"# }.joined(separator: ", "))]},
          "request": {"method": "POST", "url": "List"}}
         """
+    }
 
     static func supersession(_ target: String) -> String {
         """
@@ -59,8 +66,8 @@ struct TransactionRoutesTests {
     static let cda1 = #"<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"><title>synthetic 1</title></ClinicalDocument>"#
     static let cda2 = #"<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"><title>synthetic 2</title></ClinicalDocument>"#
 
-    static func twoDocuments(_ ins: INS = .fixture()) -> ByteBuffer {
-        bundle([submissionSet,
+    static func twoDocuments(_ ins: INS = .fixture(), setID: String? = nil) -> ByteBuffer {
+        bundle([submissionSet(uniqueID: setID, entries: ["urn:uuid:aaaaaaaa-0000-0000-0000-000000000002", "urn:uuid:aaaaaaaa-0000-0000-0000-000000000004"]),
                 document("urn:uuid:aaaaaaaa-0000-0000-0000-000000000002", binary: "urn:uuid:aaaaaaaa-0000-0000-0000-000000000003", ins: ins,
                          uniqueID: "urn:oid:1.2.250.1.999.2", content: cda1),
                 binary("urn:uuid:aaaaaaaa-0000-0000-0000-000000000003", cda1),
@@ -105,7 +112,7 @@ struct TransactionRoutesTests {
             let before = try await client.execute(uri: search, method: .get, headers: doctor)
             let oldID = try #require((before.json["entry"] as? [[String: Any]])?.first.flatMap { ($0["resource"] as? [String: Any])?["id"] as? String })
             let replacement = Self.bundle([
-                Self.submissionSet,
+                Self.submissionSet(entries: ["urn:uuid:aaaaaaaa-0000-0000-0000-000000000006"]),
                 Self.document("urn:uuid:aaaaaaaa-0000-0000-0000-000000000006", binary: "urn:uuid:aaaaaaaa-0000-0000-0000-000000000007",
                               ins: .fixture(), uniqueID: "urn:oid:1.2.250.1.999.3", content: Self.cda2, replaces: oldID),
                 Self.supersession(oldID),
@@ -144,7 +151,12 @@ struct TransactionRoutesTests {
             let dangling = String(buffer: Self.twoDocuments()).replacingOccurrences(
                 of: #""url": "urn:uuid:aaaaaaaa-0000-0000-0000-000000000005""#, with: #""url": "urn:uuid:aaaaaaaa-0000-0000-0000-0000000000ff""#)
             let productionINS = String(buffer: Self.twoDocuments()).replacingOccurrences(of: INS.fixture().value, with: "123456789012345")
+            let strayListEntry = String(buffer: Self.twoDocuments()).replacingOccurrences(
+                of: #"{"item": {"reference": "urn:uuid:aaaaaaaa-0000-0000-0000-000000000004"}}"#, with: #"{"item": {"reference": "urn:uuid:0"}}"#)
+            let notASubmissionSet = String(buffer: Self.twoDocuments()).replacingOccurrences(of: #""code": "submissionset""#, with: #""code": "folder""#)
             for (body, expression) in [(wrongHash, "Bundle.entry[3].resource.content[0].attachment.hash"),
+                                       (strayListEntry, "Bundle.entry[0].resource.entry[1].item"),
+                                       (notASubmissionSet, "Bundle.entry[0].resource.code"),
                                        (dangling, "Bundle.entry[3].resource.content[0].attachment.url"),
                                        (productionINS, "Bundle.entry[1].resource.subject.reference")] {
                 let response = try await client.execute(uri: "/fhir", method: .post, headers: doctor + fhirJSON, body: .json(body))

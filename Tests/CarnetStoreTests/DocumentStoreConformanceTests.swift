@@ -90,4 +90,47 @@ struct DocumentStoreConformanceTests {
             await #expect(throws: StoreError.versionConflict) { try await store.updateDocument(masked, audit: audit(record)) }
         }
     }
+
+    @Test("every metadata version is kept, oldest first, and a refused change adds none", arguments: TestEngine.available)
+    func versions(_ engine: TestEngine) async throws {
+        try await withRecord(engine) { store, record async throws in
+            let entry = DocumentEntry.fixture(in: record.id)
+            try await store.addDocument(entry, superseding: nil, audit: audit(record))
+            var archived = entry
+            archived.status = .archived
+            archived.beginNextVersion(at: testInstant.addingTimeInterval(60))
+            try await store.updateDocument(archived, audit: audit(record))
+            await #expect(throws: StoreError.versionConflict) { try await store.updateDocument(archived, audit: audit(record)) }
+            var superseded = archived
+            superseded.status = .superseded
+            superseded.beginNextVersion(at: testInstant.addingTimeInterval(120))
+            try await store.addDocument(.fixture(in: record.id, replaces: entry.id), superseding: superseded, audit: audit(record))
+            #expect(try await store.documentVersions(id: entry.id) == [entry, archived, superseded])
+            #expect(try await store.documentVersions(id: DocumentID()).isEmpty)
+        }
+    }
+
+    @Test("a submission set is stored with its documents, whole or not at all; its unique id is one per record",
+          arguments: TestEngine.available)
+    func submissionSets(_ engine: TestEngine) async throws {
+        try await withRecord(engine) { store, record async throws in
+            let first = DocumentEntry.fixture(in: record.id)
+            let set = SubmissionSet(recordID: record.id, uniqueID: "1.2.250.1.999.7.1", sourceID: "1.2.250.1.999.7",
+                                    authors: [DocumentAuthor(identifierSystem: "urn:oid:1.2.250.1.71.4.2.1", identifierValue: "899700000011")],
+                                    designationType: Code(system: "http://loinc.org", code: "11488-4"), submitterID: "899700000011",
+                                    submittedAt: testInstant, documentIDs: [first.id])
+            try await store.addDocuments([DocumentAddition(entry: first, superseding: nil)], submissionSet: set, audits: [audit(record)])
+            #expect(try await store.submissionSets(recordID: record.id) == [set])
+
+            // Same set unique id again: refused, and the document that came with it is not stored either.
+            let second = DocumentEntry.fixture(in: record.id)
+            let again = SubmissionSet(recordID: record.id, uniqueID: set.uniqueID, submitterID: "x", submittedAt: testInstant, documentIDs: [second.id])
+            await #expect(throws: StoreError.duplicateSubmissionSet(uniqueID: set.uniqueID)) {
+                try await store.addDocuments([DocumentAddition(entry: second, superseding: nil)], submissionSet: again, audits: [audit(record)])
+            }
+            #expect(try await store.document(id: second.id) == nil)
+            #expect(try await store.submissionSets(recordID: record.id).count == 1)
+            #expect(try await store.submissionSets(recordID: RecordID()).isEmpty)
+        }
+    }
 }

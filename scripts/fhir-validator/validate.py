@@ -10,6 +10,25 @@ from fhir.resources import construct_fhir_element
 from pydantic import ValidationError
 
 
+def json_rule_violation(value, path: str = ""):
+    """FHIR's JSON rules the models let through: no empty arrays, objects or strings, no nulls."""
+    if value is None:
+        return f"{path or 'resource'}: null is not allowed in FHIR JSON"
+    if isinstance(value, (list, dict, str)) and len(value) == 0:
+        return f"{path or 'resource'}: empty values are not allowed in FHIR JSON"
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = json_rule_violation(item, f"{path}.{index}")
+            if found:
+                return found
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = json_rule_violation(item, f"{path}.{key}" if path else key)
+            if found:
+                return found
+    return None
+
+
 def check(line: str) -> str:
     try:
         data = json.loads(line)
@@ -18,6 +37,9 @@ def check(line: str) -> str:
     resource_type = data.get("resourceType") if isinstance(data, dict) else None
     if not resource_type:
         return "invalid: no resourceType"
+    violation = json_rule_violation(data)
+    if violation:
+        return "invalid: " + violation
     try:
         construct_fhir_element(resource_type, data)
         # Bundle.entry.resource is typed loosely by the models: check each contained resource on its own.

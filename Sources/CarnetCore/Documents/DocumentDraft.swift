@@ -51,6 +51,11 @@ public struct DocumentDraft: Hashable, Sendable {
         self.replaces = replaces
     }
 
+    /// The media type of a content type, lower-cased, without its parameters.
+    public static func mediaType(of contentType: String) -> String {
+        contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+    }
+
     /// Content types Carnet accepts (issue 3): PDF, plain text, CDA R2 XML, FHIR JSON, JPEG, PNG.
     public static let acceptedContentTypes: Set<String> = [
         "application/pdf", "text/plain", "text/xml", "application/xml", "application/hl7-v3+xml", "application/fhir+json",

@@ -35,7 +35,10 @@ public struct DocumentEntry: Hashable, Sendable, Codable, Identifiable {
     /// Security labels from other systems, kept as sent.
     public var otherLabels: [Code]
     public var content: DocumentContent
+    /// Counts metadata changes from 1; each version is kept (`_history`).
     public var metadataVersion: Int
+    /// When this metadata version was recorded; `nil` for the first (then ``recordedAt``).
+    public var lastUpdated: Date?
 
     public init(id: DocumentID = DocumentID(), recordID: RecordID, uniqueID: String, lineageID: UUID = UUID(), replaces: DocumentID? = nil,
                 status: DocumentStatus = .current, type: Code, category: Code? = nil, title: String? = nil, comment: String? = nil,
@@ -66,6 +69,12 @@ public struct DocumentEntry: Hashable, Sendable, Codable, Identifiable {
         self.otherLabels = otherLabels
         self.content = content
         self.metadataVersion = metadataVersion
+    }
+
+    /// Starts the next metadata version, recorded at `date`.
+    public mutating func beginNextVersion(at date: Date) {
+        metadataVersion += 1
+        lastUpdated = date
     }
 }
 

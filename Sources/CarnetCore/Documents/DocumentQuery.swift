@@ -17,6 +17,9 @@ public struct DocumentQuery: Hashable, Sendable {
     public var ids: [DocumentID] = []
     /// Conditions on `DocumentReference.date`, all of which must hold.
     public var dates: [DateCondition] = []
+    /// Conditions on the service period (`context.period`, `period`), all of which must hold; a
+    /// document without a period matches none.
+    public var periods: [DateCondition] = []
     /// Newest first unless false.
     public var newestFirst = true
     public var count = 50
@@ -40,7 +43,10 @@ public struct DocumentQuery: Hashable, Sendable {
             let authorCodes = entry.authors.compactMap { author in author.identifierValue.map { Code(system: author.identifierSystem, code: $0) } }
             guard Self.any(authors, authorCodes) else { return false }
         }
-        return dates.allSatisfy { $0.holds(for: entry.date) }
+        guard dates.allSatisfy({ $0.holds(for: entry.date) }) else { return false }
+        guard !periods.isEmpty else { return true }
+        guard let period = entry.servicePeriod, period.start != nil || period.end != nil else { return false }
+        return periods.allSatisfy { $0.holds(from: period.start ?? .distantPast, to: period.end ?? .distantFuture) }
     }
 
     /// Filters, sorts and pages `entries`: the page and the total before paging.
@@ -75,13 +81,20 @@ public struct DateCondition: Hashable, Sendable {
     }
 
     public func holds(for date: Date) -> Bool {
+        holds(from: date, to: date)
+    }
+
+    /// Whether the condition holds for a target range (FHIR search on a Period): `eq` when the value's
+    /// interval contains the whole range, `gt`/`ge` when the range reaches after/into the interval,
+    /// `lt`/`le` when it starts before/within it. An instant is the range from itself to itself.
+    public func holds(from start: Date, to end: Date) -> Bool {
         switch comparator {
-        case .eq: lower <= date && date < upper
-        case .ne: !(lower <= date && date < upper)
-        case .ge: date >= lower
-        case .gt: date >= upper
-        case .le: date < upper
-        case .lt: date < lower
+        case .eq: lower <= start && end < upper
+        case .ne: !(lower <= start && end < upper)
+        case .ge: end >= lower
+        case .gt: end >= upper
+        case .le: start < upper
+        case .lt: start < lower
         }
     }
 }

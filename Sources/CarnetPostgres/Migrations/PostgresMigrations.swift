@@ -15,6 +15,7 @@ enum PostgresMigrations {
     static let all: [(version: Int, name: String, sql: [String])] = [
         (1, "initial", migration001Initial),
         (2, "documents", migration002Documents),
+        (3, "versions_and_submission_sets", migration003VersionsAndSubmissionSets),
     ]
 
     static let migration001Initial: [String] = [
@@ -78,6 +79,36 @@ enum PostgresMigrations {
         """,
         "CREATE UNIQUE INDEX documents_by_unique_id ON documents (record_id, unique_id)",
         "CREATE UNIQUE INDEX documents_by_id ON documents (id)",
+    ]
+
+    /// Every metadata version of every document (`_history`), and the submission sets (ITI-66); both
+    /// distributed on `record_id`.
+    static let migration003VersionsAndSubmissionSets: [String] = [
+        """
+        CREATE TABLE document_versions (
+            record_id uuid NOT NULL REFERENCES records(id),
+            id uuid NOT NULL,
+            metadata_version integer NOT NULL CHECK (metadata_version >= 1),
+            metadata_json jsonb NOT NULL,
+            PRIMARY KEY (record_id, id, metadata_version)
+        )
+        """,
+        "CREATE INDEX document_versions_by_id ON document_versions (id, metadata_version)",
+        """
+        INSERT INTO document_versions (record_id, id, metadata_version, metadata_json)
+            SELECT record_id, id, metadata_version, metadata_json FROM documents
+        """,
+        """
+        CREATE TABLE submission_sets (
+            record_id uuid NOT NULL REFERENCES records(id),
+            id uuid NOT NULL,
+            unique_id text NOT NULL,
+            submitted_at timestamptz NOT NULL,
+            set_json jsonb NOT NULL,
+            PRIMARY KEY (record_id, id)
+        )
+        """,
+        "CREATE UNIQUE INDEX submission_sets_by_unique_id ON submission_sets (record_id, unique_id)",
     ]
 
     /// Applies the missing migrations; refuses a database that has versions this program does not know.

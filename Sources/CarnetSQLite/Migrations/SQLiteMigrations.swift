@@ -9,6 +9,7 @@ enum SQLiteMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("001_initial", migrate: migration001Initial)
         migrator.registerMigration("002_documents", migrate: migration002Documents)
+        migrator.registerMigration("003_versions_and_submission_sets", migrate: migration003VersionsAndSubmissionSets)
         return migrator
     }
 
@@ -76,6 +77,37 @@ enum SQLiteMigrations {
             CREATE UNIQUE INDEX documents_by_unique_id ON documents (record_id, unique_id);
             -- Serves reads by id (DocumentReference/{id}, Binary/{id}).
             CREATE UNIQUE INDEX documents_by_id ON documents (id);
+            """)
+    }
+
+    /// Every metadata version of every document (`_history`), and the submission sets (ITI-66).
+    static func migration003VersionsAndSubmissionSets(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE document_versions (
+                record_id TEXT NOT NULL REFERENCES records(id),
+                id TEXT NOT NULL,
+                metadata_version INTEGER NOT NULL CHECK (metadata_version >= 1),
+                metadata_json TEXT NOT NULL,
+                PRIMARY KEY (record_id, id, metadata_version)
+            ) STRICT;
+
+            -- Serves a document's history by id.
+            CREATE INDEX document_versions_by_id ON document_versions (id, metadata_version);
+            -- Earlier versions were not kept before this migration: the current one starts each history.
+            INSERT INTO document_versions (record_id, id, metadata_version, metadata_json)
+                SELECT record_id, id, metadata_version, metadata_json FROM documents;
+
+            CREATE TABLE submission_sets (
+                record_id TEXT NOT NULL REFERENCES records(id),
+                id TEXT NOT NULL,
+                unique_id TEXT NOT NULL,
+                submitted_at_ms INTEGER NOT NULL,
+                set_json TEXT NOT NULL,
+                PRIMARY KEY (record_id, id)
+            ) STRICT;
+
+            -- A producer's unique id names one submission within a record.
+            CREATE UNIQUE INDEX submission_sets_by_unique_id ON submission_sets (record_id, unique_id);
             """)
     }
 }

@@ -20,6 +20,8 @@ struct DocumentRoutes {
         group.post("DocumentReference", use: create)
         group.get("DocumentReference", use: search)
         group.get("DocumentReference/:id", use: read)
+        group.get("DocumentReference/:id/_history", use: history)
+        group.get("DocumentReference/:id/_history/:version", use: readVersion)
         group.patch("DocumentReference/:id", use: patch)
         group.delete("DocumentReference/:id", use: delete)
         group.get("Binary/:id", use: binary)
@@ -39,6 +41,32 @@ struct DocumentRoutes {
         let actor = try context.requireActor()
         let entry = try await service.readDocument(try documentID(context), by: actor)
         return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: fhirBase), headers: [.eTag: "W/\"\(entry.metadataVersion)\""])
+    }
+
+    /// Every metadata version of a document, newest first, as a FHIR `history` Bundle.
+    @Sendable func history(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let versions = try await service.documentHistory(try documentID(context), by: actor)
+        return FHIRResponse.make(HistoryBundle(entries: versions.reversed().map { version in
+            HistoryBundle.Entry(fullUrl: "\(fhirBase)/DocumentReference/\(version.id)", resource: DocumentReferenceResource(version, baseURL: fhirBase),
+                                method: version.metadataVersion == 1 ? "POST" : "PATCH",
+                                url: version.metadataVersion == 1 ? "DocumentReference" : "DocumentReference/\(version.id)",
+                                status: version.metadataVersion == 1 ? "201 Created" : "200 OK")
+        }))
+    }
+
+    /// One metadata version (`vread`).
+    @Sendable func readVersion(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let id = try documentID(context)
+        guard let number = context.parameters.get("version").flatMap(Int.init) else {
+            throw FHIRInputError("is not a version number", at: "_history", code: "not-found")
+        }
+        let versions = try await service.documentHistory(id, by: actor)
+        guard let version = versions.first(where: { $0.metadataVersion == number }) else {
+            throw FHIRInputError("DocumentReference/\(id) has no version \(number)", at: "_history", code: "not-found")
+        }
+        return FHIRResponse.make(DocumentReferenceResource(version, baseURL: fhirBase), headers: [.eTag: "W/\"\(number)\""])
     }
 
     /// TD3.3c: a logical delete by the author or the holder; the entry is kept for the retention period.
@@ -77,7 +105,7 @@ struct DocumentRoutes {
                                   entries: result.page.map { (fullUrl: "\(fhirBase)/DocumentReference/\($0.id)",
                                                               resource: DocumentReferenceResource($0, baseURL: fhirBase)) },
                                   total: result.total,
-                                  nextURL: hasNext ? "\(fhirBase)/DocumentReference?\(nextQuery(request, search.query))" : nil)
+                                  nextURL: hasNext ? "\(fhirBase)/DocumentReference?\(SearchPaging.nextQuery(request, offset: search.query.offset + search.query.count))" : nil)
         return FHIRResponse.make(bundle)
     }
 
@@ -91,15 +119,6 @@ struct DocumentRoutes {
         var byID = query
         byID.ids = []
         return byID.apply(to: found)
-    }
-
-    /// The same search, one page further.
-    private func nextQuery(_ request: Request, _ query: DocumentQuery) -> String {
-        var items = URLComponents(string: "?" + (request.uri.query ?? ""))?.queryItems?.filter { $0.name != "_offset" } ?? []
-        items.append(URLQueryItem(name: "_offset", value: String(query.offset + query.count)))
-        var components = URLComponents()
-        components.queryItems = items
-        return components.percentEncodedQuery ?? ""
     }
 
     /// ITI-68: the exact bytes with their content type, or a FHIR `Binary` when FHIR JSON is asked for.

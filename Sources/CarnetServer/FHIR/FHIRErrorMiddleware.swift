@@ -36,10 +36,15 @@ struct FHIRErrorMiddleware: RouterMiddleware {
     static func map(_ error: any Error) -> (HTTPResponse.Status, OperationOutcome) {
         switch error {
         case let error as FHIRInputError:
-            return (error.code == "too-costly" ? .contentTooLarge : .badRequest, error.operationOutcome)
+            let status: HTTPResponse.Status = switch error.code {
+            case "too-costly": .contentTooLarge
+            case "not-found": .notFound
+            default: .badRequest
+            }
+            return (status, error.operationOutcome)
         case let error as DocumentInputError:
             switch error {
-            case .duplicateUniqueID: return (.conflict, OperationOutcome(code: "duplicate", diagnostics: error.description))
+            case .duplicateUniqueID, .duplicateSubmissionSet: return (.conflict, OperationOutcome(code: "duplicate", diagnostics: error.description))
             case .replacedDocumentNotFound: return (.unprocessableContent, OperationOutcome(code: "not-found", diagnostics: error.description))
             }
         case let error as DocumentError:

@@ -20,3 +20,14 @@ enum FHIRResponse {
         }
     }
 }
+
+/// Paging links of searches: the same query, one page further.
+enum SearchPaging {
+    static func nextQuery(_ request: Request, offset: Int) -> String {
+        var items = URLComponents(string: "?" + (request.uri.query ?? ""))?.queryItems?.filter { $0.name != "_offset" } ?? []
+        items.append(URLQueryItem(name: "_offset", value: String(offset)))
+        var components = URLComponents()
+        components.queryItems = items
+        return components.percentEncodedQuery ?? ""
+    }
+}

@@ -18,9 +18,10 @@ struct TransactionRoutes {
         let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
         let bundle = try FHIRJSON.decode(TransactionBundle.self, from: data, resourceName: "Bundle")
         let submission = try bundle.submission(keyChecking: configuration.insKeyChecking, now: Date(), maxContentSize: configuration.maxContentSize)
-        let entries = try await service.publishDocuments(
+        let publication = try await service.publish(
             submission.documents.map { RecordService.Submission(draft: $0.draft, content: $0.content) },
-            for: submission.subject.serviceSubject, by: actor)
+            as: submission.submissionSet, for: submission.subject.serviceSubject, by: actor)
+        let entries = publication.entries
         let fhirBase = "\(configuration.baseURL)/fhir"
         let responses = submission.outcomes.map { outcome -> TransactionResponseBundle.Entry in
             switch outcome {
@@ -29,7 +30,7 @@ struct TransactionRoutes {
             case .content(let index):
                 .init(response: .init(status: "201 Created", location: "\(fhirBase)/Binary/\(entries[index].id)"))
             case .submissionSet:
-                .init(response: .init(status: "201 Created", location: nil))
+                .init(response: .init(status: "201 Created", location: publication.submissionSet.map { "\(fhirBase)/List/\($0.id)" }))
             case .supersession(let index):
                 .init(response: .init(status: "200 OK", location: entries[index].replaces.map { "\(fhirBase)/DocumentReference/\($0)" }))
             }
