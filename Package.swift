@@ -30,6 +30,7 @@ let package = Package(
     targets: [
         .target(
             name: "CarnetCore",
+            resources: [.copy("Resources/habilitation-matrix.json")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -34,8 +34,9 @@ public final class PostgresStore: RecordStore {
         return store
     }
 
-    public func createRecord(_ record: HealthRecord, audit: AuditEvent) async throws -> RecordCreation {
+    public func createRecord(_ record: HealthRecord, controls: AccessControls?, audit: AuditEvent) async throws -> RecordCreation {
         let row = try RecordRow(record)
+        let controlsJSON = try controls.map(StoredForms.encodeJSON)
         return try await transaction { connection in
             // The directory row decides who wins a concurrent creation: ON CONFLICT makes the loser see the winner.
             let inserted = try await connection.query("""
@@ -54,6 +55,11 @@ public final class PostgresStore: RecordStore {
                         to_timestamp(\(row.createdAtMilliseconds)::double precision / 1000),
                         to_timestamp(\(row.stateChangedAtMilliseconds)::double precision / 1000), \(row.stateReason), \(row.version))
                 """, logger: logger)
+            if let controls, let controlsJSON {
+                try await connection.query("""
+                    INSERT INTO access_controls (record_id, controls_json, version) VALUES (\(row.id), \(controlsJSON)::jsonb, \(controls.version))
+                    """, logger: logger)
+            }
             try await Self.insertAudit(connection, try AuditRow(audit.pointing(at: record.id)), logger: logger)
             return .created(record)
         }

@@ -31,8 +31,9 @@ public final class SQLiteStore: RecordStore {
         try migrator.migrate(pool)
     }
 
-    public func createRecord(_ record: HealthRecord, audit: AuditEvent) async throws -> RecordCreation {
+    public func createRecord(_ record: HealthRecord, controls: AccessControls?, audit: AuditEvent) async throws -> RecordCreation {
         let row = try RecordRow(record)
+        let controlsJSON = try controls.map(StoredForms.encodeJSON)
         return try await pool.write { db in
             if let existing = try Self.fetchRecord(db, byINSSystem: row.insSystem, value: row.insValue) {
                 try Self.insertAudit(db, try AuditRow(audit.pointing(at: existing.id)))
@@ -46,6 +47,10 @@ public final class SQLiteStore: RecordStore {
                                  row.createdAtMilliseconds, row.stateChangedAtMilliseconds, row.stateReason, row.version])
             try db.execute(sql: "INSERT INTO record_identifiers (ins_system, ins_value, record_id) VALUES (?, ?, ?)",
                            arguments: [row.insSystem, row.insValue, row.id.lowercasedString])
+            if let controls, let controlsJSON {
+                try db.execute(sql: "INSERT INTO access_controls (record_id, controls_json, version) VALUES (?, ?, ?)",
+                               arguments: [row.id.lowercasedString, controlsJSON, controls.version])
+            }
             try Self.insertAudit(db, try AuditRow(audit.pointing(at: record.id)))
             return .created(record)
         }

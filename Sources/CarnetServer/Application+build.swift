@@ -1,3 +1,4 @@
+public import CarnetCore
 public import CarnetService
 public import CarnetStore
 import Foundation
@@ -14,9 +15,10 @@ import ServiceLifecycle
 /// - Parameters:
 ///   - store: an opened store; the application shuts it down when it stops.
 ///   - blobs: where document content is kept.
+///   - matrix: the habilitation matrix loaded at start-up (``HabilitationMatrix/bundled()``).
 public func buildApplication(_ configuration: CarnetConfiguration, store: any RecordStore, blobs: any BlobStore,
-                             tokens: TokenAuthority, logger: Logger) -> some ApplicationProtocol {
-    let service = RecordService(store: store, blobs: blobs, logger: logger)
+                             tokens: TokenAuthority, matrix: HabilitationMatrix, logger: Logger) -> some ApplicationProtocol {
+    let service = RecordService(store: store, blobs: blobs, matrix: matrix, logger: logger)
     let router = buildRouter(configuration, service: service, tokens: tokens)
     var app = Application(router: router,
                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Carnet"),

@@ -48,8 +48,9 @@ extension RecordService {
     public func publish(_ submissions: [Submission], as set: SubmissionSetDraft?, for subject: Subject,
                         by actor: Actor) async throws -> Publication {
         let record = try await resolve(subject, .createDocument, by: actor)
-        let decision = AccessPolicy.decideDocument(.createDocument, by: actor, on: record.ins, in: record.state, document: nil)
-        try await enforce(decision, .createDocument, by: actor, record: record)
+        let context = try await documentContext(record)
+        let decision = AccessPolicy.decideDocument(.createDocument, by: actor, in: context, document: nil)
+        try await enforce(decision, .createDocument, by: actor, record: record, concealing: false)
 
         let now = clock()
         let setID = SubmissionSetID()
@@ -78,6 +79,9 @@ extension RecordService {
                 content: DocumentContent(contentType: draft.contentType, language: draft.language, size: blob.reference.size,
                                          sha256: blob.reference.sha256, sha1Base64: blob.sha1Base64, keyID: blob.reference.keyID,
                                          title: draft.contentTitle))
+            // The profession's right to write this type (habilitation matrix), said plainly: it is their own submission.
+            try await enforce(AccessPolicy.decideDocument(.createDocument, by: actor, in: context, document: entry), .createDocument,
+                              by: actor, record: record, concealing: false)
             additions.append(DocumentAddition(entry: entry, superseding: superseded))
             var resources = ["DocumentReference/\(entry.id)"]
             if let superseded { resources.append("DocumentReference/\(superseded.id)") }
@@ -139,15 +143,17 @@ extension RecordService {
     public func searchDocuments(of subject: Subject, _ query: DocumentQuery, by actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
         let record: HealthRecord
         let decision: Decision
+        let context: DocumentAccessContext
         do {
             record = try await resolve(subject, .searchDocuments, by: actor)
-            decision = AccessPolicy.decideDocument(.searchDocuments, by: actor, on: record.ins, in: record.state, document: nil)
+            context = try await documentContext(record)
+            decision = AccessPolicy.decideDocument(.searchDocuments, by: actor, in: context, document: nil)
             try await enforce(decision, .searchDocuments, by: actor, record: record)
         } catch AccessError.notFound {
             // No record, or one the actor may not know of: a search finds nothing either way.
             return ([], 0)
         }
-        let visible = try await store.documents(recordID: record.id).filter { self.decision(for: $0, record, actor).isAllowed }
+        let visible = try await store.documents(recordID: record.id).filter { self.decision(for: $0, context, actor).isAllowed }
         let result = query.apply(to: visible)
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .searchDocuments,
                                                resources: result.page.map { "DocumentReference/\($0.id)" }, outcome: .success,
@@ -157,8 +163,14 @@ extension RecordService {
 
     // MARK: - Steps
 
-    private func decision(for entry: DocumentEntry, _ record: HealthRecord, _ actor: Actor) -> Decision {
-        AccessPolicy.decideDocument(.readDocument, by: actor, on: record.ins, in: record.state, document: entry)
+    private func decision(for entry: DocumentEntry, _ context: DocumentAccessContext, _ actor: Actor) -> Decision {
+        AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: entry)
+    }
+
+    /// The facts a document decision reads, loaded once per request.
+    func documentContext(_ record: HealthRecord) async throws -> DocumentAccessContext {
+        DocumentAccessContext(ins: record.ins, state: record.state, controls: try await store.accessControls(recordID: record.id),
+                              matrix: matrix, now: clock())
     }
 
     /// Loads a document and its record, refusing (as "not found") what the actor may not see; returns
@@ -170,8 +182,10 @@ extension RecordService {
             try await auditMiss(.readDocument, by: actor, detail: "DocumentReference/\(id)")
             throw AccessError.notFound
         }
-        let decision = decision(for: entry, record, actor)
-        try await enforce(decision, .readDocument, by: actor, record: record)
+        let decision = decision(for: entry, try await documentContext(record), actor)
+        // A forbidden document answers exactly as a missing one; only a closed record is said as such.
+        try await enforce(decision, .readDocument, by: actor, record: record, resources: ["DocumentReference/\(id)"],
+                          concealing: decision.rule != .recordClosed)
         return (entry, record, decision)
     }
 
@@ -224,7 +238,7 @@ extension RecordService {
             try await auditMiss(.changeDocument, by: actor, detail: "DocumentReference/\(id)")
             throw AccessError.notFound
         }
-        var decision = AccessPolicy.decideDocument(.changeDocument, by: actor, on: record.ins, in: record.state, document: entry)
+        var decision = AccessPolicy.decideDocument(.changeDocument, by: actor, in: try await documentContext(record), document: entry)
         if decision.isAllowed, transition == .enterInError, entry.submitterID != actor.identifier {
             decision = .deny(.roleNotAllowed)
         }
@@ -261,15 +275,17 @@ extension RecordService {
         -> (page: [SubmissionSet], total: Int) {
         let record: HealthRecord
         let decision: Decision
+        let context: DocumentAccessContext
         do {
             record = try await resolve(subject, .searchDocuments, by: actor)
-            decision = AccessPolicy.decideDocument(.searchDocuments, by: actor, on: record.ins, in: record.state, document: nil)
+            context = try await documentContext(record)
+            decision = AccessPolicy.decideDocument(.searchDocuments, by: actor, in: context, document: nil)
             try await enforce(decision, .searchDocuments, by: actor, record: record)
         } catch AccessError.notFound {
             return ([], 0)
         }
         let visibleIDs = Set(try await store.documents(recordID: record.id)
-            .filter { $0.status.isReadable && self.decision(for: $0, record, actor).isAllowed }.map(\.id))
+            .filter { $0.status.isReadable && self.decision(for: $0, context, actor).isAllowed }.map(\.id))
         let sets = try await store.submissionSets(recordID: record.id).compactMap { set -> SubmissionSet? in
             var shown = set
             shown.documentIDs = set.documentIDs.filter(visibleIDs.contains)

@@ -12,16 +12,19 @@ public import Logging
 public struct RecordService: Sendable {
     public let store: any RecordStore
     let blobs: any BlobStore
+    /// The profession × document type rights, loaded once at start-up.
+    public let matrix: HabilitationMatrix
     let clock: @Sendable () -> Date
     let logger: Logger
 
     /// - Parameters:
     ///   - clock: the source of "now", injected so tests can pin time; values are rounded to the
     ///     millisecond, the precision both engines store.
-    public init(store: any RecordStore, blobs: any BlobStore, logger: Logger = Logger(label: "carnet.service"),
+    public init(store: any RecordStore, blobs: any BlobStore, matrix: HabilitationMatrix, logger: Logger = Logger(label: "carnet.service"),
                 clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.blobs = blobs
+        self.matrix = matrix
         self.logger = logger
         self.clock = { StoredForms.date(milliseconds: StoredForms.milliseconds(clock())) }
     }
@@ -31,16 +34,24 @@ public struct RecordService: Sendable {
     /// Creates the record for `identity` under `ins`, or returns the existing one (creation is idempotent per INS).
     ///
     /// DOMAIN.md, The record: created by the patient, an insurer agent or a professional with the
-    /// patient's consent; a second creation returns the existing record.
+    /// patient's consent; a second creation returns the existing record. A professional who creates
+    /// the record is authorised by that act.
     public func createRecord(ins: INS, identity: PatientIdentity, by actor: Actor) async throws -> RecordCreation {
         let existing = try await store.record(ins: ins)
-        let decision = AccessPolicy.decide(.createRecord, by: actor, on: ins, in: existing?.state)
+        var existingControls = AccessControls()
+        if let existing { existingControls = try await store.accessControls(recordID: existing.id) }
+        let decision = AccessPolicy.decide(.createRecord, by: actor, on: ins, in: existing?.state, controls: existingControls)
         try await enforce(decision, .createRecord, by: actor, record: existing)
         let now = clock()
         let record = HealthRecord(ins: ins, identity: identity, createdAt: now)
+        var controls: AccessControls?
+        if case .professional(let professional) = actor.role {
+            controls = AccessControls(authorisations: [professional.rpps.value: Authorisation(basis: .recordCreation, since: now)], version: 1)
+        }
         let audit = AuditEvent(recordID: record.id, recordedAt: now, actor: actor, action: .createRecord,
-                               resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule)
-        let creation = try await store.createRecord(record, audit: audit)
+                               resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule,
+                               detail: controls == nil ? nil : "the creating professional is authorised by this act")
+        let creation = try await store.createRecord(record, controls: controls, audit: audit)
         if case .created = creation {
             logger.info("record created", metadata: ["record": "\(record.id)", "actor.kind": "\(actor.kind.rawValue)"])
         }
@@ -79,7 +90,8 @@ public struct RecordService: Sendable {
             try await auditMiss(action, by: actor, detail: "Patient/\(id)")
             throw AccessError.notFound
         }
-        let decision = AccessPolicy.decide(action, by: actor, on: record.ins, in: record.state)
+        let decision = AccessPolicy.decide(action, by: actor, on: record.ins, in: record.state,
+                                           controls: try await store.accessControls(recordID: record.id))
         try await enforce(decision, action, by: actor, record: record)
         let now = clock()
         let changed: HealthRecord
@@ -102,14 +114,10 @@ public struct RecordService: Sendable {
         return changed
     }
 
-    /// The audit trail of a record, newest first. For now the patient and agents may read it; the
-    /// Access control issue gives the patient's access-history view its full shape.
+    /// The audit trail of a record, newest first: for the holder and a minor's legal representatives.
     public func auditTrail(of id: RecordID, by actor: Actor, limit: Int = 100) async throws -> [AuditEvent] {
-        let record = try await readRecord(id, by: actor)
-        switch actor.role {
-        case .patient, .agent: return try await store.auditEvents(recordID: record.id, limit: limit)
-        default: throw AccessError.denied(.roleNotAllowed)
-        }
+        let (record, _, _) = try await authorised(.readAuditTrail, on: id, by: actor)
+        return try await store.auditEvents(recordID: record.id, limit: limit)
     }
 
     /// Checks that the database answers, for health checks; touches no health data.
@@ -119,8 +127,21 @@ public struct RecordService: Sendable {
 
     // MARK: - Shared steps
 
+    /// Loads a record and its controls and enforces a record-level `action`; "not found" for a missing record.
+    func authorised(_ action: Action, on id: RecordID, by actor: Actor) async throws -> (HealthRecord, AccessControls, Decision) {
+        guard let record = try await store.record(id: id) else {
+            try await auditMiss(action, by: actor, detail: "Patient/\(id)")
+            throw AccessError.notFound
+        }
+        let controls = try await store.accessControls(recordID: record.id)
+        let decision = AccessPolicy.decide(action, by: actor, on: record.ins, in: record.state, controls: controls)
+        try await enforce(decision, action, by: actor, record: record)
+        return (record, controls, decision)
+    }
+
     func read(_ record: HealthRecord, by actor: Actor) async throws -> HealthRecord {
-        let decision = AccessPolicy.decide(.readIdentity, by: actor, on: record.ins, in: record.state)
+        let decision = AccessPolicy.decide(.readIdentity, by: actor, on: record.ins, in: record.state,
+                                           controls: try await store.accessControls(recordID: record.id))
         try await enforce(decision, .readIdentity, by: actor, record: record)
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readIdentity,
                                                resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule))
@@ -128,14 +149,17 @@ public struct RecordService: Sendable {
     }
 
     /// Audits a refusal and throws it; does nothing when the decision allows.
-    func enforce(_ decision: Decision, _ action: Action, by actor: Actor, record: HealthRecord?) async throws {
+    ///
+    /// - Parameter concealing: whether the refusal must look like absence; by default as the rule says.
+    func enforce(_ decision: Decision, _ action: Action, by actor: Actor, record: HealthRecord?, resources: [String]? = nil,
+                 concealing: Bool? = nil) async throws {
         guard !decision.isAllowed else { return }
         try await store.appendAudit(AuditEvent(recordID: record?.id, recordedAt: clock(), actor: actor, action: action,
-                                               resources: record.map { [Self.reference($0.id)] } ?? [], outcome: .denied,
+                                               resources: resources ?? record.map { [Self.reference($0.id)] } ?? [], outcome: .denied,
                                                rule: decision.rule))
         logger.notice("access denied", metadata: ["action": "\(action.rawValue)", "rule": "\(decision.rule.rawValue)",
                                                   "actor.kind": "\(actor.kind.rawValue)"])
-        throw decision.rule.concealsExistence ? AccessError.notFound : AccessError.denied(decision.rule)
+        throw concealing ?? decision.rule.concealsExistence ? AccessError.notFound : AccessError.denied(decision.rule)
     }
 
     func auditMiss(_ action: Action, by actor: Actor, detail: String) async throws {

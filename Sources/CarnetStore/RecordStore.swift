@@ -13,12 +13,13 @@ public import Foundation
 ///
 /// - Important: implementations do no access control. Only `RecordService` calls a store for health
 ///   data, after the policy has decided.
-public protocol RecordStore: DocumentStore {
+public protocol RecordStore: DocumentStore, AccessControlStore {
     /// Creates `record` unless a record already exists for the same INS system and value, and appends
-    /// `audit` (re-pointed at whichever record wins) in the same transaction.
+    /// `audit` (re-pointed at whichever record wins) in the same transaction; a new record starts
+    /// with `controls` when given (a professional who creates it is authorised by that act).
     ///
     /// Two concurrent creations for the same INS produce one record: the loser gets `.existing`.
-    func createRecord(_ record: HealthRecord, audit: AuditEvent) async throws -> RecordCreation
+    func createRecord(_ record: HealthRecord, controls: AccessControls?, audit: AuditEvent) async throws -> RecordCreation
 
     /// The record with this id, in whatever state.
     func record(id: RecordID) async throws -> HealthRecord?
@@ -45,7 +46,14 @@ public protocol RecordStore: DocumentStore {
     func shutdown() async
 }
 
-/// What ``RecordStore/createRecord(_:audit:)`` did.
+extension RecordStore {
+    /// Creates a record with the default access controls.
+    public func createRecord(_ record: HealthRecord, audit: AuditEvent) async throws -> RecordCreation {
+        try await createRecord(record, controls: nil, audit: audit)
+    }
+}
+
+/// What ``RecordStore/createRecord(_:controls:audit:)`` did.
 public enum RecordCreation: Sendable, Equatable {
     case created(HealthRecord)
     case existing(HealthRecord)

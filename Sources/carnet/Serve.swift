@@ -44,11 +44,13 @@ struct Serve: AsyncParsableCommand {
         let store = try await StoreOpening.open(configuration, logger: logger)
         let blobs = try StoreOpening.openBlobs(configuration)
         let tokens = try await TokenAuthority.loadOrCreate(in: configuration.dataDirectory)
+        let matrix = try HabilitationMatrix.bundled()
+        logger.info("habilitation matrix loaded", metadata: ["professions": "\(matrix.rows.count)"])
         if demo {
-            let records = try await DemoData.seed(RecordService(store: store, blobs: blobs, logger: logger))
+            let records = try await DemoData.seed(RecordService(store: store, blobs: blobs, matrix: matrix, logger: logger))
             try await DemoBanner.print(records: records, tokens: tokens, baseURL: configuration.baseURL)
         }
-        let app = buildApplication(configuration, store: store, blobs: blobs, tokens: tokens, logger: logger)
+        let app = buildApplication(configuration, store: store, blobs: blobs, tokens: tokens, matrix: matrix, logger: logger)
         print("Carnet \(CarnetVersion.current) listening on \(configuration.baseURL) (\(storage.database == nil ? "SQLite at \(configuration.sqlitePath.path)" : "PostgreSQL"))")
         print("Try: curl \(configuration.baseURL)/health   ·   curl \(configuration.baseURL)/fhir/metadata")
         try await app.runService()

@@ -7,15 +7,19 @@ import Testing
 @Suite("Access policy: records")
 struct AccessPolicyTests {
     static let holderINS = INS.fixture(1)
+    static let representativeINS = INS.fixture(3)
+    /// The record's controls in these tests: one legal representative, nothing else.
+    static let controls = AccessControls(legalRepresentatives: [representativeINS.value])
 
     /// Every kind of actor the policy distinguishes.
     enum Who: String, CaseIterable, CustomStringConvertible {
-        case holder, otherPatient, doctor, doctorBreakingGlass, pharmacist, regulator, agent, insurer
+        case holder, representative, otherPatient, doctor, doctorBreakingGlass, pharmacist, regulator, agent, insurer
         var description: String { rawValue }
 
         var actor: Actor {
             switch self {
             case .holder: .patient(AccessPolicyTests.holderINS)
+            case .representative: .patient(AccessPolicyTests.representativeINS)
             case .otherPatient: .patient(.fixture(2))
             case .doctor: .doctor()
             case .doctorBreakingGlass: .doctor(mode: .breakTheGlass, reason: "unconscious")
@@ -35,12 +39,24 @@ struct AccessPolicyTests {
         }
         let live: [RecordState?] = [.active, .closed]
         allow(.holder, .createRecord, [nil, .active, .closed])
-        for action in [Action.readIdentity, .closeRecord, .reopenRecord, .deleteRecord] { allow(.holder, action, live) }
+        for action in [Action.readIdentity, .closeRecord, .reopenRecord, .deleteRecord, .manageAccess, .readAccessControls, .readAuditTrail] {
+            allow(.holder, action, live)
+        }
+        // A legal representative acts for the minor, except deleting the record; they manage representatives too.
+        for action in [Action.readIdentity, .closeRecord, .reopenRecord, .manageAccess, .readAccessControls, .readAuditTrail,
+                       .manageLegalRepresentatives] {
+            allow(.representative, action, live)
+        }
         allow(.agent, .createRecord, [nil, .active, .closed])
-        for action in [Action.readIdentity, .closeRecord, .reopenRecord, .deleteRecord, .restoreRecord] { allow(.agent, action, live) }
+        for action in [Action.readIdentity, .closeRecord, .reopenRecord, .deleteRecord, .restoreRecord, .manageLegalRepresentatives] {
+            allow(.agent, action, live)
+        }
         allow(.agent, .readIdentity, [.deleted])
         allow(.agent, .restoreRecord, [.deleted])
-        for who in [Who.doctor, .pharmacist] { allow(who, .createRecord, [nil, .active]) }
+        for who in [Who.doctor, .pharmacist] {
+            allow(who, .createRecord, [nil, .active])
+            allow(who, .declareConsent, [.active])
+        }
         for who in [Who.doctor, .doctorBreakingGlass, .pharmacist, .regulator, .insurer] { allow(who, .readIdentity, [.active]) }
         return cells
     }()
@@ -55,7 +71,7 @@ struct AccessPolicyTests {
           arguments: Who.allCases, Action.allCases)
     func matrix(_ who: Who, _ action: Action) {
         for state in Self.states where state != nil || action == .createRecord {
-            let decision = AccessPolicy.decide(action, by: who.actor, on: Self.holderINS, in: state)
+            let decision = AccessPolicy.decide(action, by: who.actor, on: Self.holderINS, in: state, controls: Self.controls)
             let expected = Self.allowed.contains(Self.cell(who, action, state))
             #expect(decision.isAllowed == expected, Comment(rawValue: "\(Self.cell(who, action, state)) decided \(decision.rule.rawValue)"))
         }
@@ -95,14 +111,24 @@ struct AccessPolicyTests {
     @Test("every allowing decision names an allowing rule and every refusal a denying one")
     func rulesMatchOutcome() {
         let allowing: Set<AccessRule> = [.holderActsOnOwnRecord, .agentAdministersRecord, .professionalCreatesWithConsent,
-                                         .professionalChecksActiveRecord, .insurerFindsActiveRecord]
+                                         .professionalChecksActiveRecord, .insurerFindsActiveRecord, .legalRepresentativeActsForMinor,
+                                         .professionalDeclaresConsent]
         for who in Who.allCases {
             for action in Action.allCases {
                 for state in Self.states {
-                    let decision = AccessPolicy.decide(action, by: who.actor, on: Self.holderINS, in: state)
+                    let decision = AccessPolicy.decide(action, by: who.actor, on: Self.holderINS, in: state, controls: Self.controls)
                     #expect(allowing.contains(decision.rule) == decision.isAllowed)
                 }
             }
         }
+    }
+
+    @Test("a blocked professional may neither create (return) the record nor declare consent; without the link a representative is a stranger")
+    func blockedAndUnlinked() {
+        var controls = Self.controls
+        controls.blocked["99700000011"] = testInstant
+        #expect(AccessPolicy.decide(.createRecord, by: .doctor(), on: Self.holderINS, in: .active, controls: controls) == .deny(.professionalBlocked))
+        #expect(AccessPolicy.decide(.declareConsent, by: .doctor(), on: Self.holderINS, in: .active, controls: controls) == .deny(.professionalBlocked))
+        #expect(AccessPolicy.decide(.readIdentity, by: Who.representative.actor, on: Self.holderINS, in: .active) == .deny(.notTheHolder))
     }
 }

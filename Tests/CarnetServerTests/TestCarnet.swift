@@ -28,7 +28,8 @@ private func withCarnet(databaseURL: String?, _ body: @escaping @Sendable (any T
         let store = try await StoreOpening.open(configuration, logger: logger)
         let authority = try await TokenAuthority.loadOrCreate(in: directory)
         let blobs = try StoreOpening.openBlobs(configuration)
-        let app = buildApplication(configuration, store: store, blobs: blobs, tokens: authority, logger: logger)
+        let app = buildApplication(configuration, store: store, blobs: blobs, tokens: authority, matrix: try HabilitationMatrix.bundled(),
+                                   logger: logger)
         try await app.test(.router) { client in
             try await body(ValidatingClient(base: client), Tokens(authority: authority))
         }

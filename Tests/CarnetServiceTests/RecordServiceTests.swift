@@ -13,7 +13,7 @@ struct RecordServiceTests {
         try await TestEngine.sqlite.withStore { store async throws in
             try await TemporaryDirectory.with { directory async throws in
                 let blobs = try FileBlobStore(directory: directory, keyring: try DataKeyring.loadOrCreate(in: directory))
-                try await body(RecordService(store: store, blobs: blobs, clock: { testInstant }), store)
+                try await body(RecordService(store: store, blobs: blobs, matrix: try HabilitationMatrix.bundled(), clock: { testInstant }), store)
             }
         }
     }

@@ -1,51 +1,139 @@
+public import Foundation
+
+/// What a document decision reads besides the actor and the document: the record, the patient's
+/// controls, the habilitation matrix and the time (for rules that lift themselves).
+public struct DocumentAccessContext: Sendable {
+    public var ins: INS
+    public var state: RecordState
+    public var controls: AccessControls
+    public var matrix: HabilitationMatrix
+    public var now: Date
+
+    public init(ins: INS, state: RecordState, controls: AccessControls, matrix: HabilitationMatrix, now: Date) {
+        self.ins = ins
+        self.state = state
+        self.controls = controls
+        self.matrix = matrix
+        self.now = now
+    }
+}
+
 extension AccessPolicy {
-    /// Decides a document action: adding one to a record, or reading or listing one.
+    /// How long "not visible to the patient" holds without an announcement (CSP R1111-53: one month).
+    public static func invisibilityLifts(for document: DocumentEntry) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
+        return calendar.date(byAdding: .month, value: 1, to: document.recordedAt) ?? document.recordedAt.addingTimeInterval(31 * 86_400)
+    }
+
+    /// Whether the document is still hidden from its patient at `now`.
+    public static func hiddenFromPatient(_ document: DocumentEntry, at now: Date) -> Bool {
+        document.visibility.invisibleToPatient && now < invisibilityLifts(for: document)
+    }
+
+    /// Decides a document action: adding one, reading or listing, changing its status or visibility.
     ///
-    /// For listing, the service asks once per document and drops the refused ones silently: a
-    /// document the actor may not see is absent, never a 403 that reveals it (DOMAIN.md, Masked documents).
+    /// For listing, the service asks once for the search (`document == nil`) and then once per
+    /// document, dropping the refused ones silently: a document the actor may not see is absent,
+    /// never a 403 that reveals it (DOMAIN.md, Masked documents).
     ///
-    /// Interim rules until the Access control issue (4) brings consent, blocking, the treating physician
-    /// and the habilitation matrix — deliberately narrower than the DMP, never wider:
-    /// - the holder adds documents to their record, reads all of them but those not visible to the patient,
-    ///   and deletes or archives them;
-    /// - the professional who submitted a document changes its status (delete, archive, entered in error);
-    /// - a professional in normal mode feeds an active record (feeding needs no authorisation, PDSm);
-    /// - a professional reads the documents they submitted; in a declared emergency (break-the-glass,
-    ///   Centre 15) they read an active record's documents, except documents masked to professionals;
-    /// - agents and the insurer never read or write clinical content.
+    /// Professionals, in order: the record must be active; a blocked professional has no access in
+    /// any mode; feeding needs no authorisation (unless blocked) but the profession's right to write;
+    /// the author keeps their own documents; any other read needs a basis — the patient's
+    /// authorisation (or care-team membership not opposed), being the treating physician, or an
+    /// emergency mode the patient did not oppose — then the document must not be masked (except to
+    /// the treating physician, never in emergencies) nor all documents hidden, and the profession
+    /// must be allowed that document type by the matrix.
     ///
-    /// - Parameter document: the document concerned, for reads; `nil` for a creation.
-    public static func decideDocument(_ action: Action, by actor: Actor, on ins: INS, in state: RecordState,
+    /// - Parameter document: the document concerned; `nil` for a creation or the search itself.
+    public static func decideDocument(_ action: Action, by actor: Actor, in context: DocumentAccessContext,
                                       document: DocumentEntry?) -> Decision {
         guard action.isDocumentAction else { return .deny(.roleNotAllowed) }
-        if state == .deleted { return .deny(.recordDeleted) }
+        if context.state == .deleted { return .deny(.recordDeleted) }
         switch actor.role {
-        case .patient(let holder):
-            guard holder.value == ins.value else { return .deny(.notTheHolder) }
-            if let document, document.visibility.invisibleToPatient, action != .createDocument { return .deny(.documentNotVisibleToPatient) }
-            return .allow(.holderActsOnOwnRecord)
-        case .professional, .regulator:
-            guard state == .active else { return .deny(.recordClosed) }
-            if action == .createDocument {
-                guard case .professional = actor.role, actor.accessMode == .normal else { return .deny(.roleNotAllowed) }
-                return .allow(.professionalFeedsActiveRecord)
-            }
-            if action == .searchDocuments && document == nil {
-                // The search itself; each result is then decided on its own.
-                return .allow(.professionalSearchesOwnOrInEmergency)
-            }
-            guard let document else { return .deny(.roleNotAllowed) }
-            if action == .changeDocument {
-                // Only the professional who submitted it changes a document's status (TD3.3c: author only).
-                if document.submitterID == actor.identifier, actor.accessMode == .normal { return .allow(.authorChangesOwnDocument) }
-                return document.submitterID == actor.identifier ? .deny(.roleNotAllowed) : .deny(.noAuthorisationYet)
-            }
-            if document.submitterID == actor.identifier { return .allow(.authorReadsOwnDocument) }
-            if document.visibility.maskedToProfessionals { return .deny(.documentMasked) }
-            if actor.accessMode.isEmergency { return .allow(.emergencyAccess) }
-            return .deny(.noAuthorisationYet)
+        case .patient(let person):
+            return decideForPatientSide(action, person: person, context, document)
+        case .professional(let professional), .regulator(let professional):
+            return decideForProfessional(action, actor, professional, context, document)
         case .agent, .insurer:
             return .deny(.noClinicalContent)
         }
+    }
+
+    /// The holder and a minor's legal representatives.
+    private static func decideForPatientSide(_ action: Action, person: INS, _ context: DocumentAccessContext,
+                                             _ document: DocumentEntry?) -> Decision {
+        let rule: AccessRule
+        if person.value == context.ins.value {
+            rule = .holderActsOnOwnRecord
+        } else if context.controls.legalRepresentatives.contains(person.value) {
+            rule = .legalRepresentativeActsForMinor
+            if let document, document.visibility.invisibleToLegalRepresentatives { return .deny(.documentNotVisibleToLegalRepresentatives) }
+        } else {
+            return .deny(.notTheHolder)
+        }
+        if action == .revealDocumentToPatient { return .deny(.roleNotAllowed) }
+        if let document, action != .createDocument, hiddenFromPatient(document, at: context.now) {
+            return .deny(.documentNotVisibleToPatient)
+        }
+        return .allow(rule)
+    }
+
+    private static func decideForProfessional(_ action: Action, _ actor: Actor, _ professional: Professional,
+                                              _ context: DocumentAccessContext, _ document: DocumentEntry?) -> Decision {
+        let rpps = professional.rpps.value
+        let controls = context.controls
+        guard context.state == .active else { return .deny(.recordClosed) }
+        if controls.blocked[rpps] != nil { return .deny(.professionalBlocked) }
+        let isAuthor = document.map { $0.submitterID == actor.identifier } ?? false
+
+        switch action {
+        case .createDocument:
+            // Feeding is not reading: no authorisation needed, in normal mode, within the profession's rights.
+            guard case .professional = actor.role, actor.accessMode == .normal else { return .deny(.roleNotAllowed) }
+            if let document, !context.matrix.mayWrite(professional.profession, type: document.type.code) { return .deny(.professionNotHabilitated) }
+            return .allow(.professionalFeedsActiveRecord)
+        case .searchDocuments where document == nil:
+            // The search itself; each result is then decided on its own (an author finds their own).
+            // An emergency mode the patient opposed is said at once rather than answered by an empty list.
+            if actor.accessMode == .breakTheGlass && !controls.breakTheGlassAllowed { return .deny(.breakTheGlassOpposed) }
+            if actor.accessMode == .centre15 && !controls.regulationAllowed { return .deny(.regulationOpposed) }
+            return .allow(.professionalSearchesOwnOrInEmergency)
+        case .changeDocument:
+            // Only the professional who submitted it changes a document's status (TD3.3c: author only).
+            return isAuthor && actor.accessMode == .normal ? .allow(.authorChangesOwnDocument) : .deny(isAuthor ? .roleNotAllowed : .noAuthorisationYet)
+        case .maskDocument:
+            return isAuthor && actor.accessMode == .normal ? .allow(.authorChangesOwnDocument) : .deny(isAuthor ? .roleNotAllowed : .noAuthorisationYet)
+        default:
+            break
+        }
+        guard let document else { return .deny(.roleNotAllowed) }
+        if isAuthor { return .allow(.authorReadsOwnDocument) }
+
+        let basis: AccessRule
+        switch actor.accessMode {
+        case .normal:
+            guard case .professional = actor.role else { return .deny(.roleNotAllowed) }
+            if controls.isTreatingPhysician(rpps) {
+                basis = .treatingPhysician
+            } else if let authorisation = controls.effectiveAuthorisation(of: rpps) {
+                basis = authorisation.basis == .careTeam ? .careTeamMember : .authorisedByPatient
+            } else {
+                return .deny(.noAuthorisationYet)
+            }
+        case .breakTheGlass:
+            guard case .professional = actor.role else { return .deny(.roleNotAllowed) }
+            guard controls.breakTheGlassAllowed else { return .deny(.breakTheGlassOpposed) }
+            basis = .breakTheGlass
+        case .centre15:
+            guard case .regulator = actor.role else { return .deny(.roleNotAllowed) }
+            guard controls.regulationAllowed else { return .deny(.regulationOpposed) }
+            basis = .centre15Regulation
+        }
+        if controls.documentsHiddenFromProfessionals { return .deny(.documentsHiddenByPatient) }
+        if document.visibility.maskedToProfessionals && basis != .treatingPhysician { return .deny(.documentMasked) }
+        guard context.matrix.mayRead(professional.profession, type: document.type.code) else { return .deny(.professionNotHabilitated) }
+        if action == .revealDocumentToPatient && actor.accessMode != .normal { return .deny(.roleNotAllowed) }
+        return .allow(basis)
     }
 }

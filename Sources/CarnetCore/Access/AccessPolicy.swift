@@ -1,19 +1,21 @@
 /// The one place where Carnet decides who may do what on a record. Deny by default.
 ///
 /// `decide` is a pure function of loaded values: no database, no clock, no I/O, so its tests can
-/// enumerate every actor × action × state. The service loads the facts, asks, then acts.
+/// enumerate every actor × action × state × consent. The service loads the facts, asks, then acts.
 ///
-/// This covers record creation, identity reads and the lifecycle (DOMAIN.md, The record; Who may
-/// do what). Documents, consent, blocking and emergency rules extend it in the Access control issue.
+/// Record-level actions are decided here; document actions, which need the document, the patient's
+/// controls and the habilitation matrix, in ``decideDocument(_:by:in:document:)``.
 public enum AccessPolicy {
-    /// Decides whether `actor` may perform `action` on the record of `ins`, in `state`.
+    /// Decides whether `actor` may perform the record-level `action` on the record of `ins`, in `state`.
     ///
     /// - Parameters:
     ///   - ins: the INS the request is about (for creation, the one to create).
     ///   - state: the record's state, or `nil` when no record exists yet (creation only).
+    ///   - controls: the patient's access controls (legal representatives, blocked professionals).
     /// - Precondition: for every action but ``Action/createRecord`` the record exists; the service
     ///   answers "not found" itself before asking.
-    public static func decide(_ action: Action, by actor: Actor, on ins: INS, in state: RecordState?) -> Decision {
+    public static func decide(_ action: Action, by actor: Actor, on ins: INS, in state: RecordState?,
+                              controls: AccessControls = AccessControls()) -> Decision {
         // Document actions have their own rules, which need the document.
         if action.isDocumentAction { return .deny(.roleNotAllowed) }
         if state == .deleted {
@@ -22,23 +24,41 @@ public enum AccessPolicy {
             return .deny(.recordDeleted)
         }
         switch actor.role {
-        case .patient(let holder):
-            guard holder.value == ins.value else { return .deny(.notTheHolder) }
+        case .patient(let person):
+            if person.value == ins.value {
+                switch action {
+                case .createRecord, .readIdentity, .closeRecord, .reopenRecord, .deleteRecord, .manageAccess, .readAccessControls, .readAuditTrail:
+                    return .allow(.holderActsOnOwnRecord)
+                default: return .deny(.roleNotAllowed)
+                }
+            }
+            guard controls.legalRepresentatives.contains(person.value) else { return .deny(.notTheHolder) }
             switch action {
-            case .createRecord, .readIdentity, .closeRecord, .reopenRecord, .deleteRecord: return .allow(.holderActsOnOwnRecord)
+            case .readIdentity, .closeRecord, .reopenRecord, .manageAccess, .readAccessControls, .readAuditTrail, .manageLegalRepresentatives:
+                return .allow(.legalRepresentativeActsForMinor)
             default: return .deny(.roleNotAllowed)
             }
         case .agent:
-            return .allow(.agentAdministersRecord)
-        case .professional:
+            switch action {
+            case .createRecord, .readIdentity, .closeRecord, .reopenRecord, .deleteRecord, .restoreRecord, .manageLegalRepresentatives:
+                return .allow(.agentAdministersRecord)
+            default: return .deny(.noClinicalContent)
+            }
+        case .professional(let professional):
             switch action {
             case .createRecord:
                 if actor.accessMode.isEmergency { return .deny(.emergencyModeCannotCreate) }
                 // Creating an existing record returns it: that is a read, so the record must be active.
                 if state == .closed { return .deny(.recordClosed) }
+                if controls.blocked[professional.rpps.value] != nil { return .deny(.professionalBlocked) }
                 return .allow(.professionalCreatesWithConsent)
             case .readIdentity:
                 return state == .active ? .allow(.professionalChecksActiveRecord) : .deny(.recordClosed)
+            case .declareConsent:
+                guard state == .active else { return .deny(.recordClosed) }
+                if controls.blocked[professional.rpps.value] != nil { return .deny(.professionalBlocked) }
+                guard actor.accessMode == .normal else { return .deny(.roleNotAllowed) }
+                return .allow(.professionalDeclaresConsent)
             default:
                 return .deny(.roleNotAllowed)
             }

@@ -18,6 +18,21 @@ public enum Action: String, Hashable, Sendable, Codable, CaseIterable {
     case searchDocuments = "document.search"
     /// Change a document's status: delete (TD3.3c), archive/unarchive (TD3.3d), withdraw as entered in error.
     case changeDocument = "document.change"
+    /// Mask or unmask a document to professionals (TD3.3a): the holder, or the document's author.
+    case maskDocument = "document.mask"
+    /// Lift "not visible to the patient" (TD3.3b) after the announcement consultation: a professional who may read it.
+    case revealDocumentToPatient = "document.reveal-to-patient"
+    /// Change the patient's access controls: authorise, revoke, block, unblock, treating physician,
+    /// emergency modes. The holder or a legal representative.
+    case manageAccess = "access.manage"
+    /// A professional declares that the patient consented in consultation, or their care-team membership.
+    case declareConsent = "access.declare-consent"
+    /// Read the access controls (the patient's `Consent` list).
+    case readAccessControls = "access.read"
+    /// Add or remove a minor's legal representative: an agent or an existing representative.
+    case manageLegalRepresentatives = "access.legal-representatives"
+    /// Read the record's audit trail (the patient's access history).
+    case readAuditTrail = "audit.read"
 
     /// The lifecycle transition this action performs, if it is one.
     public var transition: RecordTransition? {
@@ -26,12 +41,12 @@ public enum Action: String, Hashable, Sendable, Codable, CaseIterable {
         case .reopenRecord: .reopen
         case .deleteRecord: .delete
         case .restoreRecord: .restore
-        case .createRecord, .readIdentity, .createDocument, .readDocument, .searchDocuments, .changeDocument: nil
+        default: nil
         }
     }
 
     /// Whether this action is about documents, decided by ``AccessPolicy/decideDocument(_:by:on:in:document:)``.
     public var isDocumentAction: Bool {
-        self == .createDocument || self == .readDocument || self == .searchDocuments || self == .changeDocument
+        [.createDocument, .readDocument, .searchDocuments, .changeDocument, .maskDocument, .revealDocumentToPatient].contains(self)
     }
 }

@@ -24,7 +24,15 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     case professionalSearchesOwnOrInEmergency = "professional-searches-own-or-in-emergency"
     case authorReadsOwnDocument = "author-reads-own-document"
     case authorChangesOwnDocument = "author-changes-own-document"
+    /// Written by earlier versions for any emergency read; now ``breakTheGlass`` or ``centre15Regulation``.
     case emergencyAccess = "emergency-access"
+    case legalRepresentativeActsForMinor = "legal-representative-acts-for-minor"
+    case professionalDeclaresConsent = "professional-declares-consent"
+    case authorisedByPatient = "authorised-by-patient"
+    case careTeamMember = "care-team-member"
+    case treatingPhysician = "treating-physician"
+    case breakTheGlass = "break-the-glass"
+    case centre15Regulation = "centre-15-regulation"
     // Denying rules
     case notTheHolder = "not-the-holder"
     case recordClosed = "record-closed"
@@ -35,6 +43,12 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     case documentMasked = "document-masked-to-professionals"
     case noAuthorisationYet = "no-authorisation"
     case noClinicalContent = "no-clinical-content"
+    case professionalBlocked = "professional-blocked"
+    case professionNotHabilitated = "profession-not-habilitated"
+    case breakTheGlassOpposed = "break-the-glass-opposed"
+    case regulationOpposed = "regulation-opposed"
+    case documentsHiddenByPatient = "documents-hidden-by-patient"
+    case documentNotVisibleToLegalRepresentatives = "document-not-visible-to-legal-representatives"
 
     /// A sentence for the person refused (or, for allowing rules, for the audit trail).
     public var explanation: String {
@@ -58,6 +72,19 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
         case .documentMasked: "the document is masked to professionals"
         case .noAuthorisationYet: "the patient has not authorised this professional"
         case .noClinicalContent: "insurer agents and the insurer's feed never read or write clinical documents"
+        case .legalRepresentativeActsForMinor: "a legal representative acts for the minor holder"
+        case .professionalDeclaresConsent: "a professional declares the patient's consent given in consultation"
+        case .authorisedByPatient: "the patient authorised this professional"
+        case .careTeamMember: "a member of the patient's care team, not opposed by the patient"
+        case .treatingPhysician: "the patient's treating physician (médecin traitant DMP)"
+        case .breakTheGlass: "break-the-glass emergency access"
+        case .centre15Regulation: "Centre 15 emergency regulation"
+        case .professionalBlocked: "the patient has blocked this professional: no access in any mode"
+        case .professionNotHabilitated: "this profession may not access this type of document (habilitation matrix)"
+        case .breakTheGlassOpposed: "the patient has opposed break-the-glass access to their record"
+        case .regulationOpposed: "the patient has opposed Centre 15 regulation access to their record"
+        case .documentsHiddenByPatient: "the patient has hidden their documents from professionals"
+        case .documentNotVisibleToLegalRepresentatives: "this document is not visible to the minor's legal representatives"
         }
     }
 
@@ -68,6 +95,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     /// existence check (TD0.2) reports closure to professionals.
     public var concealsExistence: Bool {
         self == .notTheHolder || self == .recordDeleted || self == .documentNotVisibleToPatient || self == .documentMasked
-            || self == .noAuthorisationYet || self == .noClinicalContent
+            || self == .noAuthorisationYet || self == .noClinicalContent || self == .professionNotHabilitated
+            || self == .documentsHiddenByPatient || self == .documentNotVisibleToLegalRepresentatives
     }
 }

@@ -16,6 +16,7 @@ enum PostgresMigrations {
         (1, "initial", migration001Initial),
         (2, "documents", migration002Documents),
         (3, "versions_and_submission_sets", migration003VersionsAndSubmissionSets),
+        (4, "access_controls", migration004AccessControls),
     ]
 
     static let migration001Initial: [String] = [
@@ -109,6 +110,17 @@ enum PostgresMigrations {
         )
         """,
         "CREATE UNIQUE INDEX submission_sets_by_unique_id ON submission_sets (record_id, unique_id)",
+    ]
+
+    /// The patient's access controls, one versioned value per record (distributed on `record_id`).
+    static let migration004AccessControls: [String] = [
+        """
+        CREATE TABLE access_controls (
+            record_id uuid PRIMARY KEY REFERENCES records(id),
+            controls_json jsonb NOT NULL,
+            version integer NOT NULL CHECK (version >= 1)
+        )
+        """,
     ]
 
     /// Applies the missing migrations; refuses a database that has versions this program does not know.

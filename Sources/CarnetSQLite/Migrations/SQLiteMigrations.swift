@@ -10,6 +10,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("001_initial", migrate: migration001Initial)
         migrator.registerMigration("002_documents", migrate: migration002Documents)
         migrator.registerMigration("003_versions_and_submission_sets", migrate: migration003VersionsAndSubmissionSets)
+        migrator.registerMigration("004_access_controls", migrate: migration004AccessControls)
         return migrator
     }
 
@@ -108,6 +109,17 @@ enum SQLiteMigrations {
 
             -- A producer's unique id names one submission within a record.
             CREATE UNIQUE INDEX submission_sets_by_unique_id ON submission_sets (record_id, unique_id);
+            """)
+    }
+
+    /// The patient's access controls, one versioned value per record.
+    static func migration004AccessControls(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE access_controls (
+                record_id TEXT PRIMARY KEY NOT NULL REFERENCES records(id),
+                controls_json TEXT NOT NULL,
+                version INTEGER NOT NULL CHECK (version >= 1)
+            ) STRICT;
             """)
     }
 }

@@ -47,6 +47,8 @@ struct FHIRErrorMiddleware: RouterMiddleware {
             case .duplicateUniqueID, .duplicateSubmissionSet: return (.conflict, OperationOutcome(code: "duplicate", diagnostics: error.description))
             case .replacedDocumentNotFound: return (.unprocessableContent, OperationOutcome(code: "not-found", diagnostics: error.description))
             }
+        case let error as AccessChangeError:
+            return (.conflict, OperationOutcome(code: "business-rule", diagnostics: error.description))
         case let error as DocumentError:
             return (.conflict, OperationOutcome(code: "business-rule", diagnostics: error.description))
         case let error as DocumentContentError:

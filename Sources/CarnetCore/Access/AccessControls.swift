@@ -1,0 +1,85 @@
+public import Foundation
+
+/// What the patient (or the law, for the treating physician) decided about who may see their record:
+/// the facts the policy reads besides the actor and the document (DOMAIN.md, Who may do what).
+///
+/// One value per record, stored whole and changed with a version check, so a decision always reads
+/// one consistent set of choices. Professionals are keyed by RPPS, legal representatives by INS value.
+public struct AccessControls: Hashable, Sendable, Codable {
+    /// Who may read, and on what basis (explicit grant, consent declared in consultation, care team…).
+    public var authorisations: [String: Authorisation]
+    /// Professionals the patient blocked: no access in any mode, authorised or not.
+    public var blocked: [String: Date]
+    /// Professionals the patient opposed as care-team members: their care-team declaration authorises nothing.
+    public var careTeamOpposed: Set<String>
+    /// The *médecin traitant DMP*: reads documents masked to professionals.
+    public var treatingPhysician: TreatingPhysician?
+    /// `false` once the patient opposed break-the-glass access.
+    public var breakTheGlassAllowed: Bool
+    /// `false` once the patient opposed Centre 15 regulation access.
+    public var regulationAllowed: Bool
+    /// The patient hid every document from every professional but its author, even in emergencies.
+    public var documentsHiddenFromProfessionals: Bool
+    /// Legal representatives of a minor holder, by INS value.
+    public var legalRepresentatives: Set<String>
+    /// Bumped by every change (optimistic concurrency, and the Consent versions).
+    public var version: Int
+
+    public init(authorisations: [String: Authorisation] = [:], blocked: [String: Date] = [:], careTeamOpposed: Set<String> = [],
+                treatingPhysician: TreatingPhysician? = nil, breakTheGlassAllowed: Bool = true, regulationAllowed: Bool = true,
+                documentsHiddenFromProfessionals: Bool = false, legalRepresentatives: Set<String> = [], version: Int = 0) {
+        self.authorisations = authorisations
+        self.blocked = blocked
+        self.careTeamOpposed = careTeamOpposed
+        self.treatingPhysician = treatingPhysician
+        self.breakTheGlassAllowed = breakTheGlassAllowed
+        self.regulationAllowed = regulationAllowed
+        self.documentsHiddenFromProfessionals = documentsHiddenFromProfessionals
+        self.legalRepresentatives = legalRepresentatives
+        self.version = version
+    }
+
+    /// The authorisation that lets `rpps` read in normal mode, if any: care-team membership counts
+    /// only while the patient has not opposed it.
+    public func effectiveAuthorisation(of rpps: String) -> Authorisation? {
+        guard let authorisation = authorisations[rpps] else { return nil }
+        if authorisation.basis == .careTeam && careTeamOpposed.contains(rpps) { return nil }
+        return authorisation
+    }
+
+    public func isTreatingPhysician(_ rpps: String) -> Bool { treatingPhysician?.rpps == rpps }
+}
+
+/// One professional's authorisation to read a record.
+public struct Authorisation: Hashable, Sendable, Codable {
+    /// Where the authorisation comes from; written in the audit trail and the patient's Consent list.
+    public enum Basis: String, Hashable, Sendable, Codable, CaseIterable {
+        /// The patient granted it themselves (portal, `$authorize` by the patient).
+        case patientGrant = "patient-grant"
+        /// The professional declared that the patient consented during a consultation.
+        case consultation = "consultation-consent"
+        /// The professional created the record with the patient's consent.
+        case recordCreation = "record-creation"
+        /// The professional declared care-team membership (deemed authorised unless the patient opposes).
+        case careTeam = "care-team"
+    }
+
+    public var basis: Basis
+    public var since: Date
+
+    public init(basis: Basis, since: Date) {
+        self.basis = basis
+        self.since = since
+    }
+}
+
+/// The patient's designated treating physician (*médecin traitant DMP*).
+public struct TreatingPhysician: Hashable, Sendable, Codable {
+    public var rpps: String
+    public var since: Date
+
+    public init(rpps: String, since: Date) {
+        self.rpps = rpps
+        self.since = since
+    }
+}

@@ -1,0 +1,35 @@
+public import CarnetCore
+public import CarnetStore
+import PostgresNIO
+
+extension PostgresStore {
+    public func accessControls(recordID: RecordID) async throws -> AccessControls {
+        try await client.withConnection { connection in
+            let rows = try await connection.query("SELECT controls_json::text FROM access_controls WHERE record_id = \(recordID.rawValue)",
+                                                  logger: logger)
+            for try await json in rows.decode(String.self) { return try StoredForms.decodeJSON(AccessControls.self, from: json) }
+            return AccessControls()
+        }
+    }
+
+    public func saveAccessControls(_ controls: AccessControls, recordID: RecordID, audit: AuditEvent) async throws {
+        let json = try StoredForms.encodeJSON(controls)
+        let auditRow = try AuditRow(audit)
+        try await transaction { connection in
+            let changed: Int
+            if controls.version == 1 {
+                changed = try await connection.query("""
+                    INSERT INTO access_controls (record_id, controls_json, version) VALUES (\(recordID.rawValue), \(json)::jsonb, 1)
+                    ON CONFLICT (record_id) DO NOTHING RETURNING record_id
+                    """, logger: logger).collect().count
+            } else {
+                changed = try await connection.query("""
+                    UPDATE access_controls SET controls_json = \(json)::jsonb, version = \(controls.version)
+                    WHERE record_id = \(recordID.rawValue) AND version = \(controls.version - 1) RETURNING record_id
+                    """, logger: logger).collect().count
+            }
+            guard changed == 1 else { throw StoreError.versionConflict }
+            try await Self.insertAudit(connection, auditRow, logger: logger)
+        }
+    }
+}
