@@ -7,12 +7,19 @@ public struct ParametersResource: Codable, Hashable, Sendable {
         public var name: String
         public var valueString: String?
         public var valueCode: String?
+        public var valueBoolean: Bool?
+        public var valueIdentifier: Identifier?
         /// Nested parts, as FHIRPath Patch operations use them (`type`, `path`, `value`).
         public var part: [Parameter]?
 
         func value(_ name: String) -> String? {
             part?.first { $0.name == name }.flatMap { $0.valueCode ?? $0.valueString }
         }
+    }
+
+    /// The parameter called `name`, with its position for error paths.
+    public func named(_ name: String) -> (index: Int, parameter: Parameter)? {
+        parameter?.enumerated().first { $0.element.name == name }.map { ($0.offset, $0.element) }
     }
 
     /// The string value of parameter `name`, if given.

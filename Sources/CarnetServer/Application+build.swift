@@ -42,6 +42,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     PatientRoutes(service: service, configuration: configuration).register(on: authenticated)
     DocumentRoutes(service: service, configuration: configuration).register(on: authenticated)
     ListRoutes(service: service, configuration: configuration).register(on: authenticated)
+    AccessRoutes(service: service, configuration: configuration).register(on: authenticated)
     TransactionRoutes(service: service, configuration: configuration).register(on: authenticated)
     return router
 }

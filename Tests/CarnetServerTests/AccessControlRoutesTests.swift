@@ -1,0 +1,178 @@
+import CarnetCore
+import CarnetTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// The patient decides, end to end through the real router: consents, blocks, the treating physician,
+/// emergency modes, masking, legal representatives — and what each professional then finds.
+@Suite("Access control routes")
+struct AccessControlRoutesTests {
+    static let visibility = "https://mos.esante.gouv.fr/NOS/TRE_A07-StatutVisibiliteDocument/FHIR/TRE-A07-StatutVisibiliteDocument"
+    static func label(_ code: String) -> String { #"{"coding": [{"system": "\#(visibility)", "code": "\#(code)"}]}"# }
+
+    static func professional(_ rpps: String) -> ByteBuffer {
+        .json(#"{"resourceType": "Parameters", "parameter": [{"name": "professional", "valueIdentifier": {"system": "urn:oid:1.2.250.1.71.4.2.1", "value": "8\#(rpps)"}}]}"#)
+    }
+
+    static let dentist = Actor(role: .professional(Professional(rpps: try! RPPS("99700000040"), profession: .dentist)))
+
+    /// A patient with three documents by the author (99700000011): a report, a masked report, advance directives.
+    func setUp(_ client: any TestClientProtocol, _ tokens: Tokens) async throws -> (patient: String, author: HTTPFields, holder: HTTPFields) {
+        let patientID = try await createPatient(client, tokens)
+        let author = try await tokens.bearer(.doctor())
+        for body in [DocumentRoutesTests.documentBody(), DocumentRoutesTests.documentBody(labels: Self.label("MASQUE_PS")),
+                     DocumentRoutesTests.documentBody(type: "EXPPAT_3")] {
+            let pushed = try await DocumentRoutesTests.push(client, author, body)
+            #expect(pushed.status == .created, "\(pushed.text)")
+        }
+        return (patientID, author, try await tokens.bearer(.patient(.fixture())))
+    }
+
+    func found(_ client: any TestClientProtocol, _ patientID: String, _ headers: HTTPFields) async throws -> Int? {
+        let response = try await client.execute(uri: "/fhir/DocumentReference?patient=\(patientID)", method: .get, headers: headers)
+        return response.status == .ok ? response.json["total"] as? Int : nil
+    }
+
+    func operation(_ client: any TestClientProtocol, _ path: String, _ headers: HTTPFields, _ body: ByteBuffer = ByteBuffer()) async throws -> TestResponse {
+        try await client.execute(uri: path, method: .post, headers: headers + fhirJSON, body: body)
+    }
+
+    @Test("unauthorised finds nothing; authorised sees all but masked; the matrix narrows a dentist; agents see no clinical document",
+          arguments: TestEngine.available)
+    func consentAndMatrix(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let (patientID, author, holder) = try await setUp(client, tokens)
+            let physician = try await tokens.bearer(.doctor("99700000022"))
+            let dentist = try await tokens.bearer(Self.dentist)
+            #expect(try await found(client, patientID, physician) == 0)
+            #expect(try await found(client, patientID, author) == 3)
+
+            for rpps in ["99700000022", "99700000040"] {
+                let granted = try await operation(client, "/fhir/Patient/\(patientID)/$authorize", holder, Self.professional(rpps))
+                #expect(granted.status == .ok, "\(granted.text)")
+            }
+            #expect(try await found(client, patientID, physician) == 2)
+            #expect(try await found(client, patientID, dentist) == 1)
+            #expect(try await found(client, patientID, try await tokens.bearer(.agent)) == 0)
+
+            let consents = try await client.execute(uri: "/fhir/Consent?patient=\(patientID)", method: .get, headers: holder)
+            #expect(consents.status == .ok && consents.json["total"] as? Int == 4, "\(consents.text)")
+            #expect(try await client.execute(uri: "/fhir/Consent?patient=\(patientID)", method: .get, headers: physician).status == .forbidden)
+
+            let revoked = try await operation(client, "/fhir/Patient/\(patientID)/$revoke", holder, Self.professional("99700000022"))
+            #expect(revoked.status == .ok)
+            #expect(try await found(client, patientID, physician) == 0)
+        }
+    }
+
+    @Test("a blocked physician sees nothing even breaking the glass; another physician breaking the glass does, unless the patient opposed it",
+          arguments: TestEngine.available)
+    func blockingAndEmergency(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let (patientID, _, holder) = try await setUp(client, tokens)
+            #expect(try await operation(client, "/fhir/Patient/\(patientID)/$authorize", holder, Self.professional("99700000022")).status == .ok)
+            #expect(try await operation(client, "/fhir/Patient/\(patientID)/$block", holder, Self.professional("99700000022")).status == .ok)
+            let blocked = try await tokens.bearer(.doctor("99700000022"))
+            let blockedInEmergency = try await tokens.bearer(.doctor("99700000022", mode: .breakTheGlass, reason: "cardiac arrest"))
+            #expect(try await found(client, patientID, blocked) == nil)
+            #expect(try await found(client, patientID, blockedInEmergency) == nil)
+
+            let emergency = try await tokens.bearer(.doctor("99700000033", mode: .breakTheGlass, reason: "unconscious on arrival"))
+            #expect(try await found(client, patientID, emergency) == 2)  // never the masked one
+            let opposed = try await operation(client, "/fhir/Patient/\(patientID)/$emergency-access", holder,
+                                              .json(#"{"resourceType": "Parameters", "parameter": [{"name": "breakTheGlass", "valueBoolean": false}]}"#))
+            #expect(opposed.status == .ok, "\(opposed.text)")
+            let refused = try await client.execute(uri: "/fhir/DocumentReference?patient=\(patientID)", method: .get, headers: emergency)
+            #expect(refused.status == .forbidden && refused.diagnostics.contains("break-the-glass"), "\(refused.text)")
+
+            #expect(try await operation(client, "/fhir/Patient/\(patientID)/$unblock", holder, Self.professional("99700000022")).status == .ok)
+            #expect(try await found(client, patientID, blocked) == 0)  // unblocking does not restore the authorisation
+        }
+    }
+
+    @Test("the treating physician reads masked documents; masking and unmasking by the patient; a professional declares consent")
+    func treatingPhysicianAndMasking() async throws {
+        try await withCarnet { client, tokens in
+            let (patientID, _, holder) = try await setUp(client, tokens)
+            let physician = try await tokens.bearer(.doctor("99700000022"))
+            #expect(try await operation(client, "/fhir/Patient/\(patientID)/$treating-physician", holder, Self.professional("99700000022")).status == .ok)
+            #expect(try await found(client, patientID, physician) == 3)
+            #expect(try await operation(client, "/fhir/Patient/\(patientID)/$treating-physician", holder).status == .ok)
+            #expect(try await found(client, patientID, physician) == 0)
+
+            let declared = try await operation(client, "/fhir/Patient/\(patientID)/$authorize", physician)
+            #expect(declared.status == .ok, "\(declared.text)")
+            #expect(try await found(client, patientID, physician) == 2)
+
+            let search = try await client.execute(uri: "/fhir/DocumentReference?patient=\(patientID)&type=11488-4", method: .get, headers: holder)
+            let ids = (search.json["entry"] as? [[String: Any]] ?? []).compactMap { ($0["resource"] as? [String: Any])?["id"] as? String }
+            for id in ids {
+                let masked = try await operation(client, "/fhir/DocumentReference/\(id)/$mask", holder)
+                #expect(masked.status == .ok, "\(masked.text)")
+            }
+            #expect(try await found(client, patientID, physician) == 1)
+            #expect(try await operation(client, "/fhir/DocumentReference/\(ids[0])/$unmask", holder).status == .ok)
+            #expect(try await found(client, patientID, physician) == 2)
+            // A professional who cannot see a document learns nothing about it by trying to unmask it.
+            let stranger = try await tokens.bearer(.doctor("99700000044"))
+            #expect(try await operation(client, "/fhir/DocumentReference/\(ids[1])/$unmask", stranger).status == .notFound)
+        }
+    }
+
+    @Test("'not visible to the patient' until a professional shows it; legal representatives added by an agent act for the minor")
+    func patientVisibilityAndRepresentatives() async throws {
+        try await withCarnet { client, tokens in
+            let patientID = try await createPatient(client, tokens)
+            let author = try await tokens.bearer(.doctor())
+            let holder = try await tokens.bearer(.patient(.fixture()))
+            let pushed = try await DocumentRoutesTests.push(client, author, DocumentRoutesTests.documentBody(labels: Self.label("INVISIBLE_PATIENT")))
+            let id = try #require(pushed.json["id"] as? String)
+            _ = try await DocumentRoutesTests.push(client, author, DocumentRoutesTests.documentBody(labels: Self.label("INVISIBLE_REPRESENTANTS_LEGAUX")))
+            #expect(try await found(client, patientID, holder) == 1)
+            #expect(try await operation(client, "/fhir/DocumentReference/\(id)/$mask", author).status == .conflict)
+            #expect(try await operation(client, "/fhir/DocumentReference/\(id)/$show-to-patient", author).status == .ok)
+            #expect(try await found(client, patientID, holder) == 2)
+
+            let parent = INS.fixture(77)
+            let add = ByteBuffer.json("""
+                {"resourceType": "Parameters", "parameter": [
+                  {"name": "patient", "valueIdentifier": {"system": "\(parent.system.uri)", "value": "\(parent.value)"}},
+                  {"name": "action", "valueCode": "add"}]}
+                """)
+            let parentToken = try await tokens.bearer(.patient(parent))
+            #expect(try await found(client, patientID, parentToken) == 0)
+            #expect(try await operation(client, "/fhir/Patient/\(patientID)/$legal-representative", holder, add).status == .forbidden)
+            let added = try await operation(client, "/fhir/Patient/\(patientID)/$legal-representative", try await tokens.bearer(.agent), add)
+            #expect(added.status == .ok, "\(added.text)")
+            #expect(try await found(client, patientID, parentToken) == 1)
+            #expect(try await client.execute(uri: "/fhir/Consent?patient=\(patientID)", method: .get, headers: parentToken).status == .ok)
+        }
+    }
+
+    @Test("bad operation input is refused naming the parameter, and changes nothing", arguments: [
+        ("$block", #"{"resourceType": "Parameters"}"#, "Parameters.parameter"),
+        ("$block", #"{"resourceType": "Parameters", "parameter": [{"name": "professional", "valueIdentifier": {"system": "urn:oid:1.2.3", "value": "899700000022"}}]}"#,
+         "Parameters.parameter[0].valueIdentifier.system"),
+        ("$authorize", #"{"resourceType": "Parameters", "parameter": [{"name": "professional", "valueIdentifier": {"system": "urn:oid:1.2.250.1.71.4.2.1", "value": "99700000022"}}]}"#,
+         "Parameters.parameter[0].valueIdentifier.value"),
+        ("$emergency-access", #"{"resourceType": "Parameters", "parameter": []}"#, "Parameters.parameter"),
+        ("$emergency-access", #"{"resourceType": "Parameters", "parameter": [{"name": "regulation", "valueString": "no"}]}"#,
+         "Parameters.parameter[0].valueBoolean"),
+        ("$legal-representative", #"{"resourceType": "Parameters", "parameter": [{"name": "patient", "valueIdentifier": {"system": "urn:oid:1.2.250.1.213.1.4.8", "value": "1"}}]}"#,
+         "Parameters.parameter[0].valueIdentifier"),
+        ("$revoke", #"{"resourceType": "Patient"}"#, "resourceType"),
+    ])
+    func badInput(_ operation: String, _ body: String, _ expression: String) async throws {
+        try await withCarnet { client, tokens in
+            let patientID = try await createPatient(client, tokens)
+            let holder = try await tokens.bearer(.patient(.fixture()))
+            let response = try await self.operation(client, "/fhir/Patient/\(patientID)/\(operation)", holder, .json(body))
+            #expect(response.status == .badRequest && response.expression == expression, "\(response.text)")
+            let consents = try await client.execute(uri: "/fhir/Consent?patient=\(patientID)", method: .get, headers: holder)
+            #expect(consents.json["total"] as? Int == 2)  // the two emergency modes, unchanged
+        }
+    }
+}
