@@ -92,7 +92,7 @@ public struct DocumentSearch: Sendable, Equatable {
         return new
     }
 
-    static func dateCondition(_ value: String, _ name: String) throws(FHIRInputError) -> DateCondition {
+    public static func dateCondition(_ value: String, _ name: String) throws(FHIRInputError) -> DateCondition {
         var comparator = DateCondition.Comparator.eq
         var text = value
         if let prefix = DateCondition.Comparator(rawValue: String(value.prefix(2))), value.count > 2, value.prefix(2).allSatisfy(\.isLetter) {

@@ -43,6 +43,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     DocumentRoutes(service: service, configuration: configuration).register(on: authenticated)
     ListRoutes(service: service, configuration: configuration).register(on: authenticated)
     AccessRoutes(service: service, configuration: configuration).register(on: authenticated)
+    AuditEventRoutes(service: service, configuration: configuration).register(on: authenticated)
     TransactionRoutes(service: service, configuration: configuration).register(on: authenticated)
     return router
 }

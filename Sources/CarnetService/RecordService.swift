@@ -115,9 +115,13 @@ public struct RecordService: Sendable {
     }
 
     /// The audit trail of a record, newest first: for the holder and a minor's legal representatives.
+    /// Reading it is itself audited.
     public func auditTrail(of id: RecordID, by actor: Actor, limit: Int = 100) async throws -> [AuditEvent] {
-        let (record, _, _) = try await authorised(.readAuditTrail, on: id, by: actor)
-        return try await store.auditEvents(recordID: record.id, limit: limit)
+        let (record, _, decision) = try await authorised(.readAuditTrail, on: id, by: actor)
+        let events = try await store.auditEvents(recordID: record.id, limit: limit)
+        try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readAuditTrail,
+                                               resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule))
+        return events
     }
 
     /// Checks that the database answers, for health checks; touches no health data.

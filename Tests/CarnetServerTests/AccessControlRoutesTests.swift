@@ -82,6 +82,19 @@ struct AccessControlRoutesTests {
 
             let emergency = try await tokens.bearer(.doctor("99700000033", mode: .breakTheGlass, reason: "unconscious on arrival"))
             #expect(try await found(client, patientID, emergency) == 2)  // never the masked one
+            let history = try await client.execute(uri: "/fhir/AuditEvent?patient=\(patientID)&_count=500", method: .get, headers: holder)
+            #expect(history.status == .ok, "\(history.text)")
+            let events = (history.json["entry"] as? [[String: Any]] ?? []).compactMap { $0["resource"] as? [String: Any] }
+            let glassBroken = events.filter { event in
+                ((event["purposeOfEvent"] as? [[String: Any]])?.first?["coding"] as? [[String: Any]])?.contains { $0["code"] as? String == "ETREAT" } == true
+                    && event["outcome"] as? String == "0"
+            }
+            #expect(!glassBroken.isEmpty && glassBroken.allSatisfy { ($0["outcomeDesc"] as? String)?.contains("unconscious on arrival") == true })
+            let blockedTries = events.filter { ($0["outcomeDesc"] as? String)?.contains("blocked") == true && $0["outcome"] as? String == "4" }
+            #expect(blockedTries.count == 2, "the blocked physician's two refused searches are in the history")
+            #expect(try await client.execute(uri: "/fhir/AuditEvent?patient=\(patientID)&date=lt2000-01-01", method: .get, headers: holder)
+                .json["total"] as? Int == 0)
+            #expect(try await client.execute(uri: "/fhir/AuditEvent?patient=\(patientID)", method: .get, headers: emergency).status == .forbidden)
             let opposed = try await operation(client, "/fhir/Patient/\(patientID)/$emergency-access", holder,
                                               .json(#"{"resourceType": "Parameters", "parameter": [{"name": "breakTheGlass", "valueBoolean": false}]}"#))
             #expect(opposed.status == .ok, "\(opposed.text)")
