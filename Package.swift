@@ -91,6 +91,7 @@ let package = Package(
             dependencies: [
                 "CarnetCore", "CarnetStore", "CarnetSQLite", "CarnetPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/CarnetTestSupport",
@@ -110,7 +111,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CarnetCLITests",
-            dependencies: ["carnet", "CarnetServer", "CarnetTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["carnet", "CarnetServer", "CarnetTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

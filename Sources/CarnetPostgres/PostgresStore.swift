@@ -94,7 +94,7 @@ public final class PostgresStore: RecordStore {
 
     public func appendAudit(_ event: AuditEvent) async throws {
         let row = try AuditRow(event)
-        try await client.withConnection { connection in try await Self.insertAudit(connection, row, logger: logger) }
+        try await transaction { connection in try await Self.insertAudit(connection, row, logger: logger) }
     }
 
     public func auditEvents(recordID: RecordID, limit: Int) async throws -> [AuditEvent] {
@@ -167,13 +167,29 @@ public final class PostgresStore: RecordStore {
         return records
     }
 
+    /// Appends an event at the end of its chain (``AuditChain``). Must run inside a transaction: the
+    /// chain head is locked (`FOR UPDATE`) until commit, so concurrent writers to one chain queue up
+    /// instead of forking it.
     static func insertAudit(_ connection: PostgresConnection, _ row: AuditRow, logger: Logger) async throws {
+        let event = try row.event()
+        let key = AuditChain.key(for: event)
+        try await connection.query("""
+            INSERT INTO audit_chain_heads (chain_key, chain_seq, hash) VALUES (\(key), 0, \(AuditChain.genesis)) ON CONFLICT (chain_key) DO NOTHING
+            """, logger: logger)
+        var head: (Int64, String) = (0, AuditChain.genesis)
+        for try await found in try await connection.query(
+            "SELECT chain_seq, hash FROM audit_chain_heads WHERE chain_key = \(key) FOR UPDATE", logger: logger).decode((Int64, String).self) {
+            head = found
+        }
+        let sequence = head.0 + 1
+        let hash = AuditChain.hash(event, sequence: sequence, previous: head.1)
+        try await connection.query("UPDATE audit_chain_heads SET chain_seq = \(sequence), hash = \(hash) WHERE chain_key = \(key)", logger: logger)
         try await connection.query("""
             INSERT INTO audit_events (id, record_id, recorded_at, actor_kind, actor_id, profession, access_mode, emergency_reason,
-                                      action, resources_json, outcome, rule, detail)
+                                      action, resources_json, outcome, rule, detail, chain_key, chain_seq, prev_hash, hash)
             VALUES (\(row.id), \(row.recordID), to_timestamp(\(row.recordedAtMilliseconds)::double precision / 1000), \(row.actorKind),
                     \(row.actorID), \(row.profession), \(row.accessMode), \(row.emergencyReason), \(row.action),
-                    \(row.resourcesJSON)::jsonb, \(row.outcome), \(row.rule), \(row.detail))
+                    \(row.resourcesJSON)::jsonb, \(row.outcome), \(row.rule), \(row.detail), \(key), \(sequence), \(head.1), \(hash))
             """, logger: logger)
     }
 }

@@ -118,7 +118,7 @@ public final class SQLiteStore: RecordStore {
                   version: row["version"])
     }
 
-    private static func auditRow(_ row: Row) throws -> AuditRow {
+    static func auditRow(_ row: Row) throws -> AuditRow {
         let recordID: String? = row["record_id"]
         return AuditRow(id: try uuid(row["id"]), recordID: try recordID.map(uuid), recordedAtMilliseconds: row["recorded_at_ms"],
                         actorKind: row["actor_kind"], actorID: row["actor_id"], profession: row["profession"],
@@ -126,14 +126,26 @@ public final class SQLiteStore: RecordStore {
                         resourcesJSON: row["resources_json"], outcome: row["outcome"], rule: row["rule"], detail: row["detail"])
     }
 
+    /// Appends an event at the end of its chain (``AuditChain``): the writer holds SQLite's single
+    /// write lock, so reading the chain head and moving it cannot race.
     static func insertAudit(_ db: Database, _ row: AuditRow) throws {
+        let event = try row.event()
+        let key = AuditChain.key(for: event)
+        let head = try Row.fetchOne(db, sql: "SELECT chain_seq, hash FROM audit_chain_heads WHERE chain_key = ?", arguments: [key])
+        let sequence: Int64 = (head?["chain_seq"] ?? 0) + 1
+        let previous: String = head?["hash"] ?? AuditChain.genesis
+        let hash = AuditChain.hash(event, sequence: sequence, previous: previous)
+        try db.execute(sql: """
+            INSERT INTO audit_chain_heads (chain_key, chain_seq, hash) VALUES (?, ?, ?)
+            ON CONFLICT (chain_key) DO UPDATE SET chain_seq = excluded.chain_seq, hash = excluded.hash
+            """, arguments: [key, sequence, hash])
         try db.execute(sql: """
             INSERT INTO audit_events (id, record_id, recorded_at_ms, actor_kind, actor_id, profession, access_mode,
-                                      emergency_reason, action, resources_json, outcome, rule, detail)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      emergency_reason, action, resources_json, outcome, rule, detail, chain_key, chain_seq, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [row.id.lowercasedString, row.recordID?.lowercasedString, row.recordedAtMilliseconds,
                              row.actorKind, row.actorID, row.profession, row.accessMode, row.emergencyReason, row.action,
-                             row.resourcesJSON, row.outcome, row.rule, row.detail])
+                             row.resourcesJSON, row.outcome, row.rule, row.detail, key, sequence, previous, hash])
     }
 
     static func uuid(_ text: String) throws -> UUID {

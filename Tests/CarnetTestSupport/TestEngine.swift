@@ -1,6 +1,7 @@
 public import CarnetStore
 import CarnetPostgres
 import CarnetSQLite
+import GRDB
 public import Foundation
 import Logging
 import PostgresNIO
@@ -85,6 +86,18 @@ public enum DatabaseLocation: Sendable {
         case .postgres(let url): try await PostgresStore.open(configuration: try PostgresURL.configuration(url), logger: TestPostgres.logger)
         }
     }
+
+    /// Runs raw SQL behind the store's back, as an attacker or a careless operator would (tamper tests).
+    public func execute(_ sql: String) async throws {
+        switch self {
+        case .sqlite(let path):
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in try db.execute(sql: sql) }
+            try queue.close()
+        case .postgres(let url):
+            try await TestPostgres.run(url, sql)
+        }
+    }
 }
 
 /// Creates and drops one database per test on the throwaway cluster.
@@ -115,6 +128,8 @@ enum TestPostgres {
             throw error
         }
     }
+
+    static func run(_ url: String, _ sql: String) async throws { try await admin(url, sql) }
 
     /// Runs one statement on the maintenance database.
     private static func admin(_ url: String, _ sql: String) async throws {

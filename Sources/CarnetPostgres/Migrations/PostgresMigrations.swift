@@ -17,6 +17,7 @@ enum PostgresMigrations {
         (2, "documents", migration002Documents),
         (3, "versions_and_submission_sets", migration003VersionsAndSubmissionSets),
         (4, "access_controls", migration004AccessControls),
+        (5, "audit_chain", migration005AuditChain),
     ]
 
     static let migration001Initial: [String] = [
@@ -121,6 +122,14 @@ enum PostgresMigrations {
             version integer NOT NULL CHECK (version >= 1)
         )
         """,
+    ]
+
+    /// Hash chains over the audit trail; events written before stay unchained. Heads are keyed by
+    /// chain (`record:<id>` or `actor:<kind>:<id>`); a Citus deployment distributes them by chain key.
+    static let migration005AuditChain: [String] = [
+        "ALTER TABLE audit_events ADD COLUMN chain_key text, ADD COLUMN chain_seq bigint, ADD COLUMN prev_hash text, ADD COLUMN hash text",
+        "CREATE UNIQUE INDEX audit_events_by_chain ON audit_events (chain_key, chain_seq)",
+        "CREATE TABLE audit_chain_heads (chain_key text PRIMARY KEY, chain_seq bigint NOT NULL, hash text NOT NULL)",
     ]
 
     /// Applies the missing migrations; refuses a database that has versions this program does not know.

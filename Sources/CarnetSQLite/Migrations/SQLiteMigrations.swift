@@ -11,6 +11,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("002_documents", migrate: migration002Documents)
         migrator.registerMigration("003_versions_and_submission_sets", migrate: migration003VersionsAndSubmissionSets)
         migrator.registerMigration("004_access_controls", migrate: migration004AccessControls)
+        migrator.registerMigration("005_audit_chain", migrate: migration005AuditChain)
         return migrator
     }
 
@@ -119,6 +120,24 @@ enum SQLiteMigrations {
                 record_id TEXT PRIMARY KEY NOT NULL REFERENCES records(id),
                 controls_json TEXT NOT NULL,
                 version INTEGER NOT NULL CHECK (version >= 1)
+            ) STRICT;
+            """)
+    }
+
+    /// Hash chains over the audit trail (``AuditChain``): each event's place, its link and its hash,
+    /// and each chain's head. Events written before this migration stay unchained.
+    static func migration005AuditChain(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE audit_events ADD COLUMN chain_key TEXT;
+            ALTER TABLE audit_events ADD COLUMN chain_seq INTEGER;
+            ALTER TABLE audit_events ADD COLUMN prev_hash TEXT;
+            ALTER TABLE audit_events ADD COLUMN hash TEXT;
+            CREATE UNIQUE INDEX audit_events_by_chain ON audit_events (chain_key, chain_seq);
+
+            CREATE TABLE audit_chain_heads (
+                chain_key TEXT PRIMARY KEY NOT NULL,
+                chain_seq INTEGER NOT NULL,
+                hash TEXT NOT NULL
             ) STRICT;
             """)
     }
