@@ -64,6 +64,19 @@ public struct CapabilityStatement: Encodable, Sendable {
         case resourceType, status, date, kind, software, implementation, fhirVersion, format, rest
     }
 
+    /// The patient's control operations on `Patient/{id}` (the Access control issue), with what each does.
+    static let patientControls: [(String, String)] = [
+        ("authorize", "by the patient: authorise parameter 'professional' (Identifier urn:oid:1.2.250.1.71.4.2.1|8+RPPS); by a professional, without it: declare the patient's consent in consultation (careTeam=true: care-team membership)"),
+        ("revoke", "the patient revokes a professional's authorisation"),
+        ("block", "the patient blocks a professional: no access in any mode"),
+        ("unblock", "the patient unblocks a professional"),
+        ("treating-physician", "the patient designates the treating physician ('professional'), or removes it (no parameter)"),
+        ("emergency-access", "booleans breakTheGlass and regulation: false opposes that emergency mode"),
+        ("hide-documents", "boolean hidden: every document hidden from professionals but its author, even in emergencies"),
+        ("notification-preferences", "boolean newDocuments: be notified of each new document"),
+        ("legal-representative", "an agent or a representative adds or removes ('action' add|remove) a legal representative ('patient', an INS Identifier)"),
+    ]
+
     /// The statement of this build of Carnet.
     public static func carnet(baseURL: String, version: String, date: String) -> CapabilityStatement {
         CapabilityStatement(
@@ -87,7 +100,9 @@ public struct CapabilityStatement: Encodable, Sendable {
                                       documentation: "POST /fhir/Patient/{id}/$close: the patient or an insurer agent closes the record"),
                             Operation(name: "reopen", definition: "https://carnet.example/fhir/OperationDefinition/Patient-reopen",
                                       documentation: "POST /fhir/Patient/{id}/$reopen: the patient or an insurer agent reopens a closed record"),
-                        ]),
+                        ] + Self.patientControls.map { name, documentation in
+                            Operation(name: name, definition: "https://carnet.example/fhir/OperationDefinition/Patient-\(name)", documentation: documentation)
+                        }),
                     Resource(
                         type: "DocumentReference",
                         profile: "https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Minimal.DocumentReference",
@@ -99,7 +114,11 @@ public struct CapabilityStatement: Encodable, Sendable {
                             SearchParam(name: $0, type: ["date", "period"].contains($0) ? "date" : $0 == "_count" ? "number" : $0 == "_sort" ? "string" : "token",
                                         documentation: nil)
                         },
-                        operation: nil),
+                        operation: [("mask", "the holder or the author masks the document to professionals (TD3.3a)"),
+                                    ("unmask", "the holder or the author lifts the mask"),
+                                    ("show-to-patient", "a professional who may read it makes the document visible to the patient (TD3.3b)")].map {
+                            Operation(name: $0.0, definition: "https://carnet.example/fhir/OperationDefinition/DocumentReference-\($0.0)", documentation: $0.1)
+                        }),
                     Resource(
                         type: "List",
                         profile: "https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Minimal.SubmissionSet",
@@ -109,6 +128,14 @@ public struct CapabilityStatement: Encodable, Sendable {
                                         documentation: $0 == "code" ? "submissionset only: ITI-66 finds submission sets" : nil)
                         },
                         operation: nil),
+                    Resource(type: "Consent", profile: nil, interaction: [Interaction(code: "search-type")],
+                             searchParam: [SearchParam(name: "patient", type: "reference", documentation: "the holder's or a legal representative's view")],
+                             operation: nil),
+                    Resource(type: "AuditEvent", profile: nil, interaction: [Interaction(code: "search-type")],
+                             searchParam: [SearchParam(name: "patient", type: "reference", documentation: "the record's access history"),
+                                           SearchParam(name: "date", type: "date", documentation: nil),
+                                           SearchParam(name: "_count", type: "number", documentation: nil)],
+                             operation: nil),
                     Resource(type: "Binary", profile: nil, interaction: [Interaction(code: "read")], searchParam: nil, operation: nil),
                 ])])
     }

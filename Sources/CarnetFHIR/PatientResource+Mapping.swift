@@ -68,7 +68,19 @@ extension PatientResource {
         let date: PartialDate
         do { date = try PartialDate(birthDateText) } catch { throw FHIRInputError(error.description, at: "Patient.birthDate") }
         return PatientIdentity(birthFamilyName: family, givenNames: givenNames, birthDate: date, sex: sex,
-                               birthplaceCode: birthplaceCode)
+                               birthplaceCode: birthplaceCode, email: try email())
+    }
+
+    /// The first e-mail `telecom`, checked for the shape of an address.
+    private func email() throws(FHIRInputError) -> String? {
+        guard let (index, point) = telecom?.enumerated().first(where: { $0.element.system == "email" }) else { return nil }
+        let value = (point.value ?? "").trimmingCharacters(in: .whitespaces)
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !value.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }),
+              value.count <= 254 else {
+            throw FHIRInputError("'\(value)' is not an e-mail address", at: "Patient.telecom[\(index)].value")
+        }
+        return value
     }
 
     private var birthplaceCode: String? {
@@ -77,8 +89,9 @@ extension PatientResource {
     }
 
     /// The FHIR view of a record's identity. `active` is the record's openness (PDSm TD0.2); a closed
-    /// record carries its closure date and reason.
-    public init(_ record: HealthRecord) {
+    /// record carries its closure date and reason. The e-mail contact is shown only with `contact`
+    /// (the patient's side and agents): professionals need the identity traits, not the address.
+    public init(_ record: HealthRecord, contact: Bool = false) {
         let insIdentifier = Identifier(use: record.ins.system == .nia ? "temp" : "official", system: record.ins.system.uri,
                                        value: record.ins.value)
         var extensions: [Extension] = []
@@ -101,7 +114,8 @@ extension PatientResource {
                   name: [HumanName(use: "official", family: record.identity.birthFamilyName,
                                    given: record.identity.givenNames.isEmpty ? nil : record.identity.givenNames)],
                   gender: record.identity.sex.rawValue,
-                  birthDate: record.identity.birthDate.description)
+                  birthDate: record.identity.birthDate.description,
+                  telecom: contact ? record.identity.email.map { [ContactPoint(system: "email", value: $0, use: "home")] } : nil)
     }
 }
 

@@ -11,9 +11,24 @@ public struct PatientResource: Codable, Hashable, Sendable {
     public var name: [HumanName]?
     public var gender: String?
     public var birthDate: String?
+    public var telecom: [ContactPoint]?
+
+    /// FHIR `ContactPoint`: Carnet keeps the e-mail address for the patient's notifications.
+    public struct ContactPoint: Codable, Hashable, Sendable {
+        public var system: String?
+        public var value: String?
+        public var use: String?
+
+        public init(system: String?, value: String?, use: String? = nil) {
+            self.system = system
+            self.value = value
+            self.use = use
+        }
+    }
 
     public init(id: String? = nil, meta: Meta? = nil, extension: [Extension]? = nil, identifier: [Identifier]? = nil,
-                active: Bool? = nil, name: [HumanName]? = nil, gender: String? = nil, birthDate: String? = nil) {
+                active: Bool? = nil, name: [HumanName]? = nil, gender: String? = nil, birthDate: String? = nil, telecom: [ContactPoint]? = nil) {
+        self.telecom = telecom
         resourceType = "Patient"
         self.id = id
         self.meta = meta

@@ -191,5 +191,6 @@ public final class PostgresStore: RecordStore {
                     \(row.actorID), \(row.profession), \(row.accessMode), \(row.emergencyReason), \(row.action),
                     \(row.resourcesJSON)::jsonb, \(row.outcome), \(row.rule), \(row.detail), \(key), \(sequence), \(head.1), \(hash))
             """, logger: logger)
+        try await enqueueNotifications(connection, for: event, logger: logger)
     }
 }

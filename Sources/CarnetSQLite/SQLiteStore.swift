@@ -146,6 +146,7 @@ public final class SQLiteStore: RecordStore {
             """, arguments: [row.id.lowercasedString, row.recordID?.lowercasedString, row.recordedAtMilliseconds,
                              row.actorKind, row.actorID, row.profession, row.accessMode, row.emergencyReason, row.action,
                              row.resourcesJSON, row.outcome, row.rule, row.detail, key, sequence, previous, hash])
+        try enqueueNotifications(db, for: event)
     }
 
     static func uuid(_ text: String) throws -> UUID {

@@ -23,7 +23,10 @@ public func buildApplication(_ configuration: CarnetConfiguration, store: any Re
     var app = Application(router: router,
                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Carnet"),
                           logger: logger)
-    app.addServices(StoreShutdownService(store: store))
+    let sender: any NotificationSender = configuration.smtp.map { SMTPNotificationSender(host: $0.host, port: $0.port, from: $0.from) }
+        ?? LogNotificationSender(logger: logger)
+    app.addServices(NotificationDispatcher(store: store, sender: sender, logger: logger, interval: configuration.notificationInterval),
+                    StoreShutdownService(store: store))
     return app
 }
 

@@ -22,6 +22,23 @@ public struct CarnetConfiguration: Sendable {
     /// The largest document content accepted, in bytes (issue 3: 20 MiB by default).
     public var maxContentSize: Int
     public var logLevel: String
+    /// The SMTP relay for patient notifications; `nil` writes them to the log instead.
+    public var smtp: SMTPSettings?
+    /// How often the outbox is checked for notifications to deliver.
+    public var notificationInterval: Duration = .seconds(2)
+
+    /// Where notification e-mails go out.
+    public struct SMTPSettings: Sendable {
+        public var host: String
+        public var port: Int
+        public var from: String
+
+        public init(host: String, port: Int = 25, from: String) {
+            self.host = host
+            self.port = port
+            self.from = from
+        }
+    }
 
     public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil,
                 publicBaseURL: String? = nil, relaxTestINSKeys: Bool = true, maxBodySize: Int = 32 * 1024 * 1024,

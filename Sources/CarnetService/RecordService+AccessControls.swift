@@ -17,6 +17,8 @@ extension RecordService {
         /// `nil` leaves a mode as it is; `false` opposes it.
         case setEmergencyAccess(breakTheGlass: Bool?, regulation: Bool?)
         case hideDocumentsFromProfessionals(Bool)
+        /// The patient's wish to be told of each new document.
+        case notifyNewDocuments(Bool)
 
         var summary: String {
             switch self {
@@ -30,6 +32,7 @@ extension RecordService {
                 ["break-the-glass": glass, "Centre 15 regulation": regulation].sorted { $0.key < $1.key }
                     .compactMap { name, allowed in allowed.map { "\(name) \($0 ? "allowed" : "opposed")" } }.joined(separator: ", ")
             case .hideDocumentsFromProfessionals(let hidden): hidden ? "documents hidden from professionals" : "documents shown to professionals"
+            case .notifyNewDocuments(let wanted): wanted ? "notify new documents" : "do not notify new documents"
             }
         }
     }
@@ -65,6 +68,8 @@ extension RecordService {
                 if let regulation { controls.regulationAllowed = regulation }
             case .hideDocumentsFromProfessionals(let hidden):
                 controls.documentsHiddenFromProfessionals = hidden
+            case .notifyNewDocuments(let wanted):
+                controls.notifyNewDocuments = wanted
             }
         }
     }

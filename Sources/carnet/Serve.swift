@@ -27,6 +27,15 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Check the key of test and demo INS too (official example files carry wrong keys, so this is off by default).")
     var strictTestINS = false
 
+    @Option(help: "SMTP relay (host) for patient notifications; without it they are written to the log.")
+    var smtpHost: String?
+
+    @Option(help: "SMTP relay port.")
+    var smtpPort: Int = 25
+
+    @Option(help: "Sender address of notification e-mails.")
+    var smtpFrom: String = "carnet@localhost"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -38,9 +47,10 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "carnet")
-        let configuration = CarnetConfiguration(dataDirectory: storage.dataDirectory, host: host, port: port,
+        var configuration = CarnetConfiguration(dataDirectory: storage.dataDirectory, host: host, port: port,
                                                 databaseURL: storage.database, publicBaseURL: publicURL,
                                                 relaxTestINSKeys: !strictTestINS, logLevel: logLevel)
+        configuration.smtp = smtpHost.map { CarnetConfiguration.SMTPSettings(host: $0, port: smtpPort, from: smtpFrom) }
         let store = try await StoreOpening.open(configuration, logger: logger)
         let blobs = try StoreOpening.openBlobs(configuration)
         let tokens = try await TokenAuthority.loadOrCreate(in: configuration.dataDirectory)

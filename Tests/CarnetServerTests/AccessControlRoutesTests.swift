@@ -62,6 +62,13 @@ struct AccessControlRoutesTests {
             #expect(consents.status == .ok && consents.json["total"] as? Int == 4, "\(consents.text)")
             #expect(try await client.execute(uri: "/fhir/Consent?patient=\(patientID)", method: .get, headers: physician).status == .forbidden)
 
+            let hide = ByteBuffer.json(#"{"resourceType": "Parameters", "parameter": [{"name": "hidden", "valueBoolean": true}]}"#)
+            #expect(try await operation(client, "/fhir/Patient/\(patientID)/$hide-documents", holder, hide).status == .ok)
+            #expect(try await found(client, patientID, physician) == 0)
+            #expect(try await found(client, patientID, author) == 3)
+            let show = ByteBuffer.json(#"{"resourceType": "Parameters", "parameter": [{"name": "hidden", "valueBoolean": false}]}"#)
+            #expect(try await operation(client, "/fhir/Patient/\(patientID)/$hide-documents", holder, show).status == .ok)
+
             let revoked = try await operation(client, "/fhir/Patient/\(patientID)/$revoke", holder, Self.professional("99700000022"))
             #expect(revoked.status == .ok)
             #expect(try await found(client, patientID, physician) == 0)

@@ -20,9 +20,10 @@ struct OperationsRoutesTests {
             let interactions = (patient["interaction"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
             #expect(interactions == ["read", "search-type", "create"])
             let operations = (patient["operation"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-            #expect(operations == ["close", "reopen"])
+            #expect(operations == ["close", "reopen", "authorize", "revoke", "block", "unblock", "treating-physician", "emergency-access",
+                                   "hide-documents", "notification-preferences", "legal-representative"])
             let types = (rest["resource"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
-            #expect(types == ["Patient", "DocumentReference", "List", "Binary"])
+            #expect(types == ["Patient", "DocumentReference", "List", "Consent", "AuditEvent", "Binary"])
             let documents = try #require((rest["resource"] as? [[String: Any]])?.first { $0["type"] as? String == "DocumentReference" })
             #expect((documents["interaction"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
                 == ["read", "vread", "history-instance", "search-type", "create", "patch", "delete"])

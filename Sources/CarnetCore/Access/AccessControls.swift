@@ -22,6 +22,8 @@ public struct AccessControls: Hashable, Sendable, Codable {
     public var documentsHiddenFromProfessionals: Bool
     /// Legal representatives of a minor holder, by INS value.
     public var legalRepresentatives: Set<String>
+    /// The patient asked to be told of each new document (`nil`: never asked, no).
+    public var notifyNewDocuments: Bool?
     /// Bumped by every change (optimistic concurrency, and the Consent versions).
     public var version: Int
 

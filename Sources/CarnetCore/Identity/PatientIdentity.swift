@@ -10,8 +10,13 @@ public struct PatientIdentity: Hashable, Sendable, Codable {
     public var sex: AdministrativeSex
     /// INSEE code of the birthplace commune (5 characters; `99xxx` for a country abroad).
     public var birthplaceCode: String?
+    /// Where the patient's notifications go (first access, emergency access…); a contact, not an
+    /// identity trait, kept here because it travels with the Patient resource (`telecom`).
+    public var email: String?
 
-    public init(birthFamilyName: String, givenNames: [String], birthDate: PartialDate, sex: AdministrativeSex, birthplaceCode: String? = nil) {
+    public init(birthFamilyName: String, givenNames: [String], birthDate: PartialDate, sex: AdministrativeSex, birthplaceCode: String? = nil,
+                email: String? = nil) {
+        self.email = email
         self.birthFamilyName = birthFamilyName
         self.givenNames = givenNames
         self.birthDate = birthDate

@@ -18,6 +18,7 @@ enum PostgresMigrations {
         (3, "versions_and_submission_sets", migration003VersionsAndSubmissionSets),
         (4, "access_controls", migration004AccessControls),
         (5, "audit_chain", migration005AuditChain),
+        (6, "notifications", migration006Notifications),
     ]
 
     static let migration001Initial: [String] = [
@@ -130,6 +131,29 @@ enum PostgresMigrations {
         "ALTER TABLE audit_events ADD COLUMN chain_key text, ADD COLUMN chain_seq bigint, ADD COLUMN prev_hash text, ADD COLUMN hash text",
         "CREATE UNIQUE INDEX audit_events_by_chain ON audit_events (chain_key, chain_seq)",
         "CREATE TABLE audit_chain_heads (chain_key text PRIMARY KEY, chain_seq bigint NOT NULL, hash text NOT NULL)",
+    ]
+
+    /// The outbox of patient notifications, distributed on `record_id`.
+    static let migration006Notifications: [String] = [
+        """
+        CREATE TABLE notifications (
+            record_id uuid NOT NULL REFERENCES records(id),
+            id uuid NOT NULL,
+            kind text NOT NULL,
+            dedupe_key text NOT NULL,
+            created_at timestamptz NOT NULL,
+            message text NOT NULL,
+            status text NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+            attempts integer NOT NULL DEFAULT 0,
+            next_attempt_at timestamptz NOT NULL,
+            sent_at timestamptz,
+            last_error text,
+            PRIMARY KEY (record_id, id)
+        )
+        """,
+        "CREATE UNIQUE INDEX notifications_by_dedupe_key ON notifications (record_id, dedupe_key)",
+        "CREATE UNIQUE INDEX notifications_by_id ON notifications (id)",
+        "CREATE INDEX notifications_due ON notifications (status, next_attempt_at)",
     ]
 
     /// Applies the missing migrations; refuses a database that has versions this program does not know.

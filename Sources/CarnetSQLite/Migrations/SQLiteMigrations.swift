@@ -12,6 +12,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("003_versions_and_submission_sets", migrate: migration003VersionsAndSubmissionSets)
         migrator.registerMigration("004_access_controls", migrate: migration004AccessControls)
         migrator.registerMigration("005_audit_chain", migrate: migration005AuditChain)
+        migrator.registerMigration("006_notifications", migrate: migration006Notifications)
         return migrator
     }
 
@@ -139,6 +140,31 @@ enum SQLiteMigrations {
                 chain_seq INTEGER NOT NULL,
                 hash TEXT NOT NULL
             ) STRICT;
+            """)
+    }
+
+    /// The outbox of patient notifications.
+    static func migration006Notifications(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE notifications (
+                record_id TEXT NOT NULL REFERENCES records(id),
+                id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                dedupe_key TEXT NOT NULL,
+                created_at_ms INTEGER NOT NULL,
+                message TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at_ms INTEGER NOT NULL,
+                sent_at_ms INTEGER,
+                last_error TEXT,
+                PRIMARY KEY (record_id, id)
+            ) STRICT;
+
+            CREATE UNIQUE INDEX notifications_by_dedupe_key ON notifications (record_id, dedupe_key);
+            CREATE UNIQUE INDEX notifications_by_id ON notifications (id);
+            -- Serves the dispatcher: pending rows by due time.
+            CREATE INDEX notifications_due ON notifications (status, next_attempt_at_ms);
             """)
     }
 }

@@ -37,6 +37,22 @@ struct AccessRoutes {
                 return .setEmergencyAccess(breakTheGlass: glass, regulation: regulation)
             }
         }
+        group.post("Patient/:id/$hide-documents") { request, context in
+            try await change(request, context) { input in
+                guard let hidden = try input.boolean("hidden") else {
+                    throw FHIRInputError("is required: parameter 'hidden' (valueBoolean)", at: "Parameters.parameter", code: "required")
+                }
+                return .hideDocumentsFromProfessionals(hidden)
+            }
+        }
+        group.post("Patient/:id/$notification-preferences") { request, context in
+            try await change(request, context) { input in
+                guard let wanted = try input.boolean("newDocuments") else {
+                    throw FHIRInputError("is required: parameter 'newDocuments' (valueBoolean)", at: "Parameters.parameter", code: "required")
+                }
+                return .notifyNewDocuments(wanted)
+            }
+        }
         group.post("Patient/:id/$legal-representative", use: legalRepresentative)
         group.post("DocumentReference/:id/$mask") { request, context in try await visibility(.mask, request, context) }
         group.post("DocumentReference/:id/$unmask") { request, context in try await visibility(.unmask, request, context) }

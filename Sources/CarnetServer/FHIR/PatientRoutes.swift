@@ -32,10 +32,10 @@ struct PatientRoutes {
         let location = "\(configuration.baseURL)/fhir/Patient/\(creation.record.id)"
         switch creation {
         case .created(let record):
-            return FHIRResponse.make(PatientResource(record), status: .created,
+            return FHIRResponse.make(PatientResource(record, contact: actor.seesContact), status: .created,
                                      headers: [.location: location, .eTag: "W/\"\(record.version)\""])
         case .existing(let record):
-            return FHIRResponse.make(PatientResource(record), status: .ok,
+            return FHIRResponse.make(PatientResource(record, contact: actor.seesContact), status: .ok,
                                      headers: [.contentLocation: location, .eTag: "W/\"\(record.version)\""])
         }
     }
@@ -43,7 +43,7 @@ struct PatientRoutes {
     @Sendable func read(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let record = try await service.readRecord(try recordID(context), by: actor)
-        return FHIRResponse.make(PatientResource(record), headers: [.eTag: "W/\"\(record.version)\""])
+        return FHIRResponse.make(PatientResource(record, contact: actor.seesContact), headers: [.eTag: "W/\"\(record.version)\""])
     }
 
     /// `GET /fhir/Patient?identifier=system|value` (or `_id`). A search must name one patient: there is
@@ -60,7 +60,7 @@ struct PatientRoutes {
         }
         let base = "\(configuration.baseURL)/fhir"
         let bundle = SearchBundle(selfURL: "\(base)/Patient?\(query.canonicalQuery)",
-                                  entries: found.map { [(fullUrl: "\(base)/Patient/\($0.id)", resource: PatientResource($0))] } ?? [])
+                                  entries: found.map { [(fullUrl: "\(base)/Patient/\($0.id)", resource: PatientResource($0, contact: actor.seesContact))] } ?? [])
         return FHIRResponse.make(bundle)
     }
 
@@ -77,11 +77,21 @@ struct PatientRoutes {
             reason = parameters.string("reason")
         }
         let record = try await service.transition(id, action, reason: reason, by: actor)
-        return FHIRResponse.make(PatientResource(record), headers: [.eTag: "W/\"\(record.version)\""])
+        return FHIRResponse.make(PatientResource(record, contact: actor.seesContact), headers: [.eTag: "W/\"\(record.version)\""])
     }
 
     private func recordID(_ context: CarnetRequestContext) throws -> RecordID {
         guard let text = context.parameters.get("id"), let id = RecordID(text) else { throw AccessError.notFound }
         return id
+    }
+}
+
+extension Actor {
+    /// The patient's side and agents see the patient's contact; professionals see identity traits only.
+    var seesContact: Bool {
+        switch role {
+        case .patient, .agent: true
+        case .professional, .regulator, .insurer: false
+        }
     }
 }

@@ -1,0 +1,78 @@
+public import Foundation
+
+/// A message owed to the patient about their record (DOMAIN.md, Traces and notifications): a new
+/// professional's first access, any emergency access, a new document if they asked, the record's closure.
+///
+/// Derived from the audit event that records the fact, and written to the outbox in the same
+/// transaction, so a notification exists exactly when its fact does. The dedupe key makes the
+/// "first" of a first access and limits emergency notices to one per professional, mode and day.
+public struct PatientNotification: Hashable, Sendable, Codable, Identifiable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case firstAccess = "first-access"
+        case emergencyAccess = "emergency-access"
+        case newDocument = "new-document"
+        case recordClosed = "record-closed"
+    }
+
+    public let id: UUID
+    public let recordID: RecordID
+    public let kind: Kind
+    public let createdAt: Date
+    /// Unique per record: a second fact with the same key adds no notification.
+    public let dedupeKey: String
+    /// What the patient reads (French, the portal's default language); no clinical content.
+    public let message: String
+
+    public init(id: UUID = UUID(), recordID: RecordID, kind: Kind, createdAt: Date, dedupeKey: String, message: String) {
+        self.id = id
+        self.recordID = recordID
+        self.kind = kind
+        self.createdAt = createdAt
+        self.dedupeKey = dedupeKey
+        self.message = message
+    }
+
+    /// The notifications an audited fact calls for.
+    ///
+    /// - Parameter wantsNewDocumentNotices: the patient's choice, read only for document additions.
+    public static func triggered(by event: AuditEvent, wantsNewDocumentNotices: Bool = false) -> [PatientNotification] {
+        guard let recordID = event.recordID, event.outcome == .success else { return [] }
+        var notifications: [PatientNotification] = []
+        func add(_ kind: Kind, _ key: String, _ message: String) {
+            notifications.append(PatientNotification(recordID: recordID, kind: kind, createdAt: event.recordedAt, dedupeKey: key, message: message))
+        }
+        let isProfessional = event.actorKind == .professional || event.actorKind == .regulator
+        let consults = event.action == .readDocument || event.action == .searchDocuments
+        if isProfessional && consults {
+            add(.firstAccess, "first-access:\(event.actorID)",
+                "Un professionnel de santé (RPPS \(event.actorID)) a consulté votre dossier pour la première fois.")
+        }
+        if isProfessional && event.accessMode.isEmergency {
+            let day = Self.day(event.recordedAt)
+            let mode = event.accessMode == .breakTheGlass ? "en urgence (bris de glace)" : "par la régulation du Centre 15"
+            add(.emergencyAccess, "emergency:\(event.actorID):\(event.accessMode.rawValue):\(day)",
+                "Un professionnel de santé (RPPS \(event.actorID)) a accédé à votre dossier \(mode)"
+                    + (event.emergencyReason.map { ". Motif déclaré : \($0)" } ?? "") + ".")
+        }
+        if event.action == .createDocument && wantsNewDocumentNotices && event.actorKind != .patient {
+            add(.newDocument, "new-document:\(event.id.uuidString.lowercased())", "Un nouveau document a été ajouté à votre dossier.")
+        }
+        if event.action == .closeRecord {
+            add(.recordClosed, "closed:\(event.id.uuidString.lowercased())",
+                "Votre dossier a été fermé. Vous pouvez le rouvrir à tout moment ; il est conservé dix ans.")
+        }
+        return notifications
+    }
+
+    private static func day(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return "\(parts.year ?? 0)-\(parts.month ?? 0)-\(parts.day ?? 0)"
+    }
+}
+
+/// Where a notification stands in the outbox.
+public enum NotificationStatus: String, Sendable, Codable, CaseIterable {
+    case pending, sent, failed
+}

@@ -1,0 +1,94 @@
+public import CarnetCore
+public import CarnetStore
+public import Foundation
+import Logging
+import PostgresNIO
+
+extension PostgresStore {
+    /// Adds the notifications `event` calls for, in the caller's transaction; a repeated fact (same
+    /// dedupe key) adds nothing.
+    static func enqueueNotifications(_ connection: PostgresConnection, for event: AuditEvent, logger: Logger) async throws {
+        guard let recordID = event.recordID, event.outcome == .success else { return }
+        var wantsNewDocuments = false
+        if event.action == .createDocument {
+            for try await json in try await connection.query(
+                "SELECT controls_json::text FROM access_controls WHERE record_id = \(recordID.rawValue)", logger: logger).decode(String.self) {
+                wantsNewDocuments = try StoredForms.decodeJSON(AccessControls.self, from: json).notifyNewDocuments ?? false
+            }
+        }
+        for notification in PatientNotification.triggered(by: event, wantsNewDocumentNotices: wantsNewDocuments) {
+            let createdAt = StoredForms.milliseconds(notification.createdAt)
+            try await connection.query("""
+                INSERT INTO notifications (record_id, id, kind, dedupe_key, created_at, message, status, next_attempt_at)
+                VALUES (\(recordID.rawValue), \(notification.id), \(notification.kind.rawValue), \(notification.dedupeKey),
+                        to_timestamp(\(createdAt)::double precision / 1000), \(notification.message), 'pending',
+                        to_timestamp(\(createdAt)::double precision / 1000))
+                ON CONFLICT (record_id, dedupe_key) DO NOTHING
+                """, logger: logger)
+        }
+    }
+
+    public func claimDueNotifications(now: Date, lease: TimeInterval, limit: Int) async throws -> [PatientNotification] {
+        let nowMS = StoredForms.milliseconds(now)
+        let leaseMS = StoredForms.milliseconds(now.addingTimeInterval(lease))
+        return try await transaction { connection in
+            // SKIP LOCKED: dispatchers on several nodes share the outbox without waiting on each other.
+            try await Self.notifications(connection, """
+                UPDATE notifications SET next_attempt_at = to_timestamp(\(leaseMS)::double precision / 1000)
+                WHERE id IN (SELECT id FROM notifications WHERE status = 'pending' AND next_attempt_at <= to_timestamp(\(nowMS)::double precision / 1000)
+                             ORDER BY next_attempt_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                RETURNING id, record_id, kind, (extract(epoch FROM created_at) * 1000)::bigint, dedupe_key, message, status, attempts
+                """, logger: logger).map(\.notification)
+        }
+    }
+
+    public func markNotificationSent(_ id: UUID, at date: Date) async throws {
+        try await client.withConnection { connection in
+            try await connection.query("""
+                UPDATE notifications SET status = 'sent', attempts = attempts + 1, last_error = NULL,
+                                         sent_at = to_timestamp(\(StoredForms.milliseconds(date))::double precision / 1000)
+                WHERE id = \(id)
+                """, logger: logger)
+        }
+    }
+
+    public func markNotificationFailed(_ id: UUID, error: String, retryAt: Date?) async throws {
+        let retryMS = retryAt.map(StoredForms.milliseconds)
+        try await client.withConnection { connection in
+            try await connection.query("""
+                UPDATE notifications SET attempts = attempts + 1, last_error = \(error), status = \(retryAt == nil ? "failed" : "pending"),
+                    next_attempt_at = coalesce(to_timestamp(\(retryMS)::double precision / 1000), next_attempt_at)
+                WHERE id = \(id)
+                """, logger: logger)
+        }
+    }
+
+    public func notifications(recordID: RecordID) async throws -> [OutboxEntry] {
+        try await client.withConnection { connection in
+            try await Self.notifications(connection, """
+                SELECT id, record_id, kind, (extract(epoch FROM created_at) * 1000)::bigint, dedupe_key, message, status, attempts
+                FROM notifications WHERE record_id = \(recordID.rawValue) ORDER BY created_at, id
+                """, logger: logger)
+        }
+    }
+
+    public func notificationBacklog() async throws -> Int {
+        try await client.withConnection { connection in
+            var count = 0
+            for try await value in try await connection.query("SELECT count(*) FROM notifications WHERE status = 'pending'", logger: logger)
+                .decode(Int.self) { count = value }
+            return count
+        }
+    }
+
+    private static func notifications(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [OutboxEntry] {
+        var entries: [OutboxEntry] = []
+        for try await (id, record, kind, created, key, message, status, attempts) in try await connection.query(query, logger: logger)
+            .decode((UUID, UUID, String, Int64, String, String, String, Int).self) {
+            let notification = PatientNotification(id: id, recordID: RecordID(record), kind: try StoredForms.enumValue(PatientNotification.Kind.self, kind),
+                                                   createdAt: StoredForms.date(milliseconds: created), dedupeKey: key, message: message)
+            entries.append(OutboxEntry(notification: notification, status: try StoredForms.enumValue(NotificationStatus.self, status), attempts: attempts))
+        }
+        return entries
+    }
+}

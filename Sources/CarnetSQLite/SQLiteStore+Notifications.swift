@@ -1,0 +1,76 @@
+public import CarnetCore
+public import CarnetStore
+public import Foundation
+import GRDB
+
+extension SQLiteStore {
+    /// Adds the notifications `event` calls for, in the caller's transaction; a repeated fact (same
+    /// dedupe key) adds nothing.
+    static func enqueueNotifications(_ db: Database, for event: AuditEvent) throws {
+        guard let recordID = event.recordID, event.outcome == .success else { return }
+        var wantsNewDocuments = false
+        if event.action == .createDocument, let json = try String.fetchOne(
+            db, sql: "SELECT controls_json FROM access_controls WHERE record_id = ?", arguments: [recordID.rawValue.lowercasedString]) {
+            wantsNewDocuments = try StoredForms.decodeJSON(AccessControls.self, from: json).notifyNewDocuments ?? false
+        }
+        for notification in PatientNotification.triggered(by: event, wantsNewDocumentNotices: wantsNewDocuments) {
+            let createdAt = StoredForms.milliseconds(notification.createdAt)
+            try db.execute(sql: """
+                INSERT INTO notifications (record_id, id, kind, dedupe_key, created_at_ms, message, status, next_attempt_at_ms)
+                VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (record_id, dedupe_key) DO NOTHING
+                """, arguments: [recordID.rawValue.lowercasedString, notification.id.lowercasedString, notification.kind.rawValue,
+                                 notification.dedupeKey, createdAt, notification.message, createdAt])
+        }
+    }
+
+    public func claimDueNotifications(now: Date, lease: TimeInterval, limit: Int) async throws -> [PatientNotification] {
+        let nowMS = StoredForms.milliseconds(now)
+        let leaseMS = StoredForms.milliseconds(now.addingTimeInterval(lease))
+        return try await pool.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM notifications WHERE status = 'pending' AND next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms LIMIT ?
+                """, arguments: [nowMS, limit])
+            for row in rows {
+                try db.execute(sql: "UPDATE notifications SET next_attempt_at_ms = ? WHERE id = ?", arguments: [leaseMS, row["id"] as String])
+            }
+            return try rows.map(Self.notification)
+        }
+    }
+
+    public func markNotificationSent(_ id: UUID, at date: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE notifications SET status = 'sent', attempts = attempts + 1, sent_at_ms = ?, last_error = NULL WHERE id = ?",
+                           arguments: [StoredForms.milliseconds(date), id.lowercasedString])
+        }
+    }
+
+    public func markNotificationFailed(_ id: UUID, error: String, retryAt: Date?) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE notifications SET attempts = attempts + 1, last_error = ?, status = ?, next_attempt_at_ms = coalesce(?, next_attempt_at_ms)
+                WHERE id = ?
+                """, arguments: [error, retryAt == nil ? "failed" : "pending", retryAt.map(StoredForms.milliseconds), id.lowercasedString])
+        }
+    }
+
+    public func notifications(recordID: RecordID) async throws -> [OutboxEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM notifications WHERE record_id = ? ORDER BY created_at_ms, id",
+                             arguments: [recordID.rawValue.lowercasedString])
+                .map { row in
+                    OutboxEntry(notification: try Self.notification(row), status: try StoredForms.enumValue(NotificationStatus.self, row["status"]),
+                                attempts: row["attempts"])
+                }
+        }
+    }
+
+    public func notificationBacklog() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM notifications WHERE status = 'pending'") ?? 0 }
+    }
+
+    private static func notification(_ row: Row) throws -> PatientNotification {
+        PatientNotification(id: try uuid(row["id"]), recordID: RecordID(try uuid(row["record_id"])),
+                            kind: try StoredForms.enumValue(PatientNotification.Kind.self, row["kind"]),
+                            createdAt: StoredForms.date(milliseconds: row["created_at_ms"]), dedupeKey: row["dedupe_key"], message: row["message"])
+    }
+}

@@ -1,0 +1,43 @@
+import CarnetCore
+import CarnetTestSupport
+import Foundation
+import Testing
+
+/// Which audited facts owe the patient a notification (DOMAIN.md, Traces and notifications).
+@Suite("Patient notifications")
+struct PatientNotificationTests {
+    static let record = RecordID()
+
+    static func event(_ actor: Actor, _ action: Action, _ outcome: AuditEvent.Outcome = .success, record: RecordID? = record) -> AuditEvent {
+        AuditEvent(recordID: record, recordedAt: testInstant, actor: actor, action: action, outcome: outcome, rule: nil)
+    }
+
+    @Test("facts and the notifications they call for", arguments: [
+        (event(.doctor(), .searchDocuments), false, [PatientNotification.Kind.firstAccess]),
+        (event(.doctor(), .readDocument), false, [.firstAccess]),
+        (event(.doctor(mode: .breakTheGlass, reason: "coma"), .readDocument), false, [.firstAccess, .emergencyAccess]),
+        (event(.regulator(), .searchDocuments), false, [.firstAccess, .emergencyAccess]),
+        (event(.doctor(), .searchDocuments, .denied), false, []),
+        (event(.doctor(), .searchDocuments, record: nil), false, []),
+        (event(.doctor(), .createDocument), false, []),
+        (event(.doctor(), .createDocument), true, [.newDocument]),
+        (event(.patient(.fixture()), .createDocument), true, []),
+        (event(.patient(.fixture()), .readDocument), false, []),
+        (event(.agent, .closeRecord), false, [.recordClosed]),
+        (event(.patient(.fixture()), .closeRecord), false, [.recordClosed]),
+        (event(.patient(.fixture()), .manageAccess), false, []),
+    ])
+    func triggers(_ event: AuditEvent, _ wantsNewDocuments: Bool, _ kinds: [PatientNotification.Kind]) {
+        #expect(PatientNotification.triggered(by: event, wantsNewDocumentNotices: wantsNewDocuments).map(\.kind) == kinds)
+    }
+
+    @Test("first access is keyed by professional, emergency by professional, mode and day")
+    func dedupeKeys() {
+        let first = PatientNotification.triggered(by: Self.event(.doctor(mode: .breakTheGlass, reason: "coma"), .readDocument))
+        let again = PatientNotification.triggered(by: Self.event(.doctor(mode: .breakTheGlass, reason: "other"), .searchDocuments))
+        #expect(first.map(\.dedupeKey) == again.map(\.dedupeKey))
+        let nextDay = AuditEvent(recordID: Self.record, recordedAt: testInstant.addingTimeInterval(86_400), actor: .doctor(mode: .breakTheGlass, reason: "x"),
+                                 action: .readDocument, outcome: .success, rule: nil)
+        #expect(PatientNotification.triggered(by: nextDay).last?.dedupeKey != first.last?.dedupeKey)
+    }
+}
