@@ -69,6 +69,12 @@ extension PostgresStore {
         }
     }
 
+    public func documents(uniqueID: String) async throws -> [DocumentEntry] {
+        try await client.withConnection { connection in
+            try await Self.entries(connection, "SELECT metadata_json::text FROM documents WHERE unique_id = \(uniqueID) LIMIT 10", logger: logger)
+        }
+    }
+
     public func documentVersions(id: DocumentID) async throws -> [DocumentEntry] {
         try await client.withConnection { connection in
             try await Self.entries(connection, "SELECT metadata_json::text FROM document_versions WHERE id = \(id.rawValue) ORDER BY metadata_version",

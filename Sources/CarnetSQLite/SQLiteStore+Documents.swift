@@ -62,6 +62,13 @@ extension SQLiteStore {
         }
     }
 
+    public func documents(uniqueID: String) async throws -> [DocumentEntry] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT metadata_json FROM documents WHERE unique_id = ? LIMIT 10", arguments: [uniqueID])
+                .map { try StoredForms.decodeJSON(DocumentEntry.self, from: $0) }
+        }
+    }
+
     public func documentVersions(id: DocumentID) async throws -> [DocumentEntry] {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT metadata_json FROM document_versions WHERE id = ? ORDER BY metadata_version",

@@ -208,10 +208,13 @@ public enum DocumentInputError: Error, Equatable, Sendable, CustomStringConverti
     case duplicateUniqueID(String)
     case duplicateSubmissionSet(String)
     case replacedDocumentNotFound(DocumentID)
+    /// Several documents the caller may see share this unique id (in different records).
+    case ambiguousUniqueID(String)
 
     public var description: String {
         switch self {
         case .duplicateUniqueID(let id): "the record already has a document with unique id \(id): a new version needs a new unique id"
+        case .ambiguousUniqueID(let id): "several documents you may see have unique id \(id): patch DocumentReference/{id} instead"
         case .duplicateSubmissionSet(let id): "the record already has a submission set with unique id \(id): each submission needs its own"
         case .replacedDocumentNotFound(let id): "DocumentReference/\(id) to replace does not exist in this patient's record"
         }

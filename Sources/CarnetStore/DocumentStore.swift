@@ -28,6 +28,10 @@ public protocol DocumentStore: Sendable {
     /// Every entry (all statuses and versions) of a record, newest document date first.
     func documents(recordID: RecordID) async throws -> [DocumentEntry]
 
+    /// The entries (any record, any status) whose producer's unique id is `uniqueID`: PDSm names a
+    /// document by it in conditional patches. Usually one; the caller decides which it may see.
+    func documents(uniqueID: String) async throws -> [DocumentEntry]
+
     /// Every metadata version of one entry, oldest first (`_history`); empty for an unknown id.
     func documentVersions(id: DocumentID) async throws -> [DocumentEntry]
 

@@ -39,7 +39,7 @@ struct DocumentRulesTests {
         #expect(visibility.maskedToProfessionals && visibility.invisibleToLegalRepresentatives)
         #expect(!visibility.invisibleToPatient && visibility.confidentiality == .restricted)
         let written = visibility.labels.map(\.code)
-        #expect(written == ["R", "MASQUE_PS", "INVISIBLE_REPRESENTANTS_LEGAUX"])
+        #expect(written == ["MASQUE_PS", "INVISIBLE_REPRESENTANTS_LEGAUX", "R"])
         #expect(try DocumentVisibility(labels: visibility.labels.map { ($0.system, $0.code) }) == visibility)
     }
 

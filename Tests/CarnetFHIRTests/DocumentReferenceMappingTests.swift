@@ -47,7 +47,7 @@ struct DocumentReferenceMappingTests {
         #expect(resource.extension?.first?.url == DocumentReferenceResource.isArchivedExtension)
         #expect(resource.content?.first?.attachment?.url == "http://carnet.test/fhir/Binary/\(entry.id)")
         #expect(resource.content?.first?.attachment?.data == nil)
-        #expect(resource.securityLabel?.compactMap { $0.coding?.first?.code } == ["N", "MASQUE_PS"])
+        #expect(resource.securityLabel?.compactMap { $0.coding?.first?.code } == ["MASQUE_PS", "N"])
         #expect(resource.relatesTo?.first?.target?.reference == "DocumentReference/\(entry.replaces!)")
         #expect(resource.subject?.reference == "Patient/\(entry.recordID)")
     }

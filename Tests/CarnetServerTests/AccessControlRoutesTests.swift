@@ -195,4 +195,56 @@ struct AccessControlRoutesTests {
             #expect(consents.json["total"] as? Int == 2)  // the two emergency modes, unchanged
         }
     }
+
+    static func relabel(_ code: String, system: String = visibility) -> ByteBuffer {
+        .json(#"[{"op": "replace", "path": "/securityLabel/0", "value": {"coding": [{"system": "\#(system)", "code": "\#(code)"}]}}]"#)
+    }
+
+    @Test("PDSm TD3.3a/b: JSON Patch of securityLabel by unique id masks, unmasks, hides from and shows to the patient",
+          arguments: TestEngine.available)
+    func securityLabelPatches(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let patientID = try await createPatient(client, tokens)
+            let author = try await tokens.bearer(.doctor())
+            let holder = try await tokens.bearer(.patient(.fixture()))
+            let physician = try await tokens.bearer(.doctor("99700000022"))
+            let pushed = try await DocumentRoutesTests.push(client, author, DocumentRoutesTests.documentBody(uniqueID: "1.2.250.1.999.4242"))
+            let id = try #require(pushed.json["id"] as? String)
+            #expect(try await operation(client, "/fhir/Patient/\(patientID)/$authorize", holder, Self.professional("99700000022")).status == .ok)
+            let byUniqueID = "/fhir/DocumentReference?identifier=urn:ietf:rfc:3986%7Curn:oid:1.2.250.1.999.4242"
+            let jsonPatch = DocumentLifecycleTests.jsonPatch
+
+            let masked = try await client.execute(uri: byUniqueID, method: .patch, headers: holder + jsonPatch, body: Self.relabel("MASQUE_PS"))
+            #expect(masked.status == .ok, "\(masked.text)")
+            #expect(try await found(client, patientID, physician) == 0)
+            let refused = try await client.execute(uri: "/fhir/DocumentReference/\(id)", method: .patch, headers: physician + jsonPatch,
+                                                   body: Self.relabel("N", system: "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"))
+            #expect(refused.status == .notFound, "a professional who cannot see it learns nothing")
+            let unmasked = try await client.execute(uri: byUniqueID, method: .patch, headers: holder + jsonPatch,
+                                                    body: Self.relabel("N", system: "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"))
+            #expect(unmasked.status == .ok, "\(unmasked.text)")
+            #expect(try await found(client, patientID, physician) == 1)
+            let notTheirs = try await client.execute(uri: "/fhir/DocumentReference/\(id)", method: .patch, headers: physician + jsonPatch,
+                                                     body: Self.relabel("MASQUE_PS"))
+            #expect(notTheirs.status == .forbidden, "a reader who is not the author is told why not: \(notTheirs.text)")
+
+            let hidden = try await client.execute(uri: byUniqueID, method: .patch, headers: author + jsonPatch, body: Self.relabel("INVISIBLE_PATIENT"))
+            #expect(hidden.status == .ok, "\(hidden.text)")
+            #expect(try await found(client, patientID, holder) == 0)
+            let shown = try await client.execute(uri: byUniqueID, method: .patch, headers: author + jsonPatch,
+                                                 body: Self.relabel("N", system: "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"))
+            #expect(shown.status == .ok)
+            #expect(try await found(client, patientID, holder) == 1)
+
+            let badIndex = try await client.execute(uri: "/fhir/DocumentReference/\(id)", method: .patch, headers: holder + jsonPatch,
+                                                    body: .json(#"[{"op": "remove", "path": "/securityLabel/7"}]"#))
+            #expect(badIndex.status == .badRequest && badIndex.expression == "JSONPatch[0].path", "\(badIndex.text)")
+            let badCode = try await client.execute(uri: "/fhir/DocumentReference/\(id)", method: .patch, headers: holder + jsonPatch,
+                                                   body: Self.relabel("MASQUE"))
+            #expect(badCode.status == .unprocessableContent && badCode.expression == "DocumentReference.securityLabel", "\(badCode.text)")
+            let unknown = try await client.execute(uri: "/fhir/DocumentReference?identifier=urn:oid:1.2.3", method: .patch,
+                                                   headers: holder + jsonPatch, body: Self.relabel("MASQUE_PS"))
+            #expect(unknown.status == .notFound)
+        }
+    }
 }

@@ -62,13 +62,16 @@ public struct DocumentVisibility: Hashable, Sendable, Codable {
     }
 
     /// The labels to write on the wire, DMP codes in their FHIR system.
+    /// The labels in wire order: visibility codes first, confidentiality last — so that PDSm's
+    /// TD3.3a/b patches (`replace /securityLabel/0` with `N` to unmask) act on the visibility code.
     public var labels: [(system: String, code: String)] {
-        var labels: [(system: String, code: String)] = [(Confidentiality.system, confidentiality.rawValue)]
+        var labels: [(system: String, code: String)] = []
         if maskedToProfessionals { labels.append((Self.system, "MASQUE_PS")) }
         if invisibleToPatient { labels.append((Self.system, "INVISIBLE_PATIENT")) }
         if invisibleToLegalRepresentatives { labels.append((Self.system, "INVISIBLE_REPRESENTANTS_LEGAUX")) }
         if maskedToSocialProfessionals { labels.append((Self.system, "MASQUE_PSOCIAL")) }
         if maskedToThirdParties { labels.append((Self.system, "MASQUE_PT")) }
+        labels.append((Confidentiality.system, confidentiality.rawValue))
         return labels
     }
 }

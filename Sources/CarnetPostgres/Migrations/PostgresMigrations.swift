@@ -19,6 +19,7 @@ enum PostgresMigrations {
         (4, "access_controls", migration004AccessControls),
         (5, "audit_chain", migration005AuditChain),
         (6, "notifications", migration006Notifications),
+        (7, "documents_by_unique_id", ["CREATE INDEX documents_by_unique_id_alone ON documents (unique_id)"]),
     ]
 
     static let migration001Initial: [String] = [

@@ -13,6 +13,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("004_access_controls", migrate: migration004AccessControls)
         migrator.registerMigration("005_audit_chain", migrate: migration005AuditChain)
         migrator.registerMigration("006_notifications", migrate: migration006Notifications)
+        migrator.registerMigration("007_documents_by_unique_id", migrate: migration007DocumentsByUniqueID)
         return migrator
     }
 
@@ -166,5 +167,10 @@ enum SQLiteMigrations {
             -- Serves the dispatcher: pending rows by due time.
             CREATE INDEX notifications_due ON notifications (status, next_attempt_at_ms);
             """)
+    }
+
+    /// Serves PDSm's conditional patches, which name a document by its unique id alone.
+    static func migration007DocumentsByUniqueID(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX documents_by_unique_id_alone ON documents (unique_id)")
     }
 }

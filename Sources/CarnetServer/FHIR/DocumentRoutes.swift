@@ -23,6 +23,7 @@ struct DocumentRoutes {
         group.get("DocumentReference/:id/_history", use: history)
         group.get("DocumentReference/:id/_history/:version", use: readVersion)
         group.patch("DocumentReference/:id", use: patch)
+        group.patch("DocumentReference", use: conditionalPatch)
         group.delete("DocumentReference/:id", use: delete)
         group.get("Binary/:id", use: binary)
     }
@@ -81,13 +82,43 @@ struct DocumentRoutes {
         let actor = try context.requireActor()
         let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize,
                                                      accepting: FHIRRequestBody.acceptedMediaTypes + [DocumentPatch.jsonPatchMediaType])
+        return try await apply(patch: data, request, to: try documentID(context), by: actor)
+    }
+
+    /// PDSm's TD3.3a/b form: `PATCH DocumentReference?identifier=<system>|<unique id>`, the document
+    /// named by its producer's unique id among those the caller may see (412 when several match).
+    @Sendable func conditionalPatch(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize,
+                                                     accepting: FHIRRequestBody.acceptedMediaTypes + [DocumentPatch.jsonPatchMediaType])
+        var uniqueID: String?
+        for (name, value) in request.uri.queryParameters {
+            guard name == "identifier" else {
+                throw FHIRInputError("a conditional patch names its document by identifier=<system>|<unique id> only", at: String(name),
+                                     code: "not-supported")
+            }
+            uniqueID = value.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).last.map(String.init)
+        }
+        guard let uniqueID, !uniqueID.isEmpty else {
+            throw FHIRInputError("is required: identifier=<system>|<unique id>", at: "identifier", code: "required")
+        }
+        let id = try await service.documentID(uniqueID: uniqueID, by: actor)
+        return try await apply(patch: data, request, to: id, by: actor)
+    }
+
+    private func apply(patch data: Data, _ request: Request, to id: DocumentID, by actor: Actor) async throws -> Response {
+        let isJSONPatch = request.headers[.contentType]?.hasPrefix(DocumentPatch.jsonPatchMediaType) == true
+        if isJSONPatch && DocumentPatch.touchesSecurityLabels(data) {
+            let entry = try await service.changeLabels(of: id, by: actor) { current in try DocumentPatch.labels(fromJSONPatch: data, current: current) }
+            return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: fhirBase), headers: [.eTag: "W/\"\(entry.metadataVersion)\""])
+        }
         let transition: DocumentTransition
-        if request.headers[.contentType]?.hasPrefix(DocumentPatch.jsonPatchMediaType) == true {
+        if isJSONPatch {
             transition = try DocumentPatch.transition(fromJSONPatch: data)
         } else {
             transition = try DocumentPatch.transition(fromFHIRPathPatch: try FHIRJSON.decode(ParametersResource.self, from: data, resourceName: "Parameters"))
         }
-        let entry = try await service.changeDocument(try documentID(context), transition, by: actor)
+        let entry = try await service.changeDocument(id, transition, by: actor)
         return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: fhirBase), headers: [.eTag: "W/\"\(entry.metadataVersion)\""])
     }
 

@@ -46,7 +46,10 @@ struct FHIRErrorMiddleware: RouterMiddleware {
             switch error {
             case .duplicateUniqueID, .duplicateSubmissionSet: return (.conflict, OperationOutcome(code: "duplicate", diagnostics: error.description))
             case .replacedDocumentNotFound: return (.unprocessableContent, OperationOutcome(code: "not-found", diagnostics: error.description))
+            case .ambiguousUniqueID: return (.preconditionFailed, OperationOutcome(code: "multiple-matches", diagnostics: error.description))
             }
+        case let error as DocumentLabelError:
+            return (.unprocessableContent, OperationOutcome(code: "invalid", diagnostics: error.description, expression: "DocumentReference.securityLabel"))
         case let error as AccessChangeError:
             return (.conflict, OperationOutcome(code: "business-rule", diagnostics: error.description))
         case let error as DocumentError:
