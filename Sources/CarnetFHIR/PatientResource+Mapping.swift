@@ -91,7 +91,7 @@ extension PatientResource {
     /// The FHIR view of a record's identity. `active` is the record's openness (PDSm TD0.2); a closed
     /// record carries its closure date and reason. The e-mail contact is shown only with `contact`
     /// (the patient's side and agents): professionals need the identity traits, not the address.
-    public init(_ record: HealthRecord, contact: Bool = false) {
+    public init(_ record: HealthRecord, contact: Bool = false, accessStatus: String? = nil, treatingPhysician: Bool? = nil) {
         let insIdentifier = Identifier(use: record.ins.system == .nia ? "temp" : "official", system: record.ins.system.uri,
                                        value: record.ins.value)
         var extensions: [Extension] = []
@@ -103,9 +103,11 @@ extension PatientResource {
         }
         if record.state == .closed {
             var closure = [Extension(url: "dateFermeture", valueDateTime: FHIRDateTime.string(record.stateChangedAt))]
-            if let reason = record.stateReason { closure.append(Extension(url: "motifFermeture", valueString: reason)) }
+            if let reason = record.stateReason { closure.append(Extension(url: "raisonFermeture", valueString: reason)) }
             extensions.append(Extension(url: ExtensionURL.recordClosure, extension: closure))
         }
+        if let accessStatus { extensions.append(Extension(url: ExtensionURL.accessStatus, valueCode: accessStatus)) }
+        if let treatingPhysician { extensions.append(Extension(url: ExtensionURL.treatingPhysician, valueBoolean: treatingPhysician)) }
         self.init(id: record.id.description,
                   meta: Meta(versionId: String(record.version), lastUpdated: FHIRDateTime.string(record.stateChangedAt)),
                   extension: extensions.isEmpty ? nil : extensions,

@@ -47,5 +47,9 @@ public struct PatientResource: Codable, Hashable, Sendable {
         public static let birthListGivenName = "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-birth-list-given-name"
         /// Closure information of a DMP (PDSm TD0.2: dateFermeture, motifFermeture).
         public static let recordClosure = "https://interop.esante.gouv.fr/ig/fhir/dmp/StructureDefinition/dmp-fermeture"
+        /// TD0.2: whether the caller is the patient's treating physician (PDSm4DMP `dmp-medecin-traitant`).
+        public static let treatingPhysician = "https://interop.esante.gouv.fr/ig/fhir/dmp/StructureDefinition/dmp-medecin-traitant"
+        /// TD0.2: the caller's access authorisation status, which PDSm leaves unmapped: Carnet's own extension.
+        public static let accessStatus = "https://carnet.example/fhir/StructureDefinition/access-authorisation-status"
     }
 }

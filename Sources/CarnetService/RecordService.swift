@@ -69,15 +69,52 @@ public struct RecordService: Sendable {
 
     /// Finds the record of an INS (the DMP's existence check, TD0.2). `nil` when no record exists.
     public func findRecord(ins: INS, by actor: Actor) async throws -> HealthRecord? {
+        try await checkExistence(ins: ins, by: actor)?.record
+    }
+
+    /// What TD0.2 tells a professional about their own standing on a record.
+    public struct ExistenceCheck: Sendable {
+        public var record: HealthRecord
+        /// For professionals: whether they may read (authorised, care team, treating physician), are blocked, or neither.
+        public var access: ProfessionalAccess?
+        public var isTreatingPhysician: Bool
+    }
+
+    public enum ProfessionalAccess: String, Sendable {
+        case authorised, careTeam = "care-team", none, blocked
+    }
+
+    /// TD0.2: does a record exist for this INS, is it open, and where does the caller stand. A closed
+    /// record is reported to professionals as closed (with its date and reason), per PDSm, rather than
+    /// refused: they need to know it exists but is closed; nothing else of it is readable.
+    public func checkExistence(ins: INS, by actor: Actor) async throws -> ExistenceCheck? {
         guard let record = try await store.record(ins: ins) else {
             try await auditMiss(.readIdentity, by: actor, detail: "no record for this INS")
             return nil
         }
+        let controls = try await store.accessControls(recordID: record.id)
+        var decision = AccessPolicy.decide(.readIdentity, by: actor, on: record.ins, in: record.state, controls: controls)
+        if !decision.isAllowed, decision.rule == .recordClosed, actor.professional != nil {
+            decision = .allow(.professionalChecksActiveRecord)
+        }
         do {
-            return try await read(record, by: actor)
+            try await enforce(decision, .readIdentity, by: actor, record: record)
         } catch AccessError.notFound {
             return nil
         }
+        try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readIdentity,
+                                               resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule,
+                                               detail: "existence check (TD0.2)"))
+        guard let rpps = actor.professional?.rpps.value else { return ExistenceCheck(record: record, access: nil, isTreatingPhysician: false) }
+        let access: ProfessionalAccess
+        if controls.blocked[rpps] != nil {
+            access = .blocked
+        } else if let authorisation = controls.effectiveAuthorisation(of: rpps) {
+            access = authorisation.basis == .careTeam ? .careTeam : .authorised
+        } else {
+            access = controls.isTreatingPhysician(rpps) ? .authorised : .none
+        }
+        return ExistenceCheck(record: record, access: access, isTreatingPhysician: controls.isTreatingPhysician(rpps))
     }
 
     /// Moves a record through its lifecycle (close, reopen, delete, restore).

@@ -116,7 +116,7 @@ struct PatientMappingTests {
         let patient = PatientResource(record)
         #expect(patient.active == false)
         let closure = patient.extension?.first { $0.url == PatientResource.ExtensionURL.recordClosure }
-        #expect(closure?.extension?.contains { $0.url == "motifFermeture" && $0.valueString == "décès" } == true)
+        #expect(closure?.extension?.contains { $0.url == "raisonFermeture" && $0.valueString == "décès" } == true)
         #expect(closure?.extension?.first { $0.url == "dateFermeture" }?.valueDateTime == "2026-11-18T12:06:40.123Z")
     }
 }

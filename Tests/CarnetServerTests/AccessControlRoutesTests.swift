@@ -58,6 +58,14 @@ struct AccessControlRoutesTests {
             #expect(try await found(client, patientID, dentist) == 1)
             #expect(try await found(client, patientID, try await tokens.bearer(.agent)) == 0)
 
+            // TD0.2 tells each professional where they stand.
+            let ins = INS.fixture()
+            let check = try await client.execute(uri: "/fhir/Patient?identifier=\(ins.system.uri)%7C\(ins.value)", method: .get, headers: physician)
+            let patient = try #require((check.json["entry"] as? [[String: Any]])?.first?["resource"] as? [String: Any])
+            let extensions = patient["extension"] as? [[String: Any]] ?? []
+            #expect(extensions.contains { $0["valueCode"] as? String == "authorised" } && extensions.contains { $0["valueBoolean"] as? Bool == false })
+            #expect(patient["telecom"] == nil)
+
             let consents = try await client.execute(uri: "/fhir/Consent?patient=\(patientID)", method: .get, headers: holder)
             #expect(consents.status == .ok && consents.json["total"] as? Int == 4, "\(consents.text)")
             #expect(try await client.execute(uri: "/fhir/Consent?patient=\(patientID)", method: .get, headers: physician).status == .forbidden)

@@ -50,15 +50,18 @@ struct RecordServiceTests {
         }
     }
 
-    @Test("a professional is refused a closed record, and the refusal is in the trail")
+    @Test("a professional is refused a closed record but told by the existence check (TD0.2) that it is closed; all in the trail")
     func closedRecordRefused() async throws {
         try await withService { service, store async throws in
             let record = try await service.createRecord(ins: .fixture(), identity: .fixture(), by: .agent).record
             _ = try await service.transition(record.id, .closeRecord, reason: "patient's wish", by: .patient(.fixture()))
             await #expect(throws: AccessError.denied(.recordClosed)) { try await service.readRecord(record.id, by: .doctor()) }
-            await #expect(throws: AccessError.denied(.recordClosed)) { try await service.findRecord(ins: .fixture(), by: .pharmacist()) }
-            let trail = try await store.auditEvents(recordID: record.id, limit: 10)
+            var trail = try await store.auditEvents(recordID: record.id, limit: 10)
             #expect(trail.first?.outcome == .denied && trail.first?.rule == .recordClosed)
+            let check = try await service.checkExistence(ins: .fixture(), by: .pharmacist())
+            #expect(check?.record.state == .closed && check?.access == RecordService.ProfessionalAccess.none)
+            trail = try await store.auditEvents(recordID: record.id, limit: 10)
+            #expect(trail.first?.outcome == .success && trail.first?.detail == "existence check (TD0.2)")
             #expect(trail.contains { $0.action == .closeRecord && $0.outcome == .success && $0.detail == "patient's wish" })
         }
     }

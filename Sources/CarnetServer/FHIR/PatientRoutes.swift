@@ -52,15 +52,20 @@ struct PatientRoutes {
     @Sendable func search(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let query = try PatientSearch(request.uri.queryParameters, keyChecking: configuration.insKeyChecking)
-        let found: HealthRecord?
+        let found: PatientResource?
         switch query {
-        case .identifier(let ins): found = try await service.findRecord(ins: ins, by: actor)
+        case .identifier(let ins):
+            // TD0.2: the record's status and, for a professional, their own standing on it.
+            found = try await service.checkExistence(ins: ins, by: actor).map { check in
+                PatientResource(check.record, contact: actor.seesContact, accessStatus: check.access?.rawValue,
+                                treatingPhysician: check.access == nil ? nil : check.isTreatingPhysician)
+            }
         case .id(let id):
-            do { found = try await service.readRecord(id, by: actor) } catch AccessError.notFound { found = nil }
+            do { found = PatientResource(try await service.readRecord(id, by: actor), contact: actor.seesContact) } catch AccessError.notFound { found = nil }
         }
         let base = "\(configuration.baseURL)/fhir"
         let bundle = SearchBundle(selfURL: "\(base)/Patient?\(query.canonicalQuery)",
-                                  entries: found.map { [(fullUrl: "\(base)/Patient/\($0.id)", resource: PatientResource($0, contact: actor.seesContact))] } ?? [])
+                                  entries: found.map { [(fullUrl: "\(base)/Patient/\($0.id ?? "")", resource: $0)] } ?? [])
         return FHIRResponse.make(bundle)
     }
 
