@@ -73,6 +73,7 @@ public struct CapabilityStatement: Encodable, Sendable {
         ("treating-physician", "the patient designates the treating physician ('professional'), or removes it (no parameter)"),
         ("emergency-access", "booleans breakTheGlass and regulation: false opposes that emergency mode"),
         ("hide-documents", "boolean hidden: every document hidden from professionals but its author, even in emergencies"),
+        ("feeding", "boolean allowed: false opposes professionals adding documents to the record"),
         ("notification-preferences", "boolean newDocuments: be notified of each new document"),
         ("legal-representative", "an agent or a representative adds or removes ('action' add|remove) a legal representative ('patient', an INS Identifier)"),
     ]

@@ -19,6 +19,8 @@ extension RecordService {
         case hideDocumentsFromProfessionals(Bool)
         /// The patient's wish to be told of each new document.
         case notifyNewDocuments(Bool)
+        /// `false`: the patient opposes professionals adding documents.
+        case allowFeeding(Bool)
 
         var summary: String {
             switch self {
@@ -33,6 +35,7 @@ extension RecordService {
                     .compactMap { name, allowed in allowed.map { "\(name) \($0 ? "allowed" : "opposed")" } }.joined(separator: ", ")
             case .hideDocumentsFromProfessionals(let hidden): hidden ? "documents hidden from professionals" : "documents shown to professionals"
             case .notifyNewDocuments(let wanted): wanted ? "notify new documents" : "do not notify new documents"
+            case .allowFeeding(let allowed): allowed ? "feeding allowed" : "feeding opposed"
             }
         }
     }
@@ -70,6 +73,8 @@ extension RecordService {
                 controls.documentsHiddenFromProfessionals = hidden
             case .notifyNewDocuments(let wanted):
                 controls.notifyNewDocuments = wanted
+            case .allowFeeding(let allowed):
+                controls.feedingOpposed = !allowed
             }
         }
     }

@@ -57,7 +57,9 @@ extension RecordService {
         var additions: [DocumentAddition] = []
         var audits: [AuditEvent] = []
         for submission in submissions {
-            let draft = submission.draft
+            var draft = submission.draft
+            // In a minor's secret connection, what a professional adds is hidden from the legal representatives.
+            if actor.secretConnection { draft.visibility.invisibleToLegalRepresentatives = true }
             var superseded: DocumentEntry?
             if let replaced = draft.replaces {
                 guard let old = try await store.document(id: replaced), old.recordID == record.id else {
@@ -169,7 +171,7 @@ extension RecordService {
 
     /// The facts a document decision reads, loaded once per request.
     func documentContext(_ record: HealthRecord) async throws -> DocumentAccessContext {
-        DocumentAccessContext(ins: record.ins, state: record.state, controls: try await store.accessControls(recordID: record.id),
+        DocumentAccessContext(ins: record.ins, state: record.state, controls: effective(try await store.accessControls(recordID: record.id), record),
                               matrix: matrix, now: clock())
     }
 

@@ -14,14 +14,17 @@ public struct RecordService: Sendable {
     let blobs: any BlobStore
     /// The profession × document type rights, loaded once at start-up.
     public let matrix: HabilitationMatrix
+    /// Legal representatives act for holders under this age; `nil` turns minor management off.
+    public let ageOfMajority: Int?
     let clock: @Sendable () -> Date
     let logger: Logger
 
     /// - Parameters:
     ///   - clock: the source of "now", injected so tests can pin time; values are rounded to the
     ///     millisecond, the precision both engines store.
-    public init(store: any RecordStore, blobs: any BlobStore, matrix: HabilitationMatrix, logger: Logger = Logger(label: "carnet.service"),
-                clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(store: any RecordStore, blobs: any BlobStore, matrix: HabilitationMatrix, ageOfMajority: Int? = 18,
+                logger: Logger = Logger(label: "carnet.service"), clock: @escaping @Sendable () -> Date = Date.init) {
+        self.ageOfMajority = ageOfMajority
         self.store = store
         self.blobs = blobs
         self.matrix = matrix
@@ -92,7 +95,7 @@ public struct RecordService: Sendable {
             try await auditMiss(.readIdentity, by: actor, detail: "no record for this INS")
             return nil
         }
-        let controls = try await store.accessControls(recordID: record.id)
+        let controls = effective(try await store.accessControls(recordID: record.id), record)
         var decision = AccessPolicy.decide(.readIdentity, by: actor, on: record.ins, in: record.state, controls: controls)
         if !decision.isAllowed, decision.rule == .recordClosed, actor.professional != nil {
             decision = .allow(.professionalChecksActiveRecord)
@@ -128,7 +131,7 @@ public struct RecordService: Sendable {
             throw AccessError.notFound
         }
         let decision = AccessPolicy.decide(action, by: actor, on: record.ins, in: record.state,
-                                           controls: try await store.accessControls(recordID: record.id))
+                                           controls: effective(try await store.accessControls(recordID: record.id), record))
         try await enforce(decision, action, by: actor, record: record)
         let now = clock()
         let changed: HealthRecord
@@ -175,14 +178,19 @@ public struct RecordService: Sendable {
             throw AccessError.notFound
         }
         let controls = try await store.accessControls(recordID: record.id)
-        let decision = AccessPolicy.decide(action, by: actor, on: record.ins, in: record.state, controls: controls)
+        let decision = AccessPolicy.decide(action, by: actor, on: record.ins, in: record.state, controls: effective(controls, record))
         try await enforce(decision, action, by: actor, record: record)
         return (record, controls, decision)
     }
 
+    /// The controls as decisions read them (legal representatives only while the holder is a minor).
+    func effective(_ controls: AccessControls, _ record: HealthRecord) -> AccessControls {
+        controls.effective(for: record.identity, at: clock(), ageOfMajority: ageOfMajority)
+    }
+
     func read(_ record: HealthRecord, by actor: Actor) async throws -> HealthRecord {
         let decision = AccessPolicy.decide(.readIdentity, by: actor, on: record.ins, in: record.state,
-                                           controls: try await store.accessControls(recordID: record.id))
+                                           controls: effective(try await store.accessControls(recordID: record.id), record))
         try await enforce(decision, .readIdentity, by: actor, record: record)
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readIdentity,
                                                resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule))

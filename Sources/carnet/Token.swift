@@ -89,6 +89,9 @@ struct ProfessionalToken: TokenSubcommand {
     @Flag(help: "Act as a Centre 15 emergency regulator (centre_15 access mode).")
     var regulation = false
 
+    @Flag(help: "A minor's secret connection: documents added are invisible to the legal representatives.")
+    var secretConnection = false
+
     func actor() throws -> Actor {
         let professional: Professional
         do {
@@ -99,11 +102,12 @@ struct ProfessionalToken: TokenSubcommand {
         let reason = emergency?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let reason, reason.isEmpty { throw ValidationError("--emergency needs a reason") }
         if regulation {
+            if secretConnection { throw ValidationError("--secret-connection is for a professional's consultation, not regulation") }
             return Actor(role: .regulator(professional), accessMode: .centre15, emergencyReason: reason)
         } else if let reason {
-            return Actor(role: .professional(professional), accessMode: .breakTheGlass, emergencyReason: reason)
+            return Actor(role: .professional(professional), accessMode: .breakTheGlass, emergencyReason: reason, secretConnection: secretConnection)
         }
-        return Actor(role: .professional(professional))
+        return Actor(role: .professional(professional), secretConnection: secretConnection)
     }
 }
 

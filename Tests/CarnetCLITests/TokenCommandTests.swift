@@ -24,6 +24,8 @@ struct TokenCommandTests {
         let regulator = try Self.actor(["token", "--data", "/tmp/x", "professional", "--rpps", "99700000015", "--profession", "10",
                                         "--regulation", "--emergency", "SAMU call"])
         #expect(regulator == .regulator())
+        #expect(try Self.actor(["token", "professional", "--rpps", "99700000011", "--profession", "10", "--secret-connection"])
+            == Actor(role: Actor.doctor().role, secretConnection: true))
         #expect(try Self.actor(["token", "--data", "/tmp/x", "agent", "--id", "agent-42"]) == .agent)
         #expect(try Self.actor(["token", "insurer"]) == .insurer)
         let demo = try Self.actor(["token", "patient", "--ins", "123456789012345", "--system", "1.2.250.1.213.1.4.11"])

@@ -1,5 +1,6 @@
 import CarnetCore
 import CarnetTestSupport
+import Foundation
 import Testing
 
 /// The access matrix for records, enumerated whole (ARCHITECTURE.md invariant 2: decisions are pure,
@@ -130,5 +131,29 @@ struct AccessPolicyTests {
         #expect(AccessPolicy.decide(.createRecord, by: .doctor(), on: Self.holderINS, in: .active, controls: controls) == .deny(.professionalBlocked))
         #expect(AccessPolicy.decide(.declareConsent, by: .doctor(), on: Self.holderINS, in: .active, controls: controls) == .deny(.professionalBlocked))
         #expect(AccessPolicy.decide(.readIdentity, by: Who.representative.actor, on: Self.holderINS, in: .active) == .deny(.notTheHolder))
+    }
+}
+
+@Suite("Minors and their representatives")
+struct MinorTests {
+    static func identity(_ birth: String) -> PatientIdentity {
+        PatientIdentity(birthFamilyName: "TEST", givenNames: ["Lou"], birthDate: try! PartialDate(birth), sex: .female)
+    }
+
+    @Test("a minor until the birthday of majority, a partial date counting from its first day", arguments: [
+        ("2008-11-23", 18, false), ("2008-11-24", 18, true), ("2008-12", 18, true), ("2008", 18, false), ("2010-01-01", 16, false),
+    ])
+    func minority(_ birth: String, _ majority: Int, _ minor: Bool) {
+        let now = Date(timeIntervalSince1970: 1_795_392_000)  // 2026-11-23T00:00:00Z (01:00 in Paris)
+        #expect(Self.identity(birth).isMinor(at: now, ageOfMajority: majority) == minor)
+    }
+
+    @Test("representatives count only for a minor holder, and only with minor management on")
+    func effectiveControls() {
+        let controls = AccessControls(legalRepresentatives: [INS.fixture(3).value])
+        let now = Date(timeIntervalSince1970: 1_795_392_000)
+        #expect(controls.effective(for: Self.identity("2015-01-01"), at: now, ageOfMajority: 18).legalRepresentatives.count == 1)
+        #expect(controls.effective(for: Self.identity("1990-01-01"), at: now, ageOfMajority: 18).legalRepresentatives.isEmpty)
+        #expect(controls.effective(for: Self.identity("2015-01-01"), at: now, ageOfMajority: nil).legalRepresentatives.isEmpty)
     }
 }

@@ -46,7 +46,7 @@ struct DocumentAccessPolicyTests {
 
     /// The patient's choices, each a scenario of its own.
     enum Choice: String, CaseIterable, CustomStringConvertible {
-        case none, authorised, careTeam, careTeamOpposed, treatingPhysician, blocked, emergencyOpposed, documentsHidden
+        case none, authorised, careTeam, careTeamOpposed, treatingPhysician, blocked, emergencyOpposed, documentsHidden, feedingOpposed
         var description: String { rawValue }
 
         var controls: AccessControls {
@@ -55,6 +55,7 @@ struct DocumentAccessPolicyTests {
             var controls = AccessControls(legalRepresentatives: [DocumentAccessPolicyTests.representative.value])
             switch self {
             case .none: break
+            case .feedingOpposed: controls.feedingOpposed = true
             case .authorised, .documentsHidden:
                 for rpps in readers { controls.authorisations[rpps] = Authorisation(basis: .patientGrant, since: since) }
                 controls.documentsHiddenFromProfessionals = self == .documentsHidden
@@ -200,7 +201,7 @@ struct DocumentAccessPolicyTests {
             let blocked = choice == .blocked && ["99700000011", "99700000022", "99700000040", "99700000070"].contains(who.rpps ?? "")
             let expected: Bool = switch who {
             case .holder, .representative: state != .deleted
-            case .author, .physician, .dentist, .physiotherapist: state == .active && !blocked
+            case .author, .physician, .dentist, .physiotherapist: state == .active && !blocked && choice != .feedingOpposed
             default: false
             }
             #expect(decision.isAllowed == expected, Comment(rawValue: "\(who) \(state) \(choice): \(decision.rule.rawValue)"))

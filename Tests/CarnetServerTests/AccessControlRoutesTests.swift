@@ -153,7 +153,7 @@ struct AccessControlRoutesTests {
     @Test("'not visible to the patient' until a professional shows it; legal representatives added by an agent act for the minor")
     func patientVisibilityAndRepresentatives() async throws {
         try await withCarnet { client, tokens in
-            let patientID = try await createPatient(client, tokens)
+            let patientID = try await createPatient(client, tokens, birthDate: "2015-03-01")
             let author = try await tokens.bearer(.doctor())
             let holder = try await tokens.bearer(.patient(.fixture()))
             let pushed = try await DocumentRoutesTests.push(client, author, DocumentRoutesTests.documentBody(labels: Self.label("INVISIBLE_PATIENT")))
@@ -177,6 +177,36 @@ struct AccessControlRoutesTests {
             #expect(added.status == .ok, "\(added.text)")
             #expect(try await found(client, patientID, parentToken) == 1)
             #expect(try await client.execute(uri: "/fhir/Consent?patient=\(patientID)", method: .get, headers: parentToken).status == .ok)
+
+            // A secret connection: what the professional adds is hidden from the representatives.
+            let secret = try await tokens.bearer(Actor(role: .professional(Professional(rpps: try RPPS("99700000011"), profession: .physician)),
+                                                       secretConnection: true))
+            #expect(try await DocumentRoutesTests.push(client, secret, DocumentRoutesTests.documentBody()).status == .created)
+            #expect(try await found(client, patientID, parentToken) == 1)
+            #expect(try await found(client, patientID, holder) == 3)
+        }
+    }
+
+    @Test("representatives of an adult act no more; the patient may oppose feeding")
+    func adultsAndFeeding() async throws {
+        try await withCarnet { client, tokens in
+            let patientID = try await createPatient(client, tokens)  // born 1985
+            let parent = INS.fixture(77)
+            let add = ByteBuffer.json("""
+                {"resourceType": "Parameters", "parameter": [
+                  {"name": "patient", "valueIdentifier": {"system": "\(parent.system.uri)", "value": "\(parent.value)"}},
+                  {"name": "action", "valueCode": "add"}]}
+                """)
+            #expect(try await operation(client, "/fhir/Patient/\(patientID)/$legal-representative", try await tokens.bearer(.agent), add).status == .ok)
+            #expect(try await client.execute(uri: "/fhir/Patient/\(patientID)", method: .get, headers: try await tokens.bearer(.patient(parent))).status
+                == .notFound)
+
+            let holder = try await tokens.bearer(.patient(.fixture()))
+            let oppose = ByteBuffer.json(#"{"resourceType": "Parameters", "parameter": [{"name": "allowed", "valueBoolean": false}]}"#)
+            #expect(try await operation(client, "/fhir/Patient/\(patientID)/$feeding", holder, oppose).status == .ok)
+            let refused = try await DocumentRoutesTests.push(client, try await tokens.bearer(.doctor()), DocumentRoutesTests.documentBody())
+            #expect(refused.status == .forbidden && refused.diagnostics.contains("feeding"), "\(refused.text)")
+            #expect(try await DocumentRoutesTests.push(client, holder, DocumentRoutesTests.documentBody()).status == .created)
         }
     }
 

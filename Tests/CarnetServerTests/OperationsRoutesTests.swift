@@ -21,7 +21,7 @@ struct OperationsRoutesTests {
             #expect(interactions == ["read", "search-type", "create"])
             let operations = (patient["operation"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
             #expect(operations == ["close", "reopen", "authorize", "revoke", "block", "unblock", "treating-physician", "emergency-access",
-                                   "hide-documents", "notification-preferences", "legal-representative"])
+                                   "hide-documents", "feeding", "notification-preferences", "legal-representative"])
             let types = (rest["resource"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
             #expect(types == ["Patient", "DocumentReference", "List", "Consent", "AuditEvent", "Binary"])
             let documents = try #require((rest["resource"] as? [[String: Any]])?.first { $0["type"] as? String == "DocumentReference" })

@@ -64,10 +64,10 @@ extension ByteBuffer {
 }
 
 /// A valid FR Core-style Patient body for `ins`.
-func patientBody(_ ins: INS, family: String = "MARTIN", gender: String = "female") -> ByteBuffer {
+func patientBody(_ ins: INS, family: String = "MARTIN", gender: String = "female", birthDate: String = "1985-07-12") -> ByteBuffer {
     .json("""
     {"resourceType":"Patient","identifier":[{"use":"official","system":"\(ins.system.uri)","value":"\(ins.value)"}],
-     "name":[{"use":"official","family":"\(family)","given":["Anne"]}],"gender":"\(gender)","birthDate":"1985-07-12"}
+     "name":[{"use":"official","family":"\(family)","given":["Anne"]}],"gender":"\(gender)","birthDate":"\(birthDate)"}
     """)
 }
 
@@ -80,9 +80,9 @@ func + (lhs: HTTPFields, rhs: HTTPFields) -> HTTPFields {
 }
 
 /// Creates a patient as an insurer agent and returns its id.
-func createPatient(_ client: any TestClientProtocol, _ tokens: Tokens, _ ins: INS = .fixture()) async throws -> String {
+func createPatient(_ client: any TestClientProtocol, _ tokens: Tokens, _ ins: INS = .fixture(), birthDate: String = "1985-07-12") async throws -> String {
     let response = try await client.execute(uri: "/fhir/Patient", method: .post,
-                                            headers: try await tokens.bearer(.agent) + fhirJSON, body: patientBody(ins))
+                                            headers: try await tokens.bearer(.agent) + fhirJSON, body: patientBody(ins, birthDate: birthDate))
     #expect(response.status == .created || response.status == .ok)
     return try #require(response.json["id"] as? String)
 }

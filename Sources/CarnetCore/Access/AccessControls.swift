@@ -22,6 +22,8 @@ public struct AccessControls: Hashable, Sendable, Codable {
     public var documentsHiddenFromProfessionals: Bool
     /// Legal representatives of a minor holder, by INS value.
     public var legalRepresentatives: Set<String>
+    /// The patient opposed the feeding of their record: professionals may no longer add documents.
+    public var feedingOpposed: Bool?
     /// The patient asked to be told of each new document (`nil`: never asked, no).
     public var notifyNewDocuments: Bool?
     /// Bumped by every change (optimistic concurrency, and the Consent versions).
@@ -50,6 +52,16 @@ public struct AccessControls: Hashable, Sendable, Codable {
     }
 
     public func isTreatingPhysician(_ rpps: String) -> Bool { treatingPhysician?.rpps == rpps }
+
+    /// The controls as decisions must read them: legal representatives act only while the holder is a
+    /// minor, and only where minor management is on (`ageOfMajority` nil: off) — settings, per DOMAIN.md.
+    public func effective(for identity: PatientIdentity, at now: Date, ageOfMajority: Int?) -> AccessControls {
+        guard !legalRepresentatives.isEmpty else { return self }
+        var effective = self
+        if let ageOfMajority, identity.isMinor(at: now, ageOfMajority: ageOfMajority) { return self }
+        effective.legalRepresentatives = []
+        return effective
+    }
 }
 
 /// One professional's authorisation to read a record.

@@ -91,6 +91,7 @@ extension AccessPolicy {
         case .createDocument:
             // Feeding is not reading: no authorisation needed, in normal mode, within the profession's rights.
             guard case .professional = actor.role, actor.accessMode == .normal else { return .deny(.roleNotAllowed) }
+            if controls.feedingOpposed == true { return .deny(.feedingOpposed) }
             if let document, !context.matrix.mayWrite(professional.profession, type: document.type.code) { return .deny(.professionNotHabilitated) }
             return .allow(.professionalFeedsActiveRecord)
         case .searchDocuments where document == nil:

@@ -49,6 +49,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     case regulationOpposed = "regulation-opposed"
     case documentsHiddenByPatient = "documents-hidden-by-patient"
     case documentNotVisibleToLegalRepresentatives = "document-not-visible-to-legal-representatives"
+    case feedingOpposed = "feeding-opposed"
 
     /// A sentence for the person refused (or, for allowing rules, for the audit trail).
     public var explanation: String {
@@ -85,6 +86,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
         case .regulationOpposed: "the patient has opposed Centre 15 regulation access to their record"
         case .documentsHiddenByPatient: "the patient has hidden their documents from professionals"
         case .documentNotVisibleToLegalRepresentatives: "this document is not visible to the minor's legal representatives"
+        case .feedingOpposed: "the patient has opposed the feeding of their record by professionals"
         }
     }
 

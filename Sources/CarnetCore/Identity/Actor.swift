@@ -9,10 +9,15 @@ public struct Actor: Hashable, Sendable {
     /// The reason given for an emergency access; required when ``accessMode`` is not ``AccessMode/normal``.
     public var emergencyReason: String?
 
-    public init(role: Role, accessMode: AccessMode = .normal, emergencyReason: String? = nil) {
+    /// A minor's secret connection (*connexion secrète*, CSP L1111-5): every document this professional
+    /// adds is invisible to the minor's legal representatives.
+    public var secretConnection: Bool
+
+    public init(role: Role, accessMode: AccessMode = .normal, emergencyReason: String? = nil, secretConnection: Bool = false) {
         self.role = role
         self.accessMode = accessMode
         self.emergencyReason = emergencyReason
+        self.secretConnection = secretConnection
     }
 
     /// The kinds of people and systems that act on records.

@@ -1,3 +1,4 @@
+public import Foundation
 /// The identity traits that go with an INS (*traits d'identité*): what a professional checks against
 /// the person in front of them before trusting the record.
 ///
@@ -22,6 +23,18 @@ public struct PatientIdentity: Hashable, Sendable, Codable {
         self.birthDate = birthDate
         self.sex = sex
         self.birthplaceCode = birthplaceCode
+    }
+}
+
+extension PatientIdentity {
+    /// Whether the person is under `ageOfMajority` at `now` (Paris time). A partial birth date counts
+    /// from its earliest possible day, so a young adult is never kept a minor by a missing day.
+    public func isMinor(at now: Date, ageOfMajority: Int) -> Bool {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
+        let birth = DateComponents(year: birthDate.year, month: birthDate.month ?? 1, day: birthDate.day ?? 1)
+        guard let born = calendar.date(from: birth), let majority = calendar.date(byAdding: .year, value: ageOfMajority, to: born) else { return false }
+        return now < majority
     }
 }
 

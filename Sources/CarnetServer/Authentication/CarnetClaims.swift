@@ -20,6 +20,8 @@ struct CarnetClaims: JWTPayload, Equatable {
     var accessMode: String?
     var emergencyReason: String?
     var specialty: String?
+    /// The VIHF `confidentiality-code`: `INVISIBLE_REPRESENTANTS_LEGAUX` asks for a minor's secret connection.
+    var confidentialityCode: String?
     var extensions: Extensions?
 
     struct Extensions: Codable, Equatable {
@@ -53,9 +55,11 @@ struct CarnetClaims: JWTPayload, Equatable {
         case accessMode = "access_mode"
         case emergencyReason = "emergency_reason"
         case specialty
+        case confidentialityCode = "confidentiality_code"
         case extensions
     }
 
+    static let secretConnectionCode = "INVISIBLE_REPRESENTANTS_LEGAUX"
     static let professionSystem = "urn:oid:1.2.250.1.213.1.1.4.5"
     static let purposeOfUseSystem = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
 
@@ -76,6 +80,7 @@ struct CarnetClaims: JWTPayload, Equatable {
         actorKind = actor.kind.rawValue
         accessMode = actor.accessMode.rawValue
         emergencyReason = actor.emergencyReason
+        confidentialityCode = actor.secretConnection ? Self.secretConnectionCode : nil
         var iua = IUA(purposeOfUse: IUACoding(system: Self.purposeOfUseSystem, code: actor.accessMode.purposeOfUse))
         switch actor.role {
         case .patient(let ins):

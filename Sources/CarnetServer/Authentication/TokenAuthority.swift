@@ -98,7 +98,9 @@ public struct TokenAuthority: Sendable {
         case .insurer:
             role = .insurer(id: claims.sub.value)
         }
-        return Actor(role: role, accessMode: mode, emergencyReason: mode.isEmergency ? reason : nil)
+        let secret = claims.confidentialityCode == CarnetClaims.secretConnectionCode
+        if secret, kind != .professional { throw .invalidClaims("only a professional opens a minor's secret connection") }
+        return Actor(role: role, accessMode: mode, emergencyReason: mode.isEmergency ? reason : nil, secretConnection: secret)
     }
 
     private func accessMode(of claims: CarnetClaims, kind: Actor.Kind) throws(AuthenticationError) -> AccessMode {

@@ -45,6 +45,15 @@ struct AccessRoutes {
                 return .hideDocumentsFromProfessionals(hidden)
             }
         }
+        group.post("Patient/:id/$feeding") { request, context in
+            try await change(request, context) { input in
+                guard let allowed = try input.boolean("allowed") else {
+                    throw FHIRInputError("is required: parameter 'allowed' (valueBoolean; false opposes feeding)", at: "Parameters.parameter",
+                                         code: "required")
+                }
+                return .allowFeeding(allowed)
+            }
+        }
         group.post("Patient/:id/$notification-preferences") { request, context in
             try await change(request, context) { input in
                 guard let wanted = try input.boolean("newDocuments") else {
