@@ -97,10 +97,8 @@ struct AccessRoutes {
         let actor = try context.requireActor()
         let input = try await operationInput(request)
         if let own = actor.professional {
-            if let named = try input.professional(), named != own.rpps {
-                throw FHIRInputError("a professional declares consent for themselves only: leave 'professional' out",
-                                     at: "Parameters.parameter", code: "business-rule")
-            }
+            // Only the patient authorises someone else; a professional declares consent for themselves.
+            if let named = try input.professional(), named != own.rpps { throw AccessError.denied(.roleNotAllowed) }
             let careTeam = try input.boolean("careTeam") ?? false
             _ = try await service.declareConsent(on: try recordID(context), careTeam: careTeam, by: actor)
             return done(careTeam ? "care-team membership recorded" : "the patient's consent given in consultation is recorded")
