@@ -47,6 +47,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     ListRoutes(service: service, configuration: configuration).register(on: authenticated)
     AccessRoutes(service: service, configuration: configuration).register(on: authenticated)
     AuditEventRoutes(service: service, configuration: configuration).register(on: authenticated)
+    CareHistoryRoutes(service: service, configuration: configuration).register(on: authenticated)
     TransactionRoutes(service: service, configuration: configuration).register(on: authenticated)
     return router
 }

@@ -23,7 +23,7 @@ struct OperationsRoutesTests {
             #expect(operations == ["close", "reopen", "authorize", "revoke", "block", "unblock", "treating-physician", "emergency-access",
                                    "hide-documents", "feeding", "notification-preferences", "legal-representative"])
             let types = (rest["resource"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
-            #expect(types == ["Patient", "DocumentReference", "List", "Consent", "AuditEvent", "Binary"])
+            #expect(types == ["Patient", "DocumentReference", "List", "Consent", "AuditEvent", "ExplanationOfBenefit", "Binary"])
             let documents = try #require((rest["resource"] as? [[String: Any]])?.first { $0["type"] as? String == "DocumentReference" })
             #expect((documents["interaction"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
                 == ["read", "vread", "history-instance", "search-type", "create", "patch", "delete"])

@@ -20,7 +20,20 @@ func withCarnet(_ engine: TestEngine = .sqlite,
     }
 }
 
+/// ``withCarnet(_:_:)`` that also hands over the application's store, for facts no route creates
+/// (the insurer's bulk feed, the notification outbox).
+func withCarnetStore(_ engine: TestEngine = .sqlite,
+                     _ body: @escaping @Sendable (any TestClientProtocol, Tokens, any RecordStore) async throws -> Void) async throws {
+    try await engine.withDatabaseURL { databaseURL async throws in
+        try await withCarnet(databaseURL: databaseURL, body)
+    }
+}
+
 private func withCarnet(databaseURL: String?, _ body: @escaping @Sendable (any TestClientProtocol, Tokens) async throws -> Void) async throws {
+    try await withCarnet(databaseURL: databaseURL) { client, tokens, _ in try await body(client, tokens) }
+}
+
+private func withCarnet(databaseURL: String?, _ body: @escaping @Sendable (any TestClientProtocol, Tokens, any RecordStore) async throws -> Void) async throws {
     try await TemporaryDirectory.with { directory async throws in
         let configuration = CarnetConfiguration.testing(dataDirectory: directory, databaseURL: databaseURL)
         var logger = Logger(label: "carnet.tests")
@@ -31,7 +44,7 @@ private func withCarnet(databaseURL: String?, _ body: @escaping @Sendable (any T
         let app = buildApplication(configuration, store: store, blobs: blobs, tokens: authority, matrix: try HabilitationMatrix.bundled(),
                                    logger: logger)
         try await app.test(.router) { client in
-            try await body(ValidatingClient(base: client), Tokens(authority: authority))
+            try await body(ValidatingClient(base: client), Tokens(authority: authority), store)
         }
     }
 }

@@ -33,6 +33,12 @@ public enum Action: String, Hashable, Sendable, Codable, CaseIterable {
     case manageLegalRepresentatives = "access.legal-representatives"
     /// Read the record's audit trail (the patient's access history).
     case readAuditTrail = "audit.read"
+    /// Import the insurer's claims feed (the care history), for many records at once.
+    case importCareHistory = "care-history.import"
+    /// Read a record's care history (`ExplanationOfBenefit`).
+    case readCareHistory = "care-history.read"
+    /// Remove claims older than the 24-month window.
+    case purgeCareHistory = "care-history.purge"
 
     /// The lifecycle transition this action performs, if it is one.
     public var transition: RecordTransition? {

@@ -20,6 +20,7 @@ enum PostgresMigrations {
         (5, "audit_chain", migration005AuditChain),
         (6, "notifications", migration006Notifications),
         (7, "documents_by_unique_id", ["CREATE INDEX documents_by_unique_id_alone ON documents (unique_id)"]),
+        (8, "claims", migration008Claims),
     ]
 
     static let migration001Initial: [String] = [
@@ -155,6 +156,26 @@ enum PostgresMigrations {
         "CREATE UNIQUE INDEX notifications_by_dedupe_key ON notifications (record_id, dedupe_key)",
         "CREATE UNIQUE INDEX notifications_by_id ON notifications (id)",
         "CREATE INDEX notifications_due ON notifications (status, next_attempt_at)",
+    ]
+
+    /// The care history, distributed on `ins_value` (claims may arrive before the record), and import checkpoints.
+    static let migration008Claims: [String] = [
+        """
+        CREATE TABLE claims (
+            ins_value text NOT NULL,
+            claim_id text NOT NULL,
+            service_date date NOT NULL,
+            claim_json jsonb NOT NULL,
+            PRIMARY KEY (ins_value, claim_id)
+        )
+        """,
+        "CREATE INDEX claims_by_ins_date ON claims (ins_value, service_date)",
+        "CREATE INDEX claims_by_date ON claims (service_date)",
+        """
+        CREATE TABLE claim_imports (
+            source text PRIMARY KEY, lines_done bigint NOT NULL, imported bigint NOT NULL, duplicates bigint NOT NULL, rejected bigint NOT NULL
+        )
+        """,
     ]
 
     /// Applies the missing migrations; refuses a database that has versions this program does not know.

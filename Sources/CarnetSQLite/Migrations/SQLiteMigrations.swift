@@ -14,6 +14,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("005_audit_chain", migrate: migration005AuditChain)
         migrator.registerMigration("006_notifications", migrate: migration006Notifications)
         migrator.registerMigration("007_documents_by_unique_id", migrate: migration007DocumentsByUniqueID)
+        migrator.registerMigration("008_claims", migrate: migration008Claims)
         return migrator
     }
 
@@ -172,5 +173,30 @@ enum SQLiteMigrations {
     /// Serves PDSm's conditional patches, which name a document by its unique id alone.
     static func migration007DocumentsByUniqueID(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX documents_by_unique_id_alone ON documents (unique_id)")
+    }
+
+    /// The care history, filed by INS (claims may arrive before the record), and import checkpoints.
+    static func migration008Claims(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE claims (
+                ins_value TEXT NOT NULL,
+                claim_id TEXT NOT NULL,
+                service_date TEXT NOT NULL,
+                claim_json TEXT NOT NULL,
+                PRIMARY KEY (ins_value, claim_id)
+            ) STRICT, WITHOUT ROWID;
+
+            -- Serves "an INS's claims in the window, newest first" and the purge.
+            CREATE INDEX claims_by_ins_date ON claims (ins_value, service_date);
+            CREATE INDEX claims_by_date ON claims (service_date);
+
+            CREATE TABLE claim_imports (
+                source TEXT PRIMARY KEY NOT NULL,
+                lines_done INTEGER NOT NULL,
+                imported INTEGER NOT NULL,
+                duplicates INTEGER NOT NULL,
+                rejected INTEGER NOT NULL
+            ) STRICT;
+            """)
     }
 }

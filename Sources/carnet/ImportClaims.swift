@@ -1,0 +1,121 @@
+import ArgumentParser
+import CarnetCore
+import CarnetServer
+import CarnetService
+import CarnetStore
+import Foundation
+import Logging
+
+/// `carnet import …`: bulk feeds.
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Import bulk feeds.", subcommands: [ImportClaims.self])
+}
+
+/// `carnet import claims FILE`: the insurer's care history feed (NDJSON or CSV, README "Care history feed").
+struct ImportClaims: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "claims",
+        abstract: "Import claims (NDJSON, or CSV with a header): idempotent by claim id, resumable, bad lines to FILE.rejects.")
+
+    @OptionGroup var storage: StorageOptions
+
+    @Argument(help: "The feed file (.ndjson/.jsonl, or .csv).")
+    var file: String
+
+    @Option(help: "ndjson or csv (default: from the file's extension).")
+    var format: String?
+
+    func validate() throws {
+        if let format, ClaimImporter.Format(rawValue: format) == nil { throw ValidationError("--format must be ndjson or csv") }
+    }
+
+    @Flag(help: "Check the key of test and demo INS too.")
+    var strictTestINS = false
+
+    func run() async throws {
+        var logger = Logger(label: "carnet.import")
+        logger.logLevel = .warning
+        let configuration = CarnetConfiguration(dataDirectory: storage.dataDirectory, databaseURL: storage.database)
+        let store = try await StoreOpening.open(configuration, logger: logger)
+        let importer = ClaimImporter(store: store, keyChecking: strictTestINS ? .strict : .relaxedForTestIdentities)
+        let meter = ProgressMeter(interactive: isatty(STDERR_FILENO) == 1)
+        do {
+            let summary = try await importer.run(file: URL(fileURLWithPath: file), format: format.flatMap(ClaimImporter.Format.init),
+                                                 by: Actor(role: .insurer(id: "import:\(ProcessInfo.processInfo.userName)"))) { progress in
+                meter.show(progress)
+            }
+            meter.finish()
+            print(summary)
+            await store.shutdown()
+        } catch {
+            meter.finish()
+            await store.shutdown()
+            throw error
+        }
+    }
+}
+
+/// Progress on stderr: a bar redrawn in place on a terminal, a plain line every few seconds otherwise.
+final class ProgressMeter: @unchecked Sendable {
+    let interactive: Bool
+    let started = Date()
+    private var lastPrinted = Date.distantPast
+    private let lock = NSLock()
+
+    init(interactive: Bool) { self.interactive = interactive }
+
+    func show(_ progress: ClaimImporter.Progress) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard interactive || now.timeIntervalSince(lastPrinted) >= 2 else { return }
+        lastPrinted = now
+        let elapsed = max(now.timeIntervalSince(started), 0.001)
+        let rate = Double(progress.lines) / elapsed
+        let fraction = progress.totalBytes > 0 ? min(1, Double(progress.bytes) / Double(progress.totalBytes)) : 0
+        let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+        let eta = String(format: "%d:%02d", Int(remaining) / 60, Int(remaining) % 60)
+        let counts = "\(progress.lines) lines, \(Int(rate)) lines/s, \(progress.imported) imported, \(progress.duplicates) already there, \(progress.rejected) rejected"
+        if interactive {
+            let width = 30
+            let filled = Int(fraction * Double(width))
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            FileHandle.standardError.write(Data("\r[\(bar)] \(Int(fraction * 100))% \(counts), ETA \(eta)  ".utf8))
+        } else {
+            FileHandle.standardError.write(Data("progress: \(Int(fraction * 100))% \(counts), ETA \(eta)\n".utf8))
+        }
+    }
+
+    func finish() {
+        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+/// `carnet care-history purge`: removes claims older than the 24-month window (audited).
+struct CareHistory: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "care-history", abstract: "Maintain the care history.",
+                                                    subcommands: [PurgeCareHistory.self])
+}
+
+struct PurgeCareHistory: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "purge", abstract: "Remove claims older than 24 months.")
+
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        var logger = Logger(label: "carnet.care-history")
+        logger.logLevel = .warning
+        let configuration = CarnetConfiguration(dataDirectory: storage.dataDirectory, databaseURL: storage.database)
+        let store = try await StoreOpening.open(configuration, logger: logger)
+        let service = RecordService(store: store, blobs: try StoreOpening.openBlobs(configuration), matrix: try HabilitationMatrix.bundled(),
+                                    logger: logger)
+        do {
+            let purged = try await service.purgeCareHistory(by: Actor(role: .insurer(id: "purge:\(ProcessInfo.processInfo.userName)")))
+            print("\(purged) claims older than \(Claim.retentionMonths) months removed")
+            await store.shutdown()
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
+}
