@@ -19,7 +19,7 @@ import ServiceLifecycle
 public func buildApplication(_ configuration: CarnetConfiguration, store: any RecordStore, blobs: any BlobStore,
                              tokens: TokenAuthority, matrix: HabilitationMatrix, logger: Logger) -> some ApplicationProtocol {
     let service = RecordService(store: store, blobs: blobs, matrix: matrix, logger: logger)
-    let router = buildRouter(configuration, service: service, tokens: tokens)
+    let router = buildRouter(configuration, service: service, tokens: tokens, logger: logger)
     var app = Application(router: router,
                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Carnet"),
                           logger: logger)
@@ -32,7 +32,7 @@ public func buildApplication(_ configuration: CarnetConfiguration, store: any Re
 
 /// The router alone, for tests that need no server.
 public func buildRouter(_ configuration: CarnetConfiguration, service: RecordService,
-                        tokens: TokenAuthority) -> Router<CarnetRequestContext> {
+                        tokens: TokenAuthority, logger: Logger = Logger(label: "carnet")) -> Router<CarnetRequestContext> {
     let router = Router(context: CarnetRequestContext.self)
     let metrics = RequestMetrics()
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
@@ -48,6 +48,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     AccessRoutes(service: service, configuration: configuration).register(on: authenticated)
     AuditEventRoutes(service: service, configuration: configuration).register(on: authenticated)
     CareHistoryRoutes(service: service, configuration: configuration).register(on: authenticated)
+    ClaimImportRoutes(service: service, configuration: configuration, logger: logger).register(on: authenticated)
     TransactionRoutes(service: service, configuration: configuration).register(on: authenticated)
     return router
 }

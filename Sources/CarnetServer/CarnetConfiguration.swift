@@ -22,6 +22,8 @@ public struct CarnetConfiguration: Sendable {
     /// The largest document content accepted, in bytes (issue 3: 20 MiB by default).
     public var maxContentSize: Int
     public var logLevel: String
+    /// The largest claims feed accepted over HTTP (`$import-claims`), streamed to disk: 2 GiB.
+    public var maxImportSize = 2 * 1024 * 1024 * 1024
     /// The SMTP relay for patient notifications; `nil` writes them to the log instead.
     public var smtp: SMTPSettings?
     /// How often the outbox is checked for notifications to deliver.

@@ -52,3 +52,17 @@ extension RecordService {
         return calendar.date(from: DateComponents(year: date.year, month: date.month ?? 1, day: date.day ?? 1, hour: 12)) ?? Date.distantPast
     }
 }
+
+extension RecordService {
+    /// Imports an insurer's feed file: the insurer's feed only (a CLI operator acts as it). Audited
+    /// (refusals too) and summarised in the audit trail.
+    public func importCareHistory(file: URL, format: ClaimImporter.Format?, keyChecking: INS.KeyChecking, by actor: Actor,
+                                  progress: @Sendable (ClaimImporter.Progress) -> Void = { _ in }) async throws -> ClaimImporter.Summary {
+        guard case .insurer = actor.role else {
+            try await store.appendAudit(AuditEvent(recordID: nil, recordedAt: clock(), actor: actor, action: .importCareHistory, outcome: .denied,
+                                                   rule: .roleNotAllowed))
+            throw AccessError.denied(.roleNotAllowed)
+        }
+        return try await ClaimImporter(store: store, keyChecking: keyChecking).run(file: file, format: format, by: actor, progress: progress)
+    }
+}

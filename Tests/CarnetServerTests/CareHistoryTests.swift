@@ -5,6 +5,7 @@ import CarnetTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// The insurer's feed end to end: imported before the record exists, idempotent, resumable, bad lines
@@ -93,6 +94,44 @@ struct CareHistoryTests {
                 let claim = try #require(try await store.claims(ins: ins, from: Claim.windowStart(at: Date())).first)
                 #expect(claim.label == "Consultation; généraliste (synthetic)" && claim.performer == #"Dr "Test""# && claim.chargedCents == 2_650)
             }
+        }
+    }
+
+    @Test("the feed over HTTP: 202 and a status URL, then the summary; only for the insurer", arguments: TestEngine.available)
+    func bulkImport(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let insurer = try await tokens.bearer(.insurer)
+            let ndjson: HTTPFields = [.contentType: "application/x-ndjson"]
+            let body = ByteBuffer(string: [Self.line("H1", daysAgo: 3), Self.line("H2", daysAgo: 4), "not json"].joined(separator: "\n"))
+            let accepted = try await client.execute(uri: "/fhir/$import-claims", method: .post, headers: insurer + ndjson, body: body)
+            #expect(accepted.status == .accepted, "\(accepted.text)")
+            let status = try #require(accepted.headers[.contentLocation]).replacingOccurrences(of: "http://carnet.test", with: "")
+            var report = try await client.execute(uri: status, method: .get, headers: insurer)
+            for _ in 0..<100 where report.status == .accepted {
+                try await Task.sleep(for: .milliseconds(50))
+                report = try await client.execute(uri: status, method: .get, headers: insurer)
+            }
+            let values = (report.json["parameter"] as? [[String: Any]] ?? []).reduce(into: [String: Int]()) { result, parameter in
+                result[parameter["name"] as? String ?? ""] = parameter["valueInteger"] as? Int
+            }
+            #expect(report.status == .ok && values["imported"] == 2 && values["rejected"] == 1, "\(report.text)")
+            #expect(try await client.execute(uri: status, method: .get, headers: try await tokens.bearer(Actor(role: .insurer(id: "other")))).status
+                == .notFound)
+
+            let badHeader = try await client.execute(uri: "/fhir/$import-claims", method: .post, headers: insurer + [.contentType: "text/csv"],
+                                                     body: ByteBuffer(string: "id;who\n1;2"))
+            let badStatus = try #require(badHeader.headers[.contentLocation]).replacingOccurrences(of: "http://carnet.test", with: "")
+            var refused = try await client.execute(uri: badStatus, method: .get, headers: insurer)
+            for _ in 0..<100 where refused.status == .accepted {
+                try await Task.sleep(for: .milliseconds(50))
+                refused = try await client.execute(uri: badStatus, method: .get, headers: insurer)
+            }
+            #expect(refused.status == .unprocessableContent && refused.diagnostics.contains("claimId"), "\(refused.text)")
+
+            #expect(try await client.execute(uri: "/fhir/$import-claims", method: .post, headers: try await tokens.bearer(.doctor()) + ndjson,
+                                             body: body).status == .forbidden)
+            #expect(try await client.execute(uri: "/fhir/$import-claims", method: .post, headers: insurer + fhirJSON, body: body).status
+                == .unsupportedMediaType)
         }
     }
 }
