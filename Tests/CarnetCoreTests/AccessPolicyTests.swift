@@ -130,6 +130,7 @@ struct AccessPolicyTests {
         controls.blocked["99700000011"] = testInstant
         #expect(AccessPolicy.decide(.createRecord, by: .doctor(), on: Self.holderINS, in: .active, controls: controls) == .deny(.professionalBlocked))
         #expect(AccessPolicy.decide(.declareConsent, by: .doctor(), on: Self.holderINS, in: .active, controls: controls) == .deny(.professionalBlocked))
+        #expect(AccessPolicy.decide(.readIdentity, by: .doctor(), on: Self.holderINS, in: .active, controls: controls) == .deny(.professionalBlocked))
         #expect(AccessPolicy.decide(.readIdentity, by: Who.representative.actor, on: Self.holderINS, in: .active) == .deny(.notTheHolder))
     }
 }

@@ -93,6 +93,10 @@ struct AccessControlRoutesTests {
             let blocked = try await tokens.bearer(.doctor("99700000022"))
             let blockedInEmergency = try await tokens.bearer(.doctor("99700000022", mode: .breakTheGlass, reason: "cardiac arrest"))
             #expect(try await found(client, patientID, blocked) == nil)
+            #expect(try await client.execute(uri: "/fhir/Patient/\(patientID)", method: .get, headers: blocked).status == .forbidden)
+            let ins = INS.fixture()
+            let check = try await client.execute(uri: "/fhir/Patient?identifier=\(ins.system.uri)%7C\(ins.value)", method: .get, headers: blocked)
+            #expect(check.text.contains(#""valueCode":"blocked""#), "TD0.2 tells a blocked professional so: \(check.text)")
             #expect(try await found(client, patientID, blockedInEmergency) == nil)
 
             let emergency = try await tokens.bearer(.doctor("99700000033", mode: .breakTheGlass, reason: "unconscious on arrival"))
@@ -106,7 +110,7 @@ struct AccessControlRoutesTests {
             }
             #expect(!glassBroken.isEmpty && glassBroken.allSatisfy { ($0["outcomeDesc"] as? String)?.contains("unconscious on arrival") == true })
             let blockedTries = events.filter { ($0["outcomeDesc"] as? String)?.contains("blocked") == true && $0["outcome"] as? String == "4" }
-            #expect(blockedTries.count == 2, "the blocked physician's two refused searches are in the history")
+            #expect(blockedTries.count == 3, "the blocked physician's two refused searches and refused read are in the history")
             #expect(try await client.execute(uri: "/fhir/AuditEvent?patient=\(patientID)&date=lt2000-01-01", method: .get, headers: holder)
                 .json["total"] as? Int == 0)
             #expect(try await client.execute(uri: "/fhir/AuditEvent?patient=\(patientID)", method: .get, headers: emergency).status == .forbidden)

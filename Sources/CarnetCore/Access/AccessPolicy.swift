@@ -53,7 +53,10 @@ public enum AccessPolicy {
                 if controls.blocked[professional.rpps.value] != nil { return .deny(.professionalBlocked) }
                 return .allow(.professionalCreatesWithConsent)
             case .readIdentity:
-                return state == .active ? .allow(.professionalChecksActiveRecord) : .deny(.recordClosed)
+                guard state == .active else { return .deny(.recordClosed) }
+                // A blocked professional has no access at all; the existence check (TD0.2) still tells them so.
+                if controls.blocked[professional.rpps.value] != nil { return .deny(.professionalBlocked) }
+                return .allow(.professionalChecksActiveRecord)
             case .declareConsent:
                 guard state == .active else { return .deny(.recordClosed) }
                 if controls.blocked[professional.rpps.value] != nil { return .deny(.professionalBlocked) }
