@@ -36,8 +36,14 @@ enum DemoBanner {
         Insurer agent (demo-seed-agent):
             token:    \(agentToken)
 
-        Try, with TOKEN set to the physician's token:
+        Camille DURAND's record holds two documents by the physician and six months of care history; she
+        authorised the pharmacist; the nurse has no authorisation (finds nothing until she gets one, or
+        declares the patient's consent with POST …/$authorize); Lucas MARTIN is the legal representative
+        of the minor Inès BERNARD. Try, with TOKEN set to a token above:
           curl -H "Authorization: Bearer $TOKEN" '\(baseURL)/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.4.11%7C\(records.first?.ins.value ?? "")'
+          curl -H "Authorization: Bearer $TOKEN" '\(baseURL)/fhir/DocumentReference?patient=\(records.first?.id.description ?? "")'
+          curl -H "Authorization: Bearer $TOKEN" '\(baseURL)/fhir/ExplanationOfBenefit?patient=\(records.first?.id.description ?? "")'
+          curl -H "Authorization: Bearer $TOKEN" '\(baseURL)/fhir/AuditEvent?patient=\(records.first?.id.description ?? "")'   (the patient's token)
         ─────────────────────────────────────────────────────────────────────────────
 
         """)

@@ -46,13 +46,59 @@ public enum DemoData {
         ]
     }
 
-    /// Creates the demo records through the one door (idempotent: existing records are returned).
+    /// Creates the demo records through the one door (idempotent: existing records are returned), and
+    /// gives the first one something to look at: two documents by the demo physician, the patient's
+    /// authorisation of the demo pharmacist, a few months of care history; the minor gets the second
+    /// patient as legal representative.
     public static func seed(_ service: RecordService) async throws -> [HealthRecord] {
         var records: [HealthRecord] = []
         for patient in try patients() {
             records.append(try await service.createRecord(ins: patient.ins, identity: patient.identity, by: seedingAgent).record)
         }
+        let professionals = try professionals()
+        let physician = professionals[0].actor
+        let pharmacist = professionals[1].actor
+        let first = records[0]
+        for (index, (type, title, text)) in [
+            ("11488-4", "Compte rendu de consultation (synthétique)", "Consultation de suivi. Document synthétique de démonstration, aucune donnée réelle."),
+            ("11502-2", "Compte rendu d'examens biologiques (synthétique)", "Glycémie à jeun : 5,1 mmol/L. Document synthétique de démonstration."),
+        ].enumerated() {
+            let draft = DocumentDraft(uniqueID: "urn:oid:1.2.250.1.999.1.\(index + 1)", type: Code(system: "http://loinc.org", code: type), title: title,
+                                      authors: [DocumentAuthor(identifierSystem: "urn:oid:1.2.250.1.71.4.2.1", identifierValue: "899700000011",
+                                                               display: "Dr Alice Lemoine")],
+                                      contentType: "text/plain; charset=utf-8", language: "fr-FR")
+            do {
+                _ = try await service.publishDocument(draft, content: Data(text.utf8), for: .record(first.id), by: physician)
+            } catch DocumentInputError.duplicateUniqueID {
+                continue  // seeded by an earlier start
+            }
+        }
+        let holder = Actor.patient(first.ins)
+        let (_, controls) = try await service.accessControls(of: first.id, by: holder)
+        if let rpps = pharmacist.professional?.rpps, controls.authorisations[rpps.value] == nil {
+            _ = try await service.changeAccess(of: first.id, .authorize(rpps), by: holder)
+        }
+        let claims = try (0..<6).map { month in
+            Claim(id: "DEMO-\(first.ins.value)-\(month)", ins: first.ins, serviceDate: try day(monthsAgo: month + 1),
+                  code: Code(system: "https://www.ameli.fr/ngap", code: "G"), label: "Consultation de médecine générale (synthétique)",
+                  prescriberRPPS: nil, performer: "Dr Alice Lemoine", chargedCents: 3_000, reimbursedCents: 2_100)
+        }
+        _ = try await service.store.addClaims(claims, checkpoint: ClaimImportCheckpoint(source: "demo", linesDone: claims.count, imported: 0,
+                                                                                         duplicates: 0, rejected: 0))
+        let minor = records[2]
+        let (_, minorControls) = try await service.accessControls(of: minor.id, by: .patient(minor.ins))
+        if !minorControls.legalRepresentatives.contains(records[1].ins.value) {
+            _ = try await service.changeLegalRepresentative(of: minor.id, records[1].ins, add: true, by: seedingAgent)
+        }
         return records
+    }
+
+    /// The same day `months` months ago, as a care date.
+    private static func day(monthsAgo months: Int) throws -> PartialDate {
+        let calendar = Calendar(identifier: .gregorian)
+        let date = calendar.date(byAdding: .month, value: -months, to: Date()) ?? Date()
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return try PartialDate(String(format: "%04d-%02d-%02d", parts.year ?? 2026, parts.month ?? 1, parts.day ?? 1))
     }
 
     private static func patient(_ number: String, _ family: String, _ given: [String], _ birthDate: String,
