@@ -94,6 +94,22 @@ public final class SQLiteStore: RecordStore {
         }
     }
 
+    public func auditEventPage(recordID: RecordID, from: Date?, until: Date?, limit: Int, offset: Int) async throws -> (events: [AuditEvent], total: Int) {
+        let fromMS = from.map(StoredForms.milliseconds) ?? Int64.min
+        let untilMS = until.map(StoredForms.milliseconds) ?? Int64.max
+        return try await pool.read { db in
+            let arguments: StatementArguments = [recordID.rawValue.lowercasedString, fromMS, untilMS]
+            let total = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM audit_events WHERE record_id = ? AND recorded_at_ms >= ? AND recorded_at_ms < ?
+                """, arguments: arguments) ?? 0
+            let events = try Row.fetchAll(db, sql: """
+                SELECT * FROM audit_events WHERE record_id = ? AND recorded_at_ms >= ? AND recorded_at_ms < ?
+                ORDER BY recorded_at_ms DESC, rowid DESC LIMIT ? OFFSET ?
+                """, arguments: arguments + [limit, offset]).map { try Self.auditRow($0).event() }
+            return (events, total)
+        }
+    }
+
     public func ping() async throws {
         _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }

@@ -155,6 +155,17 @@ public struct RecordService: Sendable {
         return changed
     }
 
+    /// One page of the audit trail (the patient's access history), newest first, within
+    /// [`from`, `until`), with the total in that range. Reading it is itself audited.
+    public func auditTrailPage(of id: RecordID, from: Date?, until: Date?, limit: Int, offset: Int,
+                               by actor: Actor) async throws -> (events: [AuditEvent], total: Int) {
+        let (record, _, decision) = try await authorised(.readAuditTrail, on: id, by: actor)
+        let page = try await store.auditEventPage(recordID: record.id, from: from, until: until, limit: limit, offset: offset)
+        try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readAuditTrail,
+                                               resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule))
+        return page
+    }
+
     /// The audit trail of a record, newest first: for the holder and a minor's legal representatives.
     /// Reading it is itself audited.
     public func auditTrail(of id: RecordID, by actor: Actor, limit: Int = 100) async throws -> [AuditEvent] {

@@ -39,6 +39,10 @@ public protocol RecordStore: DocumentStore, AccessControlStore, AuditChainReader
     /// A record's audit trail, newest first.
     func auditEvents(recordID: RecordID, limit: Int) async throws -> [AuditEvent]
 
+    /// One page of a record's audit trail, newest first, recorded within [`from`, `until`) (either
+    /// end open when `nil`), with the number of events in that range.
+    func auditEventPage(recordID: RecordID, from: Date?, until: Date?, limit: Int, offset: Int) async throws -> (events: [AuditEvent], total: Int)
+
     /// Checks that the database answers; used by `/health`.
     func ping() async throws
 

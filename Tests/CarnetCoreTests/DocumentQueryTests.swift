@@ -64,4 +64,14 @@ struct DocumentQueryTests {
         entry.servicePeriod = DatePeriod(start: Date(timeIntervalSince1970: 10), end: Date(timeIntervalSince1970: 500))
         #expect(!query.matches(entry))
     }
+
+    @Test("date conditions narrow to one interval for the database; ne has none")
+    func bounds() throws {
+        let a = Date(timeIntervalSince1970: 100), b = Date(timeIntervalSince1970: 200), c = Date(timeIntervalSince1970: 300)
+        let bounds = try #require(DateCondition.bounds([DateCondition(.ge, lower: a, upper: b), DateCondition(.lt, lower: c, upper: c),
+                                                       DateCondition(.gt, lower: a, upper: b)]))
+        #expect(bounds.from == b && bounds.until == c)
+        #expect(DateCondition.bounds([])?.from == nil)
+        #expect(DateCondition.bounds([DateCondition(.ne, lower: a, upper: b)]) == nil)
+    }
 }

@@ -64,4 +64,23 @@ struct AuditChainConformanceTests {
             #expect(try await verify(location).firstBreak?.contains("link") == true)
         }
     }
+
+    @Test("the audit trail pages newest first within a time range, with the range's total", arguments: TestEngine.available)
+    func pages(_ engine: TestEngine) async throws {
+        try await engine.withStore { store async throws in
+            let record = HealthRecord(ins: .fixture(), identity: .fixture(), createdAt: testInstant)
+            _ = try await store.createRecord(record, audit: AuditEvent(recordID: record.id, recordedAt: testInstant.addingTimeInterval(-60), actor: .agent,
+                                                                       action: .createRecord, outcome: .success, rule: nil))
+            for second in 0..<5 {
+                try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: testInstant.addingTimeInterval(Double(second)), actor: .doctor(),
+                                                       action: .searchDocuments, outcome: .success, rule: nil, detail: "t\(second)"))
+            }
+            let all = try await store.auditEventPage(recordID: record.id, from: testInstant, until: nil, limit: 2, offset: 1)
+            #expect(all.total == 5 && all.events.map(\.detail) == ["t3", "t2"])
+            let range = try await store.auditEventPage(recordID: record.id, from: testInstant.addingTimeInterval(1), until: testInstant.addingTimeInterval(3),
+                                                       limit: 10, offset: 0)
+            #expect(range.total == 2 && range.events.map(\.detail) == ["t2", "t1"])
+            #expect(try await store.auditEventPage(recordID: record.id, from: nil, until: nil, limit: 0, offset: 0).total == 6)
+        }
+    }
 }

@@ -60,6 +60,30 @@ public struct DocumentQuery: Hashable, Sendable {
     }
 }
 
+extension DateCondition {
+    /// The interval [`from`, `until`) where all `conditions` hold, for searches done by the database;
+    /// `nil` when one is `ne`, which no single interval expresses.
+    public static func bounds(_ conditions: [DateCondition]) -> (from: Date?, until: Date?)? {
+        var from: Date?
+        var until: Date?
+        func raise(_ date: Date) { from = max(from ?? date, date) }
+        func lower(_ date: Date) { until = min(until ?? date, date) }
+        for condition in conditions {
+            switch condition.comparator {
+            case .eq:
+                raise(condition.lower)
+                lower(condition.upper)
+            case .ge: raise(condition.lower)
+            case .gt: raise(condition.upper)
+            case .le: lower(condition.upper)
+            case .lt: lower(condition.lower)
+            case .ne: return nil
+            }
+        }
+        return (from, until)
+    }
+}
+
 /// A FHIR date search condition: a comparison against an interval (the precision of the value given).
 ///
 /// `2026-03` means all of March: `eq` matches within it, `ge` from its start, `gt` after its end,
