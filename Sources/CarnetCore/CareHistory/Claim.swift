@@ -82,7 +82,7 @@ public struct Claim: Hashable, Sendable, Codable {
         calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
         let start = calendar.date(byAdding: .month, value: -retentionMonths, to: now) ?? now
         let parts = calendar.dateComponents([.year, .month, .day], from: start)
-        // safe: components of a real date.
-        return try! PartialDate(String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1))
+        let text = String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+        return try! PartialDate(text)  // safe: the components of a real calendar date.
     }
 }
