@@ -50,12 +50,8 @@ public struct DocumentSearch: Sendable, Equatable {
                 case "date": query.newestFirst = false
                 default: throw FHIRInputError("only date and -date are supported", at: name, code: "not-supported")
                 }
-            case "_count":
-                guard let count = Int(rawValue), count >= 0 else { throw FHIRInputError("must be a non-negative number", at: name) }
-                query.count = min(count, DocumentQuery.maximumCount)
-            case "_offset":
-                guard let offset = Int(rawValue), offset >= 0 else { throw FHIRInputError("must be a non-negative number", at: name) }
-                query.offset = offset
+            case "_count": query.count = try PatientPagedSearch.count(String(rawValue), name)
+            case "_offset": query.offset = try PatientPagedSearch.offset(String(rawValue), name)
             case _ where Self.formatParameters.contains(name):
                 continue
             default:

@@ -36,12 +36,8 @@ public struct SubmissionSetSearch: Sendable, Equatable {
                     guard let id = SubmissionSetID(value) else { throw FHIRInputError("'\(value)' is not a List id", at: name) }
                     query.ids.append(id)
                 }
-            case "_count":
-                guard let count = Int(rawValue), count >= 0 else { throw FHIRInputError("must be a non-negative number", at: name) }
-                query.count = min(count, DocumentQuery.maximumCount)
-            case "_offset":
-                guard let offset = Int(rawValue), offset >= 0 else { throw FHIRInputError("must be a non-negative number", at: name) }
-                query.offset = offset
+            case "_count": query.count = try PatientPagedSearch.count(String(rawValue), name)
+            case "_offset": query.offset = try PatientPagedSearch.offset(String(rawValue), name)
             case _ where DocumentSearch.formatParameters.contains(name):
                 continue
             default:

@@ -143,18 +143,7 @@ extension RecordService {
     /// The record's documents matching `query` that the actor may see: the page, and the total.
     /// Documents the actor may not see are left out of both, silently.
     public func searchDocuments(of subject: Subject, _ query: DocumentQuery, by actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
-        let record: HealthRecord
-        let decision: Decision
-        let context: DocumentAccessContext
-        do {
-            record = try await resolve(subject, .searchDocuments, by: actor)
-            context = try await documentContext(record)
-            decision = AccessPolicy.decideDocument(.searchDocuments, by: actor, in: context, document: nil)
-            try await enforce(decision, .searchDocuments, by: actor, record: record)
-        } catch AccessError.notFound {
-            // No record, or one the actor may not know of: a search finds nothing either way.
-            return ([], 0)
-        }
+        guard let (record, context, decision) = try await searchable(subject, by: actor) else { return ([], 0) }
         let visible = try await store.documents(recordID: record.id).filter { self.decision(for: $0, context, actor).isAllowed }
         let result = query.apply(to: visible)
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .searchDocuments,
@@ -167,6 +156,21 @@ extension RecordService {
 
     private func decision(for entry: DocumentEntry, _ context: DocumentAccessContext, _ actor: Actor) -> Decision {
         AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: entry)
+    }
+
+    /// The record a document search is about, the facts its results are decided with, and the search's
+    /// own decision; `nil` when there is no record or one the actor may not know of: a search finds
+    /// nothing either way.
+    private func searchable(_ subject: Subject, by actor: Actor) async throws -> (HealthRecord, DocumentAccessContext, Decision)? {
+        do {
+            let record = try await resolve(subject, .searchDocuments, by: actor)
+            let context = try await documentContext(record)
+            let decision = AccessPolicy.decideDocument(.searchDocuments, by: actor, in: context, document: nil)
+            try await enforce(decision, .searchDocuments, by: actor, record: record)
+            return (record, context, decision)
+        } catch AccessError.notFound {
+            return nil
+        }
     }
 
     /// The facts a document decision reads, loaded once per request.
@@ -278,17 +282,7 @@ extension RecordService {
     /// document. Newest first; the page and the total.
     public func searchSubmissionSets(of subject: Subject, _ query: SubmissionSetQuery, by actor: Actor) async throws
         -> (page: [SubmissionSet], total: Int) {
-        let record: HealthRecord
-        let decision: Decision
-        let context: DocumentAccessContext
-        do {
-            record = try await resolve(subject, .searchDocuments, by: actor)
-            context = try await documentContext(record)
-            decision = AccessPolicy.decideDocument(.searchDocuments, by: actor, in: context, document: nil)
-            try await enforce(decision, .searchDocuments, by: actor, record: record)
-        } catch AccessError.notFound {
-            return ([], 0)
-        }
+        guard let (record, context, decision) = try await searchable(subject, by: actor) else { return ([], 0) }
         let visibleIDs = Set(try await store.documents(recordID: record.id)
             .filter { $0.status.isReadable && self.decision(for: $0, context, actor).isAllowed }.map(\.id))
         let sets = try await store.submissionSets(recordID: record.id).compactMap { set -> SubmissionSet? in
