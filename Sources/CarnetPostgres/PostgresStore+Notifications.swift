@@ -43,24 +43,20 @@ extension PostgresStore {
     }
 
     public func markNotificationSent(_ id: UUID, at date: Date) async throws {
-        try await client.withConnection { connection in
-            try await connection.query("""
-                UPDATE notifications SET status = 'sent', attempts = attempts + 1, last_error = NULL,
-                                         sent_at = to_timestamp(\(StoredForms.milliseconds(date))::double precision / 1000)
-                WHERE id = \(id)
-                """, logger: logger)
-        }
+        try await client.query("""
+            UPDATE notifications SET status = 'sent', attempts = attempts + 1, last_error = NULL,
+                                     sent_at = to_timestamp(\(StoredForms.milliseconds(date))::double precision / 1000)
+            WHERE id = \(id)
+            """, logger: logger)
     }
 
     public func markNotificationFailed(_ id: UUID, error: String, retryAt: Date?) async throws {
         let retryMS = retryAt.map(StoredForms.milliseconds)
-        try await client.withConnection { connection in
-            try await connection.query("""
-                UPDATE notifications SET attempts = attempts + 1, last_error = \(error), status = \(retryAt == nil ? "failed" : "pending"),
-                    next_attempt_at = coalesce(to_timestamp(\(retryMS)::double precision / 1000), next_attempt_at)
-                WHERE id = \(id)
-                """, logger: logger)
-        }
+        try await client.query("""
+            UPDATE notifications SET attempts = attempts + 1, last_error = \(error), status = \(retryAt == nil ? "failed" : "pending"),
+                next_attempt_at = coalesce(to_timestamp(\(retryMS)::double precision / 1000), next_attempt_at)
+            WHERE id = \(id)
+            """, logger: logger)
     }
 
     public func notifications(recordID: RecordID) async throws -> [OutboxEntry] {

@@ -86,12 +86,7 @@ public final class SQLiteStore: RecordStore {
     }
 
     public func auditEvents(recordID: RecordID, limit: Int) async throws -> [AuditEvent] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM audit_events WHERE record_id = ? ORDER BY recorded_at_ms DESC, rowid DESC LIMIT ?
-                """, arguments: [recordID.rawValue.lowercasedString, limit])
-                .map { try Self.auditRow($0).event() }
-        }
+        try await pool.read { db in try Self.auditEvents(db, recordID: recordID, fromMS: .min, untilMS: .max, limit: limit, offset: 0) }
     }
 
     public func auditEventPage(recordID: RecordID, from: Date?, until: Date?, limit: Int, offset: Int) async throws -> (events: [AuditEvent], total: Int) {
@@ -102,12 +97,16 @@ public final class SQLiteStore: RecordStore {
             let total = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM audit_events WHERE record_id = ? AND recorded_at_ms >= ? AND recorded_at_ms < ?
                 """, arguments: arguments) ?? 0
-            let events = try Row.fetchAll(db, sql: """
-                SELECT * FROM audit_events WHERE record_id = ? AND recorded_at_ms >= ? AND recorded_at_ms < ?
-                ORDER BY recorded_at_ms DESC, rowid DESC LIMIT ? OFFSET ?
-                """, arguments: arguments + [limit, offset]).map { try Self.auditRow($0).event() }
-            return (events, total)
+            return (try Self.auditEvents(db, recordID: recordID, fromMS: fromMS, untilMS: untilMS, limit: limit, offset: offset), total)
         }
+    }
+
+    /// A record's events recorded within [fromMS, untilMS), newest first, one page.
+    private static func auditEvents(_ db: Database, recordID: RecordID, fromMS: Int64, untilMS: Int64, limit: Int, offset: Int) throws -> [AuditEvent] {
+        try Row.fetchAll(db, sql: """
+            SELECT * FROM audit_events WHERE record_id = ? AND recorded_at_ms >= ? AND recorded_at_ms < ?
+            ORDER BY recorded_at_ms DESC, rowid DESC LIMIT ? OFFSET ?
+            """, arguments: [recordID.rawValue.lowercasedString, fromMS, untilMS, limit, offset]).map { try auditRow($0).event() }
     }
 
     public func ping() async throws {
