@@ -101,6 +101,10 @@ public struct CapabilityStatement: Encodable, Sendable {
                                       documentation: "POST /fhir/Patient/{id}/$close: the patient or an insurer agent closes the record"),
                             Operation(name: "reopen", definition: "https://carnet.example/fhir/OperationDefinition/Patient-reopen",
                                       documentation: "POST /fhir/Patient/{id}/$reopen: the patient or an insurer agent reopens a closed record"),
+                            Operation(name: "summary", definition: "http://hl7.org/fhir/uv/ips/OperationDefinition/summary",
+                                      documentation: "GET /fhir/Patient/{id}/$summary: an IPS-style document Bundle of what the reader may see"),
+                            Operation(name: "everything", definition: "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+                                      documentation: "GET /fhir/Patient/{id}/$everything: the patient, documents, summary items and claims the reader may see (_count, _offset)"),
                         ] + Self.patientControls.map { name, documentation in
                             Operation(name: name, definition: "https://carnet.example/fhir/OperationDefinition/Patient-\(name)", documentation: documentation)
                         }),
@@ -129,9 +133,7 @@ public struct CapabilityStatement: Encodable, Sendable {
                                         documentation: $0 == "code" ? "submissionset only: ITI-66 finds submission sets" : nil)
                         },
                         operation: nil),
-                    Resource(type: "Consent", profile: nil, interaction: [Interaction(code: "search-type")],
-                             searchParam: [SearchParam(name: "patient", type: "reference", documentation: "the holder's or a legal representative's view")],
-                             operation: nil),
+                ] + Self.summaryResources + [
                     Resource(type: "AuditEvent", profile: nil, interaction: [Interaction(code: "search-type")],
                              searchParam: [SearchParam(name: "patient", type: "reference", documentation: "the record's access history"),
                                            SearchParam(name: "date", type: "date", documentation: nil),
@@ -144,5 +146,27 @@ public struct CapabilityStatement: Encodable, Sendable {
                              operation: nil),
                     Resource(type: "Binary", profile: nil, interaction: [Interaction(code: "read")], searchParam: nil, operation: nil),
                 ])])
+    }
+
+    /// The structured summary's resources: create, read, vread, history, update, delete, search by patient.
+    static var summaryResources: [Resource] {
+        SummaryResource.resourceTypes.map { type in
+            let status = ["AllergyIntolerance", "Condition"].contains(type) ? "clinical-status" : "status"
+            let code = type == "RelatedPerson" ? "relationship" : type == "Immunization" ? "vaccine-code" : "code"
+            var parameters = [SearchParam(name: "patient", type: "reference", documentation: type == "Consent"
+                                          ? "without scope or category, the holder's view of the access decisions (patient-privacy) beside the summary's consents"
+                                          : nil),
+                              SearchParam(name: "date", type: "date", documentation: nil)]
+            if type == "Consent" {
+                parameters += [SearchParam(name: "scope", type: "token", documentation: "adr: advance directives; treatment: organ donation; patient-privacy: access decisions"),
+                               SearchParam(name: "category", type: "token", documentation: "acd, organ-donation, 59284-0")]
+            } else {
+                parameters.append(SearchParam(name: code, type: "token", documentation: nil))
+                if type != "RelatedPerson" { parameters.append(SearchParam(name: status, type: "token", documentation: nil)) }
+            }
+            return Resource(type: type, profile: nil,
+                            interaction: ["read", "vread", "history-instance", "search-type", "create", "update", "delete"].map { Interaction(code: $0) },
+                            searchParam: parameters, operation: nil)
+        }
     }
 }

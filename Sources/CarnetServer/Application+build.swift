@@ -48,6 +48,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     AccessRoutes(service: service, configuration: configuration).register(on: authenticated)
     AuditEventRoutes(service: service, configuration: configuration).register(on: authenticated)
     CareHistoryRoutes(service: service, configuration: configuration).register(on: authenticated)
+    SummaryRoutes(service: service, configuration: configuration).register(on: authenticated)
     ClaimImportRoutes(service: service, configuration: configuration, logger: logger).register(on: authenticated)
     TransactionRoutes(service: service, configuration: configuration).register(on: authenticated)
     return router

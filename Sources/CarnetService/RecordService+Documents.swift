@@ -161,12 +161,14 @@ extension RecordService {
     /// The record a document search is about, the facts its results are decided with, and the search's
     /// own decision; `nil` when there is no record or one the actor may not know of: a search finds
     /// nothing either way.
-    private func searchable(_ subject: Subject, by actor: Actor) async throws -> (HealthRecord, DocumentAccessContext, Decision)? {
+    ///
+    /// - Parameter action: the action the audit trail names (a summary read is searched like documents).
+    func searchable(_ subject: Subject, as action: Action = .searchDocuments, by actor: Actor) async throws -> (HealthRecord, DocumentAccessContext, Decision)? {
         do {
-            let record = try await resolve(subject, .searchDocuments, by: actor)
+            let record = try await resolve(subject, action, by: actor)
             let context = try await documentContext(record)
             let decision = AccessPolicy.decideDocument(.searchDocuments, by: actor, in: context, document: nil)
-            try await enforce(decision, .searchDocuments, by: actor, record: record)
+            try await enforce(decision, action, by: actor, record: record)
             return (record, context, decision)
         } catch AccessError.notFound {
             return nil

@@ -20,10 +20,14 @@ struct OperationsRoutesTests {
             let interactions = (patient["interaction"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
             #expect(interactions == ["read", "search-type", "create"])
             let operations = (patient["operation"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-            #expect(operations == ["close", "reopen", "authorize", "revoke", "block", "unblock", "treating-physician", "emergency-access",
+            #expect(operations == ["close", "reopen", "summary", "everything", "authorize", "revoke", "block", "unblock", "treating-physician", "emergency-access",
                                    "hide-documents", "feeding", "notification-preferences", "legal-representative"])
             let types = (rest["resource"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
-            #expect(types == ["Patient", "DocumentReference", "List", "Consent", "AuditEvent", "ExplanationOfBenefit", "Binary"])
+            #expect(types == ["Patient", "DocumentReference", "List", "AllergyIntolerance", "Condition", "Consent", "Immunization", "MedicationStatement",
+                              "Observation", "RelatedPerson", "AuditEvent", "ExplanationOfBenefit", "Binary"])
+            let observation = try #require((rest["resource"] as? [[String: Any]])?.first { $0["type"] as? String == "Observation" })
+            #expect((observation["interaction"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
+                == ["read", "vread", "history-instance", "search-type", "create", "update", "delete"])
             let documents = try #require((rest["resource"] as? [[String: Any]])?.first { $0["type"] as? String == "DocumentReference" })
             #expect((documents["interaction"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
                 == ["read", "vread", "history-instance", "search-type", "create", "patch", "delete"])
@@ -53,7 +57,7 @@ struct OperationsRoutesTests {
     }
 
     @Test("unknown routes and methods are 404 OperationOutcomes", arguments: [
-        ("/nowhere", HTTPRequest.Method.get), ("/fhir/Observation", .get), ("/fhir/Patient", .delete), ("/fhir/metadata", .post),
+        ("/nowhere", HTTPRequest.Method.get), ("/fhir/Practitioner", .get), ("/fhir/Patient", .delete), ("/fhir/metadata", .post),
     ])
     func unknownRoutes(_ uri: String, _ method: HTTPRequest.Method) async throws {
         try await withCarnet { client, tokens in

@@ -39,6 +39,12 @@ public enum Action: String, Hashable, Sendable, Codable, CaseIterable {
     case readCareHistory = "care-history.read"
     /// Remove claims older than the 24-month window.
     case purgeCareHistory = "care-history.purge"
+    /// Add, change or delete an item of the structured summary (allergy, condition, treatment, …).
+    case writeSummary = "summary.write"
+    /// Read or search the structured summary's items, or the `$summary` document built from them.
+    case readSummary = "summary.read"
+    /// Read everything in the record the actor may see (`Patient/$everything`).
+    case readEverything = "record.everything"
 
     /// The lifecycle transition this action performs, if it is one.
     public var transition: RecordTransition? {

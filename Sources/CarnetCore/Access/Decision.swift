@@ -50,6 +50,9 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     case documentsHiddenByPatient = "documents-hidden-by-patient"
     case documentNotVisibleToLegalRepresentatives = "document-not-visible-to-legal-representatives"
     case feedingOpposed = "feeding-opposed"
+    case patientSectionOnly = "patient-section-only"
+    case itemRecordedByProfessional = "item-recorded-by-professional"
+    case notTheItemAuthor = "not-the-item-author"
 
     /// A sentence for the person refused (or, for allowing rules, for the audit trail).
     public var explanation: String {
@@ -87,6 +90,9 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
         case .documentsHiddenByPatient: "the patient has hidden their documents from professionals"
         case .documentNotVisibleToLegalRepresentatives: "this document is not visible to the minor's legal representatives"
         case .feedingOpposed: "the patient has opposed the feeding of their record by professionals"
+        case .patientSectionOnly: "contacts, the trusted person, advance directives and organ-donation wishes are written by the patient or their legal representative only"
+        case .itemRecordedByProfessional: "a professional recorded this item: the patient side changes only the items it recorded"
+        case .notTheItemAuthor: "only the professional who recorded this item may delete it"
         }
     }
 

@@ -52,6 +52,12 @@ public struct Actor: Hashable, Sendable {
     }
 
     /// A stable identifier of the actor for audit trails: the INS, the RPPS or the staff id.
+    /// The holder or a legal representative (whose items are "recorded by the patient").
+    public var isPatientSide: Bool {
+        if case .patient = role { return true }
+        return false
+    }
+
     public var identifier: String {
         switch role {
         case .patient(let ins): ins.value

@@ -21,6 +21,7 @@ enum PostgresMigrations {
         (6, "notifications", migration006Notifications),
         (7, "documents_by_unique_id", ["CREATE INDEX documents_by_unique_id_alone ON documents (unique_id)"]),
         (8, "claims", migration008Claims),
+        (9, "summary_entries", migration009SummaryEntries),
     ]
 
     static let migration001Initial: [String] = [
@@ -176,6 +177,24 @@ enum PostgresMigrations {
             source text PRIMARY KEY, lines_done bigint NOT NULL, imported bigint NOT NULL, duplicates bigint NOT NULL, rejected bigint NOT NULL
         )
         """,
+    ]
+
+    /// The structured summary's items, one row per version (distributed on `record_id` with `records`).
+    static let migration009SummaryEntries: [String] = [
+        """
+        CREATE TABLE summary_entries (
+            record_id uuid NOT NULL REFERENCES records(id),
+            id uuid NOT NULL,
+            version integer NOT NULL CHECK (version >= 1),
+            kind text NOT NULL,
+            is_current boolean NOT NULL,
+            metadata_json jsonb NOT NULL,
+            resource jsonb NOT NULL,
+            PRIMARY KEY (record_id, id, version)
+        )
+        """,
+        "CREATE UNIQUE INDEX summary_entries_by_id ON summary_entries (id, version)",
+        "CREATE INDEX summary_entries_current ON summary_entries (record_id, kind) WHERE is_current",
     ]
 
     /// Applies the missing migrations; refuses a database that has versions this program does not know.

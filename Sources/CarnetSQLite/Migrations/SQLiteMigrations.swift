@@ -15,6 +15,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("006_notifications", migrate: migration006Notifications)
         migrator.registerMigration("007_documents_by_unique_id", migrate: migration007DocumentsByUniqueID)
         migrator.registerMigration("008_claims", migrate: migration008Claims)
+        migrator.registerMigration("009_summary_entries", migrate: migration009SummaryEntries)
         return migrator
     }
 
@@ -197,6 +198,25 @@ enum SQLiteMigrations {
                 duplicates INTEGER NOT NULL,
                 rejected INTEGER NOT NULL
             ) STRICT;
+            """)
+    }
+
+    /// The structured summary's items, one row per version.
+    static func migration009SummaryEntries(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE summary_entries (
+                record_id TEXT NOT NULL REFERENCES records(id),
+                id TEXT NOT NULL,
+                version INTEGER NOT NULL CHECK (version >= 1),
+                kind TEXT NOT NULL,
+                is_current INTEGER NOT NULL,
+                metadata_json TEXT NOT NULL,
+                resource TEXT NOT NULL,
+                PRIMARY KEY (record_id, id, version)
+            ) STRICT;
+
+            CREATE UNIQUE INDEX summary_entries_by_id ON summary_entries (id, version);
+            CREATE INDEX summary_entries_current ON summary_entries (record_id, kind) WHERE is_current;
             """)
     }
 }

@@ -48,7 +48,7 @@ public enum DemoData {
 
     /// Creates the demo records through the one door (idempotent: existing records are returned), and
     /// gives the first one something to look at: two documents by the demo physician, the patient's
-    /// authorisation of the demo pharmacist, a few months of care history; the minor gets the second
+    /// authorisation of the demo pharmacist, a structured summary, a few months of care history; the minor gets the second
     /// patient as legal representative.
     public static func seed(_ service: RecordService) async throws -> [HealthRecord] {
         var records: [HealthRecord] = []
@@ -73,6 +73,7 @@ public enum DemoData {
                 continue  // seeded by an earlier start
             }
         }
+        try await DemoSummary.seed(first, physician: physician, in: service)
         let holder = Actor.patient(first.ins)
         let (_, controls) = try await service.accessControls(of: first.id, by: holder)
         if let rpps = pharmacist.professional?.rpps, controls.authorisations[rpps.value] == nil {

@@ -12,7 +12,6 @@ struct AccessRoutes {
     let configuration: CarnetConfiguration
 
     func register(on group: RouterGroup<CarnetRequestContext>) {
-        group.get("Consent", use: consents)
         group.post("Patient/:id/$authorize", use: authorize)
         group.post("Patient/:id/$revoke") { request, context in
             try await change(request, context) { input in .revoke(try input.requiredProfessional()) }
@@ -66,29 +65,6 @@ struct AccessRoutes {
         group.post("DocumentReference/:id/$mask") { request, context in try await visibility(.mask, request, context) }
         group.post("DocumentReference/:id/$unmask") { request, context in try await visibility(.unmask, request, context) }
         group.post("DocumentReference/:id/$show-to-patient") { request, context in try await visibility(.revealToPatient, request, context) }
-    }
-
-    /// `GET /fhir/Consent?patient=<id>`: the holder's (or a representative's) view of every decision.
-    @Sendable func consents(_ request: Request, context: CarnetRequestContext) async throws -> Response {
-        let actor = try context.requireActor()
-        var patient: RecordID?
-        for (name, value) in request.uri.queryParameters {
-            switch String(name) {
-            case "patient":
-                guard let id = RecordID(String(value.split(separator: "/").last ?? "")) else {
-                    throw FHIRInputError("'\(value)' is not a Patient id", at: "patient")
-                }
-                patient = id
-            case "_format", "_pretty": continue
-            case let other: throw FHIRInputError("search parameter '\(other)' is not supported on Consent", at: other, code: "not-supported")
-            }
-        }
-        guard let patient else { throw FHIRInputError("a Consent search must name the patient: patient=<id>", at: "patient", code: "required") }
-        let (record, controls) = try await service.accessControls(of: patient, by: actor)
-        let base = "\(configuration.baseURL)/fhir"
-        let consents = ConsentResource.all(controls, recordID: record.id)
-        return FHIRResponse.make(SearchBundle(selfURL: "\(base)/Consent?patient=\(record.id)",
-                                              entries: consents.map { (fullUrl: "\(base)/Consent/\($0.id)", resource: $0) }))
     }
 
     /// By the patient: authorise the named professional. By a professional, without the parameter:

@@ -56,6 +56,14 @@ struct FHIRErrorMiddleware: RouterMiddleware {
             return (.conflict, OperationOutcome(code: "business-rule", diagnostics: error.description))
         case let error as DocumentContentError:
             return (.internalServerError, OperationOutcome(severity: "fatal", code: "exception", diagnostics: error.description))
+        case let error as SummaryItemError:
+            switch error {
+            case .deleted: return (.gone, OperationOutcome(code: "deleted", diagnostics: error.description))
+            case .kindChanged, .patientChanged: return (.badRequest, OperationOutcome(code: "invalid", diagnostics: error.description))
+            case .versionMismatch: return (.preconditionFailed, OperationOutcome(code: "conflict", diagnostics: error.description))
+            }
+        case StoreError.versionConflict:
+            return (.conflict, OperationOutcome(code: "conflict", diagnostics: "changed concurrently by another request: read it again and retry"))
         case let error as AuthenticationError:
             let code = error == .expired ? "expired" : error == .missing ? "login" : "security"
             return (.unauthorized, OperationOutcome(code: code, diagnostics: error.description))

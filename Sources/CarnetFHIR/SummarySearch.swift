@@ -1,0 +1,75 @@
+public import CarnetCore
+
+/// A search of the summary's items of one resource type: `patient` (or `subject`), and FHIR's usual
+/// `date`, `code` and status parameters; on `Consent`, `scope` and `category` choose between the
+/// summary's consents and the access decisions (`patient-privacy`). Unknown parameters are refused.
+public struct SummarySearch: Sendable, Equatable {
+    public var patient: RecordID
+    public var query: SummaryQuery
+    /// On `Consent`: whether the access decisions (scope `patient-privacy`) are asked for too.
+    public var includesPrivacyConsents: Bool
+
+    public init<Parameters: Sequence>(_ parameters: Parameters, resourceType: String) throws(FHIRInputError)
+    where Parameters.Element == (key: Substring, value: Substring) {
+        var patient: RecordID?
+        var kinds = Set(SummaryKind.kinds(ofResourceType: resourceType))
+        var query = SummaryQuery(kinds: kinds)
+        var privacy = resourceType == "Consent"
+        let statusName = ["AllergyIntolerance", "Condition"].contains(resourceType) ? "clinical-status" : "status"
+        let codeName = switch resourceType {
+        case "RelatedPerson": "relationship"
+        case "MedicationStatement": "code"
+        case "Immunization": "vaccine-code"
+        default: "code"
+        }
+        for (rawName, rawValue) in parameters {
+            let name = String(rawName)
+            let value = String(rawValue)
+            switch name {
+            case "patient", "subject":
+                guard let id = RecordID(String(value.split(separator: "/").last ?? "")) else { throw FHIRInputError("'\(value)' is not a Patient id", at: name) }
+                patient = id
+            case "date":
+                query.dates.append(try DocumentSearch.dateCondition(value, name))
+            case codeName where resourceType != "Consent":
+                query.codes += try Self.tokens(value, name)
+            case statusName where resourceType != "RelatedPerson":
+                query.statuses.formUnion(try Self.tokens(value, name).map(\.code))
+            case "scope" where resourceType == "Consent":
+                let scopes = Set(try Self.tokens(value, name).map(\.code))
+                privacy = privacy && scopes.contains("patient-privacy")
+                if !scopes.contains("adr") { kinds.remove(.advanceDirective) }
+                if !scopes.contains("treatment") { kinds.remove(.organDonation) }
+            case "category" where resourceType == "Consent":
+                let categories = Set(try Self.tokens(value, name).map(\.code))
+                privacy = privacy && categories.contains("59284-0")
+                if !categories.contains("acd") { kinds.remove(.advanceDirective) }
+                if !categories.contains("organ-donation") { kinds.remove(.organDonation) }
+            case _ where DocumentSearch.formatParameters.contains(name):
+                break
+            default:
+                throw FHIRInputError("search parameter '\(name)' is not supported on \(resourceType)", at: name, code: "not-supported")
+            }
+        }
+        guard let patient else {
+            throw FHIRInputError("a search on \(resourceType) must name the patient: patient=<id>", at: "patient", code: "required")
+        }
+        query.kinds = kinds
+        self.patient = patient
+        self.query = query
+        includesPrivacyConsents = privacy
+    }
+
+    /// A token list (`code`, `system|code`, comma-separated, any of them).
+    static func tokens(_ value: String, _ name: String) throws(FHIRInputError) -> [Code] {
+        var codes: [Code] = []
+        for token in value.split(separator: ",", omittingEmptySubsequences: false) {
+            let parts = token.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+            let code = String(parts.last ?? "")
+            guard !code.isEmpty else { throw FHIRInputError("'\(value)' is not a token: expected code or system|code", at: name) }
+            let system = parts.count == 2 && !parts[0].isEmpty ? String(parts[0]) : nil
+            codes.append(Code(system: system, code: code))
+        }
+        return codes
+    }
+}

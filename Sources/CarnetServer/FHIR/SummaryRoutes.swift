@@ -1,0 +1,163 @@
+import CarnetCore
+import CarnetFHIR
+import CarnetService
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The structured summary over FHIR R4: for each of `AllergyIntolerance`, `Condition`,
+/// `MedicationStatement`, `Immunization`, `Observation`, `RelatedPerson` and `Consent` (advance
+/// directives, organ donation) create, read, `vread`, `_history`, update (`PUT`, with `If-Match`),
+/// delete and search by patient; and `Patient/{id}/$summary` (an IPS-style document) and
+/// `Patient/{id}/$everything`. Thin: the FHIR layer reads the resource, the service decides.
+struct SummaryRoutes {
+    let service: RecordService
+    let configuration: CarnetConfiguration
+
+    var fhirBase: String { "\(configuration.baseURL)/fhir" }
+
+    func register(on group: RouterGroup<CarnetRequestContext>) {
+        for type in SummaryResource.resourceTypes {
+            group.post(RouterPath(type)) { request, context in try await create(type, request, context) }
+            group.get(RouterPath(type)) { request, context in try await search(type, request, context) }
+            group.get(RouterPath("\(type)/:id")) { request, context in try await read(type, request, context) }
+            group.get(RouterPath("\(type)/:id/_history")) { request, context in try await history(type, request, context) }
+            group.get(RouterPath("\(type)/:id/_history/:version")) { request, context in try await read(type, request, context) }
+            group.put(RouterPath("\(type)/:id")) { request, context in try await update(type, request, context) }
+            group.delete(RouterPath("\(type)/:id")) { request, context in try await delete(type, request, context) }
+        }
+        group.get("Patient/:id/$summary", use: summary)
+        group.get("Patient/:id/$everything", use: everything)
+    }
+
+    func create(_ type: String, _ request: Request, _ context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
+        let item = try SummaryResource.item(from: data, resourceType: type)
+        let entry = try await service.addSummaryItem(item, by: actor)
+        return FHIRResponse.make(SummaryResource.resource(entry), status: .created,
+                                 headers: [.location: "\(fhirBase)/\(type)/\(entry.id)/_history/\(entry.version)", .eTag: etag(entry)])
+    }
+
+    func read(_ type: String, _ request: Request, _ context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        var version: Int?
+        if let text = context.parameters.get("version") {
+            guard let number = Int(text), number >= 1 else { throw FHIRInputError("'\(text)' is not a version number", at: "_history", code: "not-found") }
+            version = number
+        }
+        let entry = try await service.readSummaryItem(try itemID(context), as: type, version: version, by: actor)
+        return FHIRResponse.make(SummaryResource.resource(entry), headers: [.eTag: etag(entry)])
+    }
+
+    func history(_ type: String, _ request: Request, _ context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let versions = try await service.summaryItemHistory(try itemID(context), as: type, by: actor)
+        return FHIRResponse.make(HistoryBundle(entries: versions.map { version in
+            let method = version.version == 1 ? "POST" : version.deleted ? "DELETE" : "PUT"
+            return HistoryBundle.Entry(fullUrl: "\(fhirBase)/\(type)/\(version.id)", resource: SummaryResource.resource(version), method: method,
+                                       url: version.version == 1 ? type : "\(type)/\(version.id)",
+                                       status: version.version == 1 ? "201 Created" : version.deleted ? "204 No Content" : "200 OK")
+        }))
+    }
+
+    func update(_ type: String, _ request: Request, _ context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let id = try itemID(context)
+        let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
+        let item = try SummaryResource.item(from: data, resourceType: type, id: id)
+        let entry = try await service.updateSummaryItem(id, item, expectedVersion: try expectedVersion(request), by: actor)
+        return FHIRResponse.make(SummaryResource.resource(entry), headers: [.eTag: etag(entry)])
+    }
+
+    func delete(_ type: String, _ request: Request, _ context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        _ = try await service.deleteSummaryItem(try itemID(context), as: type, expectedVersion: try expectedVersion(request), by: actor)
+        return Response(status: .noContent)
+    }
+
+    func search(_ type: String, _ request: Request, _ context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let search = try SummarySearch(request.uri.queryParameters, resourceType: type)
+        var entries: [(fullUrl: String, resource: JSONValue)] = []
+        if type == "Consent" && search.includesPrivacyConsents {
+            // The access decisions are the patient's own view (a professional is refused, as before).
+            let (record, controls) = try await service.accessControls(of: search.patient, by: actor)
+            entries = try ConsentResource.all(controls, recordID: record.id).map { (fullUrl: "\(fhirBase)/Consent/\($0.id)", resource: try JSONValue(encoding: $0)) }
+        }
+        if !search.query.kinds.isEmpty {
+            entries += try await service.searchSummary(of: search.patient, search.query, by: actor)
+                .map { (fullUrl: "\(fhirBase)/\(type)/\($0.id)", resource: SummaryResource.resource($0)) }
+        }
+        return FHIRResponse.make(SearchBundle(selfURL: "\(fhirBase)/\(type)?\(request.uri.query ?? "")", entries: entries))
+    }
+
+    /// `GET Patient/{id}/$summary`: the IPS-style document of what the reader may see.
+    @Sendable func summary(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        try Self.refuseParameters(request, operation: "$summary")
+        let summary = try await service.patientSummary(of: try patientID(context), by: actor)
+        return FHIRResponse.make(try PatientSummaryDocument.bundle(patient: PatientResource(summary.record), recordID: summary.record.id,
+                                                                   items: summary.items, directiveDocuments: summary.directiveDocuments,
+                                                                   builtAt: summary.builtAt, baseURL: fhirBase))
+    }
+
+    /// `GET Patient/{id}/$everything`: the patient, documents, summary items and claims the reader may see, paged.
+    @Sendable func everything(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        var count = 50
+        var offset = 0
+        for (name, value) in request.uri.queryParameters {
+            switch String(name) {
+            case "_count": count = try PatientPagedSearch.count(String(value), "_count")
+            case "_offset": offset = try PatientPagedSearch.offset(String(value), "_offset")
+            case "_format", "_pretty": continue
+            case let other: throw FHIRInputError("parameter '\(other)' is not supported on $everything", at: other, code: "not-supported")
+            }
+        }
+        let all = try await service.everything(of: try patientID(context), by: actor)
+        let recordID = all.record.id
+        var resources: [(fullUrl: String, resource: JSONValue)] = [(fullUrl: "\(fhirBase)/Patient/\(recordID)", resource: try JSONValue(encoding: PatientResource(all.record)))]
+        resources += try all.documents.map { (fullUrl: "\(fhirBase)/DocumentReference/\($0.id)", resource: try JSONValue(encoding: DocumentReferenceResource($0, baseURL: fhirBase))) }
+        resources += all.items.map { (fullUrl: "\(fhirBase)/\($0.kind.resourceType)/\($0.id)", resource: SummaryResource.resource($0)) }
+        resources += try all.claims.map { claim in
+            let resource = ExplanationOfBenefitResource(claim, recordID: recordID)
+            return (fullUrl: "\(fhirBase)/ExplanationOfBenefit/\(resource.id)", resource: try JSONValue(encoding: resource))
+        }
+        let page = Array(resources.dropFirst(offset).prefix(count))
+        let path = "\(fhirBase)/Patient/\(recordID)/$everything"
+        return FHIRResponse.make(SearchBundle(selfURL: "\(path)?\(request.uri.query ?? "")", entries: page, total: resources.count,
+                                              nextURL: offset + page.count < resources.count
+                                                  ? "\(path)?\(SearchPaging.nextQuery(request, offset: offset + count))" : nil))
+    }
+
+    // MARK: - Steps
+
+    static func refuseParameters(_ request: Request, operation: String) throws {
+        for (name, _) in request.uri.queryParameters where !["_format", "_pretty"].contains(String(name)) {
+            throw FHIRInputError("parameter '\(name)' is not supported on \(operation)", at: String(name), code: "not-supported")
+        }
+    }
+
+    /// `If-Match: W/"3"` (or `"3"`): the version the client last read.
+    func expectedVersion(_ request: Request) throws -> Int? {
+        guard let header = request.headers[.ifMatch] else { return nil }
+        let digits = header.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        guard let version = Int(digits), version >= 1 else {
+            throw FHIRInputError("'\(header)' is not a version: expected W/\"<version>\" as in the ETag", at: "If-Match")
+        }
+        return version
+    }
+
+    func etag(_ entry: SummaryEntry) -> String { "W/\"\(entry.version)\"" }
+
+    func itemID(_ context: CarnetRequestContext) throws -> SummaryEntryID {
+        guard let text = context.parameters.get("id"), let id = SummaryEntryID(text) else { throw AccessError.notFound }
+        return id
+    }
+
+    func patientID(_ context: CarnetRequestContext) throws -> RecordID {
+        guard let text = context.parameters.get("id"), let id = RecordID(text) else { throw AccessError.notFound }
+        return id
+    }
+}
