@@ -81,12 +81,14 @@ public struct AuditEventResource: Encodable, Sendable {
 
     /// FHIR's crude action code: Create, Read, Update, Delete, Execute.
     static func crude(_ action: Action) -> String {
+        // Exhaustive on purpose: a new action must say what it is.
         switch action {
-        case .createRecord, .createDocument: "C"
-        case .readIdentity, .readDocument, .readAccessControls, .readAuditTrail: "R"
+        case .createRecord, .createDocument, .importCareHistory: "C"
+        case .readIdentity, .readDocument, .readAccessControls, .readAuditTrail, .readCareHistory, .readSummary, .readEverything: "R"
         case .searchDocuments: "E"
-        case .deleteRecord: "D"
-        default: "U"
+        case .deleteRecord, .purgeCareHistory: "D"
+        case .closeRecord, .reopenRecord, .restoreRecord, .changeDocument, .maskDocument, .revealDocumentToPatient, .manageAccess,
+             .declareConsent, .manageLegalRepresentatives, .writeSummary: "U"
         }
     }
 }

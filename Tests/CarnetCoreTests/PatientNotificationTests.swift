@@ -15,6 +15,11 @@ struct PatientNotificationTests {
     @Test("facts and the notifications they call for", arguments: [
         (event(.doctor(), .searchDocuments), false, [PatientNotification.Kind.firstAccess]),
         (event(.doctor(), .readDocument), false, [.firstAccess]),
+        (event(.doctor(), .readSummary), false, [.firstAccess]),
+        (event(.doctor(), .readEverything), false, [.firstAccess]),
+        (event(.doctor(), .readCareHistory), false, [.firstAccess]),
+        (event(.doctor(), .writeSummary), false, []),
+        (event(.patient(.fixture()), .readSummary), false, []),
         (event(.doctor(mode: .breakTheGlass, reason: "coma"), .readDocument), false, [.firstAccess, .emergencyAccess]),
         (event(.regulator(), .searchDocuments), false, [.firstAccess, .emergencyAccess]),
         (event(.doctor(), .searchDocuments, .denied), false, []),

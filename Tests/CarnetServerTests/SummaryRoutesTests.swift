@@ -97,3 +97,44 @@ struct SummaryRoutesTests {
         }
     }
 }
+
+extension SummaryRoutesTests {
+    static func directivesSection(_ response: TestResponse) -> [String] {
+        let composition = ((response.json["entry"] as? [[String: Any]])?.first?["resource"] as? [String: Any]) ?? [:]
+        let section = (composition["section"] as? [[String: Any]])?.first {
+            (($0["code"] as? [String: Any])?["coding"] as? [[String: Any]])?.first?["code"] as? String == "42348-3"
+        }
+        return ((section?["entry"] as? [[String: Any]]) ?? []).compactMap { $0["reference"] as? String }
+    }
+
+    @Test("advance directives: the EXPPAT_3 document and its Consent in $summary, gone when masked or not granted", arguments: TestEngine.available)
+    func advanceDirectives(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let patient = try await createPatient(client, tokens)
+            let holder = try await tokens.bearer(.patient(.fixture()))
+            let author = try await tokens.bearer(.doctor("99700000011"))
+            let pushed = try await DocumentRoutesTests.push(client, author, DocumentRoutesTests.documentBody(type: "EXPPAT_3",
+                                                                                                              content: "Directives anticipées (synthétiques)"))
+            #expect(pushed.status == .created, "\(pushed.text)")
+            let documentID = pushed.json["id"] as? String ?? ""
+            let directive = #"{"resourceType": "Consent", "status": "active", "scope": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "adr"}]}, "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentcategorycodes", "code": "acd"}]}], "patient": {"reference": "Patient/\#(patient)"}, "dateTime": "2026-02-01", "policyRule": {"text": "CSP L1111-11"}, "sourceReference": {"reference": "DocumentReference/\#(documentID)"}}"#
+            #expect(try await Self.post(client, holder, "Consent", directive).status == .created)
+            for rpps in ["99700000022", "99700000040"] {
+                _ = try await client.execute(uri: "/fhir/Patient/\(patient)/$authorize", method: .post, headers: holder + Self.fhirJSON,
+                                             body: AccessControlRoutesTests.professional(rpps))
+            }
+            let physician = try await tokens.bearer(.doctor("99700000022"))
+            let dentist = try await tokens.bearer(Actor(role: .professional(Professional(rpps: try RPPS("99700000040"), profession: .dentist))))
+            let seen = Self.directivesSection(try await client.execute(uri: "/fhir/Patient/\(patient)/$summary", method: .get, headers: physician))
+            #expect(seen.count == 2 && seen.contains { $0.hasSuffix("DocumentReference/\(documentID)") }, "\(seen)")
+            #expect(Self.directivesSection(try await client.execute(uri: "/fhir/Patient/\(patient)/$summary", method: .get, headers: dentist)).isEmpty,
+                    "dentists may not read advance directives")
+
+            let masked = try await client.execute(uri: "/fhir/DocumentReference/\(documentID)/$mask", method: .post, headers: holder)
+            #expect(masked.status == .ok, "\(masked.text)")
+            let afterMask = Self.directivesSection(try await client.execute(uri: "/fhir/Patient/\(patient)/$summary", method: .get, headers: physician))
+            #expect(afterMask.count == 1 && !afterMask.contains { $0.contains(documentID) }, "a masked document never appears: \(afterMask)")
+            #expect(Self.directivesSection(try await client.execute(uri: "/fhir/Patient/\(patient)/$summary", method: .get, headers: holder)).count == 2)
+        }
+    }
+}

@@ -42,7 +42,7 @@ public struct PatientNotification: Hashable, Sendable, Codable, Identifiable {
             notifications.append(PatientNotification(recordID: recordID, kind: kind, createdAt: event.recordedAt, dedupeKey: key, message: message))
         }
         let isProfessional = event.actorKind == .professional || event.actorKind == .regulator
-        let consults = event.action == .readDocument || event.action == .searchDocuments
+        let consults = [.readDocument, .searchDocuments, .readSummary, .readEverything, .readCareHistory].contains(event.action)
         if isProfessional && consults {
             add(.firstAccess, "first-access:\(event.actorID)",
                 "Un professionnel de santé (RPPS \(event.actorID)) a consulté votre dossier pour la première fois.")
