@@ -85,7 +85,7 @@ public struct AuditEventResource: Encodable, Sendable {
         switch action {
         case .createRecord, .createDocument, .importCareHistory: "C"
         case .readIdentity, .readDocument, .readAccessControls, .readAuditTrail, .readCareHistory, .readSummary, .readEverything: "R"
-        case .searchDocuments: "E"
+        case .searchDocuments, .requestSignInCode, .signIn: "E"
         case .deleteRecord, .purgeCareHistory: "D"
         case .closeRecord, .reopenRecord, .restoreRecord, .changeDocument, .maskDocument, .revealDocumentToPatient, .manageAccess,
              .declareConsent, .manageLegalRepresentatives, .writeSummary: "U"

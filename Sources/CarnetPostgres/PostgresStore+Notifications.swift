@@ -17,14 +17,26 @@ extension PostgresStore {
             }
         }
         for notification in PatientNotification.triggered(by: event, wantsNewDocumentNotices: wantsNewDocuments) {
-            let createdAt = StoredForms.milliseconds(notification.createdAt)
-            try await connection.query("""
-                INSERT INTO notifications (record_id, id, kind, dedupe_key, created_at, message, status, next_attempt_at)
-                VALUES (\(recordID.rawValue), \(notification.id), \(notification.kind.rawValue), \(notification.dedupeKey),
-                        to_timestamp(\(createdAt)::double precision / 1000), \(notification.message), 'pending',
-                        to_timestamp(\(createdAt)::double precision / 1000))
-                ON CONFLICT (record_id, dedupe_key) DO NOTHING
-                """, logger: logger)
+            try await insertNotification(connection, notification, logger: logger)
+        }
+    }
+
+    private static func insertNotification(_ connection: PostgresConnection, _ notification: PatientNotification, logger: Logger) async throws {
+        let createdAt = StoredForms.milliseconds(notification.createdAt)
+        try await connection.query("""
+            INSERT INTO notifications (record_id, id, kind, dedupe_key, created_at, message, status, next_attempt_at)
+            VALUES (\(notification.recordID.rawValue), \(notification.id), \(notification.kind.rawValue), \(notification.dedupeKey),
+                    to_timestamp(\(createdAt)::double precision / 1000), \(notification.message), 'pending',
+                    to_timestamp(\(createdAt)::double precision / 1000))
+            ON CONFLICT (record_id, dedupe_key) DO NOTHING
+            """, logger: logger)
+    }
+
+    public func addNotification(_ notification: PatientNotification, audit: AuditEvent) async throws {
+        let row = try AuditRow(audit)
+        try await transaction { connection in
+            try await Self.insertNotification(connection, notification, logger: logger)
+            try await Self.insertAudit(connection, row, logger: logger)
         }
     }
 

@@ -14,12 +14,24 @@ extension SQLiteStore {
             wantsNewDocuments = try StoredForms.decodeJSON(AccessControls.self, from: json).notifyNewDocuments ?? false
         }
         for notification in PatientNotification.triggered(by: event, wantsNewDocumentNotices: wantsNewDocuments) {
-            let createdAt = StoredForms.milliseconds(notification.createdAt)
-            try db.execute(sql: """
-                INSERT INTO notifications (record_id, id, kind, dedupe_key, created_at_ms, message, status, next_attempt_at_ms)
-                VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (record_id, dedupe_key) DO NOTHING
-                """, arguments: [recordID.rawValue.lowercasedString, notification.id.lowercasedString, notification.kind.rawValue,
-                                 notification.dedupeKey, createdAt, notification.message, createdAt])
+            try insertNotification(db, notification)
+        }
+    }
+
+    private static func insertNotification(_ db: Database, _ notification: PatientNotification) throws {
+        let createdAt = StoredForms.milliseconds(notification.createdAt)
+        try db.execute(sql: """
+            INSERT INTO notifications (record_id, id, kind, dedupe_key, created_at_ms, message, status, next_attempt_at_ms)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (record_id, dedupe_key) DO NOTHING
+            """, arguments: [notification.recordID.rawValue.lowercasedString, notification.id.lowercasedString, notification.kind.rawValue,
+                             notification.dedupeKey, createdAt, notification.message, createdAt])
+    }
+
+    public func addNotification(_ notification: PatientNotification, audit: AuditEvent) async throws {
+        let row = try AuditRow(audit)
+        try await pool.write { db in
+            try Self.insertNotification(db, notification)
+            try Self.insertAudit(db, row)
         }
     }
 

@@ -10,7 +10,8 @@ import ServiceLifecycle
 ///
 /// Wiring, in order: request metrics (outermost, to see final statuses), the FHIR error mapping,
 /// then public routes (`/health`, `/metrics`, `/fhir/metadata`) and, behind authentication, the FHIR
-/// routes that reach health data through ``RecordService``.
+/// routes that reach health data through ``RecordService``; the web portals under `/portal`, behind
+/// their session middleware.
 ///
 /// - Parameters:
 ///   - store: an opened store; the application shuts it down when it stops.
@@ -51,6 +52,15 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     SummaryRoutes(service: service, configuration: configuration).register(on: authenticated)
     ClaimImportRoutes(service: service, configuration: configuration, logger: logger).register(on: authenticated)
     TransactionRoutes(service: service, configuration: configuration).register(on: authenticated)
+
+    // The portals: server-rendered pages over the same service (the same door, policy and audit).
+    let sessions = PortalSessions(idleTimeout: configuration.portalIdleTimeout)
+    PortalAssets.register(on: router)
+    let portal = router.group("portal").add(middleware: PortalMiddleware(sessions: sessions))
+    PortalSignInRoutes(service: service, configuration: configuration, sessions: sessions, codes: SignInCodes(), tokens: tokens, logger: logger)
+        .register(on: portal)
+    PatientPortalRoutes(service: service, configuration: configuration).register(on: portal)
+    ProfessionalPortalRoutes(service: service, configuration: configuration, sessions: sessions).register(on: portal)
     return router
 }
 

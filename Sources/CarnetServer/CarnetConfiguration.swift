@@ -28,6 +28,12 @@ public struct CarnetConfiguration: Sendable {
     public var smtp: SMTPSettings?
     /// How often the outbox is checked for notifications to deliver.
     public var notificationInterval: Duration = .seconds(2)
+    /// How long a portal session lasts without a request.
+    public var portalIdleTimeout: TimeInterval = 15 * 60
+    /// Demo mode: portal sign-in codes are also written to the server log, so a newcomer can sign in.
+    public var logSignInCodes = false
+    /// Whether portal cookies carry `Secure` (set when Carnet is served over TLS).
+    public var secureCookies = false
 
     /// Where notification e-mails go out.
     public struct SMTPSettings: Sendable {

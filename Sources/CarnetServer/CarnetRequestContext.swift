@@ -8,6 +8,8 @@ public import Hummingbird
 public struct CarnetRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var actor: Actor?
+    /// The portal session the actor comes from, on portal pages (its CSRF token, the opened record).
+    var portalSession: PortalSessions.Session?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

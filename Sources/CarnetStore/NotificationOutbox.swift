@@ -19,6 +19,10 @@ public protocol NotificationOutbox: Sendable {
 
     /// Notifications not yet delivered (pending), for metrics.
     func notificationBacklog() async throws -> Int
+
+    /// Adds a notification no audited fact triggers (a sign-in code), with the audit event that says
+    /// it was sent, in one transaction.
+    func addNotification(_ notification: PatientNotification, audit: AuditEvent) async throws
 }
 
 /// A notification and where its delivery stands.

@@ -36,6 +36,9 @@ enum DemoBanner {
         Insurer agent (demo-seed-agent):
             token:    \(agentToken)
 
+        Web portal: \(baseURL)/portal — sign in as a patient with an INS above: the one-time code is
+        written to this server's log ("demo sign-in code"); professionals paste one of their tokens.
+
         Camille DURAND's record holds two documents by the physician and six months of care history; she
         authorised the pharmacist; the nurse has no authorisation (finds nothing until she gets one, or
         declares the patient's consent with POST …/$authorize); Lucas MARTIN is the legal representative

@@ -50,6 +50,7 @@ struct Serve: AsyncParsableCommand {
         var configuration = CarnetConfiguration(dataDirectory: storage.dataDirectory, host: host, port: port,
                                                 databaseURL: storage.database, publicBaseURL: publicURL,
                                                 relaxTestINSKeys: !strictTestINS, logLevel: logLevel)
+        configuration.logSignInCodes = demo
         configuration.smtp = smtpHost.map { CarnetConfiguration.SMTPSettings(host: $0, port: smtpPort, from: smtpFrom) }
         let store = try await StoreOpening.open(configuration, logger: logger)
         let blobs = try StoreOpening.openBlobs(configuration)
@@ -63,6 +64,7 @@ struct Serve: AsyncParsableCommand {
         let app = buildApplication(configuration, store: store, blobs: blobs, tokens: tokens, matrix: matrix, logger: logger)
         print("Carnet \(CarnetVersion.current) listening on \(configuration.baseURL) (\(storage.database == nil ? "SQLite at \(configuration.sqlitePath.path)" : "PostgreSQL"))")
         print("Try: curl \(configuration.baseURL)/health   ·   curl \(configuration.baseURL)/fhir/metadata")
+        print("Web portals (patients and professionals): open \(configuration.baseURL)/portal")
         try await app.runService()
     }
 }

@@ -45,6 +45,10 @@ public enum Action: String, Hashable, Sendable, Codable, CaseIterable {
     case readSummary = "summary.read"
     /// Read everything in the record the actor may see (`Patient/$everything`).
     case readEverything = "record.everything"
+    /// Ask for a one-time code to sign in to the patient portal (sent to the holder's contact).
+    case requestSignInCode = "portal.sign-in-code"
+    /// Sign in to a portal (with a one-time code, or a professional's token).
+    case signIn = "portal.sign-in"
 
     /// The lifecycle transition this action performs, if it is one.
     public var transition: RecordTransition? {

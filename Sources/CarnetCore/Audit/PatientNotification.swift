@@ -12,6 +12,8 @@ public struct PatientNotification: Hashable, Sendable, Codable, Identifiable {
         case emergencyAccess = "emergency-access"
         case newDocument = "new-document"
         case recordClosed = "record-closed"
+        /// A one-time code to sign in to the patient portal, sent on request (never triggered by an audit event).
+        case signInCode = "sign-in-code"
     }
 
     public let id: UUID

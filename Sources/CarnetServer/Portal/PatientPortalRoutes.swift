@@ -1,0 +1,313 @@
+import CarnetCore
+import CarnetFHIR
+import CarnetService
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The patient portal: the record at a glance, documents (open, mask, unmask), the summary and the
+/// patient's own section, access (authorise, revoke, block, unblock, emergency modes), the access
+/// history, and closing or reopening the record. Every page calls ``RecordService`` as the signed-in
+/// holder: the same door, policy and audit as the API.
+struct PatientPortalRoutes {
+    let service: RecordService
+    let configuration: CarnetConfiguration
+
+    func register(on group: RouterGroup<CarnetRequestContext>) {
+        group.get("patient", use: home)
+        group.get("patient/documents", use: documents)
+        group.get("patient/documents/:id", use: document)
+        group.get("patient/documents/:id/content", use: content)
+        group.post("patient/documents/:id/visibility", use: visibility)
+        group.get("patient/summary", use: summary)
+        group.post("patient/summary", use: addSummaryItem)
+        group.get("patient/access", use: access)
+        group.post("patient/access", use: changeAccess)
+        group.get("patient/history", use: history)
+        group.get("patient/record", use: recordPage)
+        group.post("patient/record", use: changeRecord)
+    }
+
+    /// The signed-in holder and their record.
+    func signedIn(_ context: CarnetRequestContext) throws -> (PortalSessions.Session, RecordID) {
+        guard let session = context.portalSession, case .patient = session.actor.role, let record = session.patient else {
+            throw PortalError.signedOut(professional: false)
+        }
+        return (session, record)
+    }
+
+    func page(_ request: Request, _ context: CarnetRequestContext, _ title: (String, String), path: String, _ body: HTML,
+              status: HTTPResponse.Status = .ok) -> Response {
+        let l = PortalLanguage.from(request)
+        return PortalPage(title: l.t(title.0, title.1), language: l, session: context.portalSession, path: path, body: body, status: status).response()
+    }
+
+    // MARK: - Home
+
+    @Sendable func home(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let (session, recordID) = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        let record = try await service.readRecord(recordID, by: session.actor)
+        var latest = DocumentQuery()
+        latest.count = 5
+        let documents = try await service.searchDocuments(of: .record(recordID), latest, by: session.actor)
+        let summary = try await service.patientSummary(of: recordID, by: session.actor)
+        let events = try await service.auditTrail(of: recordID, by: session.actor, limit: 200)
+        let alerts = events.filter { ($0.actorKind == .professional || $0.actorKind == .regulator) && $0.accessMode.isEmergency && $0.outcome == .success }
+        let claims = (try? await service.careHistory(of: recordID, by: session.actor)) ?? []
+        let items = { (kind: SummaryKind) -> [HTML] in
+            summary.items.filter { $0.kind == kind }.map { "<li>\(PortalSummaryText.describe($0, l))</li>" }
+        }
+        let none: HTML = "<li>\(l.t("Rien de renseigné", "Nothing recorded"))</li>"
+        let body: HTML = """
+            <p>\(record.identity.givenNames.first ?? "") \(record.identity.birthFamilyName) — \
+            \(record.state == .active ? l.t("dossier ouvert", "record open") : l.t("dossier fermé", "record closed"))</p>
+            \(alerts.isEmpty ? "" : html("<section class=\"card\" aria-labelledby=\"alerts\"><h2 id=\"alerts\">\(l.t("Alertes", "Alerts"))</h2><ul>\(alerts.prefix(5).map { event -> HTML in "<li>\(PortalPage.dateTime(event.recordedAt, l)) — \(l.t("accès en urgence par", "emergency access by")) RPPS \(event.actorID)\(event.emergencyReason.map { " : \($0)" } ?? "")</li>" })</ul></section>"))
+            <div class="grid">
+            <section class="card"><h2>\(l.t("Derniers documents", "Latest documents"))</h2><ul>\(documents.page.isEmpty ? none : HTML.join(documents.page.map { entry -> HTML in
+                "<li><a href=\"/portal/patient/documents/\(entry.id.description)\">\(entry.title ?? entry.type.code)</a> — \(PortalPage.date(entry.date, l))</li>" }))</ul></section>
+            <section class="card"><h2>\(l.t("Allergies", "Allergies"))</h2><ul>\(items(.allergy).isEmpty ? [none] : items(.allergy))</ul></section>
+            <section class="card"><h2>\(l.t("Traitements en cours", "Current treatments"))</h2><ul>\(items(.medication).isEmpty ? [none] : items(.medication))</ul></section>
+            <section class="card"><h2>\(l.t("Groupe sanguin", "Blood group"))</h2><ul>\(items(.observation).isEmpty ? [none] : items(.observation))</ul></section>
+            </div>
+            <h2>\(l.t("Remboursements des 12 derniers mois", "Reimbursed care over the last 12 months"))</h2>
+            \(PortalChart.claimsPerMonth(claims, language: l))
+            """
+        return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient", body)
+    }
+
+    // MARK: - Documents
+
+    @Sendable func documents(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let (session, recordID) = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        var query = DocumentQuery()
+        query.count = 100
+        let type = request.uri.queryParameters["type"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        if let type { query.types = [type] }
+        var notice: HTML = ""
+        if let since = request.uri.queryParameters["since"].map(String.init), !since.isEmpty {
+            if let bounds = FHIRDate.interval(since) {
+                query.dates = [DateCondition(.ge, lower: bounds.lower, upper: bounds.upper)]
+            } else {
+                notice = PortalPage.notice(l.t("La date « depuis » doit être au format AAAA-MM-JJ.", "The 'since' date must be YYYY-MM-DD."), error: true)
+            }
+        }
+        let found = try await service.searchDocuments(of: .record(recordID), query, by: session.actor)
+        let types = PortalDocumentTypes.common
+        let rows = found.page.map { entry -> HTML in
+            """
+            <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/patient/documents/\(entry.id.description)">\(entry.title ?? entry.type.code)</a></td>\
+            <td>\(PortalDocumentTypes.label(entry.type.code, l))</td><td>\(entry.authors.first?.display ?? entry.submitterID)</td>\
+            <td>\(entry.visibility.maskedToProfessionals ? html("<span class=\"tag\">\(l.t("masqué aux professionnels", "masked to professionals"))</span>") : "")</td></tr>
+            """
+        }
+        let body: HTML = """
+            <form method="get" action="/portal/patient/documents" class="card">
+            <label for="type">\(l.t("Type", "Type"))</label>
+            <select id="type" name="type"><option value="">\(l.t("Tous", "All"))</option>\(types.map { code, fr, en -> HTML in
+                "<option value=\"\(code)\"\(type == code ? HTML.trusted(" selected") : "")>\(l.t(fr, en))</option>" })</select>
+            <label for="since">\(l.t("Depuis le", "Since"))</label>
+            <input type="date" id="since" name="since" value="\(request.uri.queryParameters["since"].map(String.init))">
+            \(notice)
+            <button type="submit" class="secondary">\(l.t("Filtrer", "Filter"))</button>
+            </form>
+            <p>\(found.total) \(l.t("document(s)", "document(s)"))</p>
+            <div class="table"><table><thead><tr><th scope="col">\(l.t("Date", "Date"))</th><th scope="col">\(l.t("Titre", "Title"))</th>\
+            <th scope="col">\(l.t("Type", "Type"))</th><th scope="col">\(l.t("Auteur", "Author"))</th><th scope="col">\(l.t("Visibilité", "Visibility"))</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            """
+        return page(request, context, ("Mes documents", "My documents"), path: "/portal/patient/documents", body)
+    }
+
+    @Sendable func document(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let (session, _) = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        let (entry, data) = try await service.documentContent(try documentID(context), by: session.actor)
+        let masked = entry.visibility.maskedToProfessionals
+        let body: HTML = """
+            <p>\(PortalDocumentTypes.label(entry.type.code, l)) — \(PortalPage.date(entry.date, l)) — \(entry.authors.first?.display ?? entry.submitterID)</p>
+            \(PortalDocumentView.render(entry, data, contentURL: "/portal/patient/documents/\(entry.id.description)/content", l))
+            <form method="post" action="/portal/patient/documents/\(entry.id.description)/visibility" class="card">
+            \(PortalPage.csrf(session.csrfToken))
+            <input type="hidden" name="change" value="\(masked ? "unmask" : "mask")">
+            <p>\(masked ? l.t("Ce document est masqué aux professionnels (sauf son auteur et votre médecin traitant).",
+                              "This document is masked to professionals (except its author and your treating physician).")
+                        : l.t("Ce document est visible des professionnels que vous avez autorisés.", "Professionals you authorised can see this document."))</p>
+            <button type="submit" class="secondary">\(masked ? l.t("Ne plus masquer", "Unmask") : l.t("Masquer aux professionnels", "Mask to professionals"))</button>
+            </form>
+            """
+        return page(request, context, (entry.title ?? "Document", entry.title ?? "Document"), path: "/portal/patient/documents", body)
+    }
+
+    @Sendable func content(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let (session, _) = try signedIn(context)
+        let (entry, data) = try await service.documentContent(try documentID(context), by: session.actor)
+        return PortalDocumentView.contentResponse(entry, data)
+    }
+
+    @Sendable func visibility(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let (session, _) = try signedIn(context)
+        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        let id = try documentID(context)
+        let change: RecordService.VisibilityChange = form["change"] == "unmask" ? .unmask : .mask
+        _ = try await service.changeVisibility(of: id, change, by: session.actor)
+        return PortalPage.redirect("/portal/patient/documents/\(id)")
+    }
+
+    // MARK: - Summary
+
+    @Sendable func summary(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        try await summaryPage(request, context, notice: nil)
+    }
+
+    func summaryPage(_ request: Request, _ context: CarnetRequestContext, notice: HTML?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let (session, recordID) = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        let summary = try await service.patientSummary(of: recordID, by: session.actor)
+        let body: HTML = """
+            \(notice ?? "")
+            \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments, l, documentLink: "/portal/patient/documents/"))
+            <h2>\(l.t("Compléter ma partie", "Add to my section"))</h2>
+            \(PortalSummaryForms.forms(csrf: session.csrfToken, l))
+            """
+        return page(request, context, ("Ma synthèse", "My summary"), path: "/portal/patient/summary", body, status: status)
+    }
+
+    @Sendable func addSummaryItem(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let (session, recordID) = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        do {
+            let (type, json) = try PortalSummaryForms.resource(from: form, patient: recordID, l)
+            let item = try SummaryResource.item(from: Data(json.utf8), resourceType: type)
+            _ = try await service.addSummaryItem(item, by: session.actor)
+        } catch let error as PortalSummaryForms.FormError {
+            return try await summaryPage(request, context, notice: PortalPage.notice(error.message, error: true), status: .badRequest)
+        }
+        return PortalPage.redirect("/portal/patient/summary")
+    }
+
+    // MARK: - Access
+
+    @Sendable func access(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        try await accessPage(request, context, notice: nil)
+    }
+
+    func accessPage(_ request: Request, _ context: CarnetRequestContext, notice: HTML?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let (session, recordID) = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        let (_, controls) = try await service.accessControls(of: recordID, by: session.actor)
+        let body = PortalAccessPage.render(controls, csrf: session.csrfToken, notice: notice, l)
+        return page(request, context, ("Qui peut accéder à mon dossier", "Who may access my record"), path: "/portal/patient/access", body, status: status)
+    }
+
+    @Sendable func changeAccess(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let (session, recordID) = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        let change: RecordService.AccessChange
+        do {
+            change = try PortalAccessPage.change(from: form, l)
+        } catch let error as PortalAccessPage.FormError {
+            return try await accessPage(request, context, notice: PortalPage.notice(error.message, error: true), status: .badRequest)
+        }
+        _ = try await service.changeAccess(of: recordID, change, by: session.actor)
+        return PortalPage.redirect("/portal/patient/access")
+    }
+
+    // MARK: - History
+
+    @Sendable func history(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let (session, recordID) = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        let onlyEmergencies = request.uri.queryParameters["emergency"] == "1"
+        let events = try await service.auditTrail(of: recordID, by: session.actor, limit: 500)
+            .filter { !onlyEmergencies || $0.accessMode.isEmergency }
+        let rows = events.map { event -> HTML in
+            let emergency = event.accessMode.isEmergency
+            let who: String = switch event.actorKind {
+            case .patient: l.t("vous (ou votre représentant)", "you (or your representative)")
+            case .professional: l.t("professionnel", "professional") + " RPPS \(event.actorID)"
+            case .regulator: l.t("régulateur Centre 15", "Centre 15 regulator") + " RPPS \(event.actorID)"
+            case .agent: l.t("agent de l'Assurance Maladie", "health-insurer agent")
+            case .insurer: l.t("flux de l'Assurance Maladie", "health-insurer feed")
+            }
+            return """
+                <tr\(emergency ? HTML.trusted(" class=\"emergency\"") : "")><td>\(PortalPage.dateTime(event.recordedAt, l))</td><td>\(who)</td>\
+                <td>\(PortalHistoryText.action(event.action, l))\(emergency ? html(" <strong>\(l.t("(urgence)", "(emergency)"))</strong>") : "")</td>\
+                <td>\(event.outcome == .success ? l.t("fait", "done") : l.t("refusé", "refused"))</td>\
+                <td>\(event.emergencyReason ?? event.rule?.explanation ?? "")</td></tr>
+                """
+        }
+        let body: HTML = """
+            <p>\(onlyEmergencies ? html("<a href=\"/portal/patient/history\">\(l.t("Tout afficher", "Show everything"))</a>")
+                                 : html("<a href=\"/portal/patient/history?emergency=1\">\(l.t("N'afficher que les accès en urgence", "Show emergency accesses only"))</a>"))</p>
+            <div class="table"><table><thead><tr><th scope="col">\(l.t("Quand", "When"))</th><th scope="col">\(l.t("Qui", "Who"))</th>\
+            <th scope="col">\(l.t("Quoi", "What"))</th><th scope="col">\(l.t("Résultat", "Outcome"))</th><th scope="col">\(l.t("Motif ou règle", "Reason or rule"))</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            """
+        return page(request, context, ("Historique des accès", "Access history"), path: "/portal/patient/history", body)
+    }
+
+    // MARK: - Record
+
+    @Sendable func recordPage(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let (session, recordID) = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        let record = try await service.readRecord(recordID, by: session.actor)
+        let body: HTML
+        if record.state == .active {
+            body = """
+                <p>\(l.t("Votre dossier est ouvert.", "Your record is open."))</p>
+                <form method="post" action="/portal/patient/record" class="card" data-confirm="\(l.t("Fermer votre dossier ?", "Close your record?"))">
+                \(PortalPage.csrf(session.csrfToken))<input type="hidden" name="action" value="close">
+                <h2>\(l.t("Fermer mon dossier", "Close my record"))</h2>
+                <p>\(l.t("Fermé, votre dossier n'est plus accessible à aucun professionnel, même en urgence, et n'est plus alimenté. Il est conservé dix ans et vous pouvez le rouvrir à tout moment.",
+                         "Once closed, no professional can access your record, even in an emergency, and nothing is added to it. It is kept for ten years and you can reopen it at any time."))</p>
+                <label for="reason">\(l.t("Motif (facultatif)", "Reason (optional)"))</label>
+                <input type="text" id="reason" name="reason">
+                <label><input type="checkbox" name="confirm" value="yes"> \(l.t("J'ai compris les conséquences", "I understand the consequences"))</label>
+                <button type="submit" class="danger">\(l.t("Fermer mon dossier", "Close my record"))</button>
+                </form>
+                """
+        } else {
+            body = """
+                <p>\(l.t("Votre dossier est fermé depuis le", "Your record has been closed since")) \(PortalPage.date(record.stateChangedAt, l)).</p>
+                <form method="post" action="/portal/patient/record" class="card">
+                \(PortalPage.csrf(session.csrfToken))<input type="hidden" name="action" value="reopen">
+                <button type="submit">\(l.t("Rouvrir mon dossier", "Reopen my record"))</button>
+                </form>
+                """
+        }
+        return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient/record", body)
+    }
+
+    @Sendable func changeRecord(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let (session, recordID) = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        switch form["action"] {
+        case "close":
+            guard form["confirm"] == "yes" else {
+                let body: HTML = """
+                    \(PortalPage.notice(l.t("Cochez « J'ai compris les conséquences » pour fermer votre dossier.",
+                                            "Tick 'I understand the consequences' to close your record."), error: true))
+                    <p><a href="/portal/patient/record">\(l.t("Retour", "Back"))</a></p>
+                    """
+                return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient/record", body, status: .badRequest)
+            }
+            _ = try await service.transition(recordID, .closeRecord, reason: form["reason"], by: session.actor)
+        case "reopen":
+            _ = try await service.transition(recordID, .reopenRecord, reason: nil, by: session.actor)
+        default:
+            throw FHIRInputError("unknown action", at: "action")
+        }
+        return PortalPage.redirect("/portal/patient/record")
+    }
+
+    func documentID(_ context: CarnetRequestContext) throws -> DocumentID {
+        guard let text = context.parameters.get("id"), let id = DocumentID(text) else { throw AccessError.notFound }
+        return id
+    }
+}

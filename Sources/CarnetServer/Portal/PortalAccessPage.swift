@@ -1,0 +1,135 @@
+import CarnetCore
+import CarnetService
+import Foundation
+
+/// The patient's access controls as a page of forms: authorised professionals (revoke), blocked ones
+/// (block by RPPS, unblock), the treating physician, the emergency modes, legal representatives.
+enum PortalAccessPage {
+    struct FormError: Error {
+        var message: String
+    }
+
+    static func render(_ controls: AccessControls, csrf: String, notice: HTML?, _ l: PortalLanguage) -> HTML {
+        func button(_ action: String, _ rpps: String, _ label: String, style: String = "secondary") -> HTML {
+            """
+            <form method="post" action="/portal/patient/access" class="inline">\(PortalPage.csrf(csrf))\
+            <input type="hidden" name="action" value="\(action)"><input type="hidden" name="rpps" value="\(rpps)">\
+            <button type="submit" class="\(style)">\(label)</button></form>
+            """
+        }
+        func rppsForm(_ action: String, _ title: String, _ label: String) -> HTML {
+            """
+            <form method="post" action="/portal/patient/access" class="card">\(PortalPage.csrf(csrf))
+            <input type="hidden" name="action" value="\(action)">
+            <label for="rpps-\(action)">\(title)</label>
+            <p class="hint" id="rpps-\(action)-hint">\(l.t("Numéro RPPS à 11 chiffres, sur la carte du professionnel ou dans l'annuaire santé.",
+                                                            "11-digit RPPS number, on the professional's card or in the health directory."))</p>
+            <input type="text" id="rpps-\(action)" name="rpps" inputmode="numeric" autocomplete="off" aria-describedby="rpps-\(action)-hint">
+            <button type="submit">\(label)</button>
+            </form>
+            """
+        }
+        let authorised = controls.authorisations.sorted { $0.key < $1.key }.map { rpps, authorisation -> HTML in
+            let opposed = controls.careTeamOpposed.contains(rpps)
+            let basis = authorisation.basis == .careTeam ? l.t("équipe de soins", "care team") : l.t("autorisé", "authorised")
+            return "<tr><td>RPPS \(rpps)</td><td>\(basis)\(opposed ? l.t(" (vous vous y opposez)", " (you opposed it)") : "")</td><td>\(PortalPage.date(authorisation.since, l))</td>"
+                + "<td>\(button("revoke", rpps, l.t("Retirer l'accès", "Revoke access")))</td></tr>"
+        }
+        let blocked = controls.blocked.sorted { $0.key < $1.key }.map { rpps, since -> HTML in
+            "<tr><td>RPPS \(rpps)</td><td>\(PortalPage.date(since, l))</td><td>\(button("unblock", rpps, l.t("Débloquer", "Unblock")))</td></tr>"
+        }
+        let empty: HTML = "<tr><td colspan=\"4\">\(l.t("Aucun", "None"))</td></tr>"
+        let treating: HTML = controls.treatingPhysician.map { physician in
+            "<p>RPPS \(physician.rpps) \(l.t("depuis le", "since")) \(PortalPage.date(physician.since, l)) \(button("untreat", physician.rpps, l.t("Retirer", "Remove")))</p>"
+        } ?? "<p>\(l.t("Aucun médecin traitant désigné.", "No treating physician designated."))</p>"
+        let checked = { (on: Bool) -> HTML in on ? " checked" : "" }
+        return """
+            \(notice ?? "")
+            <h2>\(l.t("Professionnels autorisés", "Authorised professionals"))</h2>
+            <div class="table"><table><thead><tr><th scope="col">\(l.t("Professionnel", "Professional"))</th><th scope="col">\(l.t("Accès", "Access"))</th>\
+            <th scope="col">\(l.t("Depuis", "Since"))</th><th scope="col"><span class="hint">\(l.t("Action", "Action"))</span></th></tr></thead>
+            <tbody>\(authorised.isEmpty ? [empty] : authorised)</tbody></table></div>
+            \(rppsForm("authorize", l.t("Autoriser un professionnel", "Authorise a professional"), l.t("Autoriser", "Authorise")))
+            <h2>\(l.t("Professionnels bloqués", "Blocked professionals"))</h2>
+            <p class="hint">\(l.t("Un professionnel bloqué n'a accès à votre dossier dans aucun cas, même en urgence.",
+                                  "A blocked professional has no access to your record in any case, even in an emergency."))</p>
+            <div class="table"><table><thead><tr><th scope="col">\(l.t("Professionnel", "Professional"))</th><th scope="col">\(l.t("Depuis", "Since"))</th>\
+            <th scope="col"><span class="hint">\(l.t("Action", "Action"))</span></th></tr></thead>
+            <tbody>\(blocked.isEmpty ? [empty] : blocked)</tbody></table></div>
+            \(rppsForm("block", l.t("Bloquer un professionnel", "Block a professional"), l.t("Bloquer", "Block")))
+            <h2>\(l.t("Médecin traitant", "Treating physician"))</h2>
+            \(treating)
+            \(rppsForm("treating", l.t("Désigner mon médecin traitant", "Designate my treating physician"), l.t("Désigner", "Designate")))
+            <h2>\(l.t("Accès en urgence", "Emergency access"))</h2>
+            <form method="post" action="/portal/patient/access" class="card">\(PortalPage.csrf(csrf))
+            <input type="hidden" name="action" value="emergency">
+            <fieldset><legend>\(l.t("Autoriser, si je ne peux pas consentir :", "Allow, when I cannot consent:"))</legend>
+            <label><input type="checkbox" name="breakTheGlass" value="yes"\(checked(controls.breakTheGlassAllowed))> \(l.t("l'accès en urgence d'un professionnel (bris de glace)", "a professional's emergency access (break the glass)"))</label>
+            <label><input type="checkbox" name="regulation" value="yes"\(checked(controls.regulationAllowed))> \(l.t("l'accès du médecin régulateur du Centre 15 (SAMU)", "access by the Centre 15 (SAMU) regulating physician"))</label>
+            </fieldset>
+            <button type="submit">\(l.t("Enregistrer", "Save"))</button>
+            </form>
+            <h2>\(l.t("Représentants légaux", "Legal representatives"))</h2>
+            <ul>\(controls.legalRepresentatives.isEmpty ? [html("<li>\(l.t("Aucun", "None"))</li>")]
+                 : controls.legalRepresentatives.sorted().map { ins -> HTML in "<li>INS \(ins)</li>" })</ul>
+            <p class="hint">\(l.t("Les représentants légaux d'un mineur sont déclarés auprès de l'Assurance Maladie.",
+                                  "A minor's legal representatives are declared to the health insurer."))</p>
+            """
+    }
+
+    /// The change a submitted form asks for.
+    static func change(from form: PortalForm, _ l: PortalLanguage) throws -> RecordService.AccessChange {
+        func rpps() throws -> RPPS {
+            guard let text = form["rpps"] else { throw FormError(message: l.t("Indiquez le numéro RPPS (11 chiffres).", "Give the RPPS number (11 digits).")) }
+            do {
+                return try RPPS(text.filter { $0 != " " })
+            } catch {
+                throw FormError(message: l.t("Ce numéro RPPS n'est pas valide : ", "This RPPS number is not valid: ") + "\(error). "
+                                    + l.t("Il compte 11 chiffres.", "It has 11 digits."))
+            }
+        }
+        switch form["action"] {
+        case "authorize": return .authorize(try rpps())
+        case "revoke": return .revoke(try rpps())
+        case "block": return .block(try rpps())
+        case "unblock": return .unblock(try rpps())
+        case "treating": return .setTreatingPhysician(try rpps())
+        case "untreat": return .setTreatingPhysician(nil)
+        case "emergency": return .setEmergencyAccess(breakTheGlass: form["breakTheGlass"] == "yes", regulation: form["regulation"] == "yes")
+        default: throw FormError(message: l.t("Action inconnue.", "Unknown action."))
+        }
+    }
+}
+
+/// Audit actions in words, for the patient's history.
+enum PortalHistoryText {
+    static func action(_ action: Action, _ l: PortalLanguage) -> String {
+        switch action {
+        case .createRecord: l.t("création du dossier", "record created")
+        case .readIdentity: l.t("consultation de l'identité", "identity read")
+        case .closeRecord: l.t("fermeture du dossier", "record closed")
+        case .reopenRecord: l.t("réouverture du dossier", "record reopened")
+        case .deleteRecord: l.t("suppression du dossier", "record deleted")
+        case .restoreRecord: l.t("restauration du dossier", "record restored")
+        case .createDocument: l.t("ajout d'un document", "document added")
+        case .readDocument: l.t("consultation d'un document", "document read")
+        case .searchDocuments: l.t("consultation de la liste des documents", "document list read")
+        case .changeDocument: l.t("modification d'un document", "document changed")
+        case .maskDocument: l.t("masquage ou démasquage d'un document", "document masked or unmasked")
+        case .revealDocumentToPatient: l.t("document rendu visible", "document made visible")
+        case .manageAccess: l.t("modification des accès", "access changed")
+        case .declareConsent: l.t("déclaration de votre consentement", "consent declared")
+        case .readAccessControls: l.t("consultation des accès", "access read")
+        case .manageLegalRepresentatives: l.t("représentants légaux modifiés", "legal representatives changed")
+        case .readAuditTrail: l.t("consultation de l'historique", "history read")
+        case .importCareHistory: l.t("import des remboursements", "claims imported")
+        case .readCareHistory: l.t("consultation des remboursements", "care history read")
+        case .purgeCareHistory: l.t("purge des remboursements anciens", "old claims purged")
+        case .writeSummary: l.t("modification de la synthèse", "summary changed")
+        case .readSummary: l.t("consultation de la synthèse", "summary read")
+        case .readEverything: l.t("consultation de tout le dossier", "whole record read")
+        case .requestSignInCode: l.t("demande de code de connexion", "sign-in code requested")
+        case .signIn: l.t("connexion", "sign-in")
+        }
+    }
+}

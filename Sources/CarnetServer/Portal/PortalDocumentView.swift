@@ -1,0 +1,97 @@
+import CarnetCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// A document as a person reads it: text inline, a PDF or an image opened from Carnet itself, a CDA
+/// through its human-readable part (the `text` of its sections), anything else to download.
+enum PortalDocumentView {
+    static func render(_ entry: DocumentEntry, _ data: Data, contentURL: String, _ l: PortalLanguage) -> HTML {
+        let type = entry.content.contentType.lowercased()
+        let open: HTML = "<p><a href=\"\(contentURL)\">\(l.t("Ouvrir le fichier", "Open the file"))</a> (\(type), \(entry.content.size) \(l.t("octets", "bytes")))</p>"
+        if type.hasPrefix("text/plain") {
+            return "<pre class=\"document\">\(String(decoding: data, as: UTF8.self))</pre>\(open)"
+        }
+        if type.hasPrefix("image/") {
+            return "<p><img src=\"\(contentURL)\" alt=\"\(entry.title ?? l.t("Image du document", "Document image"))\" style=\"max-width:100%\"></p>\(open)"
+        }
+        if type.contains("xml"), let text = CDANarrative.text(of: data) {
+            return "<p class=\"hint\">\(l.t("Partie lisible du document CDA", "Human-readable part of the CDA document"))</p><pre class=\"document\">\(text)</pre>\(open)"
+        }
+        return open
+    }
+
+    /// The raw bytes, inline, with a policy that runs nothing they might contain.
+    static func contentResponse(_ entry: DocumentEntry, _ data: Data) -> Response {
+        var headers: HTTPFields = [.contentType: entry.content.contentType, .cacheControl: "no-store",
+                                   .contentDisposition: "inline"]
+        // A PDF needs the browser's viewer; anything else is shown sandboxed, scripts never run.
+        headers[.contentSecurityPolicy] = entry.content.contentType.lowercased().hasPrefix("application/pdf")
+            ? "frame-ancestors 'none'" : "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// The text of a CDA R2 document's sections (`section/title` and `section/text`), without resolving
+/// anything external: Carnet refused documents with a DTD when they arrived.
+enum CDANarrative {
+    static func text(of data: Data) -> String? {
+        let collector = Collector()
+        let parser = XMLParser(data: data)
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = collector
+        guard parser.parse(), parser.parserError == nil else { return nil }
+        let text = collector.lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+
+    private final class Collector: NSObject, XMLParserDelegate {
+        var lines: [String] = []
+        private var depth = 0
+        private var current = ""
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            if name == "title" || name == "text" { depth += 1 }
+            if ["paragraph", "item", "tr", "br"].contains(name) { flush() }
+        }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if name == "title" || name == "text" {
+                depth -= 1
+                flush()
+            }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            if depth > 0 { current += string }
+        }
+
+        private func flush() {
+            let line = current.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !line.isEmpty { lines.append(line) }
+            current = ""
+        }
+    }
+}
+
+/// The document types a patient meets most, for filters and labels (DOMAIN.md's table).
+enum PortalDocumentTypes {
+    static let common: [(String, String, String)] = [
+        ("11488-4", "Compte rendu de consultation", "Consultation report"),
+        ("11502-2", "Compte rendu d'examens biologiques", "Laboratory report"),
+        ("18748-4", "Compte rendu d'imagerie", "Imaging report"),
+        ("34112-3", "Compte rendu hospitalier", "Hospital stay report"),
+        ("11490-0", "Lettre de liaison de sortie", "Discharge letter"),
+        ("57833-6", "Prescription de médicaments", "Prescription"),
+        ("60591-5", "Synthèse médicale", "Patient summary"),
+        ("EXPPAT_3", "Directives anticipées", "Advance directives"),
+    ]
+
+    static func label(_ code: String, _ l: PortalLanguage) -> String {
+        common.first { $0.0 == code }.map { l.t($0.1, $0.2) } ?? code
+    }
+}

@@ -1,0 +1,88 @@
+import CarnetCore
+import CarnetFHIR
+import CarnetService
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// In front of every portal page: the session from its cookie (the actor the service will see),
+/// errors turned into pages a person can act on, and the security headers — a strict
+/// Content-Security-Policy (only Carnet's own style sheet and script), no framing, no referrer.
+struct PortalMiddleware: RouterMiddleware {
+    typealias Context = CarnetRequestContext
+    let sessions: PortalSessions
+
+    static let sessionCookie = "carnet_session"
+    static let frameOptions = HTTPField.Name("X-Frame-Options")!  // safe: a valid constant header name
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!  // safe: a valid constant header name
+    static let permissionsPolicy = HTTPField.Name("Permissions-Policy")!  // safe: a valid constant header name
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let id = PortalCookies.value(Self.sessionCookie, in: request), let session = await sessions.session(id) {
+            context.actor = session.actor
+            context.portalSession = session
+        }
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = Self.page(for: error, request, context)
+        }
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+                + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        }
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[Self.frameOptions] = "DENY"
+        response.headers[Self.referrerPolicy] = "no-referrer"
+        response.headers[Self.permissionsPolicy] = "camera=(), microphone=(), geolocation=()"
+        return response
+    }
+
+    /// The page an error becomes: the rule in plain words for a refusal, the faulty field for bad input.
+    static func page(for error: any Error, _ request: Request, _ context: Context) -> Response {
+        let l = PortalLanguage.from(request)
+        let path = request.uri.path
+        let professional = path.hasPrefix("/portal/pro")
+        let (status, message): (HTTPResponse.Status, String)
+        switch error {
+        case PortalError.signedOut(let isProfessional):
+            return PortalPage.redirect(isProfessional ? "/portal/pro/sign-in" : "/portal/patient/sign-in")
+        case PortalError.noPatientOpened:
+            return PortalPage.redirect("/portal/pro")
+        case PortalError.forgedForm:
+            (status, message) = (.forbidden, l.t("Ce formulaire a expiré ou ne vient pas de Carnet. Revenez en arrière, rechargez la page et recommencez.",
+                                                 "This form has expired or did not come from Carnet. Go back, reload the page and try again."))
+        case AuthenticationError.missing, AuthenticationError.expired:
+            return PortalPage.redirect(professional ? "/portal/pro/sign-in" : "/portal/patient/sign-in")
+        case let error as AccessError:
+            switch error {
+            case .notFound: (status, message) = (.notFound, l.t("Introuvable : cet élément n'existe pas, ou vous ne pouvez pas le voir.",
+                                                                "Not found: this does not exist, or you may not see it."))
+            case .denied(let rule): (status, message) = (.forbidden, l.t("Refusé", "Refused") + " — " + rule.explanation)
+            }
+        case let error as FHIRInputError:
+            (status, message) = (.badRequest, error.description)
+        case let error as RecordError:
+            (status, message) = (.conflict, error.description)
+        case let error as AccessChangeError:
+            (status, message) = (.conflict, error.description)
+        case let error as DocumentError:
+            (status, message) = (.conflict, error.description)
+        case let error as SummaryItemError:
+            (status, message) = (.conflict, error.description)
+        default:
+            context.logger.error("portal request failed", metadata: ["error.type": "\(type(of: error))"])
+            (status, message) = (.internalServerError, l.t("Une erreur interne est survenue ; elle a été enregistrée. Réessayez plus tard.",
+                                                           "An internal error occurred; it has been logged. Please try again later."))
+        }
+        let body: HTML = """
+            \(PortalPage.notice(message, error: true))
+            <p><a href="\(professional ? "/portal/pro" : "/portal/patient")">\(l.t("Retour", "Back"))</a></p>
+            """
+        return PortalPage(title: l.t("Impossible", "Cannot do this"), language: l, session: context.portalSession, path: path, body: body,
+                          status: status).response()
+    }
+}

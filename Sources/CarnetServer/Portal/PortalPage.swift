@@ -1,0 +1,106 @@
+import CarnetCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The frame every portal page shares: language, headings, navigation, sign-out, and the response
+/// that carries it (HTML, never cached).
+struct PortalPage {
+    var title: String
+    var language: PortalLanguage
+    var session: PortalSessions.Session?
+    /// Where the language switch returns to.
+    var path: String
+    var body: HTML
+    var status: HTTPResponse.Status = .ok
+
+    func response(headers extra: HTTPFields = [:]) -> Response {
+        let l = language
+        let nav: [(String, String)]
+        switch session?.actor.role {
+        case .patient?:
+            nav = [("/portal/patient", l.t("Accueil", "Home")), ("/portal/patient/documents", l.t("Documents", "Documents")),
+                   ("/portal/patient/summary", l.t("Synthèse", "Summary")), ("/portal/patient/access", l.t("Accès", "Access")),
+                   ("/portal/patient/history", l.t("Historique", "History")), ("/portal/patient/record", l.t("Dossier", "Record"))]
+        case .professional?, .regulator?:
+            nav = [("/portal/pro", l.t("Rechercher un patient", "Find a patient"))]
+                + (session?.patient == nil ? [] : [("/portal/pro/patient", l.t("Dossier ouvert", "Open record"))])
+        default:
+            nav = []
+        }
+        let links = nav.map { href, label -> HTML in
+            "<li><a href=\"\(href)\"\(path == href ? HTML.trusted(" aria-current=\"page\"") : "")>\(label)</a></li>"
+        }
+        let other = l == .fr ? PortalLanguage.en : .fr
+        let signOut: HTML = session.map { session in
+            """
+            <form method="post" action="/portal/sign-out" class="inline"><input type="hidden" name="_csrf" value="\(session.csrfToken)">\
+            <button type="submit" class="link">\(l.t("Se déconnecter", "Sign out"))</button></form>
+            """
+        } ?? ""
+        let emergency: HTML = session.flatMap { $0.actor.accessMode.isEmergency ? $0.actor.emergencyReason : nil }.map { reason in
+            "<p class=\"banner\" role=\"status\">\(l.t("Accès en urgence déclaré", "Declared emergency access")) : \(reason)</p>"
+        } ?? ""
+        let page: HTML = """
+            <!DOCTYPE html>
+            <html lang="\(l.rawValue)">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(title) · Carnet</title>
+            <link rel="stylesheet" href="/portal/assets/carnet.css">
+            <script src="/portal/assets/carnet.js" defer></script>
+            </head>
+            <body>
+            <a class="skip" href="#main">\(l.t("Aller au contenu", "Skip to content"))</a>
+            <header>
+            <p class="brand"><a href="/portal">Carnet</a> <span>\(l.t("dossier médical partagé — démonstration, données synthétiques",
+                                                                   "shared health record — demonstration, synthetic data"))</span></p>
+            <nav aria-label="\(l.t("Navigation principale", "Main navigation"))"><ul>\(links)</ul></nav>
+            <p class="tools"><a href="/portal/language?to=\(other.rawValue)&amp;back=\(path)" lang="\(other.rawValue)">\(other == .en ? "English" : "Français")</a> \(signOut)</p>
+            </header>
+            \(emergency)
+            <main id="main">
+            <h1>\(title)</h1>
+            \(body)
+            </main>
+            </body>
+            </html>
+            """
+        var headers = extra
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: page.description)))
+    }
+
+    /// A redirect after a form (303: the browser follows with GET).
+    static func redirect(_ location: String, headers extra: HTTPFields = [:]) -> Response {
+        var headers = extra
+        headers[.location] = location
+        headers[.cacheControl] = "no-store"
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    /// A message shown in place, as a person would want it: what is wrong and how to fix it.
+    static func notice(_ text: String?, error: Bool = false) -> HTML {
+        guard let text else { return "" }
+        return error ? "<p class=\"error\" role=\"alert\">\(text)</p>" : "<p class=\"notice\" role=\"status\">\(text)</p>"
+    }
+
+    /// The hidden CSRF field every form carries.
+    static func csrf(_ token: String) -> HTML { "<input type=\"hidden\" name=\"_csrf\" value=\"\(token)\">" }
+
+    static func date(_ date: Date, _ language: PortalLanguage) -> String {
+        var style = Date.FormatStyle(date: .abbreviated, time: .omitted)
+        style.locale = Locale(identifier: language == .fr ? "fr_FR" : "en_GB")
+        style.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
+        return date.formatted(style)
+    }
+
+    static func dateTime(_ date: Date, _ language: PortalLanguage) -> String {
+        var style = Date.FormatStyle(date: .abbreviated, time: .shortened)
+        style.locale = Locale(identifier: language == .fr ? "fr_FR" : "en_GB")
+        style.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
+        return date.formatted(style)
+    }
+}

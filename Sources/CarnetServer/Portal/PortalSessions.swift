@@ -1,0 +1,115 @@
+import CarnetCore
+import Crypto
+import Foundation
+
+/// The portals' signed-in sessions, held in memory: a random id in an HttpOnly cookie, the actor it
+/// stands for, a CSRF token for its forms, and an idle timeout. A restart signs everybody out, which
+/// is the safe failure for a session store.
+actor PortalSessions {
+    struct Session: Sendable {
+        let id: String
+        var actor: Actor
+        let csrfToken: String
+        var lastSeen: Date
+        /// For a professional: the record they opened (by INS, never in a URL).
+        var patient: RecordID?
+    }
+
+    private var sessions: [String: Session] = [:]
+    let idleTimeout: TimeInterval
+
+    init(idleTimeout: TimeInterval) {
+        self.idleTimeout = idleTimeout
+    }
+
+    func start(for actor: Actor, now: Date = Date()) -> Session {
+        sweep(now: now)
+        let session = Session(id: Self.randomToken(), actor: actor, csrfToken: Self.randomToken(), lastSeen: now)
+        sessions[session.id] = session
+        return session
+    }
+
+    /// The live session with this id, its idle clock reset; `nil` when unknown or idle too long.
+    func session(_ id: String, now: Date = Date()) -> Session? {
+        guard var session = sessions[id] else { return nil }
+        guard now.timeIntervalSince(session.lastSeen) <= idleTimeout else {
+            sessions[id] = nil
+            return nil
+        }
+        session.lastSeen = now
+        sessions[id] = session
+        return session
+    }
+
+    func update(_ session: Session) {
+        guard sessions[session.id] != nil else { return }
+        sessions[session.id] = session
+    }
+
+    func end(_ id: String) {
+        sessions[id] = nil
+    }
+
+    private func sweep(now: Date) {
+        sessions = sessions.filter { now.timeIntervalSince($0.value.lastSeen) <= idleTimeout }
+    }
+
+    /// 32 random bytes, base64url: unguessable session ids and CSRF tokens.
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
+
+/// One-time sign-in codes: six digits, valid ten minutes, five tries, one use; only their hash is
+/// kept. At most five codes per INS per quarter of an hour, so the outbox cannot be used to spam.
+actor SignInCodes {
+    struct Pending {
+        var hash: Data
+        var expires: Date
+        var attempts: Int
+    }
+
+    static let validity: TimeInterval = 600
+    static let maximumAttempts = 5
+    static let maximumRequests = 5
+    static let requestWindow: TimeInterval = 900
+
+    private var pending: [String: Pending] = [:]
+    private var requests: [String: [Date]] = [:]
+
+    /// A new code for `ins`, or `nil` when too many were asked for lately.
+    func issue(for ins: String, now: Date = Date()) -> String? {
+        let recent = (requests[ins] ?? []).filter { now.timeIntervalSince($0) < Self.requestWindow }
+        guard recent.count < Self.maximumRequests else { return nil }
+        requests[ins] = recent + [now]
+        var generator = SystemRandomNumberGenerator()
+        let code = String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
+        pending[ins] = Pending(hash: Self.hash(code, ins), expires: now.addingTimeInterval(Self.validity), attempts: 0)
+        return code
+    }
+
+    /// Whether `code` is the live code for `ins`; a right code is used up, a wrong one counts.
+    func verify(_ code: String, for ins: String, now: Date = Date()) -> Bool {
+        guard var entry = pending[ins], now < entry.expires, entry.attempts < Self.maximumAttempts else {
+            pending[ins] = nil
+            return false
+        }
+        let given = Self.hash(code.trimmingCharacters(in: .whitespaces), ins)
+        // Compare the hashes in constant time.
+        let matches = zip(given, entry.hash).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0 && given.count == entry.hash.count
+        if matches {
+            pending[ins] = nil
+        } else {
+            entry.attempts += 1
+            pending[ins] = entry
+        }
+        return matches
+    }
+
+    private static func hash(_ code: String, _ ins: String) -> Data {
+        Data(SHA256.hash(data: Data("\(ins):\(code)".utf8)))
+    }
+}

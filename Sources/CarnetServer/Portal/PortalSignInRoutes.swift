@@ -1,0 +1,222 @@
+import CarnetCore
+import CarnetService
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The portals' doors: the landing page, the language switch, the patient's sign-in with a one-time
+/// code sent to their contact through the notification outbox, the professional's sign-in with their
+/// software's token, and sign-out. Sign-in forms carry a CSRF token from a pre-sign-in cookie.
+struct PortalSignInRoutes {
+    let service: RecordService
+    let configuration: CarnetConfiguration
+    let sessions: PortalSessions
+    let codes: SignInCodes
+    let tokens: TokenAuthority
+    let logger: Logger
+
+    static let preSignInCookie = "carnet_csrf"
+
+    func register(on group: RouterGroup<CarnetRequestContext>) {
+        group.get("", use: landing)
+        group.get("language", use: language)
+        group.post("sign-out", use: signOut)
+        group.get("patient/sign-in", use: patientSignInPage)
+        group.post("patient/sign-in", use: requestCode)
+        group.post("patient/verify", use: verifyCode)
+        group.get("pro/sign-in", use: professionalSignInPage)
+        group.post("pro/sign-in", use: professionalSignIn)
+    }
+
+    @Sendable func landing(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let l = PortalLanguage.from(request)
+        let body: HTML = """
+            <p>\(l.t("Carnet garde le dossier médical partagé de chaque patient : ses documents, sa synthèse et l'historique de ses soins. Le patient décide qui y accède ; chaque accès est tracé.",
+                     "Carnet keeps each patient's shared health record: documents, summary and care history. The patient decides who may see it; every access is traced."))</p>
+            <div class="grid">
+            <section class="card"><h2>\(l.t("Je suis patient", "I am a patient"))</h2>
+            <p>\(l.t("Consultez vos documents, gérez les accès, voyez qui a consulté votre dossier.", "Read your documents, manage access, see who opened your record."))</p>
+            <p><a href="/portal/patient/sign-in">\(l.t("Se connecter avec un code", "Sign in with a code"))</a></p></section>
+            <section class="card"><h2>\(l.t("Je suis professionnel de santé", "I am a health professional"))</h2>
+            <p>\(l.t("Accès web pour les professionnels sans logiciel compatible.", "Web access for professionals without compatible software."))</p>
+            <p><a href="/portal/pro/sign-in">\(l.t("Se connecter", "Sign in"))</a></p></section>
+            </div>
+            """
+        return PortalPage(title: l.t("Bienvenue sur Carnet", "Welcome to Carnet"), language: l, session: context.portalSession, path: "/portal",
+                          body: body).response()
+    }
+
+    @Sendable func language(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let chosen = request.uri.queryParameters["to"].flatMap { PortalLanguage(rawValue: String($0)) } ?? .fr
+        let back = request.uri.queryParameters["back"].map(String.init) ?? "/portal"
+        // Only back into the portal: never an open redirect.
+        let target = back.hasPrefix("/portal") && !back.hasPrefix("//") ? back : "/portal"
+        return PortalPage.redirect(target, headers: [.setCookie: PortalCookies.header("carnet_lang", chosen.rawValue, secure: configuration.secureCookies,
+                                                                                      maxAge: 365 * 86_400)])
+    }
+
+    @Sendable func signOut(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        guard let session = context.portalSession else { return PortalPage.redirect("/portal") }
+        _ = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        await sessions.end(session.id)
+        return PortalPage.redirect("/portal", headers: [.setCookie: PortalCookies.header(PortalMiddleware.sessionCookie, "", secure: configuration.secureCookies,
+                                                                                         maxAge: 0)])
+    }
+
+    // MARK: - Patient
+
+    @Sendable func patientSignInPage(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        try await insPage(request, error: nil, value: nil)
+    }
+
+    private func insPage(_ request: Request, error: String?, value: String?) async throws -> Response {
+        let l = PortalLanguage.from(request)
+        let (token, cookie) = preSignInToken(request)
+        let body: HTML = """
+            <p>\(l.t("Saisissez votre INS (numéro de sécurité sociale à 15 caractères, sur votre carte Vitale). Nous envoyons un code à usage unique à l'adresse de contact de votre dossier.",
+                     "Enter your INS (the 15-character social security number on your Vitale card). We send a one-time code to your record's contact address."))</p>
+            <form method="post" action="/portal/patient/sign-in" class="card" novalidate>
+            \(PortalPage.csrf(token))
+            <label for="ins">INS</label>
+            <p class="hint" id="ins-hint">\(l.t("15 caractères, par exemple 2 85 07 75 056 123 45", "15 characters, for example 2 85 07 75 056 123 45"))</p>
+            <input type="text" id="ins" name="ins" inputmode="text" autocomplete="off" value="\(value)" aria-describedby="ins-hint ins-live"\
+             \(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\"")) data-ins\
+             data-msg-shape="\(l.t("Format attendu : 15 caractères, 1 ou 2 en premier", "Expected: 15 characters starting with 1 or 2"))"\
+             data-msg-key="\(l.t("La clé ne correspond pas : elle devrait être {key}", "The key does not match: it should be {key}"))"\
+             data-msg-ok="\(l.t("Clé correcte", "Key is correct"))">
+            <p id="ins-live" class="hint" aria-live="polite"></p>
+            \(PortalPage.notice(error, error: true))
+            <button type="submit">\(l.t("Recevoir un code", "Send me a code"))</button>
+            </form>
+            """
+        return PortalPage(title: l.t("Connexion patient", "Patient sign-in"), language: l, session: nil, path: "/portal/patient/sign-in", body: body,
+                          status: error == nil ? .ok : .badRequest).response(headers: cookie)
+    }
+
+    @Sendable func requestCode(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let l = PortalLanguage.from(request)
+        let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
+        let text = form["ins"] ?? ""
+        let candidates: [INS]
+        do {
+            let checking = configuration.insKeyChecking
+            candidates = try [INSSystem.nir, .nia, .test, .demo].compactMap { system -> INS? in
+                do { return try INS(text, system: system, keyChecking: checking) } catch { if system == .nir { throw error } else { return nil } }
+            }
+        } catch {
+            let message = l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + "\(error). "
+                + l.t("Vérifiez-le sur votre carte Vitale.", "Check it against your Vitale card.")
+            return try await insPage(request, error: message, value: text)
+        }
+        if let code = await codes.issue(for: text.filter { $0 != " " }) {
+            if let ins = try await service.sendSignInCode(code, toFirstOf: candidates, validForMinutes: Int(SignInCodes.validity / 60)),
+               configuration.logSignInCodes {
+                logger.notice("demo sign-in code (printed only with --demo)", metadata: ["code": "\(code)", "ins.system": "\(ins.system.rawValue)"])
+            }
+        }
+        return try await codePage(request, number: text.filter { $0 != " " }, error: nil)
+    }
+
+    private func codePage(_ request: Request, number: String, error: String?) async throws -> Response {
+        let l = PortalLanguage.from(request)
+        let (token, cookie) = preSignInToken(request)
+        let body: HTML = """
+            <p>\(l.t("Si un dossier existe pour cet INS, un code à 6 chiffres vient d'être envoyé à son adresse de contact. Il est valable 10 minutes.",
+                     "If a record exists for this INS, a 6-digit code has just been sent to its contact address. It is valid for 10 minutes."))</p>
+            <form method="post" action="/portal/patient/verify" class="card" novalidate>
+            \(PortalPage.csrf(token))
+            <input type="hidden" name="ins" value="\(number)">
+            <label for="code">\(l.t("Code reçu", "Code received"))</label>
+            <input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6"\
+             \(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\"")) aria-describedby="code-error">
+            <div id="code-error">\(PortalPage.notice(error, error: true))</div>
+            <button type="submit">\(l.t("Se connecter", "Sign in"))</button>
+            </form>
+            <p><a href="/portal/patient/sign-in">\(l.t("Demander un autre code", "Ask for another code"))</a></p>
+            """
+        return PortalPage(title: l.t("Saisissez votre code", "Enter your code"), language: l, session: nil, path: "/portal/patient/sign-in", body: body,
+                          status: error == nil ? .ok : .badRequest).response(headers: cookie)
+    }
+
+    @Sendable func verifyCode(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let l = PortalLanguage.from(request)
+        let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
+        let number = form["ins"] ?? ""
+        guard let code = form["code"], code.count == 6, code.allSatisfy(\.isNumber) else {
+            return try await codePage(request, number: number, error: l.t("Le code compte 6 chiffres.", "The code has 6 digits."))
+        }
+        let candidates = [INSSystem.nir, .nia, .test, .demo].compactMap { try? INS(number, system: $0, keyChecking: configuration.insKeyChecking) }
+        guard await codes.verify(code, for: number) else {
+            if let first = candidates.first { try await service.auditSignIn(by: .patient(first), ins: first, succeeded: false, detail: "wrong or expired code") }
+            return try await codePage(request, number: number, error: l.t("Ce code est faux ou a expiré. Vérifiez-le, ou demandez-en un autre.",
+                                                                          "This code is wrong or has expired. Check it, or ask for another one."))
+        }
+        var record: HealthRecord?
+        for ins in candidates where record == nil {
+            record = try await service.findRecord(ins: ins, by: .patient(ins))
+        }
+        guard let record else { throw AccessError.notFound }
+        var session = await sessions.start(for: .patient(record.ins))
+        session.patient = record.id
+        await sessions.update(session)
+        try await service.auditSignIn(by: session.actor, ins: record.ins, succeeded: true, detail: "patient portal, one-time code")
+        return PortalPage.redirect("/portal/patient", headers: [.setCookie: PortalCookies.header(PortalMiddleware.sessionCookie, session.id,
+                                                                                                 secure: configuration.secureCookies)])
+    }
+
+    // MARK: - Professional
+
+    @Sendable func professionalSignInPage(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        try await tokenPage(request, error: nil)
+    }
+
+    private func tokenPage(_ request: Request, error: String?) async throws -> Response {
+        let l = PortalLanguage.from(request)
+        let (token, cookie) = preSignInToken(request)
+        let body: HTML = """
+            <p>\(l.t("Collez le jeton de votre logiciel (carnet token professional …). Il n'est utilisé que pour ouvrir votre session.",
+                     "Paste your software's token (carnet token professional …). It is used only to open your session."))</p>
+            <form method="post" action="/portal/pro/sign-in" class="card" novalidate>
+            \(PortalPage.csrf(token))
+            <label for="token">\(l.t("Jeton", "Token"))</label>
+            <textarea id="token" name="token" rows="4" autocomplete="off" aria-describedby="token-error"\(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))></textarea>
+            <div id="token-error">\(PortalPage.notice(error, error: true))</div>
+            <button type="submit">\(l.t("Se connecter", "Sign in"))</button>
+            </form>
+            """
+        return PortalPage(title: l.t("Connexion professionnel", "Professional sign-in"), language: l, session: nil, path: "/portal/pro/sign-in",
+                          body: body, status: error == nil ? .ok : .badRequest).response(headers: cookie)
+    }
+
+    @Sendable func professionalSignIn(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let l = PortalLanguage.from(request)
+        let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
+        let actor: Actor
+        do {
+            actor = try await tokens.verify(form["token"] ?? "")
+        } catch {
+            return try await tokenPage(request, error: l.t("Ce jeton n'est pas valide ou a expiré : ", "This token is not valid or has expired: ") + "\(error)")
+        }
+        guard actor.professional != nil else {
+            return try await tokenPage(request, error: l.t("Ce jeton n'est pas celui d'un professionnel de santé.", "This token is not a health professional's."))
+        }
+        // A session starts in normal mode: an emergency is declared in the portal, with its reason.
+        var normal = actor
+        if case .professional = actor.role {
+            normal.accessMode = .normal
+            normal.emergencyReason = nil
+        }
+        let session = await sessions.start(for: normal)
+        try await service.auditSignIn(by: normal, ins: nil, succeeded: true, detail: "professional web access")
+        return PortalPage.redirect("/portal/pro", headers: [.setCookie: PortalCookies.header(PortalMiddleware.sessionCookie, session.id,
+                                                                                             secure: configuration.secureCookies)])
+    }
+
+    /// The pre-sign-in CSRF token: the cookie's, or a new one set with the page.
+    private func preSignInToken(_ request: Request) -> (String, HTTPFields) {
+        if let token = PortalCookies.value(Self.preSignInCookie, in: request), token.count >= 32 { return (token, [:]) }
+        let token = PortalSessions.randomToken()
+        return (token, [.setCookie: PortalCookies.header(Self.preSignInCookie, token, secure: configuration.secureCookies)])
+    }
+}

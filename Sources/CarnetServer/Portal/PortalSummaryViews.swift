@@ -1,0 +1,164 @@
+import CarnetCore
+import CarnetFHIR
+import Foundation
+
+/// The summary's items in words, section by section, read from the FHIR resources their authors sent.
+enum PortalSummaryText {
+    static func describe(_ item: SummaryEntry, _ l: PortalLanguage) -> String {
+        let resource = (try? JSONDecoder().decode(JSONValue.self, from: item.resource)) ?? .null
+        let display = item.code.map { $0.display ?? $0.code } ?? resource["code"]?["text"]?.string ?? resource["medicationCodeableConcept"]?["text"]?.string
+        let recorder = item.recordedByPatient ? l.t("saisi par vous", "recorded by you") : l.t("saisi par un professionnel", "recorded by a professional")
+        switch item.kind {
+        case .observation:
+            let value = resource["valueCodeableConcept"].flatMap { $0["text"]?.string ?? $0["coding"]?.array?.first?["display"]?.string }
+                ?? resource["valueString"]?.string ?? ""
+            return "\(display ?? "") : \(value) (\(recorder))"
+        case .relatedPerson:
+            let name = resource["name"]?.array?.first.map { name in
+                ((name["given"]?.array ?? []).compactMap(\.string) + [name["family"]?.string ?? ""]).joined(separator: " ")
+            } ?? ""
+            let phone = resource["telecom"]?.array?.first?["value"]?.string ?? ""
+            let role = item.code?.code == "C" ? l.t("personne à prévenir", "emergency contact") : l.t("personne de confiance", "trusted person")
+            return "\(name) — \(role)\(phone.isEmpty ? "" : " — \(phone)")"
+        case .organDonation:
+            let opposed = resource["provision"]?["type"]?.string == "deny"
+            return opposed ? l.t("Je m'oppose au don de mes organes", "I oppose the donation of my organs")
+                           : l.t("Je ne m'oppose pas au don de mes organes", "I do not oppose the donation of my organs")
+        case .advanceDirective:
+            let where_ = resource["sourceAttachment"]?["title"]?.string ?? resource["policyRule"]?["text"]?.string ?? ""
+            return l.t("Directives anticipées rédigées", "Advance directives written") + (where_.isEmpty ? "" : " — \(where_)")
+        default:
+            return "\(display ?? item.kind.resourceType) — \(item.status) (\(recorder))"
+        }
+    }
+
+    static let sectionTitles: [(Set<SummaryKind>, String, String)] = [
+        ([.allergy], "Allergies et intolérances", "Allergies and intolerances"),
+        ([.condition], "Antécédents et pathologies", "History and conditions"),
+        ([.medication], "Traitements en cours", "Current treatments"),
+        ([.immunization], "Vaccinations", "Vaccinations"),
+        ([.observation], "Groupe sanguin et mesures", "Blood group and measurements"),
+        ([.relatedPerson], "Personnes à prévenir et personne de confiance", "Emergency contacts and trusted person"),
+        ([.organDonation], "Don d'organes", "Organ donation"),
+        ([.advanceDirective], "Directives anticipées", "Advance directives"),
+    ]
+
+    static func sections(_ items: [SummaryEntry], directives: [DocumentEntry], _ l: PortalLanguage, documentLink: String) -> HTML {
+        HTML.join(sectionTitles.map { kinds, french, english -> HTML in
+            var lines = items.filter { kinds.contains($0.kind) }.map { item -> HTML in "<li>\(describe(item, l))</li>" }
+            if kinds.contains(.advanceDirective) {
+                lines += directives.map { document -> HTML in
+                    "<li><a href=\"\(documentLink)\(document.id.description)\">\(document.title ?? l.t("Document de directives anticipées", "Advance directives document"))</a></li>"
+                }
+            }
+            let none: HTML = "<li>\(l.t("Rien de renseigné", "Nothing recorded"))</li>"
+            return "<section class=\"card\"><h2>\(l.t(french, english))</h2><ul>\(lines.isEmpty ? [none] : lines)</ul></section>"
+        })
+    }
+}
+
+/// The patient's own section as forms, turned into FHIR resources that go through the same checks
+/// as the API's (``SummaryResource``). JSON is built with an encoder, never by pasting text.
+enum PortalSummaryForms {
+    struct FormError: Error {
+        var message: String
+    }
+
+    static let trustedPersonSystem = "https://carnet.example/fhir/CodeSystem/related-person-role"
+
+    static func forms(csrf: String, _ l: PortalLanguage) -> HTML {
+        """
+        <form method="post" action="/portal/patient/summary" class="card">
+        \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="contact">
+        <h3>\(l.t("Ajouter une personne à prévenir ou de confiance", "Add an emergency contact or trusted person"))</h3>
+        <label for="contact-given">\(l.t("Prénom", "Given name"))</label><input type="text" id="contact-given" name="given" autocomplete="off">
+        <label for="contact-family">\(l.t("Nom", "Family name"))</label><input type="text" id="contact-family" name="family" autocomplete="off">
+        <label for="contact-phone">\(l.t("Téléphone", "Phone"))</label><input type="text" id="contact-phone" name="phone" inputmode="tel" autocomplete="off">
+        <label for="contact-role">\(l.t("Rôle", "Role"))</label>
+        <select id="contact-role" name="role"><option value="emergency">\(l.t("Personne à prévenir", "Emergency contact"))</option>
+        <option value="trusted">\(l.t("Personne de confiance", "Trusted person"))</option></select>
+        <button type="submit">\(l.t("Ajouter", "Add"))</button>
+        </form>
+        <form method="post" action="/portal/patient/summary" class="card">
+        \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="organ-donation">
+        <fieldset><legend>\(l.t("Don d'organes", "Organ donation"))</legend>
+        <label><input type="radio" name="stance" value="permit"> \(l.t("Je ne m'oppose pas au don de mes organes", "I do not oppose the donation of my organs"))</label>
+        <label><input type="radio" name="stance" value="deny"> \(l.t("Je m'oppose au don de mes organes", "I oppose the donation of my organs"))</label>
+        </fieldset>
+        <button type="submit">\(l.t("Enregistrer", "Save"))</button>
+        </form>
+        <form method="post" action="/portal/patient/summary" class="card">
+        \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="allergy">
+        <h3>\(l.t("Signaler une allergie", "Report an allergy"))</h3>
+        <label for="allergy-substance">\(l.t("Substance ou médicament", "Substance or medicine"))</label>
+        <input type="text" id="allergy-substance" name="substance" autocomplete="off">
+        <label for="allergy-criticality">\(l.t("Gravité", "Severity"))</label>
+        <select id="allergy-criticality" name="criticality"><option value="low">\(l.t("Faible", "Low"))</option>
+        <option value="high">\(l.t("Élevée", "High"))</option><option value="unable-to-assess">\(l.t("Je ne sais pas", "I don't know"))</option></select>
+        <button type="submit">\(l.t("Ajouter", "Add"))</button>
+        </form>
+        <form method="post" action="/portal/patient/summary" class="card">
+        \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="blood-group">
+        <label for="blood-group">\(l.t("Groupe sanguin", "Blood group"))</label>
+        <select id="blood-group" name="group">\(["A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"].map { group -> HTML in
+            "<option value=\"\(group)\">\(group)</option>" })</select>
+        <button type="submit">\(l.t("Enregistrer", "Save"))</button>
+        </form>
+        """
+    }
+
+    /// The FHIR resource a submitted form stands for: its type and JSON.
+    static func resource(from form: PortalForm, patient: RecordID, _ l: PortalLanguage) throws -> (String, String) {
+        let subject: [String: Any] = ["reference": "Patient/\(patient)"]
+        let today = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
+        let object: [String: Any]
+        let type: String
+        switch form["form"] {
+        case "contact":
+            guard let family = form["family"] else {
+                throw FormError(message: l.t("Indiquez au moins le nom de la personne.", "Give at least the person's family name."))
+            }
+            guard let phone = form["phone"], phone.filter(\.isNumber).count >= 6 else {
+                throw FormError(message: l.t("Indiquez un numéro de téléphone (au moins 6 chiffres) pour pouvoir la joindre.",
+                                             "Give a phone number (at least 6 digits) so that they can be reached."))
+            }
+            let relationship: [String: Any] = form["role"] == "trusted"
+                ? ["coding": [["system": trustedPersonSystem, "code": "personne-de-confiance", "display": "Personne de confiance"]]]
+                : ["coding": [["system": "http://terminology.hl7.org/CodeSystem/v2-0131", "code": "C", "display": "Emergency Contact"]]]
+            var name: [String: Any] = ["family": family]
+            if let given = form["given"] { name["given"] = [given] }
+            type = "RelatedPerson"
+            object = ["resourceType": type, "patient": subject, "relationship": [relationship], "name": [name],
+                      "telecom": [["system": "phone", "value": phone]]]
+        case "organ-donation":
+            guard let stance = form["stance"], ["permit", "deny"].contains(stance) else {
+                throw FormError(message: l.t("Choisissez l'une des deux réponses sur le don d'organes.", "Choose one of the two answers on organ donation."))
+            }
+            type = "Consent"
+            object = ["resourceType": type, "status": "active", "patient": subject, "dateTime": today,
+                      "scope": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "treatment"]]],
+                      "category": [["coding": [["system": SummaryResource.consentCategorySystem, "code": "organ-donation", "display": "Don d'organes"]]]],
+                      "policyRule": ["text": "Registre national des refus (CSP L1232-1)"], "provision": ["type": stance]]
+        case "allergy":
+            guard let substance = form["substance"] else {
+                throw FormError(message: l.t("Indiquez la substance ou le médicament en cause.", "Name the substance or medicine involved."))
+            }
+            let criticality = ["low", "high", "unable-to-assess"].contains(form["criticality"] ?? "") ? form["criticality"] ?? "low" : "low"
+            type = "AllergyIntolerance"
+            object = ["resourceType": type, "patient": subject, "recordedDate": today, "criticality": criticality, "code": ["text": substance],
+                      "clinicalStatus": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "code": "active"]]]]
+        case "blood-group":
+            guard let group = form["group"], ["A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"].contains(group) else {
+                throw FormError(message: l.t("Choisissez un groupe sanguin dans la liste.", "Choose a blood group from the list."))
+            }
+            type = "Observation"
+            object = ["resourceType": type, "status": "final", "subject": subject, "effectiveDateTime": today,
+                      "code": ["coding": [["system": "http://loinc.org", "code": "882-1", "display": "ABO and Rh group [Type] in Blood"]]],
+                      "valueCodeableConcept": ["text": group]]
+        default:
+            throw FormError(message: l.t("Formulaire inconnu.", "Unknown form."))
+        }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return (type, String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,267 @@
+import CarnetCore
+import CarnetService
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The professional web access: find a patient by INS (checked as typed, checked again here), see
+/// where one stands (authorised, not yet, blocked, record closed) and why, declare the patient's
+/// consent or an emergency with its reason, then read what the policy allows and add a document.
+/// The INS travels in form bodies only, never in a URL.
+struct ProfessionalPortalRoutes {
+    let service: RecordService
+    let configuration: CarnetConfiguration
+    let sessions: PortalSessions
+
+    func register(on group: RouterGroup<CarnetRequestContext>) {
+        group.get("pro", use: findPage)
+        group.post("pro/find", use: find)
+        group.post("pro/open", use: open)
+        group.get("pro/patient", use: patient)
+        group.get("pro/documents/:id", use: document)
+        group.get("pro/documents/:id/content", use: content)
+        group.post("pro/upload", use: upload)
+    }
+
+    func signedIn(_ context: CarnetRequestContext) throws -> PortalSessions.Session {
+        guard let session = context.portalSession, session.actor.professional != nil else { throw PortalError.signedOut(professional: true) }
+        return session
+    }
+
+    func page(_ request: Request, _ context: CarnetRequestContext, _ title: (String, String), path: String, _ body: HTML,
+              status: HTTPResponse.Status = .ok, session: PortalSessions.Session? = nil) -> Response {
+        let l = PortalLanguage.from(request)
+        return PortalPage(title: l.t(title.0, title.1), language: l, session: session ?? context.portalSession, path: path, body: body,
+                          status: status).response()
+    }
+
+    @Sendable func findPage(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        _ = try signedIn(context)
+        return try await findForm(request, context, error: nil, value: nil)
+    }
+
+    func findForm(_ request: Request, _ context: CarnetRequestContext, error: String?, value: String?) async throws -> Response {
+        let session = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        let body: HTML = """
+            <form method="post" action="/portal/pro/find" class="card" novalidate>
+            \(PortalPage.csrf(session.csrfToken))
+            <label for="ins">\(l.t("INS du patient", "Patient's INS"))</label>
+            <p class="hint" id="ins-hint">\(l.t("15 caractères : le NIR et sa clé, lus sur la carte Vitale ou le téléservice INSi.",
+                                                "15 characters: the NIR and its key, from the Vitale card or the INSi service."))</p>
+            <input type="text" id="ins" name="ins" autocomplete="off" value="\(value)" aria-describedby="ins-hint ins-live"\
+             \(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\"")) data-ins\
+             data-msg-shape="\(l.t("Format attendu : 15 caractères, 1 ou 2 en premier", "Expected: 15 characters starting with 1 or 2"))"\
+             data-msg-key="\(l.t("La clé ne correspond pas : elle devrait être {key}", "The key does not match: it should be {key}"))"\
+             data-msg-ok="\(l.t("Clé correcte", "Key is correct"))">
+            <p id="ins-live" class="hint" aria-live="polite"></p>
+            \(PortalPage.notice(error, error: true))
+            <button type="submit">\(l.t("Rechercher", "Find"))</button>
+            </form>
+            """
+        return page(request, context, ("Rechercher un patient", "Find a patient"), path: "/portal/pro", body, status: error == nil ? .ok : .badRequest)
+    }
+
+    @Sendable func find(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let session = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        let text = (form["ins"] ?? "").filter { $0 != " " }
+        let candidates: [INS]
+        do {
+            candidates = try [INSSystem.nir, .nia, .test, .demo].compactMap { system -> INS? in
+                do { return try INS(text, system: system, keyChecking: configuration.insKeyChecking) } catch { if system == .nir { throw error } else { return nil } }
+            }
+        } catch {
+            return try await findForm(request, context, error: l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + "\(error)", value: text)
+        }
+        var check: RecordService.ExistenceCheck?
+        for ins in candidates where check == nil {
+            check = try await service.checkExistence(ins: ins, by: session.actor)
+        }
+        guard let check else {
+            return try await findForm(request, context, error: l.t("Aucun dossier n'existe pour cet INS, ou vous ne pouvez pas le voir.",
+                                                                   "No record exists for this INS, or you may not see it."), value: text)
+        }
+        let record = check.record
+        let identity = record.identity
+        let status: HTML
+        var actions: [HTML] = []
+        let openForm = { (kind: String, label: String, extra: HTML) -> HTML in
+            """
+            <form method="post" action="/portal/pro/open" class="card">\(PortalPage.csrf(session.csrfToken))
+            <input type="hidden" name="record" value="\(record.id.description)"><input type="hidden" name="kind" value="\(kind)">
+            \(extra)<button type="submit"\(kind == "emergency" ? HTML.trusted(" class=\"danger\"") : "")>\(label)</button></form>
+            """
+        }
+        if record.state != .active {
+            status = "<p class=\"error\">\(l.t("Ce dossier est fermé : aucun professionnel ne peut y accéder.", "This record is closed: no professional may access it."))</p>"
+        } else {
+            switch check.access {
+            case .blocked?:
+                let text = l.t("Le patient vous a bloqué : vous n'avez accès à son dossier dans aucun cas.",
+                               "The patient has blocked you: you have no access to their record in any case.")
+                status = "<p class=\"error\">\(text)</p>"
+            case .authorised?, .careTeam?:
+                status = "<p>\(l.t("Vous êtes autorisé à consulter ce dossier.", "You are authorised to read this record."))</p>"
+                actions.append(openForm("open", l.t("Ouvrir le dossier", "Open the record"), ""))
+            default:
+                let text = l.t("Vous n'êtes pas encore autorisé : déclarez le consentement que le patient vous a donné, ou un accès en urgence.",
+                               "You are not authorised yet: declare the consent the patient gave you, or an emergency access.")
+                status = "<p>\(text)</p>"
+                actions.append(openForm("consent", l.t("Le patient consent : déclarer son consentement", "The patient consents: declare it"), ""))
+                actions.append(openForm("emergency", l.t("Déclarer un accès en urgence", "Declare an emergency access"), """
+                    <label for="reason">\(l.t("Motif de l'urgence (obligatoire, visible du patient)", "Reason for the emergency (required, shown to the patient)"))</label>
+                    <input type="text" id="reason" name="reason" autocomplete="off">
+                    """))
+            }
+        }
+        let body: HTML = """
+            <p>\(l.t("Vérifiez l'identité de la personne :", "Check the person's identity:")) <strong>\(identity.givenNames.joined(separator: " ")) \(identity.birthFamilyName)</strong>, \
+            \(l.t("née le", "born")) \(identity.birthDate.description)</p>
+            \(status)
+            \(actions)
+            """
+        return page(request, context, ("Patient trouvé", "Patient found"), path: "/portal/pro", body)
+    }
+
+    @Sendable func open(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        var session = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        guard let text = form["record"], let recordID = RecordID(text) else { throw AccessError.notFound }
+        switch form["kind"] {
+        case "consent":
+            _ = try await service.declareConsent(on: recordID, careTeam: false, by: session.actor)
+        case "emergency":
+            guard let reason = form["reason"], reason.count >= 3 else {
+                let body: HTML = """
+                    \(PortalPage.notice(l.t("Indiquez le motif de l'urgence : il est obligatoire et sera visible du patient.",
+                                            "Give the reason for the emergency: it is required and will be shown to the patient."), error: true))
+                    <p><a href="/portal/pro">\(l.t("Retour à la recherche", "Back to the search"))</a></p>
+                    """
+                return page(request, context, ("Accès en urgence", "Emergency access"), path: "/portal/pro", body, status: .badRequest)
+            }
+            session.actor.accessMode = session.actor.kind == .regulator ? .centre15 : .breakTheGlass
+            session.actor.emergencyReason = reason
+        default:
+            break
+        }
+        session.patient = recordID
+        await sessions.update(session)
+        return PortalPage.redirect("/portal/pro/patient")
+    }
+
+    @Sendable func patient(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let session = try signedIn(context)
+        guard let recordID = session.patient else { throw PortalError.noPatientOpened }
+        let l = PortalLanguage.from(request)
+        var query = DocumentQuery()
+        query.count = 100
+        let documents = try await service.searchDocuments(of: .record(recordID), query, by: session.actor)
+        let summary = try await service.patientSummary(of: recordID, by: session.actor)
+        let rows = documents.page.map { entry -> HTML in
+            """
+            <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/pro/documents/\(entry.id.description)">\(entry.title ?? entry.type.code)</a></td>\
+            <td>\(PortalDocumentTypes.label(entry.type.code, l))</td><td>\(entry.authors.first?.display ?? entry.submitterID)</td></tr>
+            """
+        }
+        let name = "\(summary.record.identity.givenNames.first ?? "") \(summary.record.identity.birthFamilyName)"
+        let body: HTML = """
+            <p>\(name) — \(l.t("né(e) le", "born")) \(summary.record.identity.birthDate.description)</p>
+            <h2>\(l.t("Documents", "Documents"))</h2>
+            <p>\(documents.total) \(l.t("document(s) que vous pouvez consulter", "document(s) you may read"))</p>
+            <div class="table"><table><thead><tr><th scope="col">\(l.t("Date", "Date"))</th><th scope="col">\(l.t("Titre", "Title"))</th>\
+            <th scope="col">\(l.t("Type", "Type"))</th><th scope="col">\(l.t("Auteur", "Author"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
+            <h2>\(l.t("Synthèse", "Summary"))</h2>
+            \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments, l, documentLink: "/portal/pro/documents/"))
+            \(session.actor.accessMode == .normal ? uploadForm(session, l) : "")
+            """
+        return page(request, context, ("Dossier du patient", "Patient's record"), path: "/portal/pro/patient", body)
+    }
+
+    func uploadForm(_ session: PortalSessions.Session, _ l: PortalLanguage) -> HTML {
+        """
+        <h2>\(l.t("Ajouter un document", "Add a document"))</h2>
+        <form method="post" action="/portal/pro/upload" class="card">\(PortalPage.csrf(session.csrfToken))
+        <label for="doc-type">\(l.t("Type", "Type"))</label>
+        <select id="doc-type" name="type">\(PortalDocumentTypes.common.map { code, fr, en -> HTML in "<option value=\"\(code)\">\(l.t(fr, en))</option>" })</select>
+        <label for="doc-title">\(l.t("Titre", "Title"))</label><input type="text" id="doc-title" name="title">
+        <label for="doc-date">\(l.t("Date de l'acte", "Date of care"))</label><input type="date" id="doc-date" name="date">
+        <label for="doc-text">\(l.t("Texte du document", "Document text"))</label><textarea id="doc-text" name="text" rows="8"></textarea>
+        <button type="submit">\(l.t("Ajouter au dossier", "Add to the record"))</button>
+        </form>
+        """
+    }
+
+    @Sendable func upload(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let session = try signedIn(context)
+        guard let recordID = session.patient else { throw PortalError.noPatientOpened }
+        let l = PortalLanguage.from(request)
+        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        var problems: [String] = []
+        let type = form["type"].flatMap { code in PortalDocumentTypes.common.first { $0.0 == code }?.0 }
+        if type == nil { problems.append(l.t("Choisissez un type dans la liste.", "Choose a type from the list.")) }
+        let title = form["title"]
+        if title == nil { problems.append(l.t("Donnez un titre au document.", "Give the document a title.")) }
+        let date = form["date"].flatMap { FHIRDateValue.day($0) }
+        if date == nil { problems.append(l.t("La date de l'acte est au format AAAA-MM-JJ.", "The date of care is YYYY-MM-DD.")) }
+        let text = form["text"]
+        if text == nil { problems.append(l.t("Le texte du document est vide.", "The document's text is empty.")) }
+        guard let type, let title, let date, let text else {
+            return page(request, context, ("Ajouter un document", "Add a document"), path: "/portal/pro/patient",
+                        HTML.join(problems.map { PortalPage.notice($0, error: true) }) + "<p><a href=\"/portal/pro/patient\">\(l.t("Retour", "Back"))</a></p>",
+                        status: .badRequest)
+        }
+        let professional = session.actor.professional
+        let system = type.hasPrefix("EXPPAT") ? "urn:oid:1.2.250.1.213.1.1.4.12" : "http://loinc.org"
+        let draft = DocumentDraft(uniqueID: nil,
+                                  type: Code(system: system, code: type), title: title,
+                                  authors: [DocumentAuthor(identifierSystem: "urn:oid:1.2.250.1.71.4.2.1",
+                                                           identifierValue: professional.map { "8\($0.rpps.value)" }, display: professional?.displayName)],
+                                  date: date, contentType: "text/plain; charset=utf-8", language: l == .fr ? "fr-FR" : "en")
+        _ = try await service.publishDocument(draft, content: Data(text.utf8), for: .record(recordID), by: session.actor)
+        return PortalPage.redirect("/portal/pro/patient")
+    }
+
+    @Sendable func document(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let session = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        let (entry, data) = try await service.documentContent(try documentID(context), by: session.actor)
+        let warning: HTML = entry.visibility.invisibleToPatient
+            ? PortalPage.notice(l.t("Le patient ne voit pas encore ce document : il doit lui être annoncé.",
+                                    "The patient cannot see this document yet: it is to be announced to them."))
+            : ""
+        let body: HTML = """
+            \(warning)
+            <p>\(PortalDocumentTypes.label(entry.type.code, l)) — \(PortalPage.date(entry.date, l)) — \(entry.authors.first?.display ?? entry.submitterID)</p>
+            \(PortalDocumentView.render(entry, data, contentURL: "/portal/pro/documents/\(entry.id.description)/content", l))
+            <p><a href="/portal/pro/patient">\(l.t("Retour au dossier", "Back to the record"))</a></p>
+            """
+        return page(request, context, (entry.title ?? "Document", entry.title ?? "Document"), path: "/portal/pro/patient", body)
+    }
+
+    @Sendable func content(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let session = try signedIn(context)
+        let (entry, data) = try await service.documentContent(try documentID(context), by: session.actor)
+        return PortalDocumentView.contentResponse(entry, data)
+    }
+
+    func documentID(_ context: CarnetRequestContext) throws -> DocumentID {
+        guard let text = context.parameters.get("id"), let id = DocumentID(text) else { throw AccessError.notFound }
+        return id
+    }
+}
+
+/// A calendar day typed in a form (`YYYY-MM-DD`, from `<input type="date">`), as noon in Paris.
+enum FHIRDateValue {
+    static func day(_ text: String) -> Date? {
+        guard text.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: 12)),
+              calendar.component(.day, from: date) == parts[2] else { return nil }
+        return date
+    }
+}

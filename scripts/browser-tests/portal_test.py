@@ -1,0 +1,345 @@
+#!/usr/bin/env python3
+"""The portals in a real browser: Debian's headless Chromium driven by chromedriver (selenium), against
+`carnet serve --demo` started here on 127.0.0.1 with a fresh data directory.
+
+    python3 scripts/browser-tests/portal_test.py CARNET_BINARY [SCREENSHOT_DIR]
+
+Scenarios (the Portals issue): a patient signs in with the one-time code the demo server logs, reads
+a document, masks it and a professional no longer sees it; blocks a professional, who is then
+refused; a physician breaks the glass and the patient sees it, with its reason, in the history; the
+patient closes and reopens the record. Along the way: bad input answered in place, the INS key
+checked as typed, English, a phone-sized screen, and no JavaScript needed. One screenshot per page.
+"""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+CARNET = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else ".build/debug/carnet"
+SHOTS = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else os.path.abspath(".build/browser-screenshots")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`carnet serve --demo` on a free port; its output is read for the banner and the sign-in codes."""
+
+    def __init__(self):
+        self.data = tempfile.mkdtemp(prefix="carnet-browser-")
+        self.port = free_port()
+        self.log_path = os.path.join(self.data, "serve.log")
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen([CARNET, "serve", "--demo", "--port", str(self.port), "--data", os.path.join(self.data, "d")],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 120
+        while "listening" not in self.output():
+            if self.process.poll() is not None or time.time() > deadline:
+                raise RuntimeError("carnet serve did not start:\n" + self.output())
+            time.sleep(0.2)
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def output(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def patient_ins(self, name):
+        return re.search(rf"{name}.*INS (\w{{15}})", self.output()).group(1)
+
+    def professional_token(self, label_start):
+        match = re.search(rf"^  {re.escape(label_start)}.*\n\s+token:\s+(\S+)", self.output(), re.MULTILINE)
+        return match.group(1)
+
+    def codes(self):
+        return re.findall(r"code=(\d{6})", self.output())
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+        self.log.close()
+        shutil.rmtree(self.data, ignore_errors=True)
+
+
+def navigate(driver, by, value, submit=False):
+    """Clicks (or submits) what `by`/`value` finds and waits for the next page, so nothing is read
+    from the old one; an element caught while its page was still being replaced is looked up again."""
+    for attempt in range(3):
+        try:
+            WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+            old = driver.find_element(By.TAG_NAME, "html")
+            element = driver.find_element(by, value)
+            if submit:
+                element.submit()
+            else:
+                element.click()
+            break
+        except (StaleElementReferenceException, WebDriverException):
+            if attempt == 2:
+                raise
+            time.sleep(0.3)
+    WebDriverWait(driver, 15).until(lambda d: replaced(old))
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def replaced(element):
+    """Whether the page holding `element` is gone (Chromium may say so as stale, or as an inspector error)."""
+    try:
+        element.is_enabled()
+        return False
+    except (StaleElementReferenceException, WebDriverException):
+        return True
+
+
+def typed(driver, by, value, text):
+    """Types into what `by`/`value` finds once its page is complete, looking it up again if the page
+    was replaced meanwhile."""
+    for attempt in range(3):
+        try:
+            WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+            element = driver.find_element(by, value)
+            element.clear()
+            element.send_keys(text)
+            return
+        except (StaleElementReferenceException, WebDriverException):
+            if attempt == 2:
+                raise
+            time.sleep(0.3)
+
+
+def browser(javascript=True, width=1280):
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},1000"]:
+        options.add_argument(argument)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    binary = shutil.which("chromium")
+    if binary:
+        options.binary_location = binary
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "chromedriver"), options=options)
+    driver.implicitly_wait(2)
+    return driver
+
+
+class PortalTests(unittest.TestCase):
+    server = None
+    shot = 0
+
+    @classmethod
+    def setUpClass(cls):
+        shutil.rmtree(SHOTS, ignore_errors=True)
+        os.makedirs(SHOTS)
+        cls.server = Server()
+        cls.ins = cls.server.patient_ins("Camille DURAND")
+        cls.patient = browser()
+        cls.sign_in_patient(cls.patient)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.patient.quit()
+        cls.server.stop()
+
+    @classmethod
+    def save(cls, driver, name):
+        cls.shot += 1
+        driver.save_screenshot(os.path.join(SHOTS, f"{cls.shot:02d}-{name}.png"))
+
+    @classmethod
+    def sign_in_patient(cls, driver):
+        driver.get(cls.server.base + "/portal")
+        cls.save(driver, "landing")
+        navigate(driver, By.LINK_TEXT, "Se connecter avec un code")
+        before = len(cls.server.codes())
+        typed(driver, By.ID, "ins", cls.ins)
+        cls.save(driver, "patient-sign-in")
+        navigate(driver, By.CSS_SELECTOR, "main form button[type=submit]")
+        deadline = time.time() + 10
+        while len(cls.server.codes()) == before and time.time() < deadline:
+            time.sleep(0.1)
+        typed(driver, By.ID, "code", cls.server.codes()[-1])
+        cls.save(driver, "patient-code")
+        navigate(driver, By.CSS_SELECTOR, "main form button[type=submit]")
+        assert driver.find_element(By.TAG_NAME, "h1").text == "Mon dossier", driver.page_source[:500]
+
+    def sign_in_professional(self, label, javascript=True):
+        driver = browser(javascript=javascript)
+        driver.get(self.server.base + "/portal/pro/sign-in")
+        typed(driver, By.ID, "token", self.server.professional_token(label))
+        navigate(driver, By.CSS_SELECTOR, "main form button[type=submit]")
+        self.assertEqual(driver.find_element(By.TAG_NAME, "h1").text, "Rechercher un patient")
+        return driver
+
+    def find_patient(self, driver):
+        typed(driver, By.ID, "ins", self.ins)
+        navigate(driver, By.CSS_SELECTOR, "main form button[type=submit]")
+
+    def pro_document_titles(self, driver):
+        driver.get(self.server.base + "/portal/pro/patient")
+        return [a.text for a in driver.find_elements(By.CSS_SELECTOR, "table a")]
+
+    def test_1_home_summary_and_document(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient")
+        body = driver.find_element(By.TAG_NAME, "main").text
+        self.assertIn("Allergie à la pénicilline", body)
+        self.assertIn("ramipril", body)
+        self.assertTrue(driver.find_elements(By.CSS_SELECTOR, "svg[role=img]"), "the care-history chart")
+        self.save(driver, "patient-home")
+        navigate(driver, By.LINK_TEXT, "Documents")
+        self.save(driver, "patient-documents")
+        navigate(driver, By.PARTIAL_LINK_TEXT, "Compte rendu de consultation")
+        self.assertIn("Document synthétique", driver.find_element(By.CSS_SELECTOR, "pre.document").text)
+        self.save(driver, "patient-document")
+
+    def test_2_mask_hides_from_professional(self):
+        pharmacist = self.sign_in_professional("pharmacist")
+        try:
+            self.find_patient(pharmacist)
+            self.save(pharmacist, "pro-patient-found")
+            navigate(pharmacist, By.XPATH, "//button[contains(., 'Ouvrir le dossier')]")
+            titles = self.pro_document_titles(pharmacist)
+            self.assertIn("Compte rendu de consultation (synthétique)", titles)
+            self.save(pharmacist, "pro-record")
+
+            driver = self.patient
+            driver.get(self.server.base + "/portal/patient/documents")
+            navigate(driver, By.PARTIAL_LINK_TEXT, "Compte rendu de consultation")
+            navigate(driver, By.XPATH, "//button[contains(., 'Masquer aux professionnels')]")
+            self.assertTrue(driver.find_elements(By.XPATH, "//button[contains(., 'Ne plus masquer')]"))
+            self.save(driver, "patient-document-masked")
+
+            self.assertNotIn("Compte rendu de consultation (synthétique)", self.pro_document_titles(pharmacist))
+            self.save(pharmacist, "pro-record-after-mask")
+        finally:
+            pharmacist.quit()
+
+    def test_3_block_professional(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/access")
+        typed(driver, By.ID, "rpps-block", "1234")
+        navigate(driver, By.ID, "rpps-block", submit=True)
+        self.assertIn("RPPS", driver.find_element(By.CSS_SELECTOR, ".error").text, "a bad RPPS is explained in place")
+        self.save(driver, "patient-access-bad-rpps")
+        typed(driver, By.ID, "rpps-block", "99700000061")
+        navigate(driver, By.ID, "rpps-block", submit=True)
+        self.assertIn("99700000061", driver.find_element(By.XPATH, "//h2[contains(., 'bloqués')]/following::table[1]").text)
+        self.save(driver, "patient-access-blocked")
+        nurse = self.sign_in_professional("nurse")
+        try:
+            self.find_patient(nurse)
+            self.assertIn("bloqué", nurse.find_element(By.TAG_NAME, "main").text)
+            self.save(nurse, "pro-blocked")
+        finally:
+            nurse.quit()
+
+    def test_4_break_the_glass_in_history(self):
+        physician = self.sign_in_professional("emergency physician")
+        try:
+            # The INS key is checked as it is typed (JavaScript), and again by the server.
+            field = physician.find_element(By.ID, "ins")
+            field.send_keys(self.ins[:13] + "00")
+            self.assertIn("clé", physician.find_element(By.ID, "ins-live").text)
+            self.assertEqual(field.get_attribute("aria-invalid"), "true")
+            self.save(physician, "pro-ins-live-check")
+            navigate(physician, By.CSS_SELECTOR, "main form button[type=submit]")
+            self.assertIn("INS", physician.find_element(By.CSS_SELECTOR, ".error").text)
+            self.find_patient(physician)
+            self.assertIn("pas encore autorisé", physician.find_element(By.TAG_NAME, "main").text)
+            navigate(physician, By.XPATH, "//button[contains(., 'urgence')]")
+            self.assertIn("motif", physician.find_element(By.CSS_SELECTOR, ".error").text.lower(), "a reason is required")
+            physician.get(self.server.base + "/portal/pro")
+            self.find_patient(physician)
+            typed(physician, By.ID, "reason", "patient inconscient aux urgences")
+            navigate(physician, By.XPATH, "//button[contains(., 'urgence')]")
+            self.assertIn("patient inconscient", physician.find_element(By.CSS_SELECTOR, ".banner").text)
+            self.assertTrue(physician.find_elements(By.CSS_SELECTOR, "table a"), "documents readable in emergency")
+            self.save(physician, "pro-break-the-glass")
+        finally:
+            physician.quit()
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/history?emergency=1")
+        rows = driver.find_elements(By.CSS_SELECTOR, "tr.emergency")
+        self.assertTrue(rows and any("patient inconscient" in row.text for row in rows), driver.find_element(By.TAG_NAME, "main").text[:800])
+        self.save(driver, "patient-history-emergency")
+
+    def test_5_summary_own_section(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/summary")
+        typed(driver, By.ID, "contact-family", "DURAND")
+        navigate(driver, By.ID, "contact-family", submit=True)
+        self.assertIn("téléphone", driver.find_element(By.CSS_SELECTOR, ".error").text)
+        typed(driver, By.ID, "contact-given", "Jeanne")
+        typed(driver, By.ID, "contact-family", "DURAND")
+        typed(driver, By.ID, "contact-phone", "06 00 00 00 01")
+        navigate(driver, By.ID, "contact-phone", submit=True)
+        self.assertIn("Jeanne DURAND", driver.find_element(By.TAG_NAME, "main").text)
+        self.save(driver, "patient-summary")
+
+    def test_6_close_and_reopen(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/record")
+        driver.execute_script("window.confirm = function () { return true; }")
+        navigate(driver, By.XPATH, "//button[contains(., 'Fermer mon dossier')]")
+        self.assertIn("Cochez", driver.find_element(By.CSS_SELECTOR, ".error").text, "the confirmation is required")
+        driver.get(self.server.base + "/portal/patient/record")
+        driver.execute_script("window.confirm = function () { return true; }")
+        driver.find_element(By.NAME, "confirm").click()
+        navigate(driver, By.XPATH, "//button[contains(., 'Fermer mon dossier')]")
+        self.assertIn("fermé", driver.find_element(By.TAG_NAME, "main").text)
+        self.save(driver, "patient-record-closed")
+        pharmacist = self.sign_in_professional("pharmacist", javascript=False)
+        try:
+            self.find_patient(pharmacist)
+            self.assertIn("fermé", pharmacist.find_element(By.TAG_NAME, "main").text)
+            self.save(pharmacist, "pro-record-closed")
+        finally:
+            pharmacist.quit()
+        navigate(driver, By.XPATH, "//button[contains(., 'Rouvrir')]")
+        self.assertIn("ouvert", driver.find_element(By.TAG_NAME, "main").text)
+
+    def test_7_english_phone_and_no_javascript(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient")
+        navigate(driver, By.LINK_TEXT, "English")
+        self.assertEqual(driver.find_element(By.TAG_NAME, "h1").text, "My record")
+        self.save(driver, "patient-home-english")
+        navigate(driver, By.LINK_TEXT, "Français")
+        small = browser(javascript=False, width=375)
+        try:
+            self.sign_in_patient(small)
+            small.get(self.server.base + "/portal/patient/access")
+            overflow = small.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            self.assertLessEqual(overflow, 0, "no sideways scrolling on a 375-px screen")
+            self.save(small, "patient-access-375px")
+            small.get(self.server.base + "/portal/patient/history")
+            self.save(small, "patient-history-375px")
+        finally:
+            small.quit()
+
+    def test_8_forged_form_refused(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/access")
+        driver.execute_script("document.querySelectorAll('input[name=_csrf]').forEach(function (i) { i.value = 'forged'; })")
+        typed(driver, By.ID, "rpps-authorize", "99700000022")
+        navigate(driver, By.ID, "rpps-authorize", submit=True)
+        self.assertIn("expiré", driver.find_element(By.CSS_SELECTOR, ".error").text)
+        self.save(driver, "forged-form")
+
+
+if __name__ == "__main__":
+    result = unittest.main(argv=[sys.argv[0], "-v"], exit=False).result
+    print(f"screenshots: {SHOTS}")
+    sys.exit(0 if result.wasSuccessful() else 1)
