@@ -95,6 +95,26 @@ struct PortalRoutesTests {
             let bad = try await jar.post(client, "/portal/patient/access", ["_csrf": Self.csrf(in: access), "action": "block", "rpps": "12"])
             #expect(bad.status == .badRequest && bad.text.contains("RPPS"))
 
+            // A document added from the portal: the bytes must be what their type says.
+            let documentsPage = try await jar.get(client, "/portal/patient/documents")
+            func upload(_ filename: String, _ type: String, _ content: String) async throws -> TestResponse {
+                let boundary = "----carnet-test-boundary"
+                var body = ""
+                for (name, value) in [("_csrf", Self.csrf(in: documentsPage)), ("type", "11488-4"), ("title", "Mon compte rendu"), ("date", "2026-10-01")] {
+                    body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+                }
+                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n\(content)\r\n--\(boundary)--\r\n"
+                let response = try await client.execute(uri: "/portal/patient/documents", method: .post,
+                                                        headers: jar.header + [.contentType: "multipart/form-data; boundary=\(boundary)"], body: ByteBuffer(string: body))
+                return response
+            }
+            let fake = try await upload("report.pdf", "application/pdf", "not a pdf")
+            #expect(fake.status == .badRequest && fake.text.contains("ne correspond pas"), "\(fake.text.prefix(300))")
+            let uploaded = try await upload("report.txt", "text/plain", "Compte rendu saisi par la patiente (synthétique).")
+            #expect(uploaded.status == .seeOther, "\(uploaded.text.prefix(300))")
+            let shown = try await jar.get(client, uploaded.headers[.location] ?? "/")
+            #expect(shown.text.contains("Compte rendu saisi par la patiente"))
+
             // Signed out, the session is gone.
             #expect(try await jar.post(client, "/portal/sign-out", ["_csrf": Self.csrf(in: access)]).status == .seeOther)
             #expect(try await jar.get(client, "/portal/patient").status == .seeOther)
@@ -137,6 +157,26 @@ struct PortalRoutesTests {
             let wrongKey = try await jar.post(client, "/portal/pro/find", ["_csrf": Self.csrf(in: find), "ins": String(INS.fixture().value.prefix(13)) + "00"])
             #expect(wrongKey.status == .badRequest)
         }
+    }
+
+    @Test("sessions end after their idle time; sign-in codes are one use")
+    func sessionsAndCodes() async {
+        let sessions = PortalSessions(idleTimeout: 60)
+        let start = Date()
+        let session = await sessions.start(for: .patient(.fixture()), now: start)
+        #expect(await sessions.session(session.id, now: start.addingTimeInterval(50)) != nil)
+        #expect(await sessions.session(session.id, now: start.addingTimeInterval(100)) != nil, "each request resets the idle clock")
+        #expect(await sessions.session(session.id, now: start.addingTimeInterval(200)) == nil)
+        #expect(session.id.count >= 43 && session.csrfToken != session.id)
+
+        let codes = SignInCodes()
+        let code = await codes.issue(for: "x", now: start) ?? ""
+        #expect(await codes.verify(code, for: "x", now: start.addingTimeInterval(10)))
+        #expect(await !codes.verify(code, for: "x", now: start.addingTimeInterval(11)), "used up")
+        let late = await codes.issue(for: "y", now: start) ?? ""
+        #expect(await !codes.verify(late, for: "y", now: start.addingTimeInterval(SignInCodes.validity + 1)), "expired")
+        for _ in 0..<4 { _ = await codes.issue(for: "y", now: start) }
+        #expect(await codes.issue(for: "y", now: start) == nil, "five codes a quarter of an hour at most")
     }
 
     @Test("HTML interpolation escapes text and keeps markup")

@@ -288,6 +288,51 @@ class PortalTests(unittest.TestCase):
         self.assertIn("Jeanne DURAND", driver.find_element(By.TAG_NAME, "main").text)
         self.save(driver, "patient-summary")
 
+    def test_5b_upload_advance_directives(self):
+        driver = self.patient
+        path = os.path.join(self.server.data, "directives.txt")
+        with open(path, "w") as f:
+            f.write("Mes directives anticipées (document synthétique de démonstration).")
+        driver.get(self.server.base + "/portal/patient/summary")
+        typed(driver, By.ID, "doc-title", "Mes directives anticipées")
+        driver.execute_script("document.getElementById('doc-date').value = '2026-01-15'")
+        driver.find_element(By.ID, "doc-file").send_keys(path)
+        self.save(driver, "patient-directives-upload")
+        navigate(driver, By.XPATH, "//button[contains(., 'Ajouter au dossier')]")
+        self.assertIn("Mes directives anticipées (document synthétique", driver.find_element(By.CSS_SELECTOR, "pre.document").text)
+        driver.get(self.server.base + "/portal/patient/summary")
+        self.assertTrue(driver.find_elements(By.LINK_TEXT, "Mes directives anticipées"))
+
+    def test_9_professional_adds_and_replaces(self):
+        physician = self.sign_in_professional("physician")
+        try:
+            self.find_patient(physician)
+            buttons = physician.find_elements(By.XPATH, "//button[contains(., 'déclarer son consentement')]")
+            if buttons:
+                navigate(physician, By.XPATH, "//button[contains(., 'déclarer son consentement')]")
+            else:
+                navigate(physician, By.XPATH, "//button[contains(., 'Ouvrir le dossier')]")
+            typed(physician, By.ID, "doc-title", "Compte rendu de téléconsultation")
+            navigate(physician, By.XPATH, "//button[contains(., 'Ajouter au dossier')]")
+            self.assertIn("date", physician.find_element(By.CSS_SELECTOR, ".error").text.lower(), "a missing date is said")
+            physician.get(self.server.base + "/portal/pro/patient")
+            typed(physician, By.ID, "doc-title", "Compte rendu de téléconsultation")
+            physician.execute_script("document.getElementById('doc-date').value = '2026-11-02'")
+            typed(physician, By.ID, "doc-text", "Téléconsultation de suivi (synthétique).")
+            navigate(physician, By.XPATH, "//button[contains(., 'Ajouter au dossier')]")
+            self.assertIn("Téléconsultation de suivi", physician.find_element(By.CSS_SELECTOR, "pre.document").text)
+            typed(physician, By.ID, "doc-title", "Compte rendu de téléconsultation (corrigé)")
+            physician.execute_script("document.getElementById('doc-date').value = '2026-11-02'")
+            typed(physician, By.ID, "doc-text", "Téléconsultation de suivi, version corrigée (synthétique).")
+            navigate(physician, By.XPATH, "//button[contains(., 'Ajouter au dossier')]")
+            self.assertIn("version corrigée", physician.find_element(By.CSS_SELECTOR, "pre.document").text)
+            titles = self.pro_document_titles(physician)
+            self.assertIn("Compte rendu de téléconsultation (corrigé)", titles)
+            self.assertNotIn("Compte rendu de téléconsultation", titles, "the replaced version leaves the list")
+            self.save(physician, "pro-after-replace")
+        finally:
+            physician.quit()
+
     def test_6_close_and_reopen(self):
         driver = self.patient
         driver.get(self.server.base + "/portal/patient/record")

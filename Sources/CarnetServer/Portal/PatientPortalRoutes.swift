@@ -16,6 +16,7 @@ struct PatientPortalRoutes {
     func register(on group: RouterGroup<CarnetRequestContext>) {
         group.get("patient", use: home)
         group.get("patient/documents", use: documents)
+        group.post("patient/documents", use: upload)
         group.get("patient/documents/:id", use: document)
         group.get("patient/documents/:id/content", use: content)
         group.post("patient/documents/:id/visibility", use: visibility)
@@ -54,6 +55,12 @@ struct PatientPortalRoutes {
         let summary = try await service.patientSummary(of: recordID, by: session.actor)
         let events = try await service.auditTrail(of: recordID, by: session.actor, limit: 200)
         let alerts = events.filter { ($0.actorKind == .professional || $0.actorKind == .regulator) && $0.accessMode.isEmergency && $0.outcome == .success }
+        // A professional whose first access to the record was in the last 30 days is new.
+        var firstAccess: [String: Date] = [:]
+        for event in events where event.actorKind == .professional && event.outcome == .success {
+            firstAccess[event.actorID] = min(firstAccess[event.actorID] ?? event.recordedAt, event.recordedAt)
+        }
+        let newcomers = firstAccess.filter { Date().timeIntervalSince($0.value) < 30 * 86_400 }.sorted { $0.value > $1.value }
         let claims = (try? await service.careHistory(of: recordID, by: session.actor)) ?? []
         let items = { (kind: SummaryKind) -> [HTML] in
             summary.items.filter { $0.kind == kind }.map { "<li>\(PortalSummaryText.describe($0, l))</li>" }
@@ -62,6 +69,7 @@ struct PatientPortalRoutes {
         let body: HTML = """
             <p>\(record.identity.givenNames.first ?? "") \(record.identity.birthFamilyName) — \
             \(record.state == .active ? l.t("dossier ouvert", "record open") : l.t("dossier fermé", "record closed"))</p>
+            \(newcomers.isEmpty ? "" : html("<section class=\"card\" aria-labelledby=\"newcomers\"><h2 id=\"newcomers\">\(l.t("Nouveaux professionnels", "New professionals"))</h2><ul>\(newcomers.prefix(5).map { rpps, date -> HTML in "<li>RPPS \(rpps) — \(l.t("premier accès le", "first access on")) \(PortalPage.date(date, l))</li>" })</ul></section>"))
             \(alerts.isEmpty ? "" : html("<section class=\"card\" aria-labelledby=\"alerts\"><h2 id=\"alerts\">\(l.t("Alertes", "Alerts"))</h2><ul>\(alerts.prefix(5).map { event -> HTML in "<li>\(PortalPage.dateTime(event.recordedAt, l)) — \(l.t("accès en urgence par", "emergency access by")) RPPS \(event.actorID)\(event.emergencyReason.map { " : \($0)" } ?? "")</li>" })</ul></section>"))
             <div class="grid">
             <section class="card"><h2>\(l.t("Derniers documents", "Latest documents"))</h2><ul>\(documents.page.isEmpty ? none : HTML.join(documents.page.map { entry -> HTML in
@@ -93,7 +101,15 @@ struct PatientPortalRoutes {
                 notice = PortalPage.notice(l.t("La date « depuis » doit être au format AAAA-MM-JJ.", "The 'since' date must be YYYY-MM-DD."), error: true)
             }
         }
-        let found = try await service.searchDocuments(of: .record(recordID), query, by: session.actor)
+        var found = try await service.searchDocuments(of: .record(recordID), query, by: session.actor)
+        let author = request.uri.queryParameters["author"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        if let author {
+            found.page = found.page.filter { entry in
+                ([entry.submitterID] + entry.authors.compactMap(\.display) + entry.authors.compactMap(\.identifierValue))
+                    .contains { $0.localizedCaseInsensitiveContains(author) }
+            }
+            found.total = found.page.count
+        }
         let types = PortalDocumentTypes.common
         let rows = found.page.map { entry -> HTML in
             """
@@ -109,6 +125,8 @@ struct PatientPortalRoutes {
                 "<option value=\"\(code)\"\(type == code ? HTML.trusted(" selected") : "")>\(l.t(fr, en))</option>" })</select>
             <label for="since">\(l.t("Depuis le", "Since"))</label>
             <input type="date" id="since" name="since" value="\(request.uri.queryParameters["since"].map(String.init))">
+            <label for="author">\(l.t("Auteur (nom ou RPPS)", "Author (name or RPPS)"))</label>
+            <input type="text" id="author" name="author" value="\(author)">
             \(notice)
             <button type="submit" class="secondary">\(l.t("Filtrer", "Filter"))</button>
             </form>
@@ -116,8 +134,23 @@ struct PatientPortalRoutes {
             <div class="table"><table><thead><tr><th scope="col">\(l.t("Date", "Date"))</th><th scope="col">\(l.t("Titre", "Title"))</th>\
             <th scope="col">\(l.t("Type", "Type"))</th><th scope="col">\(l.t("Auteur", "Author"))</th><th scope="col">\(l.t("Visibilité", "Visibility"))</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
+            \(PortalUpload.form(action: "/portal/patient/documents", csrf: session.csrfToken, l, heading: l.t("Ajouter un document", "Add a document")))
             """
         return page(request, context, ("Mes documents", "My documents"), path: "/portal/patient/documents", body)
+    }
+
+    @Sendable func upload(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let (session, recordID) = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        let form = try await PortalForm.read(request, expectedToken: session.csrfToken, maximumSize: configuration.maxContentSize + 65_536)
+        switch PortalUpload.submission(from: form, author: session.actor, maxContentSize: configuration.maxContentSize, l) {
+        case .failure(let problems):
+            return page(request, context, ("Ajouter un document", "Add a document"), path: "/portal/patient/documents",
+                        problems.html + "<p><a href=\"/portal/patient/documents\">\(l.t("Retour", "Back"))</a></p>", status: .badRequest)
+        case .success(let (draft, data)):
+            let entry = try await service.publishDocument(draft, content: data, for: .record(recordID), by: session.actor)
+            return PortalPage.redirect("/portal/patient/documents/\(entry.id)")
+        }
     }
 
     @Sendable func document(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -170,6 +203,8 @@ struct PatientPortalRoutes {
             \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments, l, documentLink: "/portal/patient/documents/"))
             <h2>\(l.t("Compléter ma partie", "Add to my section"))</h2>
             \(PortalSummaryForms.forms(csrf: session.csrfToken, l))
+            \(PortalUpload.form(action: "/portal/patient/documents", csrf: session.csrfToken, l,
+                                heading: l.t("Déposer mes directives anticipées", "Upload my advance directives"), preselected: "EXPPAT_3"))
             """
         return page(request, context, ("Ma synthèse", "My summary"), path: "/portal/patient/summary", body, status: status)
     }

@@ -55,6 +55,9 @@ struct PortalMiddleware: RouterMiddleware {
         case PortalError.forgedForm:
             (status, message) = (.forbidden, l.t("Ce formulaire a expiré ou ne vient pas de Carnet. Revenez en arrière, rechargez la page et recommencez.",
                                                  "This form has expired or did not come from Carnet. Go back, reload the page and try again."))
+        case PortalError.tooLarge(let limit):
+            (status, message) = (.contentTooLarge, l.t("Ce fichier est trop gros : la limite est de \(limit / 1_048_576) Mo.",
+                                                       "This file is too large: the limit is \(limit / 1_048_576) MB."))
         case AuthenticationError.missing, AuthenticationError.expired:
             return PortalPage.redirect(professional ? "/portal/pro/sign-in" : "/portal/patient/sign-in")
         case let error as AccessError:

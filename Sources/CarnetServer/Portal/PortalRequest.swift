@@ -36,6 +36,8 @@ enum PortalCookies {
 /// A submitted form (`application/x-www-form-urlencoded`), read only after its CSRF token matched.
 struct PortalForm: Sendable {
     var fields: [String: String]
+    /// Files of a `multipart/form-data` form, by field name.
+    var files: [String: PortalMultipart.File] = [:]
 
     subscript(name: String) -> String? {
         fields[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
@@ -45,9 +47,20 @@ struct PortalForm: Sendable {
 
     /// Reads the body and checks its `_csrf` field against `expected` (the session's token, or the
     /// pre-sign-in cookie): a form from another site is refused before anything is done.
-    static func read(_ request: Request, expectedToken: String?) async throws -> PortalForm {
-        let buffer = try await request.body.collect(upTo: maximumSize)
-        let form = PortalForm(fields: parse(String(buffer: buffer)))
+    static func read(_ request: Request, expectedToken: String?, maximumSize: Int = maximumSize) async throws -> PortalForm {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maximumSize)
+        } catch {
+            throw PortalError.tooLarge(maximumSize)
+        }
+        let form: PortalForm
+        if let boundary = request.headers[.contentType].flatMap(PortalMultipart.boundary(in:)) {
+            guard let parsed = PortalMultipart.parse(Data(buffer.readableBytesView), boundary: boundary) else { throw PortalError.forgedForm }
+            form = PortalForm(fields: parsed.fields, files: parsed.files)
+        } else {
+            form = PortalForm(fields: parse(String(buffer: buffer)))
+        }
         guard let expectedToken, let given = form.fields["_csrf"], constantTimeEqual(given, expectedToken) else {
             throw PortalError.forgedForm
         }
@@ -81,4 +94,6 @@ enum PortalError: Error, Equatable {
     case signedOut(professional: Bool)
     /// The page needs something the session does not have (a professional with no patient opened).
     case noPatientOpened
+    /// The form is larger than the limit (bytes).
+    case tooLarge(Int)
 }

@@ -175,53 +175,25 @@ struct ProfessionalPortalRoutes {
             <th scope="col">\(l.t("Type", "Type"))</th><th scope="col">\(l.t("Auteur", "Author"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
             <h2>\(l.t("Synthèse", "Summary"))</h2>
             \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments, l, documentLink: "/portal/pro/documents/"))
-            \(session.actor.accessMode == .normal ? uploadForm(session, l) : "")
+            \(session.actor.accessMode == .normal
+                ? PortalUpload.form(action: "/portal/pro/upload", csrf: session.csrfToken, l, heading: l.t("Ajouter un document", "Add a document")) : "")
             """
         return page(request, context, ("Dossier du patient", "Patient's record"), path: "/portal/pro/patient", body)
-    }
-
-    func uploadForm(_ session: PortalSessions.Session, _ l: PortalLanguage) -> HTML {
-        """
-        <h2>\(l.t("Ajouter un document", "Add a document"))</h2>
-        <form method="post" action="/portal/pro/upload" class="card">\(PortalPage.csrf(session.csrfToken))
-        <label for="doc-type">\(l.t("Type", "Type"))</label>
-        <select id="doc-type" name="type">\(PortalDocumentTypes.common.map { code, fr, en -> HTML in "<option value=\"\(code)\">\(l.t(fr, en))</option>" })</select>
-        <label for="doc-title">\(l.t("Titre", "Title"))</label><input type="text" id="doc-title" name="title">
-        <label for="doc-date">\(l.t("Date de l'acte", "Date of care"))</label><input type="date" id="doc-date" name="date">
-        <label for="doc-text">\(l.t("Texte du document", "Document text"))</label><textarea id="doc-text" name="text" rows="8"></textarea>
-        <button type="submit">\(l.t("Ajouter au dossier", "Add to the record"))</button>
-        </form>
-        """
     }
 
     @Sendable func upload(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let session = try signedIn(context)
         guard let recordID = session.patient else { throw PortalError.noPatientOpened }
         let l = PortalLanguage.from(request)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
-        var problems: [String] = []
-        let type = form["type"].flatMap { code in PortalDocumentTypes.common.first { $0.0 == code }?.0 }
-        if type == nil { problems.append(l.t("Choisissez un type dans la liste.", "Choose a type from the list.")) }
-        let title = form["title"]
-        if title == nil { problems.append(l.t("Donnez un titre au document.", "Give the document a title.")) }
-        let date = form["date"].flatMap { FHIRDateValue.day($0) }
-        if date == nil { problems.append(l.t("La date de l'acte est au format AAAA-MM-JJ.", "The date of care is YYYY-MM-DD.")) }
-        let text = form["text"]
-        if text == nil { problems.append(l.t("Le texte du document est vide.", "The document's text is empty.")) }
-        guard let type, let title, let date, let text else {
+        let form = try await PortalForm.read(request, expectedToken: session.csrfToken, maximumSize: configuration.maxContentSize + 65_536)
+        switch PortalUpload.submission(from: form, author: session.actor, maxContentSize: configuration.maxContentSize, l) {
+        case .failure(let problems):
             return page(request, context, ("Ajouter un document", "Add a document"), path: "/portal/pro/patient",
-                        HTML.join(problems.map { PortalPage.notice($0, error: true) }) + "<p><a href=\"/portal/pro/patient\">\(l.t("Retour", "Back"))</a></p>",
-                        status: .badRequest)
+                        problems.html + "<p><a href=\"/portal/pro/patient\">\(l.t("Retour", "Back"))</a></p>", status: .badRequest)
+        case .success(let (draft, data)):
+            let entry = try await service.publishDocument(draft, content: data, for: .record(recordID), by: session.actor)
+            return PortalPage.redirect("/portal/pro/documents/\(entry.id)")
         }
-        let professional = session.actor.professional
-        let system = type.hasPrefix("EXPPAT") ? "urn:oid:1.2.250.1.213.1.1.4.12" : "http://loinc.org"
-        let draft = DocumentDraft(uniqueID: nil,
-                                  type: Code(system: system, code: type), title: title,
-                                  authors: [DocumentAuthor(identifierSystem: "urn:oid:1.2.250.1.71.4.2.1",
-                                                           identifierValue: professional.map { "8\($0.rpps.value)" }, display: professional?.displayName)],
-                                  date: date, contentType: "text/plain; charset=utf-8", language: l == .fr ? "fr-FR" : "en")
-        _ = try await service.publishDocument(draft, content: Data(text.utf8), for: .record(recordID), by: session.actor)
-        return PortalPage.redirect("/portal/pro/patient")
     }
 
     @Sendable func document(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -237,6 +209,9 @@ struct ProfessionalPortalRoutes {
             <p>\(PortalDocumentTypes.label(entry.type.code, l)) — \(PortalPage.date(entry.date, l)) — \(entry.authors.first?.display ?? entry.submitterID)</p>
             \(PortalDocumentView.render(entry, data, contentURL: "/portal/pro/documents/\(entry.id.description)/content", l))
             <p><a href="/portal/pro/patient">\(l.t("Retour au dossier", "Back to the record"))</a></p>
+            \(entry.submitterID == session.actor.identifier && session.actor.accessMode == .normal
+                ? PortalUpload.form(action: "/portal/pro/upload", csrf: session.csrfToken, l, heading: l.t("Remplacer ce document", "Replace this document"),
+                                    preselected: entry.type.code, replaces: entry.id) : "")
             """
         return page(request, context, (entry.title ?? "Document", entry.title ?? "Document"), path: "/portal/pro/patient", body)
     }

@@ -1,0 +1,80 @@
+import CarnetCore
+import CarnetFHIR
+import Foundation
+
+/// Adding a document from a portal: its metadata (type from the DMP's list, title, date) and either a
+/// file (PDF, text, image, CDA) or typed text; checked like the API checks content (the bytes must
+/// be what their type says), and, for a professional, possibly replacing an earlier document.
+enum PortalUpload {
+    /// What is wrong with a submitted document, one message per field.
+    struct Problems: Error {
+        var messages: [String]
+
+        var html: HTML { HTML.join(messages.map { PortalPage.notice($0, error: true) }) }
+    }
+
+    static let acceptedTypes = "application/pdf,text/plain,image/png,image/jpeg,text/xml,application/xml"
+
+    static func form(action: String, csrf: String, _ l: PortalLanguage, heading: String, preselected: String? = nil,
+                     replaces: DocumentID? = nil) -> HTML {
+        let types = PortalDocumentTypes.common.map { code, french, english -> HTML in
+            "<option value=\"\(code)\"\(preselected == code ? HTML.trusted(" selected") : "")>\(l.t(french, english))</option>"
+        }
+        return """
+            <form method="post" action="\(action)" enctype="multipart/form-data" class="card">\(PortalPage.csrf(csrf))
+            \(replaces.map { id -> HTML in "<input type=\"hidden\" name=\"replaces\" value=\"\(id.description)\">" } ?? "")
+            <h2>\(heading)</h2>
+            <label for="doc-type">\(l.t("Type", "Type"))</label><select id="doc-type" name="type">\(types)</select>
+            <label for="doc-title">\(l.t("Titre", "Title"))</label><input type="text" id="doc-title" name="title">
+            <label for="doc-date">\(l.t("Date", "Date"))</label>
+            <p class="hint" id="doc-date-hint">\(l.t("Date de l'acte ou de rédaction, AAAA-MM-JJ", "Date of care or writing, YYYY-MM-DD"))</p>
+            <input type="date" id="doc-date" name="date" aria-describedby="doc-date-hint">
+            <label for="doc-file">\(l.t("Fichier (PDF, texte, image, CDA)", "File (PDF, text, image, CDA)"))</label>
+            <input type="file" id="doc-file" name="file" accept="\(acceptedTypes)">
+            <label for="doc-text">\(l.t("… ou texte du document", "… or the document's text"))</label><textarea id="doc-text" name="text" rows="6"></textarea>
+            <button type="submit">\(l.t("Ajouter au dossier", "Add to the record"))</button>
+            </form>
+            """
+    }
+
+    /// The document a submitted form describes, or what is wrong with it, said so it can be fixed.
+    static func submission(from form: PortalForm, author: Actor, maxContentSize: Int, _ l: PortalLanguage)
+        -> Result<(DocumentDraft, Data), Problems> {
+        var problems: [String] = []
+        let type = form["type"].flatMap { code in PortalDocumentTypes.common.first { $0.0 == code }?.0 }
+        if type == nil { problems.append(l.t("Choisissez un type dans la liste.", "Choose a type from the list.")) }
+        let title = form["title"]
+        if title == nil { problems.append(l.t("Donnez un titre au document.", "Give the document a title.")) }
+        let date = form["date"].flatMap { FHIRDateValue.day($0) }
+        if date == nil { problems.append(l.t("Indiquez la date au format AAAA-MM-JJ.", "Give the date as YYYY-MM-DD.")) }
+        var content: (Data, String)?
+        if let file = form.files["file"], !file.data.isEmpty {
+            let mediaType = file.contentType.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
+            let allowed = acceptedTypes.split(separator: ",").map(String.init)
+            if !allowed.contains(mediaType) {
+                problems.append(l.t("Ce type de fichier n'est pas accepté (\(mediaType)) : envoyez un PDF, un texte, une image PNG ou JPEG, ou un CDA.",
+                                    "This file type is not accepted (\(mediaType)): send a PDF, text, a PNG or JPEG image, or a CDA."))
+            } else if file.data.count > maxContentSize {
+                problems.append(l.t("Ce fichier est trop gros : la limite est de \(maxContentSize / 1_048_576) Mo.",
+                                    "This file is too large: the limit is \(maxContentSize / 1_048_576) MB."))
+            } else if let problem = ContentInspection.problem(with: file.data, mediaType: mediaType) {
+                problems.append(l.t("Le fichier ne correspond pas à son type : ", "The file does not match its type: ") + problem)
+            } else {
+                content = (file.data, mediaType == "text/plain" ? "text/plain; charset=utf-8" : mediaType)
+            }
+        } else if let text = form["text"] {
+            content = (Data(text.utf8), "text/plain; charset=utf-8")
+        } else {
+            problems.append(l.t("Joignez un fichier ou saisissez le texte du document.", "Attach a file or type the document's text."))
+        }
+        guard problems.isEmpty, let type, let title, let date, let (data, contentType) = content else { return .failure(Problems(messages: problems)) }
+        let professional = author.professional
+        let authors = professional.map { [DocumentAuthor(identifierSystem: "urn:oid:1.2.250.1.71.4.2.1", identifierValue: "8\($0.rpps.value)",
+                                                         display: $0.displayName)] } ?? []
+        let system = type.hasPrefix("EXPPAT") ? "urn:oid:1.2.250.1.213.1.1.4.12" : "http://loinc.org"
+        let draft = DocumentDraft(uniqueID: nil, type: Code(system: system, code: type), title: title, authors: authors, date: date,
+                                  contentType: contentType, language: l == .fr ? "fr-FR" : "en",
+                                  replaces: form["replaces"].flatMap(DocumentID.init))
+        return .success((draft, data))
+    }
+}
