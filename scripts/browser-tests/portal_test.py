@@ -24,7 +24,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 CARNET = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else ".build/debug/carnet"
 SHOTS = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else os.path.abspath(".build/browser-screenshots")
@@ -200,6 +200,12 @@ class PortalTests(unittest.TestCase):
         self.save(driver, "patient-home")
         navigate(driver, By.LINK_TEXT, "Documents")
         self.save(driver, "patient-documents")
+        Select(driver.find_element(By.ID, "type")).select_by_value("11502-2")
+        navigate(driver, By.XPATH, "//button[contains(., 'Filtrer')]")
+        titles = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "table a")]
+        self.assertEqual(titles, ["Compte rendu d'examens biologiques (synthétique)"], "filtered by type, in a form body")
+        self.assertNotIn("11502-2", driver.current_url)
+        driver.get(self.server.base + "/portal/patient/documents")
         navigate(driver, By.PARTIAL_LINK_TEXT, "Compte rendu de consultation")
         self.assertIn("Document synthétique", driver.find_element(By.CSS_SELECTOR, "pre.document").text)
         self.save(driver, "patient-document")
@@ -287,6 +293,9 @@ class PortalTests(unittest.TestCase):
         navigate(driver, By.ID, "contact-phone", submit=True)
         self.assertIn("Jeanne DURAND", driver.find_element(By.TAG_NAME, "main").text)
         self.save(driver, "patient-summary")
+        navigate(driver, By.XPATH, "//li[contains(., 'Jeanne DURAND')]//button[contains(., 'Supprimer')]")
+        self.assertNotIn("Jeanne DURAND", driver.find_element(By.TAG_NAME, "main").text)
+        self.assertFalse(driver.find_elements(By.XPATH, "//li[contains(., 'ramipril')]//button"), "a professional's item cannot be deleted here")
 
     def test_5b_upload_advance_directives(self):
         driver = self.patient

@@ -17,6 +17,8 @@ struct PatientPortalRoutes {
         group.get("patient", use: home)
         group.get("patient/documents", use: documents)
         group.post("patient/documents", use: upload)
+        group.post("patient/documents/filter", use: filteredDocuments)
+        group.post("patient/summary/delete", use: deleteSummaryItem)
         group.get("patient/documents/:id", use: document)
         group.get("patient/documents/:id/content", use: content)
         group.post("patient/documents/:id/visibility", use: visibility)
@@ -87,14 +89,24 @@ struct PatientPortalRoutes {
     // MARK: - Documents
 
     @Sendable func documents(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        try await documentList(request, context, filters: PortalForm(fields: [:]))
+    }
+
+    /// The filters come in a form body (POST), so that what a patient looks for never sits in a URL.
+    @Sendable func filteredDocuments(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let (session, _) = try signedIn(context)
+        return try await documentList(request, context, filters: try await PortalForm.read(request, expectedToken: session.csrfToken))
+    }
+
+    func documentList(_ request: Request, _ context: CarnetRequestContext, filters: PortalForm) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         var query = DocumentQuery()
         query.count = 100
-        let type = request.uri.queryParameters["type"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let type = filters["type"]
         if let type { query.types = [type] }
         var notice: HTML = ""
-        if let since = request.uri.queryParameters["since"].map(String.init), !since.isEmpty {
+        if let since = filters["since"] {
             if let bounds = FHIRDate.interval(since) {
                 query.dates = [DateCondition(.ge, lower: bounds.lower, upper: bounds.upper)]
             } else {
@@ -102,7 +114,7 @@ struct PatientPortalRoutes {
             }
         }
         var found = try await service.searchDocuments(of: .record(recordID), query, by: session.actor)
-        let author = request.uri.queryParameters["author"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let author = filters["author"]
         if let author {
             found.page = found.page.filter { entry in
                 ([entry.submitterID] + entry.authors.compactMap(\.display) + entry.authors.compactMap(\.identifierValue))
@@ -119,12 +131,12 @@ struct PatientPortalRoutes {
             """
         }
         let body: HTML = """
-            <form method="get" action="/portal/patient/documents" class="card">
+            <form method="post" action="/portal/patient/documents/filter" class="card">\(PortalPage.csrf(session.csrfToken))
             <label for="type">\(l.t("Type", "Type"))</label>
             <select id="type" name="type"><option value="">\(l.t("Tous", "All"))</option>\(types.map { code, fr, en -> HTML in
                 "<option value=\"\(code)\"\(type == code ? HTML.trusted(" selected") : "")>\(l.t(fr, en))</option>" })</select>
             <label for="since">\(l.t("Depuis le", "Since"))</label>
-            <input type="date" id="since" name="since" value="\(request.uri.queryParameters["since"].map(String.init))">
+            <input type="date" id="since" name="since" value="\(filters["since"])">
             <label for="author">\(l.t("Auteur (nom ou RPPS)", "Author (name or RPPS)"))</label>
             <input type="text" id="author" name="author" value="\(author)">
             \(notice)
@@ -200,7 +212,8 @@ struct PatientPortalRoutes {
         let summary = try await service.patientSummary(of: recordID, by: session.actor)
         let body: HTML = """
             \(notice ?? "")
-            \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments, l, documentLink: "/portal/patient/documents/"))
+            \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments, l, documentLink: "/portal/patient/documents/",
+                                         deletable: session.csrfToken))
             <h2>\(l.t("Compléter ma partie", "Add to my section"))</h2>
             \(PortalSummaryForms.forms(csrf: session.csrfToken, l))
             \(PortalUpload.form(action: "/portal/patient/documents", csrf: session.csrfToken, l,
@@ -220,6 +233,15 @@ struct PatientPortalRoutes {
         } catch let error as PortalSummaryForms.FormError {
             return try await summaryPage(request, context, notice: PortalPage.notice(error.message, error: true), status: .badRequest)
         }
+        return PortalPage.redirect("/portal/patient/summary")
+    }
+
+    /// The patient deletes an item they recorded (the service refuses a professional's).
+    @Sendable func deleteSummaryItem(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let (session, _) = try signedIn(context)
+        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        guard let id = form["item"].flatMap(SummaryEntryID.init), let type = form["type"] else { throw AccessError.notFound }
+        _ = try await service.deleteSummaryItem(id, as: type, by: session.actor)
         return PortalPage.redirect("/portal/patient/summary")
     }
 

@@ -43,9 +43,18 @@ enum PortalSummaryText {
         ([.advanceDirective], "Directives anticipées", "Advance directives"),
     ]
 
-    static func sections(_ items: [SummaryEntry], directives: [DocumentEntry], _ l: PortalLanguage, documentLink: String) -> HTML {
+    /// - Parameter deletable: the CSRF token of a patient's session, to offer deleting what the patient recorded.
+    static func sections(_ items: [SummaryEntry], directives: [DocumentEntry], _ l: PortalLanguage, documentLink: String,
+                         deletable csrf: String? = nil) -> HTML {
         HTML.join(sectionTitles.map { kinds, french, english -> HTML in
-            var lines = items.filter { kinds.contains($0.kind) }.map { item -> HTML in "<li>\(describe(item, l))</li>" }
+            var lines = items.filter { kinds.contains($0.kind) }.map { item -> HTML in
+                guard let csrf, item.recordedByPatient else { return "<li>\(describe(item, l))</li>" }
+                return """
+                    <li>\(describe(item, l)) <form method="post" action="/portal/patient/summary/delete" class="inline">\(PortalPage.csrf(csrf))\
+                    <input type="hidden" name="item" value="\(item.id.description)"><input type="hidden" name="type" value="\(item.kind.resourceType)">\
+                    <button type="submit" class="link" aria-label="\(l.t("Supprimer", "Delete")) : \(describe(item, l))">\(l.t("Supprimer", "Delete"))</button></form></li>
+                    """
+            }
             if kinds.contains(.advanceDirective) {
                 lines += directives.map { document -> HTML in
                     "<li><a href=\"\(documentLink)\(document.id.description)\">\(document.title ?? l.t("Document de directives anticipées", "Advance directives document"))</a></li>"
