@@ -97,3 +97,13 @@ enum PortalError: Error, Equatable {
     /// The form is larger than the limit (bytes).
     case tooLarge(Int)
 }
+
+/// An INS typed by a person: the same number under each system they may hold it in (INS-NIR first,
+/// whose key is always checked, then NIA and the test and demo systems), for finding their record.
+enum PortalINS {
+    /// - Throws: the INS-NIR parser's error, which says what is wrong with the number.
+    static func candidates(_ text: String, keyChecking: INS.KeyChecking) throws -> [INS] {
+        let nir = try INS(text, system: .nir, keyChecking: .strict)
+        return [nir] + [INSSystem.nia, .test, .demo].compactMap { try? INS(text, system: $0, keyChecking: keyChecking) }
+    }
+}

@@ -100,10 +100,7 @@ struct PortalSignInRoutes {
         let text = form["ins"] ?? ""
         let candidates: [INS]
         do {
-            let checking = configuration.insKeyChecking
-            candidates = try [INSSystem.nir, .nia, .test, .demo].compactMap { system -> INS? in
-                do { return try INS(text, system: system, keyChecking: checking) } catch { if system == .nir { throw error } else { return nil } }
-            }
+            candidates = try PortalINS.candidates(text, keyChecking: configuration.insKeyChecking)
         } catch {
             let message = l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + "\(error). "
                 + l.t("Vérifiez-le sur votre carte Vitale.", "Check it against your Vitale card.")
@@ -146,7 +143,7 @@ struct PortalSignInRoutes {
         guard let code = form["code"], code.count == 6, code.allSatisfy(\.isNumber) else {
             return try await codePage(request, number: number, error: l.t("Le code compte 6 chiffres.", "The code has 6 digits."))
         }
-        let candidates = [INSSystem.nir, .nia, .test, .demo].compactMap { try? INS(number, system: $0, keyChecking: configuration.insKeyChecking) }
+        let candidates = (try? PortalINS.candidates(number, keyChecking: configuration.insKeyChecking)) ?? []
         guard await codes.verify(code, for: number) else {
             if let first = candidates.first { try await service.auditSignIn(by: .patient(first), ins: first, succeeded: false, detail: "wrong or expired code") }
             return try await codePage(request, number: number, error: l.t("Ce code est faux ou a expiré. Vérifiez-le, ou demandez-en un autre.",

@@ -69,9 +69,7 @@ struct ProfessionalPortalRoutes {
         let text = (form["ins"] ?? "").filter { $0 != " " }
         let candidates: [INS]
         do {
-            candidates = try [INSSystem.nir, .nia, .test, .demo].compactMap { system -> INS? in
-                do { return try INS(text, system: system, keyChecking: configuration.insKeyChecking) } catch { if system == .nir { throw error } else { return nil } }
-            }
+            candidates = try PortalINS.candidates(text, keyChecking: configuration.insKeyChecking)
         } catch {
             return try await findForm(request, context, error: l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + "\(error)", value: text)
         }
