@@ -65,17 +65,23 @@ final class ProgressMeter: @unchecked Sendable {
     init(interactive: Bool) { self.interactive = interactive }
 
     func show(_ progress: ClaimImporter.Progress) {
+        let fraction = progress.totalBytes > 0 ? min(1, Double(progress.bytes) / Double(progress.totalBytes)) : 0
+        show(count: progress.lines, unit: "lines", fraction: fraction,
+             detail: "\(progress.imported) imported, \(progress.duplicates) already there, \(progress.rejected) rejected")
+    }
+
+    /// Draws `count` items done (`unit`, with their rate), `fraction` of the whole, and the ETA.
+    func show(count: Int, unit: String, fraction: Double, detail: String) {
         lock.lock()
         defer { lock.unlock() }
         let now = Date()
         guard interactive || now.timeIntervalSince(lastPrinted) >= 2 else { return }
         lastPrinted = now
         let elapsed = max(now.timeIntervalSince(started), 0.001)
-        let rate = Double(progress.lines) / elapsed
-        let fraction = progress.totalBytes > 0 ? min(1, Double(progress.bytes) / Double(progress.totalBytes)) : 0
+        let rate = Double(count) / elapsed
         let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
         let eta = String(format: "%d:%02d", Int(remaining) / 60, Int(remaining) % 60)
-        let counts = "\(progress.lines) lines, \(Int(rate)) lines/s, \(progress.imported) imported, \(progress.duplicates) already there, \(progress.rejected) rejected"
+        let counts = "\(count) \(unit), \(Int(rate)) \(unit)/s, \(detail)"
         if interactive {
             let width = 30
             let filled = Int(fraction * Double(width))
