@@ -40,6 +40,10 @@ struct OperationsRoutesTests {
             let response = try await client.execute(uri: "/health", method: .get)
             #expect(response.status == .ok)
             #expect(response.json["database"] as? String == "ok")
+            let ready = try await client.execute(uri: "/health/ready", method: .get)
+            #expect(ready.status == .ok && ready.json["database"] as? String == "ok")
+            let live = try await client.execute(uri: "/health/live", method: .get)
+            #expect(live.status == .ok && live.json["status"] as? String == "ok" && live.json["database"] == nil)
         }
     }
 

@@ -42,10 +42,13 @@ class Server:
     def __init__(self):
         self.data = tempfile.mkdtemp(prefix="carnet-browser-")
         self.port = free_port()
+        # What the server prints for people (the demo banner) apart from what it logs.
+        self.banner_path = os.path.join(self.data, "banner.txt")
         self.log_path = os.path.join(self.data, "serve.log")
+        self.banner = open(self.banner_path, "w")
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen([CARNET, "serve", "--demo", "--port", str(self.port), "--data", os.path.join(self.data, "d")],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+                                        stdout=self.banner, stderr=self.log)
         deadline = time.time() + 120
         while "listening" not in self.output():
             if self.process.poll() is not None or time.time() > deadline:
@@ -54,6 +57,10 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
 
     def output(self):
+        with open(self.banner_path) as banner, open(self.log_path) as log:
+            return banner.read() + log.read()
+
+    def logs(self):
         with open(self.log_path) as f:
             return f.read()
 
@@ -70,6 +77,7 @@ class Server:
     def stop(self):
         self.process.terminate()
         self.process.wait(10)
+        self.banner.close()
         self.log.close()
         shutil.rmtree(self.data, ignore_errors=True)
 
@@ -391,6 +399,17 @@ class PortalTests(unittest.TestCase):
         navigate(driver, By.ID, "rpps-authorize", submit=True)
         self.assertIn("expiré", driver.find_element(By.CSS_SELECTOR, ".error").text)
         self.save(driver, "forged-form")
+
+    def test_z_logs_hold_no_health_data(self):
+        """After every scenario above: the server's logs name no patient and carry no INS or token."""
+        logs = self.server.logs()
+        self.assertGreater(len(logs.splitlines()), 3, "the server logged something")
+        banner = open(self.server.banner_path).read()
+        secrets = set(re.findall(r"INS (\w{15})", banner)) | set(re.findall(r"token:\s+(\S+)", banner))
+        secrets |= {"DURAND", "MARTIN", "BERNARD", "Camille", "Lucas", "Inès", "Jeanne", "pénicilline", "ramipril", "inconscient"}
+        self.assertGreater(len(secrets), 10)
+        leaked = sorted(secret for secret in secrets if secret in logs)
+        self.assertEqual(leaked, [], "health data or tokens in the logs")
 
 
 if __name__ == "__main__":
