@@ -6,6 +6,6 @@ struct Carnet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "carnet",
         abstract: "Carnet, a shared electronic health record service (DMP-style, FHIR R4).",
-        subcommands: [Serve.self, Migrate.self, Token.self, Audit.self, Import.self, CareHistory.self, Generate.self, Backup.self, Restore.self]
+        subcommands: [Serve.self, Migrate.self, Token.self, Audit.self, Import.self, CareHistory.self, Generate.self, Backup.self, Restore.self, Keys.self]
     )
 }

@@ -82,4 +82,25 @@ struct AuthenticationTests {
             #expect((attributes[.posixPermissions] as? Int) == 0o600)
         }
     }
+
+    @Test("after a signing-key rotation, old tokens verify until the overlap ends; new ones are signed by the new key")
+    func signingKeyRotation() async throws {
+        try await TemporaryDirectory.with { directory async throws in
+            let before = try await TokenAuthority.loadOrCreate(in: directory)
+            let old = try await before.mint(for: .doctor())
+            try await TokenAuthority.rotate(in: directory)
+            let after = try await TokenAuthority.loadOrCreate(in: directory)
+            #expect(try await after.verify(old).identifier == "99700000011", "the retired key still verifies what it signed")
+            let new = try await after.mint(for: .doctor())
+            #expect(try await after.verify(new).identifier == "99700000011")
+            await #expect(throws: AuthenticationError.badSignature) { try await before.verify(new) }
+            // Past the overlap, the retired key is dropped.
+            let keys = directory.appendingPathComponent("keys")
+            let retired = try #require(try FileManager.default.contentsOfDirectory(atPath: keys.path).first { $0.contains("retired") })
+            let longAgo = Int(Date().timeIntervalSince1970 - TokenAuthority.retiredKeyOverlap - 60)
+            try FileManager.default.moveItem(at: keys.appendingPathComponent(retired), to: keys.appendingPathComponent("token-signing-key.retired-\(longAgo).pem"))
+            let later = try await TokenAuthority.loadOrCreate(in: directory)
+            await #expect(throws: AuthenticationError.badSignature) { try await later.verify(old) }
+        }
+    }
 }

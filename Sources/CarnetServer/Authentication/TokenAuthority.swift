@@ -36,10 +36,43 @@ public struct TokenAuthority: Sendable {
             }
         }
         let key = try ES256PrivateKey(pem: pem)
-        let keyID = JWKIdentifier(string: String(SHA256.hash(data: Data(key.publicKey.pemRepresentation.utf8))
-            .map { String(format: "%02x", $0) }.joined().prefix(16)))
+        let keyID = Self.keyID(of: key)
         let keys = await JWTKeyCollection().add(ecdsa: key, kid: keyID)
+        // Keys retired by a rotation still verify the tokens they signed, until those have expired.
+        for (retired, since) in try retiredKeys(in: keyDirectory) where Date().timeIntervalSince(since) < retiredKeyOverlap {
+            await keys.add(ecdsa: retired.publicKey, kid: Self.keyID(of: retired))
+        }
         return TokenAuthority(keys: keys, keyID: keyID, relaxedINS: .relaxedForTestIdentities)
+    }
+
+    /// How long a retired signing key still verifies: longer than any token it signed lives
+    /// (8 hours by default, 7 days for the demo's).
+    public static let retiredKeyOverlap: TimeInterval = 8 * 86_400
+
+    /// Retires the signing key (it keeps verifying for ``retiredKeyOverlap``) and creates a new one
+    /// for the tokens minted from now on (by `carnet token`, and by a server once restarted).
+    public static func rotate(in dataDirectory: URL, now: Date = Date()) async throws {
+        let keyDirectory = dataDirectory.appendingPathComponent("keys")
+        let keyFile = keyDirectory.appendingPathComponent("token-signing-key.pem")
+        if FileManager.default.fileExists(atPath: keyFile.path) {
+            let retired = keyDirectory.appendingPathComponent("token-signing-key.retired-\(Int(now.timeIntervalSince1970)).pem")
+            try FileManager.default.moveItem(at: keyFile, to: retired)
+        }
+        _ = try await loadOrCreate(in: dataDirectory)
+    }
+
+    static func retiredKeys(in keyDirectory: URL) throws -> [(ES256PrivateKey, Date)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: keyDirectory.path)) ?? []
+        return try names.compactMap { name -> (ES256PrivateKey, Date)? in
+            guard name.hasPrefix("token-signing-key.retired-"), name.hasSuffix(".pem"),
+                  let seconds = Int(name.dropFirst("token-signing-key.retired-".count).dropLast(".pem".count)) else { return nil }
+            let pem = try String(contentsOf: keyDirectory.appendingPathComponent(name), encoding: .utf8)
+            return (try ES256PrivateKey(pem: pem), Date(timeIntervalSince1970: TimeInterval(seconds)))
+        }
+    }
+
+    static func keyID(of key: ES256PrivateKey) -> JWKIdentifier {
+        JWKIdentifier(string: String(SHA256.hash(data: Data(key.publicKey.pemRepresentation.utf8)).map { String(format: "%02x", $0) }.joined().prefix(16)))
     }
 
     /// Mints a token standing for `actor`, valid for `lifetime` seconds from `now`.

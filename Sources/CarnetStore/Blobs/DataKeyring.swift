@@ -12,6 +12,9 @@ public struct DataKeyring: Sendable {
     /// The key that encrypts new content.
     let current: SymmetricKey
     private let keys: [String: SymmetricKey]
+    /// Where the keys live, to pick up a key created after this keyring was loaded (a rotation
+    /// while the server runs).
+    private let keyDirectory: URL?
 
     /// Loads every data key under `directory/keys`, creating a first one if there is none.
     public static func loadOrCreate(in directory: URL) throws -> DataKeyring {
@@ -33,7 +36,24 @@ public struct DataKeyring: Sendable {
         guard let current = keys.max(by: { ($0.value.date, $0.key) < ($1.value.date, $1.key) }) else {
             throw BlobError.unknownKey("none")
         }
-        return DataKeyring(currentID: current.key, current: current.value.key, keys: keys.mapValues(\.key))
+        return DataKeyring(currentID: current.key, current: current.value.key, keys: keys.mapValues(\.key), keyDirectory: keyDirectory)
+    }
+
+    /// Creates a new data key, which encrypts new content from the next start on; returns its id.
+    /// Older keys stay: content under them stays readable, and `rewrap` moves it to the new key.
+    public static func rotate(in directory: URL) throws -> String {
+        let keyDirectory = directory.appendingPathComponent("keys")
+        try FileManager.default.createDirectory(at: keyDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let id = "data-" + String(UUID().uuidString.lowercased().prefix(8))
+        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        let file = keyDirectory.appendingPathComponent("\(id).key")
+        guard FileManager.default.createFile(atPath: file.path, contents: bytes, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        }
+        // Newer than every other key, whatever the clock's resolution.
+        let newest = try loadKeys(in: keyDirectory).values.map(\.date).max() ?? Date()
+        try FileManager.default.setAttributes([.modificationDate: max(newest, Date()).addingTimeInterval(0.001)], ofItemAtPath: file.path)
+        return id
     }
 
     private static func loadKeys(in directory: URL) throws -> [String: (key: SymmetricKey, date: Date)] {
@@ -49,7 +69,11 @@ public struct DataKeyring: Sendable {
     }
 
     func key(_ id: String) throws(BlobError) -> SymmetricKey {
-        guard let key = keys[id] else { throw .unknownKey(id) }
-        return key
+        if let key = keys[id] { return key }
+        // A key made after start-up (a rotation): read it from disk.
+        guard id.hasPrefix("data-"), !id.contains("/"), let keyDirectory,
+              let bytes = FileManager.default.contents(atPath: keyDirectory.appendingPathComponent("\(id).key").path), bytes.count == 32
+        else { throw .unknownKey(id) }
+        return SymmetricKey(data: bytes)
     }
 }

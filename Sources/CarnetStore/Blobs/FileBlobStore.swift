@@ -32,23 +32,85 @@ public struct FileBlobStore: BlobStore {
         return stored
     }
 
+    /// The content, from the file under the key the reference names or, once `rewrap` moved it,
+    /// under whichever key holds it now: the reference's key id records the key at write time.
     public func get(_ reference: BlobReference) async throws -> Data {
         guard reference.sha256.count == 64, reference.sha256.allSatisfy(\.isHexDigit) else { throw BlobError.badReference(reference.sha256) }
-        let file = path(for: reference.sha256, keyID: reference.keyID)
-        guard let stored = FileManager.default.contents(atPath: file.path) else { throw BlobError.notFound(reference.sha256) }
-        let key = try keyring.key(reference.keyID)
-        guard stored.starts(with: Self.magic) else { throw BlobError.integrity(reference.sha256) }
-        let content: Data
-        do {
-            let box = try AES.GCM.SealedBox(combined: stored.dropFirst(Self.magic.count))
-            content = try AES.GCM.open(box, using: key, authenticating: Data((reference.sha256 + reference.keyID).utf8))
-        } catch {
-            throw BlobError.integrity(reference.sha256)
+        var keyID = reference.keyID
+        var stored = FileManager.default.contents(atPath: path(for: reference.sha256, keyID: keyID).path)
+        for other in stored == nil ? storedKeyIDs(of: reference.sha256) : [] where stored == nil {
+            keyID = other
+            stored = FileManager.default.contents(atPath: path(for: reference.sha256, keyID: keyID).path)
         }
+        guard let stored else { throw BlobError.notFound(reference.sha256) }
+        let content = try decrypt(stored, hash: reference.sha256, keyID: keyID)
         guard Self.hex(SHA256.hash(data: content)) == reference.sha256, content.count == reference.size else {
             throw BlobError.integrity(reference.sha256)
         }
         return content
+    }
+
+    private func decrypt(_ stored: Data, hash: String, keyID: String) throws -> Data {
+        let key = try keyring.key(keyID)
+        guard stored.starts(with: Self.magic) else { throw BlobError.integrity(hash) }
+        do {
+            let box = try AES.GCM.SealedBox(combined: stored.dropFirst(Self.magic.count))
+            return try AES.GCM.open(box, using: key, authenticating: Data((hash + keyID).utf8))
+        } catch {
+            throw BlobError.integrity(hash)
+        }
+    }
+
+    /// The keys a content's files are under.
+    private func storedKeyIDs(of hash: String) -> [String] {
+        let directory = root.appendingPathComponent(String(hash.prefix(2)))
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { $0.hasPrefix(hash + ".") }.map { String($0.dropFirst(hash.count + 1)) }.sorted()
+    }
+
+    /// What `rewrap` did.
+    public struct RewrapReport: Sendable, Equatable {
+        public var rewrapped: Int
+        public var alreadyCurrent: Int
+
+        public init(rewrapped: Int = 0, alreadyCurrent: Int = 0) {
+            self.rewrapped = rewrapped
+            self.alreadyCurrent = alreadyCurrent
+        }
+    }
+
+    /// Re-encrypts every content held under an older key with the current one: the new file is
+    /// written (synced, renamed into place) before the old one is removed, so reading works
+    /// throughout and an interrupted run resumes where it stopped.
+    public func rewrap(progress: (RewrapReport) -> Void = { _ in }) throws -> RewrapReport {
+        var report = RewrapReport()
+        let files = FileManager.default
+        for prefix in try files.contentsOfDirectory(atPath: root.path).sorted() where prefix.count == 2 {
+            let directory = root.appendingPathComponent(prefix)
+            for name in try files.contentsOfDirectory(atPath: directory.path).sorted() where !name.hasPrefix(".") {
+                let parts = name.split(separator: ".", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                let (hash, keyID) = (String(parts[0]), String(parts[1]))
+                guard keyID != keyring.currentID else {
+                    report.alreadyCurrent += 1
+                    continue
+                }
+                let target = path(for: hash, keyID: keyring.currentID)
+                if !files.fileExists(atPath: target.path) {
+                    guard let stored = files.contents(atPath: directory.appendingPathComponent(name).path) else { continue }
+                    let content = try decrypt(stored, hash: hash, keyID: keyID)
+                    guard Self.hex(SHA256.hash(data: content)) == hash else { throw BlobError.integrity(hash) }
+                    let sealed = try AES.GCM.seal(content, using: keyring.current, authenticating: Data((hash + keyring.currentID).utf8))
+                    guard let combined = sealed.combined else { throw BlobError.integrity(hash) }
+                    try Self.writeAtomically(Self.magic + combined, to: target)
+                }
+                try files.removeItem(at: directory.appendingPathComponent(name))
+                report.rewrapped += 1
+                if report.rewrapped % 1_000 == 0 { progress(report) }
+            }
+        }
+        progress(report)
+        return report
     }
 
     /// The file of a blob; the key id is part of the name so one content stored under two keys (after a
