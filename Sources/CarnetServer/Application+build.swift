@@ -43,6 +43,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     let fhir = router.group("fhir")
     MetadataRoutes(configuration: configuration).register(on: fhir)
     let authenticated = fhir.group().add(middleware: AuthenticationMiddleware(authority: tokens))
+        .add(middleware: ActorRateLimitMiddleware(limiter: RateLimiter(perMinute: configuration.requestsPerMinutePerActor)))
     PatientRoutes(service: service, configuration: configuration).register(on: authenticated)
     DocumentRoutes(service: service, configuration: configuration).register(on: authenticated)
     ListRoutes(service: service, configuration: configuration).register(on: authenticated)
@@ -57,7 +58,8 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     let sessions = PortalSessions(idleTimeout: configuration.portalIdleTimeout)
     PortalAssets.register(on: router)
     let portal = router.group("portal").add(middleware: PortalMiddleware(sessions: sessions))
-    PortalSignInRoutes(service: service, configuration: configuration, sessions: sessions, codes: SignInCodes(), tokens: tokens, logger: logger)
+    PortalSignInRoutes(service: service, configuration: configuration, sessions: sessions, codes: SignInCodes(), tokens: tokens,
+                       limiter: RateLimiter(perMinute: configuration.signInsPerMinutePerClient), logger: logger)
         .register(on: portal)
     PatientPortalRoutes(service: service, configuration: configuration).register(on: portal)
     ProfessionalPortalRoutes(service: service, configuration: configuration, sessions: sessions).register(on: portal)

@@ -28,6 +28,12 @@ public struct CarnetConfiguration: Sendable {
     public var smtp: SMTPSettings?
     /// How often the outbox is checked for notifications to deliver.
     public var notificationInterval: Duration = .seconds(2)
+    /// The most entries a transaction Bundle may hold (413 beyond).
+    public var maxBundleEntries = 1_000
+    /// Requests per minute one authenticated actor may make (429 with Retry-After beyond); 0: no limit.
+    public var requestsPerMinutePerActor = 6_000
+    /// Sign-in attempts per minute from one client address (codes asked, codes or tokens tried).
+    public var signInsPerMinutePerClient = 30
     /// How long a portal session lasts without a request.
     public var portalIdleTimeout: TimeInterval = 15 * 60
     /// Demo mode: portal sign-in codes are also written to the server log, so a newcomer can sign in.

@@ -11,8 +11,12 @@ public struct CarnetRequestContext: RequestContext {
     /// The portal session the actor comes from, on portal pages (its CSRF token, the opened record).
     var portalSession: PortalSessions.Session?
 
+    /// The client's address, for per-client limits (sign-in attempts); never logged with health data.
+    var remoteAddress: String?
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The authenticated actor, or a 401.

@@ -39,6 +39,24 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(help: "Requests per minute one authenticated actor may make (429 beyond); 0 for no limit.")
+    var requestsPerMinute: Int = 6_000
+
+    @Option(help: "Portal sign-in attempts per minute from one client address.")
+    var signInsPerMinute: Int = 30
+
+    @Option(help: "Most entries in one transaction Bundle.")
+    var maxBundleEntries: Int = 1_000
+
+    @Option(help: "Minutes a portal session lasts without a request.")
+    var sessionIdleMinutes: Int = 15
+
+    func validate() throws {
+        guard requestsPerMinute >= 0, signInsPerMinute > 0, maxBundleEntries > 0, sessionIdleMinutes > 0 else {
+            throw ValidationError("limits must be positive (--requests-per-minute may be 0: no limit)")
+        }
+    }
+
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
@@ -51,6 +69,10 @@ struct Serve: AsyncParsableCommand {
                                                 databaseURL: storage.database, publicBaseURL: publicURL,
                                                 relaxTestINSKeys: !strictTestINS, logLevel: logLevel)
         configuration.logSignInCodes = demo
+        configuration.requestsPerMinutePerActor = requestsPerMinute
+        configuration.signInsPerMinutePerClient = signInsPerMinute
+        configuration.maxBundleEntries = maxBundleEntries
+        configuration.portalIdleTimeout = TimeInterval(sessionIdleMinutes * 60)
         configuration.smtp = smtpHost.map { CarnetConfiguration.SMTPSettings(host: $0, port: smtpPort, from: smtpFrom) }
         let store = try await StoreOpening.open(configuration, logger: logger)
         let blobs = try StoreOpening.openBlobs(configuration)

@@ -33,9 +33,17 @@ private func withCarnet(databaseURL: String?, _ body: @escaping @Sendable (any T
     try await withCarnet(databaseURL: databaseURL) { client, tokens, _ in try await body(client, tokens) }
 }
 
-private func withCarnet(databaseURL: String?, _ body: @escaping @Sendable (any TestClientProtocol, Tokens, any RecordStore) async throws -> Void) async throws {
+/// ``withCarnet(_:_:)`` with settings changed (limits, say).
+func withCarnet(configure: @escaping @Sendable (inout CarnetConfiguration) -> Void,
+                _ body: @escaping @Sendable (any TestClientProtocol, Tokens) async throws -> Void) async throws {
+    try await withCarnet(databaseURL: nil, configure: configure) { client, tokens, _ in try await body(client, tokens) }
+}
+
+private func withCarnet(databaseURL: String?, configure: @Sendable (inout CarnetConfiguration) -> Void = { _ in },
+                        _ body: @escaping @Sendable (any TestClientProtocol, Tokens, any RecordStore) async throws -> Void) async throws {
     try await TemporaryDirectory.with { directory async throws in
-        let configuration = CarnetConfiguration.testing(dataDirectory: directory, databaseURL: databaseURL)
+        var configuration = CarnetConfiguration.testing(dataDirectory: directory, databaseURL: databaseURL)
+        configure(&configuration)
         var logger = Logger(label: "carnet.tests")
         logger.logLevel = .warning
         let store = try await StoreOpening.open(configuration, logger: logger)

@@ -151,14 +151,12 @@ class PortalTests(unittest.TestCase):
         shutil.rmtree(SHOTS, ignore_errors=True)
         os.makedirs(SHOTS)
         cls.server = Server()
+        # Stopped even when the set-up fails half way (tearDownClass would not run).
+        cls.addClassCleanup(cls.server.stop)
         cls.ins = cls.server.patient_ins("Camille DURAND")
         cls.patient = browser()
+        cls.addClassCleanup(cls.patient.quit)
         cls.sign_in_patient(cls.patient)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.patient.quit()
-        cls.server.stop()
 
     @classmethod
     def save(cls, driver, name):

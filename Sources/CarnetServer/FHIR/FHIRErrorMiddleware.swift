@@ -28,6 +28,9 @@ struct FHIRErrorMiddleware: RouterMiddleware {
             if status == .unauthorized {
                 response.headers[.wwwAuthenticate] = "Bearer realm=\"carnet\""
             }
+            if case RateLimited.retryAfter(let seconds) = error {
+                response.headers[.retryAfter] = String(seconds)
+            }
             return response
         }
     }
@@ -78,6 +81,8 @@ struct FHIRErrorMiddleware: RouterMiddleware {
             case .illegalTransition: return (.conflict, OperationOutcome(code: "business-rule", diagnostics: error.description))
             case .versionConflict: return (.conflict, OperationOutcome(code: "conflict", diagnostics: error.description))
             }
+        case RateLimited.retryAfter(let seconds):
+            return (.tooManyRequests, OperationOutcome(code: "throttled", diagnostics: "too many requests: retry in \(seconds) s"))
         case let error as HTTPError:
             return (error.status, outcome(for: error))
         default:

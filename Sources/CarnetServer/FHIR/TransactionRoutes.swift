@@ -17,6 +17,10 @@ struct TransactionRoutes {
         let actor = try context.requireActor()
         let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
         let bundle = try FHIRJSON.decode(TransactionBundle.self, from: data, resourceName: "Bundle")
+        if let count = bundle.entry?.count, count > configuration.maxBundleEntries {
+            throw FHIRInputError("the Bundle has \(count) entries, more than the \(configuration.maxBundleEntries) this server accepts in one transaction: split it",
+                                 at: "Bundle.entry", code: "too-costly")
+        }
         let submission = try bundle.submission(keyChecking: configuration.insKeyChecking, now: Date(), maxContentSize: configuration.maxContentSize)
         let publication = try await service.publish(
             submission.documents.map { RecordService.Submission(draft: $0.draft, content: $0.content) },

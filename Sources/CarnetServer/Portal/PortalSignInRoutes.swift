@@ -14,6 +14,8 @@ struct PortalSignInRoutes {
     let sessions: PortalSessions
     let codes: SignInCodes
     let tokens: TokenAuthority
+    /// Sign-in attempts per client address.
+    let limiter: RateLimiter
     let logger: Logger
 
     static let preSignInCookie = "carnet_csrf"
@@ -96,6 +98,7 @@ struct PortalSignInRoutes {
 
     @Sendable func requestCode(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let l = PortalLanguage.from(request)
+        if let wait = await limiter.take(context.remoteAddress ?? "unknown") { return tooManyAttempts(request, wait) }
         let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
         let text = form["ins"] ?? ""
         let candidates: [INS]
@@ -138,6 +141,7 @@ struct PortalSignInRoutes {
 
     @Sendable func verifyCode(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let l = PortalLanguage.from(request)
+        if let wait = await limiter.take(context.remoteAddress ?? "unknown") { return tooManyAttempts(request, wait) }
         let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
         let number = form["ins"] ?? ""
         guard let code = form["code"], code.count == 6, code.allSatisfy(\.isNumber) else {
@@ -188,6 +192,7 @@ struct PortalSignInRoutes {
 
     @Sendable func professionalSignIn(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let l = PortalLanguage.from(request)
+        if let wait = await limiter.take(context.remoteAddress ?? "unknown") { return tooManyAttempts(request, wait) }
         let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
         let actor: Actor
         do {
@@ -208,6 +213,15 @@ struct PortalSignInRoutes {
         try await service.auditSignIn(by: normal, ins: nil, succeeded: true, detail: "professional web access")
         return PortalPage.redirect("/portal/pro", headers: [.setCookie: PortalCookies.header(PortalMiddleware.sessionCookie, session.id,
                                                                                              secure: configuration.secureCookies)])
+    }
+
+    /// Over the sign-in budget: said plainly, with when to try again.
+    private func tooManyAttempts(_ request: Request, _ seconds: Int) -> Response {
+        let l = PortalLanguage.from(request)
+        let body = PortalPage.notice(l.t("Trop de tentatives de connexion depuis votre adresse : réessayez dans \(seconds) secondes.",
+                                         "Too many sign-in attempts from your address: try again in \(seconds) seconds."), error: true)
+        return PortalPage(title: l.t("Patientez un instant", "Please wait a moment"), language: l, session: nil, path: request.uri.path, body: body,
+                          status: .tooManyRequests).response(headers: [.retryAfter: String(seconds)])
     }
 
     /// The pre-sign-in CSRF token: the cookie's, or a new one set with the page.

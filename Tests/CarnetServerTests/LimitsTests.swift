@@ -1,0 +1,63 @@
+import CarnetCore
+import CarnetTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+@testable import CarnetServer
+
+/// Limits that keep one client from starving the others: requests per actor, sign-in attempts per
+/// address, entries per transaction — each answered with a clear 4xx and nothing done.
+@Suite("Limits")
+struct LimitsTests {
+    @Test("a token bucket allows its budget, then says how long to wait, and refills")
+    func bucket() async {
+        let limiter = RateLimiter(perMinute: 3)
+        let start = Date()
+        for _ in 0..<3 { #expect(await limiter.take("a", now: start) == nil) }
+        #expect(await limiter.take("a", now: start) == 20)
+        #expect(await limiter.take("b", now: start) == nil, "budgets are per client")
+        #expect(await limiter.take("a", now: start.addingTimeInterval(21)) == nil)
+        #expect(await RateLimiter(perMinute: 0).take("a", now: start) == nil, "0 means no limit")
+    }
+
+    @Test("an actor over budget gets 429 with Retry-After; others are served")
+    func perActor() async throws {
+        try await withCarnet(configure: { $0.requestsPerMinutePerActor = 3 }) { client, tokens in
+            let doctor = try await tokens.bearer(.doctor())
+            for _ in 0..<3 {
+                #expect(try await client.execute(uri: "/fhir/Patient?identifier=\(INS.fixture().system.uri)%7C\(INS.fixture().value)", method: .get, headers: doctor).status == .ok)
+            }
+            let refused = try await client.execute(uri: "/fhir/Patient?identifier=\(INS.fixture().system.uri)%7C\(INS.fixture().value)", method: .get, headers: doctor)
+            #expect(refused.status == .tooManyRequests && refused.headers[.retryAfter] != nil && refused.json["resourceType"] as? String == "OperationOutcome")
+            let other = try await tokens.bearer(.doctor("99700000022"))
+            #expect(try await client.execute(uri: "/fhir/Patient?identifier=\(INS.fixture().system.uri)%7C\(INS.fixture().value)", method: .get, headers: other).status == .ok)
+        }
+    }
+
+    @Test("sign-in attempts per address are limited")
+    func signIns() async throws {
+        try await withCarnet(configure: { $0.signInsPerMinutePerClient = 2 }) { client, _ in
+            let jar = PortalRoutesTests.Jar()
+            let page = try await jar.get(client, "/portal/patient/sign-in")
+            for _ in 0..<2 {
+                #expect(try await jar.post(client, "/portal/patient/sign-in", ["_csrf": PortalRoutesTests.csrf(in: page), "ins": INS.fixture().value]).status == .ok)
+            }
+            let refused = try await jar.post(client, "/portal/patient/sign-in", ["_csrf": PortalRoutesTests.csrf(in: page), "ins": INS.fixture().value])
+            #expect(refused.status == .tooManyRequests && refused.headers[.retryAfter] != nil && refused.text.contains("Trop de tentatives"))
+        }
+    }
+
+    @Test("a transaction Bundle with too many entries is refused whole")
+    func bundleEntries() async throws {
+        try await withCarnet(configure: { $0.maxBundleEntries = 2 }) { client, tokens in
+            let entry = #"{"fullUrl": "urn:uuid:00000000-0000-0000-0000-00000000000X", "resource": {"resourceType": "Binary", "contentType": "text/plain", "data": "eA=="}, "request": {"method": "POST", "url": "Binary"}}"#
+            let entries = (1...3).map { entry.replacingOccurrences(of: "X", with: String($0)) }.joined(separator: ", ")
+            let body = #"{"resourceType": "Bundle", "type": "transaction", "entry": [\#(entries)]}"#
+            let response = try await client.execute(uri: "/fhir", method: .post, headers: try await tokens.bearer(.doctor()) + fhirJSON,
+                                                    body: ByteBuffer(string: body))
+            #expect(response.status == .contentTooLarge && response.expression == "Bundle.entry", "\(response.text)")
+        }
+    }
+}
