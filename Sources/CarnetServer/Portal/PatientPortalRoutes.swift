@@ -153,16 +153,8 @@ struct PatientPortalRoutes {
 
     @Sendable func upload(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, recordID) = try signedIn(context)
-        let l = PortalLanguage.from(request)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken, maximumSize: configuration.maxContentSize + 65_536)
-        switch PortalUpload.submission(from: form, author: session.actor, maxContentSize: configuration.maxContentSize, l) {
-        case .failure(let problems):
-            return page(request, context, ("Ajouter un document", "Add a document"), path: "/portal/patient/documents",
-                        problems.html + "<p><a href=\"/portal/patient/documents\">\(l.t("Retour", "Back"))</a></p>", status: .badRequest)
-        case .success(let (draft, data)):
-            let entry = try await service.publishDocument(draft, content: data, for: .record(recordID), by: session.actor)
-            return PortalPage.redirect("/portal/patient/documents/\(entry.id)")
-        }
+        return try await PortalUpload.handle(request, context, session: session, recordID: recordID, service: service, configuration: configuration,
+                                             documentPath: "/portal/patient/documents/", back: "/portal/patient/documents")
     }
 
     @Sendable func document(_ request: Request, context: CarnetRequestContext) async throws -> Response {

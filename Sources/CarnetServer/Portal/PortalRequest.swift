@@ -107,3 +107,20 @@ enum PortalINS {
         return [nir] + [INSSystem.nia, .test, .demo].compactMap { try? INS(text, system: $0, keyChecking: keyChecking) }
     }
 }
+
+extension PortalINS {
+    /// The INS input both portals use: labelled, its key checked as typed (carnet.js), the server's
+    /// error beside it, and `aria-invalid` when it was refused.
+    static func field(value: String?, error: String?, hint: String, _ l: PortalLanguage) -> HTML {
+        """
+        <p class="hint" id="ins-hint">\(hint)</p>
+        <input type="text" id="ins" name="ins" autocomplete="off" value="\(value)" aria-describedby="ins-hint ins-live"\
+         \(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\"")) data-ins\
+         data-msg-shape="\(l.t("Format attendu : 15 caractères, 1 ou 2 en premier", "Expected: 15 characters starting with 1 or 2"))"\
+         data-msg-key="\(l.t("La clé ne correspond pas : elle devrait être {key}", "The key does not match: it should be {key}"))"\
+         data-msg-ok="\(l.t("Clé correcte", "Key is correct"))">
+        <p id="ins-live" class="hint" aria-live="polite"></p>
+        \(PortalPage.notice(error, error: true))
+        """
+    }
+}

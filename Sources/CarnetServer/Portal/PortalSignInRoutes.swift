@@ -81,14 +81,8 @@ struct PortalSignInRoutes {
             <form method="post" action="/portal/patient/sign-in" class="card" novalidate>
             \(PortalPage.csrf(token))
             <label for="ins">INS</label>
-            <p class="hint" id="ins-hint">\(l.t("15 caractères, par exemple 2 85 07 75 056 123 45", "15 characters, for example 2 85 07 75 056 123 45"))</p>
-            <input type="text" id="ins" name="ins" inputmode="text" autocomplete="off" value="\(value)" aria-describedby="ins-hint ins-live"\
-             \(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\"")) data-ins\
-             data-msg-shape="\(l.t("Format attendu : 15 caractères, 1 ou 2 en premier", "Expected: 15 characters starting with 1 or 2"))"\
-             data-msg-key="\(l.t("La clé ne correspond pas : elle devrait être {key}", "The key does not match: it should be {key}"))"\
-             data-msg-ok="\(l.t("Clé correcte", "Key is correct"))">
-            <p id="ins-live" class="hint" aria-live="polite"></p>
-            \(PortalPage.notice(error, error: true))
+            \(PortalINS.field(value: value, error: error, hint: l.t("15 caractères, par exemple 2 85 07 75 056 123 45",
+                                                                  "15 characters, for example 2 85 07 75 056 123 45"), l))
             <button type="submit">\(l.t("Recevoir un code", "Send me a code"))</button>
             </form>
             """

@@ -1,6 +1,9 @@
 import CarnetCore
 import CarnetFHIR
+import CarnetService
 import Foundation
+import HTTPTypes
+import Hummingbird
 
 /// Adding a document from a portal: its metadata (type from the DMP's list, title, date) and either a
 /// file (PDF, text, image, CDA) or typed text; checked like the API checks content (the bytes must
@@ -76,5 +79,21 @@ enum PortalUpload {
                                   contentType: contentType, language: l == .fr ? "fr-FR" : "en",
                                   replaces: form["replaces"].flatMap(DocumentID.init))
         return .success((draft, data))
+    }
+
+    /// Reads an upload form and adds its document to `recordID` as the session's actor: a redirect to
+    /// `documentPath` + the new id, or a page saying what to fix with a link back to `back`.
+    static func handle(_ request: Request, _ context: CarnetRequestContext, session: PortalSessions.Session, recordID: RecordID,
+                       service: RecordService, configuration: CarnetConfiguration, documentPath: String, back: String) async throws -> Response {
+        let l = PortalLanguage.from(request)
+        let form = try await PortalForm.read(request, expectedToken: session.csrfToken, maximumSize: configuration.maxContentSize + 65_536)
+        switch submission(from: form, author: session.actor, maxContentSize: configuration.maxContentSize, l) {
+        case .failure(let problems):
+            return PortalPage(title: l.t("Ajouter un document", "Add a document"), language: l, session: session, path: back,
+                              body: problems.html + "<p><a href=\"\(back)\">\(l.t("Retour", "Back"))</a></p>", status: .badRequest).response()
+        case .success(let (draft, data)):
+            let entry = try await service.publishDocument(draft, content: data, for: .record(recordID), by: session.actor)
+            return PortalPage.redirect("\(documentPath)\(entry.id)")
+        }
     }
 }

@@ -47,15 +47,8 @@ struct ProfessionalPortalRoutes {
             <form method="post" action="/portal/pro/find" class="card" novalidate>
             \(PortalPage.csrf(session.csrfToken))
             <label for="ins">\(l.t("INS du patient", "Patient's INS"))</label>
-            <p class="hint" id="ins-hint">\(l.t("15 caractères : le NIR et sa clé, lus sur la carte Vitale ou le téléservice INSi.",
-                                                "15 characters: the NIR and its key, from the Vitale card or the INSi service."))</p>
-            <input type="text" id="ins" name="ins" autocomplete="off" value="\(value)" aria-describedby="ins-hint ins-live"\
-             \(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\"")) data-ins\
-             data-msg-shape="\(l.t("Format attendu : 15 caractères, 1 ou 2 en premier", "Expected: 15 characters starting with 1 or 2"))"\
-             data-msg-key="\(l.t("La clé ne correspond pas : elle devrait être {key}", "The key does not match: it should be {key}"))"\
-             data-msg-ok="\(l.t("Clé correcte", "Key is correct"))">
-            <p id="ins-live" class="hint" aria-live="polite"></p>
-            \(PortalPage.notice(error, error: true))
+            \(PortalINS.field(value: value, error: error, hint: l.t("15 caractères : le NIR et sa clé, lus sur la carte Vitale ou le téléservice INSi.",
+                                                                  "15 characters: the NIR and its key, from the Vitale card or the INSi service."), l))
             <button type="submit">\(l.t("Rechercher", "Find"))</button>
             </form>
             """
@@ -182,16 +175,8 @@ struct ProfessionalPortalRoutes {
     @Sendable func upload(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let session = try signedIn(context)
         guard let recordID = session.patient else { throw PortalError.noPatientOpened }
-        let l = PortalLanguage.from(request)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken, maximumSize: configuration.maxContentSize + 65_536)
-        switch PortalUpload.submission(from: form, author: session.actor, maxContentSize: configuration.maxContentSize, l) {
-        case .failure(let problems):
-            return page(request, context, ("Ajouter un document", "Add a document"), path: "/portal/pro/patient",
-                        problems.html + "<p><a href=\"/portal/pro/patient\">\(l.t("Retour", "Back"))</a></p>", status: .badRequest)
-        case .success(let (draft, data)):
-            let entry = try await service.publishDocument(draft, content: data, for: .record(recordID), by: session.actor)
-            return PortalPage.redirect("/portal/pro/documents/\(entry.id)")
-        }
+        return try await PortalUpload.handle(request, context, session: session, recordID: recordID, service: service, configuration: configuration,
+                                             documentPath: "/portal/pro/documents/", back: "/portal/pro/patient")
     }
 
     @Sendable func document(_ request: Request, context: CarnetRequestContext) async throws -> Response {
