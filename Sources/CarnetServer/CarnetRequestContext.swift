@@ -1,5 +1,6 @@
 public import CarnetCore
 public import Hummingbird
+import CarnetService
 
 /// Per-request state: the authenticated actor, set once by ``AuthenticationMiddleware``.
 ///
@@ -23,5 +24,13 @@ public struct CarnetRequestContext: RequestContext {
     public func requireActor() throws(AuthenticationError) -> Actor {
         guard let actor else { throw .missing }
         return actor
+    }
+}
+
+extension CarnetRequestContext {
+    /// The `:id` of the route as an entity id; a malformed one answers as a missing one (404).
+    func pathID<Entity>() throws -> EntityID<Entity> {
+        guard let text = parameters.get("id"), let id = EntityID<Entity>(text) else { throw AccessError.notFound }
+        return id
     }
 }

@@ -103,7 +103,7 @@ struct AccessRoutes {
 
     func visibility(_ change: RecordService.VisibilityChange, _ request: Request, _ context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        guard let text = context.parameters.get("id"), let id = DocumentID(text) else { throw AccessError.notFound }
+        let id: DocumentID = try context.pathID()
         _ = try await operationInput(request)
         let entry = try await service.changeVisibility(of: id, change, by: actor)
         return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: "\(configuration.baseURL)/fhir"),
@@ -120,7 +120,6 @@ struct AccessRoutes {
     }
 
     private func recordID(_ context: CarnetRequestContext) throws -> RecordID {
-        guard let text = context.parameters.get("id"), let id = RecordID(text) else { throw AccessError.notFound }
-        return id
+        try context.pathID()
     }
 }

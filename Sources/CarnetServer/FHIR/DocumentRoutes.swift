@@ -166,8 +166,7 @@ struct DocumentRoutes {
     }
 
     private func documentID(_ context: CarnetRequestContext) throws -> DocumentID {
-        guard let text = context.parameters.get("id"), let id = DocumentID(text) else { throw AccessError.notFound }
-        return id
+        try context.pathID()
     }
 }
 

@@ -86,8 +86,7 @@ struct PatientRoutes {
     }
 
     private func recordID(_ context: CarnetRequestContext) throws -> RecordID {
-        guard let text = context.parameters.get("id"), let id = RecordID(text) else { throw AccessError.notFound }
-        return id
+        try context.pathID()
     }
 }
 

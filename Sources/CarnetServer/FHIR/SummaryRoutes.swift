@@ -152,12 +152,10 @@ struct SummaryRoutes {
     func etag(_ entry: SummaryEntry) -> String { "W/\"\(entry.version)\"" }
 
     func itemID(_ context: CarnetRequestContext) throws -> SummaryEntryID {
-        guard let text = context.parameters.get("id"), let id = SummaryEntryID(text) else { throw AccessError.notFound }
-        return id
+        try context.pathID()
     }
 
     func patientID(_ context: CarnetRequestContext) throws -> RecordID {
-        guard let text = context.parameters.get("id"), let id = RecordID(text) else { throw AccessError.notFound }
-        return id
+        try context.pathID()
     }
 }

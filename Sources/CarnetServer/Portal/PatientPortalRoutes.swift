@@ -356,7 +356,6 @@ struct PatientPortalRoutes {
     }
 
     func documentID(_ context: CarnetRequestContext) throws -> DocumentID {
-        guard let text = context.parameters.get("id"), let id = DocumentID(text) else { throw AccessError.notFound }
-        return id
+        try context.pathID()
     }
 }
