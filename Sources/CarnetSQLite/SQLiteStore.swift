@@ -114,7 +114,8 @@ public final class SQLiteStore: RecordStore {
     }
 
     public func shutdown() async {
-        try? pool.close()
+        let pool = pool
+        _ = try? await onOwnThread { try pool.close() }
     }
 
     // MARK: - Rows

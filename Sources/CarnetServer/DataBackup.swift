@@ -1,3 +1,4 @@
+import CarnetStore
 import CarnetSQLite
 public import Foundation
 import Crypto
@@ -57,11 +58,11 @@ public enum DataBackup {
         let engine: String
         if let url = configuration.databaseURL {
             engine = "postgresql"
-            try PostgresTools.run("pg_dump", ["--format=custom", "--no-owner", "--file", destination.appendingPathComponent(dumpFile).path, url])
+            try await PostgresTools.run("pg_dump", ["--format=custom", "--no-owner", "--file", destination.appendingPathComponent(dumpFile).path, url])
         } else {
             engine = "sqlite"
             let store = try SQLiteStore(path: configuration.sqlitePath.path)
-            try store.backup(to: destination.appendingPathComponent(databaseFile).path)
+            try await store.backup(to: destination.appendingPathComponent(databaseFile).path)
             await store.shutdown()
         }
         for directory in ["blobs", "keys"] {
@@ -90,7 +91,7 @@ public enum DataBackup {
         case ("sqlite", nil):
             try files.copyItem(at: source.appendingPathComponent(databaseFile), to: configuration.sqlitePath)
         case ("postgresql", let url?):
-            try PostgresTools.run("pg_restore", ["--no-owner", "--exit-on-error", "--single-transaction", "--dbname", url, source.appendingPathComponent(dumpFile).path])
+            try await PostgresTools.run("pg_restore", ["--no-owner", "--exit-on-error", "--single-transaction", "--dbname", url, source.appendingPathComponent(dumpFile).path])
         case (let engine, _):
             throw BackupError.targetNotEmpty("this backup is of a \(engine) store: restore it with\(engine == "sqlite" ? "out" : "") --database")
         }
@@ -165,7 +166,12 @@ public enum DataBackup {
 
 /// PostgreSQL's client tools, found on PATH or in Debian's /usr/lib/postgresql/<version>/bin.
 enum PostgresTools {
-    static func run(_ tool: String, _ arguments: [String]) throws {
+    /// Runs `tool` to its end on a thread of its own (waiting for it must not hold a concurrency-pool thread).
+    static func run(_ tool: String, _ arguments: [String]) async throws {
+        try await onOwnThread { try runBlocking(tool, arguments) }
+    }
+
+    private static func runBlocking(_ tool: String, _ arguments: [String]) throws {
         let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(tool)" }
             + ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []).sorted().reversed().map { "/usr/lib/postgresql/\($0)/bin/\(tool)" }
         guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
