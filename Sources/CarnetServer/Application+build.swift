@@ -3,6 +3,9 @@ public import CarnetService
 public import CarnetStore
 import Foundation
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+public import NIOCore
 public import Logging
 import ServiceLifecycle
 
@@ -17,13 +20,26 @@ import ServiceLifecycle
 ///   - store: an opened store; the application shuts it down when it stops.
 ///   - blobs: where document content is kept.
 ///   - matrix: the habilitation matrix loaded at start-up (``HabilitationMatrix/bundled()``).
+///   - onServerRunning: called with the listening channel once the server accepts connections (tests learn the port).
+/// - Throws: ``TLSSettings/LoadError`` when the TLS files cannot be read.
 public func buildApplication(_ configuration: CarnetConfiguration, store: any RecordStore, blobs: any BlobStore,
-                             tokens: TokenAuthority, matrix: HabilitationMatrix, logger: Logger) -> some ApplicationProtocol {
+                             tokens: TokenAuthority, matrix: HabilitationMatrix, logger: Logger,
+                             onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) throws -> some ApplicationProtocol {
     let service = RecordService(store: store, blobs: blobs, matrix: matrix, logger: logger)
     let router = buildRouter(configuration, service: service, tokens: tokens, logger: logger)
-    var app = Application(router: router,
-                          configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Carnet"),
-                          logger: logger)
+    let http1 = HTTP1Channel.Configuration(
+        idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
+        httpDecoderConfiguration: .init(maxHeaderFieldSize: configuration.maxHeaderSize, maxHeaderListSize: configuration.maxHeaderSize,
+                                        maxHeaderFieldCount: 200))
+    let server: HTTPServerBuilder = if let tls = configuration.tls {
+        try .tls(.http1(configuration: http1), tlsConfiguration: tls.serverConfiguration())
+    } else {
+        .http1(configuration: http1)
+    }
+    var app = Application(router: router, server: server,
+                          configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Carnet",
+                                               availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
+                          onServerRunning: onServerRunning, logger: logger)
     let sender: any NotificationSender = configuration.smtp.map { SMTPNotificationSender(host: $0.host, port: $0.port, from: $0.from) }
         ?? LogNotificationSender(logger: logger)
     app.addServices(NotificationDispatcher(store: store, sender: sender, logger: logger, interval: configuration.notificationInterval),
@@ -42,7 +58,8 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     metrics.register(on: router)
     let fhir = router.group("fhir")
     MetadataRoutes(configuration: configuration).register(on: fhir)
-    let authenticated = fhir.group().add(middleware: AuthenticationMiddleware(authority: tokens))
+    let authenticated = fhir.group()
+        .add(middleware: AuthenticationMiddleware(authority: tokens, acceptsClientCertificates: configuration.tls?.clientCAPath != nil))
         .add(middleware: ActorRateLimitMiddleware(limiter: RateLimiter(perMinute: configuration.requestsPerMinutePerActor)))
     PatientRoutes(service: service, configuration: configuration).register(on: authenticated)
     DocumentRoutes(service: service, configuration: configuration).register(on: authenticated)

@@ -40,6 +40,18 @@ public struct CarnetConfiguration: Sendable {
     public var logSignInCodes = false
     /// Whether portal cookies carry `Secure` (set when Carnet is served over TLS).
     public var secureCookies = false
+    /// TLS (and mutual TLS) for the listener; `nil` serves plain HTTP (behind a TLS-terminating proxy,
+    /// or on loopback for development).
+    public var tls: TLSSettings? {
+        didSet { secureCookies = tls != nil }
+    }
+    /// The most connections open at once; further clients wait in the listen backlog.
+    public var maxConnections = 1_000
+    /// Seconds a connection may stay silent (no request, or a request's bytes not arriving) before it
+    /// is closed: bounds slow clients.
+    public var idleTimeoutSeconds = 60
+    /// The largest total size of a request's header fields, in bytes (larger: refused with 400).
+    public var maxHeaderSize = 16 * 1024
 
     /// Where notification e-mails go out.
     public struct SMTPSettings: Sendable {
@@ -75,7 +87,7 @@ public struct CarnetConfiguration: Sendable {
                             logLevel: "warning")
     }
 
-    public var baseURL: String { publicBaseURL ?? "http://\(host):\(port)" }
+    public var baseURL: String { publicBaseURL ?? "\(tls == nil ? "http" : "https")://\(host):\(port)" }
 
     public var insKeyChecking: INS.KeyChecking { relaxTestINSKeys ? .relaxedForTestIdentities : .strict }
 

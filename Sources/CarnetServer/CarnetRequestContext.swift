@@ -1,6 +1,7 @@
 public import CarnetCore
 public import Hummingbird
 import CarnetService
+import NIOCore
 
 /// Per-request state: the authenticated actor, set once by ``AuthenticationMiddleware``.
 ///
@@ -15,8 +16,12 @@ public struct CarnetRequestContext: RequestContext {
     /// The client's address, for per-client limits (sign-in attempts); never logged with health data.
     var remoteAddress: String?
 
+    /// The connection, for the client certificate a professional's software presented (mutual TLS).
+    let channel: any Channel
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        channel = source.channel
         remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 

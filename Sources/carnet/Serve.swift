@@ -51,10 +51,31 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Minutes a portal session lasts without a request.")
     var sessionIdleMinutes: Int = 15
 
+    @Option(help: "Most connections open at once (further clients wait in the listen backlog).")
+    var maxConnections: Int = 1_000
+
+    @Option(help: "Seconds a connection may stay silent before it is closed (bounds slow clients).")
+    var idleTimeout: Int = 60
+
+    @Option(help: "Largest total size of a request's header fields, in bytes (400 beyond).")
+    var maxHeaderSize: Int = 16 * 1024
+
+    @Option(help: "Serve HTTPS with this PEM certificate (chain); needs --tls-key.")
+    var tlsCert: String?
+
+    @Option(help: "The PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(help: "Mutual TLS: PEM CA whose client certificates identify professionals (subject UID = RPPS, OU = profession code).")
+    var clientCA: String?
+
     func validate() throws {
-        guard requestsPerMinute >= 0, signInsPerMinute > 0, maxBundleEntries > 0, sessionIdleMinutes > 0 else {
-            throw ValidationError("limits must be positive (--requests-per-minute may be 0: no limit)")
+        guard requestsPerMinute >= 0, signInsPerMinute > 0, maxBundleEntries > 0, sessionIdleMinutes > 0,
+              maxConnections > 0, idleTimeout > 0, maxHeaderSize >= 1_024 else {
+            throw ValidationError("limits must be positive (--requests-per-minute may be 0: no limit; --max-header-size at least 1024)")
         }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        if clientCA != nil, tlsCert == nil { throw ValidationError("--client-ca needs --tls-cert and --tls-key (mutual TLS is TLS)") }
     }
 
     func run() async throws {
@@ -73,6 +94,18 @@ struct Serve: AsyncParsableCommand {
         configuration.signInsPerMinutePerClient = signInsPerMinute
         configuration.maxBundleEntries = maxBundleEntries
         configuration.portalIdleTimeout = TimeInterval(sessionIdleMinutes * 60)
+        configuration.maxConnections = maxConnections
+        configuration.idleTimeoutSeconds = idleTimeout
+        configuration.maxHeaderSize = maxHeaderSize
+        if let tlsCert, let tlsKey {
+            let tls = TLSSettings(certificatePath: tlsCert, keyPath: tlsKey, clientCAPath: clientCA)
+            do {
+                _ = try tls.serverConfiguration()
+            } catch {
+                throw ValidationError(error.description)
+            }
+            configuration.tls = tls
+        }
         configuration.smtp = smtpHost.map { CarnetConfiguration.SMTPSettings(host: $0, port: smtpPort, from: smtpFrom) }
         let store = try await StoreOpening.open(configuration, logger: logger)
         let blobs = try StoreOpening.openBlobs(configuration)
@@ -83,7 +116,7 @@ struct Serve: AsyncParsableCommand {
             let records = try await DemoData.seed(RecordService(store: store, blobs: blobs, matrix: matrix, logger: logger))
             try await DemoBanner.print(records: records, tokens: tokens, baseURL: configuration.baseURL)
         }
-        let app = buildApplication(configuration, store: store, blobs: blobs, tokens: tokens, matrix: matrix, logger: logger)
+        let app = try buildApplication(configuration, store: store, blobs: blobs, tokens: tokens, matrix: matrix, logger: logger)
         print("Carnet \(CarnetVersion.current) listening on \(configuration.baseURL) (\(storage.database == nil ? "SQLite at \(configuration.sqlitePath.path)" : "PostgreSQL"))")
         print("Try: curl \(configuration.baseURL)/health   ·   curl \(configuration.baseURL)/fhir/metadata")
         print("Web portals (patients and professionals): open \(configuration.baseURL)/portal")

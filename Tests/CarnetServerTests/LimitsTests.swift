@@ -4,6 +4,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import NIOPosix
+import Synchronization
 import Testing
 @testable import CarnetServer
 
@@ -58,6 +60,60 @@ struct LimitsTests {
             let response = try await client.execute(uri: "/fhir", method: .post, headers: try await tokens.bearer(.doctor()) + fhirJSON,
                                                     body: ByteBuffer(string: body))
             #expect(response.status == .contentTooLarge && response.expression == "Bundle.entry", "\(response.text)")
+        }
+    }
+}
+
+@Suite("Connection limits")
+struct ConnectionLimitTests {
+    private func client(_ port: Int, timeout: Duration = .seconds(10)) -> TestClient {
+        let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: timeout))
+        client.connect()
+        return client
+    }
+
+    @Test("header fields over the configured size are refused with 400; normal ones pass")
+    func headerSize() async throws {
+        try await withLiveCarnet(configure: { $0.maxHeaderSize = 4_096 }) { port, _ async throws in
+            let big = client(port)
+            let refused = try await big.get("/health/live", headers: [HTTPField.Name("X-Padding")!: String(repeating: "x", count: 8_000)])
+            #expect(refused.status == .badRequest)
+            try? await big.shutdown()
+            let normal = client(port)
+            #expect(try await normal.get("/health/live", headers: [HTTPField.Name("X-Padding")!: "short"]).status == .ok)
+            try? await normal.shutdown()
+        }
+    }
+
+    @Test("beyond the connection limit a client waits; when one closes, the waiting one is served")
+    func connectionLimit() async throws {
+        try await withLiveCarnet(configure: { $0.maxConnections = 1 }) { port, _ async throws in
+            // A bare connection that sends nothing holds the only place.
+            let first = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
+            try await Task.sleep(for: .milliseconds(200))
+            let second = client(port)
+            let answered = Mutex(false)
+            let waiting = Task {
+                let status = try await second.get("/health/live").status
+                answered.withLock { $0 = true }
+                return status
+            }
+            try await Task.sleep(for: .seconds(1))
+            #expect(answered.withLock { $0 } == false)
+            try await first.close()
+            #expect(try await waiting.value == .ok)
+            try? await second.shutdown()
+        }
+    }
+
+    @Test("a connection silent for longer than the idle timeout is closed")
+    func idleTimeout() async throws {
+        try await withLiveCarnet(configure: { $0.idleTimeoutSeconds = 1 }) { port, _ async throws in
+            let idle = client(port, timeout: .seconds(3))
+            #expect(try await idle.get("/health/live").status == .ok)
+            try await Task.sleep(for: .milliseconds(2_500))
+            await #expect(throws: (any Error).self) { _ = try await idle.get("/health/live") }
+            try? await idle.shutdown()
         }
     }
 }

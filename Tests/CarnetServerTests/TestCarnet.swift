@@ -49,10 +49,36 @@ private func withCarnet(databaseURL: String?, configure: @Sendable (inout Carnet
         let store = try await StoreOpening.open(configuration, logger: logger)
         let authority = try await TokenAuthority.loadOrCreate(in: directory)
         let blobs = try StoreOpening.openBlobs(configuration)
-        let app = buildApplication(configuration, store: store, blobs: blobs, tokens: authority, matrix: try HabilitationMatrix.bundled(),
+        let app = try buildApplication(configuration, store: store, blobs: blobs, tokens: authority, matrix: try HabilitationMatrix.bundled(),
                                    logger: logger)
         try await app.test(.router) { client in
             try await body(ValidatingClient(base: client), Tokens(authority: authority), store)
+        }
+    }
+}
+
+/// Runs `body` with the port of the real application listening on loopback (sockets, HTTP decoder,
+/// TLS, connection limits: what the router alone cannot show). Hummingbird's live test mode drops
+/// the connection limit, so the application runs here as `carnet serve` runs it.
+func withLiveCarnet(configure: @escaping @Sendable (inout CarnetConfiguration) -> Void,
+                    _ body: @escaping @Sendable (Int, Tokens) async throws -> Void) async throws {
+    try await TemporaryDirectory.with { directory async throws in
+        var configuration = CarnetConfiguration.testing(dataDirectory: directory)
+        configure(&configuration)
+        var logger = Logger(label: "carnet.tests")
+        logger.logLevel = .critical
+        let store = try await StoreOpening.open(configuration, logger: logger)
+        let authority = try await TokenAuthority.loadOrCreate(in: directory)
+        let (ports, listening) = AsyncStream<Int>.makeStream()
+        let app = try buildApplication(configuration, store: store, blobs: try StoreOpening.openBlobs(configuration), tokens: authority,
+                                       matrix: try HabilitationMatrix.bundled(), logger: logger,
+                                       onServerRunning: { channel in listening.yield(channel.localAddress?.port ?? 0) })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            var next = ports.makeAsyncIterator()
+            let port = try #require(await next.next())
+            try await body(port, Tokens(authority: authority))
+            group.cancelAll()
         }
     }
 }

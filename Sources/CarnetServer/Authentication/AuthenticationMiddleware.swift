@@ -2,20 +2,35 @@ import CarnetCore
 import Foundation
 import Hummingbird
 
-/// Turns a bearer token into the request's ``Actor``, or refuses the request with 401.
+/// Turns a bearer token, or a verified client certificate, into the request's ``Actor``, or refuses
+/// the request with 401.
 ///
 /// Mounted in front of every route that touches health data; public routes (`/health`, `/metrics`,
-/// `/fhir/metadata`) are registered outside it.
+/// `/fhir/metadata`) are registered outside it. With mutual TLS (`--client-ca`), a professional's
+/// software may authenticate by its certificate alone; when it also sends a token, the token speaks
+/// (it may declare an emergency) but must name the same professional as the certificate.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = CarnetRequestContext
     let authority: TokenAuthority
+    /// Whether client certificates identify professionals (mutual TLS configured).
+    var acceptsClientCertificates = false
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else { throw AuthenticationError.missing }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw AuthenticationError.missing }
+        let certified = acceptsClientCertificates ? try await ClientCertificateIdentity.actor(on: context.channel) : nil
         var context = context
-        context.actor = try await authority.verify(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw AuthenticationError.missing }
+            let actor = try await authority.verify(String(parts[1]).trimmingCharacters(in: .whitespaces))
+            if let certified, actor.professional?.rpps != certified.professional?.rpps {
+                throw AuthenticationError.certificate("the token names another actor than the certificate")
+            }
+            context.actor = actor
+        } else if let certified {
+            context.actor = certified
+        } else {
+            throw AuthenticationError.missing
+        }
         return try await next(request, context)
     }
 }

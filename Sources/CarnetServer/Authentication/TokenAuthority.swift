@@ -174,14 +174,17 @@ public enum AuthenticationError: Error, Equatable, Sendable, CustomStringConvert
     case badSignature
     case expired
     case invalidClaims(String)
+    /// A verified client certificate that does not name a professional, or names another one than the token.
+    case certificate(String)
 
     public var description: String {
         switch self {
-        case .missing: "authentication required: send 'Authorization: Bearer <token>' (mint one with 'carnet token')"
+        case .missing: "authentication required: send 'Authorization: Bearer <token>' (mint one with 'carnet token'), or, where mutual TLS is on, a professional's client certificate"
         case .malformed: "the bearer token is not a well-formed JWT"
         case .badSignature: "the bearer token's signature is not valid for this server"
         case .expired: "the bearer token has expired; request a new one"
         case .invalidClaims(let detail): "the bearer token's claims are not valid: \(detail)"
+        case .certificate(let detail): "the client certificate does not identify the professional: \(detail)"
         }
     }
 }

@@ -39,7 +39,8 @@ struct ClaimImportRoutes {
         let directory = configuration.dataDirectory.appendingPathComponent("imports")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let file = directory.appendingPathComponent("\(id).\(format.rawValue)")
-        FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        // A failure here surfaces as the FileHandle error on the next line.
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
         let handle = try FileHandle(forWritingTo: file)
         var size = 0
         do {
