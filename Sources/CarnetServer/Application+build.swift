@@ -55,7 +55,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: FHIRErrorMiddleware())
     HealthRoutes(service: service).register(on: router)
-    metrics.register(on: router)
+    metrics.register(on: router, service: service)
     let fhir = router.group("fhir")
     MetadataRoutes(configuration: configuration).register(on: fhir)
     let authenticated = fhir.group()

@@ -181,6 +181,12 @@ public struct RecordService: Sendable {
         try await store.ping()
     }
 
+    /// Notifications waiting in the outbox (not yet delivered, not given up), for operations
+    /// metrics: a count, no health data.
+    public func notificationBacklog() async throws -> Int {
+        try await store.notificationBacklog()
+    }
+
     // MARK: - Shared steps
 
     /// Loads a record and its controls and enforces a record-level `action`; "not found" for a missing record.

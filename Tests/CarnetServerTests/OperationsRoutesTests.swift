@@ -2,6 +2,7 @@ import CarnetCore
 import CarnetTestSupport
 import Foundation
 import HTTPTypes
+import CarnetStore
 import HummingbirdTesting
 import Testing
 
@@ -57,6 +58,26 @@ struct OperationsRoutesTests {
             #expect(response.text.contains(#"carnet_http_requests_total{method="GET",route="/fhir/Patient/{id}",status="200"} 1"#))
             #expect(response.text.contains("carnet_http_request_duration_seconds_bucket"))
             #expect(!response.text.contains(id))
+        }
+    }
+
+    @Test("metrics sample the database and the notification outbox at each scrape")
+    func operationsGauges() async throws {
+        try await withCarnetStore { client, tokens, store in
+            let id = try await createPatient(client, tokens)
+            func gauge(_ name: String) async throws -> String? {
+                let text = try await client.execute(uri: "/metrics", method: .get).text
+                return text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.map { String($0.dropFirst(name.count + 1)) }
+            }
+            #expect(try await gauge("carnet_database_up") == "1.0")
+            #expect(try await gauge("carnet_database_ping_seconds").flatMap(Double.init).map { $0 >= 0 && $0 < 5 } == true)
+            #expect(try await gauge("carnet_notification_outbox_backlog") == "0.0")
+            // An emergency access leaves notifications for the patient: the backlog shows them.
+            let emergency = try await tokens.bearer(.doctor(mode: .breakTheGlass, reason: "unconscious on arrival"))
+            #expect(try await client.execute(uri: "/fhir/DocumentReference?patient=\(id)", method: .get, headers: emergency).status == .ok)
+            let backlog = try await store.notificationBacklog()
+            #expect(backlog > 0)
+            #expect(try await gauge("carnet_notification_outbox_backlog") == "\(Double(backlog))")
         }
     }
 

@@ -1,3 +1,4 @@
+import CarnetService
 import Foundation
 import Hummingbird
 import NIOCore
@@ -27,11 +28,39 @@ struct RequestMetrics: Sendable {
                                        labels: [("method", method), ("route", route)], buckets: Self.buckets).record(duration)
     }
 
-    func register(on router: Router<CarnetRequestContext>) {
+    /// Serves `/metrics`; the database and outbox gauges are sampled at each scrape (one ping, one
+    /// count), so they are as fresh as the scrape and cost nothing in between.
+    func register(on router: Router<CarnetRequestContext>, service: RecordService) {
         router.get("metrics") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            await sampleOperations(service)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
+    }
+
+    /// Database reachability and round-trip time (a saturated connection pool shows as a slow ping:
+    /// the ping waits for a connection like every request), and the notification outbox backlog.
+    private func sampleOperations(_ service: RecordService) async {
+        let start = ContinuousClock.now
+        let up: Bool
+        do {
+            try await service.checkDatabase()
+            up = true
+        } catch {
+            up = false
+        }
+        let elapsed = ContinuousClock.now - start
+        registry.makeGauge(descriptor: Self.gauge("database", "up", unit: "", "1 when the database answered the last scrape's ping")).set(up ? 1.0 : 0.0)
+        registry.makeGauge(descriptor: Self.gauge("database", "ping", unit: "seconds",
+                                                  "Time to get a database connection and run SELECT 1 (grows when the pool is saturated)"))
+            .set(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        if let backlog = try? await service.notificationBacklog() {
+            registry.makeGauge(descriptor: Self.gauge("notification", "outbox_backlog", unit: "", "Patient notifications waiting for delivery")).set(Double(backlog))
+        }
+    }
+
+    private static func gauge(_ subsystem: String, _ name: String, unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "carnet", subsystem: subsystem, metricName: name, unitName: unit, helpText: help)
     }
 }
 
