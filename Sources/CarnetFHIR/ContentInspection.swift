@@ -42,6 +42,11 @@ public enum ContentInspection {
         if head.contains("<!DOCTYPE") || head.contains("<!ENTITY") {
             return "declares a document type or entities, which CDA documents never need and Carnet refuses (external entities)"
         }
+        // CDA documents are UTF-8 (ANS CI-SIS). Checked before parsing, also because Foundation's XML
+        // parser traps on an element name that is not valid UTF-8: a crash any client could cause.
+        guard String(validating: data, as: UTF8.self) != nil else {
+            return "is not valid UTF-8: CDA documents are encoded in UTF-8"
+        }
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = true

@@ -12,12 +12,12 @@ public import PostgresNIO
 /// The store runs its pool in a task of its own from ``open(configuration:logger:)`` until
 /// ``shutdown()``, so callers (the server, the CLI, tests) need no extra service wiring.
 public final class PostgresStore: RecordStore {
-    let client: PostgresClient
+    let client: GuardedPostgresClient
     private let runTask: Task<Void, Never>
     let logger: Logger
 
     private init(client: PostgresClient, logger: Logger) {
-        self.client = client
+        self.client = GuardedPostgresClient(client)
         self.logger = logger
         runTask = Task { await client.run() }
     }
@@ -26,7 +26,7 @@ public final class PostgresStore: RecordStore {
     public static func open(configuration: PostgresClient.Configuration, logger: Logger) async throws -> PostgresStore {
         let store = PostgresStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
         do {
-            try await PostgresMigrations.migrate(store.client, logger: logger)
+            try await PostgresMigrations.migrate(store.client.base, logger: logger)
         } catch {
             await store.shutdown()
             throw error
@@ -148,6 +148,7 @@ public final class PostgresStore: RecordStore {
     }
 
     public func shutdown() async {
+        client.close()
         runTask.cancel()
         await runTask.value
     }

@@ -42,8 +42,9 @@ public func buildApplication(_ configuration: CarnetConfiguration, store: any Re
                           onServerRunning: onServerRunning, logger: logger)
     let sender: any NotificationSender = configuration.smtp.map { SMTPNotificationSender(host: $0.host, port: $0.port, from: $0.from) }
         ?? LogNotificationSender(logger: logger)
-    app.addServices(NotificationDispatcher(store: store, sender: sender, logger: logger, interval: configuration.notificationInterval),
-                    StoreShutdownService(store: store))
+    // Services stop in reverse order: the dispatcher first, the store last (nothing may use a closed store).
+    app.addServices(StoreShutdownService(store: store),
+                    NotificationDispatcher(store: store, sender: sender, logger: logger, interval: configuration.notificationInterval))
     return app
 }
 
@@ -56,6 +57,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     router.add(middleware: FHIRErrorMiddleware())
     HealthRoutes(service: service).register(on: router)
     metrics.register(on: router, service: service)
+    OpenAPIDescription.register(on: router, serverURL: configuration.baseURL)
     let fhir = router.group("fhir")
     MetadataRoutes(configuration: configuration).register(on: fhir)
     let authenticated = fhir.group()

@@ -81,6 +81,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case duplicateDocument(uniqueID: String)
     /// The record already holds a submission set with this unique id.
     case duplicateSubmissionSet(uniqueID: String)
+    /// The store has been shut down: the application is stopping.
+    case closed
 
     public var description: String {
         switch self {
@@ -88,6 +90,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .corruptRow(let detail): "stored row does not parse: \(detail)"
         case .duplicateDocument(let uniqueID): "the record already has a document with unique id \(uniqueID)"
         case .duplicateSubmissionSet(let uniqueID): "the record already has a submission set with unique id \(uniqueID)"
+        case .closed: "the database connection is closed: the service is stopping"
         case .schemaTooNew(let detail): "the database was written by a newer Carnet (\(detail)): upgrade Carnet before opening it"
         }
     }

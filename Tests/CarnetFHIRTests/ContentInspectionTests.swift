@@ -36,6 +36,15 @@ struct ContentInspectionTests {
         #expect(problem?.contains(reason) == true, "\(problem ?? "accepted")")
     }
 
+    @Test("XML that is not valid UTF-8 is refused before parsing (Foundation's parser traps on such element names)")
+    func invalidUTF8XML() {
+        var bytes = Array(#"<ClinicalDocument xmlns="urn:hl7-org:v3"><s"#.utf8)
+        bytes += [0xC3, 0x28, 0xFF, 0xFE, 0xED, 0xA0, 0x80]
+        bytes += Array("ection/></ClinicalDocument>".utf8)
+        let problem = ContentInspection.problem(with: Data(bytes), mediaType: "text/xml")
+        #expect(problem?.contains("UTF-8") == true)
+    }
+
     @Test("XML never resolves entities: external entities and billion laughs are refused before parsing")
     func entities() {
         let external = """

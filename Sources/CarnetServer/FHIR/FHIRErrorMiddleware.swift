@@ -81,6 +81,8 @@ struct FHIRErrorMiddleware: RouterMiddleware {
             case .illegalTransition: return (.conflict, OperationOutcome(code: "business-rule", diagnostics: error.description))
             case .versionConflict: return (.conflict, OperationOutcome(code: "conflict", diagnostics: error.description))
             }
+        case StoreError.closed:
+            return (.serviceUnavailable, OperationOutcome(code: "transient", diagnostics: "the service is stopping; retry shortly"))
         case RateLimited.retryAfter(let seconds):
             return (.tooManyRequests, OperationOutcome(code: "throttled", diagnostics: "too many requests: retry in \(seconds) s"))
         case let error as HTTPError:

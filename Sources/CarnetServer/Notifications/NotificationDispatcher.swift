@@ -28,12 +28,14 @@ public struct NotificationDispatcher: Service {
 
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            // Cut short by a graceful shutdown, so that stopping never waits a whole interval.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            if Task.isCancelled || Task.isShuttingDownGracefully { break }
             do {
                 _ = try await dispatchDue()
             } catch {
                 logger.error("notification dispatch failed", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: interval)
         }
     }
 

@@ -40,6 +40,9 @@ enum PortalDocumentView {
 /// anything external: Carnet refused documents with a DTD when they arrived.
 enum CDANarrative {
     static func text(of data: Data) -> String? {
+        // Foundation's XML parser traps on names that are not valid UTF-8 (content was checked at
+        // push time; this keeps the page safe whatever is stored).
+        guard String(validating: data, as: UTF8.self) != nil else { return nil }
         let collector = Collector()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
