@@ -27,7 +27,9 @@ public func buildApplication(_ configuration: CarnetConfiguration, store: any Re
                              onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) throws -> some ApplicationProtocol {
     let service = RecordService(store: store, blobs: blobs, matrix: matrix, logger: logger)
     let router = buildRouter(configuration, service: service, tokens: tokens, logger: logger)
+    let requestTimeout = TimeAmount.seconds(Int64(configuration.requestTimeoutSeconds))
     let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [RequestDeadlineHandler(deadline: requestTimeout)],
         idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
         httpDecoderConfiguration: .init(maxHeaderFieldSize: configuration.maxHeaderSize, maxHeaderListSize: configuration.maxHeaderSize,
                                         maxHeaderFieldCount: 200))

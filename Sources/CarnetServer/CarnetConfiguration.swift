@@ -50,6 +50,9 @@ public struct CarnetConfiguration: Sendable {
     /// Seconds a connection may stay silent (no request, or a request's bytes not arriving) before it
     /// is closed: bounds slow clients.
     public var idleTimeoutSeconds = 60
+    /// Seconds a request (head and body) has to arrive in full; a connection still receiving one
+    /// after that is closed (slow requests). Bodies up to the limits above fit easily.
+    public var requestTimeoutSeconds = 120
     /// The largest total size of a request's header fields, in bytes (larger: refused with 400).
     public var maxHeaderSize = 16 * 1024
 

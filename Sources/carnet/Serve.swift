@@ -57,6 +57,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a connection may stay silent before it is closed (bounds slow clients).")
     var idleTimeout: Int = 60
 
+    @Option(help: "Seconds a request (head and body) has to arrive in full before its connection is closed.")
+    var requestTimeout: Int = 120
+
     @Option(help: "Largest total size of a request's header fields, in bytes (400 beyond).")
     var maxHeaderSize: Int = 16 * 1024
 
@@ -71,7 +74,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard requestsPerMinute >= 0, signInsPerMinute > 0, maxBundleEntries > 0, sessionIdleMinutes > 0,
-              maxConnections > 0, idleTimeout > 0, maxHeaderSize >= 1_024 else {
+              maxConnections > 0, idleTimeout > 0, requestTimeout > 0, maxHeaderSize >= 1_024 else {
             throw ValidationError("limits must be positive (--requests-per-minute may be 0: no limit; --max-header-size at least 1024)")
         }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -96,6 +99,7 @@ struct Serve: AsyncParsableCommand {
         configuration.portalIdleTimeout = TimeInterval(sessionIdleMinutes * 60)
         configuration.maxConnections = maxConnections
         configuration.idleTimeoutSeconds = idleTimeout
+        configuration.requestTimeoutSeconds = requestTimeout
         configuration.maxHeaderSize = maxHeaderSize
         if let tlsCert, let tlsKey {
             let tls = TLSSettings(certificatePath: tlsCert, keyPath: tlsKey, clientCAPath: clientCA)

@@ -106,6 +106,25 @@ struct ConnectionLimitTests {
         }
     }
 
+    @Test("a request still arriving after the request timeout has its connection closed, however steadily it trickles")
+    func slowRequest() async throws {
+        try await withLiveCarnet(configure: { $0.requestTimeoutSeconds = 1 }) { port, _ async throws in
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
+            try await channel.writeAndFlush(ByteBuffer(string: "POST /fhir/Patient HTTP/1.1\r\nHost: carnet.test\r\n"
+                + "Content-Type: application/fhir+json\r\nContent-Length: 1000\r\n\r\n"))
+            let start = ContinuousClock.now
+            var closed = false
+            for _ in 0..<40 where !closed {
+                try await Task.sleep(for: .milliseconds(250))
+                closed = !channel.isActive
+                if !closed { try? await channel.writeAndFlush(ByteBuffer(string: " ")) }
+            }
+            #expect(closed, "the trickling request still holds its connection")
+            #expect(ContinuousClock.now - start < .seconds(10))
+            try? await channel.close()
+        }
+    }
+
     @Test("a connection silent for longer than the idle timeout is closed")
     func idleTimeout() async throws {
         try await withLiveCarnet(configure: { $0.idleTimeoutSeconds = 1 }) { port, _ async throws in

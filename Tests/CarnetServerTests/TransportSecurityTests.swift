@@ -88,6 +88,28 @@ struct TransportSecurityTests {
         }
     }
 
+    @Test("with mutual TLS, a professional signs in to the web access with the certificate alone; without one, that way is refused")
+    func portalCertificateSignIn() async throws {
+        try await withTLSCarnet { port, _ async throws in
+            func signIn(certificate: String?) async throws -> TestClient.Response {
+                let page = try await send(port, certificate: certificate, .get, "/portal/pro/sign-in")
+                let cookie = page.headers[values: .setCookie].map { String($0.split(separator: ";")[0]) }.joined(separator: "; ")
+                let csrf = page.text.range(of: #"name="_csrf" value=""#).map { String(page.text[$0.upperBound...].prefix { $0 != "\"" }) } ?? ""
+                return try await send(port, certificate: certificate, .post, "/portal/pro/sign-in",
+                                      headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                                      body: ByteBuffer(string: "_csrf=\(csrf)&method=certificate"))
+            }
+            let page = try await send(port, certificate: "physician", .get, "/portal/pro/sign-in")
+            #expect(page.text.contains("RPPS 99700000011"))
+            let signedIn = try await signIn(certificate: "physician")
+            #expect(signedIn.status == .seeOther && signedIn.headers[.location] == "/portal/pro")
+            #expect(signedIn.headers[values: .setCookie].contains { $0.hasPrefix("carnet_session=") && $0.contains("Secure") })
+            let refused = try await signIn(certificate: nil)
+            #expect(refused.status == .badRequest)
+            #expect(refused.headers[values: .setCookie].allSatisfy { !$0.hasPrefix("carnet_session=") })
+        }
+    }
+
     @Test("an expired certificate or one from an unknown CA never completes the handshake", arguments: ["expired", "unknown"])
     func refusedCertificates(certificate: String) async throws {
         try await withTLSCarnet { port, _ async throws in

@@ -163,13 +163,32 @@ struct PortalSignInRoutes {
     // MARK: - Professional
 
     @Sendable func professionalSignInPage(_ request: Request, context: CarnetRequestContext) async throws -> Response {
-        try await tokenPage(request, error: nil)
+        try await tokenPage(request, context, error: nil)
     }
 
-    private func tokenPage(_ request: Request, error: String?) async throws -> Response {
+    /// The professional a verified client certificate names, where mutual TLS is on (``ClientCertificateIdentity``).
+    private func certifiedProfessional(_ context: CarnetRequestContext) async -> Actor? {
+        guard configuration.tls?.clientCAPath != nil else { return nil }
+        return try? await ClientCertificateIdentity.actor(on: context.channel)
+    }
+
+    private func tokenPage(_ request: Request, _ context: CarnetRequestContext, error: String?) async throws -> Response {
         let l = PortalLanguage.from(request)
         let (token, cookie) = preSignInToken(request)
+        let certificate: HTML = if let rpps = await certifiedProfessional(context)?.professional?.rpps {
+            """
+            <form method="post" action="/portal/pro/sign-in" class="card">
+            \(PortalPage.csrf(token))
+            <input type="hidden" name="method" value="certificate">
+            <p>\(l.t("Votre carte (certificat client) vous identifie : RPPS ", "Your card (client certificate) identifies you: RPPS "))\(rpps.value).</p>
+            <button type="submit">\(l.t("Se connecter avec mon certificat", "Sign in with my certificate"))</button>
+            </form>
+            """
+        } else {
+            ""
+        }
         let body: HTML = """
+            \(certificate)
             <p>\(l.t("Collez le jeton de votre logiciel (carnet token professional …). Il n'est utilisé que pour ouvrir votre session.",
                      "Paste your software's token (carnet token professional …). It is used only to open your session."))</p>
             <form method="post" action="/portal/pro/sign-in" class="card" novalidate>
@@ -189,13 +208,21 @@ struct PortalSignInRoutes {
         if let wait = await limiter.take(context.remoteAddress ?? "unknown") { return tooManyAttempts(request, wait) }
         let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
         let actor: Actor
-        do {
-            actor = try await tokens.verify(form["token"] ?? "")
-        } catch {
-            return try await tokenPage(request, error: l.t("Ce jeton n'est pas valide ou a expiré : ", "This token is not valid or has expired: ") + "\(error)")
+        if form["method"] == "certificate" {
+            // Who signs in comes from the verified certificate on this connection, never from the form.
+            guard let certified = await certifiedProfessional(context) else {
+                return try await tokenPage(request, context, error: l.t("Aucun certificat client valide sur cette connexion.", "No valid client certificate on this connection."))
+            }
+            actor = certified
+        } else {
+            do {
+                actor = try await tokens.verify(form["token"] ?? "")
+            } catch {
+                return try await tokenPage(request, context, error: l.t("Ce jeton n'est pas valide ou a expiré : ", "This token is not valid or has expired: ") + "\(error)")
+            }
         }
         guard actor.professional != nil else {
-            return try await tokenPage(request, error: l.t("Ce jeton n'est pas celui d'un professionnel de santé.", "This token is not a health professional's."))
+            return try await tokenPage(request, context, error: l.t("Ce jeton n'est pas celui d'un professionnel de santé.", "This token is not a health professional's."))
         }
         // A session starts in normal mode: an emergency is declared in the portal, with its reason.
         var normal = actor
