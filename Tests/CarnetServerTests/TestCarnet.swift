@@ -42,19 +42,27 @@ func withCarnet(configure: @escaping @Sendable (inout CarnetConfiguration) -> Vo
 private func withCarnet(databaseURL: String?, configure: @Sendable (inout CarnetConfiguration) -> Void = { _ in },
                         _ body: @escaping @Sendable (any TestClientProtocol, Tokens, any RecordStore) async throws -> Void) async throws {
     try await TemporaryDirectory.with { directory async throws in
-        var configuration = CarnetConfiguration.testing(dataDirectory: directory, databaseURL: databaseURL)
-        configure(&configuration)
-        var logger = Logger(label: "carnet.tests")
-        logger.logLevel = .warning
-        let store = try await StoreOpening.open(configuration, logger: logger)
-        let authority = try await TokenAuthority.loadOrCreate(in: directory)
-        let blobs = try StoreOpening.openBlobs(configuration)
-        let app = try buildApplication(configuration, store: store, blobs: blobs, tokens: authority, matrix: try HabilitationMatrix.bundled(),
-                                   logger: logger)
+        let (app, store, authority) = try await testApplication(in: directory, databaseURL: databaseURL, configure: configure, logLevel: .warning)
         try await app.test(.router) { client in
             try await body(ValidatingClient(base: client), Tokens(authority: authority), store)
         }
     }
+}
+
+/// What every application test starts from, built as `carnet serve` builds it: the store and token
+/// authority in `directory`, and the application over them.
+private func testApplication(in directory: URL, databaseURL: String? = nil, configure: (inout CarnetConfiguration) -> Void,
+                             logLevel: Logger.Level, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
+    async throws -> (some ApplicationProtocol, any RecordStore, TokenAuthority) {
+    var configuration = CarnetConfiguration.testing(dataDirectory: directory, databaseURL: databaseURL)
+    configure(&configuration)
+    var logger = Logger(label: "carnet.tests")
+    logger.logLevel = logLevel
+    let store = try await StoreOpening.open(configuration, logger: logger)
+    let authority = try await TokenAuthority.loadOrCreate(in: directory)
+    let app = try buildApplication(configuration, store: store, blobs: try StoreOpening.openBlobs(configuration), tokens: authority,
+                                   matrix: try HabilitationMatrix.bundled(), logger: logger, onServerRunning: onServerRunning)
+    return (app, store, authority)
 }
 
 /// Runs `body` with the port of the real application listening on loopback (sockets, HTTP decoder,
@@ -63,16 +71,9 @@ private func withCarnet(databaseURL: String?, configure: @Sendable (inout Carnet
 func withLiveCarnet(configure: @escaping @Sendable (inout CarnetConfiguration) -> Void,
                     _ body: @escaping @Sendable (Int, Tokens) async throws -> Void) async throws {
     try await TemporaryDirectory.with { directory async throws in
-        var configuration = CarnetConfiguration.testing(dataDirectory: directory)
-        configure(&configuration)
-        var logger = Logger(label: "carnet.tests")
-        logger.logLevel = .critical
-        let store = try await StoreOpening.open(configuration, logger: logger)
-        let authority = try await TokenAuthority.loadOrCreate(in: directory)
         let (ports, listening) = AsyncStream<Int>.makeStream()
-        let app = try buildApplication(configuration, store: store, blobs: try StoreOpening.openBlobs(configuration), tokens: authority,
-                                       matrix: try HabilitationMatrix.bundled(), logger: logger,
-                                       onServerRunning: { channel in listening.yield(channel.localAddress?.port ?? 0) })
+        let (app, _, authority) = try await testApplication(in: directory, configure: configure, logLevel: .critical,
+                                                            onServerRunning: { channel in listening.yield(channel.localAddress?.port ?? 0) })
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
             var next = ports.makeAsyncIterator()
