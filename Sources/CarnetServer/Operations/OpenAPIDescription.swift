@@ -142,8 +142,8 @@ enum OpenAPIDescription {
 
     /// The whole description as JSON (keys sorted, so that it reads the same every time).
     static func json(serverURL: String) -> Data {
-        // safe: the document is built from strings, numbers, booleans, arrays and dictionaries only.
-        try! JSONSerialization.data(withJSONObject: document(serverURL: serverURL), options: [.sortedKeys, .prettyPrinted])
+        // Built once at start-up from the table above and the configured base URL; no client input reaches it.
+        try! JSONSerialization.data(withJSONObject: document(serverURL: serverURL), options: [.sortedKeys, .prettyPrinted]) // safe: strings, numbers, booleans, arrays and dictionaries only
     }
 
     static func document(serverURL: String) -> [String: Any] {
