@@ -1,6 +1,6 @@
 public import CarnetCore
 public import CarnetStore
-import Foundation
+public import Foundation
 import Logging
 import PostgresNIO
 
@@ -31,9 +31,12 @@ extension PostgresStore {
             try await Self.updateDocumentRow(connection, old, logger: logger)
         }
         let inserted = try await connection.query("""
-            INSERT INTO documents (record_id, id, unique_id, lineage_id, status, date, metadata_json, metadata_version)
+            INSERT INTO documents (record_id, id, unique_id, lineage_id, status, date, type_system, type_code, submitter_id, recorded_at,
+                                   visibility_flags, confidentiality, metadata_json, metadata_version)
             VALUES (\(row.recordID), \(row.id), \(row.uniqueID), \(row.lineageID), \(row.status),
-                    to_timestamp(\(row.dateMilliseconds)::double precision / 1000), \(row.metadataJSON)::jsonb, \(row.metadataVersion))
+                    to_timestamp(\(row.dateMilliseconds)::double precision / 1000), \(row.typeSystem), \(row.typeCode), \(row.submitterID),
+                    to_timestamp(\(row.recordedAtMilliseconds)::double precision / 1000), \(row.visibilityFlags), \(row.confidentiality),
+                    \(row.metadataJSON)::jsonb, \(row.metadataVersion))
             ON CONFLICT (record_id, unique_id) DO NOTHING RETURNING id
             """, logger: logger).collect().count
         guard inserted == 1 else { throw StoreError.duplicateDocument(uniqueID: row.uniqueID) }
@@ -67,6 +70,44 @@ extension PostgresStore {
             try await Self.entries(connection, "SELECT metadata_json::text FROM documents WHERE record_id = \(recordID.rawValue) ORDER BY date DESC, id",
                                    logger: logger)
         }
+    }
+
+    public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?,
+                              newestFirst: Bool) async throws -> [DocumentIndexEntry] {
+        guard !statuses.isEmpty else { return [] }
+        let statusList = statuses.map(\.rawValue).sorted()
+        let order = newestFirst ? "date DESC, id" : "date, id"
+        let query: PostgresQuery = """
+            SELECT id, status, (extract(epoch FROM date) * 1000)::bigint, type_system, type_code, submitter_id,
+                   (extract(epoch FROM recorded_at) * 1000)::bigint, visibility_flags, confidentiality
+            FROM documents
+            WHERE record_id = \(recordID.rawValue) AND status = ANY(\(statusList))
+              AND date >= \(from ?? .distantPast) AND date < \(until ?? .distantFuture)
+            ORDER BY \(unescaped: order)
+            """
+        return try await client.withConnection { connection in
+            var entries: [DocumentIndexEntry] = []
+            let rows = try await connection.query(query, logger: logger)
+                .decode((UUID, String, Int64, String?, String, String, Int64, Int, String).self)
+            for try await (id, status, dateMS, typeSystem, typeCode, submitterID, recordedAtMS, flags, confidentiality) in rows {
+                entries.append(try StoredForms.documentIndexEntry(
+                    id: id, status: status, dateMilliseconds: dateMS, typeSystem: typeSystem, typeCode: typeCode, submitterID: submitterID,
+                    recordedAtMilliseconds: recordedAtMS, visibilityFlags: flags, confidentiality: confidentiality))
+            }
+            return entries
+        }
+    }
+
+    public func documents(recordID: RecordID, ids: [DocumentID]) async throws -> [DocumentEntry] {
+        guard !ids.isEmpty else { return [] }
+        let uuids = ids.map(\.rawValue)
+        let entries = try await client.withConnection { connection in
+            try await Self.entries(connection, """
+                SELECT metadata_json::text FROM documents WHERE record_id = \(recordID.rawValue) AND id = ANY(\(uuids))
+                """, logger: logger)
+        }
+        let found = Dictionary(entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return ids.compactMap { found[$0] }
     }
 
     public func documents(uniqueID: String) async throws -> [DocumentEntry] {
@@ -103,7 +144,9 @@ extension PostgresStore {
 
     private static func updateDocumentRow(_ connection: PostgresConnection, _ row: DocumentRow, logger: Logger) async throws {
         let updated = try await connection.query("""
-            UPDATE documents SET status = \(row.status), metadata_json = \(row.metadataJSON)::jsonb, metadata_version = \(row.metadataVersion)
+            UPDATE documents SET status = \(row.status), type_system = \(row.typeSystem), type_code = \(row.typeCode),
+                visibility_flags = \(row.visibilityFlags), confidentiality = \(row.confidentiality),
+                metadata_json = \(row.metadataJSON)::jsonb, metadata_version = \(row.metadataVersion)
             WHERE record_id = \(row.recordID) AND id = \(row.id) AND metadata_version = \(row.metadataVersion - 1) RETURNING id
             """, logger: logger).collect().count
         guard updated == 1 else { throw StoreError.versionConflict }

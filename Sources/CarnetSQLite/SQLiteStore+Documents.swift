@@ -1,6 +1,6 @@
 public import CarnetCore
 public import CarnetStore
-import Foundation
+public import Foundation
 import GRDB
 
 extension SQLiteStore {
@@ -18,10 +18,13 @@ extension SQLiteStore {
                     throw StoreError.duplicateDocument(uniqueID: row.uniqueID)
                 }
                 try db.execute(sql: """
-                    INSERT INTO documents (record_id, id, unique_id, lineage_id, status, date_ms, metadata_json, metadata_version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO documents (record_id, id, unique_id, lineage_id, status, date_ms, type_system, type_code, submitter_id,
+                                           recorded_at_ms, visibility_flags, confidentiality, metadata_json, metadata_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [row.recordID.lowercasedString, row.id.lowercasedString, row.uniqueID, row.lineageID.lowercasedString,
-                                     row.status, row.dateMilliseconds, row.metadataJSON, row.metadataVersion])
+                                     row.status, row.dateMilliseconds, row.typeSystem, row.typeCode, row.submitterID,
+                                     row.recordedAtMilliseconds, row.visibilityFlags, row.confidentiality, row.metadataJSON,
+                                     row.metadataVersion])
                 try Self.insertVersion(db, row)
             }
             if let setRow {
@@ -62,6 +65,58 @@ extension SQLiteStore {
         }
     }
 
+    public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?,
+                              newestFirst: Bool) async throws -> [DocumentIndexEntry] {
+        guard !statuses.isEmpty else { return [] }
+        var sql = """
+            SELECT id, status, date_ms, type_system, type_code, submitter_id, recorded_at_ms, visibility_flags, confidentiality
+            FROM documents WHERE record_id = ? AND status IN (\(databaseQuestionMarks(count: statuses.count)))
+            """
+        var arguments: StatementArguments = [recordID.rawValue.lowercasedString]
+        arguments += StatementArguments(statuses.map(\.rawValue).sorted())
+        if let from {
+            sql += " AND date_ms >= ?"
+            arguments += [StoredForms.milliseconds(from)]
+        }
+        if let until {
+            sql += " AND date_ms < ?"
+            arguments += [StoredForms.milliseconds(until)]
+        }
+        sql += newestFirst ? " ORDER BY date_ms DESC, id" : " ORDER BY date_ms, id"
+        return try await pool.read { [sql, arguments] db in
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            var entries: [DocumentIndexEntry] = []
+            while let row = try rows.next() {
+                guard let id = UUID(uuidString: row[0]) else { throw StoreError.corruptRow("document id '\(String(describing: row[0] as String?))'") }
+                entries.append(try StoredForms.documentIndexEntry(
+                    id: id, status: row[1], dateMilliseconds: row[2], typeSystem: row[3], typeCode: row[4], submitterID: row[5],
+                    recordedAtMilliseconds: row[6], visibilityFlags: row[7], confidentiality: row[8]))
+            }
+            return entries
+        }
+    }
+
+    public func documents(recordID: RecordID, ids: [DocumentID]) async throws -> [DocumentEntry] {
+        guard !ids.isEmpty else { return [] }
+        let found = try await pool.read { db in
+            var found: [DocumentID: DocumentEntry] = [:]
+            // In slices, well under SQLite's limit on bound parameters.
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let slice = ids[start..<min(start + 500, ids.count)]
+                let arguments = StatementArguments([recordID.rawValue.lowercasedString] + slice.map(\.description))
+                let jsons = try String.fetchAll(db, sql: """
+                    SELECT metadata_json FROM documents WHERE record_id = ? AND id IN (\(databaseQuestionMarks(count: slice.count)))
+                    """, arguments: arguments)
+                for json in jsons {
+                    let entry = try StoredForms.decodeJSON(DocumentEntry.self, from: json)
+                    found[entry.id] = entry
+                }
+            }
+            return found
+        }
+        return ids.compactMap { found[$0] }
+    }
+
     public func documents(uniqueID: String) async throws -> [DocumentEntry] {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT metadata_json FROM documents WHERE unique_id = ? LIMIT 10", arguments: [uniqueID])
@@ -93,10 +148,11 @@ extension SQLiteStore {
     /// Writes a changed entry if its stored metadata version is the one before, and keeps the version.
     private static func updateDocumentRow(_ db: Database, _ row: DocumentRow) throws {
         try db.execute(sql: """
-            UPDATE documents SET status = ?, metadata_json = ?, metadata_version = ?
+            UPDATE documents SET status = ?, type_system = ?, type_code = ?, visibility_flags = ?, confidentiality = ?,
+                metadata_json = ?, metadata_version = ?
             WHERE record_id = ? AND id = ? AND metadata_version = ?
-            """, arguments: [row.status, row.metadataJSON, row.metadataVersion, row.recordID.lowercasedString, row.id.lowercasedString,
-                             row.metadataVersion - 1])
+            """, arguments: [row.status, row.typeSystem, row.typeCode, row.visibilityFlags, row.confidentiality, row.metadataJSON,
+                             row.metadataVersion, row.recordID.lowercasedString, row.id.lowercasedString, row.metadataVersion - 1])
         guard db.changesCount == 1 else { throw StoreError.versionConflict }
         try insertVersion(db, row)
     }

@@ -144,8 +144,7 @@ extension RecordService {
     /// Documents the actor may not see are left out of both, silently.
     public func searchDocuments(of subject: Subject, _ query: DocumentQuery, by actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
         guard let (record, context, decision) = try await searchable(subject, by: actor) else { return ([], 0) }
-        let visible = try await store.documents(recordID: record.id).filter { self.decision(for: $0, context, actor).isAllowed }
-        let result = query.apply(to: visible)
+        let result = try await visibleDocuments(of: record, query, context, actor)
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .searchDocuments,
                                                resources: result.page.map { "DocumentReference/\($0.id)" }, outcome: .success,
                                                rule: decision.rule, detail: "\(result.total) found"))
@@ -154,8 +153,29 @@ extension RecordService {
 
     // MARK: - Steps
 
-    private func decision(for entry: DocumentEntry, _ context: DocumentAccessContext, _ actor: Actor) -> Decision {
-        AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: entry)
+    private func decision(for document: some DocumentAccessFacts, _ context: DocumentAccessContext, _ actor: Actor) -> Decision {
+        AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: document)
+    }
+
+    /// The record's documents matching `query` that the actor may see: the page, and the total.
+    ///
+    /// The engine narrows by status and date; every candidate is decided on its index columns, and
+    /// when the criteria allow, filtered and paged on them too, so only the page is decoded whole.
+    /// The page's entries are decided again as loaded: one changed in between (masked, say) is left out.
+    func visibleDocuments(of record: HealthRecord, _ query: DocumentQuery, _ context: DocumentAccessContext,
+                          _ actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
+        let bounds = DateCondition.bounds(query.dates)
+        let candidates = try await store.documentIndex(recordID: record.id, statuses: query.wantedStatuses, from: bounds?.from,
+                                                       until: bounds?.until, newestFirst: query.newestFirst)
+            .filter { decision(for: $0, context, actor).isAllowed }
+        let stillVisible = { (entry: DocumentEntry) in query.matches(entry) && self.decision(for: entry, context, actor).isAllowed }
+        guard query.isAnsweredByIndex else {
+            let result = query.apply(to: try await store.documents(recordID: record.id, ids: candidates.map(\.id)))
+            return (result.page.filter(stillVisible), result.total)
+        }
+        let matching = candidates.filter(query.matchesIndexed)
+        let pageIDs = Array(matching.dropFirst(query.offset).prefix(query.count).map(\.id))
+        return (try await store.documents(recordID: record.id, ids: pageIDs).filter(stillVisible), matching.count)
     }
 
     /// The record a document search is about, the facts its results are decided with, and the search's
@@ -285,8 +305,9 @@ extension RecordService {
     public func searchSubmissionSets(of subject: Subject, _ query: SubmissionSetQuery, by actor: Actor) async throws
         -> (page: [SubmissionSet], total: Int) {
         guard let (record, context, decision) = try await searchable(subject, by: actor) else { return ([], 0) }
-        let visibleIDs = Set(try await store.documents(recordID: record.id)
-            .filter { $0.status.isReadable && self.decision(for: $0, context, actor).isAllowed }.map(\.id))
+        let readable = Set(DocumentStatus.allCases.filter(\.isReadable))
+        let visibleIDs = Set(try await store.documentIndex(recordID: record.id, statuses: readable, from: nil, until: nil, newestFirst: true)
+            .filter { self.decision(for: $0, context, actor).isAllowed }.map(\.id))
         let sets = try await store.submissionSets(recordID: record.id).compactMap { set -> SubmissionSet? in
             var shown = set
             shown.documentIDs = set.documentIDs.filter(visibleIDs.contains)

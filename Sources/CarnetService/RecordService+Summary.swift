@@ -90,10 +90,10 @@ extension RecordService {
     public func patientSummary(of recordID: RecordID, by actor: Actor) async throws -> PatientSummary {
         guard let (record, context, decision) = try await searchable(.record(recordID), as: .readSummary, by: actor) else { throw AccessError.notFound }
         let items = try await visibleItems(of: record, kinds: Set(SummaryKind.allCases), context, actor)
-        let directives = try await store.documents(recordID: record.id).filter { document in
-            document.status == .current && document.type.code == SummaryKind.advanceDirective.documentType.code
-                && AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: document).isAllowed
-        }
+        var directiveQuery = DocumentQuery()
+        directiveQuery.types = [SummaryKind.advanceDirective.documentType.code]
+        directiveQuery.count = DocumentQuery.maximumCount
+        let directives = try await visibleDocuments(of: record, directiveQuery, context, actor).page
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: context.now, actor: actor, action: .readSummary,
                                                resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule,
                                                detail: "$summary: \(items.count) items, \(directives.count) directive documents"))

@@ -4,8 +4,9 @@ public import Foundation
 /// Where document metadata lives: the same engines as records, keyed by the record (patient) id.
 ///
 /// Content bytes are in a ``BlobStore``; an entry here points at them by SHA-256. Searches are always
-/// scoped to one record (ITI-67 names a patient), so engines return a record's entries and the
-/// filtering of ``DocumentQuery`` runs in memory, identically for both engines.
+/// scoped to one record (ITI-67 names a patient): engines narrow a record's entries by status and date
+/// with an index and return their index columns; the access policy and the rest of ``DocumentQuery``
+/// then run in memory, identically for both engines, and only the page's entries are decoded whole.
 public protocol DocumentStore: Sendable {
     /// Adds every entry, supersedes the versions they replace (each read at its current metadata
     /// version), and appends the audit events, all in one transaction: a submission set is stored
@@ -27,6 +28,15 @@ public protocol DocumentStore: Sendable {
 
     /// Every entry (all statuses and versions) of a record, newest document date first.
     func documents(recordID: RecordID) async throws -> [DocumentEntry]
+
+    /// A record's entries in one of `statuses` whose date is in [`from`, `until`), as their index
+    /// columns, by date (newest first unless `newestFirst` is false, then by id): what a search decides
+    /// and pages on before it loads the page's entries whole.
+    func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?,
+                       newestFirst: Bool) async throws -> [DocumentIndexEntry]
+
+    /// The record's entries with these ids, in the order given; ids not in the record are left out.
+    func documents(recordID: RecordID, ids: [DocumentID]) async throws -> [DocumentEntry]
 
     /// The entries (any record, any status) whose producer's unique id is `uniqueID`: PDSm names a
     /// document by it in conditional patches. Usually one; the caller decides which it may see.
@@ -63,7 +73,8 @@ public struct DocumentAddition: Sendable, Equatable {
     }
 }
 
-/// A document entry as plain columns: the searchable few, plus the whole entry as JSON.
+/// A document entry as plain columns: the searchable few (``DocumentIndexEntry``'s), plus the whole
+/// entry as JSON.
 public struct DocumentRow: Sendable, Equatable {
     public var recordID: UUID
     public var id: UUID
@@ -71,29 +82,56 @@ public struct DocumentRow: Sendable, Equatable {
     public var lineageID: UUID
     public var status: String
     public var dateMilliseconds: Int64
+    public var typeSystem: String?
+    public var typeCode: String
+    public var submitterID: String
+    public var recordedAtMilliseconds: Int64
+    public var visibilityFlags: Int
+    public var confidentiality: String
     public var metadataJSON: String
     public var metadataVersion: Int
 
-    public init(recordID: UUID, id: UUID, uniqueID: String, lineageID: UUID, status: String, dateMilliseconds: Int64,
-                metadataJSON: String, metadataVersion: Int) {
-        self.recordID = recordID
-        self.id = id
-        self.uniqueID = uniqueID
-        self.lineageID = lineageID
-        self.status = status
-        self.dateMilliseconds = dateMilliseconds
-        self.metadataJSON = metadataJSON
-        self.metadataVersion = metadataVersion
-    }
-
     public init(_ entry: DocumentEntry) throws {
-        self.init(recordID: entry.recordID.rawValue, id: entry.id.rawValue, uniqueID: entry.uniqueID, lineageID: entry.lineageID,
-                  status: entry.status.rawValue, dateMilliseconds: StoredForms.milliseconds(entry.date),
-                  metadataJSON: try StoredForms.encodeJSON(entry), metadataVersion: entry.metadataVersion)
+        recordID = entry.recordID.rawValue
+        id = entry.id.rawValue
+        uniqueID = entry.uniqueID
+        lineageID = entry.lineageID
+        status = entry.status.rawValue
+        dateMilliseconds = StoredForms.milliseconds(entry.date)
+        typeSystem = entry.type.system
+        typeCode = entry.type.code
+        submitterID = entry.submitterID
+        recordedAtMilliseconds = StoredForms.milliseconds(entry.recordedAt)
+        visibilityFlags = StoredForms.flags(entry.visibility)
+        confidentiality = entry.visibility.confidentiality.rawValue
+        metadataJSON = try StoredForms.encodeJSON(entry)
+        metadataVersion = entry.metadataVersion
     }
 
     public func entry() throws -> DocumentEntry {
         try StoredForms.decodeJSON(DocumentEntry.self, from: metadataJSON)
+    }
+}
+
+extension StoredForms {
+    /// A document's visibility labels as bits of one integer column (the confidentiality has its own).
+    public static func flags(_ visibility: DocumentVisibility) -> Int {
+        (visibility.maskedToProfessionals ? 1 : 0) | (visibility.invisibleToPatient ? 2 : 0)
+            | (visibility.invisibleToLegalRepresentatives ? 4 : 0) | (visibility.maskedToSocialProfessionals ? 8 : 0)
+            | (visibility.maskedToThirdParties ? 16 : 0)
+    }
+
+    /// Rebuilds an index entry from its stored columns.
+    public static func documentIndexEntry(id: UUID, status: String, dateMilliseconds: Int64, typeSystem: String?, typeCode: String,
+                                          submitterID: String, recordedAtMilliseconds: Int64, visibilityFlags: Int,
+                                          confidentiality: String) throws -> DocumentIndexEntry {
+        let visibility = DocumentVisibility(
+            maskedToProfessionals: visibilityFlags & 1 != 0, invisibleToPatient: visibilityFlags & 2 != 0,
+            invisibleToLegalRepresentatives: visibilityFlags & 4 != 0, maskedToSocialProfessionals: visibilityFlags & 8 != 0,
+            maskedToThirdParties: visibilityFlags & 16 != 0, confidentiality: try enumValue(Confidentiality.self, confidentiality))
+        return DocumentIndexEntry(id: DocumentID(id), status: try enumValue(DocumentStatus.self, status),
+                                  date: date(milliseconds: dateMilliseconds), type: Code(system: typeSystem, code: typeCode),
+                                  submitterID: submitterID, recordedAt: date(milliseconds: recordedAtMilliseconds), visibility: visibility)
     }
 }
 

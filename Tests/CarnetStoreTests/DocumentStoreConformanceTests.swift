@@ -133,4 +133,86 @@ struct DocumentStoreConformanceTests {
             #expect(try await store.submissionSets(recordID: RecordID()).isEmpty)
         }
     }
+
+    @Test("the index lists a record's entries by status and date range, in either order, with what the policy reads",
+          arguments: TestEngine.available)
+    func index(_ engine: TestEngine) async throws {
+        try await withRecord(engine) { store, record async throws in
+            let day = 86_400.0
+            var masked = DocumentEntry.fixture(in: record.id, type: "11502-2", date: testInstant.addingTimeInterval(-2 * day))
+            masked.visibility = DocumentVisibility(maskedToProfessionals: true, invisibleToLegalRepresentatives: true, maskedToThirdParties: true,
+                                                   confidentiality: .restricted)
+            masked.submitterID = "99700000029"
+            let old = DocumentEntry.fixture(in: record.id, date: testInstant.addingTimeInterval(-10 * day))
+            let new = DocumentEntry.fixture(in: record.id, date: testInstant)
+            for entry in [masked, old, new] { try await store.addDocument(entry, superseding: nil, audit: audit(record)) }
+            var archived = old
+            archived.status = .archived
+            archived.beginNextVersion(at: testInstant)
+            try await store.updateDocument(archived, audit: audit(record))
+            _ = try await withRecordElsewhere(store)
+
+            let current = try await store.documentIndex(recordID: record.id, statuses: [.current], from: nil, until: nil, newestFirst: true)
+            #expect(current == [DocumentIndexEntry(new), DocumentIndexEntry(masked)])
+            let oldestFirst = try await store.documentIndex(recordID: record.id, statuses: [.current, .archived], from: nil, until: nil,
+                                                             newestFirst: false)
+            #expect(oldestFirst == [DocumentIndexEntry(archived), DocumentIndexEntry(masked), DocumentIndexEntry(new)])
+            // [from, until): the lower bound is in, the upper out.
+            let window = try await store.documentIndex(recordID: record.id, statuses: [.current, .archived], from: masked.date,
+                                                       until: new.date, newestFirst: true)
+            #expect(window.map(\.id) == [masked.id])
+            #expect(try await store.documentIndex(recordID: record.id, statuses: [], from: nil, until: nil, newestFirst: true).isEmpty)
+            #expect(try await store.documentIndex(recordID: RecordID(), statuses: [.current], from: nil, until: nil, newestFirst: true).isEmpty)
+        }
+    }
+
+    /// Adds another record with a document, so scoping by record is tested against something.
+    private func withRecordElsewhere(_ store: any RecordStore) async throws -> DocumentEntry {
+        let other = HealthRecord(ins: .fixture(2), identity: .fixture(), createdAt: testInstant)
+        _ = try await store.createRecord(other, audit: audit(other))
+        let entry = DocumentEntry.fixture(in: other.id)
+        try await store.addDocument(entry, superseding: nil, audit: audit(other))
+        return entry
+    }
+
+    @Test("entries by id come in the order asked, only from the record named", arguments: TestEngine.available)
+    func byIDs(_ engine: TestEngine) async throws {
+        try await withRecord(engine) { store, record async throws in
+            let entries = (0..<3).map { DocumentEntry.fixture(in: record.id, uniqueID: "1.2.3.\($0)", date: testInstant.addingTimeInterval(Double($0))) }
+            for entry in entries { try await store.addDocument(entry, superseding: nil, audit: audit(record)) }
+            let elsewhere = try await withRecordElsewhere(store)
+            let asked = [entries[2].id, DocumentID(), entries[0].id, elsewhere.id, entries[1].id]
+            #expect(try await store.documents(recordID: record.id, ids: asked) == [entries[2], entries[0], entries[1]])
+            #expect(try await store.documents(recordID: record.id, ids: []).isEmpty)
+        }
+    }
+
+    @Test("the index columns are filled from the stored JSON when the migration adds them to an existing database",
+          arguments: TestEngine.available)
+    func indexMigrationBackfills(_ engine: TestEngine) async throws {
+        try await engine.withDatabaseLocation { location async throws in
+            let record = HealthRecord(ins: .fixture(), identity: .fixture(), createdAt: testInstant)
+            var masked = DocumentEntry.fixture(in: record.id, type: "11502-2")
+            masked.visibility = DocumentVisibility(invisibleToPatient: true, maskedToSocialProfessionals: true, confidentiality: .veryRestricted)
+            masked.recordedAt = testInstant.addingTimeInterval(0.125)  // milliseconds survive the JSON round trip
+            let plain = DocumentEntry.fixture(in: record.id, date: testInstant.addingTimeInterval(-60))
+            let store = try await location.open()
+            _ = try await store.createRecord(record, audit: audit(record))
+            for entry in [masked, plain] { try await store.addDocument(entry, superseding: nil, audit: audit(record)) }
+            await store.shutdown()
+
+            // Back to the schema before the index: the columns and the migration's mark gone.
+            let columns = ["type_system", "type_code", "submitter_id", engine == .sqlite ? "recorded_at_ms" : "recorded_at",
+                           "visibility_flags", "confidentiality"]
+            try await location.execute("DROP INDEX documents_by_record_status_date")
+            for column in columns { try await location.execute("ALTER TABLE documents DROP COLUMN \(column)") }
+            try await location.execute(engine == .sqlite ? "DELETE FROM grdb_migrations WHERE identifier = '010_document_index'"
+                                                         : "DELETE FROM carnet_schema_migrations WHERE version = 10")
+
+            let migrated = try await location.open()
+            let index = try await migrated.documentIndex(recordID: record.id, statuses: [.current], from: nil, until: nil, newestFirst: true)
+            #expect(index == [DocumentIndexEntry(masked), DocumentIndexEntry(plain)])
+            await migrated.shutdown()
+        }
+    }
 }

@@ -20,14 +20,14 @@ public struct DocumentAccessContext: Sendable {
 
 extension AccessPolicy {
     /// How long "not visible to the patient" holds without an announcement (CSP R1111-53: one month).
-    public static func invisibilityLifts(for document: DocumentEntry) -> Date {
+    public static func invisibilityLifts(for document: some DocumentAccessFacts) -> Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
         return calendar.date(byAdding: .month, value: 1, to: document.recordedAt) ?? document.recordedAt.addingTimeInterval(31 * 86_400)
     }
 
     /// Whether the document is still hidden from its patient at `now`.
-    public static func hiddenFromPatient(_ document: DocumentEntry, at now: Date) -> Bool {
+    public static func hiddenFromPatient(_ document: some DocumentAccessFacts, at now: Date) -> Bool {
         document.visibility.invisibleToPatient && now < invisibilityLifts(for: document)
     }
 
@@ -47,7 +47,7 @@ extension AccessPolicy {
     ///
     /// - Parameter document: the document concerned; `nil` for a creation or the search itself.
     public static func decideDocument(_ action: Action, by actor: Actor, in context: DocumentAccessContext,
-                                      document: DocumentEntry?) -> Decision {
+                                      document: (any DocumentAccessFacts)?) -> Decision {
         guard action.isDocumentAction else { return .deny(.roleNotAllowed) }
         if context.state == .deleted { return .deny(.recordDeleted) }
         switch actor.role {
@@ -62,7 +62,7 @@ extension AccessPolicy {
 
     /// The holder and a minor's legal representatives.
     private static func decideForPatientSide(_ action: Action, person: INS, _ context: DocumentAccessContext,
-                                             _ document: DocumentEntry?) -> Decision {
+                                             _ document: (any DocumentAccessFacts)?) -> Decision {
         let rule: AccessRule
         if person.value == context.ins.value {
             rule = .holderActsOnOwnRecord
@@ -80,7 +80,7 @@ extension AccessPolicy {
     }
 
     private static func decideForProfessional(_ action: Action, _ actor: Actor, _ professional: Professional,
-                                              _ context: DocumentAccessContext, _ document: DocumentEntry?) -> Decision {
+                                              _ context: DocumentAccessContext, _ document: (any DocumentAccessFacts)?) -> Decision {
         let rpps = professional.rpps.value
         let controls = context.controls
         guard context.state == .active else { return .deny(.recordClosed) }

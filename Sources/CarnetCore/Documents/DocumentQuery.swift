@@ -1,7 +1,9 @@
 public import Foundation
 
-/// The criteria of a document search (MHD ITI-67) within one record, applied in memory to the
-/// record's entries the caller may see.
+/// The criteria of a document search (MHD ITI-67) within one record.
+///
+/// The engine narrows by status and date with an index; the rest is applied in memory to the
+/// entries the caller may see, on their index columns when the criteria allow (``isAnsweredByIndex``).
 ///
 /// Every list is an OR of its values; different criteria are ANDed, as FHIR search defines.
 public struct DocumentQuery: Hashable, Sendable {
@@ -31,8 +33,7 @@ public struct DocumentQuery: Hashable, Sendable {
     public static let maximumCount = 500
 
     public func matches(_ entry: DocumentEntry) -> Bool {
-        let wanted = statuses.isEmpty ? [DocumentStatus.current] : statuses
-        guard wanted.contains(entry.status) else { return false }
+        guard wantedStatuses.contains(entry.status) else { return false }
         guard ids.isEmpty || ids.contains(entry.id) else { return false }
         guard Self.any(types, [entry.type]), Self.any(categories, entry.category.map { [$0] } ?? []),
               Self.any(facilities, entry.facilityType.map { [$0] } ?? []), Self.any(settings, entry.practiceSetting.map { [$0] } ?? []),
@@ -47,6 +48,25 @@ public struct DocumentQuery: Hashable, Sendable {
         guard !periods.isEmpty else { return true }
         guard let period = entry.servicePeriod, period.start != nil || period.end != nil else { return false }
         return periods.allSatisfy { $0.holds(from: period.start ?? .distantPast, to: period.end ?? .distantFuture) }
+    }
+
+    /// Whether every criterion can be decided on a ``DocumentIndexEntry`` (status, id, type, date), so
+    /// only the page's entries need loading whole.
+    public var isAnsweredByIndex: Bool {
+        categories.isEmpty && authors.isEmpty && facilities.isEmpty && settings.isEmpty && events.isEmpty
+            && securityLabels.isEmpty && periods.isEmpty
+    }
+
+    /// The statuses a search returns: those asked for, or current documents only.
+    public var wantedStatuses: Set<DocumentStatus> {
+        statuses.isEmpty ? [.current] : statuses
+    }
+
+    /// ``matches(_:)`` for the criteria an index entry carries; the others are not looked at (see
+    /// ``isAnsweredByIndex``).
+    public func matchesIndexed(_ entry: DocumentIndexEntry) -> Bool {
+        wantedStatuses.contains(entry.status) && (ids.isEmpty || ids.contains(entry.id)) && Self.any(types, [entry.type])
+            && dates.allSatisfy { $0.holds(for: entry.date) }
     }
 
     /// Filters, sorts and pages `entries`: the page and the total before paging.

@@ -22,6 +22,7 @@ enum PostgresMigrations {
         (7, "documents_by_unique_id", ["CREATE INDEX documents_by_unique_id_alone ON documents (unique_id)"]),
         (8, "claims", migration008Claims),
         (9, "summary_entries", migration009SummaryEntries),
+        (10, "document_index", migration010DocumentIndex),
     ]
 
     static let migration001Initial: [String] = [
@@ -195,6 +196,31 @@ enum PostgresMigrations {
         """,
         "CREATE UNIQUE INDEX summary_entries_by_id ON summary_entries (id, version)",
         "CREATE INDEX summary_entries_current ON summary_entries (record_id, kind) WHERE is_current",
+    ]
+
+    /// What a search and the access policy read of a document, as columns (``DocumentIndexEntry``), so a
+    /// record's documents are searched without decoding their JSON; filled from the JSON for existing rows.
+    static let migration010DocumentIndex: [String] = [
+        """
+        ALTER TABLE documents ADD COLUMN type_system text, ADD COLUMN type_code text NOT NULL DEFAULT '',
+            ADD COLUMN submitter_id text NOT NULL DEFAULT '', ADD COLUMN recorded_at timestamptz NOT NULL DEFAULT 'epoch',
+            ADD COLUMN visibility_flags integer NOT NULL DEFAULT 0, ADD COLUMN confidentiality text NOT NULL DEFAULT 'N'
+        """,
+        // Entries are JSON-encoded with Foundation's default dates: seconds since 2001-01-01.
+        """
+        UPDATE documents SET
+            type_system = metadata_json->'type'->>'system',
+            type_code = metadata_json->'type'->>'code',
+            submitter_id = metadata_json->>'submitterID',
+            recorded_at = to_timestamp(round(((metadata_json->>'recordedAt')::double precision + 978307200) * 1000) / 1000),
+            visibility_flags = (CASE WHEN (metadata_json->'visibility'->>'maskedToProfessionals')::boolean THEN 1 ELSE 0 END)
+                | (CASE WHEN (metadata_json->'visibility'->>'invisibleToPatient')::boolean THEN 2 ELSE 0 END)
+                | (CASE WHEN (metadata_json->'visibility'->>'invisibleToLegalRepresentatives')::boolean THEN 4 ELSE 0 END)
+                | (CASE WHEN (metadata_json->'visibility'->>'maskedToSocialProfessionals')::boolean THEN 8 ELSE 0 END)
+                | (CASE WHEN (metadata_json->'visibility'->>'maskedToThirdParties')::boolean THEN 16 ELSE 0 END),
+            confidentiality = coalesce(metadata_json->'visibility'->>'confidentiality', 'N')
+        """,
+        "CREATE INDEX documents_by_record_status_date ON documents (record_id, status, date)",
     ]
 
     /// Applies the missing migrations; refuses a database that has versions this program does not know.

@@ -16,6 +16,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("007_documents_by_unique_id", migrate: migration007DocumentsByUniqueID)
         migrator.registerMigration("008_claims", migrate: migration008Claims)
         migrator.registerMigration("009_summary_entries", migrate: migration009SummaryEntries)
+        migrator.registerMigration("010_document_index", migrate: migration010DocumentIndex)
         return migrator
     }
 
@@ -217,6 +218,35 @@ enum SQLiteMigrations {
 
             CREATE UNIQUE INDEX summary_entries_by_id ON summary_entries (id, version);
             CREATE INDEX summary_entries_current ON summary_entries (record_id, kind) WHERE is_current;
+            """)
+    }
+
+    /// What a search and the access policy read of a document, as columns (``DocumentIndexEntry``), so a
+    /// record's documents are searched without decoding their JSON; filled from the JSON for existing rows.
+    static func migration010DocumentIndex(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE documents ADD COLUMN type_system TEXT;
+            ALTER TABLE documents ADD COLUMN type_code TEXT NOT NULL DEFAULT '';
+            ALTER TABLE documents ADD COLUMN submitter_id TEXT NOT NULL DEFAULT '';
+            ALTER TABLE documents ADD COLUMN recorded_at_ms INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE documents ADD COLUMN visibility_flags INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE documents ADD COLUMN confidentiality TEXT NOT NULL DEFAULT 'N';
+
+            -- Entries are JSON-encoded with Foundation's default dates: seconds since 2001-01-01.
+            UPDATE documents SET
+                type_system = json_extract(metadata_json, '$.type.system'),
+                type_code = json_extract(metadata_json, '$.type.code'),
+                submitter_id = json_extract(metadata_json, '$.submitterID'),
+                recorded_at_ms = CAST(round((json_extract(metadata_json, '$.recordedAt') + 978307200) * 1000) AS INTEGER),
+                visibility_flags = (CASE WHEN json_extract(metadata_json, '$.visibility.maskedToProfessionals') THEN 1 ELSE 0 END)
+                    | (CASE WHEN json_extract(metadata_json, '$.visibility.invisibleToPatient') THEN 2 ELSE 0 END)
+                    | (CASE WHEN json_extract(metadata_json, '$.visibility.invisibleToLegalRepresentatives') THEN 4 ELSE 0 END)
+                    | (CASE WHEN json_extract(metadata_json, '$.visibility.maskedToSocialProfessionals') THEN 8 ELSE 0 END)
+                    | (CASE WHEN json_extract(metadata_json, '$.visibility.maskedToThirdParties') THEN 16 ELSE 0 END),
+                confidentiality = coalesce(json_extract(metadata_json, '$.visibility.confidentiality'), 'N');
+
+            -- Serves ITI-67: a record's documents in some statuses, by date.
+            CREATE INDEX documents_by_record_status_date ON documents (record_id, status, date_ms);
             """)
     }
 }
