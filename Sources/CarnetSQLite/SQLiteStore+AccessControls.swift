@@ -15,7 +15,7 @@ extension SQLiteStore {
         let json = try StoredForms.encodeJSON(controls)
         let auditRow = try AuditRow(audit)
         let id = recordID.rawValue.lowercasedString
-        try await pool.write { db in
+        try await writer.write { db in
             if controls.version == 1 {
                 try db.execute(sql: "INSERT INTO access_controls (record_id, controls_json, version) VALUES (?, ?, 1) ON CONFLICT DO NOTHING",
                                arguments: [id, json])

@@ -8,7 +8,7 @@ extension SQLiteStore {
         let rows = try additions.map { (new: try DocumentRow($0.entry), old: try $0.superseding.map(DocumentRow.init)) }
         let setRow = try submissionSet.map(SubmissionSetRow.init)
         let auditRows = try audits.map(AuditRow.init)
-        try await pool.write { db in
+        try await writer.write { db in
             for (row, old) in rows {
                 if let old {
                     try Self.updateDocumentRow(db, old)
@@ -44,7 +44,7 @@ extension SQLiteStore {
     public func updateDocument(_ entry: DocumentEntry, audit: AuditEvent) async throws {
         let row = try DocumentRow(entry)
         let auditRow = try AuditRow(audit)
-        try await pool.write { db in
+        try await writer.write { db in
             try Self.updateDocumentRow(db, row)
             try Self.insertAudit(db, auditRow)
         }

@@ -29,7 +29,7 @@ extension SQLiteStore {
 
     public func addNotification(_ notification: PatientNotification, audit: AuditEvent) async throws {
         let row = try AuditRow(audit)
-        try await pool.write { db in
+        try await writer.write { db in
             try Self.insertNotification(db, notification)
             try Self.insertAudit(db, row)
         }
@@ -38,7 +38,7 @@ extension SQLiteStore {
     public func claimDueNotifications(now: Date, lease: TimeInterval, limit: Int) async throws -> [PatientNotification] {
         let nowMS = StoredForms.milliseconds(now)
         let leaseMS = StoredForms.milliseconds(now.addingTimeInterval(lease))
-        return try await pool.write { db in
+        return try await writer.write { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT * FROM notifications WHERE status = 'pending' AND next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms LIMIT ?
                 """, arguments: [nowMS, limit])
@@ -50,14 +50,14 @@ extension SQLiteStore {
     }
 
     public func markNotificationSent(_ id: UUID, at date: Date) async throws {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(sql: "UPDATE notifications SET status = 'sent', attempts = attempts + 1, sent_at_ms = ?, last_error = NULL WHERE id = ?",
                            arguments: [StoredForms.milliseconds(date), id.lowercasedString])
         }
     }
 
     public func markNotificationFailed(_ id: UUID, error: String, retryAt: Date?) async throws {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(sql: """
                 UPDATE notifications SET attempts = attempts + 1, last_error = ?, status = ?, next_attempt_at_ms = coalesce(?, next_attempt_at_ms)
                 WHERE id = ?

@@ -6,7 +6,7 @@ extension SQLiteStore {
     public func addSummaryVersion(_ entry: SummaryEntry, audit: AuditEvent) async throws {
         let row = try SummaryRow(entry)
         let auditRow = try AuditRow(audit)
-        try await pool.write { db in
+        try await writer.write { db in
             if row.version == 1 {
                 let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM summary_entries WHERE id = ?)", arguments: [row.id]) ?? false
                 if exists { throw StoreError.versionConflict }

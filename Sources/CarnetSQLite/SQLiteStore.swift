@@ -6,11 +6,14 @@ import GRDB
 /// The embedded engine: one SQLite file in WAL mode with `synchronous=FULL`, so that a write is on disk
 /// before it is acknowledged (ARCHITECTURE.md, invariant 3).
 ///
-/// GRDB's `DatabasePool` serialises writers and lets readers run concurrently with them. The
+/// GRDB's `DatabasePool` serialises writers and lets readers run concurrently with them; concurrent
+/// writes share one transaction and one fsync (``GroupCommit``), each still all-or-nothing. The
 /// migrations run when the store opens; a database written by a newer Carnet is refused rather than
 /// misread.
 public final class SQLiteStore: RecordStore {
     let pool: DatabasePool
+    /// Every short write of a request goes through it (group commit); bulk imports write on their own.
+    let writer: GroupCommit
     public let path: String
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -23,6 +26,7 @@ public final class SQLiteStore: RecordStore {
         configuration.busyMode = .timeout(10)
         self.path = path
         pool = try DatabasePool(path: path, configuration: configuration)
+        writer = GroupCommit(pool: pool)
         let migrator = SQLiteMigrations.migrator
         let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
         if superseded {
@@ -34,7 +38,7 @@ public final class SQLiteStore: RecordStore {
     public func createRecord(_ record: HealthRecord, controls: AccessControls?, audit: AuditEvent) async throws -> RecordCreation {
         let row = try RecordRow(record)
         let controlsJSON = try controls.map(StoredForms.encodeJSON)
-        return try await pool.write { db in
+        return try await writer.write { db in
             if let existing = try Self.fetchRecord(db, byINSSystem: row.insSystem, value: row.insValue) {
                 try Self.insertAudit(db, try AuditRow(audit.pointing(at: existing.id)))
                 return .existing(existing)
@@ -69,7 +73,7 @@ public final class SQLiteStore: RecordStore {
 
     public func updateRecord(_ record: HealthRecord, audit: AuditEvent) async throws {
         let row = try RecordRow(record)
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(sql: """
                 UPDATE records SET identity_json = ?, state = ?, state_changed_at_ms = ?, state_reason = ?, version = ?
                 WHERE id = ? AND version = ?
@@ -82,7 +86,7 @@ public final class SQLiteStore: RecordStore {
 
     public func appendAudit(_ event: AuditEvent) async throws {
         let row = try AuditRow(event)
-        try await pool.write { db in try Self.insertAudit(db, row) }
+        try await writer.write { db in try Self.insertAudit(db, row) }
     }
 
     public func auditEvents(recordID: RecordID, limit: Int) async throws -> [AuditEvent] {

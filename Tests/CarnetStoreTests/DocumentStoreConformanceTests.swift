@@ -215,4 +215,38 @@ struct DocumentStoreConformanceTests {
             await migrated.shutdown()
         }
     }
+
+    @Test("concurrent pushes each commit or fail alone: a refused one among them leaves nothing, the others are all there",
+          arguments: TestEngine.available)
+    func concurrentPushes(_ engine: TestEngine) async throws {
+        try await withRecord(engine) { store, record async throws in
+            // 40 pushes at once. The last 10 each carry a submission set whose unique id repeats in pairs, so
+            // 5 of them are refused after their document row was written: that row must go with them.
+            let entries = (0..<40).map { DocumentEntry.fixture(in: record.id, uniqueID: "1.2.250.1.999.9.\($0)") }
+            let outcomes = await withTaskGroup(of: (DocumentEntry, Bool).self) { group in
+                for (index, entry) in entries.enumerated() {
+                    let set = index < 30 ? nil : SubmissionSet(recordID: record.id, uniqueID: "1.2.250.1.999.8.\((index - 30) / 2)",
+                                                               submitterID: "x", submittedAt: testInstant, documentIDs: [entry.id])
+                    group.addTask {
+                        do {
+                            try await store.addDocuments([DocumentAddition(entry: entry, superseding: nil)], submissionSet: set,
+                                                         audits: [audit(record)])
+                            return (entry, true)
+                        } catch {
+                            #expect(set != nil && error as? StoreError == .duplicateSubmissionSet(uniqueID: set?.uniqueID ?? ""))
+                            return (entry, false)
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            let stored = outcomes.filter(\.1).map(\.0)
+            #expect(stored.count == 35)
+            #expect(Set(try await store.documents(recordID: record.id).map(\.id)) == Set(stored.map(\.id)))
+            #expect(try await store.submissionSets(recordID: record.id).count == 5)
+            // One audit event for the record's creation, one per stored push: a refused push wrote none.
+            #expect(try await store.auditEvents(recordID: record.id, limit: 100).count == 36)
+            #expect(try await AuditChainVerifier.verify(store).isIntact)
+        }
+    }
 }
