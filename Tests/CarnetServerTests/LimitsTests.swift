@@ -127,10 +127,11 @@ struct ConnectionLimitTests {
 
     @Test("a connection silent for longer than the idle timeout is closed")
     func idleTimeout() async throws {
-        try await withLiveCarnet(configure: { $0.idleTimeoutSeconds = 1 }) { port, _ async throws in
-            let idle = client(port, timeout: .seconds(3))
+        // Two seconds, not one: on a loaded 2-core machine the first request may take a second to arrive.
+        try await withLiveCarnet(configure: { $0.idleTimeoutSeconds = 2 }) { port, _ async throws in
+            let idle = client(port, timeout: .seconds(6))
             #expect(try await idle.get("/health/live").status == .ok)
-            try await Task.sleep(for: .milliseconds(2_500))
+            try await Task.sleep(for: .milliseconds(4_500))
             await #expect(throws: (any Error).self) { _ = try await idle.get("/health/live") }
             try? await idle.shutdown()
         }
