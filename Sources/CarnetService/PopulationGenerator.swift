@@ -8,8 +8,9 @@ public import Foundation
 /// years; claims over 30 months; valid INS (test OID) with correct keys; professionals of several
 /// professions; authorisations, treating physicians and blocks in plausible proportions.
 ///
-/// It loads directly through the store, one transaction per patient (record, controls, documents,
-/// audit), as the service would have written them. Document contents come from a pool of a few
+/// It loads directly through the store, as the service would have written them: per patient, the
+/// record with its controls, then its documents, each with its audit event; several patients at once,
+/// so their transactions share commits. Document contents come from a pool of a few
 /// hundred synthetic files (content-addressed storage keeps each once), so a million documents fit
 /// on a laptop's disk. Nothing here is real: names are drawn from a list marked synthetic.
 public struct PopulationGenerator: Sendable {
@@ -60,6 +61,10 @@ public struct PopulationGenerator: Sendable {
     /// The seeding actor written in the audit trail of every generated record.
     static let agent = Actor(role: .agent(id: "synthetic-population-generator"))
 
+    /// How many patients load at once: their transactions share commits (the SQLite store's group
+    /// commit, PostgreSQL's connection pool), which is what makes a large population load in minutes.
+    static let concurrentPatients = 16
+
     public func run(_ options: Options, progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Summary {
         let started = Date()
         let pool = try await contentPool(seed: options.seed)
@@ -67,54 +72,72 @@ public struct PopulationGenerator: Sendable {
         var state = Progress(patients: 0, totalPatients: options.patients, documents: 0, claims: 0)
         var existing = 0
         var claims: [Claim] = []
-        for index in 0..<options.patients {
-            var random = SplitMix64(seed: options.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
-            let patient = try Self.patient(index, &random)
-            let controls = Self.controls(&random, professionals: professionals, now: now)
-            let record = HealthRecord(ins: patient.ins, identity: patient.identity, createdAt: now.addingTimeInterval(-Double(random.next(below: 3_650)) * 86_400))
-            let creation = try await store.createRecord(record, controls: controls, audit: AuditEvent(
-                recordID: record.id, recordedAt: now, actor: Self.agent, action: .createRecord, outcome: .success, rule: .agentAdministersRecord,
-                detail: "synthetic population"))
-            guard case .created(let created) = creation else {
-                existing += 1
-                state.patients += 1
-                continue
+        for chunk in stride(from: 0, to: options.patients, by: Self.concurrentPatients) {
+            let indices = chunk..<min(chunk + Self.concurrentPatients, options.patients)
+            let loaded = try await withThrowingTaskGroup(of: LoadedPatient.self) { group in
+                for index in indices {
+                    group.addTask { try await self.load(patient: index, options, pool: pool, professionals: professionals) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
             }
-            let count = Self.documentCount(mean: options.documentsPerPatient, &random)
-            var additions: [DocumentAddition] = []
-            for number in 0..<count {
-                let author = professionals[random.next(below: professionals.count)]
-                let (type, category, title) = Self.documentType(&random)
-                let content = pool[random.next(below: pool.count)]
-                let date = now.addingTimeInterval(-Double(random.next(below: 3_650 * 86_400)))
-                let entry = DocumentEntry(recordID: created.id, uniqueID: "1.2.250.1.999.77.\(options.seed).\(index).\(number)",
-                                          type: type, category: category, title: title,
-                                          authors: [DocumentAuthor(identifierSystem: RPPS.nationalIDSystem, identifierValue: author.rpps.nationalID,
-                                                                   display: author.displayName)],
-                                          submitterID: author.rpps.value, date: date, recordedAt: date.addingTimeInterval(3_600), content: content)
-                additions.append(DocumentAddition(entry: entry, superseding: nil))
-            }
-            if !additions.isEmpty {
-                try await store.addDocuments(additions, audits: [AuditEvent(
-                    recordID: created.id, recordedAt: now, actor: Self.agent, action: .createDocument,
-                    resources: additions.prefix(20).map { "DocumentReference/\($0.entry.id)" }, outcome: .success, rule: .agentAdministersRecord,
-                    detail: "synthetic population: \(additions.count) documents")])
-            }
-            for number in 0..<options.claimsPerPatient {
-                claims.append(try Self.claim(number, for: created.ins, &random, now: now))
+            for patient in loaded {
+                if patient.created { state.documents += patient.documents } else { existing += 1 }
+                claims += patient.claims
             }
             if claims.count >= 5_000 {
-                state.claims += try await store.addClaims(claims, checkpoint: Self.checkpoint(options, index))
+                state.claims += try await store.addClaims(claims, checkpoint: Self.checkpoint(options, indices.upperBound))
                 claims.removeAll(keepingCapacity: true)
             }
-            state.patients += 1
-            state.documents += additions.count
-            if state.patients % 100 == 0 { progress(state) }
+            let before = state.patients
+            state.patients += indices.count
+            if state.patients / 100 != before / 100 { progress(state) }
         }
         if !claims.isEmpty { state.claims += try await store.addClaims(claims, checkpoint: Self.checkpoint(options, options.patients)) }
         progress(state)
         return Summary(patients: state.patients, alreadyThere: existing, documents: state.documents, claims: state.claims,
                        seconds: Date().timeIntervalSince(started))
+    }
+
+    /// What loading one patient did: whether the record is new (an existing one is left as it is),
+    /// how many documents it got, and its claims, which the caller imports in batches.
+    struct LoadedPatient: Sendable {
+        var created: Bool
+        var documents: Int
+        var claims: [Claim]
+    }
+
+    /// Creates patient `index` with their controls, then their documents in one transaction.
+    func load(patient index: Int, _ options: Options, pool: [DocumentContent], professionals: [Professional]) async throws -> LoadedPatient {
+        var random = SplitMix64(seed: options.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        let patient = try Self.patient(index, &random)
+        let controls = Self.controls(&random, professionals: professionals, now: now)
+        let record = HealthRecord(ins: patient.ins, identity: patient.identity, createdAt: now.addingTimeInterval(-Double(random.next(below: 3_650)) * 86_400))
+        let creation = try await store.createRecord(record, controls: controls, audit: AuditEvent(
+            recordID: record.id, recordedAt: now, actor: Self.agent, action: .createRecord, outcome: .success, rule: .agentAdministersRecord,
+            detail: "synthetic population"))
+        guard case .created(let created) = creation else { return LoadedPatient(created: false, documents: 0, claims: []) }
+        let count = Self.documentCount(mean: options.documentsPerPatient, &random)
+        var additions: [DocumentAddition] = []
+        for number in 0..<count {
+            let author = professionals[random.next(below: professionals.count)]
+            let (type, category, title) = Self.documentType(&random)
+            let content = pool[random.next(below: pool.count)]
+            let date = now.addingTimeInterval(-Double(random.next(below: 3_650 * 86_400)))
+            let entry = DocumentEntry(recordID: created.id, uniqueID: "1.2.250.1.999.77.\(options.seed).\(index).\(number)",
+                                      type: type, category: category, title: title,
+                                      authors: [DocumentAuthor(identifierSystem: RPPS.nationalIDSystem, identifierValue: author.rpps.nationalID,
+                                                               display: author.displayName)],
+                                      submitterID: author.rpps.value, date: date, recordedAt: date.addingTimeInterval(3_600), content: content)
+            additions.append(DocumentAddition(entry: entry, superseding: nil))
+        }
+        if !additions.isEmpty {
+            try await store.addDocuments(additions, audits: [AuditEvent(
+                recordID: created.id, recordedAt: now, actor: Self.agent, action: .createDocument,
+                resources: additions.prefix(20).map { "DocumentReference/\($0.entry.id)" }, outcome: .success, rule: .agentAdministersRecord,
+                detail: "synthetic population: \(additions.count) documents")])
+        }
+        let claims = try (0..<options.claimsPerPatient).map { number in try Self.claim(number, for: created.ins, &random, now: now) }
+        return LoadedPatient(created: true, documents: additions.count, claims: claims)
     }
 
     static func checkpoint(_ options: Options, _ index: Int) -> ClaimImportCheckpoint {

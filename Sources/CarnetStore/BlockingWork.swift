@@ -12,3 +12,15 @@ public func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T)
         Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
+
+/// Runs a short blocking call (an fsync) on Dispatch's global pool, which grows threads for blocking
+/// work, and awaits it.
+///
+/// Why not in place: Swift's concurrency pool has one thread per core, so a request waiting for its
+/// disk flush there stops every other request on that core; from Dispatch's pool, concurrent flushes
+/// overlap (the file system journals them together) while the concurrency pool keeps serving.
+public func offBlockingPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try work() }) }
+    }
+}

@@ -28,7 +28,8 @@ public struct FileBlobStore: BlobStore {
         if FileManager.default.fileExists(atPath: file.path) { return stored }
         let sealed = try AES.GCM.seal(content, using: keyring.current, authenticating: Data((hash + reference.keyID).utf8))
         guard let combined = sealed.combined else { throw BlobError.integrity(hash) }
-        try Self.writeAtomically(Self.magic + combined, to: file)
+        let data = Self.magic + combined
+        try await offBlockingPool { try Self.writeAtomically(data, to: file) }
         return stored
     }
 

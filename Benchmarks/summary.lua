@@ -1,0 +1,15 @@
+-- wrk script: $summary of a random sampled patient (scripts/bench).
+-- Arguments: the physician's token, a file of record ids (one per line).
+package.path = debug.getinfo(1, "S").source:match("@(.*/)") .. "?.lua;" .. package.path
+local ids = require("ids")
+
+function init(args)
+  token = args[1]
+  patients = ids.load(args[2])
+  math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+end
+
+request = function()
+  return wrk.format("GET", "/fhir/Patient/" .. patients[math.random(#patients)] .. "/$summary",
+                    { ["Authorization"] = "Bearer " .. token, ["Accept"] = "application/fhir+json" })
+end
