@@ -122,7 +122,7 @@ struct PostgresInsert: AsyncParsableCommand {
             let report = try await measure(load) { counter in
                 let v = RawRows.values(counter)
                 try await client.query("""
-                    INSERT INTO baseline_documents VALUES (\(v[0]), \(v[1]), \(v[2]), \(v[3]), \(v[4]), \(v[5]), \(v[6]))
+                    INSERT INTO baseline_documents VALUES (\(v[0]), \(v[1]), \(v[2]), \(v[3]), \(v[4])::bigint, \(v[5]), \(v[6])::integer)
                     """)
             }
             report.print(name: "postgres-insert")
