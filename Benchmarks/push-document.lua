@@ -36,9 +36,7 @@ function setup(thread)
 end
 
 function init(args)
-  token = args[1]
-  patients = ids.load(args[2])
-  math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+  token, patients = ids.start(args)
 end
 
 request = function()

@@ -4,9 +4,7 @@ package.path = debug.getinfo(1, "S").source:match("@(.*/)") .. "?.lua;" .. packa
 local ids = require("ids")
 
 function init(args)
-  token = args[1]
-  patients = ids.load(args[2])
-  math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+  token, patients = ids.start(args)
 end
 
 request = function()
