@@ -87,9 +87,8 @@ extension SQLiteStore {
             let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             var entries: [DocumentIndexEntry] = []
             while let row = try rows.next() {
-                guard let id = UUID(uuidString: row[0]) else { throw StoreError.corruptRow("document id '\(String(describing: row[0] as String?))'") }
                 entries.append(try StoredForms.documentIndexEntry(
-                    id: id, status: row[1], dateMilliseconds: row[2], typeSystem: row[3], typeCode: row[4], submitterID: row[5],
+                    id: try Self.uuid(row[0]), status: row[1], dateMilliseconds: row[2], typeSystem: row[3], typeCode: row[4], submitterID: row[5],
                     recordedAtMilliseconds: row[6], visibilityFlags: row[7], confidentiality: row[8]))
             }
             return entries
