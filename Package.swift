@@ -37,13 +37,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CarnetJSON",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CarnetFHIR",
-            dependencies: ["CarnetCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CarnetCore", "CarnetJSON", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "CarnetStore",
-            dependencies: ["CarnetCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CarnetCore", "CarnetJSON", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -120,6 +124,7 @@ let package = Package(
         ),
         .testTarget(name: "CarnetCoreTests", dependencies: ["CarnetCore", "CarnetTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CarnetFHIRTests", dependencies: ["CarnetFHIR", "CarnetTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CarnetJSONTests", dependencies: ["CarnetJSON"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CarnetStoreTests",
             dependencies: ["CarnetStore", "CarnetTestSupport"],

@@ -137,7 +137,7 @@ extension PostgresStore {
     private static func entries(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [DocumentEntry] {
         var entries: [DocumentEntry] = []
         for try await json in try await connection.query(query, logger: logger).decode(String.self) {
-            entries.append(try StoredForms.decodeJSON(DocumentEntry.self, from: json))
+            entries.append(try StoredForms.documentEntry(from: json))
         }
         return entries
     }

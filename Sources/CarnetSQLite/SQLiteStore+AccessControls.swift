@@ -5,7 +5,7 @@ import GRDB
 extension SQLiteStore {
     public func accessControls(recordID: RecordID) async throws -> AccessControls {
         try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT controls_json FROM access_controls WHERE record_id = ?",
+            try String.fetchOne(db.cachedStatement(sql: "SELECT controls_json FROM access_controls WHERE record_id = ?"),
                                 arguments: [recordID.rawValue.lowercasedString])
                 .map { try StoredForms.decodeJSON(AccessControls.self, from: $0) } ?? AccessControls()
         }

@@ -52,8 +52,8 @@ extension SQLiteStore {
 
     public func document(id: DocumentID) async throws -> DocumentEntry? {
         try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT metadata_json FROM documents WHERE id = ?", arguments: [id.rawValue.lowercasedString])
-                .map { try StoredForms.decodeJSON(DocumentEntry.self, from: $0) }
+            try String.fetchOne(db.cachedStatement(sql: "SELECT metadata_json FROM documents WHERE id = ?"), arguments: [id.rawValue.lowercasedString])
+                .map { try StoredForms.documentEntry(from: $0) }
         }
     }
 
@@ -61,7 +61,7 @@ extension SQLiteStore {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT metadata_json FROM documents WHERE record_id = ? ORDER BY date_ms DESC, id",
                                 arguments: [recordID.rawValue.lowercasedString])
-                .map { try StoredForms.decodeJSON(DocumentEntry.self, from: $0) }
+                .map { try StoredForms.documentEntry(from: $0) }
         }
     }
 
@@ -84,7 +84,7 @@ extension SQLiteStore {
         }
         sql += newestFirst ? " ORDER BY date_ms DESC, id" : " ORDER BY date_ms, id"
         return try await pool.read { [sql, arguments] db in
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
             var entries: [DocumentIndexEntry] = []
             while let row = try rows.next() {
                 entries.append(try StoredForms.documentIndexEntry(
@@ -103,11 +103,11 @@ extension SQLiteStore {
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let slice = ids[start..<min(start + 500, ids.count)]
                 let arguments = StatementArguments([recordID.rawValue.lowercasedString] + slice.map(\.description))
-                let jsons = try String.fetchAll(db, sql: """
+                let jsons = try String.fetchAll(db.cachedStatement(sql: """
                     SELECT metadata_json FROM documents WHERE record_id = ? AND id IN (\(databaseQuestionMarks(count: slice.count)))
-                    """, arguments: arguments)
+                    """), arguments: arguments)
                 for json in jsons {
-                    let entry = try StoredForms.decodeJSON(DocumentEntry.self, from: json)
+                    let entry = try StoredForms.documentEntry(from: json)
                     found[entry.id] = entry
                 }
             }
@@ -119,7 +119,7 @@ extension SQLiteStore {
     public func documents(uniqueID: String) async throws -> [DocumentEntry] {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT metadata_json FROM documents WHERE unique_id = ? LIMIT 10", arguments: [uniqueID])
-                .map { try StoredForms.decodeJSON(DocumentEntry.self, from: $0) }
+                .map { try StoredForms.documentEntry(from: $0) }
         }
     }
 
@@ -127,7 +127,7 @@ extension SQLiteStore {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT metadata_json FROM document_versions WHERE id = ? ORDER BY metadata_version",
                                 arguments: [id.rawValue.lowercasedString])
-                .map { try StoredForms.decodeJSON(DocumentEntry.self, from: $0) }
+                .map { try StoredForms.documentEntry(from: $0) }
         }
     }
 

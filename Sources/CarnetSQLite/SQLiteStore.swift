@@ -62,7 +62,7 @@ public final class SQLiteStore: RecordStore {
 
     public func record(id: RecordID) async throws -> HealthRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM records WHERE id = ?", arguments: [id.rawValue.lowercasedString])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM records WHERE id = ?"), arguments: [id.rawValue.lowercasedString])
                 .map(Self.recordRow)?.record()
         }
     }
@@ -125,10 +125,10 @@ public final class SQLiteStore: RecordStore {
     // MARK: - Rows
 
     private static func fetchRecord(_ db: Database, byINSSystem system: String, value: String) throws -> HealthRecord? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(db.cachedStatement(sql: """
             SELECT r.* FROM record_identifiers i JOIN records r ON r.id = i.record_id
             WHERE i.ins_system = ? AND i.ins_value = ?
-            """, arguments: [system, value]).map(recordRow)?.record()
+            """), arguments: [system, value]).map(recordRow)?.record()
     }
 
     private static func recordRow(_ row: Row) throws -> RecordRow {
@@ -151,21 +151,21 @@ public final class SQLiteStore: RecordStore {
     static func insertAudit(_ db: Database, _ row: AuditRow) throws {
         let event = try row.event()
         let key = AuditChain.key(for: event)
-        let head = try Row.fetchOne(db, sql: "SELECT chain_seq, hash FROM audit_chain_heads WHERE chain_key = ?", arguments: [key])
+        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT chain_seq, hash FROM audit_chain_heads WHERE chain_key = ?"), arguments: [key])
         let sequence: Int64 = (head?["chain_seq"] ?? 0) + 1
         let previous: String = head?["hash"] ?? AuditChain.genesis
         let hash = AuditChain.hash(event, sequence: sequence, previous: previous)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO audit_chain_heads (chain_key, chain_seq, hash) VALUES (?, ?, ?)
             ON CONFLICT (chain_key) DO UPDATE SET chain_seq = excluded.chain_seq, hash = excluded.hash
-            """, arguments: [key, sequence, hash])
-        try db.execute(sql: """
+            """).execute(arguments: [key, sequence, hash])
+        try db.cachedStatement(sql: """
             INSERT INTO audit_events (id, record_id, recorded_at_ms, actor_kind, actor_id, profession, access_mode,
                                       emergency_reason, action, resources_json, outcome, rule, detail, chain_key, chain_seq, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [row.id.lowercasedString, row.recordID?.lowercasedString, row.recordedAtMilliseconds,
-                             row.actorKind, row.actorID, row.profession, row.accessMode, row.emergencyReason, row.action,
-                             row.resourcesJSON, row.outcome, row.rule, row.detail, key, sequence, previous, hash])
+            """).execute(arguments: [row.id.lowercasedString, row.recordID?.lowercasedString, row.recordedAtMilliseconds,
+                                     row.actorKind, row.actorID, row.profession, row.accessMode, row.emergencyReason, row.action,
+                                     row.resourcesJSON, row.outcome, row.rule, row.detail, key, sequence, previous, hash])
         try enqueueNotifications(db, for: event)
     }
 

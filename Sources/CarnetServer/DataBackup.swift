@@ -153,7 +153,7 @@ public enum DataBackup {
     static func describe(_ file: URL, in root: URL) throws -> Manifest.File {
         let data = try Data(contentsOf: file)
         let path = String(file.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))
-        return Manifest.File(path: path, size: data.count, sha256: SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
+        return Manifest.File(path: path, size: data.count, sha256: Hex.lowercase(SHA256.hash(data: data)))
     }
 
     static func writeManifest(_ manifest: Manifest, to destination: URL) throws {

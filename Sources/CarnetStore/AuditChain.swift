@@ -26,7 +26,7 @@ public enum AuditChain {
             event.outcome.rawValue, event.rule?.rawValue ?? absent, event.detail ?? absent, String(sequence), previous,
         ]
         let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(digest)
     }
 }
 

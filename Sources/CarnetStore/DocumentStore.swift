@@ -104,12 +104,12 @@ public struct DocumentRow: Sendable, Equatable {
         recordedAtMilliseconds = StoredForms.milliseconds(entry.recordedAt)
         visibilityFlags = StoredForms.flags(entry.visibility)
         confidentiality = entry.visibility.confidentiality.rawValue
-        metadataJSON = try StoredForms.encodeJSON(entry)
+        metadataJSON = entry.storedJSON()
         metadataVersion = entry.metadataVersion
     }
 
     public func entry() throws -> DocumentEntry {
-        try StoredForms.decodeJSON(DocumentEntry.self, from: metadataJSON)
+        try StoredForms.documentEntry(from: metadataJSON)
     }
 }
 

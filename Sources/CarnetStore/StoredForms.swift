@@ -1,5 +1,6 @@
 public import CarnetCore
 public import Foundation
+import CarnetJSON
 
 /// Conversions between domain values and the plain columns both engines store, so that the two
 /// engines cannot disagree on how a value is written.
@@ -26,6 +27,35 @@ public enum StoredForms {
             return try JSONDecoder().decode(type, from: Data(text.utf8))
         } catch {
             throw StoreError.corruptRow("\(T.self): \(error)")
+        }
+    }
+
+    /// A stored document entry (hand-read: see `DocumentEntry.init(storedJSON:)`).
+    public static func documentEntry(from text: String) throws -> DocumentEntry {
+        do {
+            return try DocumentEntry(storedJSON: text)
+        } catch {
+            throw StoreError.corruptRow("DocumentEntry: \(error)")
+        }
+    }
+
+    /// A list of strings (an audit event's resources), in `JSONEncoder`'s form; written on every request.
+    public static func stringsJSON(_ strings: [String]) -> String {
+        var writer = JSONWriter(capacity: 64 * (strings.count + 1), escapingSlashes: true)
+        writer.beginArray()
+        for string in strings { writer.string(string) }
+        writer.endArray()
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    public static func strings(fromJSON text: String) throws -> [String] {
+        do {
+            var reader = JSONReader(text)
+            let strings = try reader.array { reader throws(JSONReadError) in try reader.string() }
+            try reader.end()
+            return strings
+        } catch {
+            throw StoreError.corruptRow("[String]: \(error)")
         }
     }
 

@@ -86,7 +86,7 @@ public struct AuditRow: Sendable, Equatable {
                   recordedAtMilliseconds: StoredForms.milliseconds(event.recordedAt), actorKind: event.actorKind.rawValue,
                   actorID: event.actorID, profession: event.profession, accessMode: event.accessMode.rawValue,
                   emergencyReason: event.emergencyReason, action: event.action.rawValue,
-                  resourcesJSON: try StoredForms.encodeJSON(event.resources), outcome: event.outcome.rawValue,
+                  resourcesJSON: StoredForms.stringsJSON(event.resources), outcome: event.outcome.rawValue,
                   rule: event.rule?.rawValue, detail: event.detail)
     }
 
@@ -95,7 +95,7 @@ public struct AuditRow: Sendable, Equatable {
                    actorKind: try StoredForms.enumValue(Actor.Kind.self, actorKind), actorID: actorID, profession: profession,
                    accessMode: try StoredForms.enumValue(AccessMode.self, accessMode), emergencyReason: emergencyReason,
                    action: try StoredForms.enumValue(Action.self, action),
-                   resources: try StoredForms.decodeJSON([String].self, from: resourcesJSON),
+                   resources: try StoredForms.strings(fromJSON: resourcesJSON),
                    outcome: try StoredForms.enumValue(AuditEvent.Outcome.self, outcome),
                    rule: try rule.map { try StoredForms.enumValue(AccessRule.self, $0) }, detail: detail)
     }

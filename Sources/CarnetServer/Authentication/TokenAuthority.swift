@@ -1,5 +1,6 @@
 public import CarnetCore
 import Crypto
+import CarnetStore
 public import Foundation
 import JWTKit
 
@@ -72,7 +73,7 @@ public struct TokenAuthority: Sendable {
     }
 
     static func keyID(of key: ES256PrivateKey) -> JWKIdentifier {
-        JWKIdentifier(string: String(SHA256.hash(data: Data(key.publicKey.pemRepresentation.utf8)).map { String(format: "%02x", $0) }.joined().prefix(16)))
+        JWKIdentifier(string: String(Hex.lowercase(SHA256.hash(data: Data(key.publicKey.pemRepresentation.utf8))).prefix(16)))
     }
 
     /// Mints a token standing for `actor`, valid for `lifetime` seconds from `now`.

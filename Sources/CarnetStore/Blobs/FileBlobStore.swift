@@ -21,7 +21,7 @@ public struct FileBlobStore: BlobStore {
     }
 
     public func put(_ content: Data) async throws -> StoredBlob {
-        let hash = Self.hex(SHA256.hash(data: content))
+        let hash = Hex.lowercase(SHA256.hash(data: content))
         let reference = BlobReference(sha256: hash, size: content.count, keyID: keyring.currentID)
         let stored = StoredBlob(reference: reference, sha1Base64: Data(Insecure.SHA1.hash(data: content)).base64EncodedString())
         let file = path(for: hash, keyID: reference.keyID)
@@ -45,7 +45,7 @@ public struct FileBlobStore: BlobStore {
         }
         guard let stored else { throw BlobError.notFound(reference.sha256) }
         let content = try decrypt(stored, hash: reference.sha256, keyID: keyID)
-        guard Self.hex(SHA256.hash(data: content)) == reference.sha256, content.count == reference.size else {
+        guard Hex.lowercase(SHA256.hash(data: content)) == reference.sha256, content.count == reference.size else {
             throw BlobError.integrity(reference.sha256)
         }
         return content
@@ -100,7 +100,7 @@ public struct FileBlobStore: BlobStore {
                 if !files.fileExists(atPath: target.path) {
                     guard let stored = files.contents(atPath: directory.appendingPathComponent(name).path) else { continue }
                     let content = try decrypt(stored, hash: hash, keyID: keyID)
-                    guard Self.hex(SHA256.hash(data: content)) == hash else { throw BlobError.integrity(hash) }
+                    guard Hex.lowercase(SHA256.hash(data: content)) == hash else { throw BlobError.integrity(hash) }
                     let sealed = try AES.GCM.seal(content, using: keyring.current, authenticating: Data((hash + keyring.currentID).utf8))
                     guard let combined = sealed.combined else { throw BlobError.integrity(hash) }
                     try Self.writeAtomically(Self.magic + combined, to: target)
@@ -148,10 +148,4 @@ public struct FileBlobStore: BlobStore {
         _ = fsync(descriptor)
     }
 
-    static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
-    }
 }

@@ -1,0 +1,260 @@
+/// Reads JSON as a stream of tokens, for the stored forms decoded on every search.
+///
+/// `JSONDecoder` goes through generic keyed containers for each field; decoding a page of stored
+/// document entries took a tenth of the server's CPU. A type that decodes often reads itself here:
+/// it walks its object's keys, reads the values it knows and skips the rest (as `Decodable` does).
+/// Only well-formed JSON is accepted; an error says what was expected and at which byte.
+public struct JSONReader {
+    private let bytes: [UInt8]
+    private var position = 0
+
+    public init(_ text: String) {
+        bytes = Array(text.utf8)
+    }
+
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    // MARK: - Structure
+
+    public mutating func beginObject() throws(JSONReadError) {
+        try expect(UInt8(ascii: "{"), "an object")
+        afterOpening = true
+    }
+
+    /// The next key of the current object, or `nil` at its end (consumed).
+    public mutating func nextKey() throws(JSONReadError) -> String? {
+        guard try nextMember(closing: UInt8(ascii: "}")) else { return nil }
+        let key = try string()
+        try expect(UInt8(ascii: ":"), "':' after a key")
+        return key
+    }
+
+    public mutating func beginArray() throws(JSONReadError) {
+        try expect(UInt8(ascii: "["), "an array")
+        afterOpening = true
+    }
+
+    /// Whether the current array has another element (positioned on it), `false` at its end (consumed).
+    public mutating func nextElement() throws(JSONReadError) -> Bool {
+        try nextMember(closing: UInt8(ascii: "]"))
+    }
+
+    /// Ensures nothing but white space follows the value read.
+    public mutating func end() throws(JSONReadError) {
+        skipWhitespace()
+        guard position == bytes.count else { throw error("the end of the text") }
+    }
+
+    // MARK: - Values
+
+    /// Consumes a `null` if there is one: `true` when the value was null.
+    public mutating func null() throws(JSONReadError) -> Bool {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "n") else { return false }
+        try literal("null")
+        return true
+    }
+
+    public mutating func bool() throws(JSONReadError) -> Bool {
+        skipWhitespace()
+        guard position < bytes.count else { throw error("a boolean") }
+        if bytes[position] == UInt8(ascii: "t") {
+            try literal("true")
+            return true
+        }
+        try literal("false")
+        return false
+    }
+
+    public mutating func int() throws(JSONReadError) -> Int {
+        let token = try numberToken()
+        guard let value = Int(token) else { throw error("an integer", at: position - token.utf8.count) }
+        return value
+    }
+
+    public mutating func double() throws(JSONReadError) -> Double {
+        let token = try numberToken()
+        guard let value = Double(token) else { throw error("a number", at: position - token.utf8.count) }
+        return value
+    }
+
+    public mutating func string() throws(JSONReadError) -> String {
+        try expect(UInt8(ascii: "\""), "a string")
+        let start = position
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let text = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<position]), as: UTF8.self) }
+                position += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
+            if byte < 0x20 { throw error("no control character inside a string") }
+            position += 1
+        }
+        throw error("the end of a string")
+    }
+
+    /// Skips one value of any kind.
+    public mutating func skip() throws(JSONReadError) {
+        skipWhitespace()
+        guard position < bytes.count else { throw error("a value") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"):
+            try beginObject()
+            while try nextKey() != nil { try skip() }
+        case UInt8(ascii: "["):
+            try beginArray()
+            while try nextElement() { try skip() }
+        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
+        case UInt8(ascii: "n"): _ = try null()
+        default: _ = try double()
+        }
+    }
+
+    // MARK: - Bytes
+
+    /// Set after `{` or `[`: the first member needs no comma before it.
+    private var afterOpening = false
+
+    private mutating func nextMember(closing: UInt8) throws(JSONReadError) -> Bool {
+        skipWhitespace()
+        guard position < bytes.count else { throw error("'\(Character(Unicode.Scalar(closing)))'") }
+        if bytes[position] == closing {
+            position += 1
+            afterOpening = false
+            return false
+        }
+        if afterOpening {
+            afterOpening = false
+        } else {
+            try expect(UInt8(ascii: ","), "',' or '\(Character(Unicode.Scalar(closing)))'")
+        }
+        return true
+    }
+
+    private mutating func skipWhitespace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): position += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func expect(_ byte: UInt8, _ what: String) throws(JSONReadError) {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == byte else { throw error(what) }
+        position += 1
+    }
+
+    private mutating func literal(_ word: StaticString) throws(JSONReadError) {
+        let count = word.utf8CodeUnitCount
+        guard position + count <= bytes.count else { throw error("'\(word)'") }
+        for offset in 0..<count where bytes[position + offset] != word.utf8Start[offset] { throw error("'\(word)'") }
+        position += count
+    }
+
+    private mutating func numberToken() throws(JSONReadError) -> String {
+        skipWhitespace()
+        let start = position
+        while position < bytes.count {
+            switch bytes[position] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+                 UInt8(ascii: "e"), UInt8(ascii: "E"):
+                position += 1
+            default:
+                guard position > start else { throw error("a value") }
+                return String(decoding: bytes[start..<position], as: UTF8.self)
+            }
+        }
+        guard position > start else { throw error("a value") }
+        return String(decoding: bytes[start..<position], as: UTF8.self)
+    }
+
+    /// The slow path of ``string()``: a string holding escapes, decoded from its opening quote's next byte.
+    private mutating func escapedString(from start: Int) throws(JSONReadError) -> String {
+        var utf8 = Array(bytes[start..<position])
+        while position < bytes.count {
+            let byte = bytes[position]
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(decoding: utf8, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard position < bytes.count else { throw error("an escape") }
+                let escape = bytes[position]
+                position += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
+                case UInt8(ascii: "b"): utf8.append(0x08)
+                case UInt8(ascii: "f"): utf8.append(0x0C)
+                case UInt8(ascii: "n"): utf8.append(0x0A)
+                case UInt8(ascii: "r"): utf8.append(0x0D)
+                case UInt8(ascii: "t"): utf8.append(0x09)
+                case UInt8(ascii: "u"): utf8.append(contentsOf: try unicodeEscape())
+                default: throw error("a valid escape", at: position - 1)
+                }
+            case 0..<0x20:
+                throw error("no control character inside a string", at: position - 1)
+            default:
+                utf8.append(byte)
+            }
+        }
+        throw error("the end of a string")
+    }
+
+    /// `\uXXXX` (after the `u`), joining a UTF-16 surrogate pair; a lone surrogate becomes U+FFFD, as in `JSONDecoder`.
+    private mutating func unicodeEscape() throws(JSONReadError) -> String.UTF8View {
+        let unit = try hexUnit()
+        var scalar = Unicode.Scalar(unit)
+        if UTF16.isLeadSurrogate(unit), position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+           bytes[position + 1] == UInt8(ascii: "u") {
+            let saved = position
+            position += 2
+            let trail = try hexUnit()
+            if UTF16.isTrailSurrogate(trail) {
+                scalar = Unicode.Scalar(0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(trail) - 0xDC00))
+            } else {
+                position = saved
+            }
+        }
+        return String(Character(scalar ?? "\u{FFFD}")).utf8
+    }
+
+    private mutating func hexUnit() throws(JSONReadError) -> UInt16 {
+        guard position + 4 <= bytes.count else { throw error("four hexadecimal digits") }
+        var value: UInt16 = 0
+        for _ in 0..<4 {
+            let byte = bytes[position]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw error("four hexadecimal digits")
+            }
+            value = value << 4 | UInt16(digit)
+            position += 1
+        }
+        return value
+    }
+
+    private func error(_ expected: String, at offset: Int? = nil) -> JSONReadError {
+        JSONReadError(expected: expected, offset: offset ?? position)
+    }
+}
+
+/// Why a JSON text could not be read: what was expected, and the byte offset where it was not found.
+public struct JSONReadError: Error, Sendable, CustomStringConvertible {
+    public let expected: String
+    public let offset: Int
+
+    public var description: String { "expected \(expected) at byte \(offset)" }
+
+    /// A value that was read but is not one the reader's caller accepts (an unknown code, a bad UUID…).
+    public static func invalid(_ what: String) -> JSONReadError { JSONReadError(expected: what, offset: -1) }
+}
