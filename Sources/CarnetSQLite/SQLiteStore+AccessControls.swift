@@ -4,11 +4,13 @@ import GRDB
 
 extension SQLiteStore {
     public func accessControls(recordID: RecordID) async throws -> AccessControls {
-        try await pool.read { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT controls_json FROM access_controls WHERE record_id = ?"),
-                                arguments: [recordID.rawValue.lowercasedString])
-                .map { try StoredForms.decodeJSON(AccessControls.self, from: $0) } ?? AccessControls()
-        }
+        try await pool.read { db in try Self.accessControls(db, recordID: recordID) }
+    }
+
+    static func accessControls(_ db: Database, recordID: RecordID) throws -> AccessControls {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT controls_json FROM access_controls WHERE record_id = ?"),
+                            arguments: [recordID.rawValue.lowercasedString])
+            .map { try StoredForms.decodeJSON(AccessControls.self, from: $0) } ?? AccessControls()
     }
 
     public func saveAccessControls(_ controls: AccessControls, recordID: RecordID, audit: AuditEvent) async throws {

@@ -68,6 +68,31 @@ extension SQLiteStore {
     public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?,
                               newestFirst: Bool) async throws -> [DocumentIndexEntry] {
         guard !statuses.isEmpty else { return [] }
+        return try await pool.read { db in
+            try Self.documentIndex(db, recordID: recordID, statuses: statuses, from: from, until: until, newestFirst: newestFirst)
+        }
+    }
+
+    public func documents(recordID: RecordID, ids: [DocumentID]) async throws -> [DocumentEntry] {
+        guard !ids.isEmpty else { return [] }
+        return try await pool.read { db in try Self.documents(db, recordID: recordID, ids: ids) }
+    }
+
+    public func documentSearch<Conclusion: Sendable>(
+        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, newestFirst: Bool,
+        choose: @escaping @Sendable (AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
+    ) async throws -> (controls: AccessControls, entries: [DocumentEntry], conclusion: Conclusion) {
+        try await pool.read { db in
+            let controls = try Self.accessControls(db, recordID: recordID)
+            let index = try Self.documentIndex(db, recordID: recordID, statuses: statuses, from: from, until: until, newestFirst: newestFirst)
+            let chosen = try choose(controls, index)
+            return (controls, try Self.documents(db, recordID: recordID, ids: chosen.ids), chosen.conclusion)
+        }
+    }
+
+    private static func documentIndex(_ db: Database, recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?,
+                                      newestFirst: Bool) throws -> [DocumentIndexEntry] {
+        guard !statuses.isEmpty else { return [] }
         var sql = """
             SELECT id, status, date_ms, type_system, type_code, submitter_id, recorded_at_ms, visibility_flags, confidentiality
             FROM documents WHERE record_id = ? AND status IN (\(databaseQuestionMarks(count: statuses.count)))
@@ -83,35 +108,30 @@ extension SQLiteStore {
             arguments += [StoredForms.milliseconds(until)]
         }
         sql += newestFirst ? " ORDER BY date_ms DESC, id" : " ORDER BY date_ms, id"
-        return try await pool.read { [sql, arguments] db in
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
-            var entries: [DocumentIndexEntry] = []
-            while let row = try rows.next() {
-                entries.append(try StoredForms.documentIndexEntry(
-                    id: try Self.uuid(row[0]), status: row[1], dateMilliseconds: row[2], typeSystem: row[3], typeCode: row[4], submitterID: row[5],
-                    recordedAtMilliseconds: row[6], visibilityFlags: row[7], confidentiality: row[8]))
-            }
-            return entries
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        var entries: [DocumentIndexEntry] = []
+        while let row = try rows.next() {
+            entries.append(try StoredForms.documentIndexEntry(
+                id: try uuid(row[0]), status: row[1], dateMilliseconds: row[2], typeSystem: row[3], typeCode: row[4], submitterID: row[5],
+                recordedAtMilliseconds: row[6], visibilityFlags: row[7], confidentiality: row[8]))
         }
+        return entries
     }
 
-    public func documents(recordID: RecordID, ids: [DocumentID]) async throws -> [DocumentEntry] {
-        guard !ids.isEmpty else { return [] }
-        let found = try await pool.read { db in
-            var found: [DocumentID: DocumentEntry] = [:]
-            // In slices, well under SQLite's limit on bound parameters.
-            for start in stride(from: 0, to: ids.count, by: 500) {
-                let slice = ids[start..<min(start + 500, ids.count)]
-                let arguments = StatementArguments([recordID.rawValue.lowercasedString] + slice.map(\.description))
-                let jsons = try String.fetchAll(db.cachedStatement(sql: """
-                    SELECT metadata_json FROM documents WHERE record_id = ? AND id IN (\(databaseQuestionMarks(count: slice.count)))
-                    """), arguments: arguments)
-                for json in jsons {
-                    let entry = try StoredForms.documentEntry(from: json)
-                    found[entry.id] = entry
-                }
+    /// The record's entries with these ids, in the order given.
+    private static func documents(_ db: Database, recordID: RecordID, ids: [DocumentID]) throws -> [DocumentEntry] {
+        var found: [DocumentID: DocumentEntry] = [:]
+        // In slices, well under SQLite's limit on bound parameters.
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let slice = ids[start..<min(start + 500, ids.count)]
+            let arguments = StatementArguments([recordID.rawValue.lowercasedString] + slice.map(\.description))
+            let jsons = try String.fetchAll(db.cachedStatement(sql: """
+                SELECT metadata_json FROM documents WHERE record_id = ? AND id IN (\(databaseQuestionMarks(count: slice.count)))
+                """), arguments: arguments)
+            for json in jsons {
+                let entry = try StoredForms.documentEntry(from: json)
+                found[entry.id] = entry
             }
-            return found
         }
         return ids.compactMap { found[$0] }
     }

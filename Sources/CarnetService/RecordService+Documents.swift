@@ -143,12 +143,24 @@ extension RecordService {
     /// The record's documents matching `query` that the actor may see: the page, and the total.
     /// Documents the actor may not see are left out of both, silently.
     public func searchDocuments(of subject: Subject, _ query: DocumentQuery, by actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
-        guard let (record, context, decision) = try await searchable(subject, by: actor) else { return ([], 0) }
-        let result = try await visibleDocuments(of: record, query, context, actor)
+        let record: HealthRecord
+        do {
+            record = try await resolve(subject, .searchDocuments, by: actor)
+        } catch AccessError.notFound {
+            return ([], 0)
+        }
+        // The record's controls come with the search's one read; the search itself is decided on them after.
+        let found = try await visibleDocuments(of: record, query, nil, actor)
+        let decision = AccessPolicy.decideDocument(.searchDocuments, by: actor, in: found.context, document: nil)
+        do {
+            try await enforce(decision, .searchDocuments, by: actor, record: record)
+        } catch AccessError.notFound {
+            return ([], 0)
+        }
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .searchDocuments,
-                                               resources: result.page.map { "DocumentReference/\($0.id)" }, outcome: .success,
-                                               rule: decision.rule, detail: "\(result.total) found"))
-        return result
+                                               resources: found.page.map { "DocumentReference/\($0.id)" }, outcome: .success,
+                                               rule: decision.rule, detail: "\(found.total) found"))
+        return (found.page, found.total)
     }
 
     // MARK: - Steps
@@ -157,25 +169,37 @@ extension RecordService {
         AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: document)
     }
 
-    /// The record's documents matching `query` that the actor may see: the page, and the total.
+    /// The record's documents matching `query` that the actor may see: the page, the total, and the
+    /// facts they were decided with.
     ///
-    /// The engine narrows by status and date; every candidate is decided on its index columns, and
-    /// when the criteria allow, filtered and paged on them too, so only the page is decoded whole.
+    /// One read: the engine narrows by status and date; every candidate is decided on its index columns,
+    /// and when the criteria allow, filtered and paged on them too, so only the page is decoded whole.
     /// The page's entries are decided again as loaded: one changed in between (masked, say) is left out.
-    func visibleDocuments(of record: HealthRecord, _ query: DocumentQuery, _ context: DocumentAccessContext,
-                          _ actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
+    ///
+    /// - Parameter known: the facts to decide with, when the caller has them; otherwise they are built
+    ///   from the controls read with the index, and nothing is chosen when the search itself is refused.
+    func visibleDocuments(of record: HealthRecord, _ query: DocumentQuery, _ known: DocumentAccessContext?,
+                          _ actor: Actor) async throws -> (page: [DocumentEntry], total: Int, context: DocumentAccessContext) {
         let bounds = DateCondition.bounds(query.dates)
-        let candidates = try await store.documentIndex(recordID: record.id, statuses: query.wantedStatuses, from: bounds?.from,
-                                                       until: bounds?.until, newestFirst: query.newestFirst)
-            .filter { decision(for: $0, context, actor).isAllowed }
+        let read = try await store.documentSearch(recordID: record.id, statuses: query.wantedStatuses, from: bounds?.from,
+                                                  until: bounds?.until, newestFirst: query.newestFirst) { controls, index in
+            let context = known ?? self.documentContext(record, controls)
+            // A caller bringing its facts has decided its own action already.
+            guard known != nil || AccessPolicy.decideDocument(.searchDocuments, by: actor, in: context, document: nil).isAllowed else {
+                return ([], (total: 0, context: context))
+            }
+            let candidates = index.filter { self.decision(for: $0, context, actor).isAllowed }
+            guard query.isAnsweredByIndex else { return (candidates.map(\.id), (total: candidates.count, context: context)) }
+            let matching = candidates.filter(query.matchesIndexed)
+            return (Array(matching.dropFirst(query.offset).prefix(query.count).map(\.id)), (total: matching.count, context: context))
+        }
+        let context = read.conclusion.context
         let stillVisible = { (entry: DocumentEntry) in query.matches(entry) && self.decision(for: entry, context, actor).isAllowed }
         guard query.isAnsweredByIndex else {
-            let result = query.apply(to: try await store.documents(recordID: record.id, ids: candidates.map(\.id)))
-            return (result.page.filter(stillVisible), result.total)
+            let result = query.apply(to: read.entries)
+            return (result.page.filter(stillVisible), result.total, context)
         }
-        let matching = candidates.filter(query.matchesIndexed)
-        let pageIDs = Array(matching.dropFirst(query.offset).prefix(query.count).map(\.id))
-        return (try await store.documents(recordID: record.id, ids: pageIDs).filter(stillVisible), matching.count)
+        return (read.entries.filter(stillVisible), read.conclusion.total, context)
     }
 
     /// The record a document search is about, the facts its results are decided with, and the search's
@@ -197,8 +221,11 @@ extension RecordService {
 
     /// The facts a document decision reads, loaded once per request.
     func documentContext(_ record: HealthRecord) async throws -> DocumentAccessContext {
-        DocumentAccessContext(ins: record.ins, state: record.state, controls: effective(try await store.accessControls(recordID: record.id), record),
-                              matrix: matrix, now: clock())
+        documentContext(record, try await store.accessControls(recordID: record.id))
+    }
+
+    func documentContext(_ record: HealthRecord, _ controls: AccessControls) -> DocumentAccessContext {
+        DocumentAccessContext(ins: record.ins, state: record.state, controls: effective(controls, record), matrix: matrix, now: clock())
     }
 
     /// Loads a document and its record, refusing (as "not found") what the actor may not see; returns

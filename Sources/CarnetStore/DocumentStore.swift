@@ -38,6 +38,16 @@ public protocol DocumentStore: Sendable {
     /// The record's entries with these ids, in the order given; ids not in the record are left out.
     func documents(recordID: RecordID, ids: [DocumentID]) async throws -> [DocumentEntry]
 
+    /// A document search's reads in one trip to the engine: the record's access controls, its index
+    /// narrowed as ``documentIndex(recordID:statuses:from:until:newestFirst:)`` narrows it, and the entries
+    /// `choose` picks from them (it decides on the controls and index entries, and says what else it
+    /// concluded). One snapshot, and one hop to the engine instead of three — a search's reads were a
+    /// large share of its cost in thread hand-offs.
+    func documentSearch<Conclusion: Sendable>(
+        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, newestFirst: Bool,
+        choose: @escaping @Sendable (AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
+    ) async throws -> (controls: AccessControls, entries: [DocumentEntry], conclusion: Conclusion)
+
     /// The entries (any record, any status) whose producer's unique id is `uniqueID`: PDSm names a
     /// document by it in conditional patches. Usually one; the caller decides which it may see.
     func documents(uniqueID: String) async throws -> [DocumentEntry]
@@ -47,6 +57,19 @@ public protocol DocumentStore: Sendable {
 
     /// A record's submission sets, newest first.
     func submissionSets(recordID: RecordID) async throws -> [SubmissionSet]
+}
+
+extension DocumentStore where Self: AccessControlStore {
+    /// The search's reads one after the other, for an engine with nothing better.
+    public func documentSearch<Conclusion: Sendable>(
+        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, newestFirst: Bool,
+        choose: @escaping @Sendable (AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
+    ) async throws -> (controls: AccessControls, entries: [DocumentEntry], conclusion: Conclusion) {
+        let controls = try await accessControls(recordID: recordID)
+        let index = try await documentIndex(recordID: recordID, statuses: statuses, from: from, until: until, newestFirst: newestFirst)
+        let chosen = try choose(controls, index)
+        return (controls, try await documents(recordID: recordID, ids: chosen.ids), chosen.conclusion)
+    }
 }
 
 extension DocumentStore {
