@@ -7,7 +7,7 @@ extension PostgresStore {
         try await client.withConnection { connection in
             let rows = try await connection.query("SELECT controls_json::text FROM access_controls WHERE record_id = \(recordID.rawValue)",
                                                   logger: logger)
-            for try await json in rows.decode(String.self) { return try StoredForms.decodeJSON(AccessControls.self, from: json) }
+            for try await json in rows.decode(String.self) { return try StoredForms.accessControls(from: json) }
             return AccessControls()
         }
     }

@@ -13,7 +13,7 @@ extension PostgresStore {
         if event.action == .createDocument {
             for try await json in try await connection.query(
                 "SELECT controls_json::text FROM access_controls WHERE record_id = \(recordID.rawValue)", logger: logger).decode(String.self) {
-                wantsNewDocuments = try StoredForms.decodeJSON(AccessControls.self, from: json).notifyNewDocuments ?? false
+                wantsNewDocuments = try StoredForms.accessControls(from: json).notifyNewDocuments ?? false
             }
         }
         for notification in PatientNotification.triggered(by: event, wantsNewDocumentNotices: wantsNewDocuments) {

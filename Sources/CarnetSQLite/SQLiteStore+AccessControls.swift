@@ -10,7 +10,7 @@ extension SQLiteStore {
     static func accessControls(_ db: Database, recordID: RecordID) throws -> AccessControls {
         try String.fetchOne(db.cachedStatement(sql: "SELECT controls_json FROM access_controls WHERE record_id = ?"),
                             arguments: [recordID.rawValue.lowercasedString])
-            .map { try StoredForms.decodeJSON(AccessControls.self, from: $0) } ?? AccessControls()
+            .map { try StoredForms.accessControls(from: $0) } ?? AccessControls()
     }
 
     public func saveAccessControls(_ controls: AccessControls, recordID: RecordID, audit: AuditEvent) async throws {

@@ -11,7 +11,7 @@ extension SQLiteStore {
         var wantsNewDocuments = false
         if event.action == .createDocument, let json = try String.fetchOne(
             db, sql: "SELECT controls_json FROM access_controls WHERE record_id = ?", arguments: [recordID.rawValue.lowercasedString]) {
-            wantsNewDocuments = try StoredForms.decodeJSON(AccessControls.self, from: json).notifyNewDocuments ?? false
+            wantsNewDocuments = try StoredForms.accessControls(from: json).notifyNewDocuments ?? false
         }
         for notification in PatientNotification.triggered(by: event, wantsNewDocumentNotices: wantsNewDocuments) {
             try insertNotification(db, notification)

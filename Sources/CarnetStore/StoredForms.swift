@@ -39,6 +39,24 @@ public enum StoredForms {
         }
     }
 
+    /// A record's stored access controls (hand-read, like document entries).
+    public static func accessControls(from text: String) throws -> AccessControls {
+        do {
+            return try AccessControls(storedJSON: text)
+        } catch {
+            throw StoreError.corruptRow("AccessControls: \(error)")
+        }
+    }
+
+    /// A record's stored identity traits (hand-read, like document entries).
+    public static func identity(from text: String) throws -> PatientIdentity {
+        do {
+            return try PatientIdentity(storedJSON: text)
+        } catch {
+            throw StoreError.corruptRow("PatientIdentity: \(error)")
+        }
+    }
+
     /// A list of strings (an audit event's resources), in `JSONEncoder`'s form; written on every request.
     public static func stringsJSON(_ strings: [String]) -> String {
         var writer = JSONWriter(capacity: 64 * (strings.count + 1), escapingSlashes: true)

@@ -39,7 +39,7 @@ public struct RecordRow: Sendable, Equatable {
 
     public func record() throws -> HealthRecord {
         HealthRecord(id: RecordID(id), ins: try StoredForms.ins(system: insSystem, value: insValue),
-                     identity: try StoredForms.decodeJSON(PatientIdentity.self, from: identityJSON),
+                     identity: try StoredForms.identity(from: identityJSON),
                      state: try StoredForms.enumValue(RecordState.self, state),
                      createdAt: StoredForms.date(milliseconds: createdAtMilliseconds),
                      stateChangedAt: StoredForms.date(milliseconds: stateChangedAtMilliseconds),

@@ -34,6 +34,23 @@ struct AuthenticationTests {
         }
     }
 
+    @Test("a token verified once is taken again without its signature checked, but never after it expires")
+    func verifiedTokensExpire() async throws {
+        try await TemporaryDirectory.with { directory async throws in
+            let authority = try await TokenAuthority.loadOrCreate(in: directory)
+            let token = try await authority.mint(for: .doctor(), lifetime: 2)
+            #expect(try await authority.verify(token).identifier == Actor.doctor().identifier)
+            #expect(try await authority.verify(token).identifier == Actor.doctor().identifier)
+            // Past its expiry the remembered verification is not used: the token is refused as expired.
+            try await Task.sleep(for: .milliseconds(2_100))
+            await #expect(throws: AuthenticationError.expired) { try await authority.verify(token) }
+            // A token differing by one byte of its signature is checked, and refused.
+            var tampered = Array(try await authority.mint(for: .doctor()).utf8)
+            tampered[tampered.count - 3] = tampered[tampered.count - 3] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+            await #expect(throws: AuthenticationError.self) { try await authority.verify(String(decoding: tampered, as: UTF8.self)) }
+        }
+    }
+
     @Test("a token signed by another key is refused")
     func foreignKey() async throws {
         try await TemporaryDirectory.with { directory async throws in

@@ -66,3 +66,36 @@ struct StringListStoredFormTests {
         #expect(throws: StoreError.self) { try StoredForms.strings(fromJSON: #"["a", 1]"#) }
     }
 }
+
+/// Access controls and identities are read by hand from what `Codable` wrote.
+struct ControlsAndIdentityStoredFormTests {
+    @Test func accessControlsReadBackEqual() throws {
+        var full = AccessControls(authorisations: ["99700000011": Authorisation(basis: .consultation, since: testInstant),
+                                                   "99700000021": Authorisation(basis: .careTeam, since: testInstant.addingTimeInterval(0.5))],
+                                  blocked: ["99700000031": testInstant], careTeamOpposed: ["99700000021"],
+                                  treatingPhysician: TreatingPhysician(rpps: "99700000011", since: testInstant),
+                                  breakTheGlassAllowed: false, regulationAllowed: false, documentsHiddenFromProfessionals: true,
+                                  legalRepresentatives: ["295109912611193", "195109912611195"], version: 7)
+        full.feedingOpposed = true
+        full.notifyNewDocuments = false
+        for controls in [AccessControls(), full] {
+            #expect(try StoredForms.accessControls(from: try StoredForms.encodeJSON(controls)) == controls)
+        }
+        #expect(throws: StoreError.self) { try StoredForms.accessControls(from: #"{"version":1}"#) }
+        #expect(throws: StoreError.self) {
+            try StoredForms.accessControls(from: try StoredForms.encodeJSON(full).replacingOccurrences(of: "care-team", with: "friend"))
+        }
+    }
+
+    @Test func identitiesReadBackEqual() throws {
+        let identities = [PatientIdentity.fixture(),
+                          PatientIdentity(birthFamilyName: "D'ARC \"Jeanne\"", givenNames: ["Jeanne", "Marie"], birthDate: try PartialDate("1990-02"),
+                                          sex: .other, birthplaceCode: "99100", email: "patient@example.test")]
+        for identity in identities {
+            #expect(try StoredForms.identity(from: try StoredForms.encodeJSON(identity)) == identity)
+        }
+        #expect(throws: StoreError.self) {
+            try StoredForms.identity(from: try StoredForms.encodeJSON(identities[0]).replacingOccurrences(of: "1", with: "x"))
+        }
+    }
+}

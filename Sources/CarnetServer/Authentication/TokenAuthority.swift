@@ -14,6 +14,7 @@ public struct TokenAuthority: Sendable {
     private let keys: JWTKeyCollection
     private let keyID: JWKIdentifier
     private let relaxedINS: INS.KeyChecking
+    private let verified = VerifiedTokens()
 
     /// Loads the signing key from `dataDirectory`, creating it (and the directory) if absent.
     public static func loadOrCreate(in dataDirectory: URL) async throws -> TokenAuthority {
@@ -86,6 +87,7 @@ public struct TokenAuthority: Sendable {
     /// - Throws: ``AuthenticationError`` saying why the token is refused (malformed, bad signature,
     ///   expired, or claims that do not describe a valid actor).
     public func verify(_ token: String) async throws(AuthenticationError) -> Actor {
+        if let actor = verified.actor(for: token, now: Date()) { return actor }
         let claims: CarnetClaims
         do {
             claims = try await keys.verify(token, as: CarnetClaims.self)
@@ -99,7 +101,9 @@ public struct TokenAuthority: Sendable {
         } catch {
             throw .malformed
         }
-        return try actor(from: claims)
+        let actor = try actor(from: claims)
+        verified.remember(token, actor: actor, expiry: claims.exp.value)
+        return actor
     }
 
     func actor(from claims: CarnetClaims) throws(AuthenticationError) -> Actor {
