@@ -57,6 +57,16 @@ extension SQLiteStore {
         }
     }
 
+    public func documentWithRecord(id: DocumentID) async throws -> (entry: DocumentEntry, record: HealthRecord, controls: AccessControls)? {
+        try await pool.read { db in
+            guard let json = try String.fetchOne(db.cachedStatement(sql: "SELECT metadata_json FROM documents WHERE id = ?"),
+                                                 arguments: [id.rawValue.lowercasedString]) else { return nil }
+            let entry = try StoredForms.documentEntry(from: json)
+            guard let record = try Self.fetchRecord(db, id: entry.recordID) else { return nil }
+            return (entry, record, try Self.accessControls(db, recordID: record.id))
+        }
+    }
+
     public func documents(recordID: RecordID) async throws -> [DocumentEntry] {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT metadata_json FROM documents WHERE record_id = ? ORDER BY date_ms DESC, id",

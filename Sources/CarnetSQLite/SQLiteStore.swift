@@ -61,10 +61,12 @@ public final class SQLiteStore: RecordStore {
     }
 
     public func record(id: RecordID) async throws -> HealthRecord? {
-        try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM records WHERE id = ?"), arguments: [id.rawValue.lowercasedString])
-                .map(Self.recordRow)?.record()
-        }
+        try await pool.read { db in try Self.fetchRecord(db, id: id) }
+    }
+
+    static func fetchRecord(_ db: Database, id: RecordID) throws -> HealthRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM records WHERE id = ?"), arguments: [id.rawValue.lowercasedString])
+            .map(recordRow)?.record()
     }
 
     public func record(ins: INS) async throws -> HealthRecord? {

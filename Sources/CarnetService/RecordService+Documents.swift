@@ -231,13 +231,11 @@ extension RecordService {
     /// Loads a document and its record, refusing (as "not found") what the actor may not see; returns
     /// the allowing decision so the read's audit event names its rule without deciding twice.
     private func visibleDocument(_ id: DocumentID, by actor: Actor) async throws -> (DocumentEntry, HealthRecord, Decision) {
-        guard let entry = try await store.document(id: id), entry.status.isReadable,
-              let record = try await store.record(id: entry.recordID)
-        else {
+        guard let (entry, record, controls) = try await store.documentWithRecord(id: id), entry.status.isReadable else {
             try await auditMiss(.readDocument, by: actor, detail: "DocumentReference/\(id)")
             throw AccessError.notFound
         }
-        let decision = decision(for: entry, try await documentContext(record), actor)
+        let decision = decision(for: entry, documentContext(record, controls), actor)
         // A forbidden document answers exactly as a missing one; only a closed record is said as such.
         try await enforce(decision, .readDocument, by: actor, record: record, resources: ["DocumentReference/\(id)"],
                           concealing: decision.rule != .recordClosed)

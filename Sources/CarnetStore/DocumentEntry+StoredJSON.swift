@@ -179,27 +179,25 @@ extension DatePeriod: JSONWritable {
 
 extension DocumentVisibility: JSONWritable {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
-        var flags: [String: Bool] = [:]
+        var masked: Bool?, invisibleToPatient: Bool?, invisibleToLegal: Bool?, maskedSocial: Bool?, maskedThird: Bool?
         var confidentiality: Confidentiality?
         try reader.beginObject()
         while let key = try reader.nextKey() {
-            if key == "confidentiality" {
-                confidentiality = try reader.enumValue(Confidentiality.self)
-            } else if Self.flagKeys.contains(key) {
-                flags[key] = try reader.bool()
-            } else {
-                try reader.skip()
+            switch key {
+            case "confidentiality": confidentiality = try reader.enumValue(Confidentiality.self)
+            case "maskedToProfessionals": masked = try reader.bool()
+            case "invisibleToPatient": invisibleToPatient = try reader.bool()
+            case "invisibleToLegalRepresentatives": invisibleToLegal = try reader.bool()
+            case "maskedToSocialProfessionals": maskedSocial = try reader.bool()
+            case "maskedToThirdParties": maskedThird = try reader.bool()
+            default: try reader.skip()
             }
         }
-        guard let confidentiality, flags.count == Self.flagKeys.count else { throw .invalid("every flag of a document's visibility") }
-        self.init(maskedToProfessionals: flags["maskedToProfessionals"] == true, invisibleToPatient: flags["invisibleToPatient"] == true,
-                  invisibleToLegalRepresentatives: flags["invisibleToLegalRepresentatives"] == true,
-                  maskedToSocialProfessionals: flags["maskedToSocialProfessionals"] == true,
-                  maskedToThirdParties: flags["maskedToThirdParties"] == true, confidentiality: confidentiality)
+        guard let confidentiality, let masked, let invisibleToPatient, let invisibleToLegal, let maskedSocial, let maskedThird
+        else { throw .invalid("every flag of a document's visibility") }
+        self.init(maskedToProfessionals: masked, invisibleToPatient: invisibleToPatient, invisibleToLegalRepresentatives: invisibleToLegal,
+                  maskedToSocialProfessionals: maskedSocial, maskedToThirdParties: maskedThird, confidentiality: confidentiality)
     }
-
-    private static let flagKeys: Set = ["maskedToProfessionals", "invisibleToPatient", "invisibleToLegalRepresentatives",
-                                        "maskedToSocialProfessionals", "maskedToThirdParties"]
 
     public func writeJSON(to writer: inout JSONWriter) {
         writer.beginObject()

@@ -27,6 +27,11 @@ public protocol RecordStore: DocumentStore, AccessControlStore, AuditChainReader
     /// The record for this INS (system and value), in whatever state.
     func record(ins: INS) async throws -> HealthRecord?
 
+    /// A document entry with its record and the record's access controls: what reading one document
+    /// decides on, in one trip to the engine (three reads one after the other were most of a
+    /// retrieve's thread hand-offs). `nil` when there is no such entry or (corrupt) no record.
+    func documentWithRecord(id: DocumentID) async throws -> (entry: DocumentEntry, record: HealthRecord, controls: AccessControls)?
+
     /// Saves a record whose state (or identity) changed, if nobody else changed it since it was read at
     /// `version - 1`, and appends `audit` in the same transaction.
     ///
@@ -51,6 +56,12 @@ public protocol RecordStore: DocumentStore, AccessControlStore, AuditChainReader
 }
 
 extension RecordStore {
+    /// The reads one after the other, for an engine with nothing better.
+    public func documentWithRecord(id: DocumentID) async throws -> (entry: DocumentEntry, record: HealthRecord, controls: AccessControls)? {
+        guard let entry = try await document(id: id), let record = try await record(id: entry.recordID) else { return nil }
+        return (entry, record, try await accessControls(recordID: record.id))
+    }
+
     /// Creates a record with the default access controls.
     public func createRecord(_ record: HealthRecord, audit: AuditEvent) async throws -> RecordCreation {
         try await createRecord(record, controls: nil, audit: audit)

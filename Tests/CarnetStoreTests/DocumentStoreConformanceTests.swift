@@ -215,6 +215,26 @@ struct DocumentStoreConformanceTests {
         }
     }
 
+    @Test("a document comes with its record and the record's controls in one read; an unknown id gives nothing",
+          arguments: TestEngine.available)
+    func documentWithRecord(_ engine: TestEngine) async throws {
+        try await withRecord(engine) { store, record async throws in
+            let entry = DocumentEntry.fixture(in: record.id)
+            try await store.addDocument(entry, superseding: nil, audit: audit(record))
+            let elsewhere = try await withRecordElsewhere(store)
+            var controls = AccessControls()
+            controls.version = 1
+            controls.regulationAllowed = false
+            try await store.saveAccessControls(controls, recordID: record.id, audit: audit(record))
+
+            let found = try #require(try await store.documentWithRecord(id: entry.id))
+            #expect(found.entry == entry && found.record == record && found.controls == controls)
+            let other = try #require(try await store.documentWithRecord(id: elsewhere.id))
+            #expect(other.record.id == elsewhere.recordID && other.controls.version == 0)
+            #expect(try await store.documentWithRecord(id: DocumentID()) == nil)
+        }
+    }
+
     @Test("the index columns are filled from the stored JSON when the migration adds them to an existing database",
           arguments: TestEngine.available)
     func indexMigrationBackfills(_ engine: TestEngine) async throws {
