@@ -85,6 +85,28 @@ struct DocumentReferenceMappingTests {
         #expect(interval.upper == (try Date.ISO8601FormatStyle().parse(upper)))
     }
 
+    @Test("the dateTime shape is checked exactly as FHIR's pattern says, on every one-character change of valid values")
+    func dateTimeShape() {
+        // FHIR's dateTime pattern, restricted to the full form with seconds Carnet accepts; ASCII digits only.
+        let pattern = /[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])/
+        let valid = ["2026-03-10T09:30:00Z", "2026-03-10T23:59:60+01:00", "1999-12-31T00:00:00.123456789-12:30", "2026-03-10T09:30:00.5Z"]
+        var samples = valid + ["", "2026-03-10", "2026-03-10T09:30Z", "2026-03-10T09:30:00.1234567890Z", "2026-03-10T09:30:00.Z",
+                               "2026-03-10T09:30:00+0100", "2026-03-10T09:30:00Z ", "２026-03-10T09:30:00Z"]
+        for text in valid {
+            let characters = Array(text)
+            for index in characters.indices {
+                for replacement in ["0", "2", "6", "9", ":", "-", "+", ".", "Z", "T", "x", ""] {
+                    var changed = characters
+                    changed.replaceSubrange(index...index, with: Array(replacement))
+                    samples.append(String(changed))
+                }
+            }
+        }
+        for text in samples {
+            #expect(FHIRDate.hasDateTimeShape(text) == (text.wholeMatch(of: pattern) != nil), "\(text)")
+        }
+    }
+
     @Test("malformed dates are refused", arguments: ["2026-13", "2023-02-29", "26-01-01", "2026-01-01T25:00:00Z", "yesterday", ""])
     func badDates(_ text: String) {
         #expect(FHIRDate.interval(text) == nil)
