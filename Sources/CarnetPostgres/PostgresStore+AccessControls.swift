@@ -1,15 +1,18 @@
 public import CarnetCore
 public import CarnetStore
+import Logging
 import PostgresNIO
 
 extension PostgresStore {
     public func accessControls(recordID: RecordID) async throws -> AccessControls {
-        try await client.withConnection { connection in
-            let rows = try await connection.query("SELECT controls_json::text FROM access_controls WHERE record_id = \(recordID.rawValue)",
-                                                  logger: logger)
-            for try await json in rows.decode(String.self) { return try StoredForms.accessControls(from: json) }
-            return AccessControls()
-        }
+        try await client.withConnection { connection in try await Self.accessControls(connection, recordID: recordID, logger: logger) }
+    }
+
+    static func accessControls(_ connection: PostgresConnection, recordID: RecordID, logger: Logger) async throws -> AccessControls {
+        let rows = try await connection.query("SELECT controls_json::text FROM access_controls WHERE record_id = \(recordID.rawValue)",
+                                              logger: logger)
+        for try await json in rows.decode(String.self) { return try StoredForms.accessControls(from: json) }
+        return AccessControls()
     }
 
     public func saveAccessControls(_ controls: AccessControls, recordID: RecordID, audit: AuditEvent) async throws {

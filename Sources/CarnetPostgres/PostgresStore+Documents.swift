@@ -75,6 +75,43 @@ extension PostgresStore {
     public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?,
                               newestFirst: Bool) async throws -> [DocumentIndexEntry] {
         guard !statuses.isEmpty else { return [] }
+        return try await client.withConnection { connection in
+            try await Self.documentIndex(connection, recordID: recordID, statuses: statuses, from: from, until: until, newestFirst: newestFirst,
+                                         logger: logger)
+        }
+    }
+
+    public func documents(recordID: RecordID, ids: [DocumentID]) async throws -> [DocumentEntry] {
+        guard !ids.isEmpty else { return [] }
+        return try await client.withConnection { connection in try await Self.documents(connection, recordID: recordID, ids: ids, logger: logger) }
+    }
+
+    public func documentSearch<Conclusion: Sendable>(
+        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, newestFirst: Bool,
+        choose: @escaping @Sendable (AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
+    ) async throws -> (controls: AccessControls, entries: [DocumentEntry], conclusion: Conclusion) {
+        try await client.withConnection { connection in
+            let controls = try await Self.accessControls(connection, recordID: recordID, logger: logger)
+            let index = try await Self.documentIndex(connection, recordID: recordID, statuses: statuses, from: from, until: until,
+                                                     newestFirst: newestFirst, logger: logger)
+            let chosen = try choose(controls, index)
+            return (controls, try await Self.documents(connection, recordID: recordID, ids: chosen.ids, logger: logger), chosen.conclusion)
+        }
+    }
+
+    public func documentWithRecord(id: DocumentID) async throws -> (entry: DocumentEntry, record: HealthRecord, controls: AccessControls)? {
+        try await client.withConnection { connection in
+            guard let entry = try await Self.entries(connection, "SELECT metadata_json::text FROM documents WHERE id = \(id.rawValue)",
+                                                     logger: logger).first,
+                  let record = try await Self.fetchRecord(connection, id: entry.recordID, logger: logger)
+            else { return nil }
+            return (entry, record, try await Self.accessControls(connection, recordID: record.id, logger: logger))
+        }
+    }
+
+    private static func documentIndex(_ connection: PostgresConnection, recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?,
+                                      until: Date?, newestFirst: Bool, logger: Logger) async throws -> [DocumentIndexEntry] {
+        guard !statuses.isEmpty else { return [] }
         let statusList = statuses.map(\.rawValue).sorted()
         let order = newestFirst ? "date DESC, id" : "date, id"
         let query: PostgresQuery = """
@@ -85,27 +122,25 @@ extension PostgresStore {
               AND date >= \(from ?? .distantPast) AND date < \(until ?? .distantFuture)
             ORDER BY \(unescaped: order)
             """
-        return try await client.withConnection { connection in
-            var entries: [DocumentIndexEntry] = []
-            let rows = try await connection.query(query, logger: logger)
-                .decode((UUID, String, Int64, String?, String, String, Int64, Int, String).self)
-            for try await (id, status, dateMS, typeSystem, typeCode, submitterID, recordedAtMS, flags, confidentiality) in rows {
-                entries.append(try StoredForms.documentIndexEntry(
-                    id: id, status: status, dateMilliseconds: dateMS, typeSystem: typeSystem, typeCode: typeCode, submitterID: submitterID,
-                    recordedAtMilliseconds: recordedAtMS, visibilityFlags: flags, confidentiality: confidentiality))
-            }
-            return entries
+        var entries: [DocumentIndexEntry] = []
+        let rows = try await connection.query(query, logger: logger)
+            .decode((UUID, String, Int64, String?, String, String, Int64, Int, String).self)
+        for try await (id, status, dateMS, typeSystem, typeCode, submitterID, recordedAtMS, flags, confidentiality) in rows {
+            entries.append(try StoredForms.documentIndexEntry(
+                id: id, status: status, dateMilliseconds: dateMS, typeSystem: typeSystem, typeCode: typeCode, submitterID: submitterID,
+                recordedAtMilliseconds: recordedAtMS, visibilityFlags: flags, confidentiality: confidentiality))
         }
+        return entries
     }
 
-    public func documents(recordID: RecordID, ids: [DocumentID]) async throws -> [DocumentEntry] {
+    /// The record's entries with these ids, in the order given.
+    private static func documents(_ connection: PostgresConnection, recordID: RecordID, ids: [DocumentID],
+                                  logger: Logger) async throws -> [DocumentEntry] {
         guard !ids.isEmpty else { return [] }
         let uuids = ids.map(\.rawValue)
-        let entries = try await client.withConnection { connection in
-            try await Self.entries(connection, """
-                SELECT metadata_json::text FROM documents WHERE record_id = \(recordID.rawValue) AND id = ANY(\(uuids))
-                """, logger: logger)
-        }
+        let entries = try await Self.entries(connection, """
+            SELECT metadata_json::text FROM documents WHERE record_id = \(recordID.rawValue) AND id = ANY(\(uuids))
+            """, logger: logger)
         let found = Dictionary(entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return ids.compactMap { found[$0] }
     }

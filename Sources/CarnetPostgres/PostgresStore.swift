@@ -66,10 +66,12 @@ public final class PostgresStore: RecordStore {
     }
 
     public func record(id: RecordID) async throws -> HealthRecord? {
-        try await client.withConnection { connection in
-            try await Self.fetchRecords(connection, PostgresQuery("\(unescaped: Self.recordColumns) FROM records r WHERE r.id = \(id.rawValue)"),
-                                        logger: logger).first
-        }
+        try await client.withConnection { connection in try await Self.fetchRecord(connection, id: id, logger: logger) }
+    }
+
+    static func fetchRecord(_ connection: PostgresConnection, id: RecordID, logger: Logger) async throws -> HealthRecord? {
+        try await fetchRecords(connection, PostgresQuery("\(unescaped: recordColumns) FROM records r WHERE r.id = \(id.rawValue)"),
+                               logger: logger).first
     }
 
     public func record(ins: INS) async throws -> HealthRecord? {

@@ -41,8 +41,8 @@ public protocol DocumentStore: Sendable {
     /// A document search's reads in one trip to the engine: the record's access controls, its index
     /// narrowed as ``documentIndex(recordID:statuses:from:until:newestFirst:)`` narrows it, and the entries
     /// `choose` picks from them (it decides on the controls and index entries, and says what else it
-    /// concluded). One snapshot, and one hop to the engine instead of three — a search's reads were a
-    /// large share of its cost in thread hand-offs.
+    /// concluded). One trip to the engine instead of three (SQLite: one read transaction; PostgreSQL:
+    /// one connection) — a search's reads were a large share of its cost in thread hand-offs.
     func documentSearch<Conclusion: Sendable>(
         recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, newestFirst: Bool,
         choose: @escaping @Sendable (AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
