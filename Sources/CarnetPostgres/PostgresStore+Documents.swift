@@ -88,14 +88,17 @@ extension PostgresStore {
 
     public func documentSearch<Conclusion: Sendable>(
         recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, newestFirst: Bool,
-        choose: @escaping @Sendable (AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
-    ) async throws -> (controls: AccessControls, entries: [DocumentEntry], conclusion: Conclusion) {
+        choose: @escaping @Sendable (HealthRecord, AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
+    ) async throws -> DocumentSearchRead<Conclusion>? {
         try await client.withConnection { connection in
+            guard let record = try await Self.fetchRecord(connection, id: recordID, logger: logger) else { return nil }
             let controls = try await Self.accessControls(connection, recordID: recordID, logger: logger)
             let index = try await Self.documentIndex(connection, recordID: recordID, statuses: statuses, from: from, until: until,
                                                      newestFirst: newestFirst, logger: logger)
-            let chosen = try choose(controls, index)
-            return (controls, try await Self.documents(connection, recordID: recordID, ids: chosen.ids, logger: logger), chosen.conclusion)
+            let chosen = try choose(record, controls, index)
+            return DocumentSearchRead(record: record, controls: controls,
+                                      entries: try await Self.documents(connection, recordID: recordID, ids: chosen.ids, logger: logger),
+                                      conclusion: chosen.conclusion)
         }
     }
 

@@ -90,13 +90,15 @@ extension SQLiteStore {
 
     public func documentSearch<Conclusion: Sendable>(
         recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, newestFirst: Bool,
-        choose: @escaping @Sendable (AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
-    ) async throws -> (controls: AccessControls, entries: [DocumentEntry], conclusion: Conclusion) {
+        choose: @escaping @Sendable (HealthRecord, AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
+    ) async throws -> DocumentSearchRead<Conclusion>? {
         try await pool.read { db in
+            guard let record = try Self.fetchRecord(db, id: recordID) else { return nil }
             let controls = try Self.accessControls(db, recordID: recordID)
             let index = try Self.documentIndex(db, recordID: recordID, statuses: statuses, from: from, until: until, newestFirst: newestFirst)
-            let chosen = try choose(controls, index)
-            return (controls, try Self.documents(db, recordID: recordID, ids: chosen.ids), chosen.conclusion)
+            let chosen = try choose(record, controls, index)
+            return DocumentSearchRead(record: record, controls: controls, entries: try Self.documents(db, recordID: recordID, ids: chosen.ids),
+                                      conclusion: chosen.conclusion)
         }
     }
 

@@ -143,14 +143,16 @@ extension RecordService {
     /// The record's documents matching `query` that the actor may see: the page, and the total.
     /// Documents the actor may not see are left out of both, silently.
     public func searchDocuments(of subject: Subject, _ query: DocumentQuery, by actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
-        let record: HealthRecord
-        do {
-            record = try await resolve(subject, .searchDocuments, by: actor)
-        } catch AccessError.notFound {
-            return ([], 0)
+        let recordID: RecordID
+        switch subject {
+        case .record(let id): recordID = id
+        case .ins(let ins):
+            guard let record = try await store.record(ins: ins) else { return try await searchMiss(by: actor) }
+            recordID = record.id
         }
-        // The record's controls come with the search's one read; the search itself is decided on them after.
-        let found = try await visibleDocuments(of: record, query, nil, actor)
+        // The record and its controls come with the search's one read; the search is decided on them after.
+        guard let found = try await visibleDocuments(of: recordID, query, nil, actor) else { return try await searchMiss(by: actor) }
+        let record = found.record
         let decision = AccessPolicy.decideDocument(.searchDocuments, by: actor, in: found.context, document: nil)
         do {
             try await enforce(decision, .searchDocuments, by: actor, record: record)
@@ -165,12 +167,18 @@ extension RecordService {
 
     // MARK: - Steps
 
+    /// A search for a record that does not exist: audited, and it finds nothing.
+    private func searchMiss(by actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
+        try await auditMiss(.searchDocuments, by: actor, detail: "no record for the document's subject")
+        return ([], 0)
+    }
+
     private func decision(for document: some DocumentAccessFacts, _ context: DocumentAccessContext, _ actor: Actor) -> Decision {
         AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: document)
     }
 
-    /// The record's documents matching `query` that the actor may see: the page, the total, and the
-    /// facts they were decided with.
+    /// The record's documents matching `query` that the actor may see: the page, the total, the record
+    /// and the facts they were decided with; `nil` when there is no such record.
     ///
     /// One read: the engine narrows by status and date; every candidate is decided on its index columns,
     /// and when the criteria allow, filtered and paged on them too, so only the page is decoded whole.
@@ -178,11 +186,11 @@ extension RecordService {
     ///
     /// - Parameter known: the facts to decide with, when the caller has them; otherwise they are built
     ///   from the controls read with the index, and nothing is chosen when the search itself is refused.
-    func visibleDocuments(of record: HealthRecord, _ query: DocumentQuery, _ known: DocumentAccessContext?,
-                          _ actor: Actor) async throws -> (page: [DocumentEntry], total: Int, context: DocumentAccessContext) {
+    func visibleDocuments(of recordID: RecordID, _ query: DocumentQuery, _ known: DocumentAccessContext?, _ actor: Actor) async throws
+        -> (page: [DocumentEntry], total: Int, record: HealthRecord, context: DocumentAccessContext)? {
         let bounds = DateCondition.bounds(query.dates)
-        let read = try await store.documentSearch(recordID: record.id, statuses: query.wantedStatuses, from: bounds?.from,
-                                                  until: bounds?.until, newestFirst: query.newestFirst) { controls, index in
+        guard let read = try await store.documentSearch(recordID: recordID, statuses: query.wantedStatuses, from: bounds?.from,
+                                                        until: bounds?.until, newestFirst: query.newestFirst, choose: { record, controls, index in
             let context = known ?? self.documentContext(record, controls)
             // A caller bringing its facts has decided its own action already.
             guard known != nil || AccessPolicy.decideDocument(.searchDocuments, by: actor, in: context, document: nil).isAllowed else {
@@ -192,14 +200,14 @@ extension RecordService {
             guard query.isAnsweredByIndex else { return (candidates.map(\.id), (total: candidates.count, context: context)) }
             let matching = candidates.filter(query.matchesIndexed)
             return (Array(matching.dropFirst(query.offset).prefix(query.count).map(\.id)), (total: matching.count, context: context))
-        }
+        }) else { return nil }
         let context = read.conclusion.context
         let stillVisible = { (entry: DocumentEntry) in query.matches(entry) && self.decision(for: entry, context, actor).isAllowed }
         guard query.isAnsweredByIndex else {
             let result = query.apply(to: read.entries)
-            return (result.page.filter(stillVisible), result.total, context)
+            return (result.page.filter(stillVisible), result.total, read.record, context)
         }
-        return (read.entries.filter(stillVisible), read.conclusion.total, context)
+        return (read.entries.filter(stillVisible), read.conclusion.total, read.record, context)
     }
 
     /// The record a document search is about, the facts its results are decided with, and the search's

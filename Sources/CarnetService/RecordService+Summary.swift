@@ -93,7 +93,7 @@ extension RecordService {
         var directiveQuery = DocumentQuery()
         directiveQuery.types = [SummaryKind.advanceDirective.documentType.code]
         directiveQuery.count = DocumentQuery.maximumCount
-        let directives = try await visibleDocuments(of: record, directiveQuery, context, actor).page
+        let directives = try await visibleDocuments(of: record.id, directiveQuery, context, actor)?.page ?? []
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: context.now, actor: actor, action: .readSummary,
                                                resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule,
                                                detail: "$summary: \(items.count) items, \(directives.count) directive documents"))

@@ -38,16 +38,6 @@ public protocol DocumentStore: Sendable {
     /// The record's entries with these ids, in the order given; ids not in the record are left out.
     func documents(recordID: RecordID, ids: [DocumentID]) async throws -> [DocumentEntry]
 
-    /// A document search's reads in one trip to the engine: the record's access controls, its index
-    /// narrowed as ``documentIndex(recordID:statuses:from:until:newestFirst:)`` narrows it, and the entries
-    /// `choose` picks from them (it decides on the controls and index entries, and says what else it
-    /// concluded). One trip to the engine instead of three (SQLite: one read transaction; PostgreSQL:
-    /// one connection) — a search's reads were a large share of its cost in thread hand-offs.
-    func documentSearch<Conclusion: Sendable>(
-        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, newestFirst: Bool,
-        choose: @escaping @Sendable (AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
-    ) async throws -> (controls: AccessControls, entries: [DocumentEntry], conclusion: Conclusion)
-
     /// The entries (any record, any status) whose producer's unique id is `uniqueID`: PDSm names a
     /// document by it in conditional patches. Usually one; the caller decides which it may see.
     func documents(uniqueID: String) async throws -> [DocumentEntry]
@@ -59,16 +49,20 @@ public protocol DocumentStore: Sendable {
     func submissionSets(recordID: RecordID) async throws -> [SubmissionSet]
 }
 
-extension DocumentStore where Self: AccessControlStore {
-    /// The search's reads one after the other, for an engine with nothing better.
-    public func documentSearch<Conclusion: Sendable>(
-        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, newestFirst: Bool,
-        choose: @escaping @Sendable (AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
-    ) async throws -> (controls: AccessControls, entries: [DocumentEntry], conclusion: Conclusion) {
-        let controls = try await accessControls(recordID: recordID)
-        let index = try await documentIndex(recordID: recordID, statuses: statuses, from: from, until: until, newestFirst: newestFirst)
-        let chosen = try choose(controls, index)
-        return (controls, try await documents(recordID: recordID, ids: chosen.ids), chosen.conclusion)
+/// What ``RecordStore/documentSearch(recordID:statuses:from:until:newestFirst:choose:)`` read, and
+/// what its caller concluded from it.
+public struct DocumentSearchRead<Conclusion: Sendable>: Sendable {
+    public var record: HealthRecord
+    public var controls: AccessControls
+    /// The entries chosen, in the order chosen.
+    public var entries: [DocumentEntry]
+    public var conclusion: Conclusion
+
+    public init(record: HealthRecord, controls: AccessControls, entries: [DocumentEntry], conclusion: Conclusion) {
+        self.record = record
+        self.controls = controls
+        self.entries = entries
+        self.conclusion = conclusion
     }
 }
 

@@ -187,7 +187,7 @@ struct DocumentStoreConformanceTests {
         }
     }
 
-    @Test("a search's one read gives the controls, the narrowed index to choose from, and the chosen entries in order",
+    @Test("a search's one read gives the record, its controls, the narrowed index to choose from, and the chosen entries in order",
           arguments: TestEngine.available)
     func searchRead(_ engine: TestEngine) async throws {
         try await withRecord(engine) { store, record async throws in
@@ -199,19 +199,20 @@ struct DocumentStoreConformanceTests {
             controls.breakTheGlassAllowed = false
             try await store.saveAccessControls(controls, recordID: record.id, audit: audit(record))
 
-            let read = try await store.documentSearch(recordID: record.id, statuses: [.current], from: entries[1].date, until: nil,
-                                                      newestFirst: true) { controls, index in
+            let read = try #require(try await store.documentSearch(recordID: record.id, statuses: [.current], from: entries[1].date, until: nil,
+                                                                   newestFirst: true) { seenRecord, controls, index in
                 // Newest first, from entries[1] on; choose every other one, and say what was seen.
                 (ids: index.enumerated().filter { $0.offset.isMultiple(of: 2) }.map(\.element.id),
-                 conclusion: (seen: index.map(\.id), breakTheGlass: controls.breakTheGlassAllowed))
-            }
+                 conclusion: (seen: index.map(\.id), breakTheGlass: controls.breakTheGlassAllowed, record: seenRecord.id))
+            })
             #expect(read.conclusion.seen == [entries[3].id, entries[2].id, entries[1].id])
             #expect(read.conclusion.breakTheGlass == false && read.controls.version == 1)
+            #expect(read.record == record && read.conclusion.record == record.id)
             #expect(read.entries == [entries[3], entries[1]])
 
             let none = try await store.documentSearch(recordID: RecordID(), statuses: [.current], from: nil, until: nil,
-                                                      newestFirst: true) { controls, index in (ids: [], conclusion: index.count) }
-            #expect(none.entries.isEmpty && none.conclusion == 0 && none.controls.version == 0)
+                                                      newestFirst: true) { _, _, index in (ids: [], conclusion: index.count) }
+            #expect(none == nil)
         }
     }
 
