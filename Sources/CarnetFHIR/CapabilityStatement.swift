@@ -159,10 +159,12 @@ public struct CapabilityStatement: Encodable, Sendable {
                               SearchParam(name: "date", type: "date", documentation: nil)]
             if type == "Consent" {
                 parameters += [SearchParam(name: "scope", type: "token", documentation: "adr: advance directives; treatment: organ donation; patient-privacy: access decisions"),
-                               SearchParam(name: "category", type: "token", documentation: "acd, organ-donation, 59284-0")]
+                               SearchParam(name: "category", type: "token", documentation: "acd, organ-donation, 59284-0"),
+                               SearchParam(name: "status", type: "token", documentation: nil)]
             } else {
                 parameters.append(SearchParam(name: code, type: "token", documentation: nil))
-                if type != "RelatedPerson" { parameters.append(SearchParam(name: status, type: "token", documentation: nil)) }
+                parameters.append(type == "RelatedPerson" ? SearchParam(name: "active", type: "token", documentation: "true or false")
+                                                          : SearchParam(name: status, type: "token", documentation: nil))
             }
             return Resource(type: type, profile: nil,
                             interaction: ["read", "vread", "history-instance", "search-type", "create", "update", "delete"].map { Interaction(code: $0) },

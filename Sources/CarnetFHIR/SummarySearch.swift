@@ -1,7 +1,9 @@
 public import CarnetCore
 
 /// A search of the summary's items of one resource type: `patient` (or `subject`), and FHIR's usual
-/// `date`, `code` and status parameters; on `Consent`, `scope` and `category` choose between the
+/// `date`, `code` and status parameters (`clinical-status` on AllergyIntolerance and Condition,
+/// `active` on RelatedPerson, `status` elsewhere; the code is `vaccine-code` on Immunization and
+/// `relationship` on RelatedPerson); on `Consent`, `scope` and `category` choose between the
 /// summary's consents and the access decisions (`patient-privacy`). Unknown parameters are refused.
 public struct SummarySearch: Sendable, Equatable {
     public var patient: RecordID
@@ -35,6 +37,15 @@ public struct SummarySearch: Sendable, Equatable {
                 query.codes += try Self.tokens(value, name)
             case statusName where resourceType != "RelatedPerson":
                 query.statuses.formUnion(try Self.tokens(value, name).map(\.code))
+            case "active" where resourceType == "RelatedPerson":
+                // FHIR's `active` token on RelatedPerson: the item's status is `active` or `inactive`.
+                for token in try Self.tokens(value, name) {
+                    switch token.code {
+                    case "true": query.statuses.insert("active")
+                    case "false": query.statuses.insert("inactive")
+                    default: throw FHIRInputError("'\(value)' is not a boolean: expected true or false", at: name)
+                    }
+                }
             case "scope" where resourceType == "Consent":
                 let scopes = Set(try Self.tokens(value, name).map(\.code))
                 privacy = privacy && scopes.contains("patient-privacy")
