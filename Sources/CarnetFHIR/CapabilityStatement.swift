@@ -139,7 +139,7 @@ public struct CapabilityStatement: Encodable, Sendable {
                                            SearchParam(name: "date", type: "date", documentation: nil),
                                            SearchParam(name: "_count", type: "number", documentation: nil)],
                              operation: nil),
-                    Resource(type: "ExplanationOfBenefit", profile: nil, interaction: [Interaction(code: "search-type")],
+                    Resource(type: "ExplanationOfBenefit", profile: nil, interaction: [Interaction(code: "read"), Interaction(code: "search-type")],
                              searchParam: [SearchParam(name: "patient", type: "reference", documentation: "the care history of the last 24 months"),
                                            SearchParam(name: "service-date", type: "date", documentation: nil),
                                            SearchParam(name: "_count", type: "number", documentation: nil)],

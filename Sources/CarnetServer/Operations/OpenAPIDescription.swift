@@ -79,6 +79,7 @@ enum OpenAPIDescription {
         Operation(method: "post", path: "/fhir", summary: "Transaction Bundle: a submission set (ITI-65)", tag: "Documents", body: .fhir),
         Operation(method: "get", path: "/fhir/AuditEvent", summary: "The record's access history (holder)", tag: "Access", query: ["patient", "date", "_count", "_offset"]),
         Operation(method: "get", path: "/fhir/ExplanationOfBenefit", summary: "Care history within 24 months", tag: "Care history", query: ["patient", "patient.identifier", "service-date", "_count", "_offset"]),
+        Operation(method: "get", path: "/fhir/ExplanationOfBenefit/{id}", summary: "One claim of the care history", tag: "Care history"),
         Operation(method: "post", path: "/fhir/$import-claims", summary: "Bulk claims feed (insurer), asynchronous", tag: "Care history", body: .ndjsonOrCSV),
         Operation(method: "get", path: "/fhir/$import-claims/{job}", summary: "Status of a claims import", tag: "Care history"),
     ]
