@@ -151,8 +151,8 @@ public struct CapabilityStatement: Encodable, Sendable {
     /// The structured summary's resources: create, read, vread, history, update, delete, search by patient.
     static var summaryResources: [Resource] {
         SummaryResource.resourceTypes.map { type in
-            let status = ["AllergyIntolerance", "Condition"].contains(type) ? "clinical-status" : "status"
-            let code = type == "RelatedPerson" ? "relationship" : type == "Immunization" ? "vaccine-code" : "code"
+            let status = SummarySearch.statusName(type)
+            let code = SummarySearch.codeName(type)
             var parameters = [SearchParam(name: "patient", type: "reference", documentation: type == "Consent"
                                           ? "without scope or category, the holder's view of the access decisions (patient-privacy) beside the summary's consents"
                                           : nil),
@@ -163,8 +163,7 @@ public struct CapabilityStatement: Encodable, Sendable {
                                SearchParam(name: "status", type: "token", documentation: nil)]
             } else {
                 parameters.append(SearchParam(name: code, type: "token", documentation: nil))
-                parameters.append(type == "RelatedPerson" ? SearchParam(name: "active", type: "token", documentation: "true or false")
-                                                          : SearchParam(name: status, type: "token", documentation: nil))
+                parameters.append(SearchParam(name: status, type: "token", documentation: status == "active" ? "true or false" : nil))
             }
             return Resource(type: type, profile: nil,
                             interaction: ["read", "vread", "history-instance", "search-type", "create", "update", "delete"].map { Interaction(code: $0) },
