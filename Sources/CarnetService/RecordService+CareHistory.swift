@@ -45,9 +45,14 @@ extension RecordService {
         return (record, decision, context.now, try await store.claims(ins: record.ins, from: Claim.windowStart(at: context.now)))
     }
 
-    /// Removes every claim older than the 24-month window; audited. For operators (the CLI acts as the insurer).
+    /// Removes every claim older than the 24-month window; audited, refusals too. For operators and
+    /// `carnet serve`'s timer (``Actor`` of the insurer's role), never a client of the API.
     public func purgeCareHistory(by actor: Actor) async throws -> Int {
-        guard case .insurer = actor.role else { throw AccessError.denied(.roleNotAllowed) }
+        guard case .insurer = actor.role else {
+            try await store.appendAudit(AuditEvent(recordID: nil, recordedAt: clock(), actor: actor, action: .purgeCareHistory, outcome: .denied,
+                                                   rule: .roleNotAllowed))
+            throw AccessError.denied(.roleNotAllowed)
+        }
         let start = Claim.windowStart(at: clock())
         let purged = try await store.purgeClaims(before: start)
         try await store.appendAudit(AuditEvent(recordID: nil, recordedAt: clock(), actor: actor, action: .purgeCareHistory, outcome: .success,
