@@ -139,7 +139,7 @@ public struct CapabilityStatement: Encodable, Sendable {
                                            SearchParam(name: "date", type: "date", documentation: nil),
                                            SearchParam(name: "_count", type: "number", documentation: nil)],
                              operation: nil),
-                    Resource(type: "ExplanationOfBenefit", profile: nil, interaction: [Interaction(code: "search-type")],
+                    Resource(type: "ExplanationOfBenefit", profile: nil, interaction: [Interaction(code: "read"), Interaction(code: "search-type")],
                              searchParam: [SearchParam(name: "patient", type: "reference", documentation: "the care history of the last 24 months"),
                                            SearchParam(name: "service-date", type: "date", documentation: nil),
                                            SearchParam(name: "_count", type: "number", documentation: nil)],
@@ -151,18 +151,19 @@ public struct CapabilityStatement: Encodable, Sendable {
     /// The structured summary's resources: create, read, vread, history, update, delete, search by patient.
     static var summaryResources: [Resource] {
         SummaryResource.resourceTypes.map { type in
-            let status = ["AllergyIntolerance", "Condition"].contains(type) ? "clinical-status" : "status"
-            let code = type == "RelatedPerson" ? "relationship" : type == "Immunization" ? "vaccine-code" : "code"
+            let status = SummarySearch.statusName(type)
+            let code = SummarySearch.codeName(type)
             var parameters = [SearchParam(name: "patient", type: "reference", documentation: type == "Consent"
                                           ? "without scope or category, the holder's view of the access decisions (patient-privacy) beside the summary's consents"
                                           : nil),
                               SearchParam(name: "date", type: "date", documentation: nil)]
             if type == "Consent" {
                 parameters += [SearchParam(name: "scope", type: "token", documentation: "adr: advance directives; treatment: organ donation; patient-privacy: access decisions"),
-                               SearchParam(name: "category", type: "token", documentation: "acd, organ-donation, 59284-0")]
+                               SearchParam(name: "category", type: "token", documentation: "acd, organ-donation, 59284-0"),
+                               SearchParam(name: "status", type: "token", documentation: nil)]
             } else {
                 parameters.append(SearchParam(name: code, type: "token", documentation: nil))
-                if type != "RelatedPerson" { parameters.append(SearchParam(name: status, type: "token", documentation: nil)) }
+                parameters.append(SearchParam(name: status, type: "token", documentation: status == "active" ? "true or false" : nil))
             }
             return Resource(type: type, profile: nil,
                             interaction: ["read", "vread", "history-instance", "search-type", "create", "update", "delete"].map { Interaction(code: $0) },

@@ -55,7 +55,7 @@ public struct ExplanationOfBenefitResource: Encodable, Sendable {
     public static let claimIdentifierSystem = "https://carnet.example/fhir/NamingSystem/insurer-claim"
 
     public init(_ claim: Claim, recordID: RecordID) {
-        id = Self.resourceID(claim)
+        id = Self.resourceID(claim, recordID: recordID)
         identifier = [Identifier(system: Self.claimIdentifierSystem, value: claim.id)]
         patient = Reference(reference: "Patient/\(recordID)")
         created = claim.serviceDate.description
@@ -78,13 +78,24 @@ public struct ExplanationOfBenefitResource: Encodable, Sendable {
         total = totals.isEmpty ? nil : totals
     }
 
-    /// A stable FHIR id for a claim (its own id may hold any character): a UUID from SHA-256 of INS and claim id.
-    static func resourceID(_ claim: Claim) -> String {
-        let digest = Array(SHA256.hash(data: Data("\(claim.ins.value)|\(claim.id)".utf8)))
-        var bytes = Array(digest.prefix(16))
-        bytes[6] = (bytes[6] & 0x0F) | 0x50
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10],
-                           bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])).uuidString.lowercased()
+    /// A stable FHIR id for a claim (its own id may hold any character): the record's id, a dot, and
+    /// 24 hex digits of SHA-256 of INS and claim id — so that a read finds the record, and the claim
+    /// among that record's few, without a lookup table (61 characters, within FHIR's 64).
+    public static func resourceID(_ claim: Claim, recordID: RecordID) -> String {
+        "\(recordID).\(claimDigest(claim))"
+    }
+
+    /// The record an id names, and a test of whether a claim is the one it names; `nil` when the id
+    /// is not one this server gives.
+    public static func parse(_ id: String) -> (recordID: RecordID, matches: @Sendable (Claim) -> Bool)? {
+        let parts = id.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let recordID = RecordID(String(parts[0])), parts[1].count == 24,
+              parts[1].allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+        let digest = String(parts[1])
+        return (recordID, { claimDigest($0) == digest })
+    }
+
+    static func claimDigest(_ claim: Claim) -> String {
+        SHA256.hash(data: Data("\(claim.ins.value)|\(claim.id)".utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -1,7 +1,9 @@
 public import CarnetCore
 
 /// A search of the summary's items of one resource type: `patient` (or `subject`), and FHIR's usual
-/// `date`, `code` and status parameters; on `Consent`, `scope` and `category` choose between the
+/// `date`, `code` and status parameters (`clinical-status` on AllergyIntolerance and Condition,
+/// `active` on RelatedPerson, `status` elsewhere; the code is `vaccine-code` on Immunization and
+/// `relationship` on RelatedPerson); on `Consent`, `scope` and `category` choose between the
 /// summary's consents and the access decisions (`patient-privacy`). Unknown parameters are refused.
 public struct SummarySearch: Sendable, Equatable {
     public var patient: RecordID
@@ -15,13 +17,8 @@ public struct SummarySearch: Sendable, Equatable {
         var kinds = Set(SummaryKind.kinds(ofResourceType: resourceType))
         var query = SummaryQuery(kinds: kinds)
         var privacy = resourceType == "Consent"
-        let statusName = ["AllergyIntolerance", "Condition"].contains(resourceType) ? "clinical-status" : "status"
-        let codeName = switch resourceType {
-        case "RelatedPerson": "relationship"
-        case "MedicationStatement": "code"
-        case "Immunization": "vaccine-code"
-        default: "code"
-        }
+        let statusName = Self.statusName(resourceType)
+        let codeName = Self.codeName(resourceType)
         for (rawName, rawValue) in parameters {
             let name = String(rawName)
             let value = String(rawValue)
@@ -35,6 +32,15 @@ public struct SummarySearch: Sendable, Equatable {
                 query.codes += try Self.tokens(value, name)
             case statusName where resourceType != "RelatedPerson":
                 query.statuses.formUnion(try Self.tokens(value, name).map(\.code))
+            case "active" where statusName == "active":
+                // FHIR's `active` token on RelatedPerson: the item's status is `active` or `inactive`.
+                for token in try Self.tokens(value, name) {
+                    switch token.code {
+                    case "true": query.statuses.insert("active")
+                    case "false": query.statuses.insert("inactive")
+                    default: throw FHIRInputError("'\(value)' is not a boolean: expected true or false", at: name)
+                    }
+                }
             case "scope" where resourceType == "Consent":
                 let scopes = Set(try Self.tokens(value, name).map(\.code))
                 privacy = privacy && scopes.contains("patient-privacy")
@@ -58,6 +64,31 @@ public struct SummarySearch: Sendable, Equatable {
         self.patient = patient
         self.query = query
         includesPrivacyConsents = privacy
+    }
+
+    /// Every parameter a search of `resourceType` takes (beside `_format` and `_pretty`), for the
+    /// descriptions of the API: what they list is what ``init(_:resourceType:)`` reads.
+    public static func parameterNames(of resourceType: String) -> [String] {
+        let specific = resourceType == "Consent" ? ["scope", "category", "status"] : [codeName(resourceType), statusName(resourceType)]
+        return ["patient", "subject", "date"] + specific
+    }
+
+    /// The parameter that carries an item's main code: FHIR's name for it on each type.
+    public static func codeName(_ resourceType: String) -> String {
+        switch resourceType {
+        case "RelatedPerson": "relationship"
+        case "Immunization": "vaccine-code"
+        default: "code"
+        }
+    }
+
+    /// The parameter that carries an item's status: FHIR's name for it on each type.
+    public static func statusName(_ resourceType: String) -> String {
+        switch resourceType {
+        case "AllergyIntolerance", "Condition": "clinical-status"
+        case "RelatedPerson": "active"
+        default: "status"
+        }
     }
 
     /// A token list (`code`, `system|code`, comma-separated, any of them).

@@ -44,9 +44,12 @@ public func buildApplication(_ configuration: CarnetConfiguration, store: any Re
                           onServerRunning: onServerRunning, logger: logger)
     let sender: any NotificationSender = configuration.smtp.map { SMTPNotificationSender(host: $0.host, port: $0.port, from: $0.from) }
         ?? LogNotificationSender(logger: logger)
-    // Services stop in reverse order: the dispatcher first, the store last (nothing may use a closed store).
+    // Services stop in reverse order: the purge and the dispatcher first, the store last (nothing may use a closed store).
     app.addServices(StoreShutdownService(store: store),
                     NotificationDispatcher(store: store, sender: sender, logger: logger, interval: configuration.notificationInterval))
+    if configuration.careHistoryPurgeInterval > .zero {
+        app.addServices(CareHistoryPurgeService(service: service, interval: configuration.careHistoryPurgeInterval, logger: logger))
+    }
     return app
 }
 

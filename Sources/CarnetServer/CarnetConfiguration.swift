@@ -28,6 +28,8 @@ public struct CarnetConfiguration: Sendable {
     public var smtp: SMTPSettings?
     /// How often the outbox is checked for notifications to deliver.
     public var notificationInterval: Duration = .seconds(2)
+    /// How often `carnet serve` removes claims older than 24 months (``CareHistoryPurgeService``); zero: never.
+    public var careHistoryPurgeInterval: Duration = .seconds(24 * 3_600)
     /// The most entries a transaction Bundle may hold (413 beyond).
     public var maxBundleEntries = 1_000
     /// Requests per minute one authenticated actor may make (429 with Retry-After beyond); 0: no limit.
@@ -85,9 +87,12 @@ public struct CarnetConfiguration: Sendable {
 
     /// A configuration for tests: a private data directory, loopback, small body limit.
     public static func testing(dataDirectory: URL, databaseURL: String? = nil) -> CarnetConfiguration {
-        CarnetConfiguration(dataDirectory: dataDirectory, port: 0, databaseURL: databaseURL,
-                            publicBaseURL: "http://carnet.test", maxBodySize: 64 * 1024, maxContentSize: 32 * 1024,
-                            logLevel: "warning")
+        var configuration = CarnetConfiguration(dataDirectory: dataDirectory, port: 0, databaseURL: databaseURL,
+                                                publicBaseURL: "http://carnet.test", maxBodySize: 64 * 1024, maxContentSize: 32 * 1024,
+                                                logLevel: "warning")
+        // Tests place old claims on purpose and purge when they choose (CareHistoryPurgeService has its own tests).
+        configuration.careHistoryPurgeInterval = .zero
+        return configuration
     }
 
     public var baseURL: String { publicBaseURL ?? "\(tls == nil ? "http" : "https")://\(host):\(port)" }

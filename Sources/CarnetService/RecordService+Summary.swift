@@ -116,7 +116,7 @@ extension RecordService {
             document.status == .current && AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: document).isAllowed
         }
         let items = try await visibleItems(of: record, kinds: Set(SummaryKind.allCases), context, actor)
-        let careHistory = AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: Self.careHistoryDocument(record, at: context.now))
+        let careHistory = AccessPolicy.decideCareHistory(of: record.id, by: actor, in: context)
         let claims = careHistory.isAllowed ? try await store.claims(ins: record.ins, from: Claim.windowStart(at: context.now)) : []
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: context.now, actor: actor, action: .readEverything,
                                                resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule,

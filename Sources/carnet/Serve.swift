@@ -63,6 +63,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest total size of a request's header fields, in bytes (400 beyond).")
     var maxHeaderSize: Int = 16 * 1024
 
+    @Option(help: "Hours between purges of claims older than 24 months (the first at start); 0 to never purge from the server.")
+    var careHistoryPurgeHours: Int = 24
+
     @Option(help: "Serve HTTPS with this PEM certificate (chain); needs --tls-key.")
     var tlsCert: String?
 
@@ -74,8 +77,11 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard requestsPerMinute >= 0, signInsPerMinute > 0, maxBundleEntries > 0, sessionIdleMinutes > 0,
-              maxConnections > 0, idleTimeout > 0, requestTimeout > 0, maxHeaderSize >= 1_024 else {
-            throw ValidationError("limits must be positive (--requests-per-minute may be 0: no limit; --max-header-size at least 1024)")
+              maxConnections > 0, idleTimeout > 0, requestTimeout > 0, maxHeaderSize >= 1_024, careHistoryPurgeHours >= 0 else {
+            throw ValidationError("""
+                limits must be positive (--requests-per-minute and --care-history-purge-hours may be 0: no limit, no purge; \
+                --max-header-size at least 1024)
+                """)
         }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         if clientCA != nil, tlsCert == nil { throw ValidationError("--client-ca needs --tls-cert and --tls-key (mutual TLS is TLS)") }
@@ -101,6 +107,7 @@ struct Serve: AsyncParsableCommand {
         configuration.idleTimeoutSeconds = idleTimeout
         configuration.requestTimeoutSeconds = requestTimeout
         configuration.maxHeaderSize = maxHeaderSize
+        configuration.careHistoryPurgeInterval = .seconds(careHistoryPurgeHours * 3_600)
         if let tlsCert, let tlsKey {
             let tls = TLSSettings(certificatePath: tlsCert, keyPath: tlsKey, clientCAPath: clientCA)
             do {

@@ -46,4 +46,47 @@ struct OpenAPIDescriptionTests {
             #expect(Set(ids).count == ids.count, "operation ids are unique")
         }
     }
+
+    /// A plausible value for a described query parameter, so that only an unsupported name is refused.
+    static func value(_ name: String, patient: String, ins: INS) -> String {
+        switch name {
+        case "patient", "subject": patient
+        case "identifier": "\(ins.system.uri)%7C\(ins.value)"
+        case "_id": patient
+        case "date", "service-date", "period": "ge2020-01-01"
+        case "_count": "5"
+        case "_offset": "0"
+        case "_sort": "-date"
+        case "active": "true"
+        case "status": "current"
+        default: "x"
+        }
+    }
+
+    @Test("every query parameter the description lists is one the server takes (no 'not-supported' answer)")
+    func describedParametersAccepted() async throws {
+        try await withCarnet { client, tokens in
+            let ins = INS.fixture()
+            let patient = try await createPatient(client, tokens, ins)
+            let holder = try await tokens.bearer(.patient(ins))
+            let searches = OpenAPIDescription.operations.filter { $0.method == "get" && !$0.query.isEmpty && !$0.path.contains("{") }
+            #expect(searches.count >= 10, "the summary's seven types, documents, lists, audit events, patients, claims")
+            for operation in searches {
+                for name in operation.query {
+                    // The INS form of the patient where a parameter names it by identifier.
+                    let value = name.hasSuffix(".identifier") && name.hasPrefix("patient") ? "\(ins.system.uri)%7C\(ins.value)"
+                        : operation.path == "/fhir/List" && name == "code" ? "submissionset"  // Lists are submission sets only
+                        : Self.value(name, patient: patient, ins: ins)
+                    let query = name == "patient" || name == "subject" || operation.path == "/fhir/Patient" ? "\(name)=\(value)"
+                        : "patient=\(patient)&\(name)=\(value)"
+                    let response = try await client.execute(uri: "\(operation.path)?\(query)", method: .get, headers: holder)
+                    let refusedAsUnknown = response.status == .badRequest && response.issue["code"] as? String == "not-supported"
+                    #expect(!refusedAsUnknown && response.status.code < 500, "\(operation.path)?\(query): \(response.status) \(response.text.prefix(200))")
+                }
+            }
+            // And the check bites: a parameter no search takes is refused as such.
+            let unknown = try await client.execute(uri: "/fhir/Condition?patient=\(patient)&patient.identifier=x", method: .get, headers: holder)
+            #expect(unknown.status == .badRequest && unknown.issue["code"] as? String == "not-supported")
+        }
+    }
 }

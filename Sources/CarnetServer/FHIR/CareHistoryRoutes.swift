@@ -5,13 +5,15 @@ import Foundation
 import Hummingbird
 
 /// `GET /fhir/ExplanationOfBenefit?patient=<id>`: the care history of the last 24 months, newest
-/// care first, with `service-date` filters and paging; decided as the DMP's `REMB` document.
+/// care first, with `service-date` filters and paging; `GET /fhir/ExplanationOfBenefit/{id}`: one
+/// claim of it (what a search entry's `fullUrl` names). Both decided as the DMP's `REMB` document.
 struct CareHistoryRoutes {
     let service: RecordService
     let configuration: CarnetConfiguration
 
     func register(on group: RouterGroup<CarnetRequestContext>) {
         group.get("ExplanationOfBenefit", use: search)
+        group.get("ExplanationOfBenefit/:id", use: read)
     }
 
     @Sendable func search(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -32,5 +34,14 @@ struct CareHistoryRoutes {
         return FHIRResponse.make(SearchBundle(selfURL: "\(base)/ExplanationOfBenefit?\(request.uri.query ?? "")", entries: entries, total: claims.count,
                                               nextURL: search.offset + page.count < claims.count
                                                   ? "\(base)/ExplanationOfBenefit?\(SearchPaging.nextQuery(request, offset: search.offset + search.count))" : nil))
+    }
+
+    @Sendable func read(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        try SummaryRoutes.refuseParameters(request, operation: "ExplanationOfBenefit read")
+        // An id this server never gives names nothing: 404, as any unknown id.
+        guard let id = context.parameters.get("id"), let parsed = ExplanationOfBenefitResource.parse(id) else { throw AccessError.notFound }
+        let claim = try await service.careHistoryClaim(of: parsed.recordID, reference: "ExplanationOfBenefit/\(id)", matching: parsed.matches, by: actor)
+        return FHIRResponse.make(ExplanationOfBenefitResource(claim, recordID: parsed.recordID))
     }
 }

@@ -32,7 +32,6 @@ enum OpenAPIDescription {
 
     private static let documentQuery = ["patient", "patient.identifier", "subject", "status", "type", "category", "author.identifier",
                                         "facility", "setting", "event", "security-label", "_id", "date", "period", "_sort", "_count", "_offset"]
-    private static let summaryQuery = ["patient", "patient.identifier", "date", "code", "status", "scope", "_count", "_offset"]
 
     static let operations: [Operation] = operationsForFHIR + operationsForSummary + operationsForPortals + operationsForOperations
 
@@ -46,7 +45,7 @@ enum OpenAPIDescription {
     ]
 
     private static let operationsForFHIR: [Operation] = [
-        Operation(method: "get", path: "/fhir/Patient", summary: "Find a record by INS (TD0.2)", tag: "Records", query: ["identifier", "_count", "_offset"]),
+        Operation(method: "get", path: "/fhir/Patient", summary: "Find a record by INS (TD0.2)", tag: "Records", query: ["identifier", "_id"]),
         Operation(method: "post", path: "/fhir/Patient", summary: "Create a record (TD0.1)", tag: "Records", body: .fhir),
         Operation(method: "get", path: "/fhir/Patient/{id}", summary: "Read a record's Patient", tag: "Records"),
         Operation(method: "post", path: "/fhir/Patient/{id}/$close", summary: "Close the record", tag: "Records", body: .fhir),
@@ -78,7 +77,8 @@ enum OpenAPIDescription {
         Operation(method: "get", path: "/fhir/List", summary: "Search submission sets (ITI-66)", tag: "Documents", query: ["patient", "patient.identifier", "code", "date", "identifier", "_count", "_offset"]),
         Operation(method: "post", path: "/fhir", summary: "Transaction Bundle: a submission set (ITI-65)", tag: "Documents", body: .fhir),
         Operation(method: "get", path: "/fhir/AuditEvent", summary: "The record's access history (holder)", tag: "Access", query: ["patient", "date", "_count", "_offset"]),
-        Operation(method: "get", path: "/fhir/ExplanationOfBenefit", summary: "Care history within 24 months", tag: "Care history", query: ["patient", "patient.identifier", "service-date", "_count", "_offset"]),
+        Operation(method: "get", path: "/fhir/ExplanationOfBenefit", summary: "Care history within 24 months", tag: "Care history", query: ["patient", "service-date", "_count", "_offset"]),
+        Operation(method: "get", path: "/fhir/ExplanationOfBenefit/{id}", summary: "One claim of the care history", tag: "Care history"),
         Operation(method: "post", path: "/fhir/$import-claims", summary: "Bulk claims feed (insurer), asynchronous", tag: "Care history", body: .ndjsonOrCSV),
         Operation(method: "get", path: "/fhir/$import-claims/{job}", summary: "Status of a claims import", tag: "Care history"),
     ]
@@ -86,7 +86,8 @@ enum OpenAPIDescription {
     private static var operationsForSummary: [Operation] {
         SummaryResource.resourceTypes.flatMap { type in
             [
-                Operation(method: "get", path: "/fhir/\(type)", summary: "Search \(type) by patient", tag: "Summary", query: summaryQuery),
+                Operation(method: "get", path: "/fhir/\(type)", summary: "Search \(type) by patient", tag: "Summary",
+                          query: SummarySearch.parameterNames(of: type)),
                 Operation(method: "post", path: "/fhir/\(type)", summary: "Record a \(type)", tag: "Summary", body: .fhir),
                 Operation(method: "get", path: "/fhir/\(type)/{id}", summary: "Read a \(type)", tag: "Summary"),
                 Operation(method: "put", path: "/fhir/\(type)/{id}", summary: "Update a \(type) (If-Match)", tag: "Summary", body: .fhir),
