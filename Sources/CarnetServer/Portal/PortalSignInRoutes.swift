@@ -224,12 +224,11 @@ struct PortalSignInRoutes {
         guard actor.professional != nil else {
             return try await tokenPage(request, context, error: l.t("Ce jeton n'est pas celui d'un professionnel de santé.", "This token is not a health professional's."))
         }
-        // A session starts in normal mode: an emergency is declared in the portal, with its reason.
+        // A session starts in normal mode, whatever the token said: an emergency (break-the-glass, or a
+        // regulator's Centre 15 call) is declared in the portal for one patient at a time, with its reason.
         var normal = actor
-        if case .professional = actor.role {
-            normal.accessMode = .normal
-            normal.emergencyReason = nil
-        }
+        normal.accessMode = .normal
+        normal.emergencyReason = nil
         let session = await sessions.start(for: normal)
         try await service.auditSignIn(by: normal, ins: nil, succeeded: true, detail: "professional web access")
         return PortalPage.redirect("/portal/pro", headers: [.setCookie: PortalCookies.header(PortalMiddleware.sessionCookie, session.id,
