@@ -298,6 +298,23 @@ class PortalTests(unittest.TestCase):
         rows = driver.find_elements(By.CSS_SELECTOR, "tr.emergency")
         self.assertTrue(rows and any("patient inconscient" in row.text for row in rows), driver.find_element(By.TAG_NAME, "main").text[:800])
         self.save(driver, "patient-history-emergency")
+        # Filters travel in the form body: one professional's accesses, emergencies only.
+        driver.get(self.server.base + "/portal/patient/history")
+        Select(driver.find_element(By.ID, "history-who")).select_by_value("all")
+        typed(driver, By.ID, "history-rpps", "1234")
+        navigate(driver, By.XPATH, "//button[contains(., 'Filtrer')]")
+        self.assertIn("11 chiffres", driver.find_element(By.ID, "history-rpps-error").text, "a bad RPPS is said beside its field")
+        self.assertEqual(driver.find_element(By.ID, "history-rpps").get_attribute("value"), "1234")
+        typed(driver, By.ID, "history-rpps", "99700000012")
+        driver.find_element(By.NAME, "emergency").click()
+        navigate(driver, By.XPATH, "//button[contains(., 'Filtrer')]")
+        self.assertNotIn("99700000012", driver.current_url)
+        rows = driver.find_elements(By.CSS_SELECTOR, "tbody tr")
+        self.assertTrue(rows and all("99700000012" in row.text for row in rows))
+        self.assertTrue(all("emergency" in row.get_attribute("class") for row in rows))
+        self.save(driver, "patient-history-filtered")
+        driver.get(self.server.base + "/portal/patient")
+        self.assertIn("patient inconscient", driver.find_element(By.ID, "alerts").find_element(By.XPATH, "..").text)
 
     def test_5_summary_own_section(self):
         driver = self.patient
