@@ -241,11 +241,12 @@ struct PatientPortalRoutes {
         try await accessPage(request, context, notice: nil)
     }
 
-    func accessPage(_ request: Request, _ context: CarnetRequestContext, notice: HTML?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func accessPage(_ request: Request, _ context: CarnetRequestContext, notice: HTML?, fieldError: PortalAccessPage.FormError? = nil,
+                    status: HTTPResponse.Status = .ok) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let (_, controls) = try await service.accessControls(of: recordID, by: session.actor)
-        let body = PortalAccessPage.render(controls, csrf: session.csrfToken, notice: notice, l)
+        let body = PortalAccessPage.render(controls, csrf: session.csrfToken, notice: notice, fieldError: fieldError, l)
         return page(request, context, ("Qui peut accéder à mon dossier", "Who may access my record"), path: "/portal/patient/access", body, status: status)
     }
 
@@ -257,6 +258,10 @@ struct PatientPortalRoutes {
         do {
             change = try PortalAccessPage.change(from: form, l)
         } catch let error as PortalAccessPage.FormError {
+            // A typed RPPS is answered beside its field; a form the page does not have, at the top.
+            if let field = error.field, ["authorize", "block", "treating"].contains(field) {
+                return try await accessPage(request, context, notice: nil, fieldError: error, status: .badRequest)
+            }
             return try await accessPage(request, context, notice: PortalPage.notice(error.message, error: true), status: .badRequest)
         }
         _ = try await service.changeAccess(of: recordID, change, by: session.actor)
@@ -296,6 +301,12 @@ struct PatientPortalRoutes {
     // MARK: - Record
 
     @Sendable func recordPage(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        try await recordPage(request, context, confirmError: nil, reason: nil)
+    }
+
+    /// The record's state and what can be done; `confirmError` is said beside the confirmation box
+    /// when closing was asked without it.
+    func recordPage(_ request: Request, _ context: CarnetRequestContext, confirmError: String?, reason: String?) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let record = try await service.readRecord(recordID, by: session.actor)
@@ -309,8 +320,10 @@ struct PatientPortalRoutes {
                 <p>\(l.t("Fermé, votre dossier n'est plus accessible à aucun professionnel, même en urgence, et n'est plus alimenté. Il est conservé dix ans et vous pouvez le rouvrir à tout moment.",
                          "Once closed, no professional can access your record, even in an emergency, and nothing is added to it. It is kept for ten years and you can reopen it at any time."))</p>
                 <label for="reason">\(l.t("Motif (facultatif)", "Reason (optional)"))</label>
-                <input type="text" id="reason" name="reason">
-                <label><input type="checkbox" name="confirm" value="yes"> \(l.t("J'ai compris les conséquences", "I understand the consequences"))</label>
+                <input type="text" id="reason" name="reason" value="\(reason)">
+                <label><input type="checkbox" id="confirm" name="confirm" value="yes" aria-describedby="confirm-error"\
+                \(confirmError == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))> \(l.t("J'ai compris les conséquences", "I understand the consequences"))</label>
+                <div id="confirm-error">\(PortalPage.notice(confirmError, error: true))</div>
                 <button type="submit" class="danger">\(l.t("Fermer mon dossier", "Close my record"))</button>
                 </form>
                 """
@@ -323,7 +336,7 @@ struct PatientPortalRoutes {
                 </form>
                 """
         }
-        return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient/record", body)
+        return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient/record", body, status: confirmError == nil ? .ok : .badRequest)
     }
 
     @Sendable func changeRecord(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -333,12 +346,9 @@ struct PatientPortalRoutes {
         switch form["action"] {
         case "close":
             guard form["confirm"] == "yes" else {
-                let body: HTML = """
-                    \(PortalPage.notice(l.t("Cochez « J'ai compris les conséquences » pour fermer votre dossier.",
-                                            "Tick 'I understand the consequences' to close your record."), error: true))
-                    <p><a href="/portal/patient/record">\(l.t("Retour", "Back"))</a></p>
-                    """
-                return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient/record", body, status: .badRequest)
+                return try await recordPage(request, context, confirmError: l.t("Cochez « J'ai compris les conséquences » pour fermer votre dossier.",
+                                                                                "Tick 'I understand the consequences' to close your record."),
+                                             reason: form["reason"])
             }
             _ = try await service.transition(recordID, .closeRecord, reason: form["reason"], by: session.actor)
         case "reopen":

@@ -99,7 +99,7 @@ struct PortalSignInRoutes {
         do {
             candidates = try PortalINS.candidates(text, keyChecking: configuration.insKeyChecking)
         } catch {
-            let message = l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + "\(error). "
+            let message = l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + PortalMessages.ins(error, l) + ". "
                 + l.t("Vérifiez-le sur votre carte Vitale.", "Check it against your Vitale card.")
             return try await insPage(request, error: message, value: text)
         }
@@ -218,7 +218,8 @@ struct PortalSignInRoutes {
             do {
                 actor = try await tokens.verify(form["token"] ?? "")
             } catch {
-                return try await tokenPage(request, context, error: l.t("Ce jeton n'est pas valide ou a expiré : ", "This token is not valid or has expired: ") + "\(error)")
+                return try await tokenPage(request, context, error: l.t("Ce jeton n'est pas valide ou a expiré : collez-le en entier, tel que « carnet token professional » l'affiche, ou demandez-en un nouveau.",
+                                                                        "This token is not valid or has expired: ") + (l == .fr ? "" : "\(error)"))
             }
         }
         guard actor.professional != nil else {

@@ -76,7 +76,8 @@ struct ProfessionalPortalRoutes {
         do {
             candidates = try PortalINS.candidates(text, keyChecking: configuration.insKeyChecking)
         } catch {
-            return try await findForm(request, context, error: l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + "\(error)", value: text)
+            return try await findForm(request, context, error: l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + PortalMessages.ins(error, l) + ".",
+                                       value: text)
         }
         var check: RecordService.ExistenceCheck?
         for ins in candidates where check == nil {
