@@ -128,9 +128,11 @@ def typed(driver, by, value, text):
             time.sleep(0.3)
 
 
-def browser(javascript=True, width=1280):
+def browser(javascript=True, phone=False):
+    """Headless Chromium; `phone` emulates a 375-px-wide phone screen (a desktop window cannot be made
+    that narrow, so the page would be laid out wider than it says)."""
     options = webdriver.ChromeOptions()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},1000"]:
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000"]:
         options.add_argument(argument)
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
@@ -139,6 +141,10 @@ def browser(javascript=True, width=1280):
         options.binary_location = binary
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "chromedriver"), options=options)
     driver.implicitly_wait(2)
+    if phone:
+        # Chrome's device emulation through the DevTools protocol: the page is laid out 375 px wide
+        # (chromedriver's mobileEmulation option leaves clicks hanging in headless mode).
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": True})
     return driver
 
 
@@ -411,15 +417,19 @@ class PortalTests(unittest.TestCase):
         self.assertEqual(driver.find_element(By.TAG_NAME, "h1").text, "My record")
         self.save(driver, "patient-home-english")
         navigate(driver, By.LINK_TEXT, "Français")
-        small = browser(javascript=False, width=375)
+        small = browser(javascript=False, phone=True)
         try:
             self.sign_in_patient(small)
-            small.get(self.server.base + "/portal/patient/access")
-            overflow = small.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            self.assertLessEqual(overflow, 0, "no sideways scrolling on a 375-px screen")
-            self.save(small, "patient-access-375px")
-            small.get(self.server.base + "/portal/patient/history")
-            self.save(small, "patient-history-375px")
+            self.assertEqual(small.execute_script("return window.innerWidth"), 375, "the page is laid out 375 px wide")
+            for page in ["", "/documents", "/summary", "/access", "/history", "/record"]:
+                small.get(self.server.base + "/portal/patient" + page)
+                overflow = small.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                self.assertLessEqual(overflow, 0, f"no sideways scrolling on a 375-px screen: /portal/patient{page}")
+                self.save(small, f"patient{page.replace('/', '-') or '-home'}-375px")
+            small.get(self.server.base + "/portal/patient/documents")
+            navigate(small, By.PARTIAL_LINK_TEXT, "Compte rendu d'examens biologiques")
+            self.assertLessEqual(small.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth"), 0)
+            self.save(small, "patient-document-375px")
         finally:
             small.quit()
 

@@ -17,7 +17,7 @@ enum PortalDocumentView {
             return "<pre class=\"document\">\(String(decoding: data, as: UTF8.self))</pre>\(open)"
         }
         if type.hasPrefix("image/") {
-            return "<p><img src=\"\(contentURL)\" alt=\"\(entry.title ?? l.t("Image du document", "Document image"))\" style=\"max-width:100%\"></p>\(open)"
+            return "<p><img src=\"\(contentURL)\" alt=\"\(entry.title ?? l.t("Image du document", "Document image"))\"></p>\(open)"
         }
         if type.contains("xml"), let text = CDANarrative.text(of: data) {
             return "<p class=\"hint\">\(l.t("Partie lisible du document CDA", "Human-readable part of the CDA document"))</p><pre class=\"document\">\(text)</pre>\(open)"
