@@ -222,6 +222,30 @@ class PortalTests(unittest.TestCase):
         self.assertIn("Document synthétique", driver.find_element(By.CSS_SELECTOR, "pre.document").text)
         self.save(driver, "patient-document")
 
+    def test_1b_pdf_image_and_cda(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/documents")
+        navigate(driver, By.PARTIAL_LINK_TEXT, "(synthétique, PDF)")
+        frame = driver.find_element(By.CSS_SELECTOR, "iframe.document")
+        self.assertTrue(frame.get_attribute("src").endswith("/content"))
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+            "try { return document.querySelector('iframe.document').contentWindow.location.href.endsWith('/content'); } catch (e) { return false; }"))
+        kind = driver.execute_script("return document.querySelector('iframe.document').contentDocument.contentType")
+        self.assertEqual(kind, "application/pdf", "the PDF is framed in the page (not blocked), as a PDF")
+        self.save(driver, "patient-document-pdf")
+        driver.get(self.server.base + "/portal/patient/documents")
+        navigate(driver, By.PARTIAL_LINK_TEXT, "(synthétique, image)")
+        image = driver.find_element(By.CSS_SELECTOR, "main img")
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image))
+        self.save(driver, "patient-document-image")
+        driver.get(self.server.base + "/portal/patient/documents")
+        navigate(driver, By.PARTIAL_LINK_TEXT, "(synthétique, CDA)")
+        narrative = driver.find_element(By.CSS_SELECTOR, "pre.document").text
+        self.assertIn("Traitement de sortie", narrative)
+        self.assertIn("Document CDA synthétique", narrative)
+        self.assertNotIn("ClinicalDocument", narrative)
+        self.save(driver, "patient-document-cda")
+
     def test_2_mask_hides_from_professional(self):
         pharmacist = self.sign_in_professional("pharmacist")
         try:
