@@ -78,4 +78,10 @@ struct PortalErrorsInPlaceTests {
             #expect(wrongKey.status == .badRequest && wrongKey.text.contains("la clé 00 ne correspond pas"), "\(wrongKey.text.prefix(200))")
         }
     }
+
+    @Test("every access rule is said in French on French pages", arguments: AccessRule.allCases)
+    func rulesInFrench(_ rule: AccessRule) {
+        #expect(PortalMessages.rule(rule, .en) == rule.explanation)
+        #expect(PortalMessages.rule(rule, .fr) != rule.explanation && !PortalMessages.rule(rule, .fr).isEmpty)
+    }
 }

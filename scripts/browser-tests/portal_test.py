@@ -151,6 +151,7 @@ def browser(javascript=True, phone=False):
 class PortalTests(unittest.TestCase):
     server = None
     shot = 0
+    pro_sign_in_saved = False
 
     @classmethod
     def setUpClass(cls):
@@ -190,6 +191,9 @@ class PortalTests(unittest.TestCase):
         driver = browser(javascript=javascript)
         driver.get(self.server.base + "/portal/pro/sign-in")
         typed(driver, By.ID, "token", self.server.professional_token(label))
+        if not PortalTests.pro_sign_in_saved:
+            PortalTests.pro_sign_in_saved = True
+            self.save(driver, "pro-sign-in")
         navigate(driver, By.CSS_SELECTOR, "main form button[type=submit]")
         self.assertEqual(driver.find_element(By.TAG_NAME, "h1").text, "Rechercher un patient")
         return driver
@@ -265,8 +269,45 @@ class PortalTests(unittest.TestCase):
 
             self.assertNotIn("Compte rendu de consultation (synthétique)", self.pro_document_titles(pharmacist))
             self.save(pharmacist, "pro-record-after-mask")
+
+            # Unmasked, the professional sees it again and can open it.
+            navigate(driver, By.XPATH, "//button[contains(., 'Ne plus masquer')]")
+            self.assertTrue(driver.find_elements(By.XPATH, "//button[contains(., 'Masquer aux professionnels')]"))
+            self.assertIn("Compte rendu de consultation (synthétique)", self.pro_document_titles(pharmacist))
+            navigate(pharmacist, By.PARTIAL_LINK_TEXT, "Compte rendu de consultation")
+            self.assertIn("Document synthétique", pharmacist.find_element(By.CSS_SELECTOR, "pre.document").text)
+            self.save(pharmacist, "pro-document")
         finally:
             pharmacist.quit()
+
+    def test_2b_revoke_authorised_professional(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/access")
+        row = driver.find_element(By.XPATH, "//h2[contains(., 'autorisés')]/following::table[1]//tr[contains(., '99700000021')]")
+        self.assertIn("autorisé", row.text)
+        navigate(driver, By.XPATH, "//tr[contains(., '99700000021')]//button[contains(., \"Retirer l'accès\")]")
+        self.assertNotIn("99700000021", driver.find_element(By.XPATH, "//h2[contains(., 'autorisés')]/following::table[1]").text)
+        self.save(driver, "patient-access-revoked")
+        pharmacist = self.sign_in_professional("pharmacist")
+        try:
+            self.find_patient(pharmacist)
+            self.assertIn("pas encore autorisé", pharmacist.find_element(By.TAG_NAME, "main").text, "revoked: no longer authorised")
+            self.assertFalse(pharmacist.find_elements(By.XPATH, "//button[contains(., 'Ouvrir le dossier')]"))
+        finally:
+            pharmacist.quit()
+        # Authorised again, for the scenarios after this one.
+        typed(driver, By.ID, "rpps-authorize", "99700000021")
+        navigate(driver, By.ID, "rpps-authorize", submit=True)
+        self.assertIn("99700000021", driver.find_element(By.XPATH, "//h2[contains(., 'autorisés')]/following::table[1]").text)
+
+    def test_2c_treating_physician(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/access")
+        typed(driver, By.ID, "rpps-treating", "99700000011")
+        navigate(driver, By.ID, "rpps-treating", submit=True)
+        treating = driver.find_element(By.XPATH, "//h2[contains(., 'Médecin traitant')]/following::p[1]").text
+        self.assertIn("RPPS 99700000011", treating)
+        self.save(driver, "patient-access-treating-physician")
 
     def test_3_block_professional(self):
         driver = self.patient
@@ -287,6 +328,20 @@ class PortalTests(unittest.TestCase):
             self.find_patient(nurse)
             self.assertIn("bloqué", nurse.find_element(By.TAG_NAME, "main").text)
             self.save(nurse, "pro-blocked")
+        finally:
+            nurse.quit()
+
+    def test_3b_unblock_professional(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/access")
+        navigate(driver, By.XPATH, "//tr[contains(., '99700000061')]//button[contains(., 'Débloquer')]")
+        self.assertNotIn("99700000061", driver.find_element(By.XPATH, "//h2[contains(., 'bloqués')]/following::table[1]").text)
+        nurse = self.sign_in_professional("nurse")
+        try:
+            self.find_patient(nurse)
+            main = nurse.find_element(By.TAG_NAME, "main").text
+            self.assertNotIn("bloqué", main)
+            self.assertIn("pas encore autorisé", main, "unblocked: back to needing an authorisation")
         finally:
             nurse.quit()
 
@@ -348,6 +403,30 @@ class PortalTests(unittest.TestCase):
         self.save(driver, "patient-history-filtered")
         driver.get(self.server.base + "/portal/patient")
         self.assertIn("patient inconscient", driver.find_element(By.ID, "alerts").find_element(By.XPATH, "..").text)
+
+    def test_4b_opposed_break_the_glass_is_refused(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/access")
+        box = driver.find_element(By.NAME, "breakTheGlass")
+        self.assertTrue(box.is_selected())
+        box.click()
+        navigate(driver, By.XPATH, "//input[@name='breakTheGlass']/ancestor::form//button")
+        self.assertFalse(driver.find_element(By.NAME, "breakTheGlass").is_selected())
+        physician = self.sign_in_professional("emergency physician")
+        try:
+            self.find_patient(physician)
+            typed(physician, By.ID, "reason", "malaise au cabinet")
+            navigate(physician, By.XPATH, "//button[contains(., 'urgence')]")
+            refusal = physician.find_element(By.CSS_SELECTOR, ".error").text
+            self.assertIn("opposé", refusal, "the patient's opposition is said, in French")
+            self.assertFalse(physician.find_elements(By.CSS_SELECTOR, "table a"), "nothing is read")
+            self.save(physician, "pro-break-the-glass-opposed")
+        finally:
+            physician.quit()
+        driver.get(self.server.base + "/portal/patient/access")
+        driver.find_element(By.NAME, "breakTheGlass").click()
+        navigate(driver, By.XPATH, "//input[@name='breakTheGlass']/ancestor::form//button")
+        self.assertTrue(driver.find_element(By.NAME, "breakTheGlass").is_selected())
 
     def test_5_summary_own_section(self):
         driver = self.patient
@@ -414,6 +493,7 @@ class PortalTests(unittest.TestCase):
     def test_6_close_and_reopen(self):
         driver = self.patient
         driver.get(self.server.base + "/portal/patient/record")
+        self.save(driver, "patient-record")
         driver.execute_script("window.confirm = function () { return true; }")
         navigate(driver, By.XPATH, "//button[contains(., 'Fermer mon dossier')]")
         self.assertIn("Cochez", driver.find_element(By.ID, "confirm-error").text, "the confirmation is required, said beside it")
@@ -465,6 +545,19 @@ class PortalTests(unittest.TestCase):
         navigate(driver, By.ID, "rpps-authorize", submit=True)
         self.assertIn("expiré", driver.find_element(By.CSS_SELECTOR, ".error").text)
         self.save(driver, "forged-form")
+
+    def test_y_sign_out(self):
+        driver = browser()
+        try:
+            self.sign_in_patient(driver)
+            navigate(driver, By.XPATH, "//button[contains(., 'Se déconnecter')]")
+            self.assertIn("/portal", driver.current_url)
+            self.assertFalse(driver.find_elements(By.XPATH, "//button[contains(., 'Se déconnecter')]"), "signed out")
+            driver.get(self.server.base + "/portal/patient/documents")
+            self.assertTrue(driver.current_url.endswith("/portal/patient/sign-in"), "the session is gone: " + driver.current_url)
+            self.save(driver, "signed-out")
+        finally:
+            driver.quit()
 
     def test_z_logs_hold_no_health_data(self):
         """After every scenario above: the server's logs name no patient and carry no INS or token."""

@@ -71,7 +71,7 @@ enum PortalHistoryPage {
                 <tr\(emergency ? HTML.trusted(" class=\"emergency\"") : "")><td>\(PortalPage.dateTime(event.recordedAt, l))</td><td>\(who(event, l))</td>\
                 <td>\(PortalHistoryText.action(event.action, l))\(emergency ? html(" <strong>\(mode(event.accessMode, l))</strong>") : "")</td>\
                 <td>\(event.outcome == .success ? l.t("fait", "done") : l.t("refusé", "refused"))</td>\
-                <td>\(event.emergencyReason ?? event.rule?.explanation ?? "")</td></tr>
+                <td>\(event.emergencyReason ?? event.rule.map { PortalMessages.rule($0, l) } ?? "")</td></tr>
                 """
         }
         let whoOptions: [(String, String)] = [

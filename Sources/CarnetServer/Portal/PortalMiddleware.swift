@@ -67,7 +67,7 @@ struct PortalMiddleware: RouterMiddleware {
             switch error {
             case .notFound: (status, message) = (.notFound, l.t("Introuvable : cet élément n'existe pas, ou vous ne pouvez pas le voir.",
                                                                 "Not found: this does not exist, or you may not see it."))
-            case .denied(let rule): (status, message) = (.forbidden, l.t("Refusé", "Refused") + " — " + rule.explanation)
+            case .denied(let rule): (status, message) = (.forbidden, l.t("Refusé", "Refused") + " — " + PortalMessages.rule(rule, l))
             }
         case let error as FHIRInputError:
             (status, message) = (.badRequest, error.description)
