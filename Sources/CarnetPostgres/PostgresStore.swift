@@ -101,49 +101,13 @@ public final class PostgresStore: RecordStore {
 
     public func auditEvents(recordID: RecordID, limit: Int) async throws -> [AuditEvent] {
         try await client.withConnection { connection in
-            try await Self.auditEvents(connection, recordID: recordID, fromMS: Self.earliestMS, untilMS: Self.latestMS, limit: limit, offset: 0,
-                                       logger: logger)
-        }
-    }
-
-    public func auditEventPage(recordID: RecordID, from: Date?, until: Date?, limit: Int, offset: Int) async throws -> (events: [AuditEvent], total: Int) {
-        let fromMS = from.map(StoredForms.milliseconds) ?? Self.earliestMS
-        let untilMS = until.map(StoredForms.milliseconds) ?? Self.latestMS
-        return try await client.withConnection { connection in
-            var total = 0
-            for try await count in try await connection.query("""
-                SELECT count(*) FROM audit_events WHERE record_id = \(recordID.rawValue)
-                  AND recorded_at >= to_timestamp(\(fromMS)::double precision / 1000) AND recorded_at < to_timestamp(\(untilMS)::double precision / 1000)
-                """, logger: logger).decode(Int.self) { total = count }
-            let events = try await Self.auditEvents(connection, recordID: recordID, fromMS: fromMS, untilMS: untilMS, limit: limit, offset: offset,
-                                                    logger: logger)
-            return (events, total)
+            try await Self.auditEvents(connection, recordID: recordID, AuditFilter(), limit: limit, offset: 0, logger: logger)
         }
     }
 
     /// Milliseconds since the epoch bounding every stored instant (years 1 and 9999): an open end of a range.
     static let earliestMS: Int64 = -62_135_596_800_000
     static let latestMS: Int64 = 253_402_300_799_000
-
-    /// A record's events recorded within [fromMS, untilMS), newest first, one page.
-    private static func auditEvents(_ connection: PostgresConnection, recordID: RecordID, fromMS: Int64, untilMS: Int64, limit: Int, offset: Int,
-                                    logger: Logger) async throws -> [AuditEvent] {
-        let rows = try await connection.query("""
-            SELECT id, record_id, (extract(epoch FROM recorded_at) * 1000)::bigint, actor_kind, actor_id, profession,
-                   access_mode, emergency_reason, action, resources_json::text, outcome, rule, detail
-            FROM audit_events WHERE record_id = \(recordID.rawValue)
-              AND recorded_at >= to_timestamp(\(fromMS)::double precision / 1000) AND recorded_at < to_timestamp(\(untilMS)::double precision / 1000)
-            ORDER BY recorded_at DESC, sequence DESC LIMIT \(limit) OFFSET \(offset)
-            """, logger: logger)
-        var events: [AuditEvent] = []
-        for try await (id, record, at, kind, actorID, profession, mode, reason, action, resources, outcome, rule, detail) in rows.decode(
-            (UUID, UUID?, Int64, String, String, String?, String, String?, String, String, String, String?, String?).self) {
-            events.append(try AuditRow(id: id, recordID: record, recordedAtMilliseconds: at, actorKind: kind, actorID: actorID,
-                                       profession: profession, accessMode: mode, emergencyReason: reason, action: action,
-                                       resourcesJSON: resources, outcome: outcome, rule: rule, detail: detail).event())
-        }
-        return events
-    }
 
     public func ping() async throws {
         try await client.query("SELECT 1", logger: logger)

@@ -92,27 +92,7 @@ public final class SQLiteStore: RecordStore {
     }
 
     public func auditEvents(recordID: RecordID, limit: Int) async throws -> [AuditEvent] {
-        try await pool.read { db in try Self.auditEvents(db, recordID: recordID, fromMS: .min, untilMS: .max, limit: limit, offset: 0) }
-    }
-
-    public func auditEventPage(recordID: RecordID, from: Date?, until: Date?, limit: Int, offset: Int) async throws -> (events: [AuditEvent], total: Int) {
-        let fromMS = from.map(StoredForms.milliseconds) ?? Int64.min
-        let untilMS = until.map(StoredForms.milliseconds) ?? Int64.max
-        return try await pool.read { db in
-            let arguments: StatementArguments = [recordID.rawValue.lowercasedString, fromMS, untilMS]
-            let total = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM audit_events WHERE record_id = ? AND recorded_at_ms >= ? AND recorded_at_ms < ?
-                """, arguments: arguments) ?? 0
-            return (try Self.auditEvents(db, recordID: recordID, fromMS: fromMS, untilMS: untilMS, limit: limit, offset: offset), total)
-        }
-    }
-
-    /// A record's events recorded within [fromMS, untilMS), newest first, one page.
-    private static func auditEvents(_ db: Database, recordID: RecordID, fromMS: Int64, untilMS: Int64, limit: Int, offset: Int) throws -> [AuditEvent] {
-        try Row.fetchAll(db, sql: """
-            SELECT * FROM audit_events WHERE record_id = ? AND recorded_at_ms >= ? AND recorded_at_ms < ?
-            ORDER BY recorded_at_ms DESC, rowid DESC LIMIT ? OFFSET ?
-            """, arguments: [recordID.rawValue.lowercasedString, fromMS, untilMS, limit, offset]).map { try auditRow($0).event() }
+        try await pool.read { db in try Self.auditEvents(db, recordID: recordID, AuditFilter(), limit: limit, offset: 0) }
     }
 
     public func ping() async throws {

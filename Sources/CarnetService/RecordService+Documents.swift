@@ -122,8 +122,11 @@ extension RecordService {
     }
 
     /// A document's exact bytes, checked against their hash before they are returned.
-    public func documentContent(_ id: DocumentID, by actor: Actor) async throws -> (entry: DocumentEntry, content: Data) {
-        let (entry, record, decision) = try await visibleDocument(id, by: actor)
+    ///
+    /// - Parameter record: when given, a document of any other record answers as a missing one (the
+    ///   web access reads within the record the professional opened, whose emergency holds for it alone).
+    public func documentContent(_ id: DocumentID, in record: RecordID? = nil, by actor: Actor) async throws -> (entry: DocumentEntry, content: Data) {
+        let (entry, record, decision) = try await visibleDocument(id, in: record, by: actor)
         let content: Data
         do {
             content = try await blobs.get(BlobReference(sha256: entry.content.sha256, size: entry.content.size, keyID: entry.content.keyID))
@@ -238,8 +241,10 @@ extension RecordService {
 
     /// Loads a document and its record, refusing (as "not found") what the actor may not see; returns
     /// the allowing decision so the read's audit event names its rule without deciding twice.
-    private func visibleDocument(_ id: DocumentID, by actor: Actor) async throws -> (DocumentEntry, HealthRecord, Decision) {
-        guard let (entry, record, controls) = try await store.documentWithRecord(id: id), entry.status.isReadable else {
+    private func visibleDocument(_ id: DocumentID, in expected: RecordID? = nil, by actor: Actor) async throws -> (DocumentEntry, HealthRecord, Decision) {
+        guard let (entry, record, controls) = try await store.documentWithRecord(id: id), entry.status.isReadable,
+              expected == nil || entry.recordID == expected
+        else {
             try await auditMiss(.readDocument, by: actor, detail: "DocumentReference/\(id)")
             throw AccessError.notFound
         }

@@ -55,9 +55,13 @@ public protocol RecordStore: DocumentStore, AccessControlStore, AuditChainReader
     /// A record's audit trail, newest first.
     func auditEvents(recordID: RecordID, limit: Int) async throws -> [AuditEvent]
 
-    /// One page of a record's audit trail, newest first, recorded within [`from`, `until`) (either
-    /// end open when `nil`), with the number of events in that range.
-    func auditEventPage(recordID: RecordID, from: Date?, until: Date?, limit: Int, offset: Int) async throws -> (events: [AuditEvent], total: Int)
+    /// One page of a record's audit trail, newest first, of the events `filter` matches (decided in
+    /// the database), with the number of events it matches.
+    func auditEventPage(recordID: RecordID, filter: AuditFilter, limit: Int, offset: Int) async throws -> (events: [AuditEvent], total: Int)
+
+    /// Each actor's first event on the record that `filter` matches (its date range aside: first means
+    /// first ever), for the actors whose first such event is at or after `since`; newest first.
+    func firstAppearances(recordID: RecordID, matching filter: AuditFilter, since: Date) async throws -> [AuditFirstAppearance]
 
     /// Checks that the database answers; used by `/health`.
     func ping() async throws
@@ -84,6 +88,12 @@ extension RecordStore {
     public func documentWithRecord(id: DocumentID) async throws -> (entry: DocumentEntry, record: HealthRecord, controls: AccessControls)? {
         guard let entry = try await document(id: id), let record = try await record(id: entry.recordID) else { return nil }
         return (entry, record, try await accessControls(recordID: record.id))
+    }
+
+    /// One page of a record's audit trail, newest first, recorded within [`from`, `until`) (either
+    /// end open when `nil`), with the number of events in that range.
+    public func auditEventPage(recordID: RecordID, from: Date?, until: Date?, limit: Int, offset: Int) async throws -> (events: [AuditEvent], total: Int) {
+        try await auditEventPage(recordID: recordID, filter: AuditFilter(from: from, until: until), limit: limit, offset: offset)
     }
 
     /// Creates a record with the default access controls.

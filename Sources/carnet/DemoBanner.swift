@@ -39,7 +39,7 @@ enum DemoBanner {
         Web portal: \(baseURL)/portal — sign in as a patient with an INS above: the one-time code is
         written to this server's log ("demo sign-in code"); professionals paste one of their tokens.
 
-        Camille DURAND's record holds two documents by the physician and six months of care history; she
+        Camille DURAND's record holds five synthetic documents by the physician (text, PDF, image, CDA) and six months of care history; she
         authorised the pharmacist; the nurse has no authorisation (finds nothing until she gets one, or
         declares the patient's consent with POST …/$authorize); Lucas MARTIN is the legal representative
         of the minor Inès BERNARD. Try, with TOKEN set to a token above:

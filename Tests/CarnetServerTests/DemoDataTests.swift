@@ -26,7 +26,7 @@ struct DemoDataTests {
                 let pharmacist = try DemoData.professionals()[1].actor
                 #expect(try await service.patientSummary(of: first.id, by: pharmacist).items.count == 6, "authorised, and the interim matrix grants all")
                 let documents = try await service.searchDocuments(of: .record(first.id), DocumentQuery(), by: holder)
-                #expect(documents.total == 2)
+                #expect(documents.total == 5)
             }
         }
     }

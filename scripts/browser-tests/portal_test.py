@@ -128,9 +128,11 @@ def typed(driver, by, value, text):
             time.sleep(0.3)
 
 
-def browser(javascript=True, width=1280):
+def browser(javascript=True, phone=False):
+    """Headless Chromium; `phone` emulates a 375-px-wide phone screen (a desktop window cannot be made
+    that narrow, so the page would be laid out wider than it says)."""
     options = webdriver.ChromeOptions()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},1000"]:
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000"]:
         options.add_argument(argument)
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
@@ -139,12 +141,17 @@ def browser(javascript=True, width=1280):
         options.binary_location = binary
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "chromedriver"), options=options)
     driver.implicitly_wait(2)
+    if phone:
+        # Chrome's device emulation through the DevTools protocol: the page is laid out 375 px wide
+        # (chromedriver's mobileEmulation option leaves clicks hanging in headless mode).
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": True})
     return driver
 
 
 class PortalTests(unittest.TestCase):
     server = None
     shot = 0
+    pro_sign_in_saved = False
 
     @classmethod
     def setUpClass(cls):
@@ -184,6 +191,9 @@ class PortalTests(unittest.TestCase):
         driver = browser(javascript=javascript)
         driver.get(self.server.base + "/portal/pro/sign-in")
         typed(driver, By.ID, "token", self.server.professional_token(label))
+        if not PortalTests.pro_sign_in_saved:
+            PortalTests.pro_sign_in_saved = True
+            self.save(driver, "pro-sign-in")
         navigate(driver, By.CSS_SELECTOR, "main form button[type=submit]")
         self.assertEqual(driver.find_element(By.TAG_NAME, "h1").text, "Rechercher un patient")
         return driver
@@ -216,6 +226,30 @@ class PortalTests(unittest.TestCase):
         self.assertIn("Document synthétique", driver.find_element(By.CSS_SELECTOR, "pre.document").text)
         self.save(driver, "patient-document")
 
+    def test_1b_pdf_image_and_cda(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/documents")
+        navigate(driver, By.PARTIAL_LINK_TEXT, "(synthétique, PDF)")
+        frame = driver.find_element(By.CSS_SELECTOR, "iframe.document")
+        self.assertTrue(frame.get_attribute("src").endswith("/content"))
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+            "try { return document.querySelector('iframe.document').contentWindow.location.href.endsWith('/content'); } catch (e) { return false; }"))
+        kind = driver.execute_script("return document.querySelector('iframe.document').contentDocument.contentType")
+        self.assertEqual(kind, "application/pdf", "the PDF is framed in the page (not blocked), as a PDF")
+        self.save(driver, "patient-document-pdf")
+        driver.get(self.server.base + "/portal/patient/documents")
+        navigate(driver, By.PARTIAL_LINK_TEXT, "(synthétique, image)")
+        image = driver.find_element(By.CSS_SELECTOR, "main img")
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image))
+        self.save(driver, "patient-document-image")
+        driver.get(self.server.base + "/portal/patient/documents")
+        navigate(driver, By.PARTIAL_LINK_TEXT, "(synthétique, CDA)")
+        narrative = driver.find_element(By.CSS_SELECTOR, "pre.document").text
+        self.assertIn("Traitement de sortie", narrative)
+        self.assertIn("Document CDA synthétique", narrative)
+        self.assertNotIn("ClinicalDocument", narrative)
+        self.save(driver, "patient-document-cda")
+
     def test_2_mask_hides_from_professional(self):
         pharmacist = self.sign_in_professional("pharmacist")
         try:
@@ -235,15 +269,55 @@ class PortalTests(unittest.TestCase):
 
             self.assertNotIn("Compte rendu de consultation (synthétique)", self.pro_document_titles(pharmacist))
             self.save(pharmacist, "pro-record-after-mask")
+
+            # Unmasked, the professional sees it again and can open it.
+            navigate(driver, By.XPATH, "//button[contains(., 'Ne plus masquer')]")
+            self.assertTrue(driver.find_elements(By.XPATH, "//button[contains(., 'Masquer aux professionnels')]"))
+            self.assertIn("Compte rendu de consultation (synthétique)", self.pro_document_titles(pharmacist))
+            navigate(pharmacist, By.PARTIAL_LINK_TEXT, "Compte rendu de consultation")
+            self.assertIn("Document synthétique", pharmacist.find_element(By.CSS_SELECTOR, "pre.document").text)
+            self.save(pharmacist, "pro-document")
         finally:
             pharmacist.quit()
+
+    def test_2b_revoke_authorised_professional(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/access")
+        row = driver.find_element(By.XPATH, "//h2[contains(., 'autorisés')]/following::table[1]//tr[contains(., '99700000021')]")
+        self.assertIn("autorisé", row.text)
+        navigate(driver, By.XPATH, "//tr[contains(., '99700000021')]//button[contains(., \"Retirer l'accès\")]")
+        self.assertNotIn("99700000021", driver.find_element(By.XPATH, "//h2[contains(., 'autorisés')]/following::table[1]").text)
+        self.save(driver, "patient-access-revoked")
+        pharmacist = self.sign_in_professional("pharmacist")
+        try:
+            self.find_patient(pharmacist)
+            self.assertIn("pas encore autorisé", pharmacist.find_element(By.TAG_NAME, "main").text, "revoked: no longer authorised")
+            self.assertFalse(pharmacist.find_elements(By.XPATH, "//button[contains(., 'Ouvrir le dossier')]"))
+        finally:
+            pharmacist.quit()
+        # Authorised again, for the scenarios after this one.
+        typed(driver, By.ID, "rpps-authorize", "99700000021")
+        navigate(driver, By.ID, "rpps-authorize", submit=True)
+        self.assertIn("99700000021", driver.find_element(By.XPATH, "//h2[contains(., 'autorisés')]/following::table[1]").text)
+
+    def test_2c_treating_physician(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/access")
+        typed(driver, By.ID, "rpps-treating", "99700000011")
+        navigate(driver, By.ID, "rpps-treating", submit=True)
+        treating = driver.find_element(By.XPATH, "//h2[contains(., 'Médecin traitant')]/following::p[1]").text
+        self.assertIn("RPPS 99700000011", treating)
+        self.save(driver, "patient-access-treating-physician")
 
     def test_3_block_professional(self):
         driver = self.patient
         driver.get(self.server.base + "/portal/patient/access")
         typed(driver, By.ID, "rpps-block", "1234")
         navigate(driver, By.ID, "rpps-block", submit=True)
-        self.assertIn("RPPS", driver.find_element(By.CSS_SELECTOR, ".error").text, "a bad RPPS is explained in place")
+        self.assertIn("RPPS", driver.find_element(By.ID, "rpps-block-error").text, "a bad RPPS is explained beside its field")
+        self.assertIn("11 chiffres", driver.find_element(By.ID, "rpps-block-error").text, "in French")
+        self.assertEqual(driver.find_element(By.ID, "rpps-block").get_attribute("aria-invalid"), "true")
+        self.assertEqual(driver.find_element(By.ID, "rpps-block").get_attribute("value"), "1234", "the typed value is kept")
         self.save(driver, "patient-access-bad-rpps")
         typed(driver, By.ID, "rpps-block", "99700000061")
         navigate(driver, By.ID, "rpps-block", submit=True)
@@ -254,6 +328,20 @@ class PortalTests(unittest.TestCase):
             self.find_patient(nurse)
             self.assertIn("bloqué", nurse.find_element(By.TAG_NAME, "main").text)
             self.save(nurse, "pro-blocked")
+        finally:
+            nurse.quit()
+
+    def test_3b_unblock_professional(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/access")
+        navigate(driver, By.XPATH, "//tr[contains(., '99700000061')]//button[contains(., 'Débloquer')]")
+        self.assertNotIn("99700000061", driver.find_element(By.XPATH, "//h2[contains(., 'bloqués')]/following::table[1]").text)
+        nurse = self.sign_in_professional("nurse")
+        try:
+            self.find_patient(nurse)
+            main = nurse.find_element(By.TAG_NAME, "main").text
+            self.assertNotIn("bloqué", main)
+            self.assertIn("pas encore autorisé", main, "unblocked: back to needing an authorisation")
         finally:
             nurse.quit()
 
@@ -271,14 +359,26 @@ class PortalTests(unittest.TestCase):
             self.find_patient(physician)
             self.assertIn("pas encore autorisé", physician.find_element(By.TAG_NAME, "main").text)
             navigate(physician, By.XPATH, "//button[contains(., 'urgence')]")
-            self.assertIn("motif", physician.find_element(By.CSS_SELECTOR, ".error").text.lower(), "a reason is required")
-            physician.get(self.server.base + "/portal/pro")
-            self.find_patient(physician)
+            self.assertIn("motif", physician.find_element(By.CSS_SELECTOR, "#reason-error .error").text.lower(), "a reason is required, said beside it")
+            self.assertEqual(physician.find_element(By.ID, "reason").get_attribute("aria-invalid"), "true")
+            self.save(physician, "pro-emergency-reason-missing")
             typed(physician, By.ID, "reason", "patient inconscient aux urgences")
             navigate(physician, By.XPATH, "//button[contains(., 'urgence')]")
             self.assertIn("patient inconscient", physician.find_element(By.CSS_SELECTOR, ".banner").text)
             self.assertTrue(physician.find_elements(By.CSS_SELECTOR, "table a"), "documents readable in emergency")
             self.save(physician, "pro-break-the-glass")
+            # The emergency was declared for this patient only: the next one is found in normal mode.
+            physician.get(self.server.base + "/portal/pro")
+            typed(physician, By.ID, "ins", self.server.patient_ins("Lucas MARTIN"))
+            navigate(physician, By.CSS_SELECTOR, "main form button[type=submit]")
+            self.assertIn("pas encore autorisé", physician.find_element(By.TAG_NAME, "main").text)
+            self.assertFalse(physician.find_elements(By.CSS_SELECTOR, ".banner"), "no emergency carried over to another patient")
+            self.save(physician, "pro-next-patient-normal")
+            # Opened without a declaration (the consent form turned into a plain open): nothing is read in emergency.
+            physician.execute_script("document.querySelector('input[name=kind][value=consent]').value = 'open'")
+            navigate(physician, By.XPATH, "//button[contains(., 'déclarer son consentement')]")
+            self.assertFalse(physician.find_elements(By.CSS_SELECTOR, ".banner"))
+            self.assertFalse(physician.find_elements(By.CSS_SELECTOR, "table a"), "no document of the other patient")
         finally:
             physician.quit()
         driver = self.patient
@@ -286,6 +386,47 @@ class PortalTests(unittest.TestCase):
         rows = driver.find_elements(By.CSS_SELECTOR, "tr.emergency")
         self.assertTrue(rows and any("patient inconscient" in row.text for row in rows), driver.find_element(By.TAG_NAME, "main").text[:800])
         self.save(driver, "patient-history-emergency")
+        # Filters travel in the form body: one professional's accesses, emergencies only.
+        driver.get(self.server.base + "/portal/patient/history")
+        Select(driver.find_element(By.ID, "history-who")).select_by_value("all")
+        typed(driver, By.ID, "history-rpps", "1234")
+        navigate(driver, By.XPATH, "//button[contains(., 'Filtrer')]")
+        self.assertIn("11 chiffres", driver.find_element(By.ID, "history-rpps-error").text, "a bad RPPS is said beside its field")
+        self.assertEqual(driver.find_element(By.ID, "history-rpps").get_attribute("value"), "1234")
+        typed(driver, By.ID, "history-rpps", "99700000012")
+        driver.find_element(By.NAME, "emergency").click()
+        navigate(driver, By.XPATH, "//button[contains(., 'Filtrer')]")
+        self.assertNotIn("99700000012", driver.current_url)
+        rows = driver.find_elements(By.CSS_SELECTOR, "tbody tr")
+        self.assertTrue(rows and all("99700000012" in row.text for row in rows))
+        self.assertTrue(all("emergency" in row.get_attribute("class") for row in rows))
+        self.save(driver, "patient-history-filtered")
+        driver.get(self.server.base + "/portal/patient")
+        self.assertIn("patient inconscient", driver.find_element(By.ID, "alerts").find_element(By.XPATH, "..").text)
+
+    def test_4b_opposed_break_the_glass_is_refused(self):
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/access")
+        box = driver.find_element(By.NAME, "breakTheGlass")
+        self.assertTrue(box.is_selected())
+        box.click()
+        navigate(driver, By.XPATH, "//input[@name='breakTheGlass']/ancestor::form//button")
+        self.assertFalse(driver.find_element(By.NAME, "breakTheGlass").is_selected())
+        physician = self.sign_in_professional("emergency physician")
+        try:
+            self.find_patient(physician)
+            typed(physician, By.ID, "reason", "malaise au cabinet")
+            navigate(physician, By.XPATH, "//button[contains(., 'urgence')]")
+            refusal = physician.find_element(By.CSS_SELECTOR, ".error").text
+            self.assertIn("opposé", refusal, "the patient's opposition is said, in French")
+            self.assertFalse(physician.find_elements(By.CSS_SELECTOR, "table a"), "nothing is read")
+            self.save(physician, "pro-break-the-glass-opposed")
+        finally:
+            physician.quit()
+        driver.get(self.server.base + "/portal/patient/access")
+        driver.find_element(By.NAME, "breakTheGlass").click()
+        navigate(driver, By.XPATH, "//input[@name='breakTheGlass']/ancestor::form//button")
+        self.assertTrue(driver.find_element(By.NAME, "breakTheGlass").is_selected())
 
     def test_5_summary_own_section(self):
         driver = self.patient
@@ -329,9 +470,10 @@ class PortalTests(unittest.TestCase):
                 navigate(physician, By.XPATH, "//button[contains(., 'Ouvrir le dossier')]")
             typed(physician, By.ID, "doc-title", "Compte rendu de téléconsultation")
             navigate(physician, By.XPATH, "//button[contains(., 'Ajouter au dossier')]")
-            self.assertIn("date", physician.find_element(By.CSS_SELECTOR, ".error").text.lower(), "a missing date is said")
-            physician.get(self.server.base + "/portal/pro/patient")
-            typed(physician, By.ID, "doc-title", "Compte rendu de téléconsultation")
+            self.assertIn("date", physician.find_element(By.ID, "doc-date-error").text.lower(), "a missing date is said beside its field")
+            self.assertEqual(physician.find_element(By.ID, "doc-date").get_attribute("aria-invalid"), "true")
+            self.assertEqual(physician.find_element(By.ID, "doc-title").get_attribute("value"), "Compte rendu de téléconsultation", "the title typed is kept")
+            self.save(physician, "pro-upload-missing-date")
             physician.execute_script("document.getElementById('doc-date').value = '2026-11-02'")
             typed(physician, By.ID, "doc-text", "Téléconsultation de suivi (synthétique).")
             navigate(physician, By.XPATH, "//button[contains(., 'Ajouter au dossier')]")
@@ -351,10 +493,12 @@ class PortalTests(unittest.TestCase):
     def test_6_close_and_reopen(self):
         driver = self.patient
         driver.get(self.server.base + "/portal/patient/record")
+        self.save(driver, "patient-record")
         driver.execute_script("window.confirm = function () { return true; }")
         navigate(driver, By.XPATH, "//button[contains(., 'Fermer mon dossier')]")
-        self.assertIn("Cochez", driver.find_element(By.CSS_SELECTOR, ".error").text, "the confirmation is required")
-        driver.get(self.server.base + "/portal/patient/record")
+        self.assertIn("Cochez", driver.find_element(By.ID, "confirm-error").text, "the confirmation is required, said beside it")
+        self.assertEqual(driver.find_element(By.NAME, "confirm").get_attribute("aria-invalid"), "true")
+        self.save(driver, "patient-close-unconfirmed")
         driver.execute_script("window.confirm = function () { return true; }")
         driver.find_element(By.NAME, "confirm").click()
         navigate(driver, By.XPATH, "//button[contains(., 'Fermer mon dossier')]")
@@ -377,15 +521,19 @@ class PortalTests(unittest.TestCase):
         self.assertEqual(driver.find_element(By.TAG_NAME, "h1").text, "My record")
         self.save(driver, "patient-home-english")
         navigate(driver, By.LINK_TEXT, "Français")
-        small = browser(javascript=False, width=375)
+        small = browser(javascript=False, phone=True)
         try:
             self.sign_in_patient(small)
-            small.get(self.server.base + "/portal/patient/access")
-            overflow = small.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            self.assertLessEqual(overflow, 0, "no sideways scrolling on a 375-px screen")
-            self.save(small, "patient-access-375px")
-            small.get(self.server.base + "/portal/patient/history")
-            self.save(small, "patient-history-375px")
+            self.assertEqual(small.execute_script("return window.innerWidth"), 375, "the page is laid out 375 px wide")
+            for page in ["", "/documents", "/summary", "/access", "/history", "/record"]:
+                small.get(self.server.base + "/portal/patient" + page)
+                overflow = small.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                self.assertLessEqual(overflow, 0, f"no sideways scrolling on a 375-px screen: /portal/patient{page}")
+                self.save(small, f"patient{page.replace('/', '-') or '-home'}-375px")
+            small.get(self.server.base + "/portal/patient/documents")
+            navigate(small, By.PARTIAL_LINK_TEXT, "Compte rendu d'examens biologiques")
+            self.assertLessEqual(small.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth"), 0)
+            self.save(small, "patient-document-375px")
         finally:
             small.quit()
 
@@ -397,6 +545,19 @@ class PortalTests(unittest.TestCase):
         navigate(driver, By.ID, "rpps-authorize", submit=True)
         self.assertIn("expiré", driver.find_element(By.CSS_SELECTOR, ".error").text)
         self.save(driver, "forged-form")
+
+    def test_y_sign_out(self):
+        driver = browser()
+        try:
+            self.sign_in_patient(driver)
+            navigate(driver, By.XPATH, "//button[contains(., 'Se déconnecter')]")
+            self.assertIn("/portal", driver.current_url)
+            self.assertFalse(driver.find_elements(By.XPATH, "//button[contains(., 'Se déconnecter')]"), "signed out")
+            driver.get(self.server.base + "/portal/patient/documents")
+            self.assertTrue(driver.current_url.endswith("/portal/patient/sign-in"), "the session is gone: " + driver.current_url)
+            self.save(driver, "signed-out")
+        finally:
+            driver.quit()
 
     def test_z_logs_hold_no_health_data(self):
         """After every scenario above: the server's logs name no patient and carry no INS or token."""

@@ -34,6 +34,10 @@ public struct PatientNotification: Hashable, Sendable, Codable, Identifiable {
         self.message = message
     }
 
+    /// The actions that make a professional's access a consultation of the record, whose first one
+    /// the patient is told of (an existence check is not one).
+    public static let consultingActions: Set<Action> = [.readDocument, .searchDocuments, .readSummary, .readEverything, .readCareHistory]
+
     /// The notifications an audited fact calls for.
     ///
     /// - Parameter wantsNewDocumentNotices: the patient's choice, read only for document additions.
@@ -44,7 +48,7 @@ public struct PatientNotification: Hashable, Sendable, Codable, Identifiable {
             notifications.append(PatientNotification(recordID: recordID, kind: kind, createdAt: event.recordedAt, dedupeKey: key, message: message))
         }
         let isProfessional = event.actorKind == .professional || event.actorKind == .regulator
-        let consults = [.readDocument, .searchDocuments, .readSummary, .readEverything, .readCareHistory].contains(event.action)
+        let consults = consultingActions.contains(event.action)
         if isProfessional && consults {
             add(.firstAccess, "first-access:\(event.actorID)",
                 "Un professionnel de santé (RPPS \(event.actorID)) a consulté votre dossier pour la première fois.")

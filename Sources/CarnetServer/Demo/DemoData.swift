@@ -47,7 +47,7 @@ public enum DemoData {
     }
 
     /// Creates the demo records through the one door (idempotent: existing records are returned), and
-    /// gives the first one something to look at: two documents by the demo physician, the patient's
+    /// gives the first one something to look at: five documents by the demo physician (text, PDF, image, CDA), the patient's
     /// authorisation of the demo pharmacist, a structured summary, a few months of care history; the minor gets the second
     /// patient as legal representative.
     public static func seed(_ service: RecordService) async throws -> [HealthRecord] {
@@ -59,16 +59,27 @@ public enum DemoData {
         let physician = professionals[0].actor
         let pharmacist = professionals[1].actor
         let first = records[0]
-        for (index, (type, title, text)) in [
-            ("11488-4", "Compte rendu de consultation (synthétique)", "Consultation de suivi. Document synthétique de démonstration, aucune donnée réelle."),
-            ("11502-2", "Compte rendu d'examens biologiques (synthétique)", "Glycémie à jeun : 5,1 mmol/L. Document synthétique de démonstration."),
+        let text = "text/plain; charset=utf-8"
+        for (index, (type, title, content, contentType)) in [
+            ("11488-4", "Compte rendu de consultation (synthétique)",
+             Data("Consultation de suivi. Document synthétique de démonstration, aucune donnée réelle.".utf8), text),
+            ("11502-2", "Compte rendu d'examens biologiques (synthétique)", Data("Glycémie à jeun : 5,1 mmol/L. Document synthétique de démonstration.".utf8), text),
+            ("34112-3", "Compte rendu d'hospitalisation (synthétique, PDF)",
+             DemoFiles.pdf(lines: ["Compte rendu d'hospitalisation", "Document synthétique de démonstration : aucune donnée réelle.",
+                                   "Séjour de deux jours pour surveillance, sortie sans traitement nouveau."]), "application/pdf"),
+            ("18748-4", "Radiographie (synthétique, image)", DemoFiles.png(), "image/png"),
+            ("11490-0", "Lettre de liaison à la sortie (synthétique, CDA)",
+             DemoFiles.cda(title: "Lettre de liaison à la sortie (synthétique)", sections: [
+                ("Motif d'hospitalisation", ["Document CDA synthétique de démonstration : aucune donnée réelle."]),
+                ("Traitement de sortie", ["Poursuite du traitement habituel.", "Consultation de contrôle dans un mois."]),
+             ]), "text/xml"),
         ].enumerated() {
             let draft = DocumentDraft(uniqueID: "urn:oid:1.2.250.1.999.1.\(index + 1)", type: Code(system: "http://loinc.org", code: type), title: title,
                                       authors: [DocumentAuthor(identifierSystem: "urn:oid:1.2.250.1.71.4.2.1", identifierValue: "899700000011",
                                                                display: "Dr Alice Lemoine")],
-                                      contentType: "text/plain; charset=utf-8", language: "fr-FR")
+                                      contentType: contentType, language: "fr-FR")
             do {
-                _ = try await service.publishDocument(draft, content: Data(text.utf8), for: .record(first.id), by: physician)
+                _ = try await service.publishDocument(draft, content: content, for: .record(first.id), by: physician)
             } catch DocumentInputError.duplicateUniqueID {
                 continue  // seeded by an earlier start
             }

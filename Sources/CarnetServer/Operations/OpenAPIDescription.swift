@@ -125,6 +125,7 @@ enum OpenAPIDescription {
             page("get", "/portal/patient/access", "Who may read, who is blocked"),
             page("post", "/portal/patient/access", "Change who may read", body: .form, answer: .redirect),
             page("get", "/portal/patient/history", "Every access and action"),
+            page("post", "/portal/patient/history", "Filter and page the history", body: .form),
             page("get", "/portal/patient/record", "Close or reopen the record"),
             page("post", "/portal/patient/record", "Close or reopen the record", body: .form, answer: .redirect),
             page("get", "/portal/pro/sign-in", "Professional sign-in", security: .none),

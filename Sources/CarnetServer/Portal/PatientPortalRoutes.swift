@@ -27,6 +27,7 @@ struct PatientPortalRoutes {
         group.get("patient/access", use: access)
         group.post("patient/access", use: changeAccess)
         group.get("patient/history", use: history)
+        group.post("patient/history", use: filteredHistory)
         group.get("patient/record", use: recordPage)
         group.post("patient/record", use: changeRecord)
     }
@@ -55,14 +56,9 @@ struct PatientPortalRoutes {
         latest.count = 5
         let documents = try await service.searchDocuments(of: .record(recordID), latest, by: session.actor)
         let summary = try await service.patientSummary(of: recordID, by: session.actor)
-        let events = try await service.auditTrail(of: recordID, by: session.actor, limit: 200)
-        let alerts = events.filter { ($0.actorKind == .professional || $0.actorKind == .regulator) && $0.accessMode.isEmergency && $0.outcome == .success }
-        // A professional whose first access to the record was in the last 30 days is new.
-        var firstAccess: [String: Date] = [:]
-        for event in events where event.actorKind == .professional && event.outcome == .success {
-            firstAccess[event.actorID] = min(firstAccess[event.actorID] ?? event.recordedAt, event.recordedAt)
-        }
-        let newcomers = firstAccess.filter { Date().timeIntervalSince($0.value) < 30 * 86_400 }.sorted { $0.value > $1.value }
+        // Emergency accesses and professionals whose first consultation falls in the last 30 days,
+        // asked of the database: however many events the record holds, none is missed.
+        let alerts = try await service.accessAlerts(of: recordID, since: Date().addingTimeInterval(-Self.alertPeriod), by: session.actor)
         let claims = (try? await service.careHistory(of: recordID, by: session.actor)) ?? []
         let items = { (kind: SummaryKind) -> [HTML] in
             summary.items.filter { $0.kind == kind }.map { "<li>\(PortalSummaryText.describe($0, l))</li>" }
@@ -71,8 +67,7 @@ struct PatientPortalRoutes {
         let body: HTML = """
             <p>\(record.identity.givenNames.first ?? "") \(record.identity.birthFamilyName) — \
             \(record.state == .active ? l.t("dossier ouvert", "record open") : l.t("dossier fermé", "record closed"))</p>
-            \(newcomers.isEmpty ? "" : html("<section class=\"card\" aria-labelledby=\"newcomers\"><h2 id=\"newcomers\">\(l.t("Nouveaux professionnels", "New professionals"))</h2><ul>\(newcomers.prefix(5).map { rpps, date -> HTML in "<li>RPPS \(rpps) — \(l.t("premier accès le", "first access on")) \(PortalPage.date(date, l))</li>" })</ul></section>"))
-            \(alerts.isEmpty ? "" : html("<section class=\"card\" aria-labelledby=\"alerts\"><h2 id=\"alerts\">\(l.t("Alertes", "Alerts"))</h2><ul>\(alerts.prefix(5).map { event -> HTML in "<li>\(PortalPage.dateTime(event.recordedAt, l)) — \(l.t("accès en urgence par", "emergency access by")) RPPS \(event.actorID)\(event.emergencyReason.map { " : \($0)" } ?? "")</li>" })</ul></section>"))
+            \(PortalHomeAlerts.render(alerts, csrf: session.csrfToken, l))
             <div class="grid">
             <section class="card"><h2>\(l.t("Derniers documents", "Latest documents"))</h2><ul>\(documents.page.isEmpty ? none : HTML.join(documents.page.map { entry -> HTML in
                 "<li><a href=\"/portal/patient/documents/\(entry.id.description)\">\(entry.title ?? entry.type.code)</a> — \(PortalPage.date(entry.date, l))</li>" }))</ul></section>
@@ -85,6 +80,9 @@ struct PatientPortalRoutes {
             """
         return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient", body)
     }
+
+    /// How far back the home page's alerts look.
+    static let alertPeriod: TimeInterval = 30 * 86_400
 
     // MARK: - Documents
 
@@ -243,11 +241,12 @@ struct PatientPortalRoutes {
         try await accessPage(request, context, notice: nil)
     }
 
-    func accessPage(_ request: Request, _ context: CarnetRequestContext, notice: HTML?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func accessPage(_ request: Request, _ context: CarnetRequestContext, notice: HTML?, fieldError: PortalAccessPage.FormError? = nil,
+                    status: HTTPResponse.Status = .ok) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let (_, controls) = try await service.accessControls(of: recordID, by: session.actor)
-        let body = PortalAccessPage.render(controls, csrf: session.csrfToken, notice: notice, l)
+        let body = PortalAccessPage.render(controls, csrf: session.csrfToken, notice: notice, fieldError: fieldError, l)
         return page(request, context, ("Qui peut accéder à mon dossier", "Who may access my record"), path: "/portal/patient/access", body, status: status)
     }
 
@@ -259,6 +258,10 @@ struct PatientPortalRoutes {
         do {
             change = try PortalAccessPage.change(from: form, l)
         } catch let error as PortalAccessPage.FormError {
+            // A typed RPPS is answered beside its field; a form the page does not have, at the top.
+            if let field = error.field, ["authorize", "block", "treating"].contains(field) {
+                return try await accessPage(request, context, notice: nil, fieldError: error, status: .badRequest)
+            }
             return try await accessPage(request, context, notice: PortalPage.notice(error.message, error: true), status: .badRequest)
         }
         _ = try await service.changeAccess(of: recordID, change, by: session.actor)
@@ -267,41 +270,43 @@ struct PatientPortalRoutes {
 
     // MARK: - History
 
+    /// The history with its default filters (everyone but the patient's side); `?emergency=1`, which
+    /// names no one, shows only emergency accesses.
     @Sendable func history(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        var filters = PortalHistoryPage.Filters()
+        filters.emergencyOnly = request.uri.queryParameters["emergency"] == "1"
+        return try await historyPage(request, context, filters)
+    }
+
+    /// The history filtered and paged as the form body says (never in the URL).
+    @Sendable func filteredHistory(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let (session, _) = try signedIn(context)
+        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        return try await historyPage(request, context, PortalHistoryPage.Filters(form, PortalLanguage.from(request)))
+    }
+
+    func historyPage(_ request: Request, _ context: CarnetRequestContext, _ filters: PortalHistoryPage.Filters) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
-        let onlyEmergencies = request.uri.queryParameters["emergency"] == "1"
-        let events = try await service.auditTrail(of: recordID, by: session.actor, limit: 500)
-            .filter { !onlyEmergencies || $0.accessMode.isEmergency }
-        let rows = events.map { event -> HTML in
-            let emergency = event.accessMode.isEmergency
-            let who: String = switch event.actorKind {
-            case .patient: l.t("vous (ou votre représentant)", "you (or your representative)")
-            case .professional: l.t("professionnel", "professional") + " RPPS \(event.actorID)"
-            case .regulator: l.t("régulateur Centre 15", "Centre 15 regulator") + " RPPS \(event.actorID)"
-            case .agent: l.t("agent de l'Assurance Maladie", "health-insurer agent")
-            case .insurer: l.t("flux de l'Assurance Maladie", "health-insurer feed")
-            }
-            return """
-                <tr\(emergency ? HTML.trusted(" class=\"emergency\"") : "")><td>\(PortalPage.dateTime(event.recordedAt, l))</td><td>\(who)</td>\
-                <td>\(PortalHistoryText.action(event.action, l))\(emergency ? html(" <strong>\(l.t("(urgence)", "(emergency)"))</strong>") : "")</td>\
-                <td>\(event.outcome == .success ? l.t("fait", "done") : l.t("refusé", "refused"))</td>\
-                <td>\(event.emergencyReason ?? event.rule?.explanation ?? "")</td></tr>
-                """
+        var page: (events: [AuditEvent], total: Int) = ([], 0)
+        if let filter = filters.filter {
+            page = try await service.auditTrailPage(of: recordID, filter: filter, limit: PortalHistoryPage.pageSize,
+                                                    offset: (filters.page - 1) * PortalHistoryPage.pageSize, by: session.actor)
         }
-        let body: HTML = """
-            <p>\(onlyEmergencies ? html("<a href=\"/portal/patient/history\">\(l.t("Tout afficher", "Show everything"))</a>")
-                                 : html("<a href=\"/portal/patient/history?emergency=1\">\(l.t("N'afficher que les accès en urgence", "Show emergency accesses only"))</a>"))</p>
-            <div class="table"><table><thead><tr><th scope="col">\(l.t("Quand", "When"))</th><th scope="col">\(l.t("Qui", "Who"))</th>\
-            <th scope="col">\(l.t("Quoi", "What"))</th><th scope="col">\(l.t("Résultat", "Outcome"))</th><th scope="col">\(l.t("Motif ou règle", "Reason or rule"))</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div>
-            """
-        return page(request, context, ("Historique des accès", "Access history"), path: "/portal/patient/history", body)
+        let body = PortalHistoryPage.render(page.events, total: page.total, filters, csrf: session.csrfToken, l)
+        return self.page(request, context, ("Historique des accès", "Access history"), path: "/portal/patient/history", body,
+                         status: filters.errors.isEmpty ? .ok : .badRequest)
     }
 
     // MARK: - Record
 
     @Sendable func recordPage(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        try await recordPage(request, context, confirmError: nil, reason: nil)
+    }
+
+    /// The record's state and what can be done; `confirmError` is said beside the confirmation box
+    /// when closing was asked without it.
+    func recordPage(_ request: Request, _ context: CarnetRequestContext, confirmError: String?, reason: String?) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let record = try await service.readRecord(recordID, by: session.actor)
@@ -315,8 +320,10 @@ struct PatientPortalRoutes {
                 <p>\(l.t("Fermé, votre dossier n'est plus accessible à aucun professionnel, même en urgence, et n'est plus alimenté. Il est conservé dix ans et vous pouvez le rouvrir à tout moment.",
                          "Once closed, no professional can access your record, even in an emergency, and nothing is added to it. It is kept for ten years and you can reopen it at any time."))</p>
                 <label for="reason">\(l.t("Motif (facultatif)", "Reason (optional)"))</label>
-                <input type="text" id="reason" name="reason">
-                <label><input type="checkbox" name="confirm" value="yes"> \(l.t("J'ai compris les conséquences", "I understand the consequences"))</label>
+                <input type="text" id="reason" name="reason" value="\(reason)">
+                <label><input type="checkbox" id="confirm" name="confirm" value="yes" aria-describedby="confirm-error"\
+                \(confirmError == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))> \(l.t("J'ai compris les conséquences", "I understand the consequences"))</label>
+                <div id="confirm-error">\(PortalPage.notice(confirmError, error: true))</div>
                 <button type="submit" class="danger">\(l.t("Fermer mon dossier", "Close my record"))</button>
                 </form>
                 """
@@ -329,7 +336,7 @@ struct PatientPortalRoutes {
                 </form>
                 """
         }
-        return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient/record", body)
+        return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient/record", body, status: confirmError == nil ? .ok : .badRequest)
     }
 
     @Sendable func changeRecord(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -339,12 +346,9 @@ struct PatientPortalRoutes {
         switch form["action"] {
         case "close":
             guard form["confirm"] == "yes" else {
-                let body: HTML = """
-                    \(PortalPage.notice(l.t("Cochez « J'ai compris les conséquences » pour fermer votre dossier.",
-                                            "Tick 'I understand the consequences' to close your record."), error: true))
-                    <p><a href="/portal/patient/record">\(l.t("Retour", "Back"))</a></p>
-                    """
-                return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient/record", body, status: .badRequest)
+                return try await recordPage(request, context, confirmError: l.t("Cochez « J'ai compris les conséquences » pour fermer votre dossier.",
+                                                                                "Tick 'I understand the consequences' to close your record."),
+                                             reason: form["reason"])
             }
             _ = try await service.transition(recordID, .closeRecord, reason: form["reason"], by: session.actor)
         case "reopen":

@@ -5,11 +5,15 @@ import Foundation
 /// The patient's access controls as a page of forms: authorised professionals (revoke), blocked ones
 /// (block by RPPS, unblock), the treating physician, the emergency modes, legal representatives.
 enum PortalAccessPage {
+    /// What is wrong with a submitted form; `field` names the RPPS form it came from (its action), whose
+    /// field shows the message beside it, marked invalid, with `value` as typed.
     struct FormError: Error {
         var message: String
+        var field: String?
+        var value: String?
     }
 
-    static func render(_ controls: AccessControls, csrf: String, notice: HTML?, _ l: PortalLanguage) -> HTML {
+    static func render(_ controls: AccessControls, csrf: String, notice: HTML?, fieldError: FormError? = nil, _ l: PortalLanguage) -> HTML {
         func button(_ action: String, _ rpps: String, _ label: String, style: String = "secondary") -> HTML {
             """
             <form method="post" action="/portal/patient/access" class="inline">\(PortalPage.csrf(csrf))\
@@ -18,13 +22,16 @@ enum PortalAccessPage {
             """
         }
         func rppsForm(_ action: String, _ title: String, _ label: String) -> HTML {
-            """
+            let error = fieldError?.field == action ? fieldError : nil
+            return """
             <form method="post" action="/portal/patient/access" class="card">\(PortalPage.csrf(csrf))
             <input type="hidden" name="action" value="\(action)">
             <label for="rpps-\(action)">\(title)</label>
             <p class="hint" id="rpps-\(action)-hint">\(l.t("Numéro RPPS à 11 chiffres, sur la carte du professionnel ou dans l'annuaire santé.",
                                                             "11-digit RPPS number, on the professional's card or in the health directory."))</p>
-            <input type="text" id="rpps-\(action)" name="rpps" inputmode="numeric" autocomplete="off" aria-describedby="rpps-\(action)-hint">
+            <input type="text" id="rpps-\(action)" name="rpps" inputmode="numeric" autocomplete="off" value="\(error?.value)"\
+             aria-describedby="rpps-\(action)-hint rpps-\(action)-error"\(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))>
+            <div id="rpps-\(action)-error">\(PortalPage.notice(error?.message, error: true))</div>
             <button type="submit">\(label)</button>
             </form>
             """
@@ -80,12 +87,15 @@ enum PortalAccessPage {
     /// The change a submitted form asks for.
     static func change(from form: PortalForm, _ l: PortalLanguage) throws -> RecordService.AccessChange {
         func rpps() throws -> RPPS {
-            guard let text = form["rpps"] else { throw FormError(message: l.t("Indiquez le numéro RPPS (11 chiffres).", "Give the RPPS number (11 digits).")) }
+            guard let text = form["rpps"] else {
+                throw FormError(message: l.t("Indiquez le numéro RPPS (11 chiffres).", "Give the RPPS number (11 digits)."), field: form["action"], value: nil)
+            }
             do {
                 return try RPPS(text.filter { $0 != " " })
             } catch {
-                throw FormError(message: l.t("Ce numéro RPPS n'est pas valide : ", "This RPPS number is not valid: ") + "\(error). "
-                                    + l.t("Il compte 11 chiffres.", "It has 11 digits."))
+                throw FormError(message: l.t("Ce numéro RPPS n'est pas valide : ", "This RPPS number is not valid: ") + PortalMessages.rpps(error, l) + ". "
+                                    + l.t("Lisez-le sur la carte du professionnel ou dans l'annuaire santé.", "Read it from the professional's card or the health directory."),
+                                field: form["action"], value: text)
             }
         }
         switch form["action"] {

@@ -34,6 +34,9 @@ enum PortalAssets {
         pre.document { white-space: pre-wrap; background: #f6f6f6; padding: 12px; border-radius: 4px; }
         input[aria-invalid=true] { border-color: var(--bad); border-width: 2px; }
         svg text { font: 12px system-ui, sans-serif; fill: var(--ink); }
+        img, svg, iframe, object, video { max-width: 100%; } img { height: auto; } svg.chart { max-width: 27rem; }
+        figure { margin: 1em 0; }
+        iframe.document { width: 100%; height: 70vh; min-height: 20rem; border: 1px solid var(--line); border-radius: 4px; }
         """
 
     /// Checks an INS-NIR key as it is typed (key = 97 − NIR mod 97, Corsica's 2A/2B read as 19/18):

@@ -24,7 +24,7 @@ enum PortalChart {
         }
         let total = counts.reduce(0, +)
         let label = l.t("\(total) soins remboursés sur 12 mois, par mois", "\(total) reimbursed care items over 12 months, by month")
-        return "<figure><svg role=\"img\" aria-label=\"\(label)\" viewBox=\"0 0 \(12 * width) \(top + height + 20)\" width=\"100%\" style=\"max-width:\(12 * width)px\">"
+        return "<figure><svg role=\"img\" aria-label=\"\(label)\" viewBox=\"0 0 \(12 * width) \(top + height + 20)\" width=\"100%\" class=\"chart\">"
             + HTML.trusted(bars) + "</svg><figcaption>\(label)</figcaption></figure>"
     }
 }

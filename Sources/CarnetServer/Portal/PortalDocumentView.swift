@@ -16,8 +16,13 @@ enum PortalDocumentView {
         if type.hasPrefix("text/plain") {
             return "<pre class=\"document\">\(String(decoding: data, as: UTF8.self))</pre>\(open)"
         }
+        if type.hasPrefix("application/pdf") {
+            // Shown in the page by the browser's own viewer, from Carnet (the content route lets only
+            // Carnet's pages frame it).
+            return "<iframe class=\"document\" src=\"\(contentURL)\" title=\"\(entry.title ?? l.t("Document PDF", "PDF document"))\"></iframe>\(open)"
+        }
         if type.hasPrefix("image/") {
-            return "<p><img src=\"\(contentURL)\" alt=\"\(entry.title ?? l.t("Image du document", "Document image"))\" style=\"max-width:100%\"></p>\(open)"
+            return "<p><img src=\"\(contentURL)\" alt=\"\(entry.title ?? l.t("Image du document", "Document image"))\"></p>\(open)"
         }
         if type.contains("xml"), let text = CDANarrative.text(of: data) {
             return "<p class=\"hint\">\(l.t("Partie lisible du document CDA", "Human-readable part of the CDA document"))</p><pre class=\"document\">\(text)</pre>\(open)"
@@ -29,9 +34,14 @@ enum PortalDocumentView {
     static func contentResponse(_ entry: DocumentEntry, _ data: Data) -> Response {
         var headers: HTTPFields = [.contentType: entry.content.contentType, .cacheControl: "no-store",
                                    .contentDisposition: "inline"]
-        // A PDF needs the browser's viewer; anything else is shown sandboxed, scripts never run.
-        headers[.contentSecurityPolicy] = entry.content.contentType.lowercased().hasPrefix("application/pdf")
-            ? "frame-ancestors 'none'" : "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+        // A PDF needs the browser's viewer, framed by Carnet's own document page and no other site;
+        // anything else is shown sandboxed, scripts never run, and framed by no one.
+        if entry.content.contentType.lowercased().hasPrefix("application/pdf") {
+            headers[.contentSecurityPolicy] = "frame-ancestors 'self'"
+            headers[PortalMiddleware.frameOptions] = "SAMEORIGIN"
+        } else {
+            headers[.contentSecurityPolicy] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+        }
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -31,11 +31,14 @@ struct PortalMiddleware: RouterMiddleware {
             response = Self.page(for: error, request, context)
         }
         if response.headers[.contentSecurityPolicy] == nil {
+            // Documents pages frame a PDF served by Carnet itself; no other page frames anything.
+            let frames = request.uri.path.contains("/documents/") ? "frame-src 'self'; " : ""
             response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
-                + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+                + frames + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         }
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[Self.frameOptions] = "DENY"
+        // Nothing is framed, except a PDF by Carnet's own page (its route says SAMEORIGIN).
+        if response.headers[Self.frameOptions] == nil { response.headers[Self.frameOptions] = "DENY" }
         response.headers[Self.referrerPolicy] = "no-referrer"
         response.headers[Self.permissionsPolicy] = "camera=(), microphone=(), geolocation=()"
         return response
@@ -64,7 +67,7 @@ struct PortalMiddleware: RouterMiddleware {
             switch error {
             case .notFound: (status, message) = (.notFound, l.t("Introuvable : cet élément n'existe pas, ou vous ne pouvez pas le voir.",
                                                                 "Not found: this does not exist, or you may not see it."))
-            case .denied(let rule): (status, message) = (.forbidden, l.t("Refusé", "Refused") + " — " + rule.explanation)
+            case .denied(let rule): (status, message) = (.forbidden, l.t("Refusé", "Refused") + " — " + PortalMessages.rule(rule, l))
             }
         case let error as FHIRInputError:
             (status, message) = (.badRequest, error.description)

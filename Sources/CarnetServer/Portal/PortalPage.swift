@@ -38,8 +38,10 @@ struct PortalPage {
             <button type="submit" class="link">\(l.t("Se déconnecter", "Sign out"))</button></form>
             """
         } ?? ""
-        let emergency: HTML = session.flatMap { $0.actor.accessMode.isEmergency ? $0.actor.emergencyReason : nil }.map { reason in
-            "<p class=\"banner\" role=\"status\">\(l.t("Accès en urgence déclaré", "Declared emergency access")) : \(reason)</p>"
+        let emergency: HTML = session?.openEmergency.map { emergency in
+            let mode = emergency.mode == .centre15 ? l.t("Accès en régulation (Centre 15) déclaré", "Declared Centre 15 regulation access")
+                                                   : l.t("Accès en urgence déclaré", "Declared emergency access")
+            return "<p class=\"banner\" role=\"status\">\(mode) : \(emergency.reason)</p>"
         } ?? ""
         let page: HTML = """
             <!DOCTYPE html>

@@ -13,6 +13,24 @@ actor PortalSessions {
         var lastSeen: Date
         /// For a professional: the record they opened (by INS, never in a URL).
         var patient: RecordID?
+        /// For a professional: the emergency they declared, which holds for its record only.
+        var emergency: PortalEmergency?
+
+        /// The actor the service sees for `record`: in the declared emergency mode, with its reason,
+        /// only for the record the emergency was declared for; the session's normal actor for any other.
+        func actor(on record: RecordID?) -> Actor {
+            guard let emergency, let record, emergency.record == record else { return actor }
+            var declared = actor
+            declared.accessMode = emergency.mode
+            declared.emergencyReason = emergency.reason
+            return declared
+        }
+
+        /// The emergency in force on the record now open, if any (shown as such for its whole duration).
+        var openEmergency: PortalEmergency? {
+            guard let emergency, emergency.record == patient else { return nil }
+            return emergency
+        }
     }
 
     private var sessions: [String: Session] = [:]
@@ -61,6 +79,17 @@ actor PortalSessions {
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
+}
+
+/// An emergency declared in the professional web access (*bris de glace*, or a Centre 15 regulator's
+/// call about a patient): it names the one record it was declared for, so that opening or finding
+/// another patient is back in normal mode and needs a declaration of its own (DOMAIN.md, Emergency
+/// access; CSP L1111-17: the access is about *this* person, unable to express their will, or the
+/// person a call is received about).
+struct PortalEmergency: Sendable, Equatable {
+    let record: RecordID
+    let mode: AccessMode
+    let reason: String
 }
 
 /// One-time sign-in codes: six digits, valid ten minutes, five tries, one use; only their hash is

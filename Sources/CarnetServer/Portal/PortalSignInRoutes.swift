@@ -99,7 +99,7 @@ struct PortalSignInRoutes {
         do {
             candidates = try PortalINS.candidates(text, keyChecking: configuration.insKeyChecking)
         } catch {
-            let message = l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + "\(error). "
+            let message = l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + PortalMessages.ins(error, l) + ". "
                 + l.t("Vérifiez-le sur votre carte Vitale.", "Check it against your Vitale card.")
             return try await insPage(request, error: message, value: text)
         }
@@ -218,18 +218,18 @@ struct PortalSignInRoutes {
             do {
                 actor = try await tokens.verify(form["token"] ?? "")
             } catch {
-                return try await tokenPage(request, context, error: l.t("Ce jeton n'est pas valide ou a expiré : ", "This token is not valid or has expired: ") + "\(error)")
+                return try await tokenPage(request, context, error: l.t("Ce jeton n'est pas valide ou a expiré : collez-le en entier, tel que « carnet token professional » l'affiche, ou demandez-en un nouveau.",
+                                                                        "This token is not valid or has expired: ") + (l == .fr ? "" : "\(error)"))
             }
         }
         guard actor.professional != nil else {
             return try await tokenPage(request, context, error: l.t("Ce jeton n'est pas celui d'un professionnel de santé.", "This token is not a health professional's."))
         }
-        // A session starts in normal mode: an emergency is declared in the portal, with its reason.
+        // A session starts in normal mode, whatever the token said: an emergency (break-the-glass, or a
+        // regulator's Centre 15 call) is declared in the portal for one patient at a time, with its reason.
         var normal = actor
-        if case .professional = actor.role {
-            normal.accessMode = .normal
-            normal.emergencyReason = nil
-        }
+        normal.accessMode = .normal
+        normal.emergencyReason = nil
         let session = await sessions.start(for: normal)
         try await service.auditSignIn(by: normal, ins: nil, succeeded: true, detail: "professional web access")
         return PortalPage.redirect("/portal/pro", headers: [.setCookie: PortalCookies.header(PortalMiddleware.sessionCookie, session.id,

@@ -9,32 +9,42 @@ import Hummingbird
 /// file (PDF, text, image, CDA) or typed text; checked like the API checks content (the bytes must
 /// be what their type says), and, for a professional, possibly replacing an earlier document.
 enum PortalUpload {
-    /// What is wrong with a submitted document, one message per field.
+    /// What is wrong with a submitted document: a message per field (`type`, `title`, `date`, `file`),
+    /// said beside it when the form is shown again.
     struct Problems: Error {
-        var messages: [String]
-
-        var html: HTML { HTML.join(messages.map { PortalPage.notice($0, error: true) }) }
+        var messages: [String: String] = [:]
     }
 
     static let acceptedTypes = "application/pdf,text/plain,image/png,image/jpeg,text/xml,application/xml"
 
+    /// The upload form; `typed` and `problems` show a refused submission again: the values kept, each
+    /// message beside its field, the field marked invalid (a file must be chosen again: no browser
+    /// lets a page fill a file input).
     static func form(action: String, csrf: String, _ l: PortalLanguage, heading: String, preselected: String? = nil,
-                     replaces: DocumentID? = nil) -> HTML {
+                     replaces: DocumentID? = nil, typed: PortalForm? = nil, problems: Problems? = nil) -> HTML {
+        let chosen = typed?["type"] ?? preselected
         let types = PortalDocumentTypes.common.map { code, french, english -> HTML in
-            "<option value=\"\(code)\"\(preselected == code ? HTML.trusted(" selected") : "")>\(l.t(french, english))</option>"
+            "<option value=\"\(code)\"\(chosen == code ? HTML.trusted(" selected") : "")>\(l.t(french, english))</option>"
         }
+        let messages = problems?.messages ?? [:]
+        func invalid(_ field: String) -> HTML { messages[field] == nil ? "" : " aria-invalid=\"true\"" }
+        func message(_ field: String) -> HTML { "<div id=\"doc-\(field)-error\">\(PortalPage.notice(messages[field], error: true))</div>" }
         return """
             <form method="post" action="\(action)" enctype="multipart/form-data" class="card">\(PortalPage.csrf(csrf))
             \(replaces.map { id -> HTML in "<input type=\"hidden\" name=\"replaces\" value=\"\(id.description)\">" } ?? "")
+            <input type="hidden" name="heading" value="\(heading)">
             <h2>\(heading)</h2>
-            <label for="doc-type">\(l.t("Type", "Type"))</label><select id="doc-type" name="type">\(types)</select>
-            <label for="doc-title">\(l.t("Titre", "Title"))</label><input type="text" id="doc-title" name="title">
+            <label for="doc-type">\(l.t("Type", "Type"))</label>
+            <select id="doc-type" name="type" aria-describedby="doc-type-error"\(invalid("type"))>\(types)</select>\(message("type"))
+            <label for="doc-title">\(l.t("Titre", "Title"))</label>
+            <input type="text" id="doc-title" name="title" value="\(typed?["title"])" aria-describedby="doc-title-error"\(invalid("title"))>\(message("title"))
             <label for="doc-date">\(l.t("Date", "Date"))</label>
             <p class="hint" id="doc-date-hint">\(l.t("Date de l'acte ou de rédaction, AAAA-MM-JJ", "Date of care or writing, YYYY-MM-DD"))</p>
-            <input type="date" id="doc-date" name="date" aria-describedby="doc-date-hint">
+            <input type="date" id="doc-date" name="date" value="\(typed?["date"])" aria-describedby="doc-date-hint doc-date-error"\(invalid("date"))>\(message("date"))
             <label for="doc-file">\(l.t("Fichier (PDF, texte, image, CDA)", "File (PDF, text, image, CDA)"))</label>
-            <input type="file" id="doc-file" name="file" accept="\(acceptedTypes)">
-            <label for="doc-text">\(l.t("… ou texte du document", "… or the document's text"))</label><textarea id="doc-text" name="text" rows="6"></textarea>
+            <input type="file" id="doc-file" name="file" accept="\(acceptedTypes)" aria-describedby="doc-file-error"\(invalid("file"))>\(message("file"))
+            <label for="doc-text">\(l.t("… ou texte du document", "… or the document's text"))</label>\
+            <textarea id="doc-text" name="text" rows="6">\(typed?.fields["text"])</textarea>
             <button type="submit">\(l.t("Ajouter au dossier", "Add to the record"))</button>
             </form>
             """
@@ -43,34 +53,41 @@ enum PortalUpload {
     /// The document a submitted form describes, or what is wrong with it, said so it can be fixed.
     static func submission(from form: PortalForm, author: Actor, maxContentSize: Int, _ l: PortalLanguage)
         -> Result<(DocumentDraft, Data), Problems> {
-        var problems: [String] = []
+        var problems = Problems()
         let type = form["type"].flatMap { code in PortalDocumentTypes.common.first { $0.0 == code }?.0 }
-        if type == nil { problems.append(l.t("Choisissez un type dans la liste.", "Choose a type from the list.")) }
+        if type == nil { problems.messages["type"] = l.t("Choisissez un type dans la liste.", "Choose a type from the list.") }
         let title = form["title"]
-        if title == nil { problems.append(l.t("Donnez un titre au document.", "Give the document a title.")) }
+        if title == nil { problems.messages["title"] = l.t("Donnez un titre au document.", "Give the document a title.") }
         let date = form["date"].flatMap { FHIRDateValue.day($0) }
-        if date == nil { problems.append(l.t("Indiquez la date au format AAAA-MM-JJ.", "Give the date as YYYY-MM-DD.")) }
+        if date == nil { problems.messages["date"] = l.t("Indiquez la date au format AAAA-MM-JJ.", "Give the date as YYYY-MM-DD.") }
         var content: (Data, String)?
         if let file = form.files["file"], !file.data.isEmpty {
             let mediaType = file.contentType.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
             let allowed = acceptedTypes.split(separator: ",").map(String.init)
             if !allowed.contains(mediaType) {
-                problems.append(l.t("Ce type de fichier n'est pas accepté (\(mediaType)) : envoyez un PDF, un texte, une image PNG ou JPEG, ou un CDA.",
-                                    "This file type is not accepted (\(mediaType)): send a PDF, text, a PNG or JPEG image, or a CDA."))
+                problems.messages["file"] = l.t("Ce type de fichier n'est pas accepté (\(mediaType)) : envoyez un PDF, un texte, une image PNG ou JPEG, ou un CDA.",
+                                                "This file type is not accepted (\(mediaType)): send a PDF, text, a PNG or JPEG image, or a CDA.")
             } else if file.data.count > maxContentSize {
-                problems.append(l.t("Ce fichier est trop gros : la limite est de \(maxContentSize / 1_048_576) Mo.",
-                                    "This file is too large: the limit is \(maxContentSize / 1_048_576) MB."))
+                problems.messages["file"] = l.t("Ce fichier est trop gros : la limite est de \(maxContentSize / 1_048_576) Mo.",
+                                                "This file is too large: the limit is \(maxContentSize / 1_048_576) MB.")
             } else if let problem = ContentInspection.problem(with: file.data, mediaType: mediaType) {
-                problems.append(l.t("Le fichier ne correspond pas à son type : ", "The file does not match its type: ") + problem)
+                problems.messages["file"] = l.t("Le fichier ne correspond pas à son type : il ", "The file does not match its type: it ")
+                    + PortalMessages.content(problem, l) + "."
             } else {
                 content = (file.data, mediaType == "text/plain" ? "text/plain; charset=utf-8" : mediaType)
             }
         } else if let text = form["text"] {
             content = (Data(text.utf8), "text/plain; charset=utf-8")
         } else {
-            problems.append(l.t("Joignez un fichier ou saisissez le texte du document.", "Attach a file or type the document's text."))
+            problems.messages["file"] = l.t("Joignez un fichier ou saisissez le texte du document.", "Attach a file or type the document's text.")
         }
-        guard problems.isEmpty, let type, let title, let date, let (data, contentType) = content else { return .failure(Problems(messages: problems)) }
+        let fileSent = form.files["file"].map { !$0.data.isEmpty } ?? false
+        if fileSent, content != nil, !problems.messages.isEmpty {
+            problems.messages["file"] = l.t("Le fichier convient, mais il faut le choisir de nouveau.", "The file is fine, but it must be chosen again.")
+        } else if fileSent, let message = problems.messages["file"] {
+            problems.messages["file"] = message + l.t(" Choisissez un autre fichier.", " Choose another file.")
+        }
+        guard problems.messages.isEmpty, let type, let title, let date, let (data, contentType) = content else { return .failure(problems) }
         let professional = author.professional
         let authors = professional.map { [DocumentAuthor(identifierSystem: "urn:oid:1.2.250.1.71.4.2.1", identifierValue: "8\($0.rpps.value)",
                                                          display: $0.displayName)] } ?? []
@@ -89,8 +106,16 @@ enum PortalUpload {
         let form = try await PortalForm.read(request, expectedToken: session.csrfToken, maximumSize: configuration.maxContentSize + 65_536)
         switch submission(from: form, author: session.actor, maxContentSize: configuration.maxContentSize, l) {
         case .failure(let problems):
-            return PortalPage(title: l.t("Ajouter un document", "Add a document"), language: l, session: session, path: back,
-                              body: problems.html + "<p><a href=\"\(back)\">\(l.t("Retour", "Back"))</a></p>", status: .badRequest).response()
+            // The form again, as typed, each message beside its field.
+            let heading = form["heading"] ?? l.t("Ajouter un document", "Add a document")
+            let body: HTML = """
+                \(PortalPage.notice(l.t("Le document n'a pas été ajouté : corrigez ce qui est signalé ci-dessous.",
+                                        "The document was not added: fix what is marked below."), error: true))
+                \(Self.form(action: request.uri.path, csrf: session.csrfToken, l, heading: heading, replaces: form["replaces"].flatMap(DocumentID.init),
+                            typed: form, problems: problems))
+                <p><a href="\(back)">\(l.t("Retour", "Back"))</a></p>
+                """
+            return PortalPage(title: heading, language: l, session: session, path: back, body: body, status: .badRequest).response()
         case .success(let (draft, data)):
             let entry = try await service.publishDocument(draft, content: data, for: .record(recordID), by: session.actor)
             return PortalPage.redirect("\(documentPath)\(entry.id)")

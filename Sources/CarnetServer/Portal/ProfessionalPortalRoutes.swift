@@ -56,15 +56,28 @@ struct ProfessionalPortalRoutes {
     }
 
     @Sendable func find(_ request: Request, context: CarnetRequestContext) async throws -> Response {
-        let session = try signedIn(context)
-        let l = PortalLanguage.from(request)
+        var session = try signedIn(context)
         let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
-        let text = (form["ins"] ?? "").filter { $0 != " " }
+        // A new search leaves the record opened before, and any emergency declared for it: the next
+        // patient is found in normal mode and needs a declaration of their own.
+        session.patient = nil
+        session.emergency = nil
+        await sessions.update(session)
+        return try await found(request, context, session, ins: form["ins"] ?? "", reasonError: nil)
+    }
+
+    /// Where the professional stands with the patient of `ins` and what they may do next; `reasonError`
+    /// is said beside the reason field when an emergency was declared without one.
+    func found(_ request: Request, _ context: CarnetRequestContext, _ session: PortalSessions.Session, ins typed: String,
+               reasonError: String?) async throws -> Response {
+        let l = PortalLanguage.from(request)
+        let text = typed.filter { $0 != " " }
         let candidates: [INS]
         do {
             candidates = try PortalINS.candidates(text, keyChecking: configuration.insKeyChecking)
         } catch {
-            return try await findForm(request, context, error: l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + "\(error)", value: text)
+            return try await findForm(request, context, error: l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + PortalMessages.ins(error, l) + ".",
+                                       value: text)
         }
         var check: RecordService.ExistenceCheck?
         for ins in candidates where check == nil {
@@ -81,7 +94,8 @@ struct ProfessionalPortalRoutes {
         let openForm = { (kind: String, label: String, extra: HTML) -> HTML in
             """
             <form method="post" action="/portal/pro/open" class="card">\(PortalPage.csrf(session.csrfToken))
-            <input type="hidden" name="record" value="\(record.id.description)"><input type="hidden" name="kind" value="\(kind)">
+            <input type="hidden" name="record" value="\(record.id.description)"><input type="hidden" name="kind" value="\(kind)">\
+            <input type="hidden" name="ins" value="\(text)">
             \(extra)<button type="submit"\(kind == "emergency" ? HTML.trusted(" class=\"danger\"") : "")>\(label)</button></form>
             """
         }
@@ -93,6 +107,12 @@ struct ProfessionalPortalRoutes {
                 let text = l.t("Le patient vous a bloqué : vous n'avez accès à son dossier dans aucun cas.",
                                "The patient has blocked you: you have no access to their record in any case.")
                 status = "<p class=\"error\">\(text)</p>"
+            case _ where session.actor.kind == .regulator:
+                // A regulator reads in Centre 15 mode only, about the person a call is received for.
+                let text = l.t("Régulateur du Centre 15 : déclarez l'appel reçu pour ce patient, avec son motif, pour consulter son dossier.",
+                               "Centre 15 regulator: declare the call received about this patient, with its reason, to read their record.")
+                status = "<p>\(text)</p>"
+                actions.append(openForm("emergency", l.t("Déclarer un accès en régulation (Centre 15)", "Declare a Centre 15 regulation access"), reasonField(l, error: reasonError)))
             case .authorised?, .careTeam?:
                 status = "<p>\(l.t("Vous êtes autorisé à consulter ce dossier.", "You are authorised to read this record."))</p>"
                 actions.append(openForm("open", l.t("Ouvrir le dossier", "Open the record"), ""))
@@ -101,10 +121,7 @@ struct ProfessionalPortalRoutes {
                                "You are not authorised yet: declare the consent the patient gave you, or an emergency access.")
                 status = "<p>\(text)</p>"
                 actions.append(openForm("consent", l.t("Le patient consent : déclarer son consentement", "The patient consents: declare it"), ""))
-                actions.append(openForm("emergency", l.t("Déclarer un accès en urgence", "Declare an emergency access"), """
-                    <label for="reason">\(l.t("Motif de l'urgence (obligatoire, visible du patient)", "Reason for the emergency (required, shown to the patient)"))</label>
-                    <input type="text" id="reason" name="reason" autocomplete="off">
-                    """))
+                actions.append(openForm("emergency", l.t("Déclarer un accès en urgence", "Declare an emergency access"), reasonField(l, error: reasonError)))
             }
         }
         let body: HTML = """
@@ -113,7 +130,18 @@ struct ProfessionalPortalRoutes {
             \(status)
             \(actions)
             """
-        return page(request, context, ("Patient trouvé", "Patient found"), path: "/portal/pro", body)
+        return page(request, context, ("Patient trouvé", "Patient found"), path: "/portal/pro", body, status: reasonError == nil ? .ok : .badRequest,
+                    session: session)
+    }
+
+    /// The emergency's reason: required, shown to the patient in their history.
+    func reasonField(_ l: PortalLanguage, error: String?) -> HTML {
+        """
+        <label for="reason">\(l.t("Motif de l'urgence (obligatoire, visible du patient)", "Reason for the emergency (required, shown to the patient)"))</label>
+        <input type="text" id="reason" name="reason" autocomplete="off" aria-describedby="reason-error"\
+        \(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))>
+        <div id="reason-error">\(PortalPage.notice(error, error: true))</div>
+        """
     }
 
     @Sendable func open(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -121,20 +149,25 @@ struct ProfessionalPortalRoutes {
         let l = PortalLanguage.from(request)
         let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
         guard let text = form["record"], let recordID = RecordID(text) else { throw AccessError.notFound }
+        // Whatever was declared before held for the record it was declared for, not this one.
+        session.emergency = nil
         switch form["kind"] {
         case "consent":
             _ = try await service.declareConsent(on: recordID, careTeam: false, by: session.actor)
         case "emergency":
             guard let reason = form["reason"], reason.count >= 3 else {
-                let body: HTML = """
-                    \(PortalPage.notice(l.t("Indiquez le motif de l'urgence : il est obligatoire et sera visible du patient.",
-                                            "Give the reason for the emergency: it is required and will be shown to the patient."), error: true))
-                    <p><a href="/portal/pro">\(l.t("Retour à la recherche", "Back to the search"))</a></p>
-                    """
-                return page(request, context, ("Accès en urgence", "Emergency access"), path: "/portal/pro", body, status: .badRequest)
+                let error = l.t("Indiquez le motif de l'urgence (3 caractères au moins) : il est obligatoire et sera visible du patient.",
+                                "Give the reason for the emergency (3 characters at least): it is required and will be shown to the patient.")
+                guard let ins = form["ins"] else {
+                    let body: HTML = "\(PortalPage.notice(error, error: true))<p><a href=\"/portal/pro\">\(l.t("Retour à la recherche", "Back to the search"))</a></p>"
+                    return page(request, context, ("Accès en urgence", "Emergency access"), path: "/portal/pro", body, status: .badRequest)
+                }
+                // Said on the patient's page, beside the reason field; nothing is open meanwhile.
+                session.patient = nil
+                await sessions.update(session)
+                return try await found(request, context, session, ins: ins, reasonError: error)
             }
-            session.actor.accessMode = session.actor.kind == .regulator ? .centre15 : .breakTheGlass
-            session.actor.emergencyReason = reason
+            session.emergency = PortalEmergency(record: recordID, mode: session.actor.kind == .regulator ? .centre15 : .breakTheGlass, reason: reason)
         default:
             break
         }
@@ -147,10 +180,11 @@ struct ProfessionalPortalRoutes {
         let session = try signedIn(context)
         guard let recordID = session.patient else { throw PortalError.noPatientOpened }
         let l = PortalLanguage.from(request)
+        let actor = session.actor(on: recordID)
         var query = DocumentQuery()
         query.count = 100
-        let documents = try await service.searchDocuments(of: .record(recordID), query, by: session.actor)
-        let summary = try await service.patientSummary(of: recordID, by: session.actor)
+        let documents = try await service.searchDocuments(of: .record(recordID), query, by: actor)
+        let summary = try await service.patientSummary(of: recordID, by: actor)
         let rows = documents.page.map { entry -> HTML in
             """
             <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/pro/documents/\(entry.id.description)">\(entry.title ?? entry.type.code)</a></td>\
@@ -166,7 +200,7 @@ struct ProfessionalPortalRoutes {
             <th scope="col">\(l.t("Type", "Type"))</th><th scope="col">\(l.t("Auteur", "Author"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
             <h2>\(l.t("Synthèse", "Summary"))</h2>
             \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments, l, documentLink: "/portal/pro/documents/"))
-            \(session.actor.accessMode == .normal
+            \(actor.accessMode == .normal
                 ? PortalUpload.form(action: "/portal/pro/upload", csrf: session.csrfToken, l, heading: l.t("Ajouter un document", "Add a document")) : "")
             """
         return page(request, context, ("Dossier du patient", "Patient's record"), path: "/portal/pro/patient", body)
@@ -181,8 +215,10 @@ struct ProfessionalPortalRoutes {
 
     @Sendable func document(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let session = try signedIn(context)
+        guard let recordID = session.patient else { throw PortalError.noPatientOpened }
         let l = PortalLanguage.from(request)
-        let (entry, data) = try await service.documentContent(try documentID(context), by: session.actor)
+        let actor = session.actor(on: recordID)
+        let (entry, data) = try await service.documentContent(try documentID(context), in: recordID, by: actor)
         let warning: HTML = entry.visibility.invisibleToPatient
             ? PortalPage.notice(l.t("Le patient ne voit pas encore ce document : il doit lui être annoncé.",
                                     "The patient cannot see this document yet: it is to be announced to them."))
@@ -192,7 +228,7 @@ struct ProfessionalPortalRoutes {
             <p>\(PortalDocumentTypes.label(entry.type.code, l)) — \(PortalPage.date(entry.date, l)) — \(entry.authors.first?.display ?? entry.submitterID)</p>
             \(PortalDocumentView.render(entry, data, contentURL: "/portal/pro/documents/\(entry.id.description)/content", l))
             <p><a href="/portal/pro/patient">\(l.t("Retour au dossier", "Back to the record"))</a></p>
-            \(entry.submitterID == session.actor.identifier && session.actor.accessMode == .normal
+            \(entry.submitterID == actor.identifier && actor.accessMode == .normal
                 ? PortalUpload.form(action: "/portal/pro/upload", csrf: session.csrfToken, l, heading: l.t("Remplacer ce document", "Replace this document"),
                                     preselected: entry.type.code, replaces: entry.id) : "")
             """
@@ -201,7 +237,8 @@ struct ProfessionalPortalRoutes {
 
     @Sendable func content(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let session = try signedIn(context)
-        let (entry, data) = try await service.documentContent(try documentID(context), by: session.actor)
+        guard let recordID = session.patient else { throw PortalError.noPatientOpened }
+        let (entry, data) = try await service.documentContent(try documentID(context), in: recordID, by: session.actor(on: recordID))
         return PortalDocumentView.contentResponse(entry, data)
     }
 

@@ -1,0 +1,68 @@
+public import CarnetCore
+public import CarnetStore
+public import Foundation
+import GRDB
+
+/// The audit trail as its readers filter it (the patient's history, the home alerts): every criterion
+/// of an ``AuditFilter`` in the WHERE clause, on the record's newest-first index, so a page is a page
+/// of what matches.
+extension SQLiteStore {
+    public func auditEventPage(recordID: RecordID, filter: AuditFilter, limit: Int, offset: Int) async throws -> (events: [AuditEvent], total: Int) {
+        try await pool.read { db in
+            let (clause, arguments) = Self.auditWhere(recordID, filter)
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_events WHERE \(clause)", arguments: arguments) ?? 0
+            return (try Self.auditEvents(db, recordID: recordID, filter, limit: limit, offset: offset), total)
+        }
+    }
+
+    public func firstAppearances(recordID: RecordID, matching filter: AuditFilter, since: Date) async throws -> [AuditFirstAppearance] {
+        var ever = filter
+        ever.from = nil
+        ever.until = nil
+        let (clause, arguments) = Self.auditWhere(recordID, ever)
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT actor_kind, actor_id, min(recorded_at_ms) AS first_ms FROM audit_events WHERE \(clause)
+                GROUP BY actor_kind, actor_id HAVING min(recorded_at_ms) >= ? ORDER BY first_ms DESC, actor_id
+                """, arguments: arguments + [StoredForms.milliseconds(since)]).map { row in
+                AuditFirstAppearance(actorKind: try StoredForms.enumValue(Actor.Kind.self, row["actor_kind"]), actorID: row["actor_id"],
+                                     first: StoredForms.date(milliseconds: row["first_ms"]))
+            }
+        }
+    }
+
+    /// A record's events `filter` matches, newest first, one page.
+    static func auditEvents(_ db: Database, recordID: RecordID, _ filter: AuditFilter, limit: Int, offset: Int) throws -> [AuditEvent] {
+        let (clause, arguments) = auditWhere(recordID, filter)
+        return try Row.fetchAll(db, sql: """
+            SELECT * FROM audit_events WHERE \(clause) ORDER BY recorded_at_ms DESC, rowid DESC LIMIT ? OFFSET ?
+            """, arguments: arguments + [limit, offset]).map { try auditRow($0).event() }
+    }
+
+    /// The WHERE clause of `filter` on one record, with its arguments (placeholders only: no value is
+    /// ever spliced into the SQL).
+    private static func auditWhere(_ recordID: RecordID, _ filter: AuditFilter) -> (String, StatementArguments) {
+        var clause = "record_id = ? AND recorded_at_ms >= ? AND recorded_at_ms < ?"
+        var arguments: StatementArguments = [recordID.rawValue.lowercasedString, filter.from.map(StoredForms.milliseconds) ?? Int64.min,
+                                             filter.until.map(StoredForms.milliseconds) ?? Int64.max]
+        func any(_ column: String, _ values: [String]) {
+            clause += " AND \(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))"
+            arguments += StatementArguments(values)
+        }
+        if let kinds = filter.actorKinds { any("actor_kind", kinds.map(\.rawValue).sorted()) }
+        if let actions = filter.actions { any("action", actions.map(\.rawValue).sorted()) }
+        if let actorID = filter.actorID {
+            clause += " AND actor_id = ?"
+            arguments += [actorID]
+        }
+        if filter.emergencyOnly {
+            clause += " AND access_mode <> ?"
+            arguments += [AccessMode.normal.rawValue]
+        }
+        if let outcome = filter.outcome {
+            clause += " AND outcome = ?"
+            arguments += [outcome.rawValue]
+        }
+        return (clause, arguments)
+    }
+}

@@ -1,0 +1,46 @@
+public import CarnetCore
+public import CarnetStore
+public import Foundation
+
+/// The audit trail as the patient reads it: filtered and paged by the database (by date, actor,
+/// action, emergency mode), and the alerts of their home page (emergency accesses, new
+/// professionals) computed by queries over a period rather than from a window of recent events that
+/// the patient's own page views would fill (DOMAIN.md, Traces and notifications).
+extension RecordService {
+    /// One page of the audit trail that `filter` matches, newest first, with the number it matches.
+    /// Reading it is itself audited.
+    public func auditTrailPage(of id: RecordID, filter: AuditFilter, limit: Int, offset: Int,
+                               by actor: Actor) async throws -> (events: [AuditEvent], total: Int) {
+        let (record, _, decision) = try await authorised(.readAuditTrail, on: id, by: actor)
+        let page = try await store.auditEventPage(recordID: record.id, filter: filter, limit: max(0, limit), offset: max(0, offset))
+        try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readAuditTrail,
+                                               resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule))
+        return page
+    }
+
+    /// What the patient's home page warns about.
+    public struct AccessAlerts: Sendable {
+        /// The latest successful emergency accesses since the period's start (break-the-glass, Centre 15).
+        public var emergencies: [AuditEvent]
+        /// How many there were in the period.
+        public var emergencyCount: Int
+        /// Professionals and regulators whose first consultation of the record falls in the period.
+        public var newcomers: [AuditFirstAppearance]
+    }
+
+    /// Emergency accesses and professionals' first consultations since `since`, however many other
+    /// events the record holds. Reading them is audited as a read of the audit trail.
+    public func accessAlerts(of id: RecordID, since: Date, limit: Int = 5, by actor: Actor) async throws -> AccessAlerts {
+        let (record, _, decision) = try await authorised(.readAuditTrail, on: id, by: actor)
+        let professionals: Set<Actor.Kind> = [.professional, .regulator]
+        let emergencies = try await store.auditEventPage(recordID: record.id, filter: AuditFilter(from: since, actorKinds: professionals,
+                                                                                                  emergencyOnly: true, outcome: .success),
+                                                         limit: limit, offset: 0)
+        let newcomers = try await store.firstAppearances(recordID: record.id, matching: AuditFilter(actorKinds: professionals,
+                                                                                                    actions: PatientNotification.consultingActions,
+                                                                                                    outcome: .success), since: since)
+        try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readAuditTrail,
+                                               resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule, detail: "alerts"))
+        return AccessAlerts(emergencies: emergencies.events, emergencyCount: emergencies.total, newcomers: newcomers)
+    }
+}
