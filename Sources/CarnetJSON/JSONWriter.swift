@@ -60,19 +60,7 @@ public struct JSONWriter: Sendable {
 
     public mutating func int(_ value: Int) {
         separate()
-        if value == 0 {
-            bytes.append(UInt8(ascii: "0"))
-        } else {
-            var magnitude = value.magnitude
-            var digits: [UInt8] = []
-            digits.reserveCapacity(20)
-            while magnitude > 0 {
-                digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-                magnitude /= 10
-            }
-            if value < 0 { bytes.append(UInt8(ascii: "-")) }
-            bytes.append(contentsOf: digits.reversed())
-        }
+        bytes.append(contentsOf: String(value).utf8)
         needsComma = true
     }
 
