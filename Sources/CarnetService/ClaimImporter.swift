@@ -24,6 +24,15 @@ public struct ClaimImporter: Sendable {
         public var imported: Int
         public var duplicates: Int
         public var rejected: Int
+
+        public init(lines: Int, bytes: Int, totalBytes: Int, imported: Int, duplicates: Int, rejected: Int) {
+            self.lines = lines
+            self.bytes = bytes
+            self.totalBytes = totalBytes
+            self.imported = imported
+            self.duplicates = duplicates
+            self.rejected = rejected
+        }
     }
 
     public struct Summary: Sendable, Equatable, CustomStringConvertible {
@@ -61,7 +70,7 @@ public struct ClaimImporter: Sendable {
         let previous = try await store.claimImportCheckpoint(source: source)
         let resumeAfter = previous?.linesDone ?? 0
         let rejectsURL = file.appendingPathExtension("rejects")
-        let rejects = try RejectsFile(url: rejectsURL, appending: previous != nil)
+        let rejects = try RejectsFile(url: rejectsURL, resumingAfter: previous.map { _ in resumeAfter })
         defer { rejects.close() }
 
         var checkpoint = previous ?? ClaimImportCheckpoint(source: source, linesDone: 0, imported: 0, duplicates: 0, rejected: 0)
@@ -70,6 +79,8 @@ public struct ClaimImporter: Sendable {
         var lineNumber = 0
         var bytes = 0
         func flush() async throws {
+            // An interrupted import (Ctrl-C, a server shutting down) stops at a batch boundary, as a crash does.
+            try Task.checkCancellation()
             let added = try await store.addClaims(batch, checkpoint: checkpoint)
             checkpoint.imported += added
             checkpoint.duplicates += batch.count - added
@@ -137,15 +148,31 @@ public enum ClaimImportError: Error, Equatable, Sendable, CustomStringConvertibl
 }
 
 /// The rejects file next to the feed: truncated by a fresh import, appended to by a resumed one.
+///
+/// A run writes a rejected line at once but commits its checkpoint only with the next batch, so an
+/// interrupted run may have listed lines past its last checkpoint, which the resumed run reads and
+/// rejects again: resuming first drops the entries past the checkpoint, so each line is listed once.
 final class RejectsFile: @unchecked Sendable {
     private let handle: FileHandle
 
-    init(url: URL, appending: Bool) throws {
-        if !appending || !FileManager.default.fileExists(atPath: url.path) {
-            FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
-        }
+    /// - Parameter resumingAfter: the last line an earlier run committed, when this run resumes it.
+    init(url: URL, resumingAfter: Int?) throws {
+        let kept = try resumingAfter.map { last in try Self.entries(in: url, upTo: last) } ?? Data()
+        FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
         handle = try FileHandle(forWritingTo: url)
-        if appending { try handle.seekToEnd() } else { try handle.truncate(atOffset: 0) }
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: kept)
+    }
+
+    /// The entries (`line N: …`) of an existing rejects file for lines up to `last`.
+    static func entries(in url: URL, upTo last: Int) throws -> Data {
+        guard FileManager.default.fileExists(atPath: url.path) else { return Data() }
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let kept = text.split(separator: "\n").filter { entry in
+            guard entry.hasPrefix("line "), let number = Int(entry.dropFirst(5).prefix { $0.isNumber }) else { return false }
+            return number <= last
+        }
+        return Data(kept.map { $0 + "\n" }.joined().utf8)
     }
 
     func write(_ text: String) throws { try handle.write(contentsOf: Data(text.utf8)) }

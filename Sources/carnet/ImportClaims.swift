@@ -55,14 +55,26 @@ struct ImportClaims: AsyncParsableCommand {
     }
 }
 
-/// Progress on stderr: a bar redrawn in place on a terminal, a plain line every few seconds otherwise.
+/// Progress on stderr: a bar redrawn in place on a terminal, a plain line every few seconds otherwise
+/// (a log or a pipe gets whole lines it can read, not carriage returns).
 final class ProgressMeter: @unchecked Sendable {
     let interactive: Bool
-    let started = Date()
+    let started: Date
     private var lastPrinted = Date.distantPast
     private let lock = NSLock()
+    private let output: @Sendable (String) -> Void
+    private let clock: @Sendable () -> Date
 
-    init(interactive: Bool) { self.interactive = interactive }
+    /// - Parameters:
+    ///   - output: where the text goes (standard error; tests read it).
+    ///   - clock: the time, for rates, the ETA and how often plain lines are printed.
+    init(interactive: Bool, output: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
+         clock: @escaping @Sendable () -> Date = Date.init) {
+        self.interactive = interactive
+        self.output = output
+        self.clock = clock
+        started = clock()
+    }
 
     func show(_ progress: ClaimImporter.Progress) {
         let fraction = progress.totalBytes > 0 ? min(1, Double(progress.bytes) / Double(progress.totalBytes)) : 0
@@ -74,7 +86,7 @@ final class ProgressMeter: @unchecked Sendable {
     func show(count: Int, unit: String, fraction: Double, detail: String) {
         lock.lock()
         defer { lock.unlock() }
-        let now = Date()
+        let now = clock()
         guard interactive || now.timeIntervalSince(lastPrinted) >= 2 else { return }
         lastPrinted = now
         let elapsed = max(now.timeIntervalSince(started), 0.001)
@@ -86,14 +98,14 @@ final class ProgressMeter: @unchecked Sendable {
             let width = 30
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            FileHandle.standardError.write(Data("\r[\(bar)] \(Int(fraction * 100))% \(counts), ETA \(eta)  ".utf8))
+            output("\r[\(bar)] \(Int(fraction * 100))% \(counts), ETA \(eta)  ")
         } else {
-            FileHandle.standardError.write(Data("progress: \(Int(fraction * 100))% \(counts), ETA \(eta)\n".utf8))
+            output("progress: \(Int(fraction * 100))% \(counts), ETA \(eta)\n")
         }
     }
 
     func finish() {
-        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+        if interactive { output("\n") }
     }
 }
 

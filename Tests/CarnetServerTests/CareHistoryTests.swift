@@ -76,9 +76,9 @@ struct CareHistoryTests {
         }
     }
 
-    @Test("a CSV feed with a ';' header and quoted fields")
-    func csvFeed() async throws {
-        try await TestEngine.sqlite.withStore { store async throws in
+    @Test("a CSV feed with a ';' header and quoted fields", arguments: TestEngine.available)
+    func csvFeed(_ engine: TestEngine) async throws {
+        try await engine.withStore { store async throws in
             try await TemporaryDirectory.with { directory async throws in
                 let file = directory.appendingPathComponent("claims.csv")
                 let ins = INS.fixture()

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// An independent FHIR R4 validator (Python `fhir.resources` 6.5, see `scripts/fhir-validator`), run as
+/// An independent FHIR R4 validator (Python `fhir.resources` 6.4.0, whose models are R4 4.0.1, see `scripts/fhir-validator`), run as
 /// one long-lived process that checks one resource per line.
 ///
 /// `scripts/test` installs it in a virtual environment and sets `CARNET_FHIR_VALIDATOR` to its Python;
