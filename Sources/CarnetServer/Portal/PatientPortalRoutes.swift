@@ -219,7 +219,18 @@ struct PatientPortalRoutes {
         do {
             let (type, json) = try PortalSummaryForms.resource(from: form, patient: recordID, l)
             let item = try SummaryResource.item(from: Data(json.utf8), resourceType: type)
-            _ = try await service.addSummaryItem(item, by: session.actor)
+            // One blood group, one organ-donation stance, one trusted person: a new answer replaces the
+            // patient's previous one (a new version of it, kept in its history) instead of adding a second.
+            let previous = PortalSummaryForms.isSingle(form)
+                ? try await service.patientSummary(of: recordID, by: session.actor).items.first {
+                    $0.recordedByPatient && !$0.deleted && $0.kind == item.kind && $0.code == item.code
+                }
+                : nil
+            if let previous {
+                _ = try await service.updateSummaryItem(previous.id, item, expectedVersion: previous.version, by: session.actor)
+            } else {
+                _ = try await service.addSummaryItem(item, by: session.actor)
+            }
         } catch let error as PortalSummaryForms.FormError {
             return try await summaryPage(request, context, notice: PortalPage.notice(error.message, error: true), status: .badRequest)
         }
