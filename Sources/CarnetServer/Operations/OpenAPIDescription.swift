@@ -124,6 +124,7 @@ enum OpenAPIDescription {
             page("get", "/portal/patient/access", "Who may read, who is blocked"),
             page("post", "/portal/patient/access", "Change who may read", body: .form, answer: .redirect),
             page("get", "/portal/patient/history", "Every access and action"),
+            page("post", "/portal/patient/history", "The history filtered and paged (filters in the body)", body: .form),
             page("get", "/portal/patient/record", "Close or reopen the record"),
             page("post", "/portal/patient/record", "Close or reopen the record", body: .form, answer: .redirect),
             page("get", "/portal/pro/sign-in", "Professional sign-in", security: .none),
