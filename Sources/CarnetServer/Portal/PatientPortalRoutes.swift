@@ -12,8 +12,12 @@ import Hummingbird
 struct PatientPortalRoutes {
     let service: RecordService
     let configuration: CarnetConfiguration
+    let sessions: PortalSessions
 
     func register(on group: RouterGroup<CarnetRequestContext>) {
+        group.post("patient/represent", use: represent)
+        group.post("patient/represent/self", use: representNoLonger)
+        group.post("patient/representatives", use: changeRepresentatives)
         group.get("patient", use: home)
         group.get("patient/documents", use: documents)
         group.post("patient/documents", use: upload)
@@ -257,7 +261,8 @@ struct PatientPortalRoutes {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let (_, controls) = try await service.accessControls(of: recordID, by: session.actor)
-        let body = PortalAccessPage.render(controls, csrf: session.csrfToken, notice: notice, fieldError: fieldError, l)
+        let body = PortalAccessPage.render(controls, csrf: session.csrfToken, notice: notice, fieldError: fieldError,
+                                           representing: session.represented != nil, l)
         return page(request, context, ("Qui peut accéder à mon dossier", "Who may access my record"), path: "/portal/patient/access", body, status: status)
     }
 
