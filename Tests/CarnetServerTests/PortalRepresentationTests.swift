@@ -51,6 +51,8 @@ struct PortalRepresentationTests {
             #expect(try await jar.get(client, "/portal/patient/access").text.contains("INS \(other.value)"))
             #expect(try await jar.post(client, "/portal/patient/representatives", ["_csrf": csrf, "action": "remove", "ins": other.value]).status == .seeOther)
             #expect(!(try await jar.get(client, "/portal/patient/access").text.contains("INS \(other.value)")))
+            let notOne = try await jar.post(client, "/portal/patient/representatives", ["_csrf": csrf, "action": "remove", "ins": other.value])
+            #expect(notOne.status == .conflict && notOne.text.contains("n&#39;est pas représentant légal"), "said in French")
 
             let events = try await store.auditEvents(recordID: try #require(RecordID(minorRecord)), limit: 200)
             #expect(events.contains { $0.action == .manageLegalRepresentatives && $0.actorID == parent.value && $0.outcome == .success },
