@@ -443,6 +443,13 @@ class PortalTests(unittest.TestCase):
         navigate(driver, By.XPATH, "//li[contains(., 'Jeanne DURAND')]//button[contains(., 'Supprimer')]")
         self.assertNotIn("Jeanne DURAND", driver.find_element(By.TAG_NAME, "main").text)
         self.assertFalse(driver.find_elements(By.XPATH, "//li[contains(., 'ramipril')]//button"), "a professional's item cannot be deleted here")
+        # Organ donation is single by nature: a second answer replaces the first (a new version).
+        for stance in ["permit", "deny"]:
+            driver.find_element(By.CSS_SELECTOR, f"input[name=stance][value={stance}]").click()
+            navigate(driver, By.XPATH, "//input[@name='stance']/ancestor::form//button")
+        items = driver.find_elements(By.XPATH, "//h2[contains(., \"Don d'organes\")]/following-sibling::ul[1]/li")
+        self.assertEqual(len(items), 1, [item.text for item in items])
+        self.save(driver, "patient-summary-organ-donation")
 
     def test_5b_upload_advance_directives(self):
         driver = self.patient
