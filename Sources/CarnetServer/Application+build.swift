@@ -85,7 +85,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     PortalSignInRoutes(service: service, configuration: configuration, sessions: sessions, codes: SignInCodes(), tokens: tokens,
                        limiter: RateLimiter(perMinute: configuration.signInsPerMinutePerClient), logger: logger)
         .register(on: portal)
-    PatientPortalRoutes(service: service, configuration: configuration).register(on: portal)
+    PatientPortalRoutes(service: service, configuration: configuration, sessions: sessions).register(on: portal)
     ProfessionalPortalRoutes(service: service, configuration: configuration, sessions: sessions).register(on: portal)
     return router
 }

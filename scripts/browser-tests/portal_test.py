@@ -171,12 +171,12 @@ class PortalTests(unittest.TestCase):
         driver.save_screenshot(os.path.join(SHOTS, f"{cls.shot:02d}-{name}.png"))
 
     @classmethod
-    def sign_in_patient(cls, driver):
+    def sign_in_patient(cls, driver, ins=None):
         driver.get(cls.server.base + "/portal")
         cls.save(driver, "landing")
         navigate(driver, By.LINK_TEXT, "Se connecter avec un code")
         before = len(cls.server.codes())
-        typed(driver, By.ID, "ins", cls.ins)
+        typed(driver, By.ID, "ins", ins or cls.ins)
         cls.save(driver, "patient-sign-in")
         navigate(driver, By.CSS_SELECTOR, "main form button[type=submit]")
         deadline = time.time() + 10
@@ -443,6 +443,13 @@ class PortalTests(unittest.TestCase):
         navigate(driver, By.XPATH, "//li[contains(., 'Jeanne DURAND')]//button[contains(., 'Supprimer')]")
         self.assertNotIn("Jeanne DURAND", driver.find_element(By.TAG_NAME, "main").text)
         self.assertFalse(driver.find_elements(By.XPATH, "//li[contains(., 'ramipril')]//button"), "a professional's item cannot be deleted here")
+        # Organ donation is single by nature: a second answer replaces the first (a new version).
+        for stance in ["permit", "deny"]:
+            driver.find_element(By.CSS_SELECTOR, f"input[name=stance][value={stance}]").click()
+            navigate(driver, By.XPATH, "//input[@name='stance']/ancestor::form//button")
+        items = driver.find_elements(By.XPATH, "//h2[contains(., \"Don d'organes\")]/following-sibling::ul[1]/li")
+        self.assertEqual(len(items), 1, [item.text for item in items])
+        self.save(driver, "patient-summary-organ-donation")
 
     def test_5b_upload_advance_directives(self):
         driver = self.patient
@@ -545,6 +552,35 @@ class PortalTests(unittest.TestCase):
         navigate(driver, By.ID, "rpps-authorize", submit=True)
         self.assertIn("expiré", driver.find_element(By.CSS_SELECTOR, ".error").text)
         self.save(driver, "forged-form")
+
+    def test_x_legal_representative(self):
+        """Lucas MARTIN, the minor Inès BERNARD's legal representative, acts for her from his own session."""
+        driver = browser()
+        try:
+            self.sign_in_patient(driver, self.server.patient_ins("Lucas MARTIN"))
+            driver.get(self.server.base + "/portal/patient/access")
+            typed(driver, By.ID, "represent-ins", self.server.patient_ins("Inès BERNARD"))
+            navigate(driver, By.ID, "represent-ins", submit=True)
+            self.assertIn("représentant légal de Inès BERNARD", driver.find_element(By.CSS_SELECTOR, ".banner").text)
+            self.assertIn("Inès BERNARD", driver.find_element(By.TAG_NAME, "main").text, "the minor's record is open")
+            driver.get(self.server.base + "/portal/patient/access")
+            martin = self.server.patient_ins("Lucas MARTIN")
+            self.assertIn("INS " + martin, driver.find_element(By.TAG_NAME, "main").text)
+            typed(driver, By.ID, "representative-ins", "123")
+            navigate(driver, By.ID, "representative-ins", submit=True)
+            self.assertIn("INS", driver.find_element(By.ID, "representative-ins-error").text, "a bad INS is said beside its field")
+            self.assertEqual(driver.find_element(By.ID, "representative-ins").get_attribute("aria-invalid"), "true")
+            typed(driver, By.ID, "representative-ins", self.ins)
+            navigate(driver, By.ID, "representative-ins", submit=True)
+            self.assertIn("INS " + self.ins, driver.find_element(By.TAG_NAME, "main").text, "a second representative added")
+            self.save(driver, "representative-access")
+            navigate(driver, By.XPATH, f"//li[contains(., '{self.ins}')]//button[contains(., 'Retirer')]")
+            self.assertNotIn("INS " + self.ins, driver.find_element(By.TAG_NAME, "main").text, "and removed")
+            navigate(driver, By.XPATH, "//button[contains(., 'Revenir à mon dossier')]")
+            self.assertFalse(driver.find_elements(By.CSS_SELECTOR, ".banner"))
+            self.assertIn("Lucas MARTIN", driver.find_element(By.TAG_NAME, "main").text)
+        finally:
+            driver.quit()
 
     def test_y_sign_out(self):
         driver = browser()

@@ -12,8 +12,12 @@ import Hummingbird
 struct PatientPortalRoutes {
     let service: RecordService
     let configuration: CarnetConfiguration
+    let sessions: PortalSessions
 
     func register(on group: RouterGroup<CarnetRequestContext>) {
+        group.post("patient/represent", use: represent)
+        group.post("patient/represent/self", use: representNoLonger)
+        group.post("patient/representatives", use: changeRepresentatives)
         group.get("patient", use: home)
         group.get("patient/documents", use: documents)
         group.post("patient/documents", use: upload)
@@ -219,7 +223,18 @@ struct PatientPortalRoutes {
         do {
             let (type, json) = try PortalSummaryForms.resource(from: form, patient: recordID, l)
             let item = try SummaryResource.item(from: Data(json.utf8), resourceType: type)
-            _ = try await service.addSummaryItem(item, by: session.actor)
+            // One blood group, one organ-donation stance, one trusted person: a new answer replaces the
+            // patient's previous one (a new version of it, kept in its history) instead of adding a second.
+            let previous = PortalSummaryForms.isSingle(form)
+                ? try await service.patientSummary(of: recordID, by: session.actor).items.first {
+                    $0.recordedByPatient && !$0.deleted && $0.kind == item.kind && $0.code == item.code
+                }
+                : nil
+            if let previous {
+                _ = try await service.updateSummaryItem(previous.id, item, expectedVersion: previous.version, by: session.actor)
+            } else {
+                _ = try await service.addSummaryItem(item, by: session.actor)
+            }
         } catch let error as PortalSummaryForms.FormError {
             return try await summaryPage(request, context, notice: PortalPage.notice(error.message, error: true), status: .badRequest)
         }
@@ -246,7 +261,8 @@ struct PatientPortalRoutes {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let (_, controls) = try await service.accessControls(of: recordID, by: session.actor)
-        let body = PortalAccessPage.render(controls, csrf: session.csrfToken, notice: notice, fieldError: fieldError, l)
+        let body = PortalAccessPage.render(controls, csrf: session.csrfToken, notice: notice, fieldError: fieldError,
+                                           representing: session.represented != nil, l)
         return page(request, context, ("Qui peut accéder à mon dossier", "Who may access my record"), path: "/portal/patient/access", body, status: status)
     }
 

@@ -13,7 +13,10 @@ enum PortalAccessPage {
         var value: String?
     }
 
-    static func render(_ controls: AccessControls, csrf: String, notice: HTML?, fieldError: FormError? = nil, _ l: PortalLanguage) -> HTML {
+    /// - Parameter representing: whether the signed-in person is a legal representative acting for
+    ///   the minor whose record this is (they may then add and remove representatives).
+    static func render(_ controls: AccessControls, csrf: String, notice: HTML?, fieldError: FormError? = nil, representing: Bool = false,
+                       _ l: PortalLanguage) -> HTML {
         func button(_ action: String, _ rpps: String, _ label: String, style: String = "secondary") -> HTML {
             """
             <form method="post" action="/portal/patient/access" class="inline">\(PortalPage.csrf(csrf))\
@@ -77,10 +80,50 @@ enum PortalAccessPage {
             <button type="submit">\(l.t("Enregistrer", "Save"))</button>
             </form>
             <h2>\(l.t("Représentants légaux", "Legal representatives"))</h2>
-            <ul>\(controls.legalRepresentatives.isEmpty ? [html("<li>\(l.t("Aucun", "None"))</li>")]
-                 : controls.legalRepresentatives.sorted().map { ins -> HTML in "<li>INS \(ins)</li>" })</ul>
-            <p class="hint">\(l.t("Les représentants légaux d'un mineur sont déclarés auprès de l'Assurance Maladie.",
-                                  "A minor's legal representatives are declared to the health insurer."))</p>
+            \(representatives(controls, csrf: csrf, fieldError: fieldError, representing: representing, l))
+            """
+    }
+
+    /// A minor's representatives: a representative acting for the minor adds and removes them; the
+    /// holder sees them, and may open the record of a minor they represent.
+    static func representatives(_ controls: AccessControls, csrf: String, fieldError: FormError?, representing: Bool, _ l: PortalLanguage) -> HTML {
+        func insForm(_ field: String, action: String, hidden: HTML, title: String, button: String) -> HTML {
+            let error = fieldError?.field == field ? fieldError : nil
+            return """
+                <form method="post" action="\(action)" class="card">\(PortalPage.csrf(csrf))\(hidden)
+                <label for="\(field)-ins">\(title)</label>
+                <p class="hint" id="\(field)-ins-hint">\(l.t("15 caractères : le NIR et sa clé, lus sur la carte Vitale.", "15 characters: the NIR and its key, from the Vitale card."))</p>
+                <input type="text" id="\(field)-ins" name="ins" autocomplete="off" value="\(error?.value)" aria-describedby="\(field)-ins-hint \(field)-ins-error"\
+                \(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))>
+                <div id="\(field)-ins-error">\(PortalPage.notice(error?.message, error: true))</div>
+                <button type="submit">\(button)</button>
+                </form>
+                """
+        }
+        let list = controls.legalRepresentatives.sorted().map { ins -> HTML in
+            guard representing else { return "<li>INS \(ins)</li>" }
+            return """
+                <li>INS \(ins) <form method="post" action="/portal/patient/representatives" class="inline">\(PortalPage.csrf(csrf))\
+                <input type="hidden" name="action" value="remove"><input type="hidden" name="ins" value="\(ins)">\
+                <button type="submit" class="secondary">\(l.t("Retirer", "Remove"))</button></form></li>
+                """
+        }
+        let none: HTML = "<li>\(l.t("Aucun", "None"))</li>"
+        if representing {
+            return """
+                <ul>\(list.isEmpty ? [none] : list)</ul>
+                \(insForm("representative", action: "/portal/patient/representatives", hidden: "<input type=\"hidden\" name=\"action\" value=\"add\">",
+                          title: l.t("Ajouter un représentant légal (son INS)", "Add a legal representative (their INS)"), button: l.t("Ajouter", "Add")))
+                """
+        }
+        return """
+            <ul>\(list.isEmpty ? [none] : list)</ul>
+            <p class="hint">\(l.t("Les représentants légaux d'un mineur sont déclarés auprès de l'Assurance Maladie, ou par un autre représentant.",
+                                  "A minor's legal representatives are declared to the health insurer, or by another representative."))</p>
+            <h2>\(l.t("Agir pour un mineur", "Act for a minor"))</h2>
+            \(insForm("represent", action: "/portal/patient/represent", hidden: "",
+                      title: l.t("INS du mineur dont vous êtes le représentant légal", "INS of the minor you legally represent"),
+                      button: l.t("Ouvrir son dossier", "Open their record")))
             """
     }
 

@@ -1,4 +1,5 @@
 import CarnetCore
+import CarnetService
 
 /// The validation messages the portal shows, in the page's language: the domain types say what is
 /// wrong in English (for the API and logs); a French page says it in French.
@@ -86,6 +87,19 @@ enum PortalMessages {
         case .patientSectionOnly: "les contacts, la personne de confiance, les directives anticipées et la position sur le don d'organes ne sont écrits que par le patient ou son représentant légal"
         case .itemRecordedByProfessional: "un professionnel a saisi cet élément : le patient ne modifie que ceux qu'il a saisis"
         case .notTheItemAuthor: "seul le professionnel qui a saisi cet élément peut le supprimer"
+        }
+    }
+
+    /// A control change that makes no sense as asked, said in the page's language.
+    static func accessChange(_ error: AccessChangeError, _ l: PortalLanguage) -> String {
+        guard l == .fr else { return error.description }
+        return switch error {
+        case .notBlocked(let rpps): "le professionnel \(rpps.value) n'est pas bloqué"
+        case .careTeamOpposed: "vous vous êtes opposé à l'accès de ce professionnel au titre de l'équipe de soins : seul votre consentement explicite l'autorise désormais"
+        case .notARepresentative: "cette personne n'est pas représentant légal du titulaire du dossier"
+        case .holderIsNotARepresentative: "le titulaire du dossier ne peut pas être son propre représentant légal"
+        case .maskedAndInvisible: "un document ne peut pas être à la fois masqué aux professionnels et invisible du patient"
+        case .notHiddenFromPatient: "le document est déjà visible du patient"
         }
     }
 }

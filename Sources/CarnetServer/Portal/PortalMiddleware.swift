@@ -74,7 +74,7 @@ struct PortalMiddleware: RouterMiddleware {
         case let error as RecordError:
             (status, message) = (.conflict, error.description)
         case let error as AccessChangeError:
-            (status, message) = (.conflict, error.description)
+            (status, message) = (.conflict, PortalMessages.accessChange(error, l))
         case let error as DocumentError:
             (status, message) = (.conflict, error.description)
         case let error as SummaryItemError:

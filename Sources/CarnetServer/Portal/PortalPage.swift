@@ -38,6 +38,13 @@ struct PortalPage {
             <button type="submit" class="link">\(l.t("Se déconnecter", "Sign out"))</button></form>
             """
         } ?? ""
+        let representing: HTML = session?.represented.map { name in
+            """
+            <form method="post" action="/portal/patient/represent/self" class="banner">\(PortalPage.csrf(session?.csrfToken ?? ""))\
+            \(l.t("Vous agissez comme représentant légal de", "You are acting as the legal representative of")) <strong>\(name)</strong> \
+            <button type="submit" class="link">\(l.t("Revenir à mon dossier", "Back to my own record"))</button></form>
+            """
+        } ?? ""
         let emergency: HTML = session?.openEmergency.map { emergency in
             let mode = emergency.mode == .centre15 ? l.t("Accès en régulation (Centre 15) déclaré", "Declared Centre 15 regulation access")
                                                    : l.t("Accès en urgence déclaré", "Declared emergency access")
@@ -61,7 +68,7 @@ struct PortalPage {
             <nav aria-label="\(l.t("Navigation principale", "Main navigation"))"><ul>\(links)</ul></nav>
             <p class="tools"><a href="/portal/language?to=\(other.rawValue)&amp;back=\(path)" lang="\(other.rawValue)">\(other == .en ? "English" : "Français")</a> \(signOut)</p>
             </header>
-            \(emergency)
+            \(emergency)\(representing)
             <main id="main">
             <h1>\(title)</h1>
             \(body)

@@ -13,6 +13,10 @@ actor PortalSessions {
         var lastSeen: Date
         /// For a professional: the record they opened (by INS, never in a URL).
         var patient: RecordID?
+        /// For a patient acting as a minor's legal representative: the minor's name, while
+        /// ``patient`` is the minor's record (the actor stays the representative, who the policy and
+        /// the audit see).
+        var represented: String?
         /// For a professional: the emergency they declared, which holds for its record only.
         var emergency: PortalEmergency?
 

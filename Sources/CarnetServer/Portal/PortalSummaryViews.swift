@@ -116,6 +116,12 @@ enum PortalSummaryForms {
         """
     }
 
+    /// Whether the form's item is single by nature (the blood group, the organ-donation stance, the
+    /// trusted person — CSP L1111-6: one at a time): a new one replaces the patient's previous one.
+    static func isSingle(_ form: PortalForm) -> Bool {
+        form["form"] == "blood-group" || form["form"] == "organ-donation" || (form["form"] == "contact" && form["role"] == "trusted")
+    }
+
     /// The FHIR resource a submitted form stands for: its type and JSON.
     static func resource(from form: PortalForm, patient: RecordID, _ l: PortalLanguage) throws -> (String, String) {
         let subject: [String: Any] = ["reference": "Patient/\(patient)"]
