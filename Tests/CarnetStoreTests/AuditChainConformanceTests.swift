@@ -34,8 +34,14 @@ struct AuditChainConformanceTests {
 
     func verify(_ location: DatabaseLocation) async throws -> AuditChainReport {
         let store = try await location.open()
-        defer { Task { await store.shutdown() } }
-        return try await AuditChainVerifier.verify(store, pageSize: 2)
+        do {
+            let report = try await AuditChainVerifier.verify(store, pageSize: 2)
+            await store.shutdown()
+            return report
+        } catch {
+            await store.shutdown()
+            throw error
+        }
     }
 
     @Test("an altered row breaks its chain at that row", arguments: TestEngine.available)

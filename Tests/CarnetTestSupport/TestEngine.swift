@@ -91,7 +91,9 @@ public enum DatabaseLocation: Sendable {
     public func execute(_ sql: String) async throws {
         switch self {
         case .sqlite(let path):
-            let queue = try DatabaseQueue(path: path)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)  // the store's own connections may still be closing (WAL checkpoint)
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
             try await queue.write { db in try db.execute(sql: sql) }
             try queue.close()
         case .postgres(let url):
