@@ -64,6 +64,39 @@ struct FileBlobStoreTests {
         }
     }
 
+    @Test("storing content again repairs its file when a power loss left it empty or damaged, and keeps an intact one")
+    func repairsOnPut() async throws {
+        try await withBlobs { store, directory async throws in
+            let reference = try await store.put(Self.report).reference
+            let file = try #require(try blobFiles(directory).first)
+            let intact = try Data(contentsOf: file)
+            #expect(try await store.put(Self.report).reference == reference)
+            #expect(try Data(contentsOf: file) == intact, "an intact file is reused, not written again")
+            for leftover in [Data(), intact.prefix(intact.count / 2), Data(repeating: 0, count: intact.count)] {
+                try leftover.write(to: file)
+                await #expect(throws: BlobError.integrity(reference.sha256)) { try await store.get(reference) }
+                #expect(try await store.put(Self.report).reference == reference)
+                #expect(try await store.get(reference) == Self.report)
+            }
+        }
+    }
+
+    @Test("concurrent puts of distinct and identical content all read back")
+    func concurrentPuts() async throws {
+        try await withBlobs { store, _ async throws in
+            let contents = (0..<40).map { Data("synthetic content \($0 % 30)".utf8) }
+            let references = try await withThrowingTaskGroup(of: (Int, BlobReference).self) { group in
+                for (index, content) in contents.enumerated() {
+                    group.addTask { (index, try await store.put(content).reference) }
+                }
+                return try await group.reduce(into: [Int: BlobReference]()) { $0[$1.0] = $1.1 }
+            }
+            for (index, content) in contents.enumerated() {
+                #expect(try await store.get(try #require(references[index])) == content)
+            }
+        }
+    }
+
     @Test("a file put under another content's name fails to decrypt")
     func swappedFiles() async throws {
         try await withBlobs { store, directory async throws in

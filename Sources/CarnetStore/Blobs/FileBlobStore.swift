@@ -5,11 +5,17 @@ public import Foundation
 /// `blobs/<first two hex digits>/<sha256>`.
 ///
 /// Each file is AES-256-GCM ciphertext of the content, with the SHA-256 as authenticated data, so a
-/// file moved under another name fails to decrypt. Writes go to a temporary file that is synced and
-/// renamed into place, so a crash never leaves a partial blob under a real name.
+/// file moved under another name fails to decrypt. Writes go to a temporary file renamed into place,
+/// and `put` returns only once the file and its name are on disk: concurrent puts share one flush of
+/// the volume (``GroupSync``). A power loss can still leave a renamed file empty or short if its flush
+/// never ran — its `put` never returned, so nothing refers to it — and a later `put` of the same
+/// content checks an existing file before reusing it and rewrites one that does not decrypt.
 public struct FileBlobStore: BlobStore {
     private let root: URL
     private let keyring: DataKeyring
+    /// Flushes the blob volume for concurrent puts at once; `nil` where `syncfs` is missing, and each
+    /// file and directory is then flushed on its own.
+    private let volumeSync: GroupSync?
 
     /// File format: magic + version, then the sealed box (nonce, ciphertext, tag).
     private static let magic = Data("CBL1".utf8)
@@ -18,6 +24,7 @@ public struct FileBlobStore: BlobStore {
         root = directory.appendingPathComponent("blobs")
         self.keyring = keyring
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        volumeSync = FileSystemSync.isAvailable ? GroupSync { [root] in try FileSystemSync.flush(volumeOf: root) } : nil
     }
 
     public func put(_ content: Data) async throws -> StoredBlob {
@@ -25,12 +32,27 @@ public struct FileBlobStore: BlobStore {
         let reference = BlobReference(sha256: hash, size: content.count, keyID: keyring.currentID)
         let stored = StoredBlob(reference: reference, sha1Base64: Data(Insecure.SHA1.hash(data: content)).base64EncodedString())
         let file = path(for: hash, keyID: reference.keyID)
-        if FileManager.default.fileExists(atPath: file.path) { return stored }
-        let sealed = try AES.GCM.seal(content, using: keyring.current, authenticating: Data((hash + reference.keyID).utf8))
-        guard let combined = sealed.combined else { throw BlobError.integrity(hash) }
-        let data = Self.magic + combined
-        try await offBlockingPool { try Self.writeAtomically(data, to: file) }
+        if try await !holdsIntact(file, hash: hash, keyID: reference.keyID) {
+            let sealed = try AES.GCM.seal(content, using: keyring.current, authenticating: Data((hash + reference.keyID).utf8))
+            guard let combined = sealed.combined else { throw BlobError.integrity(hash) }
+            let data = Self.magic + combined
+            let flushesEachFile = volumeSync == nil
+            try await offBlockingPool { try Self.writeAtomically(data, to: file, flushing: flushesEachFile) }
+        }
+        // Also when the file was already there: a concurrent put may have renamed it without its flush yet.
+        try await volumeSync?.sync()
         return stored
+    }
+
+    /// Whether `file` exists and decrypts to the content of `hash` (the same content stored before, or
+    /// a file a power loss left empty, which must be written again).
+    private func holdsIntact(_ file: URL, hash: String, keyID: String) async throws -> Bool {
+        guard FileManager.default.fileExists(atPath: file.path) else { return false }
+        return try await offBlockingPool { [self] in
+            guard let stored = FileManager.default.contents(atPath: file.path),
+                  let content = try? decrypt(stored, hash: hash, keyID: keyID) else { return false }
+            return Hex.lowercase(SHA256.hash(data: content)) == hash
+        }
     }
 
     /// The content, from the file under the key the reference names or, once `rewrap` moved it,
@@ -120,7 +142,9 @@ public struct FileBlobStore: BlobStore {
         root.appendingPathComponent(String(hash.prefix(2))).appendingPathComponent("\(hash).\(keyID)")
     }
 
-    private static func writeAtomically(_ data: Data, to file: URL) throws {
+    /// Writes `data` under a temporary name and renames it into place; with `flushing`, the file and
+    /// the rename are each flushed to disk before returning (else the caller flushes the volume).
+    private static func writeAtomically(_ data: Data, to file: URL, flushing: Bool = true) throws {
         let directory = file.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = directory.appendingPathComponent(".\(UUID().uuidString).tmp")
@@ -130,10 +154,10 @@ public struct FileBlobStore: BlobStore {
         do {
             let handle = try FileHandle(forWritingTo: temporary)
             try handle.write(contentsOf: data)
-            try handle.synchronize()
+            if flushing { try handle.synchronize() }
             try handle.close()
             if rename(temporary.path, file.path) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path]) }
-            try syncDirectory(directory)
+            if flushing { try syncDirectory(directory) }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
