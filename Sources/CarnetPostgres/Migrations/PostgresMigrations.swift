@@ -23,6 +23,7 @@ enum PostgresMigrations {
         (8, "claims", migration008Claims),
         (9, "summary_entries", migration009SummaryEntries),
         (10, "document_index", migration010DocumentIndex),
+        (11, "legal_representations", migration011LegalRepresentations),
     ]
 
     static let migration001Initial: [String] = [
@@ -221,6 +222,28 @@ enum PostgresMigrations {
             confidentiality = coalesce(metadata_json->'visibility'->>'confidentiality', 'N')
         """,
         "CREATE INDEX documents_by_record_status_date ON documents (record_id, status, date)",
+    ]
+
+    /// Who represents which minor, as rows (the access controls keep the same set as JSON): serves a
+    /// legal representative's list of the minors they act for without reading every record's
+    /// controls. Kept in the transaction that saves the controls; filled from the JSON for existing
+    /// rows. Distributed on `record_id` with `records`: the lookup by representative then asks every
+    /// shard, which a list shown once per sign-in can afford.
+    static let migration011LegalRepresentations: [String] = [
+        """
+        CREATE TABLE legal_representations (
+            record_id uuid NOT NULL REFERENCES records(id),
+            representative_ins_value text NOT NULL,
+            PRIMARY KEY (record_id, representative_ins_value)
+        )
+        """,
+        "CREATE INDEX legal_representations_by_representative ON legal_representations (representative_ins_value, record_id)",
+        """
+        INSERT INTO legal_representations (record_id, representative_ins_value)
+            SELECT a.record_id, r.value FROM access_controls a
+            CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(a.controls_json->'legalRepresentatives') = 'array'
+                THEN a.controls_json->'legalRepresentatives' ELSE '[]'::jsonb END) AS r(value)
+        """,
     ]
 
     /// Applies the missing migrations; refuses a database that has versions this program does not know.

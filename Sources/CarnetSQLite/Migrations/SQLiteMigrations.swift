@@ -17,6 +17,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("008_claims", migrate: migration008Claims)
         migrator.registerMigration("009_summary_entries", migrate: migration009SummaryEntries)
         migrator.registerMigration("010_document_index", migrate: migration010DocumentIndex)
+        migrator.registerMigration("011_legal_representations", migrate: migration011LegalRepresentations)
         return migrator
     }
 
@@ -247,6 +248,26 @@ enum SQLiteMigrations {
 
             -- Serves ITI-67: a record's documents in some statuses, by date.
             CREATE INDEX documents_by_record_status_date ON documents (record_id, status, date_ms);
+            """)
+    }
+
+    /// Who represents which minor, as rows (the access controls keep the same set as JSON): serves a
+    /// legal representative's list of the minors they act for without reading every record's
+    /// controls. Kept in the transaction that saves the controls; filled from the JSON for existing rows.
+    static func migration011LegalRepresentations(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE legal_representations (
+                record_id TEXT NOT NULL REFERENCES records(id),
+                representative_ins_value TEXT NOT NULL,
+                PRIMARY KEY (record_id, representative_ins_value)
+            ) STRICT, WITHOUT ROWID;
+
+            -- Serves "the records of the minors this person legally represents" (the patient portal's home).
+            CREATE INDEX legal_representations_by_representative ON legal_representations (representative_ins_value, record_id);
+
+            INSERT INTO legal_representations (record_id, representative_ins_value)
+                SELECT a.record_id, r.value FROM access_controls a, json_each(a.controls_json, '$.legalRepresentatives') r
+                WHERE json_type(a.controls_json, '$.legalRepresentatives') = 'array';
             """)
     }
 }
