@@ -6,7 +6,8 @@ import CarnetStore
 /// decides any read of it, so a minor come of age (or minor management turned off) drops out of the
 /// list even though the index still names the representative.
 extension RecordService {
-    /// The records of the minors `actor` may act for as legal representative, oldest record first.
+    /// The records of the minors `actor` may act for as legal representative, the eldest first (by
+    /// birth date, then name), as a parent would list their children.
     ///
     /// Deny by default: only a patient-side actor (a person signed in as themselves) can represent
     /// anyone; any other actor is refused, and the refusal audited. Each record listed is a read of
@@ -27,6 +28,8 @@ extension RecordService {
                                                    detail: "listed among the minors this legal representative acts for"))
             represented.append(record)
         }
-        return represented
+        return represented.sorted {
+            ($0.identity.birthDate, $0.identity.birthFamilyName, $0.id.description) < ($1.identity.birthDate, $1.identity.birthFamilyName, $1.id.description)
+        }
     }
 }
