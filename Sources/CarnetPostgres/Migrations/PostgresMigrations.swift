@@ -1,4 +1,6 @@
+import CarnetCore
 import CarnetStore
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -24,7 +26,38 @@ enum PostgresMigrations {
         (9, "summary_entries", migration009SummaryEntries),
         (10, "document_index", migration010DocumentIndex),
         (11, "legal_representations", migration011LegalRepresentations),
+        (12, "document_author_search", ["ALTER TABLE documents ADD COLUMN author_search text NOT NULL DEFAULT ''"]),
     ]
+
+    /// Steps written in Swift, run after the SQL of their version in the same transaction: what SQL
+    /// cannot compute the way Carnet does.
+    static let swiftSteps: [Int: @Sendable (PostgresConnection, Logger) async throws -> Void] = [
+        12: fillDocumentAuthorSearch,
+    ]
+
+    /// Who wrote or sent each document as one folded text (``DocumentEntry/authorSearchText``), so a
+    /// portal's author filter is decided in the query. Folded by Carnet, not by `lower()` (whose result
+    /// depends on the database's collation), so existing rows are filled from their stored entries, a
+    /// batch at a time. A substring test within one record's rows (already narrowed by
+    /// `documents_by_record_status_date`): no index of its own.
+    static func fillDocumentAuthorSearch(_ connection: PostgresConnection, logger: Logger) async throws {
+        var after = (record: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), id: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        while true {
+            var batch: [(record: UUID, id: UUID, json: String)] = []
+            let rows = try await connection.query("""
+                SELECT record_id, id, metadata_json::text FROM documents WHERE (record_id, id) > (\(after.record), \(after.id))
+                ORDER BY record_id, id LIMIT 500
+                """, logger: logger)
+            for try await (record, id, json) in rows.decode((UUID, UUID, String).self) { batch.append((record, id, json)) }
+            guard let last = batch.last else { return }
+            for row in batch {
+                let text = try StoredForms.documentEntry(from: row.json).authorSearchText
+                try await connection.query("UPDATE documents SET author_search = \(text) WHERE record_id = \(row.record) AND id = \(row.id)",
+                                           logger: logger)
+            }
+            after = (last.record, last.id)
+        }
+    }
 
     static let migration001Initial: [String] = [
         """
@@ -268,6 +301,7 @@ enum PostgresMigrations {
                     for statement in migration.sql {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
+                    try await swiftSteps[migration.version]?(connection, logger)
                     try await connection.query(
                         "INSERT INTO carnet_schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
                         logger: logger)

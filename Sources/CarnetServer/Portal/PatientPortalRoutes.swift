@@ -118,15 +118,10 @@ struct PatientPortalRoutes {
                 notice = PortalPage.notice(l.t("La date « depuis » doit être au format AAAA-MM-JJ.", "The 'since' date must be YYYY-MM-DD."), error: true)
             }
         }
-        var found = try await service.searchDocuments(of: .record(recordID), query, by: session.actor)
+        // The author filter is decided by the database, before paging: the count is of every match.
         let author = filters["author"]
-        if let author {
-            found.page = found.page.filter { entry in
-                ([entry.submitterID] + entry.authors.compactMap(\.display) + entry.authors.compactMap(\.identifierValue))
-                    .contains { $0.localizedCaseInsensitiveContains(author) }
-            }
-            found.total = found.page.count
-        }
+        query.authorText = author
+        let found = try await service.searchDocuments(of: .record(recordID), query, by: session.actor)
         let types = PortalDocumentTypes.common
         let rows = found.page.map { entry -> HTML in
             """
