@@ -32,7 +32,30 @@ extension PostgresStore {
                     """, logger: logger).collect().count
             }
             guard changed == 1 else { throw StoreError.versionConflict }
+            try await Self.indexRepresentatives(connection, controls, recordID: recordID, logger: logger)
             try await Self.insertAudit(connection, auditRow, logger: logger)
         }
+    }
+
+    public func recordsRepresented(by representativeINS: String) async throws -> [HealthRecord] {
+        try await client.withConnection { connection in
+            try await Self.fetchRecords(connection, PostgresQuery("""
+                \(unescaped: Self.recordColumns) FROM legal_representations l JOIN records r ON r.id = l.record_id
+                WHERE l.representative_ins_value = \(representativeINS) ORDER BY r.created_at, r.id
+                """), logger: logger)
+        }
+    }
+
+    /// Rewrites the record's rows of `legal_representations` to match `controls`, inside the caller's
+    /// transaction (the index a representative's list of minors reads).
+    static func indexRepresentatives(_ connection: PostgresConnection, _ controls: AccessControls, recordID: RecordID,
+                                     logger: Logger) async throws {
+        try await connection.query("DELETE FROM legal_representations WHERE record_id = \(recordID.rawValue)", logger: logger)
+        let representatives = controls.legalRepresentatives.sorted()
+        guard !representatives.isEmpty else { return }
+        try await connection.query("""
+            INSERT INTO legal_representations (record_id, representative_ins_value)
+            SELECT \(recordID.rawValue), value FROM unnest(\(representatives)::text[]) AS value
+            """, logger: logger)
     }
 }

@@ -32,11 +32,11 @@ extension PostgresStore {
         }
         let inserted = try await connection.query("""
             INSERT INTO documents (record_id, id, unique_id, lineage_id, status, date, type_system, type_code, submitter_id, recorded_at,
-                                   visibility_flags, confidentiality, metadata_json, metadata_version)
+                                   visibility_flags, confidentiality, metadata_json, metadata_version, author_search)
             VALUES (\(row.recordID), \(row.id), \(row.uniqueID), \(row.lineageID), \(row.status),
                     to_timestamp(\(row.dateMilliseconds)::double precision / 1000), \(row.typeSystem), \(row.typeCode), \(row.submitterID),
                     to_timestamp(\(row.recordedAtMilliseconds)::double precision / 1000), \(row.visibilityFlags), \(row.confidentiality),
-                    \(row.metadataJSON)::jsonb, \(row.metadataVersion))
+                    \(row.metadataJSON)::jsonb, \(row.metadataVersion), \(row.authorSearch))
             ON CONFLICT (record_id, unique_id) DO NOTHING RETURNING id
             """, logger: logger).collect().count
         guard inserted == 1 else { throw StoreError.duplicateDocument(uniqueID: row.uniqueID) }
@@ -72,12 +72,12 @@ extension PostgresStore {
         }
     }
 
-    public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?,
+    public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?,
                               newestFirst: Bool) async throws -> [DocumentIndexEntry] {
         guard !statuses.isEmpty else { return [] }
         return try await client.withConnection { connection in
-            try await Self.documentIndex(connection, recordID: recordID, statuses: statuses, from: from, until: until, newestFirst: newestFirst,
-                                         logger: logger)
+            try await Self.documentIndex(connection, recordID: recordID, statuses: statuses, from: from, until: until, authorText: authorText,
+                                         newestFirst: newestFirst, logger: logger)
         }
     }
 
@@ -87,14 +87,14 @@ extension PostgresStore {
     }
 
     public func documentSearch<Conclusion: Sendable>(
-        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, newestFirst: Bool,
+        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?, newestFirst: Bool,
         choose: @escaping @Sendable (HealthRecord, AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
     ) async throws -> DocumentSearchRead<Conclusion>? {
         try await client.withConnection { connection in
             guard let record = try await Self.fetchRecord(connection, id: recordID, logger: logger) else { return nil }
             let controls = try await Self.accessControls(connection, recordID: recordID, logger: logger)
             let index = try await Self.documentIndex(connection, recordID: recordID, statuses: statuses, from: from, until: until,
-                                                     newestFirst: newestFirst, logger: logger)
+                                                     authorText: authorText, newestFirst: newestFirst, logger: logger)
             let chosen = try choose(record, controls, index)
             return DocumentSearchRead(record: record, controls: controls,
                                       entries: try await Self.documents(connection, recordID: recordID, ids: chosen.ids, logger: logger),
@@ -113,7 +113,7 @@ extension PostgresStore {
     }
 
     private static func documentIndex(_ connection: PostgresConnection, recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?,
-                                      until: Date?, newestFirst: Bool, logger: Logger) async throws -> [DocumentIndexEntry] {
+                                      until: Date?, authorText: String?, newestFirst: Bool, logger: Logger) async throws -> [DocumentIndexEntry] {
         guard !statuses.isEmpty else { return [] }
         let statusList = statuses.map(\.rawValue).sorted()
         let order = newestFirst ? "date DESC, id" : "date, id"
@@ -123,6 +123,7 @@ extension PostgresStore {
             FROM documents
             WHERE record_id = \(recordID.rawValue) AND status = ANY(\(statusList))
               AND date >= \(from ?? .distantPast) AND date < \(until ?? .distantFuture)
+              AND (\(authorText)::text IS NULL OR strpos(author_search, \(authorText)::text) > 0)
             ORDER BY \(unescaped: order)
             """
         var entries: [DocumentIndexEntry] = []
@@ -184,7 +185,7 @@ extension PostgresStore {
         let updated = try await connection.query("""
             UPDATE documents SET status = \(row.status), type_system = \(row.typeSystem), type_code = \(row.typeCode),
                 visibility_flags = \(row.visibilityFlags), confidentiality = \(row.confidentiality),
-                metadata_json = \(row.metadataJSON)::jsonb, metadata_version = \(row.metadataVersion)
+                metadata_json = \(row.metadataJSON)::jsonb, metadata_version = \(row.metadataVersion), author_search = \(row.authorSearch)
             WHERE record_id = \(row.recordID) AND id = \(row.id) AND metadata_version = \(row.metadataVersion - 1) RETURNING id
             """, logger: logger).collect().count
         guard updated == 1 else { throw StoreError.versionConflict }

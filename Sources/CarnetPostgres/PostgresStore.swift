@@ -59,6 +59,7 @@ public final class PostgresStore: RecordStore {
                 try await connection.query("""
                     INSERT INTO access_controls (record_id, controls_json, version) VALUES (\(row.id), \(controlsJSON)::jsonb, \(controls.version))
                     """, logger: logger)
+                try await Self.indexRepresentatives(connection, controls, recordID: record.id, logger: logger)
             }
             try await Self.insertAudit(connection, try AuditRow(audit.pointing(at: record.id)), logger: logger)
             return .created(record)
@@ -136,7 +137,7 @@ public final class PostgresStore: RecordStore {
         }
     }
 
-    private static let recordColumns = """
+    static let recordColumns = """
         SELECT r.id, r.ins_system, r.ins_value, r.identity_json::text, r.state,
                (extract(epoch FROM r.created_at) * 1000)::bigint, (extract(epoch FROM r.state_changed_at) * 1000)::bigint,
                r.state_reason, r.version
@@ -150,7 +151,7 @@ public final class PostgresStore: RecordStore {
             """), logger: logger).first
     }
 
-    private static func fetchRecords(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [HealthRecord] {
+    static func fetchRecords(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [HealthRecord] {
         var records: [HealthRecord] = []
         let rows = try await connection.query(query, logger: logger)
         for try await (id, system, value, identity, state, created, changed, reason, version) in rows.decode(

@@ -26,7 +26,27 @@ extension SQLiteStore {
                                arguments: [json, controls.version, id, controls.version - 1])
             }
             guard db.changesCount == 1 else { throw StoreError.versionConflict }
+            try Self.indexRepresentatives(db, controls, recordID: id)
             try Self.insertAudit(db, auditRow)
+        }
+    }
+
+    public func recordsRepresented(by representativeINS: String) async throws -> [HealthRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT r.* FROM legal_representations l JOIN records r ON r.id = l.record_id
+                WHERE l.representative_ins_value = ? ORDER BY r.created_at_ms, r.id
+                """), arguments: [representativeINS]).map { try Self.recordRow($0).record() }
+        }
+    }
+
+    /// Rewrites the record's rows of `legal_representations` to match `controls`, inside the caller's
+    /// transaction (the index a representative's list of minors reads).
+    static func indexRepresentatives(_ db: Database, _ controls: AccessControls, recordID id: String) throws {
+        try db.cachedStatement(sql: "DELETE FROM legal_representations WHERE record_id = ?").execute(arguments: [id])
+        for representative in controls.legalRepresentatives.sorted() {
+            try db.cachedStatement(sql: "INSERT INTO legal_representations (record_id, representative_ins_value) VALUES (?, ?)")
+                .execute(arguments: [id, representative])
         }
     }
 }

@@ -19,12 +19,12 @@ extension SQLiteStore {
                 }
                 try db.execute(sql: """
                     INSERT INTO documents (record_id, id, unique_id, lineage_id, status, date_ms, type_system, type_code, submitter_id,
-                                           recorded_at_ms, visibility_flags, confidentiality, metadata_json, metadata_version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                           recorded_at_ms, visibility_flags, confidentiality, metadata_json, metadata_version, author_search)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [row.recordID.lowercasedString, row.id.lowercasedString, row.uniqueID, row.lineageID.lowercasedString,
                                      row.status, row.dateMilliseconds, row.typeSystem, row.typeCode, row.submitterID,
                                      row.recordedAtMilliseconds, row.visibilityFlags, row.confidentiality, row.metadataJSON,
-                                     row.metadataVersion])
+                                     row.metadataVersion, row.authorSearch])
                 try Self.insertVersion(db, row)
             }
             if let setRow {
@@ -75,11 +75,12 @@ extension SQLiteStore {
         }
     }
 
-    public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?,
+    public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?,
                               newestFirst: Bool) async throws -> [DocumentIndexEntry] {
         guard !statuses.isEmpty else { return [] }
         return try await pool.read { db in
-            try Self.documentIndex(db, recordID: recordID, statuses: statuses, from: from, until: until, newestFirst: newestFirst)
+            try Self.documentIndex(db, recordID: recordID, statuses: statuses, from: from, until: until, authorText: authorText,
+                                   newestFirst: newestFirst)
         }
     }
 
@@ -89,13 +90,14 @@ extension SQLiteStore {
     }
 
     public func documentSearch<Conclusion: Sendable>(
-        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, newestFirst: Bool,
+        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?, newestFirst: Bool,
         choose: @escaping @Sendable (HealthRecord, AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
     ) async throws -> DocumentSearchRead<Conclusion>? {
         try await pool.read { db in
             guard let record = try Self.fetchRecord(db, id: recordID) else { return nil }
             let controls = try Self.accessControls(db, recordID: recordID)
-            let index = try Self.documentIndex(db, recordID: recordID, statuses: statuses, from: from, until: until, newestFirst: newestFirst)
+            let index = try Self.documentIndex(db, recordID: recordID, statuses: statuses, from: from, until: until, authorText: authorText,
+                                               newestFirst: newestFirst)
             let chosen = try choose(record, controls, index)
             return DocumentSearchRead(record: record, controls: controls, entries: try Self.documents(db, recordID: recordID, ids: chosen.ids),
                                       conclusion: chosen.conclusion)
@@ -103,7 +105,7 @@ extension SQLiteStore {
     }
 
     private static func documentIndex(_ db: Database, recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?,
-                                      newestFirst: Bool) throws -> [DocumentIndexEntry] {
+                                      authorText: String?, newestFirst: Bool) throws -> [DocumentIndexEntry] {
         guard !statuses.isEmpty else { return [] }
         var sql = """
             SELECT id, status, date_ms, type_system, type_code, submitter_id, recorded_at_ms, visibility_flags, confidentiality
@@ -118,6 +120,11 @@ extension SQLiteStore {
         if let until {
             sql += " AND date_ms < ?"
             arguments += [StoredForms.milliseconds(until)]
+        }
+        if let authorText {
+            // Both sides folded by Carnet (DocumentQuery.folded): a plain substring test, the same on every engine.
+            sql += " AND instr(author_search, ?) > 0"
+            arguments += [authorText]
         }
         sql += newestFirst ? " ORDER BY date_ms DESC, id" : " ORDER BY date_ms, id"
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
@@ -180,10 +187,11 @@ extension SQLiteStore {
     private static func updateDocumentRow(_ db: Database, _ row: DocumentRow) throws {
         try db.execute(sql: """
             UPDATE documents SET status = ?, type_system = ?, type_code = ?, visibility_flags = ?, confidentiality = ?,
-                metadata_json = ?, metadata_version = ?
+                metadata_json = ?, metadata_version = ?, author_search = ?
             WHERE record_id = ? AND id = ? AND metadata_version = ?
             """, arguments: [row.status, row.typeSystem, row.typeCode, row.visibilityFlags, row.confidentiality, row.metadataJSON,
-                             row.metadataVersion, row.recordID.lowercasedString, row.id.lowercasedString, row.metadataVersion - 1])
+                             row.metadataVersion, row.authorSearch, row.recordID.lowercasedString, row.id.lowercasedString,
+                             row.metadataVersion - 1])
         guard db.changesCount == 1 else { throw StoreError.versionConflict }
         try insertVersion(db, row)
     }

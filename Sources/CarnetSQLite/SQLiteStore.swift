@@ -54,6 +54,7 @@ public final class SQLiteStore: RecordStore {
             if let controls, let controlsJSON {
                 try db.execute(sql: "INSERT INTO access_controls (record_id, controls_json, version) VALUES (?, ?, ?)",
                                arguments: [row.id.lowercasedString, controlsJSON, controls.version])
+                try Self.indexRepresentatives(db, controls, recordID: row.id.lowercasedString)
             }
             try Self.insertAudit(db, try AuditRow(audit.pointing(at: record.id)))
             return .created(record)
@@ -113,7 +114,7 @@ public final class SQLiteStore: RecordStore {
             """), arguments: [system, value]).map(recordRow)?.record()
     }
 
-    private static func recordRow(_ row: Row) throws -> RecordRow {
+    static func recordRow(_ row: Row) throws -> RecordRow {
         RecordRow(id: try uuid(row["id"]), insSystem: row["ins_system"], insValue: row["ins_value"],
                   identityJSON: row["identity_json"], state: row["state"], createdAtMilliseconds: row["created_at_ms"],
                   stateChangedAtMilliseconds: row["state_changed_at_ms"], stateReason: row["state_reason"],

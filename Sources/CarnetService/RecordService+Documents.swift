@@ -183,7 +183,7 @@ extension RecordService {
     /// The record's documents matching `query` that the actor may see: the page, the total, the record
     /// and the facts they were decided with; `nil` when there is no such record.
     ///
-    /// One read: the engine narrows by status and date; every candidate is decided on its index columns,
+    /// One read: the engine narrows by status, date and author text; every candidate is decided on its index columns,
     /// and when the criteria allow, filtered and paged on them too, so only the page is decoded whole.
     /// The page's entries are decided again as loaded: one changed in between (masked, say) is left out.
     ///
@@ -193,7 +193,8 @@ extension RecordService {
         -> (page: [DocumentEntry], total: Int, record: HealthRecord, context: DocumentAccessContext)? {
         let bounds = DateCondition.bounds(query.dates)
         guard let read = try await store.documentSearch(recordID: recordID, statuses: query.wantedStatuses, from: bounds?.from,
-                                                        until: bounds?.until, newestFirst: query.newestFirst, choose: { record, controls, index in
+                                                        until: bounds?.until, authorText: query.foldedAuthorText, newestFirst: query.newestFirst,
+                                                        choose: { record, controls, index in
             let context = known ?? self.documentContext(record, controls)
             // A caller bringing its facts has decided its own action already.
             guard known != nil || AccessPolicy.decideDocument(.searchDocuments, by: actor, in: context, document: nil).isAllowed else {

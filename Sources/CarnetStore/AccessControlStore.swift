@@ -11,4 +11,12 @@ public protocol AccessControlStore: Sendable {
     ///
     /// - Throws: ``StoreError/versionConflict`` when someone else changed them since they were read.
     func saveAccessControls(_ controls: AccessControls, recordID: RecordID, audit: AuditEvent) async throws
+
+    /// The records whose controls name `representativeINS` (an INS value, as the controls keep it) as a
+    /// legal representative, oldest record first: what a parent's portal home lists (DOMAIN.md, Minors).
+    ///
+    /// Served by an index of representatives written in the same transaction as the controls, so it
+    /// never disagrees with them. It says who is *named*, not who may act: whether the holder is
+    /// still a minor is for the policy to decide, through `RecordService`.
+    func recordsRepresented(by representativeINS: String) async throws -> [HealthRecord]
 }

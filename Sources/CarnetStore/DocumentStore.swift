@@ -32,7 +32,10 @@ public protocol DocumentStore: Sendable {
     /// A record's entries in one of `statuses` whose date is in [`from`, `until`), as their index
     /// columns, by date (newest first unless `newestFirst` is false, then by id): what a search decides
     /// and pages on before it loads the page's entries whole.
-    func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?,
+    ///
+    /// - Parameter authorText: when given (folded: ``DocumentQuery/folded(_:)``), only the entries whose
+    ///   ``DocumentEntry/authorSearchText`` contains it, decided by the engine.
+    func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?,
                        newestFirst: Bool) async throws -> [DocumentIndexEntry]
 
     /// The record's entries with these ids, in the order given; ids not in the record are left out.
@@ -49,7 +52,7 @@ public protocol DocumentStore: Sendable {
     func submissionSets(recordID: RecordID) async throws -> [SubmissionSet]
 }
 
-/// What ``RecordStore/documentSearch(recordID:statuses:from:until:newestFirst:choose:)`` read, and
+/// What ``RecordStore/documentSearch(recordID:statuses:from:until:authorText:newestFirst:choose:)`` read, and
 /// what its caller concluded from it.
 public struct DocumentSearchRead<Conclusion: Sendable>: Sendable {
     public var record: HealthRecord
@@ -107,6 +110,8 @@ public struct DocumentRow: Sendable, Equatable {
     public var confidentiality: String
     public var metadataJSON: String
     public var metadataVersion: Int
+    /// ``DocumentEntry/authorSearchText``: what an author filter searches.
+    public var authorSearch: String
 
     public init(_ entry: DocumentEntry) throws {
         recordID = entry.recordID.rawValue
@@ -123,6 +128,7 @@ public struct DocumentRow: Sendable, Equatable {
         confidentiality = entry.visibility.confidentiality.rawValue
         metadataJSON = entry.storedJSON()
         metadataVersion = entry.metadataVersion
+        authorSearch = entry.authorSearchText
     }
 
     public func entry() throws -> DocumentEntry {
@@ -166,5 +172,13 @@ public struct SubmissionSetRow: Sendable, Equatable {
         uniqueID = set.uniqueID
         submittedAtMilliseconds = StoredForms.milliseconds(set.submittedAt)
         setJSON = try StoredForms.encodeJSON(set)
+    }
+}
+
+extension DocumentStore {
+    /// A record's index entries with no author filter.
+    public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?,
+                              newestFirst: Bool) async throws -> [DocumentIndexEntry] {
+        try await documentIndex(recordID: recordID, statuses: statuses, from: from, until: until, authorText: nil, newestFirst: newestFirst)
     }
 }

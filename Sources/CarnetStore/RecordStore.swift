@@ -33,13 +33,13 @@ public protocol RecordStore: DocumentStore, AccessControlStore, AuditChainReader
     func documentWithRecord(id: DocumentID) async throws -> (entry: DocumentEntry, record: HealthRecord, controls: AccessControls)?
 
     /// A document search's reads in one trip to the engine: the record, its access controls, its index
-    /// narrowed as `documentIndex(recordID:statuses:from:until:newestFirst:)` narrows it, and the entries
+    /// narrowed as `documentIndex(recordID:statuses:from:until:authorText:newestFirst:)` narrows it, and the entries
     /// `choose` picks from them (it decides on the record, controls and index entries, and says what
     /// else it concluded); `nil` when there is no such record. One trip instead of four (SQLite: one
     /// read transaction; PostgreSQL: one connection): a search's reads were a large share of its cost
     /// in thread hand-offs.
     func documentSearch<Conclusion: Sendable>(
-        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, newestFirst: Bool,
+        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?, newestFirst: Bool,
         choose: @escaping @Sendable (HealthRecord, AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
     ) async throws -> DocumentSearchRead<Conclusion>?
 
@@ -73,15 +73,25 @@ public protocol RecordStore: DocumentStore, AccessControlStore, AuditChainReader
 extension RecordStore {
     /// A search's reads one after the other, for an engine with nothing better.
     public func documentSearch<Conclusion: Sendable>(
-        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, newestFirst: Bool,
+        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?, newestFirst: Bool,
         choose: @escaping @Sendable (HealthRecord, AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
     ) async throws -> DocumentSearchRead<Conclusion>? {
         guard let record = try await record(id: recordID) else { return nil }
         let controls = try await accessControls(recordID: recordID)
-        let index = try await documentIndex(recordID: recordID, statuses: statuses, from: from, until: until, newestFirst: newestFirst)
+        let index = try await documentIndex(recordID: recordID, statuses: statuses, from: from, until: until, authorText: authorText,
+                                            newestFirst: newestFirst)
         let chosen = try choose(record, controls, index)
         return DocumentSearchRead(record: record, controls: controls, entries: try await documents(recordID: recordID, ids: chosen.ids),
                                   conclusion: chosen.conclusion)
+    }
+
+    /// A search's reads with no author filter.
+    public func documentSearch<Conclusion: Sendable>(
+        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, newestFirst: Bool,
+        choose: @escaping @Sendable (HealthRecord, AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
+    ) async throws -> DocumentSearchRead<Conclusion>? {
+        try await documentSearch(recordID: recordID, statuses: statuses, from: from, until: until, authorText: nil, newestFirst: newestFirst,
+                                 choose: choose)
     }
 
     /// The reads one after the other, for an engine with nothing better.

@@ -582,6 +582,60 @@ class PortalTests(unittest.TestCase):
         finally:
             driver.quit()
 
+    def test_x_represented_minors_listed(self):
+        """A parent's home lists the minors they represent: one click opens the minor's record; a representative
+        removed no longer sees the minor listed."""
+        lucas = browser()
+        try:
+            self.sign_in_patient(lucas, self.server.patient_ins("Lucas MARTIN"))
+            listed = lucas.find_element(By.ID, "represented").text
+            self.assertIn("Inès BERNARD", listed, "the minor is listed on the parent's home")
+            self.assertRegex(listed, r"née le \d\d/\d\d/\d{4}", "with her birth date")
+            self.save(lucas, "represented-minors")
+            navigate(lucas, By.XPATH, "//section[@id='represented']//button[contains(., 'Agir pour Inès BERNARD')]")
+            self.assertIn("représentant légal de Inès BERNARD", lucas.find_element(By.CSS_SELECTOR, ".banner").text)
+            self.assertIn("Inès BERNARD", lucas.find_element(By.TAG_NAME, "main").text, "the minor's record is open")
+
+            # Camille DURAND becomes a second representative: her home lists Inès, and one click opens the record.
+            lucas.get(self.server.base + "/portal/patient/access")
+            typed(lucas, By.ID, "representative-ins", self.ins)
+            navigate(lucas, By.ID, "representative-ins", submit=True)
+            camille = self.patient
+            camille.get(self.server.base + "/portal/patient")
+            self.assertIn("Inès BERNARD", camille.find_element(By.ID, "represented").text)
+            navigate(camille, By.XPATH, "//section[@id='represented']//button[contains(., 'Agir pour Inès BERNARD')]")
+            self.assertIn("représentant légal de Inès BERNARD", camille.find_element(By.CSS_SELECTOR, ".banner").text)
+            navigate(camille, By.XPATH, "//section[@id='represented']//button[contains(., 'Revenir à mon dossier')]")
+            self.assertFalse(camille.find_elements(By.CSS_SELECTOR, ".banner"), "back on her own record in one click")
+
+            # Lucas removes her: Inès is no longer listed on Camille's home.
+            navigate(lucas, By.XPATH, f"//li[contains(., '{self.ins}')]//button[contains(., 'Retirer')]")
+            camille.get(self.server.base + "/portal/patient")
+            self.assertFalse(camille.find_elements(By.ID, "represented"), "a removed representative no longer sees the minor")
+            self.assertNotIn("Inès BERNARD", camille.find_element(By.TAG_NAME, "main").text)
+        finally:
+            lucas.quit()
+
+    def test_x_wrong_record_action_said_in_french(self):
+        """Closing a record already closed in another tab is answered in place, in French, with the page as it now is."""
+        driver = self.patient
+        other = browser()
+        try:
+            self.sign_in_patient(other)
+            for d in (driver, other):
+                d.get(self.server.base + "/portal/patient/record")
+            for d in (driver, other):
+                d.execute_script("window.confirm = function () { return true; }")
+                d.find_element(By.NAME, "confirm").click()
+            navigate(driver, By.XPATH, "//button[contains(., 'Fermer mon dossier')]")
+            navigate(other, By.XPATH, "//button[contains(., 'Fermer mon dossier')]")
+            self.assertIn("déjà fermé", other.find_element(By.CSS_SELECTOR, ".error").text, "said in French, atop the page")
+            self.save(other, "record-already-closed")
+            navigate(other, By.XPATH, "//button[contains(., 'Rouvrir mon dossier')]")
+            self.assertIn("Votre dossier est ouvert", other.find_element(By.TAG_NAME, "main").text)
+        finally:
+            other.quit()
+
     def test_y_sign_out(self):
         driver = browser()
         try:

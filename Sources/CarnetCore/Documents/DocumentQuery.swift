@@ -2,7 +2,8 @@ public import Foundation
 
 /// The criteria of a document search (MHD ITI-67) within one record.
 ///
-/// The engine narrows by status and date with an index; the rest is applied in memory to the
+/// The engine narrows by status and date with an index, and by ``authorText`` on a folded column; the
+/// rest is applied in memory to the
 /// entries the caller may see, on their index columns when the criteria allow (``isAnsweredByIndex``).
 ///
 /// Every list is an OR of its values; different criteria are ANDed, as FHIR search defines.
@@ -12,6 +13,10 @@ public struct DocumentQuery: Hashable, Sendable {
     public var types: [String] = []
     public var categories: [String] = []
     public var authors: [String] = []
+    /// A person's words for who wrote or sent a document (a name, part of one, an RPPS), as a portal's
+    /// author filter takes them: matched in the database, ignoring case and accents, against the
+    /// submitter, the authors' names and their identifiers (``DocumentEntry/authorSearchText``).
+    public var authorText: String?
     public var facilities: [String] = []
     public var settings: [String] = []
     public var events: [String] = []
@@ -140,5 +145,30 @@ public struct DateCondition: Hashable, Sendable {
         case .le: start < upper
         case .lt: start < lower
         }
+    }
+}
+
+extension DocumentQuery {
+    /// `text` as author searches compare it: case, accents and widths folded away, so "helene" finds
+    /// "Hélène" and "DUPONT" finds "Dupont", identically on every engine (the database compares the
+    /// folded forms Carnet wrote, never its own collation).
+    public static func folded(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+    }
+
+    /// ``authorText`` folded, `nil` when absent or blank (no filter).
+    public var foldedAuthorText: String? {
+        guard let text = authorText?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        return Self.folded(text)
+    }
+}
+
+extension DocumentEntry {
+    /// Who wrote or sent the document as one folded text, one name or identifier a line: what an
+    /// author filter (``DocumentQuery/authorText``) looks in; stored beside the entry so the database
+    /// can search it.
+    public var authorSearchText: String {
+        ([submitterID] + authors.compactMap(\.display) + authors.compactMap(\.identifierValue))
+            .map(DocumentQuery.folded).joined(separator: "\n")
     }
 }

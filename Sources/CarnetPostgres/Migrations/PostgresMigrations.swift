@@ -1,4 +1,6 @@
+import CarnetCore
 import CarnetStore
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -23,7 +25,39 @@ enum PostgresMigrations {
         (8, "claims", migration008Claims),
         (9, "summary_entries", migration009SummaryEntries),
         (10, "document_index", migration010DocumentIndex),
+        (11, "legal_representations", migration011LegalRepresentations),
+        (12, "document_author_search", ["ALTER TABLE documents ADD COLUMN author_search text NOT NULL DEFAULT ''"]),
     ]
+
+    /// Steps written in Swift, run after the SQL of their version in the same transaction: what SQL
+    /// cannot compute the way Carnet does.
+    static let swiftSteps: [Int: @Sendable (PostgresConnection, Logger) async throws -> Void] = [
+        12: fillDocumentAuthorSearch,
+    ]
+
+    /// Who wrote or sent each document as one folded text (``DocumentEntry/authorSearchText``), so a
+    /// portal's author filter is decided in the query. Folded by Carnet, not by `lower()` (whose result
+    /// depends on the database's collation), so existing rows are filled from their stored entries, a
+    /// batch at a time. A substring test within one record's rows (already narrowed by
+    /// `documents_by_record_status_date`): no index of its own.
+    static func fillDocumentAuthorSearch(_ connection: PostgresConnection, logger: Logger) async throws {
+        var after = (record: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), id: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        while true {
+            var batch: [(record: UUID, id: UUID, json: String)] = []
+            let rows = try await connection.query("""
+                SELECT record_id, id, metadata_json::text FROM documents WHERE (record_id, id) > (\(after.record), \(after.id))
+                ORDER BY record_id, id LIMIT 500
+                """, logger: logger)
+            for try await (record, id, json) in rows.decode((UUID, UUID, String).self) { batch.append((record, id, json)) }
+            guard let last = batch.last else { return }
+            for row in batch {
+                let text = try StoredForms.documentEntry(from: row.json).authorSearchText
+                try await connection.query("UPDATE documents SET author_search = \(text) WHERE record_id = \(row.record) AND id = \(row.id)",
+                                           logger: logger)
+            }
+            after = (last.record, last.id)
+        }
+    }
 
     static let migration001Initial: [String] = [
         """
@@ -223,6 +257,28 @@ enum PostgresMigrations {
         "CREATE INDEX documents_by_record_status_date ON documents (record_id, status, date)",
     ]
 
+    /// Who represents which minor, as rows (the access controls keep the same set as JSON): serves a
+    /// legal representative's list of the minors they act for without reading every record's
+    /// controls. Kept in the transaction that saves the controls; filled from the JSON for existing
+    /// rows. Distributed on `record_id` with `records`: the lookup by representative then asks every
+    /// shard, which a list shown once per sign-in can afford.
+    static let migration011LegalRepresentations: [String] = [
+        """
+        CREATE TABLE legal_representations (
+            record_id uuid NOT NULL REFERENCES records(id),
+            representative_ins_value text NOT NULL,
+            PRIMARY KEY (record_id, representative_ins_value)
+        )
+        """,
+        "CREATE INDEX legal_representations_by_representative ON legal_representations (representative_ins_value, record_id)",
+        """
+        INSERT INTO legal_representations (record_id, representative_ins_value)
+            SELECT a.record_id, r.value FROM access_controls a
+            CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(a.controls_json->'legalRepresentatives') = 'array'
+                THEN a.controls_json->'legalRepresentatives' ELSE '[]'::jsonb END) AS r(value)
+        """,
+    ]
+
     /// Applies the missing migrations; refuses a database that has versions this program does not know.
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {
         try await client.withConnection { connection in
@@ -245,6 +301,7 @@ enum PostgresMigrations {
                     for statement in migration.sql {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
+                    try await swiftSteps[migration.version]?(connection, logger)
                     try await connection.query(
                         "INSERT INTO carnet_schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
                         logger: logger)

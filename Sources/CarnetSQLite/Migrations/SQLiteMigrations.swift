@@ -1,3 +1,5 @@
+import CarnetCore
+import CarnetStore
 import GRDB
 
 /// The SQLite schema, one registered migration per version, applied in order at start-up.
@@ -17,6 +19,8 @@ enum SQLiteMigrations {
         migrator.registerMigration("008_claims", migrate: migration008Claims)
         migrator.registerMigration("009_summary_entries", migrate: migration009SummaryEntries)
         migrator.registerMigration("010_document_index", migrate: migration010DocumentIndex)
+        migrator.registerMigration("011_legal_representations", migrate: migration011LegalRepresentations)
+        migrator.registerMigration("012_document_author_search", migrate: migration012DocumentAuthorSearch)
         return migrator
     }
 
@@ -248,5 +252,47 @@ enum SQLiteMigrations {
             -- Serves ITI-67: a record's documents in some statuses, by date.
             CREATE INDEX documents_by_record_status_date ON documents (record_id, status, date_ms);
             """)
+    }
+
+    /// Who represents which minor, as rows (the access controls keep the same set as JSON): serves a
+    /// legal representative's list of the minors they act for without reading every record's
+    /// controls. Kept in the transaction that saves the controls; filled from the JSON for existing rows.
+    static func migration011LegalRepresentations(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE legal_representations (
+                record_id TEXT NOT NULL REFERENCES records(id),
+                representative_ins_value TEXT NOT NULL,
+                PRIMARY KEY (record_id, representative_ins_value)
+            ) STRICT, WITHOUT ROWID;
+
+            -- Serves "the records of the minors this person legally represents" (the patient portal's home).
+            CREATE INDEX legal_representations_by_representative ON legal_representations (representative_ins_value, record_id);
+
+            INSERT INTO legal_representations (record_id, representative_ins_value)
+                SELECT a.record_id, r.value FROM access_controls a, json_each(a.controls_json, '$.legalRepresentatives') r
+                WHERE json_type(a.controls_json, '$.legalRepresentatives') = 'array';
+            """)
+    }
+
+    /// Who wrote or sent each document as one folded text (``DocumentEntry/authorSearchText``), so a
+    /// portal's author filter is decided in the query instead of on a page in memory. A substring
+    /// test within one record's rows, already narrowed by `documents_by_record_status_date`: no index
+    /// of its own. Folded by Carnet, not by SQL's `lower()` (ASCII only in SQLite), so existing rows
+    /// are filled here from their stored entries, a batch at a time.
+    static func migration012DocumentAuthorSearch(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE documents ADD COLUMN author_search TEXT NOT NULL DEFAULT ''")
+        var after: (record: String, id: String) = ("", "")
+        while true {
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT record_id, id, metadata_json FROM documents WHERE (record_id, id) > (?, ?) ORDER BY record_id, id LIMIT 500
+                """, arguments: [after.record, after.id])
+            guard let last = rows.last else { return }
+            for row in rows {
+                let entry = try StoredForms.documentEntry(from: row["metadata_json"])
+                try db.execute(sql: "UPDATE documents SET author_search = ? WHERE record_id = ? AND id = ?",
+                               arguments: [entry.authorSearchText, row["record_id"], row["id"]])
+            }
+            after = (last["record_id"], last["id"])
+        }
     }
 }

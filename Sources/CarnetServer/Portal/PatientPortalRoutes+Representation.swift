@@ -5,8 +5,9 @@ import HTTPTypes
 import Hummingbird
 
 /// A minor's legal representative acting for the minor (DOMAIN.md, Minors): signed in as
-/// themselves, they open the minor's record by its INS — found only if the policy says they
-/// represent the minor, otherwise answered as no record — and every page then works on that record
+/// themselves, they open the minor's record in one click from the list on their home page
+/// (``PortalRepresentedRecords``), or by its INS — found only if the policy says they represent the
+/// minor, otherwise answered as no record — and every page then works on that record
 /// with the representative as the actor the policy decides for and the audit names. From the
 /// access page they add or remove a representative (`RecordService.changeLegalRepresentative`).
 extension PatientPortalRoutes {
@@ -14,6 +15,9 @@ extension PatientPortalRoutes {
         var (session, _) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        if let chosen = form["record"] {
+            return try await representListed(chosen, session: session)
+        }
         let typed = form["ins"] ?? ""
         let fail = { (message: String) in
             try await accessPage(request, context, notice: nil, fieldError: PortalAccessPage.FormError(message: message, field: "represent", value: typed),
@@ -34,7 +38,20 @@ extension PatientPortalRoutes {
                                       "No record of a minor you legally represent matches this INS."))
         }
         session.patient = minor.id
-        session.represented = "\(minor.identity.givenNames.first ?? "") \(minor.identity.birthFamilyName)"
+        session.represented = PortalRepresentedRecords.displayName(minor.identity)
+        await sessions.update(session)
+        return PortalPage.redirect("/portal/patient")
+    }
+
+    /// Opens a minor's record chosen from the home page's list: only a record the service lists for
+    /// this person (the policy decided it) opens; any other id is answered as not found.
+    func representListed(_ chosen: String, session: PortalSessions.Session) async throws -> Response {
+        var session = session
+        guard let id = RecordID(chosen), let minor = try await service.representedRecords(by: session.actor).first(where: { $0.id == id }) else {
+            throw AccessError.notFound
+        }
+        session.patient = minor.id
+        session.represented = PortalRepresentedRecords.displayName(minor.identity)
         await sessions.update(session)
         return PortalPage.redirect("/portal/patient")
     }
@@ -68,7 +85,15 @@ extension PatientPortalRoutes {
                 message: l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + PortalMessages.ins(error, l) + ".",
                 field: "representative", value: typed), status: .badRequest)
         }
-        _ = try await service.changeLegalRepresentative(of: recordID, representative, add: add, by: session.actor)
+        do {
+            _ = try await service.changeLegalRepresentative(of: recordID, representative, add: add, by: session.actor)
+        } catch let error as AccessChangeError {
+            // Not a representative, or the holder themselves: said beside the INS field.
+            return try await accessPage(request, context, notice: nil, fieldError: PortalAccessPage.FormError(
+                message: PortalProblemMessages.sentence(PortalMessages.accessChange(error, l)), field: "representative", value: typed), status: .conflict)
+        } catch let error as RecordError {
+            return try await accessPage(request, context, notice: PortalPage.notice(PortalProblemMessages.record(error, l), error: true), status: .conflict)
+        }
         return PortalPage.redirect("/portal/patient/access")
     }
 }

@@ -64,6 +64,8 @@ struct PatientPortalRoutes {
         // asked of the database: however many events the record holds, none is missed.
         let alerts = try await service.accessAlerts(of: recordID, since: Date().addingTimeInterval(-Self.alertPeriod), by: session.actor)
         let claims = (try? await service.careHistory(of: recordID, by: session.actor)) ?? []
+        // A parent's minors, one click each: asked of the service as the person signed in, whichever record is open.
+        let minors = try await service.representedRecords(by: session.actor)
         let items = { (kind: SummaryKind) -> [HTML] in
             summary.items.filter { $0.kind == kind }.map { "<li>\(PortalSummaryText.describe($0, l))</li>" }
         }
@@ -71,6 +73,7 @@ struct PatientPortalRoutes {
         let body: HTML = """
             <p>\(record.identity.givenNames.first ?? "") \(record.identity.birthFamilyName) — \
             \(record.state == .active ? l.t("dossier ouvert", "record open") : l.t("dossier fermé", "record closed"))</p>
+            \(PortalRepresentedRecords.render(minors, open: recordID, representing: session.represented != nil, csrf: session.csrfToken, l))
             \(PortalHomeAlerts.render(alerts, csrf: session.csrfToken, l))
             <div class="grid">
             <section class="card"><h2>\(l.t("Derniers documents", "Latest documents"))</h2><ul>\(documents.page.isEmpty ? none : HTML.join(documents.page.map { entry -> HTML in
@@ -115,15 +118,10 @@ struct PatientPortalRoutes {
                 notice = PortalPage.notice(l.t("La date « depuis » doit être au format AAAA-MM-JJ.", "The 'since' date must be YYYY-MM-DD."), error: true)
             }
         }
-        var found = try await service.searchDocuments(of: .record(recordID), query, by: session.actor)
+        // The author filter is decided by the database, before paging: the count is of every match.
         let author = filters["author"]
-        if let author {
-            found.page = found.page.filter { entry in
-                ([entry.submitterID] + entry.authors.compactMap(\.display) + entry.authors.compactMap(\.identifierValue))
-                    .contains { $0.localizedCaseInsensitiveContains(author) }
-            }
-            found.total = found.page.count
-        }
+        query.authorText = author
+        let found = try await service.searchDocuments(of: .record(recordID), query, by: session.actor)
         let types = PortalDocumentTypes.common
         let rows = found.page.map { entry -> HTML in
             """
@@ -200,7 +198,10 @@ struct PatientPortalRoutes {
         try await summaryPage(request, context, notice: nil)
     }
 
-    func summaryPage(_ request: Request, _ context: CarnetRequestContext, notice: HTML?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// The summary and the forms of the patient's section; `problem` shows a refused form again, its
+    /// message beside the field concerned.
+    func summaryPage(_ request: Request, _ context: CarnetRequestContext, notice: HTML?, problem: PortalSummaryForms.Problem? = nil,
+                     status: HTTPResponse.Status = .ok) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let summary = try await service.patientSummary(of: recordID, by: session.actor)
@@ -209,7 +210,7 @@ struct PatientPortalRoutes {
             \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments, l, documentLink: "/portal/patient/documents/",
                                          deletable: session.csrfToken))
             <h2>\(l.t("Compléter ma partie", "Add to my section"))</h2>
-            \(PortalSummaryForms.forms(csrf: session.csrfToken, l))
+            \(PortalSummaryForms.forms(csrf: session.csrfToken, l, problem: problem))
             \(PortalUpload.form(action: "/portal/patient/documents", csrf: session.csrfToken, l,
                                 heading: l.t("Déposer mes directives anticipées", "Upload my advance directives"), preselected: "EXPPAT_3"))
             """
@@ -236,7 +237,18 @@ struct PatientPortalRoutes {
                 _ = try await service.addSummaryItem(item, by: session.actor)
             }
         } catch let error as PortalSummaryForms.FormError {
-            return try await summaryPage(request, context, notice: PortalPage.notice(error.message, error: true), status: .badRequest)
+            let problem = PortalSummaryForms.Problem(form: form["form"] ?? "", field: error.field, message: error.message, typed: form)
+            return try await summaryPage(request, context, notice: nil, problem: problem, status: .badRequest)
+        } catch let error as FHIRInputError {
+            // The resource built from the form broke one of the API's checks: said beside the field it came from.
+            let problem = PortalSummaryForms.Problem(form: form["form"] ?? "", field: PortalProblemMessages.field(for: error.expression)?.id,
+                                                     message: PortalProblemMessages.fhirInput(error, l), typed: form)
+            return try await summaryPage(request, context, notice: nil, problem: problem, status: .badRequest)
+        } catch let error as SummaryItemError {
+            // The item to replace changed meanwhile (another tab): said atop its form, the page showing it as it now is.
+            let problem = PortalSummaryForms.Problem(form: form["form"] ?? "", field: nil, message: PortalProblemMessages.summaryItem(error, l),
+                                                     typed: form)
+            return try await summaryPage(request, context, notice: nil, problem: problem, status: .conflict)
         }
         return PortalPage.redirect("/portal/patient/summary")
     }
@@ -246,7 +258,13 @@ struct PatientPortalRoutes {
         let (session, _) = try signedIn(context)
         let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
         guard let id = form["item"].flatMap(SummaryEntryID.init), let type = form["type"] else { throw AccessError.notFound }
-        _ = try await service.deleteSummaryItem(id, as: type, by: session.actor)
+        do {
+            _ = try await service.deleteSummaryItem(id, as: type, by: session.actor)
+        } catch let error as SummaryItemError {
+            // Deleted already (a second click, another tab): said atop the summary as it now is.
+            return try await summaryPage(request, context, notice: PortalPage.notice(PortalProblemMessages.summaryItem(error, PortalLanguage.from(request)),
+                                                                                     error: true), status: .conflict)
+        }
         return PortalPage.redirect("/portal/patient/summary")
     }
 
@@ -280,7 +298,14 @@ struct PatientPortalRoutes {
             }
             return try await accessPage(request, context, notice: PortalPage.notice(error.message, error: true), status: .badRequest)
         }
-        _ = try await service.changeAccess(of: recordID, change, by: session.actor)
+        do {
+            _ = try await service.changeAccess(of: recordID, change, by: session.actor)
+        } catch let error as AccessChangeError {
+            return try await accessPage(request, context, notice: PortalPage.notice(PortalProblemMessages.sentence(PortalMessages.accessChange(error, l)), error: true), status: .conflict)
+        } catch let error as RecordError {
+            // Changed meanwhile by someone else (another representative, another tab): the page as it now is.
+            return try await accessPage(request, context, notice: PortalPage.notice(PortalProblemMessages.record(error, l), error: true), status: .conflict)
+        }
         return PortalPage.redirect("/portal/patient/access")
     }
 
@@ -322,11 +347,15 @@ struct PatientPortalRoutes {
 
     /// The record's state and what can be done; `confirmError` is said beside the confirmation box
     /// when closing was asked without it.
-    func recordPage(_ request: Request, _ context: CarnetRequestContext, confirmError: String?, reason: String?) async throws -> Response {
+    ///
+    /// `problem` says, atop the page, why a change was refused (the record already in that state,
+    /// changed meanwhile), the page then showing the record as it now is.
+    func recordPage(_ request: Request, _ context: CarnetRequestContext, confirmError: String?, reason: String?,
+                    problem: String? = nil) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let record = try await service.readRecord(recordID, by: session.actor)
-        let body: HTML
+        var body: HTML
         if record.state == .active {
             body = """
                 <p>\(l.t("Votre dossier est ouvert.", "Your record is open."))</p>
@@ -352,7 +381,9 @@ struct PatientPortalRoutes {
                 </form>
                 """
         }
-        return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient/record", body, status: confirmError == nil ? .ok : .badRequest)
+        if let problem { body = PortalPage.notice(problem, error: true) + body }
+        let status: HTTPResponse.Status = problem != nil ? .conflict : confirmError == nil ? .ok : .badRequest
+        return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient/record", body, status: status)
     }
 
     @Sendable func changeRecord(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -366,9 +397,17 @@ struct PatientPortalRoutes {
                                                                                 "Tick 'I understand the consequences' to close your record."),
                                              reason: form["reason"])
             }
-            _ = try await service.transition(recordID, .closeRecord, reason: form["reason"], by: session.actor)
+            do {
+                _ = try await service.transition(recordID, .closeRecord, reason: form["reason"], by: session.actor)
+            } catch let error as RecordError {
+                return try await recordPage(request, context, confirmError: nil, reason: nil, problem: PortalProblemMessages.record(error, l))
+            }
         case "reopen":
-            _ = try await service.transition(recordID, .reopenRecord, reason: nil, by: session.actor)
+            do {
+                _ = try await service.transition(recordID, .reopenRecord, reason: nil, by: session.actor)
+            } catch let error as RecordError {
+                return try await recordPage(request, context, confirmError: nil, reason: nil, problem: PortalProblemMessages.record(error, l))
+            }
         default:
             throw FHIRInputError("unknown action", at: "action")
         }

@@ -69,48 +69,70 @@ enum PortalSummaryText {
 /// The patient's own section as forms, turned into FHIR resources that go through the same checks
 /// as the API's (``SummaryResource``). JSON is built with an encoder, never by pasting text.
 enum PortalSummaryForms {
+    /// What is wrong with a submitted form, and the id of the field it concerns (`nil`: the form as a whole).
     struct FormError: Error {
         var message: String
+        var field: String? = nil
+    }
+
+    /// A refused submission shown again: which form, the field concerned, the message, the values typed.
+    struct Problem {
+        var form: String
+        var field: String?
+        var message: String
+        var typed: PortalForm
     }
 
     static let trustedPersonSystem = "https://carnet.example/fhir/CodeSystem/related-person-role"
 
-    static func forms(csrf: String, _ l: PortalLanguage) -> HTML {
-        """
+    /// The forms of the patient's section; `problem` is said beside its field (or atop its form), the
+    /// field marked invalid, and the text typed in that form kept.
+    static func forms(csrf: String, _ l: PortalLanguage, problem: Problem? = nil) -> HTML {
+        func typed(_ form: String, _ name: String) -> String? { problem?.form == form ? problem?.typed[name] : nil }
+        func invalid(_ id: String) -> HTML {
+            problem?.field == id ? " aria-invalid=\"true\" aria-describedby=\"\(id)-error\"" : ""
+        }
+        func slot(_ id: String) -> HTML {
+            problem?.field == id ? "<div id=\"\(id)-error\">\(PortalPage.notice(problem?.message, error: true))</div>" : ""
+        }
+        func atop(_ form: String) -> HTML {
+            problem?.form == form && problem?.field == nil ? PortalPage.notice(problem?.message, error: true) : ""
+        }
+        return """
         <form method="post" action="/portal/patient/summary" class="card">
         \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="contact">
-        <h3>\(l.t("Ajouter une personne à prévenir ou de confiance", "Add an emergency contact or trusted person"))</h3>
-        <label for="contact-given">\(l.t("Prénom", "Given name"))</label><input type="text" id="contact-given" name="given" autocomplete="off">
-        <label for="contact-family">\(l.t("Nom", "Family name"))</label><input type="text" id="contact-family" name="family" autocomplete="off">
-        <label for="contact-phone">\(l.t("Téléphone", "Phone"))</label><input type="text" id="contact-phone" name="phone" inputmode="tel" autocomplete="off">
+        <h3>\(l.t("Ajouter une personne à prévenir ou de confiance", "Add an emergency contact or trusted person"))</h3>\(atop("contact"))
+        <label for="contact-given">\(l.t("Prénom", "Given name"))</label><input type="text" id="contact-given" name="given" autocomplete="off" value="\(typed("contact", "given"))"\(invalid("contact-given"))>\(slot("contact-given"))
+        <label for="contact-family">\(l.t("Nom", "Family name"))</label><input type="text" id="contact-family" name="family" autocomplete="off" value="\(typed("contact", "family"))"\(invalid("contact-family"))>\(slot("contact-family"))
+        <label for="contact-phone">\(l.t("Téléphone", "Phone"))</label><input type="text" id="contact-phone" name="phone" inputmode="tel" autocomplete="off" value="\(typed("contact", "phone"))"\(invalid("contact-phone"))>\(slot("contact-phone"))
         <label for="contact-role">\(l.t("Rôle", "Role"))</label>
-        <select id="contact-role" name="role"><option value="emergency">\(l.t("Personne à prévenir", "Emergency contact"))</option>
-        <option value="trusted">\(l.t("Personne de confiance", "Trusted person"))</option></select>
+        <select id="contact-role" name="role"\(invalid("contact-role"))><option value="emergency">\(l.t("Personne à prévenir", "Emergency contact"))</option>
+        <option value="trusted"\(typed("contact", "role") == "trusted" ? HTML.trusted(" selected") : "")>\(l.t("Personne de confiance", "Trusted person"))</option></select>\(slot("contact-role"))
         <button type="submit">\(l.t("Ajouter", "Add"))</button>
         </form>
         <form method="post" action="/portal/patient/summary" class="card">
-        \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="organ-donation">
-        <fieldset><legend>\(l.t("Don d'organes", "Organ donation"))</legend>
+        \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="organ-donation">\(atop("organ-donation"))
+        <fieldset id="stance"\(invalid("stance"))><legend>\(l.t("Don d'organes", "Organ donation"))</legend>
         <label><input type="radio" name="stance" value="permit"> \(l.t("Je ne m'oppose pas au don de mes organes", "I do not oppose the donation of my organs"))</label>
         <label><input type="radio" name="stance" value="deny"> \(l.t("Je m'oppose au don de mes organes", "I oppose the donation of my organs"))</label>
-        </fieldset>
+        </fieldset>\(slot("stance"))
         <button type="submit">\(l.t("Enregistrer", "Save"))</button>
         </form>
         <form method="post" action="/portal/patient/summary" class="card">
         \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="allergy">
-        <h3>\(l.t("Signaler une allergie", "Report an allergy"))</h3>
+        <h3>\(l.t("Signaler une allergie", "Report an allergy"))</h3>\(atop("allergy"))
         <label for="allergy-substance">\(l.t("Substance ou médicament", "Substance or medicine"))</label>
-        <input type="text" id="allergy-substance" name="substance" autocomplete="off">
+        <input type="text" id="allergy-substance" name="substance" autocomplete="off" value="\(typed("allergy", "substance"))"\(invalid("allergy-substance"))>\(slot("allergy-substance"))
         <label for="allergy-criticality">\(l.t("Gravité", "Severity"))</label>
-        <select id="allergy-criticality" name="criticality"><option value="low">\(l.t("Faible", "Low"))</option>
-        <option value="high">\(l.t("Élevée", "High"))</option><option value="unable-to-assess">\(l.t("Je ne sais pas", "I don't know"))</option></select>
+        <select id="allergy-criticality" name="criticality"\(invalid("allergy-criticality"))><option value="low">\(l.t("Faible", "Low"))</option>
+        <option value="high">\(l.t("Élevée", "High"))</option><option value="unable-to-assess">\(l.t("Je ne sais pas", "I don't know"))</option></select>\(slot("allergy-criticality"))
         <button type="submit">\(l.t("Ajouter", "Add"))</button>
         </form>
         <form method="post" action="/portal/patient/summary" class="card">
-        \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="blood-group">
+        \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="blood-group">\(atop("blood-group"))
         <label for="blood-group">\(l.t("Groupe sanguin", "Blood group"))</label>
-        <select id="blood-group" name="group">\(["A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"].map { group -> HTML in
-            "<option value=\"\(group)\">\(group)</option>" })</select>
+        <select id="blood-group" name="group"\(invalid("blood-group"))>\(["A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"].map { group -> HTML in
+            "<option value=\"\(group)\">\(group)</option>" })</select>\(slot("blood-group"))
         <button type="submit">\(l.t("Enregistrer", "Save"))</button>
         </form>
         """
@@ -131,11 +153,11 @@ enum PortalSummaryForms {
         switch form["form"] {
         case "contact":
             guard let family = form["family"] else {
-                throw FormError(message: l.t("Indiquez au moins le nom de la personne.", "Give at least the person's family name."))
+                throw FormError(message: l.t("Indiquez au moins le nom de la personne.", "Give at least the person's family name."), field: "contact-family")
             }
             guard let phone = form["phone"], phone.filter(\.isNumber).count >= 6 else {
                 throw FormError(message: l.t("Indiquez un numéro de téléphone (au moins 6 chiffres) pour pouvoir la joindre.",
-                                             "Give a phone number (at least 6 digits) so that they can be reached."))
+                                             "Give a phone number (at least 6 digits) so that they can be reached."), field: "contact-phone")
             }
             let relationship: [String: Any] = form["role"] == "trusted"
                 ? ["coding": [["system": trustedPersonSystem, "code": "personne-de-confiance", "display": "Personne de confiance"]]]
@@ -147,7 +169,7 @@ enum PortalSummaryForms {
                       "telecom": [["system": "phone", "value": phone]]]
         case "organ-donation":
             guard let stance = form["stance"], ["permit", "deny"].contains(stance) else {
-                throw FormError(message: l.t("Choisissez l'une des deux réponses sur le don d'organes.", "Choose one of the two answers on organ donation."))
+                throw FormError(message: l.t("Choisissez l'une des deux réponses sur le don d'organes.", "Choose one of the two answers on organ donation."), field: "stance")
             }
             type = "Consent"
             object = ["resourceType": type, "status": "active", "patient": subject, "dateTime": today,
@@ -156,7 +178,7 @@ enum PortalSummaryForms {
                       "policyRule": ["text": "Registre national des refus (CSP L1232-1)"], "provision": ["type": stance]]
         case "allergy":
             guard let substance = form["substance"] else {
-                throw FormError(message: l.t("Indiquez la substance ou le médicament en cause.", "Name the substance or medicine involved."))
+                throw FormError(message: l.t("Indiquez la substance ou le médicament en cause.", "Name the substance or medicine involved."), field: "allergy-substance")
             }
             let criticality = ["low", "high", "unable-to-assess"].contains(form["criticality"] ?? "") ? form["criticality"] ?? "low" : "low"
             type = "AllergyIntolerance"
@@ -164,7 +186,7 @@ enum PortalSummaryForms {
                       "clinicalStatus": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "code": "active"]]]]
         case "blood-group":
             guard let group = form["group"], ["A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"].contains(group) else {
-                throw FormError(message: l.t("Choisissez un groupe sanguin dans la liste.", "Choose a blood group from the list."))
+                throw FormError(message: l.t("Choisissez un groupe sanguin dans la liste.", "Choose a blood group from the list."), field: "blood-group")
             }
             type = "Observation"
             object = ["resourceType": type, "status": "final", "subject": subject, "effectiveDateTime": today,

@@ -106,19 +106,49 @@ enum PortalUpload {
         let form = try await PortalForm.read(request, expectedToken: session.csrfToken, maximumSize: configuration.maxContentSize + 65_536)
         switch submission(from: form, author: session.actor, maxContentSize: configuration.maxContentSize, l) {
         case .failure(let problems):
-            // The form again, as typed, each message beside its field.
-            let heading = form["heading"] ?? l.t("Ajouter un document", "Add a document")
-            let body: HTML = """
-                \(PortalPage.notice(l.t("Le document n'a pas été ajouté : corrigez ce qui est signalé ci-dessous.",
-                                        "The document was not added: fix what is marked below."), error: true))
-                \(Self.form(action: request.uri.path, csrf: session.csrfToken, l, heading: heading, replaces: form["replaces"].flatMap(DocumentID.init),
-                            typed: form, problems: problems))
-                <p><a href="\(back)">\(l.t("Retour", "Back"))</a></p>
-                """
-            return PortalPage(title: heading, language: l, session: session, path: back, body: body, status: .badRequest).response()
+            return refused(request, session: session, form: form, problems: problems, back: back, status: .badRequest, l)
         case .success(let (draft, data)):
-            let entry = try await service.publishDocument(draft, content: data, for: .record(recordID), by: session.actor)
+            let entry: DocumentEntry
+            do {
+                entry = try await service.publishDocument(draft, content: data, for: .record(recordID), by: session.actor)
+            } catch let error as FHIRInputError {
+                // Refused by the same checks as the API's: said beside the field it came from, or atop the form.
+                var problems = Problems()
+                let message = PortalProblemMessages.fhirInput(error, l)
+                if let field = PortalProblemMessages.field(for: error.expression), field.id.hasPrefix("doc-") {
+                    problems.messages[String(field.id.dropFirst(4))] = message
+                    return refused(request, session: session, form: form, problems: problems, back: back, status: .badRequest, l)
+                }
+                return refused(request, session: session, form: form, problems: problems, back: back, status: .badRequest, l, atop: message)
+            } catch let error as DocumentError {
+                return refused(request, session: session, form: form, problems: Problems(), back: back, status: .conflict, l,
+                               atop: PortalProblemMessages.document(error, l))
+            } catch let error as DocumentInputError {
+                return refused(request, session: session, form: form, problems: Problems(), back: back, status: .conflict, l,
+                               atop: PortalProblemMessages.documentInput(error, l))
+            } catch let error as RecordError {
+                return refused(request, session: session, form: form, problems: Problems(), back: back, status: .conflict, l,
+                               atop: PortalProblemMessages.record(error, l))
+            } catch let error as DocumentLabelError {
+                return refused(request, session: session, form: form, problems: Problems(), back: back, status: .badRequest, l,
+                               atop: PortalProblemMessages.label(error, l))
+            }
             return PortalPage.redirect("\(documentPath)\(entry.id)")
         }
+    }
+
+    /// The form again, as typed, each message beside its field; `atop` says what concerns the whole
+    /// submission (a conflict with the record's content) instead of the usual "fix what is marked".
+    static func refused(_ request: Request, session: PortalSessions.Session, form: PortalForm, problems: Problems, back: String,
+                        status: HTTPResponse.Status, _ l: PortalLanguage, atop: String? = nil) -> Response {
+        let heading = form["heading"] ?? l.t("Ajouter un document", "Add a document")
+        let body: HTML = """
+            \(PortalPage.notice(atop ?? l.t("Le document n'a pas été ajouté : corrigez ce qui est signalé ci-dessous.",
+                                            "The document was not added: fix what is marked below."), error: true))
+            \(Self.form(action: request.uri.path, csrf: session.csrfToken, l, heading: heading, replaces: form["replaces"].flatMap(DocumentID.init),
+                        typed: form, problems: problems))
+            <p><a href="\(back)">\(l.t("Retour", "Back"))</a></p>
+            """
+        return PortalPage(title: heading, language: l, session: session, path: back, body: body, status: status).response()
     }
 }
