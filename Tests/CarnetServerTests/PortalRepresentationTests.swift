@@ -19,14 +19,7 @@ struct PortalRepresentationTests {
             let parent = INS.fixture(), minor = INS.fixture(3), other = INS.fixture(5)
             let parentRecord = try #require(RecordID(try await createPatient(client, tokens, parent)))
             let minorRecord = try await createPatient(client, tokens, minor, birthDate: "2016-05-01")
-            let add = ByteBuffer.json("""
-                {"resourceType": "Parameters", "parameter": [
-                  {"name": "patient", "valueIdentifier": {"system": "\(parent.system.uri)", "value": "\(parent.value)"}},
-                  {"name": "action", "valueCode": "add"}]}
-                """)
-            let added = try await client.execute(uri: "/fhir/Patient/\(minorRecord)/$legal-representative", method: .post,
-                                                 headers: try await tokens.bearer(.agent) + fhirJSON, body: add)
-            #expect(added.status == .ok, "\(added.text)")
+            try await PortalRepresentedListTests.change(client, tokens, minorRecord, parent, "add")
 
             let jar = PortalRoutesTests.Jar()
             try await PortalRoutesTests.signIn(client, store, jar, ins: parent, recordID: parentRecord)
