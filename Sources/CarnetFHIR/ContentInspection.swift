@@ -37,15 +37,22 @@ public enum ContentInspection {
     }
 
     /// Well-formed XML whose root is a CDA R2 `ClinicalDocument`, with no document type declaration.
+    ///
+    /// The declaration is looked for in the bytes as the parser will read them: the document must be
+    /// UTF-8 (no NUL byte, which UTF-16 text is full of; no XML declaration naming another encoding,
+    /// such as UTF-7 or UTF-16, in which `<!DOCTYPE` need not appear as such), and no `<!DOCTYPE` or
+    /// `<!ENTITY` may appear anywhere in it — in a CDA they can only be markup, since text escapes `<`.
     private static func cdaProblem(_ data: Data) -> String? {
-        let head = String(decoding: data.prefix(64 * 1024), as: UTF8.self).uppercased()
-        if head.contains("<!DOCTYPE") || head.contains("<!ENTITY") {
-            return "declares a document type or entities, which CDA documents never need and Carnet refuses (external entities)"
-        }
         // CDA documents are UTF-8 (ANS CI-SIS). Checked before parsing, also because Foundation's XML
         // parser traps on an element name that is not valid UTF-8: a crash any client could cause.
-        guard String(validating: data, as: UTF8.self) != nil else {
+        guard String(validating: data, as: UTF8.self) != nil, !data.contains(0) else {
             return "is not valid UTF-8: CDA documents are encoded in UTF-8"
+        }
+        if let encoding = declaredEncoding(data), !["utf-8", "utf8"].contains(encoding.lowercased()) {
+            return "declares the encoding '\(encoding)': CDA documents are encoded in UTF-8"
+        }
+        if containsMarkup(data, "<!DOCTYPE") || containsMarkup(data, "<!ENTITY") {
+            return "declares a document type or entities, which CDA documents never need and Carnet refuses (external entities)"
         }
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
@@ -61,6 +68,37 @@ public enum ContentInspection {
             return "is XML but not a CDA R2 document: its root must be ClinicalDocument in namespace urn:hl7-org:v3"
         }
         return nil
+    }
+
+    /// Whether `markup` (ASCII, upper case) occurs in `data`, in any letter case.
+    private static func containsMarkup(_ data: Data, _ markup: String) -> Bool {
+        let pattern = Array(markup.utf8)
+        guard data.count >= pattern.count else { return false }
+        return data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Bool in
+            var index = 0
+            let last = bytes.count - pattern.count
+            while index <= last {
+                if bytes[index] == pattern[0] {
+                    var matched = 1
+                    while matched < pattern.count, bytes[index + matched] & 0xDF == pattern[matched] & 0xDF { matched += 1 }
+                    if matched == pattern.count { return true }
+                }
+                index += 1
+            }
+            return false
+        }
+    }
+
+    /// The `encoding` of the XML declaration at the start of the document, if it names one.
+    private static func declaredEncoding(_ data: Data) -> String? {
+        var head = String(decoding: data.prefix(512), as: UTF8.self)
+        if head.hasPrefix("\u{FEFF}") { head.removeFirst() }
+        guard head.hasPrefix("<?xml"), let end = head.range(of: "?>") else { return nil }
+        let declaration = head[..<end.lowerBound]
+        guard let name = declaration.range(of: "encoding") else { return nil }
+        let rest = declaration[name.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        return String(rest.dropFirst().prefix { $0 != quote })
     }
 
     /// Remembers the root element; stops at any entity declaration or absurd nesting.

@@ -67,7 +67,7 @@ public struct DocumentSearch: Sendable, Equatable {
     }
 
     /// The patient a search names: `patient=<id>` or `patient.identifier=<INS system>|<INS>`.
-    static func subject(_ name: String, _ value: String, keyChecking: INS.KeyChecking) throws(FHIRInputError) -> DocumentSubjectReference {
+    public static func subject(_ name: String, _ value: String, keyChecking: INS.KeyChecking) throws(FHIRInputError) -> DocumentSubjectReference {
         if !name.hasSuffix(".identifier") {
             guard let id = RecordID(String(value.split(separator: "/").last ?? "")) else {
                 throw FHIRInputError("'\(value)' is not a Patient id", at: name)
@@ -83,7 +83,7 @@ public struct DocumentSearch: Sendable, Equatable {
         }
     }
 
-    static func single(_ existing: DocumentSubjectReference?, _ new: DocumentSubjectReference, _ name: String) throws(FHIRInputError) -> DocumentSubjectReference {
+    public static func single(_ existing: DocumentSubjectReference?, _ new: DocumentSubjectReference, _ name: String) throws(FHIRInputError) -> DocumentSubjectReference {
         if let existing, existing != new { throw FHIRInputError("a search is about one patient", at: name) }
         return new
     }

@@ -149,9 +149,14 @@ extension PostgresStore {
         return ids.compactMap { found[$0] }
     }
 
-    public func documents(uniqueID: String) async throws -> [DocumentEntry] {
+    public func documents(uniqueID: String, recordID: RecordID?, limit: Int) async throws -> [DocumentEntry] {
         try await client.withConnection { connection in
-            try await Self.entries(connection, "SELECT metadata_json::text FROM documents WHERE unique_id = \(uniqueID) LIMIT 10", logger: logger)
+            if let recordID {
+                return try await Self.entries(connection, """
+                    SELECT metadata_json::text FROM documents WHERE record_id = \(recordID.rawValue) AND unique_id = \(uniqueID) LIMIT \(limit)
+                    """, logger: logger)
+            }
+            return try await Self.entries(connection, "SELECT metadata_json::text FROM documents WHERE unique_id = \(uniqueID) LIMIT \(limit)", logger: logger)
         }
     }
 

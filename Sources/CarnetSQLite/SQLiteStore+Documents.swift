@@ -155,9 +155,14 @@ extension SQLiteStore {
         return ids.compactMap { found[$0] }
     }
 
-    public func documents(uniqueID: String) async throws -> [DocumentEntry] {
+    public func documents(uniqueID: String, recordID: RecordID?, limit: Int) async throws -> [DocumentEntry] {
         try await pool.read { db in
-            try String.fetchAll(db, sql: "SELECT metadata_json FROM documents WHERE unique_id = ? LIMIT 10", arguments: [uniqueID])
+            if let recordID {
+                return try String.fetchAll(db, sql: "SELECT metadata_json FROM documents WHERE record_id = ? AND unique_id = ? LIMIT ?",
+                                           arguments: [recordID.rawValue.lowercasedString, uniqueID, limit])
+                    .map { try StoredForms.documentEntry(from: $0) }
+            }
+            return try String.fetchAll(db, sql: "SELECT metadata_json FROM documents WHERE unique_id = ? LIMIT ?", arguments: [uniqueID, limit])
                 .map { try StoredForms.documentEntry(from: $0) }
         }
     }

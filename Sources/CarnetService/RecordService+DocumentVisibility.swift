@@ -13,14 +13,38 @@ extension RecordService {
 
     /// The document a producer's unique id names, among those the actor may read (PDSm's conditional
     /// patch). None visible answers as none at all.
-    public func documentID(uniqueID: String, by actor: Actor) async throws -> DocumentID {
+    ///
+    /// The id is resolved within the record the request names (`patient=`), or for a patient within
+    /// their own record, so that the same id planted in other records can neither hide nor shadow the
+    /// document; a professional who names no record searches every record, and is asked to name the
+    /// patient when more documents carry the id than one answer may weigh.
+    public func documentID(uniqueID: String, in subject: Subject? = nil, by actor: Actor) async throws -> DocumentID {
+        var named = subject
+        if named == nil, case .patient(let ins) = actor.role { named = .ins(ins) }
+        var scope: RecordID?
+        if let named {
+            switch named {
+            case .record(let id): scope = id
+            case .ins(let ins): scope = try await store.record(ins: ins)?.id
+            }
+            if scope == nil {
+                try await auditMiss(.readDocument, by: actor, detail: "no record for the conditional patch's patient")
+                throw AccessError.notFound
+            }
+        }
+        let candidates = try await store.documents(uniqueID: uniqueID, recordID: scope, limit: Self.conditionalPatchCandidates)
+        var contexts: [RecordID: DocumentAccessContext] = [:]
         var visible: [DocumentID] = []
-        for entry in try await store.documents(uniqueID: uniqueID) where entry.status.isReadable {
-            guard let record = try await store.record(id: entry.recordID) else { continue }
-            if AccessPolicy.decideDocument(.readDocument, by: actor, in: try await documentContext(record), document: entry).isAllowed {
+        for entry in candidates where entry.status.isReadable {
+            if contexts[entry.recordID] == nil, let record = try await store.record(id: entry.recordID) {
+                contexts[entry.recordID] = try await documentContext(record)
+            }
+            guard let context = contexts[entry.recordID] else { continue }
+            if AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: entry).isAllowed {
                 visible.append(entry.id)
             }
         }
+        if scope == nil && candidates.count >= Self.conditionalPatchCandidates { throw DocumentInputError.ambiguousUniqueID(uniqueID) }
         guard let id = visible.first else {
             try await auditMiss(.readDocument, by: actor, detail: "no visible document with this unique id")
             throw AccessError.notFound
@@ -28,6 +52,9 @@ extension RecordService {
         guard visible.count == 1 else { throw DocumentInputError.ambiguousUniqueID(uniqueID) }
         return id
     }
+
+    /// How many documents sharing one unique id a conditional patch naming no record weighs.
+    static let conditionalPatchCandidates = 20
 
     /// `$mask`, `$unmask`, `$show-to-patient`.
     public func changeVisibility(of id: DocumentID, _ change: VisibilityChange, by actor: Actor) async throws -> DocumentEntry {
@@ -69,8 +96,11 @@ extension RecordService {
         let read = AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: entry)
         try await enforce(read, .maskDocument, by: actor, record: record, resources: ["DocumentReference/\(id)"],
                           concealing: read.rule != .recordClosed)
-        let (visibility, otherLabels) = try change(entry, context.now)
+        var (visibility, otherLabels) = try change(entry, context.now)
         let old = entry.visibility
+        // Who set a mask: the patient side's mask (set or affirmed) is the patient's to lift.
+        visibility.maskSetByPatient = !visibility.maskedToProfessionals ? nil
+            : actor.isPatientSide ? true : old.maskedToProfessionals ? old.maskSetByPatient : nil
         var actions: [Action] = []
         if old.invisibleToPatient != visibility.invisibleToPatient {
             if visibility.invisibleToPatient {
@@ -83,12 +113,14 @@ extension RecordService {
         }
         if old.maskedToProfessionals != visibility.maskedToProfessionals || old.invisibleToLegalRepresentatives != visibility.invisibleToLegalRepresentatives
             || old.maskedToSocialProfessionals != visibility.maskedToSocialProfessionals || old.maskedToThirdParties != visibility.maskedToThirdParties
-            || old.confidentiality != visibility.confidentiality || entry.otherLabels != otherLabels {
+            || old.confidentiality != visibility.confidentiality || entry.otherLabels != otherLabels || old.maskSetByPatient != visibility.maskSetByPatient {
             actions.append(.maskDocument)
         }
+        let unmasks = old.maskedToProfessionals && !visibility.maskedToProfessionals
         var rules: [AccessRule] = []
         for action in actions {
-            let decision = AccessPolicy.decideDocument(action, by: actor, in: context, document: entry)
+            let decision = action == .maskDocument && unmasks ? AccessPolicy.decideUnmask(by: actor, in: context, document: entry)
+                : AccessPolicy.decideDocument(action, by: actor, in: context, document: entry)
             try await enforce(decision, action, by: actor, record: record, resources: ["DocumentReference/\(id)"], concealing: false)
             rules.append(decision.rule)
         }

@@ -42,35 +42,59 @@ extension RecordService {
     public struct Publication: Sendable {
         public var entries: [DocumentEntry]
         public var submissionSet: SubmissionSet?
+        /// The same submission was stored before (a producer's retry after a lost answer): nothing new
+        /// was written, and these are the entries it stored then.
+        public var wasAlreadyStored = false
     }
 
     /// ``publishDocuments(_:for:by:)`` with the submission set (ITI-65's `List`) stored alongside.
+    ///
+    /// Nothing here answers differently for something the actor may not know: a record the actor may
+    /// not know of answers as a missing one, a replaced document they may not see as a missing one, and
+    /// a unique id already taken by a document (or set) they may not see is refused without saying by
+    /// what. A submission sent again whole — the same unique ids, the same bytes, by the same submitter,
+    /// every document visible to them — is answered with what it stored the first time.
     public func publish(_ submissions: [Submission], as set: SubmissionSetDraft?, for subject: Subject,
                         by actor: Actor) async throws -> Publication {
         let record = try await resolve(subject, .createDocument, by: actor)
         let context = try await documentContext(record)
         let decision = AccessPolicy.decideDocument(.createDocument, by: actor, in: context, document: nil)
-        try await enforce(decision, .createDocument, by: actor, record: record, concealing: false)
+        try await enforce(decision, .createDocument, by: actor, record: record)
 
         let now = clock()
         let setID = SubmissionSetID()
+        var blobs: [StoredBlob] = []
+        var replayed: [DocumentEntry] = []
+        for submission in submissions {
+            // Stored first, always with the same work (content-addressed: a known content is written again).
+            let blob = try await self.blobs.put(submission.content)
+            blobs.append(blob)
+            if let existing = try await existingDocument(submission.draft, blob, in: record, context, by: actor) { replayed.append(existing) }
+        }
+        if !replayed.isEmpty {
+            let storedSet = try await existingSubmissionSet(set, in: record, context, by: actor)
+            guard replayed.count == submissions.count, set == nil || storedSet != nil else {
+                throw DocumentInputError.duplicateUniqueID(replayed[0].uniqueID)
+            }
+            return Publication(entries: replayed, submissionSet: storedSet, wasAlreadyStored: true)
+        }
+        if set != nil, try await existingSubmissionSet(set, in: record, context, by: actor) != nil {
+            throw DocumentInputError.duplicateSubmissionSet(set?.uniqueID ?? "")
+        }
+
         var additions: [DocumentAddition] = []
         var audits: [AuditEvent] = []
-        for submission in submissions {
+        for (submission, blob) in zip(submissions, blobs) {
             var draft = submission.draft
             // In a minor's secret connection, what a professional adds is hidden from the legal representatives.
             if actor.secretConnection { draft.visibility.invisibleToLegalRepresentatives = true }
             var superseded: DocumentEntry?
             if let replaced = draft.replaces {
-                guard let old = try await store.document(id: replaced), old.recordID == record.id else {
-                    throw DocumentInputError.replacedDocumentNotFound(replaced)
-                }
-                var changed = old
-                changed.status = try old.status.applying(.replace)
+                var changed = try await replaceable(replaced, in: record, context, by: actor)
+                changed.status = try changed.status.applying(.replace)
                 changed.beginNextVersion(at: now)
                 superseded = changed
             }
-            let blob = try await blobs.put(submission.content)
             let id = DocumentID()
             let entry = DocumentEntry(
                 id: id, recordID: record.id, uniqueID: draft.uniqueID ?? "urn:uuid:\(id)", lineageID: superseded?.lineageID ?? UUID(), replaces: draft.replaces,
@@ -103,7 +127,8 @@ extension RecordService {
         do {
             try await store.addDocuments(additions, submissionSet: submissionSet, audits: audits)
         } catch StoreError.duplicateDocument(let uniqueID) {
-            throw DocumentInputError.duplicateUniqueID(uniqueID)
+            // Taken meanwhile by a concurrent submission: said as any taken id is.
+            throw DocumentInputError.uniqueIDUnavailable(uniqueID)
         } catch StoreError.duplicateSubmissionSet(let uniqueID) {
             throw DocumentInputError.duplicateSubmissionSet(uniqueID)
         } catch StoreError.versionConflict {
@@ -169,6 +194,61 @@ extension RecordService {
     }
 
     // MARK: - Steps
+
+    /// The document a submission names by a unique id already taken in the record, when it is this
+    /// very submission stored before (visible to the actor, their own, the same bytes and the same
+    /// replacement): a retry. `nil` when the id is free.
+    ///
+    /// - Throws: ``DocumentInputError/duplicateUniqueID(_:)`` for a document the actor may see;
+    ///   ``DocumentInputError/uniqueIDUnavailable(_:)``, audited as a refusal, for one they may not:
+    ///   said without naming it or saying that it is a document.
+    private func existingDocument(_ draft: DocumentDraft, _ blob: StoredBlob, in record: HealthRecord, _ context: DocumentAccessContext,
+                                  by actor: Actor) async throws -> DocumentEntry? {
+        guard let uniqueID = draft.uniqueID,
+              let existing = try await store.documents(uniqueID: uniqueID, recordID: record.id, limit: 1).first else { return nil }
+        let own = existing.submitterID == actor.identifier
+        let read = decision(for: existing, context, actor)
+        guard read.isAllowed && (existing.status.isReadable || own) else {
+            try await enforce(read.isAllowed ? .deny(.roleNotAllowed) : read, .createDocument, by: actor, record: record,
+                              resources: ["DocumentReference/\(existing.id)"], concealing: false, throwing: DocumentInputError.uniqueIDUnavailable(uniqueID))
+            throw DocumentInputError.uniqueIDUnavailable(uniqueID)
+        }
+        guard own, existing.content.sha256 == blob.reference.sha256, existing.replaces == draft.replaces else {
+            throw DocumentInputError.duplicateUniqueID(uniqueID)
+        }
+        return existing
+    }
+
+    /// The stored submission set with the unique id of `set`, when the actor may see it (their own, or
+    /// one listing a document they may see); `nil` when the id is free.
+    ///
+    /// - Throws: ``DocumentInputError/duplicateSubmissionSet(_:)``, audited as a refusal, for a set the
+    ///   actor may not see: the same words as for any taken id, naming nothing.
+    private func existingSubmissionSet(_ set: SubmissionSetDraft?, in record: HealthRecord, _ context: DocumentAccessContext,
+                                       by actor: Actor) async throws -> SubmissionSet? {
+        guard let uniqueID = set?.uniqueID, let stored = try await store.submissionSets(recordID: record.id).first(where: { $0.uniqueID == uniqueID })
+        else { return nil }
+        if stored.submitterID == actor.identifier { return stored }
+        let listed = try await store.documents(recordID: record.id, ids: stored.documentIDs)
+        if listed.contains(where: { $0.status.isReadable && decision(for: $0, context, actor).isAllowed }) { return stored }
+        try await enforce(.deny(.roleNotAllowed), .createDocument, by: actor, record: record, resources: ["List/\(stored.id)"], concealing: false,
+                          throwing: DocumentInputError.duplicateSubmissionSet(uniqueID))
+        throw DocumentInputError.duplicateSubmissionSet(uniqueID)
+    }
+
+    /// The document a submission replaces, once the actor may replace it (TD2.1): one they may not know
+    /// of, in another record or missing answers the same "not found"; one they see but did not author
+    /// is refused with the rule.
+    private func replaceable(_ id: DocumentID, in record: HealthRecord, _ context: DocumentAccessContext, by actor: Actor) async throws -> DocumentEntry {
+        guard let old = try await store.document(id: id), old.recordID == record.id, old.status.isReadable else {
+            try await auditMiss(.changeDocument, by: actor, detail: "DocumentReference/\(id) to replace")
+            throw DocumentInputError.replacedDocumentNotFound(id)
+        }
+        let decision = AccessPolicy.decideReplacement(by: actor, in: context, replaced: old)
+        try await enforce(decision, .changeDocument, by: actor, record: record, resources: ["DocumentReference/\(id)"],
+                          throwing: decision.rule.concealsExistence ? DocumentInputError.replacedDocumentNotFound(id) : nil)
+        return old
+    }
 
     /// A search for a record that does not exist: audited, and it finds nothing.
     private func searchMiss(by actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
@@ -274,6 +354,8 @@ extension RecordService {
 public enum DocumentInputError: Error, Equatable, Sendable, CustomStringConvertible {
     case duplicateUniqueID(String)
     case duplicateSubmissionSet(String)
+    /// A unique id taken by a document the caller may not see: said without naming it.
+    case uniqueIDUnavailable(String)
     case replacedDocumentNotFound(DocumentID)
     /// Several documents the caller may see share this unique id (in different records).
     case ambiguousUniqueID(String)
@@ -281,8 +363,9 @@ public enum DocumentInputError: Error, Equatable, Sendable, CustomStringConverti
     public var description: String {
         switch self {
         case .duplicateUniqueID(let id): "the record already has a document with unique id \(id): a new version needs a new unique id"
-        case .ambiguousUniqueID(let id): "several documents you may see have unique id \(id): patch DocumentReference/{id} instead"
-        case .duplicateSubmissionSet(let id): "the record already has a submission set with unique id \(id): each submission needs its own"
+        case .ambiguousUniqueID(let id): "more than one document may have unique id \(id): name the patient (patient=<id>) or patch DocumentReference/{id} instead"
+        case .duplicateSubmissionSet(let id): "submission set unique id \(id) cannot be used: each submission needs a unique id of its own"
+        case .uniqueIDUnavailable(let id): "unique id \(id) cannot be used: each document needs a unique id of its own"
         case .replacedDocumentNotFound(let id): "DocumentReference/\(id) to replace does not exist in this patient's record"
         }
     }

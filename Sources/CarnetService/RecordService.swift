@@ -218,14 +218,17 @@ public struct RecordService: Sendable {
     /// Audits a refusal and throws it; does nothing when the decision allows.
     ///
     /// - Parameter concealing: whether the refusal must look like absence; by default as the rule says.
+    /// - Parameter throwing: the error to throw instead of the access error, when the front door must
+    ///   answer a refusal as an input error (a replaced document that may not be known is "not found").
     func enforce(_ decision: Decision, _ action: Action, by actor: Actor, record: HealthRecord?, resources: [String]? = nil,
-                 concealing: Bool? = nil) async throws {
+                 concealing: Bool? = nil, throwing substitute: (any Error)? = nil) async throws {
         guard !decision.isAllowed else { return }
         try await store.appendAudit(AuditEvent(recordID: record?.id, recordedAt: clock(), actor: actor, action: action,
                                                resources: resources ?? record.map { [Self.reference($0.id)] } ?? [], outcome: .denied,
                                                rule: decision.rule))
         logger.notice("access denied", metadata: ["action": "\(action.rawValue)", "rule": "\(decision.rule.rawValue)",
                                                   "actor.kind": "\(actor.kind.rawValue)"])
+        if let substitute { throw substitute }
         throw concealing ?? decision.rule.concealsExistence ? AccessError.notFound : AccessError.denied(decision.rule)
     }
 

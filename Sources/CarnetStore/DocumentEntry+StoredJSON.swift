@@ -180,6 +180,7 @@ extension DatePeriod: JSONWritable {
 extension DocumentVisibility: JSONWritable {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
         var masked: Bool?, invisibleToPatient: Bool?, invisibleToLegal: Bool?, maskedSocial: Bool?, maskedThird: Bool?
+        var maskSetByPatient: Bool?
         var confidentiality: Confidentiality?
         try reader.beginObject()
         while let key = try reader.nextKey() {
@@ -190,6 +191,7 @@ extension DocumentVisibility: JSONWritable {
             case "invisibleToLegalRepresentatives": invisibleToLegal = try reader.bool()
             case "maskedToSocialProfessionals": maskedSocial = try reader.bool()
             case "maskedToThirdParties": maskedThird = try reader.bool()
+            case "maskSetByPatient": maskSetByPatient = try reader.bool()
             default: try reader.skip()
             }
         }
@@ -197,6 +199,7 @@ extension DocumentVisibility: JSONWritable {
         else { throw .invalid("every flag of a document's visibility") }
         self.init(maskedToProfessionals: masked, invisibleToPatient: invisibleToPatient, invisibleToLegalRepresentatives: invisibleToLegal,
                   maskedToSocialProfessionals: maskedSocial, maskedToThirdParties: maskedThird, confidentiality: confidentiality)
+        self.maskSetByPatient = maskSetByPatient
     }
 
     public func writeJSON(to writer: inout JSONWriter) {
@@ -204,6 +207,7 @@ extension DocumentVisibility: JSONWritable {
         writer.field("confidentiality", confidentiality.rawValue)
         writer.field("invisibleToLegalRepresentatives", invisibleToLegalRepresentatives)
         writer.field("invisibleToPatient", invisibleToPatient)
+        if let maskSetByPatient { writer.field("maskSetByPatient", maskSetByPatient) }
         writer.field("maskedToProfessionals", maskedToProfessionals)
         writer.field("maskedToSocialProfessionals", maskedToSocialProfessionals)
         writer.field("maskedToThirdParties", maskedToThirdParties)

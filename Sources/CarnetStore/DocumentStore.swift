@@ -41,9 +41,11 @@ public protocol DocumentStore: Sendable {
     /// The record's entries with these ids, in the order given; ids not in the record are left out.
     func documents(recordID: RecordID, ids: [DocumentID]) async throws -> [DocumentEntry]
 
-    /// The entries (any record, any status) whose producer's unique id is `uniqueID`: PDSm names a
-    /// document by it in conditional patches. Usually one; the caller decides which it may see.
-    func documents(uniqueID: String) async throws -> [DocumentEntry]
+    /// The entries (any status) whose producer's unique id is `uniqueID`: PDSm names a document by it
+    /// in conditional patches. Within `recordID` when given (at most one: the id is unique in a record),
+    /// otherwise in any record, at most `limit` of them: the caller decides which it may see, and asks
+    /// for the record to be named when more match than it can decide on.
+    func documents(uniqueID: String, recordID: RecordID?, limit: Int) async throws -> [DocumentEntry]
 
     /// Every metadata version of one entry, oldest first (`_history`); empty for an unknown id.
     func documentVersions(id: DocumentID) async throws -> [DocumentEntry]

@@ -232,6 +232,48 @@ struct DocumentAccessPolicyTests {
         #expect(!AccessPolicy.hiddenFromPatient(document, at: Date(timeIntervalSince1970: 1_769_904_000)))  // 2026-02-01T00:00:00Z
     }
 
+    @Test("replacing (TD2.1): only the document's submitter, who may read it and change it; the rest as for reading",
+          arguments: Who.allCases, Flag.allCases)
+    func replacing(_ who: Who, _ flag: Flag) {
+        for state in [RecordState.active, .closed, .deleted] {
+            for choice in Choice.allCases {
+                for submittedBy in [Who.author, .holder] {
+                    var document = flag.document
+                    document.submitterID = submittedBy.actor.identifier
+                    let context = Self.context(state, choice)
+                    let decision = AccessPolicy.decideReplacement(by: who.actor, in: context, replaced: document)
+                    let read = AccessPolicy.decideDocument(.readDocument, by: who.actor, in: context, document: document)
+                    let ownAndChangeable = who == submittedBy
+                        && AccessPolicy.decideDocument(.changeDocument, by: who.actor, in: context, document: document).isAllowed
+                    #expect(decision.isAllowed == (read.isAllowed && ownAndChangeable), "\(who) \(flag) \(state) \(choice) by \(submittedBy)")
+                    if !read.isAllowed { #expect(decision == read, "a document one may not read is refused as reading it is") }
+                    if read.isAllowed && who != submittedBy { #expect(decision.rule == .onlyAuthorReplaces) }
+                }
+            }
+        }
+    }
+
+    @Test("lifting a mask: the patient's mask is the patient side's to lift; the author lifts only their own", arguments: Who.allCases)
+    func unmasking(_ who: Who) {
+        for maskedByPatient in [true, false] {
+            var document = Flag.masked.document
+            document.visibility.maskSetByPatient = maskedByPatient ? true : nil
+            let context = Self.context(.active, .none)
+            let mask = AccessPolicy.decideDocument(.maskDocument, by: who.actor, in: context, document: document)
+            let unmask = AccessPolicy.decideUnmask(by: who.actor, in: context, document: document)
+            if maskedByPatient && mask.isAllowed && !who.isPatientSide {
+                #expect(unmask == .deny(.maskSetByPatient), "\(who)")
+            } else {
+                #expect(unmask == mask, "\(who) masked by patient: \(maskedByPatient)")
+            }
+        }
+        #expect(AccessPolicy.decideUnmask(by: Who.author.actor, in: Self.context(.active, .none), document: {
+            var document = Flag.masked.document
+            document.visibility.maskSetByPatient = true
+            return document
+        }()) == .deny(.maskSetByPatient))
+    }
+
     @Test("record-level decisions never allow document actions", arguments: Who.allCases)
     func recordPolicyRefusesDocumentActions(_ who: Who) {
         for action in Action.allCases where action.isDocumentAction {

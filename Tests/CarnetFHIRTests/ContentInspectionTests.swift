@@ -20,6 +20,23 @@ struct ContentInspectionTests {
         #expect(ContentInspection.problem(with: data, mediaType: mediaType, charset: charset) == nil)
     }
 
+    @Test("23.13: a document type declaration is refused however it hides: UTF-16, another declared encoding, far down, any case",
+          arguments: ["UTF-16", "UTF-7", "far", "lower", "entity"])
+    func doctypeAnywhere(_ variant: String) {
+        let doctype = #"<!DOCTYPE ClinicalDocument [<!ENTITY x "synthetic">]>"#
+        let body = #"<ClinicalDocument xmlns="urn:hl7-org:v3"><title>&x;</title></ClinicalDocument>"#
+        let data: Data = switch variant {
+        case "UTF-16": (#"<?xml version="1.0" encoding="UTF-16"?>"# + doctype + body).data(using: .utf16LittleEndian)!
+        case "UTF-7": Data((#"<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE ClinicalDocument+AD4-"# + body).utf8)
+        case "far": Data(("<?xml version=\"1.0\"?><!--" + String(repeating: "x", count: 70_000) + "-->" + doctype + body).utf8)
+        case "lower": Data(("<!doctype ClinicalDocument>" + body).utf8)
+        default: Data(("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>&lt;</title></ClinicalDocument><!-- <!Entity -->").utf8)
+        }
+        let problem = ContentInspection.problem(with: data, mediaType: "application/xml")
+        #expect(problem != nil, "\(variant) accepted")
+        #expect(problem?.contains("UTF-8") == true || problem?.contains("document type") == true, "\(problem ?? "")")
+    }
+
     @Test("bytes that are not what they claim are refused with the reason", arguments: [
         (Data("hello".utf8), "application/pdf", "PDF"),
         (Data("%PDF".utf8), "image/png", "PNG"),

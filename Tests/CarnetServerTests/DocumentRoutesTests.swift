@@ -141,7 +141,7 @@ struct DocumentRoutesTests {
             let large = try await Self.push(client, doctor, Self.documentBody(content: String(repeating: "x", count: 40 * 1024)))
             #expect(large.status == .contentTooLarge)
             _ = try await Self.push(client, doctor, Self.documentBody(uniqueID: "1.2.3.99"))
-            let duplicate = try await Self.push(client, doctor, Self.documentBody(uniqueID: "1.2.3.99"))
+            let duplicate = try await Self.push(client, doctor, Self.documentBody(uniqueID: "1.2.3.99", content: "Other synthetic content."))
             #expect(duplicate.status == .conflict && duplicate.issue["code"] as? String == "duplicate")
             let unknown = try await Self.push(client, doctor, Self.documentBody(.fixture(55)))
             #expect(unknown.status == .notFound)

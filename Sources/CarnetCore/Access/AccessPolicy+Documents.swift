@@ -60,6 +60,26 @@ extension AccessPolicy {
         }
     }
 
+    /// Decides replacing `replaced` with a new version (TD2.1): replacing is deciding on the replaced
+    /// document, so the actor must first be allowed to know it (a refusal here conceals it, as for an id
+    /// that does not exist), then be its submitter — a professional's software replaces its own
+    /// documents (PDSm TD2.1, DOMAIN.md), and the patient side replaces only what it submitted —
+    /// with the right to change it (normal mode, active record).
+    public static func decideReplacement(by actor: Actor, in context: DocumentAccessContext, replaced: some DocumentAccessFacts) -> Decision {
+        let read = decideDocument(.readDocument, by: actor, in: context, document: replaced)
+        guard read.isAllowed else { return read }
+        guard replaced.submitterID == actor.identifier else { return .deny(.onlyAuthorReplaces) }
+        return decideDocument(.changeDocument, by: actor, in: context, document: replaced)
+    }
+
+    /// Decides lifting the mask of a masked document (TD3.3a): as masking, except that a mask the
+    /// patient side set is the patient's to lift — the author masks and unmasks only their own masks.
+    public static func decideUnmask(by actor: Actor, in context: DocumentAccessContext, document: some DocumentAccessFacts) -> Decision {
+        let decision = decideDocument(.maskDocument, by: actor, in: context, document: document)
+        guard decision.isAllowed, document.visibility.maskSetByPatient == true, !actor.isPatientSide else { return decision }
+        return .deny(.maskSetByPatient)
+    }
+
     /// The holder and a minor's legal representatives.
     private static func decideForPatientSide(_ action: Action, person: INS, _ context: DocumentAccessContext,
                                              _ document: (any DocumentAccessFacts)?) -> Decision {

@@ -16,6 +16,9 @@ public struct DocumentVisibility: Hashable, Sendable, Codable {
     /// `MASQUE_PT`: hidden from third parties.
     public var maskedToThirdParties: Bool
     public var confidentiality: Confidentiality
+    /// `true` when the patient side set ``maskedToProfessionals`` (or affirmed it): such a mask is the
+    /// patient's to lift, not the author's. `nil` when unmasked or masked by the author. Not a wire label.
+    public var maskSetByPatient: Bool?
 
     public init(maskedToProfessionals: Bool = false, invisibleToPatient: Bool = false, invisibleToLegalRepresentatives: Bool = false,
                 maskedToSocialProfessionals: Bool = false, maskedToThirdParties: Bool = false,

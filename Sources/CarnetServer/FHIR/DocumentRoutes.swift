@@ -33,8 +33,10 @@ struct DocumentRoutes {
         let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
         let resource = try FHIRJSON.decode(DocumentReferenceResource.self, from: data, resourceName: "DocumentReference")
         let input = try resource.input(keyChecking: configuration.insKeyChecking, now: Date(), maxContentSize: configuration.maxContentSize)
-        let entry = try await service.publishDocument(input.draft, content: input.content, for: input.subject.serviceSubject, by: actor)
-        return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: fhirBase), status: .created,
+        let publication = try await service.publish([RecordService.Submission(draft: input.draft, content: input.content)], as: nil,
+                                                    for: input.subject.serviceSubject, by: actor)
+        let entry = publication.entries[0]
+        return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: fhirBase), status: publication.wasAlreadyStored ? .ok : .created,
                                  headers: [.location: "\(fhirBase)/DocumentReference/\(entry.id)", .eTag: "W/\"\(entry.metadataVersion)\""])
     }
 
@@ -92,17 +94,23 @@ struct DocumentRoutes {
         let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize,
                                                      accepting: FHIRRequestBody.acceptedMediaTypes + [DocumentPatch.jsonPatchMediaType])
         var uniqueID: String?
-        for (name, value) in request.uri.queryParameters {
-            guard name == "identifier" else {
-                throw FHIRInputError("a conditional patch names its document by identifier=<system>|<unique id> only", at: String(name),
-                                     code: "not-supported")
+        var subject: DocumentSubjectReference?
+        for (rawName, value) in request.uri.queryParameters {
+            let name = String(rawName)
+            switch name {
+            case "identifier":
+                uniqueID = value.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).last.map(String.init)
+            case "patient", "subject", "patient.identifier", "subject.identifier":
+                subject = try DocumentSearch.single(subject, try DocumentSearch.subject(name, String(value), keyChecking: configuration.insKeyChecking), name)
+            default:
+                throw FHIRInputError("a conditional patch names its document by identifier=<system>|<unique id> (and its patient by patient=) only",
+                                     at: name, code: "not-supported")
             }
-            uniqueID = value.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).last.map(String.init)
         }
         guard let uniqueID, !uniqueID.isEmpty else {
             throw FHIRInputError("is required: identifier=<system>|<unique id>", at: "identifier", code: "required")
         }
-        let id = try await service.documentID(uniqueID: uniqueID, by: actor)
+        let id = try await service.documentID(uniqueID: uniqueID, in: subject?.serviceSubject, by: actor)
         return try await apply(patch: data, request, to: id, by: actor)
     }
 

@@ -47,7 +47,7 @@ struct FHIRErrorMiddleware: RouterMiddleware {
             return (status, error.operationOutcome)
         case let error as DocumentInputError:
             switch error {
-            case .duplicateUniqueID, .duplicateSubmissionSet: return (.conflict, OperationOutcome(code: "duplicate", diagnostics: error.description))
+            case .duplicateUniqueID, .duplicateSubmissionSet, .uniqueIDUnavailable: return (.conflict, OperationOutcome(code: "duplicate", diagnostics: error.description))
             case .replacedDocumentNotFound: return (.unprocessableContent, OperationOutcome(code: "not-found", diagnostics: error.description))
             case .ambiguousUniqueID: return (.preconditionFailed, OperationOutcome(code: "multiple-matches", diagnostics: error.description))
             }

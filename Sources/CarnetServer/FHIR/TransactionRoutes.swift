@@ -26,15 +26,17 @@ struct TransactionRoutes {
             submission.documents.map { RecordService.Submission(draft: $0.draft, content: $0.content) },
             as: submission.submissionSet, for: submission.subject.serviceSubject, by: actor)
         let entries = publication.entries
+        // A submission sent again whole (a retry) is answered with what it stored the first time.
+        let created = publication.wasAlreadyStored ? "200 OK" : "201 Created"
         let fhirBase = "\(configuration.baseURL)/fhir"
         let responses = submission.outcomes.map { outcome -> TransactionResponseBundle.Entry in
             switch outcome {
             case .document(let index):
-                .init(response: .init(status: "201 Created", location: "\(fhirBase)/DocumentReference/\(entries[index].id)/_history/1"))
+                .init(response: .init(status: created, location: "\(fhirBase)/DocumentReference/\(entries[index].id)/_history/\(entries[index].metadataVersion)"))
             case .content(let index):
-                .init(response: .init(status: "201 Created", location: "\(fhirBase)/Binary/\(entries[index].id)"))
+                .init(response: .init(status: created, location: "\(fhirBase)/Binary/\(entries[index].id)"))
             case .submissionSet:
-                .init(response: .init(status: "201 Created", location: publication.submissionSet.map { "\(fhirBase)/List/\($0.id)" }))
+                .init(response: .init(status: created, location: publication.submissionSet.map { "\(fhirBase)/List/\($0.id)" }))
             case .supersession(let index):
                 .init(response: .init(status: "200 OK", location: entries[index].replaces.map { "\(fhirBase)/DocumentReference/\($0)" }))
             }

@@ -87,6 +87,8 @@ enum PortalMessages {
         case .patientSectionOnly: "les contacts, la personne de confiance, les directives anticipées et la position sur le don d'organes ne sont écrits que par le patient ou son représentant légal"
         case .itemRecordedByProfessional: "un professionnel a saisi cet élément : le patient ne modifie que ceux qu'il a saisis"
         case .notTheItemAuthor: "seul le professionnel qui a saisi cet élément peut le supprimer"
+        case .onlyAuthorReplaces: "seul l'auteur d'un document peut le remplacer par une nouvelle version"
+        case .maskSetByPatient: "le patient a masqué ce document : seul le patient (ou son représentant légal) peut lever ce masquage"
         }
     }
 

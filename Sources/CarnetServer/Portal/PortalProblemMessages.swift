@@ -62,6 +62,9 @@ enum PortalProblemMessages {
         case .duplicateUniqueID, .ambiguousUniqueID:
             l.t("Ce document est déjà dans le dossier (même identifiant) : il n'a pas été ajouté une seconde fois. Pour le corriger, remplacez-le.",
                 "This document is already in the record (same identifier): it was not added a second time. To correct it, replace it.")
+        case .uniqueIDUnavailable:
+            l.t("L'identifiant de ce document ne peut pas être utilisé : donnez-lui un identifiant qui lui soit propre.",
+                "This document's identifier cannot be used: give it an identifier of its own.")
         case .duplicateSubmissionSet:
             l.t("Cet envoi a déjà été reçu : il n'a pas été enregistré une seconde fois.",
                 "This submission was already received: it was not recorded a second time.")

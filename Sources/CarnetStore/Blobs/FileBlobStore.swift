@@ -9,7 +9,13 @@ public import Foundation
 /// and `put` returns only once the file and its name are on disk: concurrent puts share one flush of
 /// the volume (``GroupSync``). A power loss can still leave a renamed file empty or short if its flush
 /// never ran — its `put` never returned, so nothing refers to it — and a later `put` of the same
-/// content checks an existing file before reusing it and rewrites one that does not decrypt.
+/// content writes it again.
+///
+/// A `put` always seals and writes its file, even when the same content is stored already, and only
+/// then keeps the existing file (when it is whole) or renames the new one into place: content known to
+/// the store must not be told apart from new content by how fast it is accepted (a pusher could
+/// otherwise learn that a record holds a document with these exact bytes). An existing file is never
+/// replaced by one not yet flushed, so content already acknowledged cannot be lost to a power cut.
 public struct FileBlobStore: BlobStore {
     private let root: URL
     private let keyring: DataKeyring
@@ -32,27 +38,13 @@ public struct FileBlobStore: BlobStore {
         let reference = BlobReference(sha256: hash, size: content.count, keyID: keyring.currentID)
         let stored = StoredBlob(reference: reference, sha1Base64: Data(Insecure.SHA1.hash(data: content)).base64EncodedString())
         let file = path(for: hash, keyID: reference.keyID)
-        if try await !holdsIntact(file, hash: hash, keyID: reference.keyID) {
-            let sealed = try AES.GCM.seal(content, using: keyring.current, authenticating: Data((hash + reference.keyID).utf8))
-            guard let combined = sealed.combined else { throw BlobError.integrity(hash) }
-            let data = Self.magic + combined
-            let flushesEachFile = volumeSync == nil
-            try await offBlockingPool { try Self.writeAtomically(data, to: file, flushing: flushesEachFile) }
-        }
-        // Also when the file was already there: a concurrent put may have renamed it without its flush yet.
+        let sealed = try AES.GCM.seal(content, using: keyring.current, authenticating: Data((hash + reference.keyID).utf8))
+        guard let combined = sealed.combined else { throw BlobError.integrity(hash) }
+        let data = Self.magic + combined
+        let flushesEachFile = volumeSync == nil
+        try await offBlockingPool { try Self.writeAtomically(data, to: file, flushing: flushesEachFile, keepingWhole: true) }
         try await volumeSync?.sync()
         return stored
-    }
-
-    /// Whether `file` exists and decrypts to the content of `hash` (the same content stored before, or
-    /// a file a power loss left empty, which must be written again).
-    private func holdsIntact(_ file: URL, hash: String, keyID: String) async throws -> Bool {
-        guard FileManager.default.fileExists(atPath: file.path) else { return false }
-        return try await offBlockingPool { [self] in
-            guard let stored = FileManager.default.contents(atPath: file.path),
-                  let content = try? decrypt(stored, hash: hash, keyID: keyID) else { return false }
-            return Hex.lowercase(SHA256.hash(data: content)) == hash
-        }
     }
 
     /// The content, from the file under the key the reference names or, once `rewrap` moved it,
@@ -144,7 +136,9 @@ public struct FileBlobStore: BlobStore {
 
     /// Writes `data` under a temporary name and renames it into place; with `flushing`, the file and
     /// the rename are each flushed to disk before returning (else the caller flushes the volume).
-    private static func writeAtomically(_ data: Data, to file: URL, flushing: Bool = true) throws {
+    /// - Parameter keepingWhole: keep an existing file that looks whole (its size and header) and drop
+    ///   the new one, after writing it all the same; a damaged one is replaced.
+    private static func writeAtomically(_ data: Data, to file: URL, flushing: Bool = true, keepingWhole: Bool = false) throws {
         let directory = file.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = directory.appendingPathComponent(".\(UUID().uuidString).tmp")
@@ -156,12 +150,26 @@ public struct FileBlobStore: BlobStore {
             try handle.write(contentsOf: data)
             if flushing { try handle.synchronize() }
             try handle.close()
+            if keepingWhole && looksWhole(file, size: data.count) {
+                try FileManager.default.removeItem(at: temporary)
+                return
+            }
             if rename(temporary.path, file.path) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path]) }
             if flushing { try syncDirectory(directory) }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
         }
+    }
+
+    /// Whether a stored file has the size its content seals to and begins with the format's magic: a
+    /// file a power loss left empty, short or zeroed does not. (`get` checks the content itself.)
+    private static func looksWhole(_ file: URL, size: Int) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: file) else { return false }
+        defer { try? handle.close() }
+        guard let end = try? handle.seekToEnd(), end == UInt64(size) else { return false }
+        guard (try? handle.seek(toOffset: 0)) != nil, let header = try? handle.read(upToCount: magic.count) else { return false }
+        return header == magic
     }
 
     /// Makes the rename itself durable.
