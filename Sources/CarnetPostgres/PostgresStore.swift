@@ -81,6 +81,45 @@ public final class PostgresStore: RecordStore {
         }
     }
 
+    public func recordWithControls(id: RecordID) async throws -> (record: HealthRecord, controls: AccessControls)? {
+        try await client.withConnection { connection in
+            try await Self.withControls(connection, PostgresQuery("""
+                \(unescaped: Self.recordColumns), r.id = \(id.rawValue) FROM records r WHERE r.id >= \(id.rawValue) ORDER BY r.id LIMIT 1
+                """), logger: logger)
+        }
+    }
+
+    public func recordWithControls(ins: INS) async throws -> (record: HealthRecord, controls: AccessControls)? {
+        let (system, value) = (ins.system.uri, ins.value)
+        return try await client.withConnection { connection in
+            try await Self.withControls(connection, PostgresQuery("""
+                \(unescaped: Self.recordColumns), i.ins_system = \(system) AND i.ins_value = \(value)
+                FROM record_identifiers i JOIN records r ON r.id = i.record_id
+                WHERE (i.ins_system, i.ins_value) >= (\(system), \(value)) ORDER BY i.ins_system, i.ins_value LIMIT 1
+                """), logger: logger)
+        }
+    }
+
+    /// The record `query` finds (its last column says whether it is the one asked for, or only the next
+    /// one in the index) with its controls. When it is not the one asked for, its controls are read
+    /// all the same and both thrown away: a miss makes the same trips and decoding as a refusal.
+    private static func withControls(_ connection: PostgresConnection, _ query: PostgresQuery,
+                                     logger: Logger) async throws -> (record: HealthRecord, controls: AccessControls)? {
+        var found: (row: RecordRow, exact: Bool)?
+        for try await (id, system, value, identity, state, created, changed, reason, version, exact) in try await connection.query(query, logger: logger)
+            .decode((UUID, String, String, String, String, Int64, Int64, String?, Int, Bool).self) {
+            found = (RecordRow(id: id, insSystem: system, insValue: value, identityJSON: identity, state: state, createdAtMilliseconds: created,
+                               stateChangedAtMilliseconds: changed, stateReason: reason, version: version), exact)
+        }
+        guard let found, found.exact else {
+            let decoy = try? found?.row.record()
+            _ = try? await accessControls(connection, recordID: decoy?.id ?? RecordID(), logger: logger)
+            return nil
+        }
+        let record = try found.row.record()
+        return (record, try await accessControls(connection, recordID: record.id, logger: logger))
+    }
+
     public func updateRecord(_ record: HealthRecord, audit: AuditEvent) async throws {
         let row = try RecordRow(record)
         try await transaction { connection in

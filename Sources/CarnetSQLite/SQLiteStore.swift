@@ -74,6 +74,28 @@ public final class SQLiteStore: RecordStore {
         try await pool.read { db in try Self.fetchRecord(db, byINSSystem: ins.system.uri, value: ins.value) }
     }
 
+    public func recordWithControls(id: RecordID) async throws -> (record: HealthRecord, controls: AccessControls)? {
+        try await pool.read { db in try Self.withControls(db, try Self.fetchRecord(db, id: id)) }
+    }
+
+    public func recordWithControls(ins: INS) async throws -> (record: HealthRecord, controls: AccessControls)? {
+        try await pool.read { db in try Self.withControls(db, try Self.fetchRecord(db, byINSSystem: ins.system.uri, value: ins.value)) }
+    }
+
+    /// The record with its controls; when there is none, the same reads and decoding on another
+    /// record (the next by a random id), thrown away, so that a miss takes a refusal's time.
+    private static func withControls(_ db: Database, _ record: HealthRecord?) throws -> (record: HealthRecord, controls: AccessControls)? {
+        guard let record else {
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM records WHERE id >= ? ORDER BY id LIMIT 1"),
+                                       arguments: [RecordID().rawValue.lowercasedString])
+                ?? Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM records ORDER BY id LIMIT 1"))
+            let decoy = try? row.map(recordRow)?.record()
+            _ = try? accessControls(db, recordID: decoy?.id ?? RecordID())
+            return nil
+        }
+        return (record, try accessControls(db, recordID: record.id))
+    }
+
     public func updateRecord(_ record: HealthRecord, audit: AuditEvent) async throws {
         let row = try RecordRow(record)
         try await writer.write { db in

@@ -56,8 +56,8 @@ extension RecordService {
     /// every document visible to them — is answered with what it stored the first time.
     public func publish(_ submissions: [Submission], as set: SubmissionSetDraft?, for subject: Subject,
                         by actor: Actor) async throws -> Publication {
-        let record = try await resolve(subject, .createDocument, by: actor)
-        let context = try await documentContext(record)
+        let (record, controls) = try await resolve(subject, .createDocument, by: actor)
+        let context = documentContext(record, controls)
         let decision = AccessPolicy.decideDocument(.createDocument, by: actor, in: context, document: nil)
         try await enforce(decision, .createDocument, by: actor, record: record)
 
@@ -301,8 +301,8 @@ extension RecordService {
     /// - Parameter action: the action the audit trail names (a summary read is searched like documents).
     func searchable(_ subject: Subject, as action: Action = .searchDocuments, by actor: Actor) async throws -> (HealthRecord, DocumentAccessContext, Decision)? {
         do {
-            let record = try await resolve(subject, action, by: actor)
-            let context = try await documentContext(record)
+            let (record, controls) = try await resolve(subject, action, by: actor)
+            let context = documentContext(record, controls)
             let decision = AccessPolicy.decideDocument(.searchDocuments, by: actor, in: context, document: nil)
             try await enforce(decision, action, by: actor, record: record)
             return (record, context, decision)
@@ -336,17 +336,18 @@ extension RecordService {
         return (entry, record, decision)
     }
 
-    private func resolve(_ subject: Subject, _ action: Action, by actor: Actor) async throws -> HealthRecord {
-        let found: HealthRecord?
+    /// The record a subject names with its controls, read alike whether or not it exists (issue 24.6).
+    private func resolve(_ subject: Subject, _ action: Action, by actor: Actor) async throws -> (HealthRecord, AccessControls) {
+        let found: (record: HealthRecord, controls: AccessControls)?
         switch subject {
-        case .record(let id): found = try await store.record(id: id)
-        case .ins(let ins): found = try await store.record(ins: ins)
+        case .record(let id): found = try await store.recordWithControls(id: id)
+        case .ins(let ins): found = try await store.recordWithControls(ins: ins)
         }
-        guard let record = found else {
+        guard let found else {
             try await auditMiss(action, by: actor, detail: "no record for the document's subject")
             throw AccessError.notFound
         }
-        return record
+        return (found.record, found.controls)
     }
 }
 

@@ -63,11 +63,11 @@ public struct RecordService: Sendable {
 
     /// Reads a record's administrative identity by id.
     public func readRecord(_ id: RecordID, by actor: Actor) async throws -> HealthRecord {
-        guard let record = try await store.record(id: id) else {
+        guard let (record, controls) = try await store.recordWithControls(id: id) else {
             try await auditMiss(.readIdentity, by: actor, detail: "Patient/\(id)")
             throw AccessError.notFound
         }
-        return try await read(record, by: actor)
+        return try await read(record, controls, by: actor)
     }
 
     /// Finds the record of an INS (the DMP's existence check, TD0.2). `nil` when no record exists.
@@ -91,11 +91,11 @@ public struct RecordService: Sendable {
     /// record is reported to professionals as closed (with its date and reason), per PDSm, rather than
     /// refused: they need to know it exists but is closed; nothing else of it is readable.
     public func checkExistence(ins: INS, by actor: Actor) async throws -> ExistenceCheck? {
-        guard let record = try await store.record(ins: ins) else {
+        guard let (record, stored) = try await store.recordWithControls(ins: ins) else {
             try await auditMiss(.readIdentity, by: actor, detail: "no record for this INS")
             return nil
         }
-        let controls = effective(try await store.accessControls(recordID: record.id), record)
+        let controls = effective(stored, record)
         var decision = AccessPolicy.decide(.readIdentity, by: actor, on: record.ins, in: record.state, controls: controls)
         if !decision.isAllowed, decision.rule == .recordClosed || decision.rule == .professionalBlocked, actor.professional != nil {
             // TD0.2 reports a closed record as closed, and a blocked professional's status as blocked.
@@ -127,12 +127,11 @@ public struct RecordService: Sendable {
     /// the store refuses the write if someone changed the record meanwhile.
     public func transition(_ id: RecordID, _ action: Action, reason: String?, by actor: Actor) async throws -> HealthRecord {
         guard let transition = action.transition else { preconditionFailure("\(action) is not a lifecycle transition") }
-        guard let record = try await store.record(id: id) else {
+        guard let (record, controls) = try await store.recordWithControls(id: id) else {
             try await auditMiss(action, by: actor, detail: "Patient/\(id)")
             throw AccessError.notFound
         }
-        let decision = AccessPolicy.decide(action, by: actor, on: record.ins, in: record.state,
-                                           controls: effective(try await store.accessControls(recordID: record.id), record))
+        let decision = AccessPolicy.decide(action, by: actor, on: record.ins, in: record.state, controls: effective(controls, record))
         try await enforce(decision, action, by: actor, record: record)
         let now = clock()
         let changed: HealthRecord
@@ -191,11 +190,10 @@ public struct RecordService: Sendable {
 
     /// Loads a record and its controls and enforces a record-level `action`; "not found" for a missing record.
     func authorised(_ action: Action, on id: RecordID, by actor: Actor) async throws -> (HealthRecord, AccessControls, Decision) {
-        guard let record = try await store.record(id: id) else {
+        guard let (record, controls) = try await store.recordWithControls(id: id) else {
             try await auditMiss(action, by: actor, detail: "Patient/\(id)")
             throw AccessError.notFound
         }
-        let controls = try await store.accessControls(recordID: record.id)
         let decision = AccessPolicy.decide(action, by: actor, on: record.ins, in: record.state, controls: effective(controls, record))
         try await enforce(decision, action, by: actor, record: record)
         return (record, controls, decision)
@@ -206,9 +204,8 @@ public struct RecordService: Sendable {
         controls.effective(for: record.identity, at: clock(), ageOfMajority: ageOfMajority)
     }
 
-    func read(_ record: HealthRecord, by actor: Actor) async throws -> HealthRecord {
-        let decision = AccessPolicy.decide(.readIdentity, by: actor, on: record.ins, in: record.state,
-                                           controls: effective(try await store.accessControls(recordID: record.id), record))
+    func read(_ record: HealthRecord, _ controls: AccessControls, by actor: Actor) async throws -> HealthRecord {
+        let decision = AccessPolicy.decide(.readIdentity, by: actor, on: record.ins, in: record.state, controls: effective(controls, record))
         try await enforce(decision, .readIdentity, by: actor, record: record)
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readIdentity,
                                                resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule))
@@ -232,9 +229,12 @@ public struct RecordService: Sendable {
         throw concealing ?? decision.rule.concealsExistence ? AccessError.notFound : AccessError.denied(decision.rule)
     }
 
+    /// Audits a request for something that does not exist, and logs it as a refusal is logged: a probe
+    /// for what does not exist is worth seeing, and it must cost what a refusal costs (issue 24.6).
     func auditMiss(_ action: Action, by actor: Actor, detail: String) async throws {
         try await store.appendAudit(AuditEvent(recordID: nil, recordedAt: clock(), actor: actor, action: action,
                                                outcome: .failed, rule: nil, detail: detail))
+        logger.notice("access denied", metadata: ["action": "\(action.rawValue)", "rule": "not-found", "actor.kind": "\(actor.kind.rawValue)"])
     }
 
     static func reference(_ id: RecordID) -> String { "Patient/\(id)" }

@@ -27,9 +27,21 @@ public protocol RecordStore: DocumentStore, AccessControlStore, AuditChainReader
     /// The record for this INS (system and value), in whatever state.
     func record(ins: INS) async throws -> HealthRecord?
 
+    /// A record and its access controls, what a record-level decision reads, in one trip to the engine.
+    ///
+    /// The same reads are made whether or not the record exists: a refusal (someone else's record) and
+    /// an absence answer alike in words, and must in time too (issue 24.6).
+    func recordWithControls(id: RecordID) async throws -> (record: HealthRecord, controls: AccessControls)?
+
+    /// ``recordWithControls(id:)`` for the record of an INS, with the same constant work.
+    func recordWithControls(ins: INS) async throws -> (record: HealthRecord, controls: AccessControls)?
+
     /// A document entry with its record and the record's access controls: what reading one document
     /// decides on, in one trip to the engine (three reads one after the other were most of a
     /// retrieve's thread hand-offs). `nil` when there is no such entry or (corrupt) no record.
+    ///
+    /// The same reads are made for an id that names no document, so that a document the reader may
+    /// not see is not told apart from a missing one by the time its refusal takes.
     func documentWithRecord(id: DocumentID) async throws -> (entry: DocumentEntry, record: HealthRecord, controls: AccessControls)?
 
     /// A document search's reads in one trip to the engine: the record, its access controls, its index

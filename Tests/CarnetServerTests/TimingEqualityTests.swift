@@ -1,0 +1,76 @@
+import CarnetCore
+import CarnetTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Issue 24.6: a request refused because its target may not be known, and a request for a target that
+/// does not exist, answer alike in words (the leak suite) and must in time too: the difference in
+/// latency would tell what the words do not. The store does the same reads and decoding for both (a
+/// miss reads a neighbouring row and throws it away), and both write one audit event.
+///
+/// Measured here through the router, in process (no network), interleaving the two kinds so that load
+/// from elsewhere falls on both alike; bounded to a few hundred requests per pair.
+@Suite("Timing: refused and missing answer alike")
+struct TimingEqualityTests {
+    static let rounds = 200
+
+    /// Latencies in milliseconds of each request kind, sorted, the kinds taken in turn.
+    static func latencies(_ requests: [@Sendable () async throws -> TestResponse]) async throws -> [[Double]] {
+        var samples = Array(repeating: [Double](), count: requests.count)
+        for round in 0..<(rounds + 20) {
+            for offset in requests.indices {
+                let index = (offset + round) % requests.count
+                let start = ContinuousClock.now
+                let response = try await requests[index]()
+                let elapsed = ContinuousClock.now - start
+                #expect(response.status == .notFound || response.status == .ok, "\(response.text)")
+                // The first rounds warm caches and connections.
+                if round >= 20 { samples[index].append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15) }
+            }
+        }
+        return samples.map { $0.sorted() }
+    }
+
+    static func median(_ sorted: [Double]) -> Double { sorted[sorted.count / 2] }
+
+    /// The two medians may differ by noise, not by work: at most 0.3 ms or 15 % of the missing one.
+    static func expectAlike(_ refused: [Double], _ missing: [Double], _ what: String) {
+        let difference = abs(median(refused) - median(missing))
+        let tolerance = max(0.3, 0.15 * median(missing))
+        print("timing \(what): refused p50 \(median(refused)) ms, missing p50 \(median(missing)) ms, difference \(difference) ms (tolerance \(tolerance))")
+        #expect(difference <= tolerance, "\(what): refused p50 \(median(refused)) ms vs missing p50 \(median(missing)) ms")
+    }
+
+    @Test("a hidden document, another person's INS and another person's record take the time of what does not exist",
+          arguments: TestEngine.available)
+    func refusedAndMissingAlike(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let patientID = try await createPatient(client, tokens)
+            let author = try await tokens.bearer(.doctor())
+            // Several records and documents, as in any real store, for the misses' neighbouring reads.
+            for seed in 9...14 {
+                _ = try await createPatient(client, tokens, .fixture(seed))
+                _ = try await DocumentRoutesTests.push(client, author, DocumentRoutesTests.documentBody(.fixture(seed)))
+            }
+            let stranger = try await tokens.bearer(.doctor("99700000033"))
+            let other = try await tokens.bearer(.patient(.fixture(9)))
+            let id = try #require(try await DocumentRoutesTests.push(client, author, DocumentRoutesTests.documentBody()).json["id"] as? String)
+            let ins = INS.fixture()
+            let missingINS = INS.fixture(8)
+            let samples = try await Self.latencies([
+                { try await client.execute(uri: "/fhir/DocumentReference/\(id)", method: .get, headers: stranger) },
+                { try await client.execute(uri: "/fhir/DocumentReference/\(UUID().uuidString.lowercased())", method: .get, headers: stranger) },
+                { try await client.execute(uri: "/fhir/Patient?identifier=\(ins.system.uri)%7C\(ins.value)", method: .get, headers: other) },
+                { try await client.execute(uri: "/fhir/Patient?identifier=\(missingINS.system.uri)%7C\(missingINS.value)", method: .get, headers: other) },
+                { try await client.execute(uri: "/fhir/Patient/\(patientID)", method: .get, headers: other) },
+                { try await client.execute(uri: "/fhir/Patient/\(UUID().uuidString.lowercased())", method: .get, headers: other) },
+            ])
+            Self.expectAlike(samples[0], samples[1], "\(engine) document")
+            Self.expectAlike(samples[2], samples[3], "\(engine) INS search")
+            Self.expectAlike(samples[4], samples[5], "\(engine) Patient read")
+        }
+    }
+}
