@@ -76,6 +76,7 @@ public struct CapabilityStatement: Encodable, Sendable {
         ("feeding", "boolean allowed: false opposes professionals adding documents to the record"),
         ("notification-preferences", "boolean newDocuments: be notified of each new document"),
         ("legal-representative", "an agent or a representative adds or removes ('action' add|remove) a legal representative ('patient', an INS Identifier)"),
+        ("contact", "the holder (or an insurer agent, after checking identity) sets the e-mail ('email') sign-in codes and notifications go to; the previous address is told"),
     ]
 
     /// The statement of this build of Carnet.

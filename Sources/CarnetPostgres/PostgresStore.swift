@@ -46,7 +46,7 @@ public final class PostgresStore: RecordStore {
             if !inserted {
                 guard let existing = try await Self.fetchRecord(connection, byINSSystem: row.insSystem, value: row.insValue, logger: logger)
                 else { throw StoreError.corruptRow("INS directory entry without its record") }
-                try await Self.insertAudit(connection, try AuditRow(audit.pointing(at: existing.id)), logger: logger)
+                try await Self.insertAudit(connection, try AuditRow(audit.existingRecordRead(at: existing.id)), logger: logger)
                 return .existing(existing)
             }
             try await connection.query("""

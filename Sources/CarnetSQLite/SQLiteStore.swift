@@ -40,7 +40,7 @@ public final class SQLiteStore: RecordStore {
         let controlsJSON = try controls.map(StoredForms.encodeJSON)
         return try await writer.write { db in
             if let existing = try Self.fetchRecord(db, byINSSystem: row.insSystem, value: row.insValue) {
-                try Self.insertAudit(db, try AuditRow(audit.pointing(at: existing.id)))
+                try Self.insertAudit(db, try AuditRow(audit.existingRecordRead(at: existing.id)))
                 return .existing(existing)
             }
             try db.execute(sql: """

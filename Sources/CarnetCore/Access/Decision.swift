@@ -53,6 +53,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     case patientSectionOnly = "patient-section-only"
     case itemRecordedByProfessional = "item-recorded-by-professional"
     case notTheItemAuthor = "not-the-item-author"
+    case authorisationRevoked = "authorisation-revoked-by-patient"
 
     /// A sentence for the person refused (or, for allowing rules, for the audit trail).
     public var explanation: String {
@@ -93,6 +94,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
         case .patientSectionOnly: "contacts, the trusted person, advance directives and organ-donation wishes are written by the patient or their legal representative only"
         case .itemRecordedByProfessional: "a professional recorded this item: the patient side changes only the items it recorded"
         case .notTheItemAuthor: "only the professional who recorded this item may delete it"
+        case .authorisationRevoked: "the patient revoked this professional's authorisation: only the patient can authorise them again"
         }
     }
 
