@@ -25,7 +25,12 @@ public final class SQLiteStore: RecordStore {
         }
         configuration.busyMode = .timeout(10)
         self.path = path
+        // Health data: the database and its companions are the owner's only (0600), created so
+        // rather than left to SQLite's default and the process umask.
+        try PrivateFiles.create(path)
+        PrivateFiles.restrict(PrivateFiles.sqliteFiles(path))
         pool = try DatabasePool(path: path, configuration: configuration)
+        PrivateFiles.restrict(PrivateFiles.sqliteFiles(path))
         writer = GroupCommit(pool: pool)
         let migrator = SQLiteMigrations.migrator
         let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
