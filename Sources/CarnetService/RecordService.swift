@@ -118,8 +118,8 @@ public struct RecordService: Sendable {
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readIdentity,
                                                resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule,
                                                detail: "existence check (TD0.2)"))
-        let record = shown(record, to: actor)
-        guard let rpps = actor.professional?.rpps.value else { return ExistenceCheck(record: record, access: nil, isTreatingPhysician: false) }
+        let visible = shown(record, to: actor)
+        guard let rpps = actor.professional?.rpps.value else { return ExistenceCheck(record: visible, access: nil, isTreatingPhysician: false) }
         let access: ProfessionalAccess
         if controls.blocked[rpps] != nil {
             access = .blocked
@@ -128,7 +128,7 @@ public struct RecordService: Sendable {
         } else {
             access = controls.isTreatingPhysician(rpps) ? .authorised : .none
         }
-        return ExistenceCheck(record: record, access: access, isTreatingPhysician: controls.isTreatingPhysician(rpps))
+        return ExistenceCheck(record: visible, access: access, isTreatingPhysician: controls.isTreatingPhysician(rpps))
     }
 
     /// Moves a record through its lifecycle (close, reopen, delete, restore).
