@@ -81,7 +81,7 @@ public final class PostgresStore: RecordStore {
         }
     }
 
-    public func updateRecord(_ record: HealthRecord, audit: AuditEvent) async throws {
+    public func updateRecord(_ record: HealthRecord, audit: AuditEvent, notifying notifications: [PatientNotification]) async throws {
         let row = try RecordRow(record)
         try await transaction { connection in
             let updated = try await connection.query("""
@@ -92,6 +92,7 @@ public final class PostgresStore: RecordStore {
                 """, logger: logger).collect().count
             guard updated == 1 else { throw StoreError.versionConflict }
             try await Self.insertAudit(connection, try AuditRow(audit), logger: logger)
+            for notification in notifications { try await Self.insertNotification(connection, notification, logger: logger) }
         }
     }
 

@@ -79,7 +79,7 @@ public final class SQLiteStore: RecordStore {
         try await pool.read { db in try Self.fetchRecord(db, byINSSystem: ins.system.uri, value: ins.value) }
     }
 
-    public func updateRecord(_ record: HealthRecord, audit: AuditEvent) async throws {
+    public func updateRecord(_ record: HealthRecord, audit: AuditEvent, notifying notifications: [PatientNotification]) async throws {
         let row = try RecordRow(record)
         try await writer.write { db in
             try db.execute(sql: """
@@ -89,6 +89,7 @@ public final class SQLiteStore: RecordStore {
                                  row.id.lowercasedString, row.version - 1])
             guard db.changesCount == 1 else { throw StoreError.versionConflict }
             try Self.insertAudit(db, try AuditRow(audit))
+            for notification in notifications { try Self.insertNotification(db, notification) }
         }
     }
 

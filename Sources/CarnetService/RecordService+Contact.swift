@@ -16,17 +16,14 @@ extension RecordService {
         var changed = record
         changed.changeContact(email: email)
         let audit = AuditEvent(recordID: record.id, recordedAt: now, actor: actor, action: .changeContact, resources: [Self.reference(record.id)],
-                               outcome: .success, rule: decision.rule, detail: email == nil ? "contact removed" : "contact changed")
+                               outcome: .success, rule: decision.rule,
+                               detail: previous == nil ? "contact set" : "contact changed; the previous contact is told")
+        // The change and the notice to the previous contact are written together, or neither.
+        let notice = previous.map { PatientNotification.contactChanged(recordID: record.id, previous: $0, at: now, eventID: audit.id) }
         do {
-            try await store.updateRecord(changed, audit: audit)
+            try await store.updateRecord(changed, audit: audit, notifying: notice.map { [$0] } ?? [])
         } catch StoreError.versionConflict {
             throw RecordError.versionConflict
-        }
-        if let previous {
-            try await store.addNotification(
-                .contactChanged(recordID: record.id, previous: previous, at: now, eventID: audit.id),
-                audit: AuditEvent(recordID: record.id, recordedAt: now, actor: actor, action: .changeContact, resources: [Self.reference(record.id)],
-                                  outcome: .success, rule: decision.rule, detail: "the previous contact is told of the change"))
         }
         logger.info("record contact changed", metadata: ["record": "\(record.id)", "actor.kind": "\(actor.kind.rawValue)"])
         return changed
