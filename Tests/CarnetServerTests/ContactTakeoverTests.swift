@@ -78,4 +78,26 @@ struct ContactTakeoverTests {
             }
         }
     }
+
+    @Test("the holder sets the contact from the portal's record page: a bad address is said in place, a change tells the previous address",
+          arguments: TestEngine.available)
+    func portal(_ engine: TestEngine) async throws {
+        try await withCarnetStore(engine) { client, tokens, store in
+            let recordID = try #require(RecordID(try await createPatient(client, tokens)))
+            let jar = PortalRoutesTests.Jar()
+            try await PortalRoutesTests.signIn(client, store, jar, ins: .fixture(), recordID: recordID)
+            let page = try await jar.get(client, "/portal/patient/record")
+            #expect(page.text.contains("Adresse de contact"))
+            let csrf = PortalRoutesTests.csrf(in: page)
+            let bad = try await jar.post(client, "/portal/patient/record", ["_csrf": csrf, "action": "contact", "email": "anne"])
+            #expect(bad.status == .badRequest && bad.text.contains("<div id=\"email-error\"><p class=\"error\" role=\"alert\">Cette adresse"), "\(bad.text.prefix(300))")
+            for address in ["anne@example.org", "anne.martin@example.org"] {
+                let saved = try await jar.post(client, "/portal/patient/record", ["_csrf": csrf, "action": "contact", "email": address])
+                #expect(saved.status == .seeOther, "\(saved.text.prefix(300))")
+            }
+            #expect(try await store.record(id: recordID)?.identity.email == "anne.martin@example.org")
+            #expect(try await store.notifications(recordID: recordID).filter { $0.notification.kind == .contactChanged }
+                .map(\.notification.recipient) == ["anne@example.org"])
+        }
+    }
 }
