@@ -1,6 +1,7 @@
 public import CarnetCore
 import CarnetStore
 import Foundation
+import Logging
 
 /// The record's contact: the address one-time sign-in codes and notifications go to. Whoever sets it
 /// can sign in as the holder, so only the holder (or an insurer agent, after checking the person's

@@ -17,7 +17,7 @@ struct Carnet: AsyncParsableCommand {
         umask(0o077)
         do {
             var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
+            if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()

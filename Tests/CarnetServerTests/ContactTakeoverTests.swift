@@ -73,7 +73,8 @@ struct ContactTakeoverTests {
                 let created = try await client.execute(uri: "/fhir/Patient", method: .post, headers: try await tokens.bearer(actor) + fhirJSON,
                                                        body: Self.body(.fixture(seed), email: "titulaire\(seed)@example.org"))
                 #expect(created.status == .created, "\(created.text)")
-                let recordID = try #require(RecordID(try #require(created.json["id"] as? String)))
+                let id = try #require(created.json["id"] as? String)
+                let recordID = try #require(RecordID(id))
                 #expect(try await store.record(id: recordID)?.identity.email == "titulaire\(seed)@example.org")
             }
         }
@@ -83,7 +84,8 @@ struct ContactTakeoverTests {
           arguments: TestEngine.available)
     func portal(_ engine: TestEngine) async throws {
         try await withCarnetStore(engine) { client, tokens, store in
-            let recordID = try #require(RecordID(try await createPatient(client, tokens)))
+            let id = try await createPatient(client, tokens)
+            let recordID = try #require(RecordID(id))
             let jar = PortalRoutesTests.Jar()
             try await PortalRoutesTests.signIn(client, store, jar, ins: .fixture(), recordID: recordID)
             let page = try await jar.get(client, "/portal/patient/record")

@@ -1,4 +1,5 @@
 import CarnetCore
+import CarnetStore
 import CarnetTestSupport
 import Foundation
 import HTTPTypes
