@@ -140,11 +140,13 @@ struct PatientRoutesTests {
             let refused = try await client.execute(uri: "/fhir/Patient/\(id)", method: .get, headers: doctor)
             #expect(refused.status == .forbidden)
             #expect(refused.diagnostics.contains("closed"))
-            // The existence check (TD0.2) answers as PDSm publishes it: the Patient, inactive, with its closure.
+            // The existence check (TD0.2) answers as PDSm publishes it: the Patient, inactive, with its closure
+            // date — never the patient's reason (issue 23.9, ClosureReasonTests).
             let ins = INS.fixture()
             let check = try await client.execute(uri: "/fhir/Patient?identifier=\(ins.system.uri)%7C\(ins.value)", method: .get, headers: doctor)
             let found = (check.json["entry"] as? [[String: Any]])?.first?["resource"] as? [String: Any]
-            #expect(check.status == .ok && found?["active"] as? Bool == false && check.text.contains("raisonFermeture"), "\(check.text)")
+            #expect(check.status == .ok && found?["active"] as? Bool == false && check.text.contains("dateFermeture"), "\(check.text)")
+            #expect(!check.text.contains("moving abroad"))
 
             let again = try await client.execute(uri: "/fhir/Patient/\(id)/$close", method: .post, headers: patient)
             #expect(again.status == .conflict)
