@@ -66,7 +66,7 @@ public struct CapabilityStatement: Encodable, Sendable {
 
     /// The patient's control operations on `Patient/{id}` (the Access control issue), with what each does.
     static let patientControls: [(String, String)] = [
-        ("authorize", "by the patient: authorise parameter 'professional' (Identifier urn:oid:1.2.250.1.71.4.2.1|8+RPPS); by a professional, without it: declare the patient's consent in consultation (careTeam=true: care-team membership)"),
+        ("authorize", "by the patient: authorise parameter 'professional' (Identifier urn:oid:1.2.250.1.71.4.2.1|8+RPPS); by a professional, without it: declare the patient's consent in consultation (careTeam=true: care-team membership), refused while the patient's revocation stands"),
         ("revoke", "the patient revokes a professional's authorisation"),
         ("block", "the patient blocks a professional: no access in any mode"),
         ("unblock", "the patient unblocks a professional"),
