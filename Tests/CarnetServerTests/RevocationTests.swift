@@ -46,4 +46,20 @@ struct RevocationTests {
             #expect(try await routes.operation(client, declare, physician).status == .ok)
         }
     }
+
+    @Test("the professional web access: a revoked professional's consent declaration is refused, said in French", arguments: TestEngine.available)
+    func portalDeclarationRefused(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let routes = AccessControlRoutesTests()
+            let (patientID, _, holder) = try await routes.setUp(client, tokens)
+            #expect(try await routes.operation(client, "/fhir/Patient/\(patientID)/$revoke", holder,
+                                               AccessControlRoutesTests.professional("99700000022")).status == .ok)
+            let pro = try await PortalEmergencyTests.signIn(client, tokens, .doctor("99700000022"))
+            let declared = try await PortalEmergencyTests.open(client, pro, patientID, kind: "consent", ins: .fixture())
+            #expect(declared.status == .forbidden, "\(declared.status) \(declared.text.prefix(300))")
+            #expect(declared.text.contains("retiré l&#39;autorisation") || declared.text.contains("retiré l'autorisation"), "\(declared.text.prefix(600))")
+            let physician = try await tokens.bearer(.doctor("99700000022"))
+            #expect(try await routes.found(client, patientID, physician) == 0)
+        }
+    }
 }
