@@ -88,7 +88,7 @@ public struct AuditEventResource: Encodable, Sendable {
         case .searchDocuments, .requestSignInCode, .signIn: "E"
         case .deleteRecord, .purgeCareHistory: "D"
         case .closeRecord, .reopenRecord, .restoreRecord, .changeDocument, .maskDocument, .revealDocumentToPatient, .manageAccess,
-             .declareConsent, .manageLegalRepresentatives, .writeSummary: "U"
+             .declareConsent, .manageLegalRepresentatives, .writeSummary, .changeContact: "U"
         }
     }
 }

@@ -66,7 +66,7 @@ public struct CapabilityStatement: Encodable, Sendable {
 
     /// The patient's control operations on `Patient/{id}` (the Access control issue), with what each does.
     static let patientControls: [(String, String)] = [
-        ("authorize", "by the patient: authorise parameter 'professional' (Identifier urn:oid:1.2.250.1.71.4.2.1|8+RPPS); by a professional, without it: declare the patient's consent in consultation (careTeam=true: care-team membership)"),
+        ("authorize", "by the patient: authorise parameter 'professional' (Identifier urn:oid:1.2.250.1.71.4.2.1|8+RPPS); by a professional, without it: declare the patient's consent in consultation (careTeam=true: care-team membership), refused while the patient's revocation stands"),
         ("revoke", "the patient revokes a professional's authorisation"),
         ("block", "the patient blocks a professional: no access in any mode"),
         ("unblock", "the patient unblocks a professional"),
@@ -76,6 +76,7 @@ public struct CapabilityStatement: Encodable, Sendable {
         ("feeding", "boolean allowed: false opposes professionals adding documents to the record"),
         ("notification-preferences", "boolean newDocuments: be notified of each new document"),
         ("legal-representative", "an agent or a representative adds or removes ('action' add|remove) a legal representative ('patient', an INS Identifier)"),
+        ("contact", "the holder (or an insurer agent, after checking identity) sets the e-mail ('email') sign-in codes and notifications go to; the previous address is told"),
     ]
 
     /// The statement of this build of Carnet.

@@ -71,14 +71,20 @@ extension PatientResource {
                                birthplaceCode: birthplaceCode, email: try email())
     }
 
-    /// The first e-mail `telecom`, checked for the shape of an address.
+    /// The first e-mail `telecom`, checked for the shape of an address. Whether it becomes the record's
+    /// contact is the door's decision (a professional's creation request never sets it).
     private func email() throws(FHIRInputError) -> String? {
         guard let (index, point) = telecom?.enumerated().first(where: { $0.element.system == "email" }) else { return nil }
-        let value = (point.value ?? "").trimmingCharacters(in: .whitespaces)
+        return try Self.checkedEmail(point.value ?? "", at: "Patient.telecom[\(index)].value")
+    }
+
+    /// `value` trimmed, if it has the shape of an e-mail address; otherwise an error naming `path`.
+    public static func checkedEmail(_ value: String, at path: String) throws(FHIRInputError) -> String {
+        let value = value.trimmingCharacters(in: .whitespaces)
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !value.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }),
               value.count <= 254 else {
-            throw FHIRInputError("'\(value)' is not an e-mail address", at: "Patient.telecom[\(index)].value")
+            throw FHIRInputError("'\(value)' is not an e-mail address", at: path)
         }
         return value
     }

@@ -21,7 +21,7 @@ extension PostgresStore {
         }
     }
 
-    private static func insertNotification(_ connection: PostgresConnection, _ notification: PatientNotification, logger: Logger) async throws {
+    static func insertNotification(_ connection: PostgresConnection, _ notification: PatientNotification, logger: Logger) async throws {
         let createdAt = StoredForms.milliseconds(notification.createdAt)
         try await connection.query("""
             INSERT INTO notifications (record_id, id, kind, dedupe_key, created_at, message, status, next_attempt_at)

@@ -46,7 +46,7 @@ public final class PostgresStore: RecordStore {
             if !inserted {
                 guard let existing = try await Self.fetchRecord(connection, byINSSystem: row.insSystem, value: row.insValue, logger: logger)
                 else { throw StoreError.corruptRow("INS directory entry without its record") }
-                try await Self.insertAudit(connection, try AuditRow(audit.pointing(at: existing.id)), logger: logger)
+                try await Self.insertAudit(connection, try AuditRow(audit.existingRecordRead(at: existing.id)), logger: logger)
                 return .existing(existing)
             }
             try await connection.query("""
@@ -120,7 +120,7 @@ public final class PostgresStore: RecordStore {
         return (record, try await accessControls(connection, recordID: record.id, logger: logger))
     }
 
-    public func updateRecord(_ record: HealthRecord, audit: AuditEvent) async throws {
+    public func updateRecord(_ record: HealthRecord, audit: AuditEvent, notifying notifications: [PatientNotification]) async throws {
         let row = try RecordRow(record)
         try await transaction { connection in
             let updated = try await connection.query("""
@@ -131,6 +131,7 @@ public final class PostgresStore: RecordStore {
                 """, logger: logger).collect().count
             guard updated == 1 else { throw StoreError.versionConflict }
             try await Self.insertAudit(connection, try AuditRow(audit), logger: logger)
+            for notification in notifications { try await Self.insertNotification(connection, notification, logger: logger) }
         }
     }
 

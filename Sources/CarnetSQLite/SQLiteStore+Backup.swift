@@ -8,9 +8,11 @@ extension SQLiteStore {
     public func backup(to path: String) async throws {
         let pool = pool
         try await onOwnThread {
+            try PrivateFiles.create(path)
             let destination = try DatabaseQueue(path: path)
             try pool.backup(to: destination)
             try destination.close()
+            PrivateFiles.restrict(PrivateFiles.sqliteFiles(path))
         }
     }
 }

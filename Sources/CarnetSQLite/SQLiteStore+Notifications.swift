@@ -18,7 +18,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func insertNotification(_ db: Database, _ notification: PatientNotification) throws {
+    static func insertNotification(_ db: Database, _ notification: PatientNotification) throws {
         let createdAt = StoredForms.milliseconds(notification.createdAt)
         try db.execute(sql: """
             INSERT INTO notifications (record_id, id, kind, dedupe_key, created_at_ms, message, status, next_attempt_at_ms)

@@ -25,7 +25,12 @@ public final class SQLiteStore: RecordStore {
         }
         configuration.busyMode = .timeout(10)
         self.path = path
+        // Health data: the database and its companions are the owner's only (0600), created so
+        // rather than left to SQLite's default and the process umask.
+        try PrivateFiles.create(path)
+        PrivateFiles.restrict(PrivateFiles.sqliteFiles(path))
         pool = try DatabasePool(path: path, configuration: configuration)
+        PrivateFiles.restrict(PrivateFiles.sqliteFiles(path))
         writer = GroupCommit(pool: pool)
         let migrator = SQLiteMigrations.migrator
         let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
@@ -40,7 +45,7 @@ public final class SQLiteStore: RecordStore {
         let controlsJSON = try controls.map(StoredForms.encodeJSON)
         return try await writer.write { db in
             if let existing = try Self.fetchRecord(db, byINSSystem: row.insSystem, value: row.insValue) {
-                try Self.insertAudit(db, try AuditRow(audit.pointing(at: existing.id)))
+                try Self.insertAudit(db, try AuditRow(audit.existingRecordRead(at: existing.id)))
                 return .existing(existing)
             }
             try db.execute(sql: """
@@ -96,7 +101,7 @@ public final class SQLiteStore: RecordStore {
         return (record, try accessControls(db, recordID: record.id))
     }
 
-    public func updateRecord(_ record: HealthRecord, audit: AuditEvent) async throws {
+    public func updateRecord(_ record: HealthRecord, audit: AuditEvent, notifying notifications: [PatientNotification]) async throws {
         let row = try RecordRow(record)
         try await writer.write { db in
             try db.execute(sql: """
@@ -106,6 +111,7 @@ public final class SQLiteStore: RecordStore {
                                  row.id.lowercasedString, row.version - 1])
             guard db.changesCount == 1 else { throw StoreError.versionConflict }
             try Self.insertAudit(db, try AuditRow(audit))
+            for notification in notifications { try Self.insertNotification(db, notification) }
         }
     }
 

@@ -79,7 +79,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     TransactionRoutes(service: service, configuration: configuration).register(on: authenticated)
 
     // The portals: server-rendered pages over the same service (the same door, policy and audit).
-    let sessions = PortalSessions(idleTimeout: configuration.portalIdleTimeout)
+    let sessions = PortalSessions(idleTimeout: configuration.portalIdleTimeout, lifetime: configuration.portalSessionLifetime)
     PortalAssets.register(on: router)
     let portal = router.group("portal").add(middleware: PortalMiddleware(sessions: sessions))
     PortalSignInRoutes(service: service, configuration: configuration, sessions: sessions, codes: SignInCodes(), tokens: tokens,

@@ -38,6 +38,9 @@ public struct CarnetConfiguration: Sendable {
     public var signInsPerMinutePerClient = 30
     /// How long a portal session lasts without a request.
     public var portalIdleTimeout: TimeInterval = 15 * 60
+    /// How long a portal session lasts at most, however active; never beyond the expiry of the token
+    /// that opened it (issue 23.12).
+    public var portalSessionLifetime: TimeInterval = 12 * 3600
     /// Demo mode: portal sign-in codes are also written to the server log, so a newcomer can sign in.
     public var logSignInCodes = false
     /// Whether portal cookies carry `Secure` (set when Carnet is served over TLS).

@@ -74,6 +74,8 @@ public enum DataBackup {
         let manifest = Manifest(carnetVersion: CarnetVersion.current, createdAt: Date(), engine: engine,
                                 files: try listFiles(in: destination).map { try describe($0, in: destination) })
         try writeManifest(manifest, to: destination)
+        // The backup holds the data and the keys: private, whatever the tools and copies created.
+        try PrivateFiles.restrictTree(destination)
         return manifest
     }
 
@@ -98,6 +100,7 @@ public enum DataBackup {
         for directory in ["blobs", "keys"] where files.fileExists(atPath: source.appendingPathComponent(directory).path) {
             try copyTree(source.appendingPathComponent(directory), to: target.appendingPathComponent(directory))
         }
+        for name in [databaseFile, "blobs", "keys"] { try PrivateFiles.restrictTree(target.appendingPathComponent(name)) }
         return manifest
     }
 

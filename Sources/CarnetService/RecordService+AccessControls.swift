@@ -55,10 +55,15 @@ extension RecordService {
             case .authorize(let rpps):
                 controls.authorisations[rpps.value] = Authorisation(basis: .patientGrant, since: now)
                 controls.careTeamOpposed.remove(rpps.value)
+                // The patient's own grant is what lifts a revocation.
+                controls.revoked?[rpps.value] = nil
+                if controls.revoked?.isEmpty == true { controls.revoked = nil }
             case .revoke(let rpps):
                 controls.authorisations[rpps.value] = nil
-                // Revoking also opposes a care-team declaration by the same professional.
+                // Revoking also opposes a care-team declaration by the same professional, and holds
+                // until the patient authorises again (the policy refuses their own declarations).
                 controls.careTeamOpposed.insert(rpps.value)
+                controls.revoked = (controls.revoked ?? [:]).merging([rpps.value: now]) { _, new in new }
             case .block(let rpps):
                 controls.blocked[rpps.value] = now
                 controls.authorisations[rpps.value] = nil

@@ -46,6 +46,10 @@ public struct RecordService: Sendable {
         let decision = AccessPolicy.decide(.createRecord, by: actor, on: ins, in: existing?.state, controls: existingControls)
         try await enforce(decision, .createRecord, by: actor, record: existing)
         let now = clock()
+        var identity = identity
+        // The contact sign-in codes go to is set only by whoever may change it (the holder, an agent):
+        // a professional's creation request never chooses it (issue 23.3, holder takeover).
+        if !AccessPolicy.decide(.changeContact, by: actor, on: ins, in: .active).isAllowed { identity.email = nil }
         let record = HealthRecord(ins: ins, identity: identity, createdAt: now)
         var controls: AccessControls?
         if case .professional(let professional) = actor.role {
@@ -67,7 +71,12 @@ public struct RecordService: Sendable {
             try await auditMiss(.readIdentity, by: actor, detail: "Patient/\(id)")
             throw AccessError.notFound
         }
-        return try await read(record, controls, by: actor)
+        return shown(try await read(record, controls, by: actor), to: actor)
+    }
+
+    /// The record as `actor` may see it: without the closure reason unless the policy lets them read it.
+    func shown(_ record: HealthRecord, to actor: Actor) -> HealthRecord {
+        AccessPolicy.readsStateReason(actor) ? record : record.withoutStateReason()
     }
 
     /// Finds the record of an INS (the DMP's existence check, TD0.2). `nil` when no record exists.
@@ -109,7 +118,8 @@ public struct RecordService: Sendable {
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readIdentity,
                                                resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule,
                                                detail: "existence check (TD0.2)"))
-        guard let rpps = actor.professional?.rpps.value else { return ExistenceCheck(record: record, access: nil, isTreatingPhysician: false) }
+        let visible = shown(record, to: actor)
+        guard let rpps = actor.professional?.rpps.value else { return ExistenceCheck(record: visible, access: nil, isTreatingPhysician: false) }
         let access: ProfessionalAccess
         if controls.blocked[rpps] != nil {
             access = .blocked
@@ -118,7 +128,7 @@ public struct RecordService: Sendable {
         } else {
             access = controls.isTreatingPhysician(rpps) ? .authorised : .none
         }
-        return ExistenceCheck(record: record, access: access, isTreatingPhysician: controls.isTreatingPhysician(rpps))
+        return ExistenceCheck(record: visible, access: access, isTreatingPhysician: controls.isTreatingPhysician(rpps))
     }
 
     /// Moves a record through its lifecycle (close, reopen, delete, restore).

@@ -11,7 +11,7 @@ extension AccessControls {
         var authorisations: [String: Authorisation]?, blocked: [String: Date]?, careTeamOpposed: Set<String>?
         var treatingPhysician: TreatingPhysician?, breakTheGlassAllowed: Bool?, regulationAllowed: Bool?
         var documentsHiddenFromProfessionals: Bool?, legalRepresentatives: Set<String>?, feedingOpposed: Bool?
-        var notifyNewDocuments: Bool?, version: Int?
+        var notifyNewDocuments: Bool?, revoked: [String: Date]?, version: Int?
         try reader.beginObject()
         while let key = try reader.nextKey() {
             if try reader.null() { continue }
@@ -30,6 +30,7 @@ extension AccessControls {
             case "legalRepresentatives": legalRepresentatives = Set(try reader.array { reader throws(JSONReadError) in try reader.string() })
             case "feedingOpposed": feedingOpposed = try reader.bool()
             case "notifyNewDocuments": notifyNewDocuments = try reader.bool()
+            case "revoked": revoked = try reader.dictionary { reader throws(JSONReadError) in try reader.date() }
             case "version": version = try reader.int()
             default: try reader.skip()
             }
@@ -44,6 +45,7 @@ extension AccessControls {
                   version: version)
         self.feedingOpposed = feedingOpposed
         self.notifyNewDocuments = notifyNewDocuments
+        self.revoked = revoked
     }
 }
 

@@ -56,10 +56,11 @@ public protocol RecordStore: DocumentStore, AccessControlStore, AuditChainReader
     ) async throws -> DocumentSearchRead<Conclusion>?
 
     /// Saves a record whose state (or identity) changed, if nobody else changed it since it was read at
-    /// `version - 1`, and appends `audit` in the same transaction.
+    /// `version - 1`, and appends `audit` — and adds `notifications` (besides those `audit` triggers) —
+    /// in the same transaction: a contact change and the notice to the previous contact exist together.
     ///
     /// - Throws: ``StoreError/versionConflict`` when the stored version is not `record.version - 1`.
-    func updateRecord(_ record: HealthRecord, audit: AuditEvent) async throws
+    func updateRecord(_ record: HealthRecord, audit: AuditEvent, notifying notifications: [PatientNotification]) async throws
 
     /// Appends an event that goes with no change (a read, a search, a refusal).
     func appendAudit(_ event: AuditEvent) async throws
@@ -116,6 +117,11 @@ extension RecordStore {
     /// end open when `nil`), with the number of events in that range.
     public func auditEventPage(recordID: RecordID, from: Date?, until: Date?, limit: Int, offset: Int) async throws -> (events: [AuditEvent], total: Int) {
         try await auditEventPage(recordID: recordID, filter: AuditFilter(from: from, until: until), limit: limit, offset: offset)
+    }
+
+    /// ``updateRecord(_:audit:notifying:)`` with only the notifications `audit` triggers.
+    public func updateRecord(_ record: HealthRecord, audit: AuditEvent) async throws {
+        try await updateRecord(record, audit: audit, notifying: [])
     }
 
     /// Creates a record with the default access controls.

@@ -110,4 +110,15 @@ extension AuditEvent {
                           profession: profession, accessMode: accessMode, emergencyReason: emergencyReason, action: action,
                           resources: resources ?? self.resources, outcome: outcome, rule: rule, detail: detail)
     }
+
+    /// A creation that found the record already there answers with that record: a read of its
+    /// identity, audited as one against the existing record — never as a creation, nor with what
+    /// creating would have granted (issue 23.10: every read of the record writes a read event).
+    public func existingRecordRead(at recordID: RecordID) -> AuditEvent {
+        let pointed = pointing(at: recordID)
+        return AuditEvent(id: id, recordID: recordID, recordedAt: recordedAt, actorKind: actorKind, actorID: actorID,
+                          profession: profession, accessMode: accessMode, emergencyReason: emergencyReason, action: .readIdentity,
+                          resources: pointed.resources, outcome: outcome, rule: rule,
+                          detail: "creation asked for a record that exists: the existing record was returned")
+    }
 }

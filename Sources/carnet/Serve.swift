@@ -51,6 +51,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Minutes a portal session lasts without a request.")
     var sessionIdleMinutes: Int = 15
 
+    @Option(help: "Hours a portal session lasts at most, however active (never beyond the token that opened it).")
+    var sessionMaxHours: Int = 12
+
     @Option(help: "Most connections open at once (further clients wait in the listen backlog).")
     var maxConnections: Int = 1_000
 
@@ -76,7 +79,7 @@ struct Serve: AsyncParsableCommand {
     var clientCA: String?
 
     func validate() throws {
-        guard requestsPerMinute >= 0, signInsPerMinute > 0, maxBundleEntries > 0, sessionIdleMinutes > 0,
+        guard requestsPerMinute >= 0, signInsPerMinute > 0, maxBundleEntries > 0, sessionIdleMinutes > 0, sessionMaxHours > 0,
               maxConnections > 0, idleTimeout > 0, requestTimeout > 0, maxHeaderSize >= 1_024, careHistoryPurgeHours >= 0 else {
             throw ValidationError("""
                 limits must be positive (--requests-per-minute and --care-history-purge-hours may be 0: no limit, no purge; \
@@ -103,6 +106,7 @@ struct Serve: AsyncParsableCommand {
         configuration.signInsPerMinutePerClient = signInsPerMinute
         configuration.maxBundleEntries = maxBundleEntries
         configuration.portalIdleTimeout = TimeInterval(sessionIdleMinutes * 60)
+        configuration.portalSessionLifetime = TimeInterval(sessionMaxHours * 3600)
         configuration.maxConnections = maxConnections
         configuration.idleTimeoutSeconds = idleTimeout
         configuration.requestTimeoutSeconds = requestTimeout

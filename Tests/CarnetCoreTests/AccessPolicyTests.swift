@@ -40,7 +40,8 @@ struct AccessPolicyTests {
         }
         let live: [RecordState?] = [.active, .closed]
         allow(.holder, .createRecord, [nil, .active, .closed])
-        for action in [Action.readIdentity, .closeRecord, .reopenRecord, .deleteRecord, .manageAccess, .readAccessControls, .readAuditTrail] {
+        for action in [Action.readIdentity, .closeRecord, .reopenRecord, .deleteRecord, .manageAccess, .readAccessControls, .readAuditTrail,
+                       .changeContact] {
             allow(.holder, action, live)
         }
         // A legal representative acts for the minor, except deleting the record; they manage representatives too.
@@ -49,7 +50,9 @@ struct AccessPolicyTests {
             allow(.representative, action, live)
         }
         allow(.agent, .createRecord, [nil, .active, .closed])
-        for action in [Action.readIdentity, .closeRecord, .reopenRecord, .deleteRecord, .restoreRecord, .manageLegalRepresentatives] {
+        // The contact sign-in codes go to: the holder, or an agent after checking identity; never a professional (issue 23.3).
+        for action in [Action.readIdentity, .closeRecord, .reopenRecord, .deleteRecord, .restoreRecord, .manageLegalRepresentatives,
+                       .changeContact] {
             allow(.agent, action, live)
         }
         allow(.agent, .readIdentity, [.deleted])
@@ -132,6 +135,32 @@ struct AccessPolicyTests {
         #expect(AccessPolicy.decide(.declareConsent, by: .doctor(), on: Self.holderINS, in: .active, controls: controls) == .deny(.professionalBlocked))
         #expect(AccessPolicy.decide(.readIdentity, by: .doctor(), on: Self.holderINS, in: .active, controls: controls) == .deny(.professionalBlocked))
         #expect(AccessPolicy.decide(.readIdentity, by: Who.representative.actor, on: Self.holderINS, in: .active) == .deny(.notTheHolder))
+    }
+
+    @Test("only the patient's side and agents read a closure's reason; professionals learn the closure, never the patient's words (issue 23.9)",
+          arguments: Who.allCases)
+    func closureReason(_ who: Who) {
+        let expected = [Who.holder, .representative, .otherPatient, .agent].contains(who)
+        #expect(AccessPolicy.readsStateReason(who.actor) == expected)
+    }
+
+    @Test("a revoked professional cannot undo the revocation by declaring consent (issue 23.4); others and the patient are unaffected",
+          arguments: Who.allCases, Action.allCases)
+    func revocationHolds(_ who: Who, _ action: Action) {
+        var revoked = Self.controls
+        revoked.revoked = ["99700000011": testInstant]
+        for state in Self.states where state != nil || action == .createRecord {
+            let decision = AccessPolicy.decide(action, by: who.actor, on: Self.holderINS, in: state, controls: revoked)
+            let cell = Self.cell(who, action, state)
+            if who == .doctor, action == .declareConsent, state == .active {
+                #expect(decision == .deny(.authorisationRevoked), Comment(rawValue: cell))
+                #expect(!decision.rule.concealsExistence, "the professional is told why, and what would lift it")
+            } else {
+                // Everything else decides exactly as without the revocation (the pharmacist was not revoked).
+                #expect(decision == AccessPolicy.decide(action, by: who.actor, on: Self.holderINS, in: state, controls: Self.controls),
+                        Comment(rawValue: cell))
+            }
+        }
     }
 }
 

@@ -45,4 +45,14 @@ struct PatientNotificationTests {
                                  action: .readDocument, outcome: .success, rule: nil)
         #expect(PatientNotification.triggered(by: nextDay).last?.dedupeKey != first.last?.dedupeKey)
     }
+
+    @Test("a contact change goes to the previous address, carried in its dedupe key; other notifications go to the record's contact")
+    func contactChangeRecipient() {
+        let record = RecordID()
+        let told = PatientNotification.contactChanged(recordID: record, previous: "anne@example.org", at: testInstant, eventID: UUID())
+        #expect(told.kind == .contactChanged && told.recipient == "anne@example.org")
+        #expect(!told.message.contains("@"), "the message names no address")
+        let code = PatientNotification(recordID: record, kind: .signInCode, createdAt: testInstant, dedupeKey: "sign-in:x:y@z.org", message: "")
+        #expect(code.recipient == nil)
+    }
 }

@@ -22,7 +22,7 @@ struct OperationsRoutesTests {
             #expect(interactions == ["read", "search-type", "create"])
             let operations = (patient["operation"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
             #expect(operations == ["close", "reopen", "summary", "everything", "authorize", "revoke", "block", "unblock", "treating-physician", "emergency-access",
-                                   "hide-documents", "feeding", "notification-preferences", "legal-representative"])
+                                   "hide-documents", "feeding", "notification-preferences", "legal-representative", "contact"])
             let types = (rest["resource"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
             #expect(types == ["Patient", "DocumentReference", "List", "AllergyIntolerance", "Condition", "Consent", "Immunization", "MedicationStatement",
                               "Observation", "RelatedPerson", "AuditEvent", "ExplanationOfBenefit", "Binary"])

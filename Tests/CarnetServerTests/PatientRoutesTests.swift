@@ -25,7 +25,7 @@ struct PatientRoutesTests {
         }
     }
 
-    @Test("a bad INS key is a 400 naming the identifier, and creates nothing")
+    @Test("a bad INS key is a 400 naming the identifier, never giving the right key, and creates nothing")
     func badKey() async throws {
         try await withCarnet { client, tokens in
             let doctor = try await tokens.bearer(.doctor())
@@ -34,7 +34,9 @@ struct PatientRoutesTests {
             #expect(response.status == .badRequest)
             #expect(response.json["resourceType"] as? String == "OperationOutcome")
             #expect(response.expression == "Patient.identifier[0].value")
-            #expect(response.diagnostics.contains("INS key 42 does not match, expected 93"))
+            #expect(response.diagnostics.contains("INS key 42 does not match the number"))
+            // Never the right key: that would turn a typo into another patient's INS.
+            #expect(!response.diagnostics.contains("93"))
             let search = try await client.execute(uri: "/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.4.8%7C295109912611193",
                                                   method: .get, headers: doctor)
             #expect(search.json["total"] as? Int == 0)
@@ -138,11 +140,13 @@ struct PatientRoutesTests {
             let refused = try await client.execute(uri: "/fhir/Patient/\(id)", method: .get, headers: doctor)
             #expect(refused.status == .forbidden)
             #expect(refused.diagnostics.contains("closed"))
-            // The existence check (TD0.2) answers as PDSm publishes it: the Patient, inactive, with its closure.
+            // The existence check (TD0.2) answers as PDSm publishes it: the Patient, inactive, with its closure
+            // date — never the patient's reason (issue 23.9, ClosureReasonTests).
             let ins = INS.fixture()
             let check = try await client.execute(uri: "/fhir/Patient?identifier=\(ins.system.uri)%7C\(ins.value)", method: .get, headers: doctor)
             let found = (check.json["entry"] as? [[String: Any]])?.first?["resource"] as? [String: Any]
-            #expect(check.status == .ok && found?["active"] as? Bool == false && check.text.contains("raisonFermeture"), "\(check.text)")
+            #expect(check.status == .ok && found?["active"] as? Bool == false && check.text.contains("dateFermeture"), "\(check.text)")
+            #expect(!check.text.contains("moving abroad"))
 
             let again = try await client.execute(uri: "/fhir/Patient/\(id)/$close", method: .post, headers: patient)
             #expect(again.status == .conflict)

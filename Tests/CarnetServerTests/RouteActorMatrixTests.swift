@@ -62,6 +62,8 @@ struct RouteActorMatrixTests {
         Route(method: .get, path: "/fhir/Patient/{patient}", allowed: identityReaders),
         Route(method: .get, path: "/fhir/Patient?identifier={ins}", allowed: identityReaders, isSearch: true),
         Route(method: .post, path: "/fhir/Patient/{patient}/$close", allowed: [.holder, .agent]),
+        Route(method: .post, path: "/fhir/Patient/{patient}/$contact",
+              body: #"{"resourceType": "Parameters", "parameter": [{"name": "email", "valueString": "titulaire@example.org"}]}"#, allowed: [.holder, .agent]),
         Route(method: .get, path: "/fhir/DocumentReference?patient={patient}", allowed: readers, isSearch: true),
         Route(method: .get, path: "/fhir/DocumentReference/{document}", allowed: readers),
         Route(method: .get, path: "/fhir/Binary/{document}", allowed: readers),

@@ -46,4 +46,20 @@ struct AccessControlStoreConformanceTests {
             #expect(try await store.accessControls(recordID: record.id) == controls)
         }
     }
+
+    @Test("a revocation is kept on every engine (issue 23.4); controls stored before revocations existed read as none", arguments: TestEngine.available)
+    func revocations(_ engine: TestEngine) async throws {
+        try await engine.withStore { store async throws in
+            let record = HealthRecord(ins: .fixture(), identity: .fixture(), createdAt: testInstant)
+            _ = try await store.createRecord(record, audit: audit(record))
+            var controls = AccessControls(careTeamOpposed: ["99700000022"], version: 1)
+            controls.revoked = ["99700000022": testInstant]
+            try await store.saveAccessControls(controls, recordID: record.id, audit: audit(record))
+            let read = try await store.accessControls(recordID: record.id)
+            #expect(read == controls && read.isRevoked("99700000022") && !read.isRevoked("99700000011"))
+        }
+        let older = #"{"authorisations":{},"blocked":{},"careTeamOpposed":[],"breakTheGlassAllowed":true,"regulationAllowed":true,"documentsHiddenFromProfessionals":false,"legalRepresentatives":[],"version":3}"#
+        let decoded = try AccessControls(storedJSON: older)
+        #expect(decoded.revoked == nil && decoded.version == 3)
+    }
 }

@@ -26,6 +26,10 @@ public struct AccessControls: Hashable, Sendable, Codable {
     public var feedingOpposed: Bool?
     /// The patient asked to be told of each new document (`nil`: never asked, no).
     public var notifyNewDocuments: Bool?
+    /// Professionals whose authorisation the patient revoked, with when: until the patient authorises
+    /// them again, their own declarations (consent in consultation, care team) authorise nothing, so a
+    /// revocation cannot be undone by the professional it was aimed at. `nil` in controls stored before.
+    public var revoked: [String: Date]?
     /// Bumped by every change (optimistic concurrency, and the Consent versions).
     public var version: Int
 
@@ -52,6 +56,9 @@ public struct AccessControls: Hashable, Sendable, Codable {
     }
 
     public func isTreatingPhysician(_ rpps: String) -> Bool { treatingPhysician?.rpps == rpps }
+
+    /// Whether the patient revoked `rpps` and has not authorised them again since.
+    public func isRevoked(_ rpps: String) -> Bool { revoked?[rpps] != nil }
 
     /// The controls as decisions must read them: legal representatives act only while the holder is a
     /// minor, and only where minor management is on (`ageOfMajority` nil: off) — settings, per DOMAIN.md.

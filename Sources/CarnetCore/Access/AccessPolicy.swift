@@ -27,7 +27,8 @@ public enum AccessPolicy {
         case .patient(let person):
             if person.value == ins.value {
                 switch action {
-                case .createRecord, .readIdentity, .closeRecord, .reopenRecord, .deleteRecord, .manageAccess, .readAccessControls, .readAuditTrail:
+                case .createRecord, .readIdentity, .closeRecord, .reopenRecord, .deleteRecord, .manageAccess, .readAccessControls, .readAuditTrail,
+                     .changeContact:
                     return .allow(.holderActsOnOwnRecord)
                 default: return .deny(.roleNotAllowed)
                 }
@@ -40,7 +41,8 @@ public enum AccessPolicy {
             }
         case .agent:
             switch action {
-            case .createRecord, .readIdentity, .closeRecord, .reopenRecord, .deleteRecord, .restoreRecord, .manageLegalRepresentatives:
+            case .createRecord, .readIdentity, .closeRecord, .reopenRecord, .deleteRecord, .restoreRecord, .manageLegalRepresentatives,
+                 .changeContact:
                 return .allow(.agentAdministersRecord)
             default: return .deny(.noClinicalContent)
             }
@@ -61,6 +63,9 @@ public enum AccessPolicy {
                 guard state == .active else { return .deny(.recordClosed) }
                 if controls.blocked[professional.rpps.value] != nil { return .deny(.professionalBlocked) }
                 guard actor.accessMode == .normal else { return .deny(.roleNotAllowed) }
+                // A patient's revocation holds until the patient authorises again: the professional
+                // cannot undo it by declaring consent (or care-team membership) themselves.
+                if controls.isRevoked(professional.rpps.value) { return .deny(.authorisationRevoked) }
                 return .allow(.professionalDeclaresConsent)
             default:
                 return .deny(.roleNotAllowed)
@@ -71,6 +76,17 @@ public enum AccessPolicy {
         case .insurer:
             if action == .readIdentity { return state == .active ? .allow(.insurerFindsActiveRecord) : .deny(.recordClosed) }
             return .deny(.roleNotAllowed)
+        }
+    }
+
+    /// Whether `actor`, once allowed to read a record's identity, may also read why it was closed or
+    /// deleted: the patient's side (who wrote it) and insurer agents (who close records at the
+    /// patient's request). A professional learns that the record is closed, and when (TD0.2), never
+    /// what the patient wrote.
+    public static func readsStateReason(_ actor: Actor) -> Bool {
+        switch actor.role {
+        case .patient, .agent: true
+        case .professional, .regulator, .insurer: false
         }
     }
 }

@@ -10,6 +10,9 @@ public enum Action: String, Hashable, Sendable, Codable, CaseIterable {
     case reopenRecord = "record.reopen"
     case deleteRecord = "record.delete"
     case restoreRecord = "record.restore"
+    /// Change the contact (e-mail) that sign-in codes and notifications go to: the holder, or an
+    /// insurer agent after checking the person's identity — never a professional (issue 23.3).
+    case changeContact = "record.contact"
     /// Add a document (MHD ITI-65 / DMP TD2), including a replacement (TD2.1).
     case createDocument = "document.create"
     /// Read one document's metadata or content (ITI-68 / TD3.2).

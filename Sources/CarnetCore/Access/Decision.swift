@@ -55,6 +55,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     case notTheItemAuthor = "not-the-item-author"
     case onlyAuthorReplaces = "only-author-replaces"
     case maskSetByPatient = "mask-set-by-patient"
+    case authorisationRevoked = "authorisation-revoked-by-patient"
 
     /// A sentence for the person refused (or, for allowing rules, for the audit trail).
     public var explanation: String {
@@ -97,6 +98,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
         case .notTheItemAuthor: "only the professional who recorded this item may delete it"
         case .onlyAuthorReplaces: "only the author of a document may replace it with a new version"
         case .maskSetByPatient: "the patient masked this document: only the patient (or their legal representative) may lift the mask"
+        case .authorisationRevoked: "the patient revoked this professional's authorisation: only the patient can authorise them again"
         }
     }
 

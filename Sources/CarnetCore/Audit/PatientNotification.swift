@@ -14,6 +14,9 @@ public struct PatientNotification: Hashable, Sendable, Codable, Identifiable {
         case recordClosed = "record-closed"
         /// A one-time code to sign in to the patient portal, sent on request (never triggered by an audit event).
         case signInCode = "sign-in-code"
+        /// The contact changed: told to the previous address (which ``recipient`` names), so that a
+        /// takeover of the contact cannot go unnoticed by the person it was taken from.
+        case contactChanged = "contact-changed"
     }
 
     public let id: UUID
@@ -32,6 +35,23 @@ public struct PatientNotification: Hashable, Sendable, Codable, Identifiable {
         self.createdAt = createdAt
         self.dedupeKey = dedupeKey
         self.message = message
+    }
+
+    /// Where this notification goes instead of the record's current contact: the previous address of
+    /// a contact change. It travels in the dedupe key (`contact-changed:<event>:<address>`), so the
+    /// outbox stores it without a column of its own.
+    public var recipient: String? {
+        guard kind == .contactChanged else { return nil }
+        let parts = dedupeKey.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        return parts.count == 3 && !parts[2].isEmpty ? String(parts[2]) : nil
+    }
+
+    /// Tells `previous` that the record's contact changed (no new address, no clinical content).
+    public static func contactChanged(recordID: RecordID, previous: String, at date: Date, eventID: UUID) -> PatientNotification {
+        PatientNotification(recordID: recordID, kind: .contactChanged, createdAt: date,
+                            dedupeKey: "contact-changed:\(eventID.uuidString.lowercased()):\(previous)",
+                            message: "L'adresse de contact de votre dossier Carnet a été changée. Si vous n'êtes pas à l'origine de ce changement, "
+                                + "contactez votre caisse d'Assurance Maladie.")
     }
 
     /// The actions that make a professional's access a consultation of the record, whose first one

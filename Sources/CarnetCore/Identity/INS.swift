@@ -50,8 +50,7 @@ public struct INS: Hashable, Sendable, CustomStringConvertible {
 
         let number = String(characters[0..<13])
         guard let key = Int(String(characters[13...14])) else { throw .invalidCharacter(characters[13], position: 14) }
-        let expected = INS.expectedKey(for: number)
-        if key != expected && !mayRelax { throw .keyMismatch(given: key, expected: expected) }
+        if key != INS.expectedKey(for: number) && !mayRelax { throw .keyMismatch(given: key) }
         self.number = number
         self.key = key
         self.system = system
@@ -80,13 +79,16 @@ public struct INS: Hashable, Sendable, CustomStringConvertible {
     public var sexDigit: Character { number.first ?? "0" }
 }
 
-/// Why a text is not a valid INS. Each message says what was found and what is expected.
+/// Why a text is not a valid INS. Each message says what was found and what is expected, except
+/// for the key: a wrong key is said to be wrong, never answered with the right one, which would turn
+/// a typo into another person's INS (DOMAIN.md, Saying no without saying too much).
 public enum INSError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongLength(Int)
     case invalidCharacter(Character, position: Int)
     case invalidSex(Character)
     case invalidMonth(String)
-    case keyMismatch(given: Int, expected: Int)
+    /// Carries the key given only: the error cannot leak the key the number expects.
+    case keyMismatch(given: Int)
     case unknownSystem(String)
 
     public var description: String {
@@ -99,8 +101,8 @@ public enum INSError: Error, Equatable, Sendable, CustomStringConvertible {
             "INS first digit '\(digit)' is not a sex code: expected 1 or 2 (3, 4, 7 or 8 for provisional numbers)"
         case .invalidMonth(let month):
             "INS birth month '\(month)' is not valid: expected 01–12, 20–42, 50 or 99"
-        case .keyMismatch(let given, let expected):
-            "INS key \(given < 10 ? "0\(given)" : "\(given)") does not match, expected \(expected < 10 ? "0\(expected)" : "\(expected)")"
+        case .keyMismatch(let given):
+            "INS key \(given < 10 ? "0\(given)" : "\(given)") does not match the number: check the INS as written on the card"
         case .unknownSystem(let system):
             "identifier system '\(system)' is not an INS system: expected urn:oid:1.2.250.1.213.1.4.8 (INS-NIR), .9 (INS-NIA), .10 (test) or .11 (demo)"
         }

@@ -46,6 +46,21 @@ public struct HealthRecord: Hashable, Sendable, Identifiable {
         version += 1
     }
 
+    /// Sets the contact that sign-in codes and notifications go to; a new version of the record.
+    /// Who may is the policy's (``Action/changeContact``): the holder, or an agent.
+    public mutating func changeContact(email: String?) {
+        identity.email = email
+        version += 1
+    }
+
+    /// The record without the reason given for its closure or deletion: what a reader who may learn
+    /// the state (and when it changed) but not the words of whoever changed it sees.
+    public func withoutStateReason() -> HealthRecord {
+        var copy = self
+        copy.stateReason = nil
+        return copy
+    }
+
     public func applying(_ transition: RecordTransition, at date: Date, reason: String? = nil) throws(RecordError) -> HealthRecord {
         var copy = self
         try copy.apply(transition, at: date, reason: reason)

@@ -87,7 +87,12 @@ public struct TokenAuthority: Sendable {
     /// - Throws: ``AuthenticationError`` saying why the token is refused (malformed, bad signature,
     ///   expired, or claims that do not describe a valid actor).
     public func verify(_ token: String) async throws(AuthenticationError) -> Actor {
-        if let actor = verified.actor(for: token, now: Date()) { return actor }
+        try await verifiedWithExpiry(token).actor
+    }
+
+    /// ``verify(_:)``, with when the token expires: what a portal session opened with it may not outlive.
+    public func verifiedWithExpiry(_ token: String) async throws(AuthenticationError) -> (actor: Actor, expiry: Date) {
+        if let entry = verified.entry(for: token, now: Date()) { return entry }
         let claims: CarnetClaims
         do {
             claims = try await keys.verify(token, as: CarnetClaims.self)
@@ -103,7 +108,7 @@ public struct TokenAuthority: Sendable {
         }
         let actor = try actor(from: claims)
         verified.remember(token, actor: actor, expiry: claims.exp.value)
-        return actor
+        return (actor, claims.exp.value)
     }
 
     func actor(from claims: CarnetClaims) throws(AuthenticationError) -> Actor {

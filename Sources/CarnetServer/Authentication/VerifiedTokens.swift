@@ -19,13 +19,18 @@ final class VerifiedTokens: Sendable {
 
     /// The actor of a token verified before, if it has not expired at `now`.
     func actor(for token: String, now: Date) -> Actor? {
+        entry(for: token, now: now)?.actor
+    }
+
+    /// The actor of a token verified before and when it expires, if it has not expired at `now`.
+    func entry(for token: String, now: Date) -> (actor: Actor, expiry: Date)? {
         entries.withLock { entries in
             guard let entry = entries[token] else { return nil }
             guard now < entry.expiry else {
                 entries[token] = nil
                 return nil
             }
-            return entry.actor
+            return entry
         }
     }
 

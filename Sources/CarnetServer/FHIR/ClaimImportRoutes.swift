@@ -55,7 +55,7 @@ struct ClaimImportRoutes {
             try? FileManager.default.removeItem(at: file)
             throw error
         }
-        await jobs.start(id, owner: actor.identifier)
+        await jobs.start(id, owner: actor)
         let service = service
         let jobs = jobs
         let keyChecking = configuration.insKeyChecking
@@ -78,7 +78,11 @@ struct ClaimImportRoutes {
 
     @Sendable func status(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        guard let id = context.parameters.get("job"), let job = await jobs.job(id), job.owner == actor.identifier else { throw AccessError.notFound }
+        guard let id = context.parameters.get("job") else { throw AccessError.notFound }
+        let job = await jobs.job(id)
+        // Only the actor who started the job follows it (kind and id, not the id alone): decided by the door.
+        try await service.checkImportJobReader(job: id, owner: job?.owner, by: actor)
+        guard let job else { throw AccessError.notFound }
         switch job.state {
         case .running(let progress):
             return Response(status: .accepted, headers: [HTTPField.Name("X-Progress")!: "\(progress?.lines ?? 0) lines read"])
@@ -109,13 +113,14 @@ actor ClaimImportJobs {
     }
 
     struct Job: Sendable {
-        var owner: String
+        /// The actor who started the job, the only one who may follow it.
+        var owner: Actor
         var state: State
     }
 
     private var jobs: [String: Job] = [:]
 
-    func start(_ id: String, owner: String) { jobs[id] = Job(owner: owner, state: .running(nil)) }
+    func start(_ id: String, owner: Actor) { jobs[id] = Job(owner: owner, state: .running(nil)) }
 
     func progress(_ id: String, _ progress: ClaimImporter.Progress) {
         guard case .running = jobs[id]?.state else { return }

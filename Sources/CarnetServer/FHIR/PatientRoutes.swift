@@ -21,6 +21,24 @@ struct PatientRoutes {
         group.get("Patient/:id", use: read)
         group.post("Patient/:id/$close") { request, context in try await transition(.closeRecord, request, context) }
         group.post("Patient/:id/$reopen") { request, context in try await transition(.reopenRecord, request, context) }
+        group.post("Patient/:id/$contact", use: contact)
+    }
+
+    /// `POST /fhir/Patient/{id}/$contact` with `Parameters` `email` (valueString): the holder (or an agent)
+    /// sets the address sign-in codes and notifications go to. Who may is the door's decision.
+    @Sendable func contact(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
+        let parameters = try FHIRJSON.decode(ParametersResource.self, from: data, resourceName: "Parameters")
+        guard parameters.resourceType == "Parameters" else {
+            throw FHIRInputError("is '\(parameters.resourceType)', expected 'Parameters'", at: "resourceType")
+        }
+        guard let text = parameters.string("email") else {
+            throw FHIRInputError("is required: parameter 'email' (valueString, an e-mail address)", at: "Parameters.parameter", code: "required")
+        }
+        let email = try PatientResource.checkedEmail(text, at: "Parameters.parameter.valueString")
+        let record = try await service.changeContact(of: try recordID(context), email: email, by: actor)
+        return FHIRResponse.make(PatientResource(record, contact: actor.seesContact), headers: [.eTag: "W/\"\(record.version)\""])
     }
 
     @Sendable func create(_ request: Request, context: CarnetRequestContext) async throws -> Response {

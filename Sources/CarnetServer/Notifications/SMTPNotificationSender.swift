@@ -20,7 +20,8 @@ public struct SMTPNotificationSender: NotificationSender {
     }
 
     public func deliver(_ notification: PatientNotification, to record: HealthRecord) async throws {
-        guard let address = record.identity.email else { throw NotificationDeliveryError.permanent("no e-mail address for this patient") }
+        // A contact change is told to the previous address; everything else to the record's contact.
+        guard let address = notification.recipient ?? record.identity.email else { throw NotificationDeliveryError.permanent("no e-mail address for this patient") }
         let message = Self.message(notification, from: from, to: address)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await send(message, to: address) }

@@ -50,6 +50,7 @@ enum OpenAPIDescription {
         Operation(method: "get", path: "/fhir/Patient/{id}", summary: "Read a record's Patient", tag: "Records"),
         Operation(method: "post", path: "/fhir/Patient/{id}/$close", summary: "Close the record", tag: "Records", body: .fhir),
         Operation(method: "post", path: "/fhir/Patient/{id}/$reopen", summary: "Reopen the record", tag: "Records", body: .fhir),
+        Operation(method: "post", path: "/fhir/Patient/{id}/$contact", summary: "Set the contact sign-in codes go to (holder, agent)", tag: "Records", body: .fhir),
         Operation(method: "post", path: "/fhir/Patient/{id}/$authorize", summary: "Authorise a professional", tag: "Access", body: .fhir),
         Operation(method: "post", path: "/fhir/Patient/{id}/$revoke", summary: "Revoke a professional's authorisation", tag: "Access", body: .fhir),
         Operation(method: "post", path: "/fhir/Patient/{id}/$block", summary: "Block a professional", tag: "Access", body: .fhir),

@@ -350,8 +350,10 @@ struct PatientPortalRoutes {
     ///
     /// `problem` says, atop the page, why a change was refused (the record already in that state,
     /// changed meanwhile), the page then showing the record as it now is.
+    ///
+    /// `contact` is the address as typed and why it was refused, said beside the contact field.
     func recordPage(_ request: Request, _ context: CarnetRequestContext, confirmError: String?, reason: String?,
-                    problem: String? = nil) async throws -> Response {
+                    problem: String? = nil, contact: (typed: String, error: String)? = nil) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let record = try await service.readRecord(recordID, by: session.actor)
@@ -381,8 +383,12 @@ struct PatientPortalRoutes {
                 </form>
                 """
         }
+        if session.represented == nil {
+            // The holder's own contact; a representative acting for a minor does not set it.
+            body = body + contactCard(record, csrf: session.csrfToken, typed: contact?.typed, error: contact?.error, l)
+        }
         if let problem { body = PortalPage.notice(problem, error: true) + body }
-        let status: HTTPResponse.Status = problem != nil ? .conflict : confirmError == nil ? .ok : .badRequest
+        let status: HTTPResponse.Status = problem != nil ? .conflict : confirmError == nil && contact == nil ? .ok : .badRequest
         return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient/record", body, status: status)
     }
 
@@ -402,6 +408,8 @@ struct PatientPortalRoutes {
             } catch let error as RecordError {
                 return try await recordPage(request, context, confirmError: nil, reason: nil, problem: PortalProblemMessages.record(error, l))
             }
+        case "contact":
+            return try await changeContact(request, context, form)
         case "reopen":
             do {
                 _ = try await service.transition(recordID, .reopenRecord, reason: nil, by: session.actor)

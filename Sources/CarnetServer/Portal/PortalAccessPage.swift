@@ -164,6 +164,7 @@ enum PortalHistoryText {
         case .reopenRecord: l.t("réouverture du dossier", "record reopened")
         case .deleteRecord: l.t("suppression du dossier", "record deleted")
         case .restoreRecord: l.t("restauration du dossier", "record restored")
+        case .changeContact: l.t("changement de l'adresse de contact", "contact changed")
         case .createDocument: l.t("ajout d'un document", "document added")
         case .readDocument: l.t("consultation d'un document", "document read")
         case .searchDocuments: l.t("consultation de la liste des documents", "document list read")

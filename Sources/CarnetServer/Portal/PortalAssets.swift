@@ -39,8 +39,8 @@ enum PortalAssets {
         iframe.document { width: 100%; height: 70vh; min-height: 20rem; border: 1px solid var(--line); border-radius: 4px; }
         """
 
-    /// Checks an INS-NIR key as it is typed (key = 97 − NIR mod 97, Corsica's 2A/2B read as 19/18):
-    /// the server checks it again whatever this says.
+    /// Checks an INS-NIR key as it is typed (key = 97 − NIR mod 97, Corsica's 2A/2B read as 19/18),
+    /// saying only whether it matches: the server checks it again whatever this says.
     static let javascript = """
         "use strict";
         document.addEventListener("DOMContentLoaded", function () {
@@ -55,7 +55,8 @@ enum PortalAssets {
                 var body = value.slice(0, 13).replace("2A", "19").replace("2B", "18");
                 var key = 97 - Number(BigInt(body) % 97n);
                 bad = key !== Number(value.slice(13));
-                text = bad ? input.dataset.msgKey.replace("{key}", String(key).padStart(2, "0")) : input.dataset.msgOk;
+                // A wrong key is said to be wrong, never answered with the right one.
+                text = bad ? input.dataset.msgKey : input.dataset.msgOk;
               }
               input.setAttribute("aria-invalid", bad ? "true" : "false");
               if (message) { message.textContent = text; }

@@ -13,7 +13,7 @@ enum PortalMessages {
             "le caractère \(position) « \(character) » n'est pas permis : des chiffres seulement, et 2A ou 2B comme département"
         case .invalidSex(let digit): "le premier chiffre « \(digit) » n'est pas un code de sexe : 1 ou 2 attendu (3, 4, 7 ou 8 pour un numéro provisoire)"
         case .invalidMonth(let month): "le mois de naissance « \(month) » n'est pas valide : 01 à 12, 20 à 42, 50 ou 99 attendu"
-        case .keyMismatch(let given, let expected): "la clé \(two(given)) ne correspond pas, \(two(expected)) attendue"
+        case .keyMismatch(let given): "la clé \(two(given)) ne correspond pas au numéro : vérifiez l'INS tel qu'il est écrit sur la carte"
         case .unknownSystem(let system): "« \(system) » n'est pas un système d'INS"
         }
     }
@@ -89,6 +89,7 @@ enum PortalMessages {
         case .notTheItemAuthor: "seul le professionnel qui a saisi cet élément peut le supprimer"
         case .onlyAuthorReplaces: "seul l'auteur d'un document peut le remplacer par une nouvelle version"
         case .maskSetByPatient: "le patient a masqué ce document : seul le patient (ou son représentant légal) peut lever ce masquage"
+        case .authorisationRevoked: "le patient a retiré l'autorisation de ce professionnel : seul le patient peut l'autoriser de nouveau"
         }
     }
 

@@ -3,14 +3,17 @@ import Crypto
 import Foundation
 
 /// The portals' signed-in sessions, held in memory: a random id in an HttpOnly cookie, the actor it
-/// stands for, a CSRF token for its forms, and an idle timeout. A restart signs everybody out, which
-/// is the safe failure for a session store.
+/// stands for, a CSRF token for its forms, an idle timeout, and an absolute end: the session's
+/// lifetime, or sooner the expiry of the token that opened it, so that a session never outlives the
+/// credential it came from (issue 23.12). A restart signs everybody out, the safe failure for a session store.
 actor PortalSessions {
     struct Session: Sendable {
         let id: String
         var actor: Actor
         let csrfToken: String
         var lastSeen: Date
+        /// The session ends at this instant however active it is.
+        let expires: Date
         /// For a professional: the record they opened (by INS, never in a URL).
         var patient: RecordID?
         /// For a patient acting as a minor's legal representative: the minor's name, while
@@ -39,22 +42,27 @@ actor PortalSessions {
 
     private var sessions: [String: Session] = [:]
     let idleTimeout: TimeInterval
+    let lifetime: TimeInterval
 
-    init(idleTimeout: TimeInterval) {
+    init(idleTimeout: TimeInterval, lifetime: TimeInterval = 12 * 3600) {
         self.idleTimeout = idleTimeout
+        self.lifetime = lifetime
     }
 
-    func start(for actor: Actor, now: Date = Date()) -> Session {
+    /// - Parameter credentialExpiry: when the credential that opened the session expires (a pasted
+    ///   token's `exp`); the session ends then at the latest.
+    func start(for actor: Actor, credentialExpiry: Date? = nil, now: Date = Date()) -> Session {
         sweep(now: now)
-        let session = Session(id: Self.randomToken(), actor: actor, csrfToken: Self.randomToken(), lastSeen: now)
+        let end = min(now.addingTimeInterval(lifetime), credentialExpiry ?? .distantFuture)
+        let session = Session(id: Self.randomToken(), actor: actor, csrfToken: Self.randomToken(), lastSeen: now, expires: end)
         sessions[session.id] = session
         return session
     }
 
-    /// The live session with this id, its idle clock reset; `nil` when unknown or idle too long.
+    /// The live session with this id, its idle clock reset; `nil` when unknown, idle too long, or past its end.
     func session(_ id: String, now: Date = Date()) -> Session? {
         guard var session = sessions[id] else { return nil }
-        guard now.timeIntervalSince(session.lastSeen) <= idleTimeout else {
+        guard now.timeIntervalSince(session.lastSeen) <= idleTimeout, now < session.expires else {
             sessions[id] = nil
             return nil
         }
@@ -73,7 +81,7 @@ actor PortalSessions {
     }
 
     private func sweep(now: Date) {
-        sessions = sessions.filter { now.timeIntervalSince($0.value.lastSeen) <= idleTimeout }
+        sessions = sessions.filter { now.timeIntervalSince($0.value.lastSeen) <= idleTimeout && now < $0.value.expires }
     }
 
     /// 32 random bytes, base64url: unguessable session ids and CSRF tokens.

@@ -208,6 +208,7 @@ struct PortalSignInRoutes {
         if let wait = await limiter.take(context.remoteAddress ?? "unknown") { return tooManyAttempts(request, wait) }
         let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
         let actor: Actor
+        var tokenExpiry: Date?
         if form["method"] == "certificate" {
             // Who signs in comes from the verified certificate on this connection, never from the form.
             guard let certified = await certifiedProfessional(context) else {
@@ -216,7 +217,9 @@ struct PortalSignInRoutes {
             actor = certified
         } else {
             do {
-                actor = try await tokens.verify(form["token"] ?? "")
+                let verified = try await tokens.verifiedWithExpiry(form["token"] ?? "")
+                actor = verified.actor
+                tokenExpiry = verified.expiry
             } catch {
                 return try await tokenPage(request, context, error: l.t("Ce jeton n'est pas valide ou a expiré : collez-le en entier, tel que « carnet token professional » l'affiche, ou demandez-en un nouveau.",
                                                                         "This token is not valid or has expired: ") + (l == .fr ? "" : "\(error)"))
@@ -230,7 +233,8 @@ struct PortalSignInRoutes {
         var normal = actor
         normal.accessMode = .normal
         normal.emergencyReason = nil
-        let session = await sessions.start(for: normal)
+        // The session never outlives the token that opened it.
+        let session = await sessions.start(for: normal, credentialExpiry: tokenExpiry)
         try await service.auditSignIn(by: normal, ins: nil, succeeded: true, detail: "professional web access")
         return PortalPage.redirect("/portal/pro", headers: [.setCookie: PortalCookies.header(PortalMiddleware.sessionCookie, session.id,
                                                                                              secure: configuration.secureCookies)])

@@ -1,0 +1,49 @@
+import CarnetCore
+@testable import CarnetServer
+import CarnetTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Issue 23.12: a professional's portal session, opened by pasting a token, kept working after the
+/// token expired (only the idle timeout ended it). Sessions now end at their absolute lifetime, and
+/// never later than the token that opened them.
+@Suite("Portal session lifetime")
+struct PortalSessionLifetimeTests {
+    @Test("a session opened with a token ends when the token expires, however active it is")
+    func endsWithItsToken() async throws {
+        try await withCarnet { client, tokens in
+            let jar = PortalRoutesTests.Jar()
+            let page = try await jar.get(client, "/portal/pro/sign-in")
+            let shortLived = try await tokens.authority.mint(for: .doctor(), lifetime: 2)
+            let signedIn = try await jar.post(client, "/portal/pro/sign-in", ["_csrf": PortalRoutesTests.csrf(in: page), "token": shortLived])
+            #expect(signedIn.status == .seeOther && signedIn.headers[.location] == "/portal/pro")
+            #expect(try await jar.get(client, "/portal/pro").status == .ok, "open while the token lives")
+            // Keep it active (well within the idle timeout) until past the token's expiry.
+            for _ in 0..<6 {
+                try await Task.sleep(for: .milliseconds(500))
+                _ = try await jar.get(client, "/portal/pro")
+            }
+            let after = try await jar.get(client, "/portal/pro")
+            #expect(after.status == .seeOther, "the session ended with its token: \(after.status)")
+        }
+    }
+
+    @Test("a session ends at its absolute lifetime even when never idle; the idle timeout still holds")
+    func absoluteLifetime() async {
+        let sessions = PortalSessions(idleTimeout: 60, lifetime: 300)
+        let start = Date()
+        let session = await sessions.start(for: .patient(.fixture()), now: start)
+        for minute in stride(from: 50, through: 250, by: 50) {
+            #expect(await sessions.session(session.id, now: start.addingTimeInterval(TimeInterval(minute))) != nil)
+        }
+        #expect(await sessions.session(session.id, now: start.addingTimeInterval(300)) == nil, "past its lifetime, however active")
+        let token = await sessions.start(for: .doctor(), credentialExpiry: start.addingTimeInterval(30), now: start)
+        #expect(await sessions.session(token.id, now: start.addingTimeInterval(29)) != nil)
+        #expect(await sessions.session(token.id, now: start.addingTimeInterval(31)) == nil, "never beyond the token that opened it")
+        let idle = await sessions.start(for: .patient(.fixture()), now: start)
+        #expect(await sessions.session(idle.id, now: start.addingTimeInterval(61)) == nil)
+    }
+}
