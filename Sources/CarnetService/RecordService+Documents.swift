@@ -63,13 +63,13 @@ extension RecordService {
 
         let now = clock()
         let setID = SubmissionSetID()
-        var blobs: [StoredBlob] = []
+        // Everything is decided before anything is written: a refused submission leaves no content behind.
         var replayed: [DocumentEntry] = []
+        var decided: [(draft: DocumentDraft, superseded: DocumentEntry?)] = []
         for submission in submissions {
-            // Stored first, always with the same work (content-addressed: a known content is written again).
-            let blob = try await self.blobs.put(submission.content)
-            blobs.append(blob)
-            if let existing = try await existingDocument(submission.draft, blob, in: record, context, by: actor) { replayed.append(existing) }
+            if let existing = try await existingDocument(submission.draft, blobs.address(of: submission.content), in: record, context, by: actor) {
+                replayed.append(existing)
+            }
         }
         if !replayed.isEmpty {
             let storedSet = try await existingSubmissionSet(set, in: record, context, by: actor)
@@ -81,10 +81,7 @@ extension RecordService {
         if set != nil, try await existingSubmissionSet(set, in: record, context, by: actor) != nil {
             throw DocumentInputError.duplicateSubmissionSet(set?.uniqueID ?? "")
         }
-
-        var additions: [DocumentAddition] = []
-        var audits: [AuditEvent] = []
-        for (submission, blob) in zip(submissions, blobs) {
+        for submission in submissions {
             var draft = submission.draft
             // In a minor's secret connection, what a professional adds is hidden from the legal representatives.
             if actor.secretConnection { draft.visibility.invisibleToLegalRepresentatives = true }
@@ -95,6 +92,22 @@ extension RecordService {
                 changed.beginNextVersion(at: now)
                 superseded = changed
             }
+            // The profession's right to write this type (habilitation matrix), said plainly: it is their own submission.
+            try await enforce(AccessPolicy.decideDocument(.createDocument, by: actor, in: context, document: DraftFacts(draft, by: actor, at: now)),
+                              .createDocument, by: actor, record: record, concealing: false)
+            decided.append((draft, superseded))
+        }
+
+        let uniqueIDs = decided.compactMap(\.draft.uniqueID)
+        if let repeated = uniqueIDs.first(where: { id in uniqueIDs.filter { $0 == id }.count > 1 }) {
+            throw DocumentInputError.duplicateUniqueID(repeated)
+        }
+
+        var additions: [DocumentAddition] = []
+        var audits: [AuditEvent] = []
+        for (submission, (draft, superseded)) in zip(submissions, decided) {
+            // Stored with the same work whether or not the content is known (content-addressed).
+            let blob = try await blobs.put(submission.content)
             let id = DocumentID()
             let entry = DocumentEntry(
                 id: id, recordID: record.id, uniqueID: draft.uniqueID ?? "urn:uuid:\(id)", lineageID: superseded?.lineageID ?? UUID(), replaces: draft.replaces,
@@ -105,19 +118,12 @@ extension RecordService {
                 content: DocumentContent(contentType: draft.contentType, language: draft.language, size: blob.reference.size,
                                          sha256: blob.reference.sha256, sha1Base64: blob.sha1Base64, keyID: blob.reference.keyID,
                                          title: draft.contentTitle))
-            // The profession's right to write this type (habilitation matrix), said plainly: it is their own submission.
-            try await enforce(AccessPolicy.decideDocument(.createDocument, by: actor, in: context, document: entry), .createDocument,
-                              by: actor, record: record, concealing: false)
             additions.append(DocumentAddition(entry: entry, superseding: superseded))
             var resources = ["DocumentReference/\(entry.id)"]
             if let superseded { resources.append("DocumentReference/\(superseded.id)") }
             if set != nil, audits.isEmpty { resources.append("List/\(setID)") }
             audits.append(AuditEvent(recordID: record.id, recordedAt: now, actor: actor, action: .createDocument, resources: resources,
                                      outcome: .success, rule: decision.rule, detail: superseded.map { "replaces \($0.id)" }))
-        }
-        let uniqueIDs = additions.map(\.entry.uniqueID)
-        if let repeated = uniqueIDs.first(where: { id in uniqueIDs.filter { $0 == id }.count > 1 }) {
-            throw DocumentInputError.duplicateUniqueID(repeated)
         }
         let submissionSet = set.map { draft in
             SubmissionSet(id: setID, recordID: record.id, uniqueID: draft.uniqueID ?? "urn:uuid:\(setID)", sourceID: draft.sourceID,
@@ -202,7 +208,7 @@ extension RecordService {
     /// - Throws: ``DocumentInputError/duplicateUniqueID(_:)`` for a document the actor may see;
     ///   ``DocumentInputError/uniqueIDUnavailable(_:)``, audited as a refusal, for one they may not:
     ///   said without naming it or saying that it is a document.
-    private func existingDocument(_ draft: DocumentDraft, _ blob: StoredBlob, in record: HealthRecord, _ context: DocumentAccessContext,
+    private func existingDocument(_ draft: DocumentDraft, _ sha256: String, in record: HealthRecord, _ context: DocumentAccessContext,
                                   by actor: Actor) async throws -> DocumentEntry? {
         guard let uniqueID = draft.uniqueID,
               let existing = try await store.documents(uniqueID: uniqueID, recordID: record.id, limit: 1).first else { return nil }
@@ -213,7 +219,7 @@ extension RecordService {
                               resources: ["DocumentReference/\(existing.id)"], concealing: false, throwing: DocumentInputError.uniqueIDUnavailable(uniqueID))
             throw DocumentInputError.uniqueIDUnavailable(uniqueID)
         }
-        guard own, existing.content.sha256 == blob.reference.sha256, existing.replaces == draft.replaces else {
+        guard own, existing.content.sha256 == sha256, existing.replaces == draft.replaces else {
             throw DocumentInputError.duplicateUniqueID(uniqueID)
         }
         return existing
@@ -441,5 +447,20 @@ extension RecordService {
                                                resources: result.page.map { "List/\($0.id)" }, outcome: .success,
                                                rule: decision.rule, detail: "submission sets: \(result.total) found"))
         return result
+    }
+}
+
+/// A document not yet stored, as the policy sees it: decided before its content is written.
+struct DraftFacts: DocumentAccessFacts {
+    var type: Code
+    var submitterID: String
+    var recordedAt: Date
+    var visibility: DocumentVisibility
+
+    init(_ draft: DocumentDraft, by actor: Actor, at now: Date) {
+        type = draft.type
+        submitterID = actor.identifier
+        recordedAt = now
+        visibility = draft.visibility
     }
 }

@@ -11,6 +11,10 @@ public protocol BlobStore: Sendable {
     /// Storing the same bytes twice is idempotent.
     func put(_ content: Data) async throws -> StoredBlob
 
+    /// The address `put` would store `content` under (its SHA-256, lowercase hex), without storing it:
+    /// a submission is decided whole (duplicates, replacements) before anything is written.
+    func address(of content: Data) -> String
+
     /// The exact bytes stored under `reference`, after checking them against the reference's SHA-256.
     ///
     /// - Throws: ``BlobError/integrity(_:)`` when the content does not decrypt or does not match its

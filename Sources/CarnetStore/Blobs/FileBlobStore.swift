@@ -33,6 +33,10 @@ public struct FileBlobStore: BlobStore {
         volumeSync = FileSystemSync.isAvailable ? GroupSync { [root] in try FileSystemSync.flush(volumeOf: root) } : nil
     }
 
+    public func address(of content: Data) -> String {
+        Hex.lowercase(SHA256.hash(data: content))
+    }
+
     public func put(_ content: Data) async throws -> StoredBlob {
         let hash = Hex.lowercase(SHA256.hash(data: content))
         let reference = BlobReference(sha256: hash, size: content.count, keyID: keyring.currentID)
