@@ -48,15 +48,11 @@ extension RecordService {
     /// Removes every claim older than the 24-month window; audited, refusals too. For operators and
     /// `carnet serve`'s timer (``Actor`` of the insurer's role), never a client of the API.
     public func purgeCareHistory(by actor: Actor) async throws -> Int {
-        guard case .insurer = actor.role else {
-            try await store.appendAudit(AuditEvent(recordID: nil, recordedAt: clock(), actor: actor, action: .purgeCareHistory, outcome: .denied,
-                                                   rule: .roleNotAllowed))
-            throw AccessError.denied(.roleNotAllowed)
-        }
+        let decision = try await authoriseFeed(.purgeCareHistory, by: actor)
         let start = Claim.windowStart(at: clock())
         let purged = try await store.purgeClaims(before: start)
         try await store.appendAudit(AuditEvent(recordID: nil, recordedAt: clock(), actor: actor, action: .purgeCareHistory, outcome: .success,
-                                               rule: nil, detail: "\(purged) claims for care before \(start) removed"))
+                                               rule: decision.rule, detail: "\(purged) claims for care before \(start) removed"))
         logger.info("care history purged", metadata: ["claims": "\(purged)", "before": "\(start)"])
         return purged
     }
@@ -74,11 +70,27 @@ extension RecordService {
     /// (refusals too) and summarised in the audit trail.
     public func importCareHistory(file: URL, format: ClaimImporter.Format?, keyChecking: INS.KeyChecking, by actor: Actor,
                                   progress: @Sendable (ClaimImporter.Progress) -> Void = { _ in }) async throws -> ClaimImporter.Summary {
-        guard case .insurer = actor.role else {
-            try await store.appendAudit(AuditEvent(recordID: nil, recordedAt: clock(), actor: actor, action: .importCareHistory, outcome: .denied,
-                                                   rule: .roleNotAllowed))
-            throw AccessError.denied(.roleNotAllowed)
-        }
+        _ = try await authoriseFeed(.importCareHistory, by: actor)
         return try await ClaimImporter(store: store, keyChecking: keyChecking).run(file: file, format: format, by: actor, progress: progress)
+    }
+
+    /// Adds claims given whole (the demo's, a test's), as the feed does: decided and audited like an import.
+    /// Returns how many were new.
+    public func importClaims(_ claims: [Claim], source: String, by actor: Actor) async throws -> Int {
+        let decision = try await authoriseFeed(.importCareHistory, by: actor)
+        let imported = try await store.addClaims(claims, checkpoint: ClaimImportCheckpoint(source: source, linesDone: claims.count, imported: 0,
+                                                                                          duplicates: 0, rejected: 0))
+        try await store.appendAudit(AuditEvent(recordID: nil, recordedAt: clock(), actor: actor, action: .importCareHistory, outcome: .success,
+                                               rule: decision.rule, detail: "\(source): \(imported) of \(claims.count) claims new"))
+        return imported
+    }
+
+    /// Decides one of the feed's bulk actions, auditing a refusal; a front door asks before it accepts
+    /// a feed's body, so that nothing of a refused feed is even spooled.
+    @discardableResult
+    public func authoriseFeed(_ action: Action, by actor: Actor) async throws -> Decision {
+        let decision = AccessPolicy.decideFeed(action, by: actor)
+        try await enforce(decision, action, by: actor, record: nil, concealing: false)
+        return decision
     }
 }

@@ -10,7 +10,8 @@ public import Logging
 /// write, right after a read, and on its own for a refusal (ARCHITECTURE.md, invariant 1). Nothing
 /// here knows about HTTP, and this module cannot import a storage engine or the web framework.
 public struct RecordService: Sendable {
-    public let store: any RecordStore
+    /// Not public: nothing reaches health data but through the door's methods (ARCHITECTURE.md, invariant 1).
+    let store: any RecordStore
     let blobs: any BlobStore
     /// The profession × document type rights, loaded once at start-up.
     public let matrix: HabilitationMatrix

@@ -37,11 +37,14 @@ struct ImportClaims: AsyncParsableCommand {
         logger.logLevel = .warning
         let configuration = CarnetConfiguration(dataDirectory: storage.dataDirectory, databaseURL: storage.database)
         let store = try await StoreOpening.open(configuration, logger: logger)
-        let importer = ClaimImporter(store: store, keyChecking: strictTestINS ? .strict : .relaxedForTestIdentities)
+        // Through the door, as the HTTP feed: decided by the policy and audited.
+        let service = RecordService(store: store, blobs: try StoreOpening.openBlobs(configuration), matrix: try HabilitationMatrix.bundled(),
+                                    logger: logger)
         let meter = ProgressMeter(interactive: isatty(STDERR_FILENO) == 1)
         do {
-            let summary = try await importer.run(file: URL(fileURLWithPath: file), format: format.flatMap(ClaimImporter.Format.init),
-                                                 by: Actor(role: .insurer(id: "import:\(ProcessInfo.processInfo.userName)"))) { progress in
+            let summary = try await service.importCareHistory(file: URL(fileURLWithPath: file), format: format.flatMap(ClaimImporter.Format.init),
+                                                              keyChecking: strictTestINS ? .strict : .relaxedForTestIdentities,
+                                                              by: Actor(role: .insurer(id: "import:\(ProcessInfo.processInfo.userName)"))) { progress in
                 meter.show(progress)
             }
             meter.finish()

@@ -58,3 +58,18 @@ struct CareHistoryAccessPolicyTests {
         #expect(!decide(.physician, .none).isAllowed && decide(.physician, .none).rule.concealsExistence)
     }
 }
+
+/// The feed's bulk actions (import, purge) concern no record: the insurer's feed alone, every other
+/// actor and action refused.
+@Suite("Access policy: the insurer's feed")
+struct FeedAccessPolicyTests {
+    @Test("importing and purging the care history: the feed only", arguments: DocumentAccessPolicyTests.Who.allCases)
+    func feedOnly(_ who: DocumentAccessPolicyTests.Who) {
+        for action in Action.allCases {
+            let decision = AccessPolicy.decideFeed(action, by: who.actor)
+            let expected = who == .insurer && (action == .importCareHistory || action == .purgeCareHistory)
+            #expect(decision.isAllowed == expected, "\(who) \(action)")
+            #expect(decision.rule == (expected ? .insurerFeedsCareHistory : .roleNotAllowed))
+        }
+    }
+}

@@ -89,4 +89,11 @@ public enum AccessPolicy {
         case .professional, .regulator, .insurer: false
         }
     }
+
+    /// Whether `actor` is shown the holder's contact (e-mail, phone) with the record's identity: the
+    /// patient's side and insurer agents, who reach the patient; professionals and the feed see the
+    /// identity traits only.
+    public static func readsContact(_ actor: Actor) -> Bool {
+        readsStateReason(actor)
+    }
 }

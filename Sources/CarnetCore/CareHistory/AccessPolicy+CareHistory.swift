@@ -13,6 +13,15 @@ extension AccessPolicy {
         decideDocument(.readDocument, by: actor, in: context, document: careHistoryDocument(of: recordID, at: context.now))
     }
 
+    /// Decides the feed's bulk actions, which concern no one record: importing claims and purging the
+    /// claims past the 24-month window — the insurer's feed alone (an operator at the command line acts
+    /// as it); never a patient, a professional or an insurer agent.
+    public static func decideFeed(_ action: Action, by actor: Actor) -> Decision {
+        guard action == .importCareHistory || action == .purgeCareHistory else { return .deny(.roleNotAllowed) }
+        guard case .insurer = actor.role else { return .deny(.roleNotAllowed) }
+        return .allow(.insurerFeedsCareHistory)
+    }
+
     /// The care history as the document the policy reasons about.
     public static func careHistoryDocument(of recordID: RecordID, at now: Date) -> DocumentEntry {
         DocumentEntry(recordID: recordID, uniqueID: "care-history:\(recordID)", type: Code(system: "urn:oid:1.2.250.1.213.1.1.4.12", code: "REMB"),

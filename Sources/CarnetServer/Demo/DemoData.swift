@@ -95,8 +95,7 @@ public enum DemoData {
                   code: Code(system: "https://www.ameli.fr/ngap", code: "G"), label: "Consultation de médecine générale (synthétique)",
                   prescriberRPPS: nil, performer: "Dr Alice Lemoine", chargedCents: 3_000, reimbursedCents: 2_100)
         }
-        _ = try await service.store.addClaims(claims, checkpoint: ClaimImportCheckpoint(source: "demo", linesDone: claims.count, imported: 0,
-                                                                                         duplicates: 0, rejected: 0))
+        _ = try await service.importClaims(claims, source: "demo", by: Actor(role: .insurer(id: "demo-feed")))
         let minor = records[2]
         let (_, minorControls) = try await service.accessControls(of: minor.id, by: .patient(minor.ins))
         if !minorControls.legalRepresentatives.contains(records[1].ins.value) {

@@ -26,7 +26,7 @@ struct ClaimImportRoutes {
 
     @Sendable func submit(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        guard case .insurer = actor.role else { throw AccessError.denied(.roleNotAllowed) }
+        try await service.authoriseFeed(.importCareHistory, by: actor)
         let mediaType = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         let format: ClaimImporter.Format
         switch mediaType {

@@ -38,7 +38,7 @@ struct PatientRoutes {
         }
         let email = try PatientResource.checkedEmail(text, at: "Parameters.parameter.valueString")
         let record = try await service.changeContact(of: try recordID(context), email: email, by: actor)
-        return FHIRResponse.make(PatientResource(record, contact: actor.seesContact), headers: [.eTag: "W/\"\(record.version)\""])
+        return FHIRResponse.make(PatientResource(record, contact: AccessPolicy.readsContact(actor)), headers: [.eTag: "W/\"\(record.version)\""])
     }
 
     @Sendable func create(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -50,10 +50,10 @@ struct PatientRoutes {
         let location = "\(configuration.baseURL)/fhir/Patient/\(creation.record.id)"
         switch creation {
         case .created(let record):
-            return FHIRResponse.make(PatientResource(record, contact: actor.seesContact), status: .created,
+            return FHIRResponse.make(PatientResource(record, contact: AccessPolicy.readsContact(actor)), status: .created,
                                      headers: [.location: location, .eTag: "W/\"\(record.version)\""])
         case .existing(let record):
-            return FHIRResponse.make(PatientResource(record, contact: actor.seesContact), status: .ok,
+            return FHIRResponse.make(PatientResource(record, contact: AccessPolicy.readsContact(actor)), status: .ok,
                                      headers: [.contentLocation: location, .eTag: "W/\"\(record.version)\""])
         }
     }
@@ -61,7 +61,7 @@ struct PatientRoutes {
     @Sendable func read(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let record = try await service.readRecord(try recordID(context), by: actor)
-        return FHIRResponse.make(PatientResource(record, contact: actor.seesContact), headers: [.eTag: "W/\"\(record.version)\""])
+        return FHIRResponse.make(PatientResource(record, contact: AccessPolicy.readsContact(actor)), headers: [.eTag: "W/\"\(record.version)\""])
     }
 
     /// `GET /fhir/Patient?identifier=system|value` (or `_id`). A search must name one patient: there is
@@ -75,11 +75,11 @@ struct PatientRoutes {
         case .identifier(let ins):
             // TD0.2: the record's status and, for a professional, their own standing on it.
             found = try await service.checkExistence(ins: ins, by: actor).map { check in
-                PatientResource(check.record, contact: actor.seesContact, accessStatus: check.access?.rawValue,
+                PatientResource(check.record, contact: AccessPolicy.readsContact(actor), accessStatus: check.access?.rawValue,
                                 treatingPhysician: check.access == nil ? nil : check.isTreatingPhysician)
             }
         case .id(let id):
-            do { found = PatientResource(try await service.readRecord(id, by: actor), contact: actor.seesContact) } catch AccessError.notFound { found = nil }
+            do { found = PatientResource(try await service.readRecord(id, by: actor), contact: AccessPolicy.readsContact(actor)) } catch AccessError.notFound { found = nil }
         }
         let base = "\(configuration.baseURL)/fhir"
         let bundle = SearchBundle(selfURL: "\(base)/Patient?\(query.canonicalQuery)",
@@ -100,20 +100,10 @@ struct PatientRoutes {
             reason = parameters.string("reason")
         }
         let record = try await service.transition(id, action, reason: reason, by: actor)
-        return FHIRResponse.make(PatientResource(record, contact: actor.seesContact), headers: [.eTag: "W/\"\(record.version)\""])
+        return FHIRResponse.make(PatientResource(record, contact: AccessPolicy.readsContact(actor)), headers: [.eTag: "W/\"\(record.version)\""])
     }
 
     private func recordID(_ context: CarnetRequestContext) throws -> RecordID {
         try context.pathID()
-    }
-}
-
-extension Actor {
-    /// The patient's side and agents see the patient's contact; professionals see identity traits only.
-    var seesContact: Bool {
-        switch role {
-        case .patient, .agent: true
-        case .professional, .regulator, .insurer: false
-        }
     }
 }
