@@ -35,61 +35,38 @@ struct FHIRErrorMiddleware: RouterMiddleware {
         }
     }
 
-    /// Maps an error to its status and outcome.
+    /// Maps an error to its status and outcome: the status, issue code and field from the one table
+    /// both renderers read (``ErrorMeaning``), the words from the error.
     static func map(_ error: any Error) -> (HTTPResponse.Status, OperationOutcome) {
         switch error {
         case let error as FHIRInputError:
-            let status: HTTPResponse.Status = switch error.code {
-            case "too-costly": .contentTooLarge
-            case "not-found": .notFound
-            default: .badRequest
-            }
-            return (status, error.operationOutcome)
-        case let error as DocumentInputError:
-            switch error {
-            case .duplicateUniqueID, .duplicateSubmissionSet, .uniqueIDUnavailable: return (.conflict, OperationOutcome(code: "duplicate", diagnostics: error.description))
-            case .replacedDocumentNotFound: return (.unprocessableContent, OperationOutcome(code: "not-found", diagnostics: error.description))
-            case .ambiguousUniqueID: return (.preconditionFailed, OperationOutcome(code: "multiple-matches", diagnostics: error.description))
-            }
-        case let error as DocumentLabelError:
-            return (.unprocessableContent, OperationOutcome(code: "invalid", diagnostics: error.description, expression: "DocumentReference.securityLabel"))
-        case let error as AccessChangeError:
-            return (.conflict, OperationOutcome(code: "business-rule", diagnostics: error.description))
-        case let error as DocumentError:
-            return (.conflict, OperationOutcome(code: "business-rule", diagnostics: error.description))
+            return (ErrorMeaning.of(error)?.status ?? .badRequest, error.operationOutcome)
         case let error as DocumentContentError:
             return (.internalServerError, OperationOutcome(severity: "fatal", code: "exception", diagnostics: error.description))
-        case let error as SummaryItemError:
-            switch error {
-            case .deleted: return (.gone, OperationOutcome(code: "deleted", diagnostics: error.description))
-            case .kindChanged, .patientChanged: return (.badRequest, OperationOutcome(code: "invalid", diagnostics: error.description))
-            case .versionMismatch: return (.preconditionFailed, OperationOutcome(code: "conflict", diagnostics: error.description))
-            }
-        case StoreError.versionConflict:
-            return (.conflict, OperationOutcome(code: "conflict", diagnostics: "changed concurrently by another request: read it again and retry"))
         case let error as AuthenticationError:
             let code = error == .expired ? "expired" : error == .missing ? "login" : "security"
             return (.unauthorized, OperationOutcome(code: code, diagnostics: error.description))
-        case let error as AccessError:
-            switch error {
-            case .notFound: return (.notFound, OperationOutcome(code: "not-found", diagnostics: error.description))
-            case .denied: return (.forbidden, OperationOutcome(code: "forbidden", diagnostics: error.description))
-            }
-        case let error as RecordError:
-            switch error {
-            case .notFound: return (.notFound, OperationOutcome(code: "not-found", diagnostics: error.description))
-            case .illegalTransition: return (.conflict, OperationOutcome(code: "business-rule", diagnostics: error.description))
-            case .versionConflict: return (.conflict, OperationOutcome(code: "conflict", diagnostics: error.description))
-            }
-        case StoreError.closed:
-            return (.serviceUnavailable, OperationOutcome(code: "transient", diagnostics: "the service is stopping; retry shortly"))
         case RateLimited.retryAfter(let seconds):
             return (.tooManyRequests, OperationOutcome(code: "throttled", diagnostics: "too many requests: retry in \(seconds) s"))
         case let error as HTTPError:
             return (error.status, outcome(for: error))
         default:
-            return (.internalServerError, OperationOutcome(severity: "fatal", code: "exception",
-                                                           diagnostics: "internal error; it has been logged"))
+            guard let meaning = ErrorMeaning.of(error) else {
+                return (.internalServerError, OperationOutcome(severity: "fatal", code: "exception", diagnostics: "internal error; it has been logged"))
+            }
+            return (meaning.status, OperationOutcome(code: meaning.code, diagnostics: diagnostics(error), expression: meaning.expression))
+        }
+    }
+
+    /// The words for a known error: its own description, but for the store's, said for a client.
+    private static func diagnostics(_ error: any Error) -> String {
+        switch error {
+        case StoreError.versionConflict: "changed concurrently by another request: read it again and retry"
+        case StoreError.closed: "the service is stopping; retry shortly"
+        // Never which document holds it: the service says so only to who may see it.
+        case StoreError.duplicateDocument(let id): DocumentInputError.uniqueIDUnavailable(id).description
+        case StoreError.duplicateSubmissionSet(let id): DocumentInputError.duplicateSubmissionSet(id).description
+        default: "\(error)"
         }
     }
 

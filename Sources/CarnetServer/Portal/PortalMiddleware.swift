@@ -70,23 +70,24 @@ struct PortalMiddleware: RouterMiddleware {
                                                                 "Not found: this does not exist, or you may not see it."))
             case .denied(let rule): (status, message) = (.forbidden, l.t("Refusé", "Refused") + " — " + PortalMessages.rule(rule, l))
             }
-        // Bad input and conflicts a page did not answer in place: still in the page's language, saying what to do.
+        // Bad input and conflicts a page did not answer in place: still in the page's language, saying what
+        // to do, with the status the API gives the same error (one table, ``ErrorMeaning``).
         case let error as FHIRInputError:
-            (status, message) = (.badRequest, PortalProblemMessages.fhirInput(error, l))
+            (status, message) = (ErrorMeaning.of(error)?.status ?? .badRequest, PortalProblemMessages.fhirInput(error, l))
         case let error as RecordError:
-            (status, message) = (error == .notFound ? .notFound : .conflict, PortalProblemMessages.record(error, l))
+            (status, message) = (ErrorMeaning.of(error)?.status ?? .conflict, PortalProblemMessages.record(error, l))
         case let error as AccessChangeError:
-            (status, message) = (.conflict, PortalMessages.accessChange(error, l))
+            (status, message) = (ErrorMeaning.of(error)?.status ?? .conflict, PortalMessages.accessChange(error, l))
         case let error as DocumentError:
-            (status, message) = (.conflict, PortalProblemMessages.document(error, l))
+            (status, message) = (ErrorMeaning.of(error)?.status ?? .conflict, PortalProblemMessages.document(error, l))
         case let error as DocumentInputError:
-            (status, message) = (.conflict, PortalProblemMessages.documentInput(error, l))
+            (status, message) = (ErrorMeaning.of(error)?.status ?? .conflict, PortalProblemMessages.documentInput(error, l))
         case let error as DocumentLabelError:
-            (status, message) = (.badRequest, PortalProblemMessages.label(error, l))
+            (status, message) = (ErrorMeaning.of(error)?.status ?? .badRequest, PortalProblemMessages.label(error, l))
         case let error as SummaryItemError:
-            (status, message) = (.conflict, PortalProblemMessages.summaryItem(error, l))
+            (status, message) = (ErrorMeaning.of(error)?.status ?? .conflict, PortalProblemMessages.summaryItem(error, l))
         case let error as StoreError where PortalProblemMessages.store(error, l) != nil:
-            (status, message) = (.conflict, PortalProblemMessages.store(error, l) ?? "")
+            (status, message) = (ErrorMeaning.of(error)?.status ?? .conflict, PortalProblemMessages.store(error, l) ?? "")
         default:
             context.logger.error("portal request failed", metadata: ["error.type": "\(type(of: error))"])
             (status, message) = (.internalServerError, l.t("Une erreur interne est survenue ; elle a été enregistrée. Réessayez plus tard.",
