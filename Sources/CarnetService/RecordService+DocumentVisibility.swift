@@ -68,7 +68,7 @@ extension RecordService {
         // Who may not even read the document learns nothing about it; who may read it is told why not.
         let read = AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: entry)
         try await enforce(read, .maskDocument, by: actor, record: record, resources: ["DocumentReference/\(id)"],
-                          concealing: read.rule != .recordClosed)
+                          concealing: AccessPolicy.refusalConceals(read, .readDocument, by: actor, in: context, document: entry))
         let (visibility, otherLabels) = try change(entry, context.now)
         let old = entry.visibility
         var actions: [Action] = []

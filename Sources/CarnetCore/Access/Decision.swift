@@ -53,6 +53,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     case patientSectionOnly = "patient-section-only"
     case itemRecordedByProfessional = "item-recorded-by-professional"
     case notTheItemAuthor = "not-the-item-author"
+    case documentWithdrawn = "document-withdrawn"
 
     /// A sentence for the person refused (or, for allowing rules, for the audit trail).
     public var explanation: String {
@@ -93,6 +94,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
         case .patientSectionOnly: "contacts, the trusted person, advance directives and organ-donation wishes are written by the patient or their legal representative only"
         case .itemRecordedByProfessional: "a professional recorded this item: the patient side changes only the items it recorded"
         case .notTheItemAuthor: "only the professional who recorded this item may delete it"
+        case .documentWithdrawn: "the document was withdrawn as entered in error: only the patient and its author still find it"
         }
     }
 
@@ -104,6 +106,6 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     public var concealsExistence: Bool {
         self == .notTheHolder || self == .recordDeleted || self == .documentNotVisibleToPatient || self == .documentMasked
             || self == .noAuthorisationYet || self == .noClinicalContent || self == .professionNotHabilitated
-            || self == .documentsHiddenByPatient || self == .documentNotVisibleToLegalRepresentatives
+            || self == .documentsHiddenByPatient || self == .documentNotVisibleToLegalRepresentatives || self == .documentWithdrawn
     }
 }

@@ -87,6 +87,7 @@ enum PortalMessages {
         case .patientSectionOnly: "les contacts, la personne de confiance, les directives anticipées et la position sur le don d'organes ne sont écrits que par le patient ou son représentant légal"
         case .itemRecordedByProfessional: "un professionnel a saisi cet élément : le patient ne modifie que ceux qu'il a saisis"
         case .notTheItemAuthor: "seul le professionnel qui a saisi cet élément peut le supprimer"
+        case .documentWithdrawn: "ce document a été retiré comme saisi par erreur : seuls le patient et son auteur le retrouvent"
         }
     }
 
