@@ -51,7 +51,7 @@ public struct ConsentResource: Encodable, Sendable {
         for (rpps, authorisation) in controls.authorisations.sorted(by: { $0.key < $1.key }) {
             let effective = controls.effectiveAuthorisation(of: rpps) != nil
             consents.append(ConsentResource(
-                id: "\(recordID)-authorisation-\(rpps)", meta: version, patient: patient, dateTime: FHIRDateTime.string(authorisation.since),
+                id: Authorisation.consentID(recordID: recordID, rpps: rpps), meta: version, patient: patient, dateTime: FHIRDateTime.string(authorisation.since),
                 policyRule: rule("authorisation: \(authorisation.basis.rawValue)\(effective ? "" : " (opposed by the patient)")"),
                 provision: Provision(type: effective ? "permit" : "deny", actor: [professional(rpps, role: recipient)], purpose: nil)))
         }

@@ -8,17 +8,19 @@ extension PostgresStore {
         try await client.withConnection { connection in
             let rows = try await connection.query("""
                 SELECT id, record_id, (extract(epoch FROM recorded_at) * 1000)::bigint, actor_kind, actor_id, profession,
-                       access_mode, emergency_reason, action, resources_json::text, outcome, rule, detail, chain_key, chain_seq, prev_hash, hash
+                       access_mode, emergency_reason, action, resources_json::text, outcome, rule, detail, chain_key, chain_seq, prev_hash, hash,
+                       secret_connection
                 FROM audit_events WHERE chain_key IS NOT NULL AND (chain_key, chain_seq) > (\(cursor?.chainKey ?? ""), \(cursor?.sequence ?? Int64.min))
                 ORDER BY chain_key, chain_seq LIMIT \(limit)
                 """, logger: logger)
             var links: [ChainedAuditEvent] = []
-            for try await (id, record, at, kind, actorID, profession, mode, reason, action, resources, outcome, rule, detail, key, sequence, previous, hash)
+            for try await (id, record, at, kind, actorID, profession, mode, reason, action, resources, outcome, rule, detail, key, sequence, previous, hash,
+                           secret)
                 in rows.decode((UUID, UUID?, Int64, String, String, String?, String, String?, String, String, String, String?, String?,
-                                String, Int64, String, String).self) {
+                                String, Int64, String, String, Bool).self) {
                 let event = try AuditRow(id: id, recordID: record, recordedAtMilliseconds: at, actorKind: kind, actorID: actorID,
                                          profession: profession, accessMode: mode, emergencyReason: reason, action: action,
-                                         resourcesJSON: resources, outcome: outcome, rule: rule, detail: detail).event()
+                                         resourcesJSON: resources, outcome: outcome, rule: rule, detail: detail, secretConnection: secret).event()
                 links.append(ChainedAuditEvent(event: event, chainKey: key, sequence: sequence, previousHash: previous, hash: hash))
             }
             return links

@@ -44,18 +44,18 @@ extension PostgresStore {
                             logger: Logger) async throws -> [AuditEvent] {
         var query = auditQuery("""
             SELECT id, record_id, (extract(epoch FROM recorded_at) * 1000)::bigint, actor_kind, actor_id, profession,
-                   access_mode, emergency_reason, action, resources_json::text, outcome, rule, detail
+                   access_mode, emergency_reason, action, resources_json::text, outcome, rule, detail, secret_connection
             """, recordID, filter, tail: " ORDER BY recorded_at DESC, sequence DESC LIMIT ")
         query.sql += "$\(query.binds.count + 1) OFFSET $\(query.binds.count + 2)"
         query.binds.append(limit)
         query.binds.append(offset)
         let rows = try await connection.query(query, logger: logger)
         var events: [AuditEvent] = []
-        for try await (id, record, at, kind, actorID, profession, mode, reason, action, resources, outcome, rule, detail) in rows.decode(
-            (UUID, UUID?, Int64, String, String, String?, String, String?, String, String, String, String?, String?).self) {
+        for try await (id, record, at, kind, actorID, profession, mode, reason, action, resources, outcome, rule, detail, secret) in rows.decode(
+            (UUID, UUID?, Int64, String, String, String?, String, String?, String, String, String, String?, String?, Bool).self) {
             events.append(try AuditRow(id: id, recordID: record, recordedAtMilliseconds: at, actorKind: kind, actorID: actorID,
                                        profession: profession, accessMode: mode, emergencyReason: reason, action: action,
-                                       resourcesJSON: resources, outcome: outcome, rule: rule, detail: detail).event())
+                                       resourcesJSON: resources, outcome: outcome, rule: rule, detail: detail, secretConnection: secret).event())
         }
         return events
     }
@@ -73,7 +73,10 @@ extension PostgresStore {
               AND (\(filter.actions == nil) OR action = ANY(\(actions)::text[]))
               AND (\(filter.actorID)::text IS NULL OR actor_id = \(filter.actorID)::text)
               AND (NOT \(filter.emergencyOnly) OR access_mode <> 'normal')
-              AND (\(filter.outcome?.rawValue)::text IS NULL OR outcome = \(filter.outcome?.rawValue)::text)\(unescaped: tail)
+              AND (\(filter.outcome?.rawValue)::text IS NULL OR outcome = \(filter.outcome?.rawValue)::text)
+              AND (NOT \(filter.excludesSecretConnection) OR NOT secret_connection)
+              AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(resources_json) AS named(reference)
+                              WHERE named.reference = ANY(\(filter.excludedResources.sorted())::text[]))\(unescaped: tail)
             """
         return query
     }

@@ -16,7 +16,16 @@ extension PostgresStore {
                 wantsNewDocuments = try StoredForms.accessControls(from: json).notifyNewDocuments ?? false
             }
         }
-        for notification in PatientNotification.triggered(by: event, wantsNewDocumentNotices: wantsNewDocuments) {
+        // The added document is in this transaction already: its visibility decides whether it is announced.
+        var visibility: DocumentVisibility?
+        if wantsNewDocuments, let documentID = StoredForms.addedDocumentID(event) {
+            for try await flags in try await connection.query(
+                "SELECT visibility_flags FROM documents WHERE record_id = \(recordID.rawValue) AND id = \(documentID)", logger: logger).decode(Int.self) {
+                visibility = StoredForms.visibility(flags: flags)
+            }
+        }
+        for notification in PatientNotification.triggered(by: event, wantsNewDocumentNotices: wantsNewDocuments,
+                                                          newDocumentVisibility: visibility) {
             try await insertNotification(connection, notification, logger: logger)
         }
     }

@@ -32,12 +32,12 @@ extension PostgresStore {
             """)
     }
 
-    public func summaryEntries(recordID: RecordID, kinds: Set<SummaryKind>) async throws -> [SummaryEntry] {
+    public func summaryEntries(recordID: RecordID, kinds: Set<SummaryKind>, includingDeleted: Bool) async throws -> [SummaryEntry] {
         guard !kinds.isEmpty else { return [] }
         return try await summaryRows("""
             SELECT record_id, id, version, kind, metadata_json::text, resource::text FROM summary_entries
             WHERE record_id = \(recordID.rawValue) AND is_current AND kind = ANY(\(kinds.map(\.rawValue).sorted())::text[])
-            """).filter { !$0.deleted }.sorted(by: SummaryEntry.byRecordingTime)
+            """).filter { includingDeleted || !$0.deleted }.sorted(by: SummaryEntry.byRecordingTime)
     }
 
     private func summaryRows(_ query: PostgresQuery) async throws -> [SummaryEntry] {

@@ -222,10 +222,11 @@ public final class PostgresStore: RecordStore {
         try await connection.query("UPDATE audit_chain_heads SET chain_seq = \(sequence), hash = \(hash) WHERE chain_key = \(key)", logger: logger)
         try await connection.query("""
             INSERT INTO audit_events (id, record_id, recorded_at, actor_kind, actor_id, profession, access_mode, emergency_reason,
-                                      action, resources_json, outcome, rule, detail, chain_key, chain_seq, prev_hash, hash)
+                                      action, resources_json, outcome, rule, detail, chain_key, chain_seq, prev_hash, hash, secret_connection)
             VALUES (\(row.id), \(row.recordID), to_timestamp(\(row.recordedAtMilliseconds)::double precision / 1000), \(row.actorKind),
                     \(row.actorID), \(row.profession), \(row.accessMode), \(row.emergencyReason), \(row.action),
-                    \(row.resourcesJSON)::jsonb, \(row.outcome), \(row.rule), \(row.detail), \(key), \(sequence), \(head.1), \(hash))
+                    \(row.resourcesJSON)::jsonb, \(row.outcome), \(row.rule), \(row.detail), \(key), \(sequence), \(head.1), \(hash),
+                    \(row.secretConnection))
             """, logger: logger)
         try await enqueueNotifications(connection, for: event, logger: logger)
     }

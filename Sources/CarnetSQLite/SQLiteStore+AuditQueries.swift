@@ -63,6 +63,15 @@ extension SQLiteStore {
             clause += " AND outcome = ?"
             arguments += [outcome.rawValue]
         }
+        if filter.excludesSecretConnection {
+            clause += " AND NOT secret_connection"
+        }
+        if !filter.excludedResources.isEmpty {
+            // One bound JSON array of the references, however many: no statement grows with them.
+            clause += " AND NOT EXISTS (SELECT 1 FROM json_each(audit_events.resources_json) AS named"
+                + " WHERE named.value IN (SELECT value FROM json_each(?)))"
+            arguments += [StoredForms.stringsJSON(filter.excludedResources.sorted())]
+        }
         return (clause, arguments)
     }
 }

@@ -13,7 +13,15 @@ extension SQLiteStore {
             db, sql: "SELECT controls_json FROM access_controls WHERE record_id = ?", arguments: [recordID.rawValue.lowercasedString]) {
             wantsNewDocuments = try StoredForms.accessControls(from: json).notifyNewDocuments ?? false
         }
-        for notification in PatientNotification.triggered(by: event, wantsNewDocumentNotices: wantsNewDocuments) {
+        // The added document is in this transaction already: its visibility decides whether it is announced.
+        var visibility: DocumentVisibility?
+        if wantsNewDocuments, let documentID = StoredForms.addedDocumentID(event), let flags = try Int.fetchOne(
+            db, sql: "SELECT visibility_flags FROM documents WHERE record_id = ? AND id = ?",
+            arguments: [recordID.rawValue.lowercasedString, documentID.lowercasedString]) {
+            visibility = StoredForms.visibility(flags: flags)
+        }
+        for notification in PatientNotification.triggered(by: event, wantsNewDocumentNotices: wantsNewDocuments,
+                                                          newDocumentVisibility: visibility) {
             try insertNotification(db, notification)
         }
     }

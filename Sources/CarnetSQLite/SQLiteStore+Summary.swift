@@ -29,7 +29,7 @@ extension SQLiteStore {
         }
     }
 
-    public func summaryEntries(recordID: RecordID, kinds: Set<SummaryKind>) async throws -> [SummaryEntry] {
+    public func summaryEntries(recordID: RecordID, kinds: Set<SummaryKind>, includingDeleted: Bool) async throws -> [SummaryEntry] {
         guard !kinds.isEmpty else { return [] }
         let kindList = kinds.map(\.rawValue).sorted()
         return try await pool.read { db in
@@ -37,7 +37,7 @@ extension SQLiteStore {
                 SELECT * FROM summary_entries WHERE record_id = ? AND is_current AND kind IN (\(databaseQuestionMarks(count: kindList.count)))
                 """, arguments: StatementArguments([recordID.description] + kindList))
                 .map { try Self.summaryRow($0).entry() }
-                .filter { !$0.deleted }
+                .filter { includingDeleted || !$0.deleted }
         }.sorted(by: SummaryEntry.byRecordingTime)
     }
 

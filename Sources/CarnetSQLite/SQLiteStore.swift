@@ -154,7 +154,8 @@ public final class SQLiteStore: RecordStore {
         return AuditRow(id: try uuid(row["id"]), recordID: try recordID.map(uuid), recordedAtMilliseconds: row["recorded_at_ms"],
                         actorKind: row["actor_kind"], actorID: row["actor_id"], profession: row["profession"],
                         accessMode: row["access_mode"], emergencyReason: row["emergency_reason"], action: row["action"],
-                        resourcesJSON: row["resources_json"], outcome: row["outcome"], rule: row["rule"], detail: row["detail"])
+                        resourcesJSON: row["resources_json"], outcome: row["outcome"], rule: row["rule"], detail: row["detail"],
+                        secretConnection: row["secret_connection"])
     }
 
     /// Appends an event at the end of its chain (``AuditChain``): the writer holds SQLite's single
@@ -172,11 +173,13 @@ public final class SQLiteStore: RecordStore {
             """).execute(arguments: [key, sequence, hash])
         try db.cachedStatement(sql: """
             INSERT INTO audit_events (id, record_id, recorded_at_ms, actor_kind, actor_id, profession, access_mode,
-                                      emergency_reason, action, resources_json, outcome, rule, detail, chain_key, chain_seq, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      emergency_reason, action, resources_json, outcome, rule, detail, chain_key, chain_seq, prev_hash, hash,
+                                      secret_connection)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [row.id.lowercasedString, row.recordID?.lowercasedString, row.recordedAtMilliseconds,
                                      row.actorKind, row.actorID, row.profession, row.accessMode, row.emergencyReason, row.action,
-                                     row.resourcesJSON, row.outcome, row.rule, row.detail, key, sequence, previous, hash])
+                                     row.resourcesJSON, row.outcome, row.rule, row.detail, key, sequence, previous, hash,
+                                     row.secretConnection])
         try enqueueNotifications(db, for: event)
     }
 

@@ -45,7 +45,9 @@ extension RecordService {
         let (record, controls, decision) = try await authorised(.readAccessControls, on: id, by: actor)
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readAccessControls,
                                                resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule))
-        return (record, controls)
+        // A legal representative does not see what professionals declared in the minor's secret connection (issue 23.7).
+        guard case .patient(let person) = actor.role else { return (record, controls) }
+        return (record, controls.shown(to: person, holder: record.ins))
     }
 
     /// Applies the holder's `change`; returns the controls as stored.
@@ -88,10 +90,14 @@ extension RecordService {
     /// `careTeam`) that they belong to the patient's care team; recorded as such.
     public func declareConsent(on id: RecordID, careTeam: Bool, by actor: Actor) async throws -> AccessControls {
         guard let rpps = actor.professional?.rpps.value else { throw AccessError.denied(.roleNotAllowed) }
-        return try await update(id, .declareConsent, by: actor, detail: careTeam ? "care-team membership declared" : "consent given in consultation") {
+        // The event names the Consent it makes, which a minor's representatives may not see when it is
+        // declared in a secret connection: the event is then absent from their history (issue 23.7).
+        return try await update(id, .declareConsent, by: actor, detail: careTeam ? "care-team membership declared" : "consent given in consultation",
+                                naming: ["Consent/\(Authorisation.consentID(recordID: id, rpps: rpps))"]) {
             controls, _, now in
             if careTeam && controls.careTeamOpposed.contains(rpps) { throw AccessChangeError.careTeamOpposed }
-            controls.authorisations[rpps] = Authorisation(basis: careTeam ? .careTeam : .consultation, since: now)
+            controls.authorisations[rpps] = Authorisation(basis: careTeam ? .careTeam : .consultation, since: now,
+                                                          declaredInSecretConnection: actor.secretConnection ? true : nil)
         }
     }
 
@@ -109,7 +115,7 @@ extension RecordService {
     }
 
     /// Loads the controls, enforces `action`, applies `change`, and saves with the audit event.
-    private func update(_ id: RecordID, _ action: Action, by actor: Actor, detail: String,
+    private func update(_ id: RecordID, _ action: Action, by actor: Actor, detail: String, naming: [String] = [],
                         _ change: (inout AccessControls, HealthRecord, Date) throws -> Void) async throws -> AccessControls {
         let (record, controls, decision) = try await authorised(action, on: id, by: actor)
         let now = clock()
@@ -118,7 +124,7 @@ extension RecordService {
         changed.version = controls.version + 1
         do {
             try await store.saveAccessControls(changed, recordID: record.id, audit: AuditEvent(
-                recordID: record.id, recordedAt: now, actor: actor, action: action, resources: [Self.reference(record.id)],
+                recordID: record.id, recordedAt: now, actor: actor, action: action, resources: [Self.reference(record.id)] + naming,
                 outcome: .success, rule: decision.rule, detail: detail))
         } catch StoreError.versionConflict {
             throw RecordError.versionConflict

@@ -95,7 +95,7 @@ extension RecordService {
         // Who may not even read the document learns nothing about it; who may read it is told why not.
         let read = AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: entry)
         try await enforce(read, .maskDocument, by: actor, record: record, resources: ["DocumentReference/\(id)"],
-                          concealing: read.rule != .recordClosed)
+                          concealing: AccessPolicy.refusalConceals(read, .readDocument, by: actor, in: context, document: entry))
         var (visibility, otherLabels) = try change(entry, context.now)
         let old = entry.visibility
         // Who set a mask: the patient side's mask (set or affirmed) is the patient's to lift.

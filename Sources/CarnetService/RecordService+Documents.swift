@@ -335,10 +335,12 @@ extension RecordService {
             try await auditMiss(.readDocument, by: actor, detail: "DocumentReference/\(id)")
             throw AccessError.notFound
         }
-        let decision = decision(for: entry, documentContext(record, controls), actor)
-        // A forbidden document answers exactly as a missing one; only a closed record is said as such.
+        let context = documentContext(record, controls)
+        let decision = decision(for: entry, context, actor)
+        // A forbidden document answers exactly as a missing one; a closed record is said as such only
+        // about a document the actor could see were it active (issue 24.5).
         try await enforce(decision, .readDocument, by: actor, record: record, resources: ["DocumentReference/\(id)"],
-                          concealing: decision.rule != .recordClosed)
+                          concealing: AccessPolicy.refusalConceals(decision, .readDocument, by: actor, in: context, document: entry))
         return (entry, record, decision)
     }
 
@@ -452,6 +454,7 @@ extension RecordService {
 
 /// A document not yet stored, as the policy sees it: decided before its content is written.
 struct DraftFacts: DocumentAccessFacts {
+    var status = DocumentStatus.current
     var type: Code
     var submitterID: String
     var recordedAt: Date

@@ -11,8 +11,9 @@ extension RecordService {
     /// Reading it is itself audited.
     public func auditTrailPage(of id: RecordID, filter: AuditFilter, limit: Int, offset: Int,
                                by actor: Actor) async throws -> (events: [AuditEvent], total: Int) {
-        let (record, _, decision) = try await authorised(.readAuditTrail, on: id, by: actor)
-        let page = try await store.auditEventPage(recordID: record.id, filter: filter, limit: max(0, limit), offset: max(0, offset))
+        let (record, controls, decision) = try await authorised(.readAuditTrail, on: id, by: actor)
+        let visible = try await historyFilter(filter, for: actor, in: record, controls: controls)
+        let page = try await store.auditEventPage(recordID: record.id, filter: visible, limit: max(0, limit), offset: max(0, offset))
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readAuditTrail,
                                                resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule))
         return page
@@ -31,14 +32,17 @@ extension RecordService {
     /// Emergency accesses and professionals' first consultations since `since`, however many other
     /// events the record holds. Reading them is audited as a read of the audit trail.
     public func accessAlerts(of id: RecordID, since: Date, limit: Int = 5, by actor: Actor) async throws -> AccessAlerts {
-        let (record, _, decision) = try await authorised(.readAuditTrail, on: id, by: actor)
+        let (record, controls, decision) = try await authorised(.readAuditTrail, on: id, by: actor)
         let professionals: Set<Actor.Kind> = [.professional, .regulator]
-        let emergencies = try await store.auditEventPage(recordID: record.id, filter: AuditFilter(from: since, actorKinds: professionals,
-                                                                                                  emergencyOnly: true, outcome: .success),
-                                                         limit: limit, offset: 0)
-        let newcomers = try await store.firstAppearances(recordID: record.id, matching: AuditFilter(actorKinds: professionals,
-                                                                                                    actions: PatientNotification.consultingActions,
-                                                                                                    outcome: .success), since: since)
+        // The alerts are history too: nothing in them about what the reader may not see.
+        let emergencies = try await store.auditEventPage(
+            recordID: record.id, filter: try await historyFilter(AuditFilter(from: since, actorKinds: professionals, emergencyOnly: true, outcome: .success),
+                                                                 for: actor, in: record, controls: controls),
+            limit: limit, offset: 0)
+        let newcomers = try await store.firstAppearances(
+            recordID: record.id, matching: try await historyFilter(AuditFilter(actorKinds: professionals, actions: PatientNotification.consultingActions,
+                                                                               outcome: .success), for: actor, in: record, controls: controls),
+            since: since)
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readAuditTrail,
                                                resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule, detail: "alerts"))
         return AccessAlerts(emergencies: emergencies.events, emergencyCount: emergencies.total, newcomers: newcomers)

@@ -15,7 +15,8 @@ extension RecordService {
         let decision = AccessPolicy.decideSummary(.create, kind: item.kind, by: actor, in: context, current: nil, first: nil)
         try await enforce(decision, .writeSummary, by: actor, record: record)
         let entry = SummaryEntry(recordID: record.id, kind: item.kind, status: item.status, code: item.code, date: item.date,
-                                 authorID: actor.identifier, recordedByPatient: actor.isPatientSide, recordedAt: context.now, resource: item.resource)
+                                 authorID: actor.identifier, recordedByPatient: actor.isPatientSide, recordedAt: context.now, resource: item.resource,
+                                 visibility: Self.visibility(recordedBy: actor, keeping: DocumentVisibility()))
         try await store.addSummaryVersion(entry, audit: writeAudit(entry, by: actor, decision, detail: "created"))
         return entry
     }
@@ -27,7 +28,8 @@ extension RecordService {
         guard item.recordID == current.recordID else { throw SummaryItemError.patientChanged }
         let entry = SummaryEntry(id: id, recordID: current.recordID, kind: current.kind, version: current.version + 1, status: item.status,
                                  code: item.code, date: item.date, authorID: actor.identifier, recordedByPatient: actor.isPatientSide,
-                                 recordedAt: context.now, resource: item.resource)
+                                 recordedAt: context.now, resource: item.resource,
+                                 visibility: Self.visibility(recordedBy: actor, keeping: current.visibility))
         try await store.addSummaryVersion(entry, audit: writeAudit(entry, by: actor, decision, detail: "updated"))
         return entry
     }
@@ -41,6 +43,7 @@ extension RecordService {
         entry.authorID = actor.identifier
         entry.recordedByPatient = actor.isPatientSide
         entry.recordedAt = context.now
+        entry.visibility = Self.visibility(recordedBy: actor, keeping: current.visibility)
         try await store.addSummaryVersion(entry, audit: writeAudit(entry, by: actor, decision, detail: "deleted"))
         return entry
     }
@@ -146,10 +149,12 @@ extension RecordService {
             try await auditMiss(.readSummary, by: actor, detail: "summary item \(id)")
             throw AccessError.notFound
         }
-        let decision = AccessPolicy.decideSummary(.read, kind: current.kind, by: actor, in: try await documentContext(record),
-                                                  current: current, first: versions.first)
+        let context = try await documentContext(record)
+        let decision = AccessPolicy.decideSummary(.read, kind: current.kind, by: actor, in: context, current: current, first: versions.first)
+        // Only what the professional could see on an active record is said to be in a closed one (issue 24.5).
+        let document = current.asPolicyDocument(firstAuthorID: versions.first?.authorID ?? current.authorID)
         try await enforce(decision, .readSummary, by: actor, record: record, resources: [Self.reference(current)],
-                          concealing: decision.rule != .recordClosed)
+                          concealing: AccessPolicy.refusalConceals(decision, .readDocument, by: actor, in: context, document: document))
         return (versions, record, decision)
     }
 
@@ -164,12 +169,23 @@ extension RecordService {
         let context = try await documentContext(record)
         // Who may not see the item is told it does not exist, as for a read.
         let read = AccessPolicy.decideSummary(.read, kind: current.kind, by: actor, in: context, current: current, first: first)
-        try await enforce(read, .writeSummary, by: actor, record: record, resources: [Self.reference(current)], concealing: read.rule != .recordClosed)
+        try await enforce(read, .writeSummary, by: actor, record: record, resources: [Self.reference(current)],
+                          concealing: AccessPolicy.refusalConceals(read, .readDocument, by: actor, in: context,
+                                                                   document: current.asPolicyDocument(firstAuthorID: first.authorID)))
         let decision = AccessPolicy.decideSummary(operation, kind: current.kind, by: actor, in: context, current: current, first: first)
         try await enforce(decision, .writeSummary, by: actor, record: record, resources: [Self.reference(current)], concealing: false)
         if current.deleted { throw SummaryItemError.deleted(current) }
         if let expectedVersion, expectedVersion != current.version { throw SummaryItemError.versionMismatch(current: current.version) }
         return (current, first, context, decision)
+    }
+
+    /// A version's visibility: the item's (versions keep it), plus, for what a professional records in
+    /// a minor's secret connection, invisibility to the legal representatives — as for the documents
+    /// they add there (issue 24.1).
+    static func visibility(recordedBy actor: Actor, keeping current: DocumentVisibility) -> DocumentVisibility {
+        var visibility = current
+        if actor.secretConnection && actor.professional != nil { visibility.invisibleToLegalRepresentatives = true }
+        return visibility
     }
 
     private func writeAudit(_ entry: SummaryEntry, by actor: Actor, _ decision: Decision, detail: String) -> AuditEvent {

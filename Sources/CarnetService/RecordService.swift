@@ -169,8 +169,10 @@ public struct RecordService: Sendable {
     /// [`from`, `until`), with the total in that range. Reading it is itself audited.
     public func auditTrailPage(of id: RecordID, from: Date?, until: Date?, limit: Int, offset: Int,
                                by actor: Actor) async throws -> (events: [AuditEvent], total: Int) {
-        let (record, _, decision) = try await authorised(.readAuditTrail, on: id, by: actor)
-        let page = try await store.auditEventPage(recordID: record.id, from: from, until: until, limit: limit, offset: offset)
+        let (record, controls, decision) = try await authorised(.readAuditTrail, on: id, by: actor)
+        // Events naming what the reader may not see are absent, from the total too (RecordService+HistoryVisibility).
+        let filter = try await historyFilter(AuditFilter(from: from, until: until), for: actor, in: record, controls: controls)
+        let page = try await store.auditEventPage(recordID: record.id, filter: filter, limit: limit, offset: offset)
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readAuditTrail,
                                                resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule))
         return page
@@ -179,8 +181,9 @@ public struct RecordService: Sendable {
     /// The audit trail of a record, newest first: for the holder and a minor's legal representatives.
     /// Reading it is itself audited.
     public func auditTrail(of id: RecordID, by actor: Actor, limit: Int = 100) async throws -> [AuditEvent] {
-        let (record, _, decision) = try await authorised(.readAuditTrail, on: id, by: actor)
-        let events = try await store.auditEvents(recordID: record.id, limit: limit)
+        let (record, controls, decision) = try await authorised(.readAuditTrail, on: id, by: actor)
+        let filter = try await historyFilter(AuditFilter(), for: actor, in: record, controls: controls)
+        let events = try await store.auditEventPage(recordID: record.id, filter: filter, limit: limit, offset: 0).events
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readAuditTrail,
                                                resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule))
         return events

@@ -19,7 +19,7 @@ extension AccessControls {
             case "authorisations":
                 authorisations = try reader.dictionary { reader throws(JSONReadError) in
                     let fields = try reader.basisAndSince()
-                    return Authorisation(basis: fields.basis, since: fields.since)
+                    return Authorisation(basis: fields.basis, since: fields.since, declaredInSecretConnection: fields.secret)
                 }
             case "blocked": blocked = try reader.dictionary { reader throws(JSONReadError) in try reader.date() }
             case "careTeamOpposed": careTeamOpposed = Set(try reader.array { reader throws(JSONReadError) in try reader.string() })
@@ -85,18 +85,20 @@ extension JSONReader {
         return values
     }
 
-    fileprivate mutating func basisAndSince() throws(JSONReadError) -> (basis: Authorisation.Basis, since: Date) {
-        var basis: Authorisation.Basis?, since: Date?
+    /// An authorisation's fields; `declaredInSecretConnection` is absent from those stored before it existed.
+    fileprivate mutating func basisAndSince() throws(JSONReadError) -> (basis: Authorisation.Basis, since: Date, secret: Bool?) {
+        var basis: Authorisation.Basis?, since: Date?, secret: Bool?
         try beginObject()
         while let key = try nextKey() {
             switch key {
             case "basis": basis = try enumValue(Authorisation.Basis.self)
             case "since": since = try date()
+            case "declaredInSecretConnection": secret = try null() ? nil : try bool()
             default: try skip()
             }
         }
         guard let basis, let since else { throw .invalid("an authorisation's basis and date") }
-        return (basis, since)
+        return (basis, since, secret)
     }
 
     fileprivate mutating func treatingPhysician() throws(JSONReadError) -> TreatingPhysician {

@@ -25,7 +25,9 @@ public enum AuditChain {
             event.accessMode.rawValue, event.emergencyReason ?? absent, event.action.rawValue, event.resources.joined(separator: "\u{1E}"),
             event.outcome.rawValue, event.rule?.rawValue ?? absent, event.detail ?? absent, String(sequence), previous,
         ]
-        let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
+        // A secret connection adds a field only when set, so every event hashed before it existed keeps its hash.
+        let marked = event.secretConnection ? fields + ["secret-connection"] : fields
+        let digest = SHA256.hash(data: Data(marked.joined(separator: "\u{1F}").utf8))
         return Hex.lowercase(digest)
     }
 }

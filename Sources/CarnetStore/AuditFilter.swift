@@ -19,9 +19,16 @@ public struct AuditFilter: Hashable, Sendable {
     public var emergencyOnly: Bool
     /// Only events with this outcome.
     public var outcome: AuditEvent.Outcome?
+    /// Leaves out every event naming one of these references (`DocumentReference/<id>`,
+    /// `Condition/<id>`…) among its resources: what its reader may not see (issue 23.2). Decided by
+    /// the database with the other criteria, so totals and pages count only what the reader sees.
+    public var excludedResources: Set<String>
+    /// Leaves out what professionals did in a minor's secret connection (for the legal representatives).
+    public var excludesSecretConnection: Bool
 
     public init(from: Date? = nil, until: Date? = nil, actorKinds: Set<Actor.Kind>? = nil, actorID: String? = nil,
-                actions: Set<Action>? = nil, emergencyOnly: Bool = false, outcome: AuditEvent.Outcome? = nil) {
+                actions: Set<Action>? = nil, emergencyOnly: Bool = false, outcome: AuditEvent.Outcome? = nil,
+                excludedResources: Set<String> = [], excludesSecretConnection: Bool = false) {
         self.from = from
         self.until = until
         self.actorKinds = actorKinds
@@ -29,6 +36,8 @@ public struct AuditFilter: Hashable, Sendable {
         self.actions = actions
         self.emergencyOnly = emergencyOnly
         self.outcome = outcome
+        self.excludedResources = excludedResources
+        self.excludesSecretConnection = excludesSecretConnection
     }
 
     /// Whether `event` matches, as the engines decide it (for tests and in-memory checks).
@@ -36,7 +45,8 @@ public struct AuditFilter: Hashable, Sendable {
         (from.map { event.recordedAt >= $0 } ?? true) && (until.map { event.recordedAt < $0 } ?? true)
             && (actorKinds?.contains(event.actorKind) ?? true) && (actorID.map { event.actorID == $0 } ?? true)
             && (actions?.contains(event.action) ?? true) && (!emergencyOnly || event.accessMode.isEmergency)
-            && (outcome.map { event.outcome == $0 } ?? true)
+            && (outcome.map { event.outcome == $0 } ?? true) && excludedResources.isDisjoint(with: event.resources)
+            && !(excludesSecretConnection && event.secretConnection)
     }
 }
 

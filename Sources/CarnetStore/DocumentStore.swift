@@ -146,6 +146,20 @@ extension StoredForms {
             | (visibility.maskedToThirdParties ? 16 : 0)
     }
 
+    /// The visibility labels of ``flags(_:)``, without the confidentiality (left normal).
+    public static func visibility(flags visibilityFlags: Int) -> DocumentVisibility {
+        DocumentVisibility(maskedToProfessionals: visibilityFlags & 1 != 0, invisibleToPatient: visibilityFlags & 2 != 0,
+                           invisibleToLegalRepresentatives: visibilityFlags & 4 != 0, maskedToSocialProfessionals: visibilityFlags & 8 != 0,
+                           maskedToThirdParties: visibilityFlags & 16 != 0)
+    }
+
+    /// The document an addition's audit event names first (`DocumentReference/<id>`), for the
+    /// notification it may call for.
+    public static func addedDocumentID(_ event: AuditEvent) -> UUID? {
+        guard event.action == .createDocument, let first = event.resources.first, first.hasPrefix("DocumentReference/") else { return nil }
+        return UUID(uuidString: String(first.dropFirst("DocumentReference/".count)))
+    }
+
     /// Rebuilds an index entry from its stored columns.
     public static func documentIndexEntry(id: UUID, status: String, dateMilliseconds: Int64, typeSystem: String?, typeCode: String,
                                           submitterID: String, recordedAtMilliseconds: Int64, visibilityFlags: Int,

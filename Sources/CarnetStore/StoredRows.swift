@@ -62,10 +62,12 @@ public struct AuditRow: Sendable, Equatable {
     public var outcome: String
     public var rule: String?
     public var detail: String?
+    /// ``AuditEvent/secretConnection`` (`secret_connection`, migration 013).
+    public var secretConnection: Bool
 
     public init(id: UUID, recordID: UUID?, recordedAtMilliseconds: Int64, actorKind: String, actorID: String,
                 profession: String?, accessMode: String, emergencyReason: String?, action: String,
-                resourcesJSON: String, outcome: String, rule: String?, detail: String?) {
+                resourcesJSON: String, outcome: String, rule: String?, detail: String?, secretConnection: Bool = false) {
         self.id = id
         self.recordID = recordID
         self.recordedAtMilliseconds = recordedAtMilliseconds
@@ -79,6 +81,7 @@ public struct AuditRow: Sendable, Equatable {
         self.outcome = outcome
         self.rule = rule
         self.detail = detail
+        self.secretConnection = secretConnection
     }
 
     public init(_ event: AuditEvent) throws {
@@ -87,7 +90,7 @@ public struct AuditRow: Sendable, Equatable {
                   actorID: event.actorID, profession: event.profession, accessMode: event.accessMode.rawValue,
                   emergencyReason: event.emergencyReason, action: event.action.rawValue,
                   resourcesJSON: StoredForms.stringsJSON(event.resources), outcome: event.outcome.rawValue,
-                  rule: event.rule?.rawValue, detail: event.detail)
+                  rule: event.rule?.rawValue, detail: event.detail, secretConnection: event.secretConnection)
     }
 
     public func event() throws -> AuditEvent {
@@ -97,7 +100,7 @@ public struct AuditRow: Sendable, Equatable {
                    action: try StoredForms.enumValue(Action.self, action),
                    resources: try StoredForms.strings(fromJSON: resourcesJSON),
                    outcome: try StoredForms.enumValue(AuditEvent.Outcome.self, outcome),
-                   rule: try rule.map { try StoredForms.enumValue(AccessRule.self, $0) }, detail: detail)
+                   rule: try rule.map { try StoredForms.enumValue(AccessRule.self, $0) }, detail: detail, secretConnection: secretConnection)
     }
 }
 
@@ -108,7 +111,8 @@ extension AuditEvent {
         let resources = self.recordID.map { old in self.resources.map { $0.replacingOccurrences(of: old.description, with: recordID.description) } }
         return AuditEvent(id: id, recordID: recordID, recordedAt: recordedAt, actorKind: actorKind, actorID: actorID,
                           profession: profession, accessMode: accessMode, emergencyReason: emergencyReason, action: action,
-                          resources: resources ?? self.resources, outcome: outcome, rule: rule, detail: detail)
+                          resources: resources ?? self.resources, outcome: outcome, rule: rule, detail: detail,
+                          secretConnection: secretConnection)
     }
 
     /// A creation that found the record already there answers with that record: a read of its

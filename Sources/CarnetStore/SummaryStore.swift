@@ -15,8 +15,17 @@ public protocol SummaryStore: Sendable {
     /// Every version of an item, oldest first; empty when there is no such item.
     func summaryEntryVersions(id: SummaryEntryID) async throws -> [SummaryEntry]
 
+    /// The current version of a record's items of these kinds, in the order their current versions
+    /// were recorded; deleted ones (whose current version is the deletion) only when asked — the
+    /// history still names them, so its reader's filter must know them too.
+    func summaryEntries(recordID: RecordID, kinds: Set<SummaryKind>, includingDeleted: Bool) async throws -> [SummaryEntry]
+}
+
+extension SummaryStore {
     /// The current version of a record's items of these kinds, deleted ones left out, in the order their current versions were recorded.
-    func summaryEntries(recordID: RecordID, kinds: Set<SummaryKind>) async throws -> [SummaryEntry]
+    public func summaryEntries(recordID: RecordID, kinds: Set<SummaryKind>) async throws -> [SummaryEntry] {
+        try await summaryEntries(recordID: recordID, kinds: kinds, includingDeleted: false)
+    }
 }
 
 extension SummaryEntry {
@@ -45,6 +54,8 @@ public struct SummaryRow: Sendable {
         var recordedByPatient: Bool
         var deleted: Bool
         var recordedAt: Date
+        /// Absent from versions stored before items had a visibility (they had none: visible as any item).
+        var visibility: DocumentVisibility?
     }
 
     public init(_ entry: SummaryEntry) throws {
@@ -54,7 +65,8 @@ public struct SummaryRow: Sendable {
         kind = entry.kind.rawValue
         metadataJSON = try StoredForms.encodeJSON(Metadata(status: entry.status, code: entry.code, date: entry.date, authorID: entry.authorID,
                                                            recordedByPatient: entry.recordedByPatient, deleted: entry.deleted,
-                                                           recordedAt: entry.recordedAt))
+                                                           recordedAt: entry.recordedAt,
+                                                           visibility: entry.visibility == DocumentVisibility() ? nil : entry.visibility))
         resourceJSON = String(decoding: entry.resource, as: UTF8.self)
     }
 
@@ -73,6 +85,6 @@ public struct SummaryRow: Sendable {
         return SummaryEntry(id: id, recordID: recordID, kind: try StoredForms.enumValue(SummaryKind.self, kind), version: version,
                             status: metadata.status, code: metadata.code, date: metadata.date, authorID: metadata.authorID,
                             recordedByPatient: metadata.recordedByPatient, deleted: metadata.deleted, recordedAt: metadata.recordedAt,
-                            resource: Data(resourceJSON.utf8))
+                            resource: Data(resourceJSON.utf8), visibility: metadata.visibility ?? DocumentVisibility())
     }
 }

@@ -33,7 +33,22 @@ struct PatientNotificationTests {
         (event(.patient(.fixture()), .manageAccess), false, []),
     ])
     func triggers(_ event: AuditEvent, _ wantsNewDocuments: Bool, _ kinds: [PatientNotification.Kind]) {
-        #expect(PatientNotification.triggered(by: event, wantsNewDocumentNotices: wantsNewDocuments).map(\.kind) == kinds)
+        #expect(PatientNotification.triggered(by: event, wantsNewDocumentNotices: wantsNewDocuments,
+                                              newDocumentVisibility: DocumentVisibility()).map(\.kind) == kinds)
+    }
+
+    @Test("no new-document notice for a document the patient side may not see (issue 23.8)", arguments: [
+        (DocumentVisibility(invisibleToPatient: true), false),
+        (DocumentVisibility(invisibleToLegalRepresentatives: true), false),
+        (DocumentVisibility(maskedToProfessionals: true), true),
+        (DocumentVisibility(), true),
+    ])
+    func newDocumentNoticesFollowVisibility(_ visibility: DocumentVisibility, _ notified: Bool) {
+        let notices = PatientNotification.triggered(by: Self.event(.doctor(), .createDocument), wantsNewDocumentNotices: true,
+                                                    newDocumentVisibility: visibility)
+        #expect(notices.map(\.kind) == (notified ? [.newDocument] : []))
+        #expect(PatientNotification.triggered(by: Self.event(.doctor(), .createDocument), wantsNewDocumentNotices: true).isEmpty,
+                "an unknown visibility announces nothing")
     }
 
     @Test("first access is keyed by professional, emergency by professional, mode and day")

@@ -80,4 +80,38 @@ struct AuditFilterConformanceTests {
             #expect(recent.map(\.actorID) == ["99700000015", "99700000012"])
         }
     }
+
+    @Test("events naming excluded references, or written in a secret connection, leave pages, totals and first appearances",
+          arguments: TestEngine.available)
+    func exclusions(_ engine: TestEngine) async throws {
+        try await engine.withStore { store async throws in
+            let record = HealthRecord(ins: .fixture(), identity: .fixture(), createdAt: testInstant)
+            _ = try await store.createRecord(record, audit: AuditEvent(recordID: record.id, recordedAt: testInstant, actor: .agent,
+                                                                       action: .createRecord, outcome: .success, rule: nil, detail: "t0"))
+            let secret = Actor(role: Actor.doctor("99700000033").role, secretConnection: true)
+            let trail: [(Double, Actor, Action, [String])] = [
+                (10, .doctor("99700000011"), .createDocument, ["DocumentReference/hidden", "List/set"]),
+                (20, .doctor("99700000011"), .createDocument, ["DocumentReference/shown", "List/set"]),
+                (30, .doctor("99700000012"), .readDocument, ["Binary/hidden"]),
+                (40, secret, .readIdentity, ["Patient/\(record.id)"]),
+                (50, .doctor("99700000013"), .searchDocuments, ["DocumentReference/shown", "DocumentReference/hidden"]),
+            ]
+            for (seconds, actor, action, resources) in trail {
+                try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: testInstant.addingTimeInterval(seconds), actor: actor,
+                                                       action: action, resources: resources, outcome: .success, rule: nil, detail: "t\(Int(seconds))"))
+            }
+            let filter = AuditFilter(excludedResources: ["DocumentReference/hidden", "Binary/hidden"], excludesSecretConnection: true)
+            let page = try await store.auditEventPage(recordID: record.id, filter: filter, limit: 10, offset: 0)
+            #expect(page.events.map(\.detail) == ["t20", "t0"] && page.total == 2)
+            let second = try await store.auditEventPage(recordID: record.id, filter: filter, limit: 1, offset: 1)
+            #expect(second.events.map(\.detail) == ["t0"] && second.total == 2)
+            let all = try await store.auditEventPage(recordID: record.id, filter: AuditFilter(), limit: 10, offset: 0)
+            #expect(all.total == 6 && all.events.first { $0.detail == "t40" }?.secretConnection == true, "the marker is stored and read back")
+            let firsts = try await store.firstAppearances(recordID: record.id, matching: AuditFilter(
+                actorKinds: [.professional], excludedResources: ["DocumentReference/hidden", "Binary/hidden"], excludesSecretConnection: true),
+                                                          since: testInstant)
+            #expect(firsts.map(\.actorID) == ["99700000011"])
+            #expect(try await AuditChainVerifier.verify(store).isIntact, "a marked event chains like any other")
+        }
+    }
 }

@@ -87,10 +87,33 @@ public struct Authorisation: Hashable, Sendable, Codable {
 
     public var basis: Basis
     public var since: Date
+    /// Declared by a professional acting in a minor's secret connection (CSP L1111-5): what they do
+    /// there, this declaration included, is absent for the legal representatives (issue 23.7).
+    /// `nil` (authorisations stored before the flag existed) reads as `false`.
+    public var declaredInSecretConnection: Bool?
 
-    public init(basis: Basis, since: Date) {
+    public init(basis: Basis, since: Date, declaredInSecretConnection: Bool? = nil) {
         self.basis = basis
         self.since = since
+        self.declaredInSecretConnection = declaredInSecretConnection
+    }
+}
+
+extension Authorisation {
+    /// The id of the `Consent` that shows an authorisation: named by the audit event of its
+    /// declaration, so the history leaves that event out for whoever may not see the Consent.
+    public static func consentID(recordID: RecordID, rpps: String) -> String { "\(recordID)-authorisation-\(rpps)" }
+}
+
+extension AccessControls {
+    /// The controls as `person` may read them (the `Consent` list): a legal representative does not
+    /// see the authorisations professionals declared in the minor's secret connection — they would
+    /// reveal the confidential care (issue 23.7); the holder sees everything.
+    public func shown(to person: INS, holder: INS) -> AccessControls {
+        guard person.value != holder.value else { return self }
+        var shown = self
+        shown.authorisations = authorisations.filter { $0.value.declaredInSecretConnection != true }
+        return shown
     }
 }
 

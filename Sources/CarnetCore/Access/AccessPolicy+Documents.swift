@@ -130,6 +130,9 @@ extension AccessPolicy {
         }
         guard let document else { return .deny(.roleNotAllowed) }
         if isAuthor { return .allow(.authorReadsOwnDocument) }
+        // A document withdrawn as entered in error leaves every other professional's searches
+        // (issue 23.15): only the patient side and its author still find it.
+        if document.status == .enteredInError { return .deny(.documentWithdrawn) }
 
         let basis: AccessRule
         switch actor.accessMode {
@@ -156,5 +159,28 @@ extension AccessPolicy {
         guard context.matrix.mayRead(professional.profession, type: document.type.code) else { return .deny(.professionNotHabilitated) }
         if action == .revealDocumentToPatient && actor.accessMode != .normal { return .deny(.roleNotAllowed) }
         return .allow(basis)
+    }
+}
+
+extension AccessPolicy {
+    /// Whether a refusal on a closed record must look like absence (404) rather than say "record closed".
+    ///
+    /// A professional is told a record is closed only about what they could otherwise see: a masked
+    /// document, one they are not authorised for, or one their profession may not read answers, on a
+    /// closed record, exactly as a random id — else "record closed" would confirm that it exists
+    /// (issue 24.5). Decided by asking again as if the record were active.
+    public static func concealsClosedRecordRefusal(_ action: Action, by actor: Actor, in context: DocumentAccessContext,
+                                                   document: any DocumentAccessFacts) -> Bool {
+        guard context.state == .closed else { return false }
+        var active = context
+        active.state = .active
+        return !decideDocument(action, by: actor, in: active, document: document).isAllowed
+    }
+
+    /// Whether a refusal of `decision` conceals the thing asked for: by the rule, or, for "record
+    /// closed", when the actor could not see it on an active record either.
+    public static func refusalConceals(_ decision: Decision, _ action: Action, by actor: Actor, in context: DocumentAccessContext,
+                                       document: any DocumentAccessFacts) -> Bool {
+        decision.rule == .recordClosed ? concealsClosedRecordRefusal(action, by: actor, in: context, document: document) : true
     }
 }

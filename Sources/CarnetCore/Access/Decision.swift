@@ -57,6 +57,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     case onlyAuthorReplaces = "only-author-replaces"
     case maskSetByPatient = "mask-set-by-patient"
     case authorisationRevoked = "authorisation-revoked-by-patient"
+    case documentWithdrawn = "document-withdrawn"
 
     /// A sentence for the person refused (or, for allowing rules, for the audit trail).
     public var explanation: String {
@@ -101,6 +102,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
         case .onlyAuthorReplaces: "only the author of a document may replace it with a new version"
         case .maskSetByPatient: "the patient masked this document: only the patient (or their legal representative) may lift the mask"
         case .authorisationRevoked: "the patient revoked this professional's authorisation: only the patient can authorise them again"
+        case .documentWithdrawn: "the document was withdrawn as entered in error: only the patient and its author still find it"
         }
     }
 
@@ -112,6 +114,6 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     public var concealsExistence: Bool {
         self == .notTheHolder || self == .recordDeleted || self == .documentNotVisibleToPatient || self == .documentMasked
             || self == .noAuthorisationYet || self == .noClinicalContent || self == .professionNotHabilitated
-            || self == .documentsHiddenByPatient || self == .documentNotVisibleToLegalRepresentatives
+            || self == .documentsHiddenByPatient || self == .documentNotVisibleToLegalRepresentatives || self == .documentWithdrawn
     }
 }

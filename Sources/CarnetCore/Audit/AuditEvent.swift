@@ -23,6 +23,9 @@ public struct AuditEvent: Hashable, Sendable, Codable, Identifiable {
     public let rule: AccessRule?
     /// A short, non-clinical note (e.g. the closing reason or why a request failed).
     public let detail: String?
+    /// The professional acted in a minor's secret connection (CSP L1111-5): the event is absent from
+    /// the legal representatives' history and calls for no notification, which could reach them.
+    public let secretConnection: Bool
 
     public enum Outcome: String, Sendable, Codable, CaseIterable {
         case success, denied, failed
@@ -33,13 +36,13 @@ public struct AuditEvent: Hashable, Sendable, Codable, Identifiable {
         self.init(id: id, recordID: recordID, recordedAt: recordedAt, actorKind: actor.kind, actorID: actor.identifier,
                   profession: actor.professional?.profession.code, accessMode: actor.accessMode,
                   emergencyReason: actor.emergencyReason, action: action, resources: resources, outcome: outcome,
-                  rule: rule, detail: detail)
+                  rule: rule, detail: detail, secretConnection: actor.secretConnection && actor.professional != nil)
     }
 
     /// Restores an event as a store saved it.
     public init(id: UUID, recordID: RecordID?, recordedAt: Date, actorKind: Actor.Kind, actorID: String, profession: String?,
                 accessMode: AccessMode, emergencyReason: String?, action: Action, resources: [String], outcome: Outcome,
-                rule: AccessRule?, detail: String?) {
+                rule: AccessRule?, detail: String?, secretConnection: Bool = false) {
         self.id = id
         self.recordID = recordID
         self.recordedAt = recordedAt
@@ -53,5 +56,6 @@ public struct AuditEvent: Hashable, Sendable, Codable, Identifiable {
         self.outcome = outcome
         self.rule = rule
         self.detail = detail
+        self.secretConnection = secretConnection
     }
 }

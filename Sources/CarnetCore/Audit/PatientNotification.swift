@@ -60,9 +60,19 @@ public struct PatientNotification: Hashable, Sendable, Codable, Identifiable {
 
     /// The notifications an audited fact calls for.
     ///
-    /// - Parameter wantsNewDocumentNotices: the patient's choice, read only for document additions.
-    public static func triggered(by event: AuditEvent, wantsNewDocumentNotices: Bool = false) -> [PatientNotification] {
+    /// - Parameters:
+    ///   - wantsNewDocumentNotices: the patient's choice, read only for document additions.
+    ///   - newDocumentVisibility: the added document's visibility, read only for document additions.
+    ///     Notifications follow visibility (issue 23.8): a document not visible to the patient
+    ///     (pending an announcement) or to the legal representatives (a minor's secret connection;
+    ///     the notice could reach them) is announced by no notice — the patient learns of it when it
+    ///     becomes visible, in "My documents". `nil`: unknown, no notice.
+    public static func triggered(by event: AuditEvent, wantsNewDocumentNotices: Bool = false,
+                                 newDocumentVisibility: DocumentVisibility? = nil) -> [PatientNotification] {
         guard let recordID = event.recordID, event.outcome == .success else { return [] }
+        // What a professional does in a minor's secret connection is announced to no one: the record's
+        // contact may be a legal representative's (CSP L1111-5).
+        guard !event.secretConnection else { return [] }
         var notifications: [PatientNotification] = []
         func add(_ kind: Kind, _ key: String, _ message: String) {
             notifications.append(PatientNotification(recordID: recordID, kind: kind, createdAt: event.recordedAt, dedupeKey: key, message: message))
@@ -80,7 +90,8 @@ public struct PatientNotification: Hashable, Sendable, Codable, Identifiable {
                 "Un professionnel de santé (RPPS \(event.actorID)) a accédé à votre dossier \(mode)"
                     + (event.emergencyReason.map { ". Motif déclaré : \($0)" } ?? "") + ".")
         }
-        if event.action == .createDocument && wantsNewDocumentNotices && event.actorKind != .patient {
+        if event.action == .createDocument && wantsNewDocumentNotices && event.actorKind != .patient,
+           let visibility = newDocumentVisibility, !visibility.invisibleToPatient, !visibility.invisibleToLegalRepresentatives {
             add(.newDocument, "new-document:\(event.id.uuidString.lowercased())", "Un nouveau document a été ajouté à votre dossier.")
         }
         if event.action == .closeRecord {

@@ -5,6 +5,9 @@ public import Foundation
 /// Both a full ``DocumentEntry`` and the few columns of a ``DocumentIndexEntry`` answer it, so a
 /// search decides every candidate on those columns and decodes whole entries only for the page it returns.
 public protocol DocumentAccessFacts: Sendable {
+    /// Read for withdrawn documents (entered in error), which leave everyone's searches but the
+    /// patient side's and their author's.
+    var status: DocumentStatus { get }
     var type: Code { get }
     var submitterID: String { get }
     var recordedAt: Date { get }

@@ -31,9 +31,14 @@ public struct SummaryEntry: Sendable, Equatable, Codable {
     public var recordedAt: Date
     /// The FHIR resource as JSON, without `id` and `meta`.
     public var resource: Data
+    /// Who may not see the item, as for a document: an item a professional records in a minor's secret
+    /// connection is invisible to the legal representatives, and every later version keeps it so
+    /// (issue 24.1: the summary follows the documents' visibility).
+    public var visibility: DocumentVisibility
 
     public init(id: SummaryEntryID = SummaryEntryID(), recordID: RecordID, kind: SummaryKind, version: Int = 1, status: String, code: Code?,
-                date: Date?, authorID: String, recordedByPatient: Bool, deleted: Bool = false, recordedAt: Date, resource: Data) {
+                date: Date?, authorID: String, recordedByPatient: Bool, deleted: Bool = false, recordedAt: Date, resource: Data,
+                visibility: DocumentVisibility = DocumentVisibility()) {
         self.id = id
         self.recordID = recordID
         self.kind = kind
@@ -46,6 +51,7 @@ public struct SummaryEntry: Sendable, Equatable, Codable {
         self.deleted = deleted
         self.recordedAt = recordedAt
         self.resource = resource
+        self.visibility = visibility
     }
 
     /// The item as the document the policy reasons about: its section's type, authored by whoever
@@ -53,7 +59,7 @@ public struct SummaryEntry: Sendable, Equatable, Codable {
     public func asPolicyDocument(firstAuthorID: String) -> DocumentEntry {
         DocumentEntry(recordID: recordID, uniqueID: "summary:\(id)", type: kind.documentType,
                       category: Code(system: SummaryKind.tre_a05, code: "SUMMARY"), submitterID: firstAuthorID, date: recordedAt,
-                      recordedAt: recordedAt,
+                      recordedAt: recordedAt, visibility: visibility,
                       content: DocumentContent(contentType: "application/fhir+json", language: "fr-FR", size: resource.count, sha256: "",
                                                sha1Base64: "", keyID: ""))
     }

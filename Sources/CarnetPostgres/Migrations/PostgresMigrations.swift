@@ -27,6 +27,8 @@ enum PostgresMigrations {
         (10, "document_index", migration010DocumentIndex),
         (11, "legal_representations", migration011LegalRepresentations),
         (12, "document_author_search", ["ALTER TABLE documents ADD COLUMN author_search text NOT NULL DEFAULT ''"]),
+        // What a professional does in a minor's secret connection, absent from the representatives' history.
+        (13, "audit_secret_connection", ["ALTER TABLE audit_events ADD COLUMN secret_connection boolean NOT NULL DEFAULT false"]),
     ]
 
     /// Steps written in Swift, run after the SQL of their version in the same transaction: what SQL

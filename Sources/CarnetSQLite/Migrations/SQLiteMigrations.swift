@@ -21,6 +21,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("010_document_index", migrate: migration010DocumentIndex)
         migrator.registerMigration("011_legal_representations", migrate: migration011LegalRepresentations)
         migrator.registerMigration("012_document_author_search", migrate: migration012DocumentAuthorSearch)
+        migrator.registerMigration("013_audit_secret_connection", migrate: migration013AuditSecretConnection)
         return migrator
     }
 
@@ -289,5 +290,11 @@ enum SQLiteMigrations {
         db.add(function: fold)
         defer { db.remove(function: fold) }
         try db.execute(sql: "UPDATE documents SET author_search = carnet_author_search(metadata_json)")
+    }
+
+    /// Whether a professional acted in a minor's secret connection, so the legal representatives'
+    /// history leaves the event out (an existing event was never one: false).
+    static func migration013AuditSecretConnection(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE audit_events ADD COLUMN secret_connection INTEGER NOT NULL DEFAULT 0")
     }
 }

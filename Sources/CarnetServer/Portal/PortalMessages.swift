@@ -91,6 +91,7 @@ enum PortalMessages {
         case .onlyAuthorReplaces: "seul l'auteur d'un document peut le remplacer par une nouvelle version"
         case .maskSetByPatient: "le patient a masqué ce document : seul le patient (ou son représentant légal) peut lever ce masquage"
         case .authorisationRevoked: "le patient a retiré l'autorisation de ce professionnel : seul le patient peut l'autoriser de nouveau"
+        case .documentWithdrawn: "ce document a été retiré comme saisi par erreur : seuls le patient et son auteur le retrouvent"
         }
     }
 
