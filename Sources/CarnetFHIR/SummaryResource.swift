@@ -26,7 +26,7 @@ public enum SummaryResource {
     // MARK: - Input
 
     /// Reads an item sent as a `resourceType` resource; `id` is the item's id for an update (the body's
-    /// `id`, when present, must be it).
+    /// `id` must be it), `nil` for a create (the body's `id`, if any, is ignored).
     public static func item(from data: Data, resourceType: String, id: SummaryEntryID? = nil) throws(FHIRInputError) -> SummaryItem {
         let value = try FHIRJSON.decode(JSONValue.self, from: data, resourceName: resourceType)
         guard value.depth <= maximumDepth else { throw FHIRInputError("the resource nests deeper than \(maximumDepth) levels", code: "structure") }
@@ -35,10 +35,14 @@ public enum SummaryResource {
         guard object["resourceType"]?.string == resourceType else {
             throw FHIRInputError("must be '\(resourceType)' at this endpoint", at: "\(resourceType).resourceType", code: "invalid")
         }
-        if let bodyID = object["id"] {
-            guard let id, bodyID.string == id.description else {
-                throw FHIRInputError(id == nil ? "must be absent on create: the server assigns the id"
-                                                : "must be the id in the URL (\(id?.description ?? ""))", at: "\(resourceType).id")
+        // On create an id is ignored: the server assigns it (R4 http.html#create, "the server SHALL
+        // ignore it"). On update the body names the resource it replaces, the URL's (http.html#update).
+        if let id {
+            guard let bodyID = object["id"] else {
+                throw FHIRInputError("is required on update: the id in the URL (\(id))", at: "\(resourceType).id", code: "required")
+            }
+            guard bodyID.string == id.description else {
+                throw FHIRInputError("must be the id in the URL (\(id))", at: "\(resourceType).id")
             }
         }
         object["id"] = nil

@@ -47,7 +47,7 @@ struct DocumentRoutesTests {
             let first = try await Self.push(client, doctor, Self.documentBody(type: "11488-4", date: "2026-03-10", content: report))
             #expect(first.status == .created, "\(first.text)")
             let firstID = try #require(first.json["id"] as? String)
-            #expect(first.headers[.location] == "http://carnet.test/fhir/DocumentReference/\(firstID)")
+            #expect(first.headers[.location] == "http://carnet.test/fhir/DocumentReference/\(firstID)/_history/1")
             let lab = try await Self.push(client, doctor, Self.documentBody(type: "11502-2", date: "2026-04-02T08:00:00Z"))
             #expect(lab.status == .created)
             let labID = try #require(lab.json["id"] as? String)

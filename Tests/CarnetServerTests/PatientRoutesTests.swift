@@ -16,7 +16,7 @@ struct PatientRoutesTests {
             let first = try await client.execute(uri: "/fhir/Patient", method: .post, headers: doctor + fhirJSON, body: patientBody(.fixture()))
             #expect(first.status == .created)
             let id = try #require(first.json["id"] as? String)
-            #expect(first.headers[.location] == "http://carnet.test/fhir/Patient/\(id)")
+            #expect(first.headers[.location] == "http://carnet.test/fhir/Patient/\(id)/_history/1")
             #expect(first.headers[.contentType] == "application/fhir+json; charset=utf-8")
             #expect(first.json["active"] as? Bool == true)
             let second = try await client.execute(uri: "/fhir/Patient", method: .post, headers: doctor + fhirJSON, body: patientBody(.fixture()))

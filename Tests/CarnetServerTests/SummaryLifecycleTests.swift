@@ -157,7 +157,6 @@ struct SummaryLifecycleTests {
                 ("AllergyIntolerance", allergy.replacingOccurrences(of: #""category": ["medication"]"#, with: #""category": []"#), "AllergyIntolerance.category"),
                 ("AllergyIntolerance", allergy.replacingOccurrences(of: "2025-01-10", with: "10/01/2025"), "AllergyIntolerance.recordedDate"),
                 ("AllergyIntolerance", allergy.replacingOccurrences(of: #""code": "active""#, with: #""code": "cured""#), "AllergyIntolerance.clinicalStatus"),
-                ("AllergyIntolerance", Self.withID(allergy, "abc"), "AllergyIntolerance.id"),
                 ("Observation", Fixtures.bloodGroup(patient).replacingOccurrences(of: #""valueCodeableConcept""#, with: #""note""#), "Observation.value[x]"),
                 ("MedicationStatement", Fixtures.treatment(patient, status: "taking"), "MedicationStatement.status"),
                 ("Consent", Fixtures.organDonation(patient).replacingOccurrences(of: "organ-donation", with: "other"), "Consent.scope"),

@@ -37,7 +37,8 @@ struct DocumentRoutes {
                                                     for: input.subject.serviceSubject, by: actor)
         let entry = publication.entries[0]
         return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: fhirBase), status: publication.wasAlreadyStored ? .ok : .created,
-                                 headers: [.location: "\(fhirBase)/DocumentReference/\(entry.id)", .eTag: "W/\"\(entry.metadataVersion)\""])
+                                 headers: [.location: "\(fhirBase)/DocumentReference/\(entry.id)/_history/\(entry.metadataVersion)",
+                                           .eTag: "W/\"\(entry.metadataVersion)\""])
     }
 
     @Sendable func read(_ request: Request, context: CarnetRequestContext) async throws -> Response {

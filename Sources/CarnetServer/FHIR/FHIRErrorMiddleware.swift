@@ -19,6 +19,14 @@ struct FHIRErrorMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && request.uri.path.hasPrefix("/fhir/") {
+            // No route: a path served with other methods is a 405 naming them (R4 http.html), not "no such resource".
+            let allowed = FHIRNegotiationMiddleware.allowedMethods(on: request.uri.path)
+            guard !allowed.isEmpty else { return FHIRResponse.make(Self.map(error).1, status: .notFound) }
+            var response = FHIRResponse.make(OperationOutcome(code: "not-supported", diagnostics: "\(request.method.rawValue) is not supported here: use \(allowed.joined(separator: ", "))"),
+                                             status: .methodNotAllowed)
+            response.headers[.allow] = allowed.joined(separator: ", ")
+            return response
         } catch {
             let (status, outcome) = Self.map(error)
             if status == .internalServerError {

@@ -51,7 +51,7 @@ struct PatientRoutes {
         switch creation {
         case .created(let record):
             return FHIRResponse.make(PatientResource(record, contact: AccessPolicy.readsContact(actor)), status: .created,
-                                     headers: [.location: location, .eTag: "W/\"\(record.version)\""])
+                                     headers: [.location: "\(location)/_history/\(record.version)", .eTag: "W/\"\(record.version)\""])
         case .existing(let record):
             return FHIRResponse.make(PatientResource(record, contact: AccessPolicy.readsContact(actor)), status: .ok,
                                      headers: [.contentLocation: location, .eTag: "W/\"\(record.version)\""])

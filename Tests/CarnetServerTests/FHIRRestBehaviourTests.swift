@@ -1,0 +1,82 @@
+import CarnetCore
+import CarnetTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// FHIR R4's REST rules as clients written to the specification expect them (issue 22, part): a
+/// create ignores a body `id`, an update needs its own, `Location` names the version, a known path
+/// asked with another method is a 405, and a format Carnet does not speak is a 406.
+@Suite("FHIR REST behaviours")
+struct FHIRRestBehaviourTests {
+    typealias Fixtures = SummaryRoutesTests
+
+    @Test("create ignores an id in the body; update needs the URL's; Location names the version", arguments: TestEngine.available)
+    func ids(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let patient = try await createPatient(client, tokens)
+            let holder = try await tokens.bearer(.patient(.fixture()))
+            let created = try await Fixtures.post(client, holder, "AllergyIntolerance",
+                                                  SummaryLifecycleTests.withID(Fixtures.allergy(patient), "chosen-by-client"))
+            #expect(created.status == .created, "\(created.text)")
+            let id = try #require(created.json["id"] as? String)
+            #expect(id != "chosen-by-client")
+            #expect(created.headers[.location]?.hasSuffix("/AllergyIntolerance/\(id)/_history/1") == true)
+            let withoutID = try await SummaryLifecycleTests.put(client, holder, "AllergyIntolerance/\(id)", Fixtures.allergy(patient))
+            #expect(withoutID.status == .badRequest && withoutID.expression == "AllergyIntolerance.id", "\(withoutID.text)")
+            let otherID = try await SummaryLifecycleTests.put(client, holder, "AllergyIntolerance/\(id)",
+                                                              SummaryLifecycleTests.withID(Fixtures.allergy(patient), "another"))
+            #expect(otherID.status == .badRequest && otherID.expression == "AllergyIntolerance.id", "\(otherID.text)")
+            let updated = try await SummaryLifecycleTests.put(client, holder, "AllergyIntolerance/\(id)",
+                                                              SummaryLifecycleTests.withID(Fixtures.allergy(patient), id))
+            #expect(updated.status == .ok, "\(updated.text)")
+        }
+    }
+
+    @Test("a known path with a method it does not serve is a 405 naming the methods it does")
+    func methodNotAllowed() async throws {
+        try await withCarnet { client, tokens in
+            let patient = try await createPatient(client, tokens)
+            let doctor = try await tokens.bearer(.doctor())
+            let deleted = try await client.execute(uri: "/fhir/Patient/\(patient)", method: .delete, headers: doctor)
+            #expect(deleted.status == .methodNotAllowed && deleted.headers[.allow] == "GET", "\(deleted.text)")
+            let put = try await client.execute(uri: "/fhir/DocumentReference/\(UUID().uuidString.lowercased())", method: .put, headers: doctor + fhirJSON,
+                                               body: ByteBuffer(string: "{}"))
+            #expect(put.status == .methodNotAllowed && put.headers[.allow] == "DELETE, GET, PATCH", "\(put.text)")
+            #expect(put.json["resourceType"] as? String == "OperationOutcome")
+            let unknown = try await client.execute(uri: "/fhir/Observatoire/1", method: .get, headers: doctor)
+            #expect(unknown.status == .notFound)
+        }
+    }
+
+    @Test("XML or another FHIR version is a 406 with an OperationOutcome; JSON, R4 and Binary's own types are served")
+    func formats() async throws {
+        try await withCarnet { client, tokens in
+            _ = try await createPatient(client, tokens)
+            let doctor = try await tokens.bearer(.doctor())
+            let ins = INS.fixture()
+            let search = "/fhir/Patient?identifier=\(ins.system.uri)%7C\(ins.value)"
+            for (uri, accept) in [(search + "&_format=xml", nil), (search, "application/fhir+xml"),
+                                  (search, "application/fhir+json; fhirVersion=3.0"), ("/fhir/metadata?_format=application/fhir+xml", nil)] as [(String, String?)] {
+                var headers = doctor
+                if let accept { headers[.accept] = accept }
+                let refused = try await client.execute(uri: uri, method: .get, headers: headers)
+                #expect(refused.status == .notAcceptable && refused.json["resourceType"] as? String == "OperationOutcome", "\(uri) \(accept ?? "")")
+            }
+            for accept in ["application/fhir+json; fhirVersion=4.0", "application/json", "*/*", "application/fhir+xml, application/fhir+json;q=0.5"] {
+                var headers = doctor
+                headers[.accept] = accept
+                #expect(try await client.execute(uri: search, method: .get, headers: headers).status == .ok, "\(accept)")
+            }
+            #expect(try await client.execute(uri: search + "&_format=json", method: .get, headers: doctor).status == .ok)
+            let pushed = try await DocumentRoutesTests.push(client, doctor, DocumentRoutesTests.documentBody(content: TransactionRoutesTests.cda1,
+                                                                                                             contentType: "application/xml"))
+            let id = try #require(pushed.json["id"] as? String)
+            var xml = doctor
+            xml[.accept] = "application/xml"
+            #expect(try await client.execute(uri: "/fhir/Binary/\(id)", method: .get, headers: xml).status == .ok, "ITI-68 in the document's own type")
+        }
+    }
+}
