@@ -73,7 +73,9 @@ extension PostgresStore {
               AND (\(filter.actions == nil) OR action = ANY(\(actions)::text[]))
               AND (\(filter.actorID)::text IS NULL OR actor_id = \(filter.actorID)::text)
               AND (NOT \(filter.emergencyOnly) OR access_mode <> 'normal')
-              AND (\(filter.outcome?.rawValue)::text IS NULL OR outcome = \(filter.outcome?.rawValue)::text)\(unescaped: tail)
+              AND (\(filter.outcome?.rawValue)::text IS NULL OR outcome = \(filter.outcome?.rawValue)::text)
+              AND (NOT \(filter.disclosingOnly) OR (outcome = 'success'
+                   AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(resources_json) AS named WHERE named NOT LIKE 'Patient/%')))\(unescaped: tail)
             """
         return query
     }

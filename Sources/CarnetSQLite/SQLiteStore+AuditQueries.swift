@@ -63,6 +63,10 @@ extension SQLiteStore {
             clause += " AND outcome = ?"
             arguments += [outcome.rawValue]
         }
+        if filter.disclosingOnly {
+            // As AuditEvent.disclosesContent: a success naming something besides the record itself.
+            clause += " AND outcome = 'success' AND EXISTS (SELECT 1 FROM json_each(resources_json) WHERE value NOT LIKE 'Patient/%')"
+        }
         return (clause, arguments)
     }
 }

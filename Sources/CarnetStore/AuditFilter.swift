@@ -19,6 +19,9 @@ public struct AuditFilter: Hashable, Sendable {
     public var emergencyOnly: Bool
     /// Only events with this outcome.
     public var outcome: AuditEvent.Outcome?
+    /// Only events that gave their actor something of the record's content
+    /// (``AuditEvent/disclosesContent``): the professionals' first consultations, not their empty searches.
+    public var disclosingOnly = false
 
     public init(from: Date? = nil, until: Date? = nil, actorKinds: Set<Actor.Kind>? = nil, actorID: String? = nil,
                 actions: Set<Action>? = nil, emergencyOnly: Bool = false, outcome: AuditEvent.Outcome? = nil) {
@@ -36,7 +39,7 @@ public struct AuditFilter: Hashable, Sendable {
         (from.map { event.recordedAt >= $0 } ?? true) && (until.map { event.recordedAt < $0 } ?? true)
             && (actorKinds?.contains(event.actorKind) ?? true) && (actorID.map { event.actorID == $0 } ?? true)
             && (actions?.contains(event.action) ?? true) && (!emergencyOnly || event.accessMode.isEmergency)
-            && (outcome.map { event.outcome == $0 } ?? true)
+            && (outcome.map { event.outcome == $0 } ?? true) && (!disclosingOnly || event.disclosesContent)
     }
 }
 
