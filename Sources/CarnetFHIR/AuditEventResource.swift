@@ -30,8 +30,11 @@ public struct AuditEventResource: Encodable, Sendable {
     }
 
     public struct Entity: Encodable, Sendable {
-        public var what: Reference
+        public var what: Reference?
         public var role: Coding?
+        /// A search the event returned the results of (its query string, base64), where no single
+        /// resource names them: the claims a care-history read returned.
+        public var query: String?
     }
 
     enum CodingKeys: String, CodingKey {
@@ -73,8 +76,10 @@ public struct AuditEventResource: Encodable, Sendable {
             requestor: true)]
         source = Source(observer: Reference(display: "Carnet"))
         let entities = event.resources.map { reference in
-            Entity(what: Reference(reference: reference),
-                   role: reference.hasPrefix("Patient/") ? Coding(system: "http://terminology.hl7.org/CodeSystem/object-role", code: "1", display: "Patient") : nil)
+            reference.contains("?")
+                ? Entity(what: nil, role: nil, query: Data(reference.utf8).base64EncodedString())
+                : Entity(what: Reference(reference: reference),
+                         role: reference.hasPrefix("Patient/") ? Coding(system: "http://terminology.hl7.org/CodeSystem/object-role", code: "1", display: "Patient") : nil)
         }
         entity = entities.isEmpty ? nil : entities
     }

@@ -76,7 +76,9 @@ extension PostgresStore {
               AND (\(filter.outcome?.rawValue)::text IS NULL OR outcome = \(filter.outcome?.rawValue)::text)
               AND (NOT \(filter.excludesSecretConnection) OR NOT secret_connection)
               AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(resources_json) AS named(reference)
-                              WHERE named.reference = ANY(\(filter.excludedResources.sorted())::text[]))\(unescaped: tail)
+                              WHERE named.reference = ANY(\(filter.excludedResources.sorted())::text[]))
+              AND (NOT \(filter.disclosingOnly) OR (outcome = 'success'
+                   AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(resources_json) AS named WHERE named NOT LIKE 'Patient/%')))\(unescaped: tail)
             """
         return query
     }

@@ -72,6 +72,10 @@ extension SQLiteStore {
                 + " WHERE named.value IN (SELECT value FROM json_each(?)))"
             arguments += [StoredForms.stringsJSON(filter.excludedResources.sorted())]
         }
+        if filter.disclosingOnly {
+            // As AuditEvent.disclosesContent: a success naming something besides the record itself.
+            clause += " AND outcome = 'success' AND EXISTS (SELECT 1 FROM json_each(resources_json) WHERE value NOT LIKE 'Patient/%')"
+        }
         return (clause, arguments)
     }
 }

@@ -14,10 +14,14 @@ extension RecordService {
             return dates.allSatisfy { $0.holds(for: day) }
         }
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: now, actor: actor, action: .readCareHistory,
-                                               resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule,
-                                               detail: "\(claims.count) claims"))
+                                               resources: [Self.reference(record.id)] + (claims.isEmpty ? [] : [Self.claimsReference(record.id)]),
+                                               outcome: .success, rule: decision.rule, detail: "\(claims.count) claims"))
         return claims
     }
+
+    /// How a read that returned claims names them in its audit event (the search that found them), so
+    /// that an empty care history is told apart from a consulted one (``AuditEvent/disclosesContent``).
+    static func claimsReference(_ id: RecordID) -> String { "ExplanationOfBenefit?patient=\(id)" }
 
     /// One claim of a record's care history (FHIR read of an `ExplanationOfBenefit`): the first claim
     /// within the 24-month window that `matches`, decided and audited as the whole history is, under

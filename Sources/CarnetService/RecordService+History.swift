@@ -25,7 +25,8 @@ extension RecordService {
         public var emergencies: [AuditEvent]
         /// How many there were in the period.
         public var emergencyCount: Int
-        /// Professionals and regulators whose first consultation of the record falls in the period.
+        /// Professionals and regulators whose first consultation of the record (an access that returned
+        /// something they could see) falls in the period.
         public var newcomers: [AuditFirstAppearance]
     }
 
@@ -39,10 +40,12 @@ extension RecordService {
             recordID: record.id, filter: try await historyFilter(AuditFilter(from: since, actorKinds: professionals, emergencyOnly: true, outcome: .success),
                                                                  for: actor, in: record, controls: controls),
             limit: limit, offset: 0)
-        let newcomers = try await store.firstAppearances(
-            recordID: record.id, matching: try await historyFilter(AuditFilter(actorKinds: professionals, actions: PatientNotification.consultingActions,
-                                                                               outcome: .success), for: actor, in: record, controls: controls),
-            since: since)
+        // A first consultation is a first access that returned something (issue 16.2): an empty or
+        // refused search by a professional the patient never authorised is no "new professional".
+        var consultations = try await historyFilter(AuditFilter(actorKinds: professionals, actions: PatientNotification.consultingActions,
+                                                                outcome: .success), for: actor, in: record, controls: controls)
+        consultations.disclosingOnly = true
+        let newcomers = try await store.firstAppearances(recordID: record.id, matching: consultations, since: since)
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readAuditTrail,
                                                resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule, detail: "alerts"))
         return AccessAlerts(emergencies: emergencies.events, emergencyCount: emergencies.total, newcomers: newcomers)

@@ -23,6 +23,19 @@ extension RecordService {
         return nil
     }
 
+    /// Audits a refused code request (too many codes asked for this INS lately) on the record of the
+    /// first of `candidates` that has one, or as a miss: every refusal leaves a trace, and the caller
+    /// answers the same either way.
+    public func refuseSignInCode(toFirstOf candidates: [INS], detail: String) async throws {
+        for ins in candidates {
+            guard let record = try await store.record(ins: ins), record.state != .deleted else { continue }
+            try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: .patient(ins), action: .requestSignInCode,
+                                                   resources: [Self.reference(record.id)], outcome: .denied, rule: nil, detail: detail))
+            return
+        }
+        if let first = candidates.first { try await auditMiss(.requestSignInCode, by: .patient(first), detail: detail) }
+    }
+
     /// Writes a sign-in (or a refused one) to the audit trail of the record it concerns, if any.
     public func auditSignIn(by actor: Actor, ins: INS?, succeeded: Bool, detail: String? = nil) async throws {
         let record = try await ins.asyncMap { try await store.record(ins: $0) } ?? nil

@@ -97,8 +97,11 @@ extension RecordService {
         directiveQuery.types = [SummaryKind.advanceDirective.documentType.code]
         directiveQuery.count = DocumentQuery.maximumCount
         let directives = try await visibleDocuments(of: record.id, directiveQuery, context, actor)?.page ?? []
+        // What was shown is named (AuditEvent.disclosesContent): a summary with nothing the reader may see names only the record.
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: context.now, actor: actor, action: .readSummary,
-                                               resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule,
+                                               resources: [Self.reference(record.id)] + items.map(Self.reference)
+                                                   + directives.map { "DocumentReference/\($0.id)" },
+                                               outcome: .success, rule: decision.rule,
                                                detail: "$summary: \(items.count) items, \(directives.count) directive documents"))
         return PatientSummary(record: record, items: items, directiveDocuments: directives, builtAt: context.now)
     }
@@ -122,7 +125,9 @@ extension RecordService {
         let careHistory = AccessPolicy.decideCareHistory(of: record.id, by: actor, in: context)
         let claims = careHistory.isAllowed ? try await store.claims(ins: record.ins, from: Claim.windowStart(at: context.now)) : []
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: context.now, actor: actor, action: .readEverything,
-                                               resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule,
+                                               resources: [Self.reference(record.id)] + documents.map { "DocumentReference/\($0.id)" }
+                                                   + items.map(Self.reference) + (claims.isEmpty ? [] : [Self.claimsReference(record.id)]),
+                                               outcome: .success, rule: decision.rule,
                                                detail: "\(documents.count) documents, \(items.count) summary items, \(claims.count) claims"))
         return Everything(record: record, documents: documents, items: items, claims: claims)
     }

@@ -25,6 +25,9 @@ public struct AuditFilter: Hashable, Sendable {
     public var excludedResources: Set<String>
     /// Leaves out what professionals did in a minor's secret connection (for the legal representatives).
     public var excludesSecretConnection: Bool
+    /// Only events that gave their actor something of the record's content
+    /// (``AuditEvent/disclosesContent``): the professionals' first consultations, not their empty searches.
+    public var disclosingOnly = false
 
     public init(from: Date? = nil, until: Date? = nil, actorKinds: Set<Actor.Kind>? = nil, actorID: String? = nil,
                 actions: Set<Action>? = nil, emergencyOnly: Bool = false, outcome: AuditEvent.Outcome? = nil,
@@ -46,7 +49,7 @@ public struct AuditFilter: Hashable, Sendable {
             && (actorKinds?.contains(event.actorKind) ?? true) && (actorID.map { event.actorID == $0 } ?? true)
             && (actions?.contains(event.action) ?? true) && (!emergencyOnly || event.accessMode.isEmergency)
             && (outcome.map { event.outcome == $0 } ?? true) && excludedResources.isDisjoint(with: event.resources)
-            && !(excludesSecretConnection && event.secretConnection)
+            && !(excludesSecretConnection && event.secretConnection) && (!disclosingOnly || event.disclosesContent)
     }
 }
 

@@ -8,8 +8,10 @@ import Testing
 struct PatientNotificationTests {
     static let record = RecordID()
 
-    static func event(_ actor: Actor, _ action: Action, _ outcome: AuditEvent.Outcome = .success, record: RecordID? = record) -> AuditEvent {
-        AuditEvent(recordID: record, recordedAt: testInstant, actor: actor, action: action, outcome: outcome, rule: nil)
+    /// - Parameter resources: what the access returned; by default a document, so that a read is a consultation.
+    static func event(_ actor: Actor, _ action: Action, _ outcome: AuditEvent.Outcome = .success, record: RecordID? = record,
+                      resources: [String] = ["DocumentReference/\(UUID())"]) -> AuditEvent {
+        AuditEvent(recordID: record, recordedAt: testInstant, actor: actor, action: action, resources: resources, outcome: outcome, rule: nil)
     }
 
     @Test("facts and the notifications they call for", arguments: [
@@ -23,6 +25,11 @@ struct PatientNotificationTests {
         (event(.doctor(mode: .breakTheGlass, reason: "coma"), .readDocument), false, [.firstAccess, .emergencyAccess]),
         (event(.regulator(), .searchDocuments), false, [.firstAccess, .emergencyAccess]),
         (event(.doctor(), .searchDocuments, .denied), false, []),
+        // Issue 16.2: an access that returned nothing the professional could see is no consultation.
+        (event(.doctor(), .searchDocuments, resources: []), false, []),
+        (event(.doctor(), .readSummary, resources: ["Patient/\(record)"]), false, []),
+        (event(.doctor(), .readCareHistory, resources: ["Patient/\(record)"]), false, []),
+        (event(.doctor(mode: .breakTheGlass, reason: "coma"), .searchDocuments, resources: []), false, [.emergencyAccess]),
         (event(.doctor(), .searchDocuments, record: nil), false, []),
         (event(.doctor(), .createDocument), false, []),
         (event(.doctor(), .createDocument), true, [.newDocument]),

@@ -25,7 +25,8 @@ struct NotificationTests {
             for _ in 0..<3 {
                 try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: testInstant,
                                                        actor: .doctor("99700000033", mode: .breakTheGlass, reason: "unconscious on arrival"),
-                                                       action: .searchDocuments, outcome: .success, rule: .breakTheGlass))
+                                                       action: .searchDocuments, resources: ["DocumentReference/\(UUID())"], outcome: .success,
+                                                       rule: .breakTheGlass))
             }
             try await body(store, record)
         }

@@ -24,7 +24,7 @@ struct PortalDocumentFilterTests {
             try await PortalRoutesTests.signIn(client, store, jar, ins: .fixture(), recordID: recordID)
             let page = try await jar.get(client, "/portal/patient/documents")
             let csrf = PortalRoutesTests.csrf(in: page)
-            let fields = [("type", "11488-4"), ("title", "Mon bilan (synthétique)"), ("date", "2026-10-01"), ("text", "Texte (synthétique)")]
+            let fields = [("type", "DOCPAT03"), ("title", "Mon bilan (synthétique)"), ("date", "2026-10-01"), ("text", "Texte (synthétique)")]
             #expect(try await PortalProblemMessagesTests.upload(client, jar, to: "/portal/patient/documents", csrf: csrf, fields: fields).status == .seeOther)
 
             func filtered(_ author: String) async throws -> String {

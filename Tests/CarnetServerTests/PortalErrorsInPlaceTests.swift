@@ -38,15 +38,15 @@ struct PortalErrorsInPlaceTests {
             try await PortalRoutesTests.signIn(client, store, jar, ins: .fixture(), recordID: recordID)
             let csrf = PortalRoutesTests.csrf(in: try await jar.get(client, "/portal/patient/documents"))
 
-            let fake = try await Self.upload(client, jar, csrf: csrf, fields: [("type", "11488-4"), ("title", "Mon <b>bilan</b>"), ("date", "")],
+            let fake = try await Self.upload(client, jar, csrf: csrf, fields: [("type", "DOCPAT03"), ("title", "Mon <b>bilan</b>"), ("date", "")],
                                              file: ("bilan.pdf", "application/pdf", "not a pdf"))
             #expect(fake.status == .badRequest)
             #expect(fake.text.contains("value=\"Mon &lt;b&gt;bilan&lt;/b&gt;\""), "the title typed is kept, escaped")
             #expect(fake.text.contains("id=\"doc-date\" name=\"date\" value=\"\" aria-describedby=\"doc-date-hint doc-date-error\" aria-invalid=\"true\""))
             #expect(fake.text.contains("<div id=\"doc-file-error\"><p class=\"error\" role=\"alert\">Le fichier ne correspond pas à son type : il n&#39;est pas un PDF"),
                     "the content check, in French, beside the file field")
-            #expect(fake.text.contains("<option value=\"11488-4\" selected>"))
-            let typed = try await Self.upload(client, jar, csrf: csrf, fields: [("type", "11488-4"), ("title", ""), ("date", "2026-10-01"),
+            #expect(fake.text.contains("<option value=\"DOCPAT03\" selected>"))
+            let typed = try await Self.upload(client, jar, csrf: csrf, fields: [("type", "DOCPAT03"), ("title", ""), ("date", "2026-10-01"),
                                                                                  ("text", "Texte saisi (synthétique)")], file: nil)
             #expect(typed.status == .badRequest && typed.text.contains(">Texte saisi (synthétique)</textarea>") && typed.text.contains("value=\"2026-10-01\""))
             #expect(typed.text.contains("<div id=\"doc-title-error\"><p class=\"error\""))

@@ -54,7 +54,7 @@ struct PortalProblemMessagesTests {
             #expect(try await jar.post(client, "/portal/patient/summary", ["_csrf": csrf, "form": "allergy", "substance": "pénicilline"]).status == .seeOther)
             let summary = try await jar.get(client, "/portal/patient/summary").text
             let item = String(summary[try #require(summary.range(of: "name=\"item\" value=\""))!.upperBound...].prefix { $0 != "\"" })
-            let delete = ["_csrf": csrf, "item": item, "type": "AllergyIntolerance"]
+            let delete = ["_csrf": csrf, "item": item, "type": "AllergyIntolerance", "confirm": "yes"]
             #expect(try await jar.post(client, "/portal/patient/summary/delete", delete).status == .seeOther)
             let twice = try await jar.post(client, "/portal/patient/summary/delete", delete)
             #expect(twice.status == .conflict && twice.text.contains("Cet élément a déjà été supprimé : rien n&#39;a changé."), "\(twice.text.prefix(400))")

@@ -100,7 +100,7 @@ struct PortalRoutesTests {
             func upload(_ filename: String, _ type: String, _ content: String) async throws -> TestResponse {
                 let boundary = "----carnet-test-boundary"
                 var body = ""
-                for (name, value) in [("_csrf", Self.csrf(in: documentsPage)), ("type", "11488-4"), ("title", "Mon compte rendu"), ("date", "2026-10-01")] {
+                for (name, value) in [("_csrf", Self.csrf(in: documentsPage)), ("type", "DOCPAT03"), ("title", "Mon compte rendu"), ("date", "2026-10-01")] {
                     body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
                 }
                 body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n\(content)\r\n--\(boundary)--\r\n"

@@ -441,7 +441,12 @@ class PortalTests(unittest.TestCase):
         self.assertIn("Jeanne DURAND", driver.find_element(By.TAG_NAME, "main").text)
         self.save(driver, "patient-summary")
         navigate(driver, By.XPATH, "//li[contains(., 'Jeanne DURAND')]//button[contains(., 'Supprimer')]")
+        # A deletion asks first (issue 16): the confirmation page names the item; only its form deletes.
+        self.assertIn("Jeanne DURAND", driver.find_element(By.TAG_NAME, "main").text)
+        self.save(driver, "patient-summary-delete-confirmation")
+        navigate(driver, By.XPATH, "//button[contains(., 'Oui, supprimer')]")
         self.assertNotIn("Jeanne DURAND", driver.find_element(By.TAG_NAME, "main").text)
+        self.assertIn("C'est supprimé.", driver.find_element(By.CSS_SELECTOR, ".notice").text)
         self.assertFalse(driver.find_elements(By.XPATH, "//li[contains(., 'ramipril')]//button"), "a professional's item cannot be deleted here")
         # Organ donation is single by nature: a second answer replaces the first (a new version).
         for stance in ["permit", "deny"]:
@@ -465,6 +470,29 @@ class PortalTests(unittest.TestCase):
         self.assertIn("Mes directives anticipées (document synthétique", driver.find_element(By.CSS_SELECTOR, "pre.document").text)
         driver.get(self.server.base + "/portal/patient/summary")
         self.assertTrue(driver.find_elements(By.LINK_TEXT, "Mes directives anticipées"))
+
+    def test_5c_patient_choices_treatment_and_care_history(self):
+        """Issue 16, missing for patients: a self-reported treatment, the standing choices, the
+        itemised care history — each change confirmed on the page it returns to."""
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/summary")
+        typed(driver, By.ID, "medication-name", "Paracétamol 1 g (synthétique)")
+        navigate(driver, By.ID, "medication-name", submit=True)
+        self.assertIn("C'est ajouté à votre dossier.", driver.find_element(By.CSS_SELECTOR, ".notice").text)
+        item = driver.find_element(By.XPATH, "//li[contains(., 'Paracétamol 1 g (synthétique)')]").text
+        self.assertIn("saisi par vous", item)
+        driver.get(self.server.base + "/portal/patient/access")
+        driver.find_element(By.NAME, "notifyNewDocuments").click()
+        navigate(driver, By.XPATH, "//input[@name='notifyNewDocuments']/ancestor::form//button")
+        self.assertIn("Vos choix sont enregistrés.", driver.find_element(By.CSS_SELECTOR, ".notice").text)
+        self.assertTrue(driver.find_element(By.NAME, "notifyNewDocuments").is_selected())
+        driver.find_element(By.NAME, "notifyNewDocuments").click()
+        navigate(driver, By.XPATH, "//input[@name='notifyNewDocuments']/ancestor::form//button")
+        self.assertFalse(driver.find_element(By.NAME, "notifyNewDocuments").is_selected())
+        driver.get(self.server.base + "/portal/patient/care-history")
+        self.assertIn("soin(s) remboursé(s)", driver.find_element(By.TAG_NAME, "main").text)
+        self.assertTrue(driver.find_elements(By.CSS_SELECTOR, "main table tbody tr"))
+        self.save(driver, "patient-care-history")
 
     def test_9_professional_adds_and_replaces(self):
         physician = self.sign_in_professional("physician")
@@ -532,7 +560,7 @@ class PortalTests(unittest.TestCase):
         try:
             self.sign_in_patient(small)
             self.assertEqual(small.execute_script("return window.innerWidth"), 375, "the page is laid out 375 px wide")
-            for page in ["", "/documents", "/summary", "/access", "/history", "/record"]:
+            for page in ["", "/documents", "/summary", "/access", "/care-history", "/history", "/record"]:
                 small.get(self.server.base + "/portal/patient" + page)
                 overflow = small.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
                 self.assertLessEqual(overflow, 0, f"no sideways scrolling on a 375-px screen: /portal/patient{page}")

@@ -59,3 +59,18 @@ public struct AuditEvent: Hashable, Sendable, Codable, Identifiable {
         self.secretConnection = secretConnection
     }
 }
+
+extension AuditEvent {
+    /// Whether this event gave its actor something of the record's content: a successful access whose
+    /// ``resources`` name something besides the record itself (`Patient/…`).
+    ///
+    /// Every read lists in `resources` what it returned — the documents a search found, the items and
+    /// directive documents of a `$summary`, the claims' search when a care history had any — so a
+    /// search that found nothing, or a summary with nothing the reader may see, names only the record
+    /// (or nothing). Such an access is no consultation: it raises no "first access" notice or alert,
+    /// and the history says "aucun résultat" (issue 16.2: an unauthorised nurse's empty search had
+    /// been announced to the patient as a first consultation).
+    public var disclosesContent: Bool {
+        outcome == .success && resources.contains { !$0.hasPrefix("Patient/") }
+    }
+}

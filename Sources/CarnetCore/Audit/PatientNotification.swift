@@ -55,7 +55,8 @@ public struct PatientNotification: Hashable, Sendable, Codable, Identifiable {
     }
 
     /// The actions that make a professional's access a consultation of the record, whose first one
-    /// the patient is told of (an existence check is not one).
+    /// the patient is told of (an existence check is not one) — when it returned something the
+    /// professional could see (``AuditEvent/disclosesContent``): an empty or refused one is none.
     public static let consultingActions: Set<Action> = [.readDocument, .searchDocuments, .readSummary, .readEverything, .readCareHistory]
 
     /// The notifications an audited fact calls for.
@@ -78,7 +79,8 @@ public struct PatientNotification: Hashable, Sendable, Codable, Identifiable {
             notifications.append(PatientNotification(recordID: recordID, kind: kind, createdAt: event.recordedAt, dedupeKey: key, message: message))
         }
         let isProfessional = event.actorKind == .professional || event.actorKind == .regulator
-        let consults = consultingActions.contains(event.action)
+        // Only an access that returned something the actor could see is a consultation (issue 16.2).
+        let consults = consultingActions.contains(event.action) && event.disclosesContent
         if isProfessional && consults {
             add(.firstAccess, "first-access:\(event.actorID)",
                 "Un professionnel de santé (RPPS \(event.actorID)) a consulté votre dossier pour la première fois.")

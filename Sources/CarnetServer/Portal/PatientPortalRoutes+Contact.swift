@@ -43,6 +43,6 @@ extension PatientPortalRoutes {
         } catch let error as RecordError {
             return try await recordPage(request, context, confirmError: nil, reason: nil, problem: PortalProblemMessages.record(error, l))
         }
-        return PortalPage.redirect("/portal/patient/record")
+        return PortalPage.redirect(PortalConfirmation.done("/portal/patient/record", "saved"))
     }
 }

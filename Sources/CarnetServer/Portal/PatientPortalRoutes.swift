@@ -26,6 +26,9 @@ struct PatientPortalRoutes {
         group.get("patient/documents/:id", use: document)
         group.get("patient/documents/:id/content", use: content)
         group.post("patient/documents/:id/visibility", use: visibility)
+        group.post("patient/documents/:id/delete", use: deleteDocument)
+        group.post("patient/settings", use: changeSettings)
+        group.get("patient/care-history", use: careHistoryPage)
         group.get("patient/summary", use: summary)
         group.post("patient/summary", use: addSummaryItem)
         group.get("patient/access", use: access)
@@ -66,8 +69,9 @@ struct PatientPortalRoutes {
         let claims = (try? await service.careHistory(of: recordID, by: session.actor)) ?? []
         // A parent's minors, one click each: asked of the service as the person signed in, whichever record is open.
         let minors = try await service.representedRecords(by: session.actor)
+        let reader = PortalSummaryText.Reader(actor: session.actor, holderINS: record.ins.value)
         let items = { (kind: SummaryKind) -> [HTML] in
-            summary.items.filter { $0.kind == kind }.map { "<li>\(PortalSummaryText.describe($0, l))</li>" }
+            summary.items.filter { $0.kind == kind }.map { "<li>\(PortalSummaryText.describe($0, for: reader, l))</li>" }
         }
         let none: HTML = "<li>\(l.t("Rien de renseigné", "Nothing recorded"))</li>"
         let body: HTML = """
@@ -122,15 +126,30 @@ struct PatientPortalRoutes {
         let author = filters["author"]
         query.authorText = author
         let found = try await service.searchDocuments(of: .record(recordID), query, by: session.actor)
-        let types = PortalDocumentTypes.common
-        let rows = found.page.map { entry -> HTML in
+        let holderINS = try await service.readRecord(recordID, by: session.actor).ins.value
+        let types = PortalDocumentTypes.common + PortalDocumentTypes.patient.filter { code, _, _ in !PortalDocumentTypes.common.contains { $0.0 == code } }
+        func rows(_ entries: [DocumentEntry]) -> [HTML] {
+            entries.map { entry -> HTML in
+                """
+                <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/patient/documents/\(entry.id.description)">\(entry.title ?? entry.type.code)</a></td>\
+                <td>\(PortalDocumentTypes.label(entry.type.code, l))</td><td>\(entry.authors.first?.display ?? entry.submitterID)</td>\
+                <td>\(entry.visibility.maskedToProfessionals ? html("<span class=\"tag\">\(l.t("masqué aux professionnels", "masked to professionals"))</span>") : "")</td></tr>
+                """
+            }
+        }
+        // The patient's own documents in their own section (issue 16.3), apart from the professionals'.
+        let own = found.page.filter { PortalDocumentTypes.addedByPatientSide($0, holderINS: holderINS, reader: session.actor) }
+        let professionals = found.page.filter { !PortalDocumentTypes.addedByPatientSide($0, holderINS: holderINS, reader: session.actor) }
+        func table(_ id: String, _ heading: String, _ entries: [DocumentEntry]) -> HTML {
             """
-            <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/patient/documents/\(entry.id.description)">\(entry.title ?? entry.type.code)</a></td>\
-            <td>\(PortalDocumentTypes.label(entry.type.code, l))</td><td>\(entry.authors.first?.display ?? entry.submitterID)</td>\
-            <td>\(entry.visibility.maskedToProfessionals ? html("<span class=\"tag\">\(l.t("masqué aux professionnels", "masked to professionals"))</span>") : "")</td></tr>
+            <h2 id="\(id)">\(heading)</h2>
+            <div class="table"><table aria-labelledby="\(id)"><thead><tr><th scope="col">\(l.t("Date", "Date"))</th><th scope="col">\(l.t("Titre", "Title"))</th>\
+            <th scope="col">\(l.t("Type", "Type"))</th><th scope="col">\(l.t("Auteur", "Author"))</th><th scope="col">\(l.t("Visibilité", "Visibility"))</th></tr></thead>
+            <tbody>\(entries.isEmpty ? [html("<tr><td colspan=\"5\">\(l.t("Aucun", "None"))</td></tr>")] : rows(entries))</tbody></table></div>
             """
         }
         let body: HTML = """
+            \(PortalConfirmation.notice(request, l))
             <form method="post" action="/portal/patient/documents/filter" class="card">\(PortalPage.csrf(session.csrfToken))
             <label for="type">\(l.t("Type", "Type"))</label>
             <select id="type" name="type"><option value="">\(l.t("Tous", "All"))</option>\(types.map { code, fr, en -> HTML in
@@ -143,18 +162,23 @@ struct PatientPortalRoutes {
             <button type="submit" class="secondary">\(l.t("Filtrer", "Filter"))</button>
             </form>
             <p>\(found.total) \(l.t("document(s)", "document(s)"))</p>
-            <div class="table"><table><thead><tr><th scope="col">\(l.t("Date", "Date"))</th><th scope="col">\(l.t("Titre", "Title"))</th>\
-            <th scope="col">\(l.t("Type", "Type"))</th><th scope="col">\(l.t("Auteur", "Author"))</th><th scope="col">\(l.t("Visibilité", "Visibility"))</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div>
-            \(PortalUpload.form(action: "/portal/patient/documents", csrf: session.csrfToken, l, heading: l.t("Ajouter un document", "Add a document")))
+            \(table("from-professionals", l.t("Documents de vos professionnels de santé", "Documents from your health professionals"), professionals))
+            \(table("my-documents", l.t("Mes documents (ajoutés par moi)", "My documents (added by me)"), own))
+            \(PortalUpload.form(action: "/portal/patient/documents", csrf: session.csrfToken, l, heading: l.t("Ajouter un document", "Add a document"),
+                                patientSide: true))
             """
         return page(request, context, ("Mes documents", "My documents"), path: "/portal/patient/documents", body)
     }
 
     @Sendable func upload(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, recordID) = try signedIn(context)
+        // The patient's document names them (or says that their representative added it), never by their INS.
+        let record = try await service.readRecord(recordID, by: session.actor)
+        let holder = "\(record.identity.givenNames.first ?? "") \(record.identity.birthFamilyName)".trimmingCharacters(in: .whitespaces)
+        let l = PortalLanguage.from(request)
+        let authorName = session.represented == nil ? holder : l.t("Représentant légal de \(holder)", "Legal representative of \(holder)")
         return try await PortalUpload.handle(request, context, session: session, recordID: recordID, service: service, configuration: configuration,
-                                             documentPath: "/portal/patient/documents/", back: "/portal/patient/documents")
+                                             documentPath: "/portal/patient/documents/", back: "/portal/patient/documents", authorName: authorName)
     }
 
     @Sendable func document(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -162,7 +186,17 @@ struct PatientPortalRoutes {
         let l = PortalLanguage.from(request)
         let (entry, data) = try await service.documentContent(try documentID(context), by: session.actor)
         let masked = entry.visibility.maskedToProfessionals
+        let holderINS = try await service.readRecord(entry.recordID, by: session.actor).ins.value
+        // Only what the patient side added may be deleted from here (a professional's document is the record's).
+        let deletable: HTML = PortalDocumentTypes.addedByPatientSide(entry, holderINS: holderINS, reader: session.actor)
+            ? """
+              <div class="card"><p>\(l.t("Vous avez ajouté ce document : vous pouvez le supprimer.", "You added this document: you may delete it."))</p>
+              \(PortalConfirmation.deleteButton(action: "/portal/patient/documents/\(entry.id.description)/delete", csrf: session.csrfToken, fields: [:],
+                                               what: entry.title ?? l.t("ce document", "this document"), l))</div>
+              """
+            : ""
         let body: HTML = """
+            \(PortalConfirmation.notice(request, l))
             <p>\(PortalDocumentTypes.label(entry.type.code, l)) — \(PortalPage.date(entry.date, l)) — \(entry.authors.first?.display ?? entry.submitterID)</p>
             \(PortalDocumentView.render(entry, data, contentURL: "/portal/patient/documents/\(entry.id.description)/content", l))
             <form method="post" action="/portal/patient/documents/\(entry.id.description)/visibility" class="card">
@@ -173,6 +207,7 @@ struct PatientPortalRoutes {
                         : l.t("Ce document est visible des professionnels que vous avez autorisés.", "Professionals you authorised can see this document."))</p>
             <button type="submit" class="secondary">\(masked ? l.t("Ne plus masquer", "Unmask") : l.t("Masquer aux professionnels", "Mask to professionals"))</button>
             </form>
+            \(deletable)
             """
         return page(request, context, (entry.title ?? "Document", entry.title ?? "Document"), path: "/portal/patient/documents", body)
     }
@@ -189,7 +224,7 @@ struct PatientPortalRoutes {
         let id = try documentID(context)
         let change: RecordService.VisibilityChange = form["change"] == "unmask" ? .unmask : .mask
         _ = try await service.changeVisibility(of: id, change, by: session.actor)
-        return PortalPage.redirect("/portal/patient/documents/\(id)")
+        return PortalPage.redirect(PortalConfirmation.done("/portal/patient/documents/\(id)", change == .unmask ? "unmasked" : "masked"))
     }
 
     // MARK: - Summary
@@ -206,13 +241,14 @@ struct PatientPortalRoutes {
         let l = PortalLanguage.from(request)
         let summary = try await service.patientSummary(of: recordID, by: session.actor)
         let body: HTML = """
-            \(notice ?? "")
-            \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments, l, documentLink: "/portal/patient/documents/",
+            \(notice ?? PortalConfirmation.notice(request, l))
+            \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments,
+                                         for: .init(actor: session.actor, holderINS: summary.record.ins.value), l, documentLink: "/portal/patient/documents/",
                                          deletable: session.csrfToken))
             <h2>\(l.t("Compléter ma partie", "Add to my section"))</h2>
             \(PortalSummaryForms.forms(csrf: session.csrfToken, l, problem: problem))
             \(PortalUpload.form(action: "/portal/patient/documents", csrf: session.csrfToken, l,
-                                heading: l.t("Déposer mes directives anticipées", "Upload my advance directives"), preselected: "EXPPAT_3"))
+                                heading: l.t("Déposer mes directives anticipées", "Upload my advance directives"), preselected: "EXPPAT_3", patientSide: true))
             """
         return page(request, context, ("Ma synthèse", "My summary"), path: "/portal/patient/summary", body, status: status)
     }
@@ -250,7 +286,7 @@ struct PatientPortalRoutes {
                                                      typed: form)
             return try await summaryPage(request, context, notice: nil, problem: problem, status: .conflict)
         }
-        return PortalPage.redirect("/portal/patient/summary")
+        return PortalPage.redirect(PortalConfirmation.done("/portal/patient/summary", "added"))
     }
 
     /// The patient deletes an item they recorded (the service refuses a professional's).
@@ -258,6 +294,15 @@ struct PatientPortalRoutes {
         let (session, _) = try signedIn(context)
         let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
         guard let id = form["item"].flatMap(SummaryEntryID.init), let type = form["type"] else { throw AccessError.notFound }
+        guard PortalConfirmation.isConfirmed(form) else {
+            // The confirmation step: the item named as the summary shows it, nothing deleted yet.
+            let l = PortalLanguage.from(request)
+            let item = try await service.readSummaryItem(id, as: type, by: session.actor)
+            let holderINS = try await service.readRecord(item.recordID, by: session.actor).ins.value
+            return PortalConfirmation.ask(request, session: session, action: "/portal/patient/summary/delete", fields: ["item": id.description, "type": type],
+                                          what: PortalSummaryText.describe(item, for: .init(actor: session.actor, holderINS: holderINS), l),
+                                          back: "/portal/patient/summary", l)
+        }
         do {
             _ = try await service.deleteSummaryItem(id, as: type, by: session.actor)
         } catch let error as SummaryItemError {
@@ -265,7 +310,7 @@ struct PatientPortalRoutes {
             return try await summaryPage(request, context, notice: PortalPage.notice(PortalProblemMessages.summaryItem(error, PortalLanguage.from(request)),
                                                                                      error: true), status: .conflict)
         }
-        return PortalPage.redirect("/portal/patient/summary")
+        return PortalPage.redirect(PortalConfirmation.done("/portal/patient/summary", "deleted"))
     }
 
     // MARK: - Access
@@ -279,7 +324,7 @@ struct PatientPortalRoutes {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let (_, controls) = try await service.accessControls(of: recordID, by: session.actor)
-        let body = PortalAccessPage.render(controls, csrf: session.csrfToken, notice: notice, fieldError: fieldError,
+        let body = PortalAccessPage.render(controls, csrf: session.csrfToken, notice: notice ?? PortalConfirmation.notice(request, l), fieldError: fieldError,
                                            representing: session.represented != nil, l)
         return page(request, context, ("Qui peut accéder à mon dossier", "Who may access my record"), path: "/portal/patient/access", body, status: status)
     }
@@ -306,7 +351,7 @@ struct PatientPortalRoutes {
             // Changed meanwhile by someone else (another representative, another tab): the page as it now is.
             return try await accessPage(request, context, notice: PortalPage.notice(PortalProblemMessages.record(error, l), error: true), status: .conflict)
         }
-        return PortalPage.redirect("/portal/patient/access")
+        return PortalPage.redirect(PortalConfirmation.done("/portal/patient/access", "access"))
     }
 
     // MARK: - History
@@ -387,7 +432,7 @@ struct PatientPortalRoutes {
             // The holder's own contact; a representative acting for a minor does not set it.
             body = body + contactCard(record, csrf: session.csrfToken, typed: contact?.typed, error: contact?.error, l)
         }
-        if let problem { body = PortalPage.notice(problem, error: true) + body }
+        if let problem { body = PortalPage.notice(problem, error: true) + body } else { body = PortalConfirmation.notice(request, l) + body }
         let status: HTTPResponse.Status = problem != nil ? .conflict : confirmError == nil && contact == nil ? .ok : .badRequest
         return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient/record", body, status: status)
     }
@@ -419,7 +464,7 @@ struct PatientPortalRoutes {
         default:
             throw FHIRInputError("unknown action", at: "action")
         }
-        return PortalPage.redirect("/portal/patient/record")
+        return PortalPage.redirect(PortalConfirmation.done("/portal/patient/record", form["action"] == "close" ? "closed" : "reopened"))
     }
 
     func documentID(_ context: CarnetRequestContext) throws -> DocumentID {

@@ -79,6 +79,7 @@ enum PortalAccessPage {
             </fieldset>
             <button type="submit">\(l.t("Enregistrer", "Save"))</button>
             </form>
+            \(settings(controls, csrf: csrf, l))
             <h2>\(l.t("Représentants légaux", "Legal representatives"))</h2>
             \(representatives(controls, csrf: csrf, fieldError: fieldError, representing: representing, l))
             """

@@ -70,7 +70,7 @@ enum PortalHistoryPage {
             return """
                 <tr\(emergency ? HTML.trusted(" class=\"emergency\"") : "")><td>\(PortalPage.dateTime(event.recordedAt, l))</td><td>\(who(event, l))</td>\
                 <td>\(PortalHistoryText.action(event.action, l))\(emergency ? html(" <strong>\(mode(event.accessMode, l))</strong>") : "")</td>\
-                <td>\(event.outcome == .success ? l.t("fait", "done") : l.t("refusé", "refused"))</td>\
+                <td>\(outcome(event, l))</td>\
                 <td>\(event.emergencyReason ?? event.rule.map { PortalMessages.rule($0, l) } ?? "")</td></tr>
                 """
         }
@@ -123,6 +123,18 @@ enum PortalHistoryPage {
         case .regulator: l.t("régulateur Centre 15", "Centre 15 regulator") + " RPPS \(event.actorID)"
         case .agent: l.t("agent de l'Assurance Maladie", "health-insurer agent")
         case .insurer: l.t("flux de l'Assurance Maladie", "health-insurer feed")
+        }
+    }
+
+    /// The outcome in words, as the event was: a consultation that returned nothing the actor could
+    /// see says so ("aucun résultat") rather than "fait", which would read as a consultation (issue 16.2).
+    static func outcome(_ event: AuditEvent, _ l: PortalLanguage) -> String {
+        switch event.outcome {
+        case .denied: l.t("refusé", "refused")
+        case .failed: l.t("échec", "failed")
+        case .success where PatientNotification.consultingActions.contains(event.action) && !event.disclosesContent:
+            l.t("aucun résultat", "nothing found")
+        case .success: l.t("fait", "done")
         }
     }
 

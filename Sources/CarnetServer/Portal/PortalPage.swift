@@ -21,6 +21,7 @@ struct PortalPage {
         case .patient?:
             nav = [("/portal/patient", l.t("Accueil", "Home")), ("/portal/patient/documents", l.t("Documents", "Documents")),
                    ("/portal/patient/summary", l.t("Synthèse", "Summary")), ("/portal/patient/access", l.t("Accès", "Access")),
+                   ("/portal/patient/care-history", l.t("Soins remboursés", "Care history")),
                    ("/portal/patient/history", l.t("Historique", "History")), ("/portal/patient/record", l.t("Dossier", "Record"))]
         case .professional?, .regulator?:
             nav = [("/portal/pro", l.t("Rechercher un patient", "Find a patient"))]
@@ -101,6 +102,14 @@ struct PortalPage {
 
     static func date(_ date: Date, _ language: PortalLanguage) -> String {
         var style = Date.FormatStyle(date: .abbreviated, time: .omitted)
+        style.locale = Locale(identifier: language == .fr ? "fr_FR" : "en_GB")
+        style.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
+        return date.formatted(style)
+    }
+
+    /// The time of day in Paris (e.g. "14:05").
+    static func time(_ date: Date, _ language: PortalLanguage) -> String {
+        var style = Date.FormatStyle(date: .omitted, time: .shortened)
         style.locale = Locale(identifier: language == .fr ? "fr_FR" : "en_GB")
         style.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
         return date.formatted(style)

@@ -132,6 +132,15 @@ actor SignInCodes {
         return code
     }
 
+    /// How long until a new code may be asked for `ins` (the oldest of the window's codes leaves it);
+    /// `nil` while one may. Said to whoever asked, whether or not the INS has a record: the limit
+    /// counts the INS typed, never a record (issue 16.5).
+    func waitBeforeNextCode(for ins: String, now: Date = Date()) -> TimeInterval? {
+        let recent = (requests[ins] ?? []).filter { now.timeIntervalSince($0) < Self.requestWindow }
+        guard recent.count >= Self.maximumRequests, let oldest = recent.min() else { return nil }
+        return max(1, oldest.addingTimeInterval(Self.requestWindow).timeIntervalSince(now))
+    }
+
     /// Whether `code` is the live code for `ins`; a right code is used up, a wrong one counts.
     func verify(_ code: String, for ins: String, now: Date = Date()) -> Bool {
         guard var entry = pending[ins], now < entry.expires, entry.attempts < Self.maximumAttempts else {

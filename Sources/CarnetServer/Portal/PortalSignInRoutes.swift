@@ -103,21 +103,42 @@ struct PortalSignInRoutes {
                 + l.t("Vérifiez-le sur votre carte Vitale.", "Check it against your Vitale card.")
             return try await insPage(request, error: message, value: text)
         }
-        if let code = await codes.issue(for: text.filter { $0 != " " }) {
-            if let ins = try await service.sendSignInCode(code, toFirstOf: candidates, validForMinutes: Int(SignInCodes.validity / 60)),
-               configuration.logSignInCodes {
-                logger.notice("demo sign-in code (printed only with --demo)", metadata: ["code": "\(code)", "ins.system": "\(ins.system.rawValue)"])
-            }
+        let number = text.filter { $0 != " " }
+        guard let code = await codes.issue(for: number) else {
+            // Over the limit of codes for this INS: said, with when to ask again, in the same words
+            // whether or not the INS has a record (the limit counts the INS typed); the refusal audited.
+            let wait = await codes.waitBeforeNextCode(for: number) ?? SignInCodes.requestWindow
+            try await service.refuseSignInCode(toFirstOf: candidates, detail: "too many codes asked within 15 minutes")
+            return try await codePage(request, number: number, error: nil, tooManyCodes: wait)
         }
-        return try await codePage(request, number: text.filter { $0 != " " }, error: nil)
+        if let ins = try await service.sendSignInCode(code, toFirstOf: candidates, validForMinutes: Int(SignInCodes.validity / 60)),
+           configuration.logSignInCodes {
+            logger.notice("demo sign-in code (printed only with --demo)", metadata: ["code": "\(code)", "ins.system": "\(ins.system.rawValue)"])
+        }
+        return try await codePage(request, number: number, error: nil)
     }
 
-    private func codePage(_ request: Request, number: String, error: String?) async throws -> Response {
+    /// The code's entry form; `tooManyCodes` (seconds to wait) says that no new code was sent because
+    /// too many were asked, and when to ask again — the last code received still works meanwhile.
+    private func codePage(_ request: Request, number: String, error: String?, tooManyCodes wait: TimeInterval? = nil) async throws -> Response {
         let l = PortalLanguage.from(request)
         let (token, cookie) = preSignInToken(request)
+        let sent: HTML
+        if let wait {
+            let minutes = max(1, Int((wait / 60).rounded(.up)))
+            let at = PortalPage.time(Date().addingTimeInterval(wait), l)
+            sent = PortalPage.notice(l.t("Trop de codes ont été demandés pour cet INS : aucun nouveau code n'a été envoyé. Réessayez dans \(minutes) minute(s), à partir de \(at). "
+                                         + "Si vous avez reçu un code il y a moins de 10 minutes, vous pouvez encore le saisir ci-dessous.",
+                                         "Too many codes were asked for this INS: no new code was sent. Try again in \(minutes) minute(s), from \(at). "
+                                         + "If you received a code less than 10 minutes ago, you can still enter it below."), error: true)
+        } else {
+            sent = """
+                <p>\(l.t("Si un dossier existe pour cet INS, un code à 6 chiffres vient d'être envoyé à son adresse de contact. Il est valable 10 minutes.",
+                         "If a record exists for this INS, a 6-digit code has just been sent to its contact address. It is valid for 10 minutes."))</p>
+                """
+        }
         let body: HTML = """
-            <p>\(l.t("Si un dossier existe pour cet INS, un code à 6 chiffres vient d'être envoyé à son adresse de contact. Il est valable 10 minutes.",
-                     "If a record exists for this INS, a 6-digit code has just been sent to its contact address. It is valid for 10 minutes."))</p>
+            \(sent)
             <form method="post" action="/portal/patient/verify" class="card" novalidate>
             \(PortalPage.csrf(token))
             <input type="hidden" name="ins" value="\(number)">
@@ -129,8 +150,11 @@ struct PortalSignInRoutes {
             </form>
             <p><a href="/portal/patient/sign-in">\(l.t("Demander un autre code", "Ask for another code"))</a></p>
             """
+        let status: HTTPResponse.Status = wait != nil ? .tooManyRequests : error == nil ? .ok : .badRequest
+        var headers = cookie
+        if let wait { headers[.retryAfter] = String(Int(wait.rounded(.up))) }
         return PortalPage(title: l.t("Saisissez votre code", "Enter your code"), language: l, session: nil, path: "/portal/patient/sign-in", body: body,
-                          status: error == nil ? .ok : .badRequest).response(headers: cookie)
+                          status: status).response(headers: headers)
     }
 
     @Sendable func verifyCode(_ request: Request, context: CarnetRequestContext) async throws -> Response {

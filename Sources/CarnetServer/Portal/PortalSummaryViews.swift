@@ -4,10 +4,33 @@ import Foundation
 
 /// The summary's items in words, section by section, read from the FHIR resources their authors sent.
 enum PortalSummaryText {
-    static func describe(_ item: SummaryEntry, _ l: PortalLanguage) -> String {
+    /// Who reads the summary: the recorder of each item is said from their point of view.
+    struct Reader {
+        var actor: Actor
+        /// The INS of the record's holder, to tell the holder's items from a representative's.
+        var holderINS: String
+    }
+
+    /// Who recorded `item`, said to `reader` (issue 16.3: a GP was shown the patient's own allergy as
+    /// "saisi par vous"): "vous" only for its author; the patient side, or the professional by RPPS.
+    static func recorder(_ item: SummaryEntry, for reader: Reader, _ l: PortalLanguage) -> String {
+        if item.authorID == reader.actor.identifier { return l.t("saisi par vous", "recorded by you") }
+        if item.recordedByPatient {
+            if item.authorID == reader.holderINS {
+                return reader.actor.isPatientSide ? l.t("saisi par le titulaire du dossier", "recorded by the record's holder")
+                                                  : l.t("saisi par le patient", "recorded by the patient")
+            }
+            return reader.actor.isPatientSide ? l.t("saisi par un représentant légal", "recorded by a legal representative")
+                                              : l.t("saisi par un représentant légal du patient", "recorded by the patient's legal representative")
+        }
+        return l.t("saisi par le professionnel de santé RPPS \(item.authorID)", "recorded by the health professional RPPS \(item.authorID)")
+    }
+
+    static func describe(_ item: SummaryEntry, for reader: Reader, _ l: PortalLanguage) -> String {
         let resource = (try? JSONDecoder().decode(JSONValue.self, from: item.resource)) ?? .null
         let display = item.code.map { $0.display ?? $0.code } ?? resource["code"]?["text"]?.string ?? resource["medicationCodeableConcept"]?["text"]?.string
-        let recorder = item.recordedByPatient ? l.t("saisi par vous", "recorded by you") : l.t("saisi par un professionnel", "recorded by a professional")
+            ?? resource["vaccineCode"]?["text"]?.string
+        let recorder = recorder(item, for: reader, l)
         switch item.kind {
         case .observation:
             let value = resource["valueCodeableConcept"].flatMap { $0["text"]?.string ?? $0["coding"]?.array?.first?["display"]?.string }
@@ -44,15 +67,15 @@ enum PortalSummaryText {
     ]
 
     /// - Parameter deletable: the CSRF token of a patient's session, to offer deleting what the patient recorded.
-    static func sections(_ items: [SummaryEntry], directives: [DocumentEntry], _ l: PortalLanguage, documentLink: String,
+    static func sections(_ items: [SummaryEntry], directives: [DocumentEntry], for reader: Reader, _ l: PortalLanguage, documentLink: String,
                          deletable csrf: String? = nil) -> HTML {
         HTML.join(sectionTitles.map { kinds, french, english -> HTML in
             var lines = items.filter { kinds.contains($0.kind) }.map { item -> HTML in
-                guard let csrf, item.recordedByPatient else { return "<li>\(describe(item, l))</li>" }
+                let text = describe(item, for: reader, l)
+                guard let csrf, item.recordedByPatient else { return "<li>\(text)</li>" }
                 return """
-                    <li>\(describe(item, l)) <form method="post" action="/portal/patient/summary/delete" class="inline">\(PortalPage.csrf(csrf))\
-                    <input type="hidden" name="item" value="\(item.id.description)"><input type="hidden" name="type" value="\(item.kind.resourceType)">\
-                    <button type="submit" class="link" aria-label="\(l.t("Supprimer", "Delete")) : \(describe(item, l))">\(l.t("Supprimer", "Delete"))</button></form></li>
+                    <li>\(text) \(PortalConfirmation.deleteButton(action: "/portal/patient/summary/delete", csrf: csrf,
+                                                              fields: ["item": item.id.description, "type": item.kind.resourceType], what: text, l))</li>
                     """
             }
             if kinds.contains(.advanceDirective) {
@@ -135,6 +158,7 @@ enum PortalSummaryForms {
             "<option value=\"\(group)\">\(group)</option>" })</select>\(slot("blood-group"))
         <button type="submit">\(l.t("Enregistrer", "Save"))</button>
         </form>
+        \(PortalSummaryClinicalForms.forms(csrf: csrf, l, problem: problem))
         """
     }
 
@@ -193,7 +217,11 @@ enum PortalSummaryForms {
                       "code": ["coding": [["system": "http://loinc.org", "code": "882-1", "display": "ABO and Rh group [Type] in Blood"]]],
                       "valueCodeableConcept": ["text": group]]
         default:
-            throw FormError(message: l.t("Formulaire inconnu.", "Unknown form."))
+            guard let (clinicalType, clinical) = try PortalSummaryClinicalForms.resource(from: form, subject: subject, today: today, l) else {
+                throw FormError(message: l.t("Formulaire inconnu.", "Unknown form."))
+            }
+            type = clinicalType
+            object = clinical
         }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return (type, String(decoding: data, as: UTF8.self))

@@ -20,10 +20,12 @@ enum PortalUpload {
     /// The upload form; `typed` and `problems` show a refused submission again: the values kept, each
     /// message beside its field, the field marked invalid (a file must be chosen again: no browser
     /// lets a page fill a file input).
+    ///
+    /// - Parameter patientSide: the patient's own types (``PortalDocumentTypes/patient``) instead of the professionals'.
     static func form(action: String, csrf: String, _ l: PortalLanguage, heading: String, preselected: String? = nil,
-                     replaces: DocumentID? = nil, typed: PortalForm? = nil, problems: Problems? = nil) -> HTML {
+                     replaces: DocumentID? = nil, typed: PortalForm? = nil, problems: Problems? = nil, patientSide: Bool = false) -> HTML {
         let chosen = typed?["type"] ?? preselected
-        let types = PortalDocumentTypes.common.map { code, french, english -> HTML in
+        let types = (patientSide ? PortalDocumentTypes.patient : PortalDocumentTypes.common).map { code, french, english -> HTML in
             "<option value=\"\(code)\"\(chosen == code ? HTML.trusted(" selected") : "")>\(l.t(french, english))</option>"
         }
         let messages = problems?.messages ?? [:]
@@ -51,10 +53,14 @@ enum PortalUpload {
     }
 
     /// The document a submitted form describes, or what is wrong with it, said so it can be fixed.
-    static func submission(from form: PortalForm, author: Actor, maxContentSize: Int, _ l: PortalLanguage)
+    ///
+    /// - Parameter authorName: the name a patient-side author is shown by (the holder's, or their
+    ///   representative's description): a patient's document names them, never their raw INS.
+    static func submission(from form: PortalForm, author: Actor, authorName: String? = nil, maxContentSize: Int, _ l: PortalLanguage)
         -> Result<(DocumentDraft, Data), Problems> {
         var problems = Problems()
-        let type = form["type"].flatMap { code in PortalDocumentTypes.common.first { $0.0 == code }?.0 }
+        let offered = author.isPatientSide ? PortalDocumentTypes.patient : PortalDocumentTypes.common
+        let type = form["type"].flatMap { code in offered.first { $0.0 == code }?.0 }
         if type == nil { problems.messages["type"] = l.t("Choisissez un type dans la liste.", "Choose a type from the list.") }
         let title = form["title"]
         if title == nil { problems.messages["title"] = l.t("Donnez un titre au document.", "Give the document a title.") }
@@ -89,22 +95,29 @@ enum PortalUpload {
         }
         guard problems.messages.isEmpty, let type, let title, let date, let (data, contentType) = content else { return .failure(problems) }
         let professional = author.professional
-        let authors = professional.map { [DocumentAuthor(identifierSystem: "urn:oid:1.2.250.1.71.4.2.1", identifierValue: "8\($0.rpps.value)",
+        var authors = professional.map { [DocumentAuthor(identifierSystem: "urn:oid:1.2.250.1.71.4.2.1", identifierValue: "8\($0.rpps.value)",
                                                          display: $0.displayName)] } ?? []
-        let system = type.hasPrefix("EXPPAT") ? "urn:oid:1.2.250.1.213.1.1.4.12" : "http://loinc.org"
-        let draft = DocumentDraft(uniqueID: nil, type: Code(system: system, code: type), title: title, authors: authors, date: date,
+        if author.isPatientSide, let authorName { authors = [DocumentAuthor(display: authorName)] }
+        let system = author.isPatientSide || type.hasPrefix("EXPPAT") ? PortalDocumentTypes.patientTypeSystem : "http://loinc.org"
+        var draft = DocumentDraft(uniqueID: nil, type: Code(system: system, code: type), title: title, authors: authors, date: date,
                                   contentType: contentType, language: l == .fr ? "fr-FR" : "en",
                                   replaces: form["replaces"].flatMap(DocumentID.init))
+        if author.isPatientSide {
+            // The patient's own section (DMP: "expression personnelle du patient").
+            draft.practiceSetting = PortalDocumentTypes.patientSetting
+            draft.facilityType = PortalDocumentTypes.patientSetting
+        }
         return .success((draft, data))
     }
 
     /// Reads an upload form and adds its document to `recordID` as the session's actor: a redirect to
     /// `documentPath` + the new id, or a page saying what to fix with a link back to `back`.
     static func handle(_ request: Request, _ context: CarnetRequestContext, session: PortalSessions.Session, recordID: RecordID,
-                       service: RecordService, configuration: CarnetConfiguration, documentPath: String, back: String) async throws -> Response {
+                       service: RecordService, configuration: CarnetConfiguration, documentPath: String, back: String,
+                       authorName: String? = nil) async throws -> Response {
         let l = PortalLanguage.from(request)
         let form = try await PortalForm.read(request, expectedToken: session.csrfToken, maximumSize: configuration.maxContentSize + 65_536)
-        switch submission(from: form, author: session.actor, maxContentSize: configuration.maxContentSize, l) {
+        switch submission(from: form, author: session.actor, authorName: authorName, maxContentSize: configuration.maxContentSize, l) {
         case .failure(let problems):
             return refused(request, session: session, form: form, problems: problems, back: back, status: .badRequest, l)
         case .success(let (draft, data)):
@@ -146,7 +159,7 @@ enum PortalUpload {
             \(PortalPage.notice(atop ?? l.t("Le document n'a pas été ajouté : corrigez ce qui est signalé ci-dessous.",
                                             "The document was not added: fix what is marked below."), error: true))
             \(Self.form(action: request.uri.path, csrf: session.csrfToken, l, heading: heading, replaces: form["replaces"].flatMap(DocumentID.init),
-                        typed: form, problems: problems))
+                        typed: form, problems: problems, patientSide: session.actor.isPatientSide))
             <p><a href="\(back)">\(l.t("Retour", "Back"))</a></p>
             """
         return PortalPage(title: heading, language: l, session: session, path: back, body: body, status: status).response()

@@ -199,7 +199,8 @@ struct ProfessionalPortalRoutes {
             <div class="table"><table><thead><tr><th scope="col">\(l.t("Date", "Date"))</th><th scope="col">\(l.t("Titre", "Title"))</th>\
             <th scope="col">\(l.t("Type", "Type"))</th><th scope="col">\(l.t("Auteur", "Author"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
             <h2>\(l.t("Synthèse", "Summary"))</h2>
-            \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments, l, documentLink: "/portal/pro/documents/"))
+            \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments,
+                                         for: .init(actor: session.actor, holderINS: summary.record.ins.value), l, documentLink: "/portal/pro/documents/"))
             \(actor.accessMode == .normal
                 ? PortalUpload.form(action: "/portal/pro/upload", csrf: session.csrfToken, l, heading: l.t("Ajouter un document", "Add a document")) : "")
             """

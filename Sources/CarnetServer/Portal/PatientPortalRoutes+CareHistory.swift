@@ -1,0 +1,50 @@
+import CarnetCore
+import CarnetService
+import Foundation
+import Hummingbird
+
+/// The itemised care history of the last 24 months (what the insurer reimbursed), newest care first,
+/// a page at a time — read through ``RecordService/careHistory(of:dates:by:)`` like the API's
+/// `ExplanationOfBenefit` search. Only the page number travels in the URL, never health data.
+extension PatientPortalRoutes {
+    static let claimsPerPage = 25
+
+    @Sendable func careHistoryPage(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let (session, recordID) = try signedIn(context)
+        let l = PortalLanguage.from(request)
+        let claims = try await service.careHistory(of: recordID, by: session.actor).sorted { $0.serviceDate > $1.serviceDate }
+        let pages = max(1, (claims.count + Self.claimsPerPage - 1) / Self.claimsPerPage)
+        let page = max(1, min(request.uri.queryParameters["page"].flatMap { Int($0) } ?? 1, pages))
+        let shown = claims.dropFirst((page - 1) * Self.claimsPerPage).prefix(Self.claimsPerPage)
+        func euros(_ cents: Int?) -> String {
+            guard let cents else { return "—" }
+            return l == .fr ? "\(cents / 100),\(String(format: "%02d", cents % 100)) €" : "€\(cents / 100).\(String(format: "%02d", cents % 100))"
+        }
+        let rows = shown.map { claim -> HTML in
+            """
+            <tr><td>\(claim.serviceDate.description)</td><td>\(claim.label) <span class="hint">\(claim.code.code)</span></td>\
+            <td>\(claim.prescriberRPPS.map { "RPPS \($0)" } ?? "—")</td><td>\(claim.performer ?? "—")</td>\
+            <td>\(euros(claim.chargedCents))</td><td>\(euros(claim.reimbursedCents))</td></tr>
+            """
+        }
+        let navigation: HTML = pages <= 1 ? "" : """
+            <p>\(l.t("Page", "Page")) \(page) / \(pages) \
+            \(page > 1 ? html("<a href=\"/portal/patient/care-history?page=\(page - 1)\">\(l.t("Page précédente", "Previous page"))</a>") : "") \
+            \(page < pages ? html("<a href=\"/portal/patient/care-history?page=\(page + 1)\">\(l.t("Page suivante", "Next page"))</a>") : "")</p>
+            """
+        let body: HTML = """
+            <p>\(l.t("Les soins que l'Assurance Maladie vous a remboursés ces 24 derniers mois, du plus récent au plus ancien.",
+                     "The care the health insurer reimbursed over the last 24 months, newest first."))</p>
+            \(PortalChart.claimsPerMonth(claims, language: l))
+            <p>\(claims.count) \(l.t("soin(s) remboursé(s)", "reimbursed care item(s)"))</p>
+            \(navigation)
+            <div class="table" tabindex="0" role="region" aria-label="\(l.t("Soins remboursés (le tableau défile)", "Reimbursed care (the table scrolls)"))">
+            <table><thead><tr><th scope="col">\(l.t("Date des soins", "Date of care"))</th><th scope="col">\(l.t("Acte ou médicament", "Act or medicine"))</th>\
+            <th scope="col">\(l.t("Prescripteur", "Prescriber"))</th><th scope="col">\(l.t("Réalisé par", "Performed by"))</th>\
+            <th scope="col">\(l.t("Montant", "Charged"))</th><th scope="col">\(l.t("Remboursé", "Reimbursed"))</th></tr></thead>
+            <tbody>\(rows.isEmpty ? [html("<tr><td colspan=\"6\">\(l.t("Aucun soin remboursé sur la période", "No reimbursed care in the period"))</td></tr>")] : rows)</tbody></table></div>
+            \(navigation)
+            """
+        return self.page(request, context, ("Mes soins remboursés", "My reimbursed care"), path: "/portal/patient/care-history", body)
+    }
+}

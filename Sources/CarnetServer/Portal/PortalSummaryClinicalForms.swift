@@ -1,0 +1,85 @@
+import CarnetCore
+import CarnetFHIR
+import Foundation
+
+/// The clinical items a patient reports themselves, from the summary page: history and conditions
+/// (`Condition`), current treatments (`MedicationStatement`) and vaccinations (`Immunization`). Each
+/// becomes the FHIR resource the API takes, through the same checks (``SummaryResource``), and is
+/// shown as recorded by the patient (the item's `recorded-by` tag), to professionals too.
+enum PortalSummaryClinicalForms {
+    static let names: Set<String> = ["condition", "medication", "immunization"]
+
+    static func forms(csrf: String, _ l: PortalLanguage, problem: PortalSummaryForms.Problem?) -> HTML {
+        func typed(_ form: String, _ name: String) -> String? { problem?.form == form ? problem?.typed[name] : nil }
+        func invalid(_ id: String) -> HTML { problem?.field == id ? " aria-invalid=\"true\" aria-describedby=\"\(id)-error\"" : "" }
+        func slot(_ id: String) -> HTML {
+            problem?.field == id ? "<div id=\"\(id)-error\">\(PortalPage.notice(problem?.message, error: true))</div>" : ""
+        }
+        func atop(_ form: String) -> HTML { problem?.form == form && problem?.field == nil ? PortalPage.notice(problem?.message, error: true) : "" }
+        return """
+            <form method="post" action="/portal/patient/summary" class="card">
+            \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="condition">
+            <h3>\(l.t("Ajouter un antécédent ou une pathologie", "Add a past or current condition"))</h3>\(atop("condition"))
+            <label for="condition-text">\(l.t("Maladie, opération ou problème de santé", "Illness, operation or health problem"))</label>
+            <input type="text" id="condition-text" name="condition" autocomplete="off" value="\(typed("condition", "condition"))"\(invalid("condition-text"))>\(slot("condition-text"))
+            <label for="condition-status">\(l.t("Aujourd'hui", "Today"))</label>
+            <select id="condition-status" name="status"><option value="active">\(l.t("En cours", "Ongoing"))</option>
+            <option value="resolved"\(typed("condition", "status") == "resolved" ? HTML.trusted(" selected") : "")>\(l.t("Guéri ou terminé (antécédent)", "Cured or over (history)"))</option></select>
+            <button type="submit">\(l.t("Ajouter", "Add"))</button>
+            </form>
+            <form method="post" action="/portal/patient/summary" class="card">
+            \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="medication">
+            <h3>\(l.t("Ajouter un traitement en cours", "Add a current treatment"))</h3>\(atop("medication"))
+            <label for="medication-name">\(l.t("Médicament", "Medicine"))</label>
+            <input type="text" id="medication-name" name="medication" autocomplete="off" value="\(typed("medication", "medication"))"\(invalid("medication-name"))>\(slot("medication-name"))
+            <label for="medication-dosage">\(l.t("Comment je le prends (facultatif)", "How I take it (optional)"))</label>
+            <input type="text" id="medication-dosage" name="dosage" autocomplete="off" value="\(typed("medication", "dosage"))">
+            <button type="submit">\(l.t("Ajouter", "Add"))</button>
+            </form>
+            <form method="post" action="/portal/patient/summary" class="card">
+            \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="immunization">
+            <h3>\(l.t("Ajouter une vaccination", "Add a vaccination"))</h3>\(atop("immunization"))
+            <label for="immunization-vaccine">\(l.t("Vaccin", "Vaccine"))</label>
+            <input type="text" id="immunization-vaccine" name="vaccine" autocomplete="off" value="\(typed("immunization", "vaccine"))"\(invalid("immunization-vaccine"))>\(slot("immunization-vaccine"))
+            <label for="immunization-date">\(l.t("Date de la vaccination", "Date of the vaccination"))</label>
+            <p class="hint" id="immunization-date-hint">\(l.t("AAAA-MM-JJ", "YYYY-MM-DD"))</p>
+            <input type="date" id="immunization-date" name="date" value="\(typed("immunization", "date"))"\(invalid("immunization-date"))>\(slot("immunization-date"))
+            <button type="submit">\(l.t("Ajouter", "Add"))</button>
+            </form>
+            """
+    }
+
+    /// The resource type and JSON object of a clinical form; `nil` for another form.
+    static func resource(from form: PortalForm, subject: [String: Any], today: String, _ l: PortalLanguage) throws -> (String, [String: Any])? {
+        switch form["form"] {
+        case "condition":
+            guard let text = form["condition"] else {
+                throw PortalSummaryForms.FormError(message: l.t("Indiquez la maladie, l'opération ou le problème de santé.", "Name the illness, operation or health problem."),
+                                                   field: "condition-text")
+            }
+            let status = form["status"] == "resolved" ? "resolved" : "active"
+            return ("Condition", ["resourceType": "Condition", "subject": subject, "recordedDate": today, "code": ["text": text],
+                                  "clinicalStatus": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": status]]]])
+        case "medication":
+            guard let name = form["medication"] else {
+                throw PortalSummaryForms.FormError(message: l.t("Indiquez le nom du médicament.", "Name the medicine."), field: "medication-name")
+            }
+            var object: [String: Any] = ["resourceType": "MedicationStatement", "status": "active", "subject": subject, "dateAsserted": today,
+                                         "medicationCodeableConcept": ["text": name]]
+            if let dosage = form["dosage"] { object["dosage"] = [["text": dosage]] }
+            return ("MedicationStatement", object)
+        case "immunization":
+            guard let vaccine = form["vaccine"] else {
+                throw PortalSummaryForms.FormError(message: l.t("Indiquez le vaccin.", "Name the vaccine."), field: "immunization-vaccine")
+            }
+            guard let date = form["date"], FHIRDateValue.day(date) != nil else {
+                throw PortalSummaryForms.FormError(message: l.t("Indiquez la date de la vaccination au format AAAA-MM-JJ.", "Give the vaccination's date as YYYY-MM-DD."),
+                                                   field: "immunization-date")
+            }
+            return ("Immunization", ["resourceType": "Immunization", "status": "completed", "patient": subject, "vaccineCode": ["text": vaccine],
+                                     "occurrenceDateTime": date, "primarySource": true])
+        default:
+            return nil
+        }
+    }
+}
