@@ -73,20 +73,22 @@ struct OperationsRoutesTests {
             #expect(try await gauge("carnet_database_up") == "1.0")
             #expect(try await gauge("carnet_database_ping_seconds").flatMap(Double.init).map { $0 >= 0 && $0 < 5 } == true)
             #expect(try await gauge("carnet_notification_outbox_backlog") == "0.0")
-            // An emergency access leaves two notifications for the patient: first access and emergency.
+            // An emergency access is notified even when it found nothing (no first-access notice then:
+            // nothing was consulted, issue 16.2).
             let emergency = try await tokens.bearer(.doctor(mode: .breakTheGlass, reason: "unconscious on arrival"))
             #expect(try await client.execute(uri: "/fhir/DocumentReference?patient=\(id)", method: .get, headers: emergency).status == .ok)
-            #expect(try await gauge("carnet_notification_outbox_backlog") == "2.0")
+            #expect(try await gauge("carnet_notification_outbox_backlog") == "1.0")
         }
     }
 
-    @Test("unknown routes and methods are 404 OperationOutcomes", arguments: [
-        ("/nowhere", HTTPRequest.Method.get), ("/fhir/Practitioner", .get), ("/fhir/Patient", .delete), ("/fhir/metadata", .post),
+    @Test("unknown routes are 404 OperationOutcomes; a known FHIR path asked with another method a 405", arguments: [
+        ("/nowhere", HTTPRequest.Method.get, HTTPResponse.Status.notFound), ("/fhir/Practitioner", .get, .notFound),
+        ("/fhir/Patient", .delete, .methodNotAllowed), ("/fhir/metadata", .post, .methodNotAllowed),
     ])
-    func unknownRoutes(_ uri: String, _ method: HTTPRequest.Method) async throws {
+    func unknownRoutes(_ uri: String, _ method: HTTPRequest.Method, _ status: HTTPResponse.Status) async throws {
         try await withCarnet { client, tokens in
             let response = try await client.execute(uri: uri, method: method, headers: try await tokens.bearer(.doctor()))
-            #expect(response.status == .notFound)
+            #expect(response.status == status)
             #expect(response.json["resourceType"] as? String == "OperationOutcome")
         }
     }

@@ -59,11 +59,12 @@ struct SummaryAuditTests {
             #expect(updated.action == .writeSummary && updated.outcome == .success && updated.resources == [item] && updated.detail == "updated, version 2")
 
             let (_, summary) = try await Self.event(store) { try await service.patientSummary(of: record.id, by: holder) }
-            #expect(summary.action == .readSummary && summary.outcome == .success && summary.resources == [patient])
+            // What a read returned is named after the record (issue 16.2: it is what makes it a consultation).
+            #expect(summary.action == .readSummary && summary.outcome == .success && summary.resources == [patient, item])
             #expect(summary.detail?.hasPrefix("$summary: 1 items") == true, "\(summary.detail ?? "")")
 
             let (_, everything) = try await Self.event(store) { try await service.everything(of: record.id, by: holder) }
-            #expect(everything.action == .readEverything && everything.outcome == .success && everything.resources == [patient])
+            #expect(everything.action == .readEverything && everything.outcome == .success && everything.resources == [patient, item])
             #expect(everything.detail == "0 documents, 1 summary items, 0 claims", "\(everything.detail ?? "")")
 
             // Refusals are in the trail: a physician without a basis reads, the holder deletes a professional's item.
@@ -114,7 +115,7 @@ struct SummaryAuditTests {
                 let holder = Actor.patient(ins)
                 let (claims, searched) = try await Self.event(store) { try await service.careHistory(of: record.id, by: holder) }
                 #expect(claims.map(\.id) == ["A1"])
-                #expect(searched.action == .readCareHistory && searched.outcome == .success && searched.resources == [patient]
+                #expect(searched.action == .readCareHistory && searched.outcome == .success && searched.resources.first == patient && searched.resources.count == 2
                         && searched.detail == "1 claims" && searched.rule == .holderActsOnOwnRecord)
                 let (_, read) = try await Self.event(store) {
                     try await service.careHistoryClaim(of: record.id, reference: "ExplanationOfBenefit/x", matching: { $0.id == "A1" }, by: holder)
