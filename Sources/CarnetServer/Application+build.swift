@@ -63,7 +63,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     HealthRoutes(service: service).register(on: router)
     metrics.register(on: router, service: service)
     OpenAPIDescription.register(on: router, serverURL: configuration.baseURL)
-    let fhir = router.group("fhir").add(middleware: FHIRNegotiationMiddleware())
+    let fhir = router.group("fhir").add(middleware: FHIRNegotiationMiddleware()).add(middleware: FHIRSearchControlsMiddleware())
     MetadataRoutes(configuration: configuration).register(on: fhir)
     let authenticated = fhir.group()
         .add(middleware: AuthenticationMiddleware(authority: tokens, acceptsClientCertificates: configuration.tls?.clientCAPath != nil))

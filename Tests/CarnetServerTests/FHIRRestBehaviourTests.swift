@@ -1,4 +1,5 @@
 import CarnetCore
+@testable import CarnetServer
 import CarnetTestSupport
 import Foundation
 import HTTPTypes
@@ -77,6 +78,40 @@ struct FHIRRestBehaviourTests {
             var xml = doctor
             xml[.accept] = "application/xml"
             #expect(try await client.execute(uri: "/fhir/Binary/\(id)", method: .get, headers: xml).status == .ok, "ITI-68 in the document's own type")
+        }
+    }
+
+    @Test("_summary=count gives the total alone under the same decisions; _total is accepted; lenient handling drops unknown parameters and says so",
+          arguments: TestEngine.available)
+    func searchControls(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let patient = try await createPatient(client, tokens)
+            let author = try await tokens.bearer(.doctor())
+            let holder = try await tokens.bearer(.patient(.fixture()))
+            let physician = try await tokens.bearer(.doctor("99700000022"))
+            #expect(try await client.execute(uri: "/fhir/Patient/\(patient)/$authorize", method: .post, headers: holder + fhirJSON,
+                                             body: AccessControlRoutesTests.professional("99700000022")).status == .ok)
+            let masked = try #require(try await DocumentRoutesTests.push(client, author, DocumentRoutesTests.documentBody()).json["id"] as? String)
+            _ = try await DocumentRoutesTests.push(client, author, DocumentRoutesTests.documentBody())
+            #expect(try await client.execute(uri: "/fhir/DocumentReference/\(masked)/$mask", method: .post, headers: holder + fhirJSON).status == .ok)
+
+            let search = "/fhir/DocumentReference?patient=\(patient)"
+            let counted = try await client.execute(uri: search + "&_summary=count&_total=accurate", method: .get, headers: physician)
+            #expect(counted.status == .ok && counted.json["total"] as? Int == 1 && counted.json["entry"] == nil, "\(counted.text)")
+            #expect(!counted.text.contains(masked))
+            #expect(try await client.execute(uri: search + "&_summary=count", method: .get, headers: holder).json["total"] as? Int == 2)
+            let items = try await client.execute(uri: "/fhir/AllergyIntolerance?patient=\(patient)&_summary=count", method: .get, headers: holder)
+            #expect(items.status == .ok && items.json["total"] as? Int == 0, "\(items.text)")
+            let text = try await client.execute(uri: search + "&_summary=text", method: .get, headers: holder)
+            #expect(text.status == .badRequest && text.expression == "_summary", "\(text.text)")
+
+            let strict = try await client.execute(uri: search + "&colour=blue", method: .get, headers: holder)
+            #expect(strict.status == .badRequest && strict.expression == "colour")
+            let lenient = try await client.execute(uri: search + "&colour=blue", method: .get, headers: holder + [FHIRSearchControlsMiddleware.prefer: "handling=lenient"])
+            #expect(lenient.status == .ok && lenient.json["total"] as? Int == 2, "\(lenient.text)")
+            let outcome = (lenient.json["entry"] as? [[String: Any]] ?? []).first { ($0["search"] as? [String: Any])?["mode"] as? String == "outcome" }
+            #expect((outcome?["resource"] as? [String: Any])?["resourceType"] as? String == "OperationOutcome")
+            #expect(lenient.text.contains("colour"))
         }
     }
 }
