@@ -29,6 +29,7 @@ struct ErrorMeaning: Equatable {
             case .duplicateUniqueID, .duplicateSubmissionSet, .uniqueIDUnavailable: return ErrorMeaning(status: .conflict, code: "duplicate")
             case .replacedDocumentNotFound: return ErrorMeaning(status: .unprocessableContent, code: "not-found")
             case .ambiguousUniqueID: return ErrorMeaning(status: .preconditionFailed, code: "multiple-matches")
+            case .versionMismatch: return ErrorMeaning(status: .preconditionFailed, code: "conflict", expression: "If-Match")
             }
         case is DocumentLabelError:
             return ErrorMeaning(status: .unprocessableContent, code: "invalid", expression: "DocumentReference.securityLabel")

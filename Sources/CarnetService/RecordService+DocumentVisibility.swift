@@ -73,9 +73,9 @@ extension RecordService {
 
     /// A security-label patch (TD3.3a/b): `transform` turns the current labels (as on the wire) into
     /// the new ones; every visibility flag that changes must be allowed to this actor.
-    public func changeLabels(of id: DocumentID, by actor: Actor,
+    public func changeLabels(of id: DocumentID, expectedVersion: Int? = nil, by actor: Actor,
                              _ transform: @Sendable ([Code]) throws -> [Code]) async throws -> DocumentEntry {
-        try await relabel(id, by: actor, detail: "security labels") { entry, _ in
+        try await relabel(id, expectedVersion: expectedVersion, by: actor, detail: "security labels") { entry, _ in
             let current = entry.visibility.labels.map { Code(system: $0.system, code: $0.code) } + entry.otherLabels
             let labels = try transform(current)
             let visibility = try DocumentVisibility(labels: labels.map { (system: $0.system, code: $0.code) })
@@ -85,7 +85,7 @@ extension RecordService {
     }
 
     /// Loads the document, computes its new labels, decides each changed flag, saves a new version.
-    private func relabel(_ id: DocumentID, by actor: Actor, detail: String,
+    private func relabel(_ id: DocumentID, expectedVersion: Int? = nil, by actor: Actor, detail: String,
                          _ change: (DocumentEntry, Date) throws -> (DocumentVisibility, [Code])) async throws -> DocumentEntry {
         guard let entry = try await store.document(id: id), entry.status.isReadable, let record = try await store.record(id: entry.recordID) else {
             try await auditMiss(.maskDocument, by: actor, detail: "DocumentReference/\(id)")
@@ -96,6 +96,7 @@ extension RecordService {
         let read = AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: entry)
         try await enforce(read, .maskDocument, by: actor, record: record, resources: ["DocumentReference/\(id)"],
                           concealing: AccessPolicy.refusalConceals(read, .readDocument, by: actor, in: context, document: entry))
+        if let expectedVersion, expectedVersion != entry.metadataVersion { throw DocumentInputError.versionMismatch(current: entry.metadataVersion) }
         var (visibility, otherLabels) = try change(entry, context.now)
         let old = entry.visibility
         // Who set a mask: the patient side's mask (set or affirmed) is the patient's to lift.

@@ -368,6 +368,8 @@ public enum DocumentInputError: Error, Equatable, Sendable, CustomStringConverti
     case replacedDocumentNotFound(DocumentID)
     /// Several documents the caller may see share this unique id (in different records).
     case ambiguousUniqueID(String)
+    /// `If-Match` named a metadata version that is no longer the document's (FHIR: 412).
+    case versionMismatch(current: Int)
 
     public var description: String {
         switch self {
@@ -376,6 +378,7 @@ public enum DocumentInputError: Error, Equatable, Sendable, CustomStringConverti
         case .duplicateSubmissionSet(let id): "submission set unique id \(id) cannot be used: each submission needs a unique id of its own"
         case .uniqueIDUnavailable(let id): "unique id \(id) cannot be used: each document needs a unique id of its own"
         case .replacedDocumentNotFound(let id): "DocumentReference/\(id) to replace does not exist in this patient's record"
+        case .versionMismatch(let current): "the document changed since it was read: its version is now \(current) (If-Match)"
         }
     }
 }
@@ -392,7 +395,11 @@ extension RecordService {
     /// or withdraw as entered in error. Replacing goes through ``publishDocuments(_:for:by:)``.
     ///
     /// Withdrawing as entered in error is its submitter's alone; the holder may delete and archive.
-    public func changeDocument(_ id: DocumentID, _ transition: DocumentTransition, by actor: Actor) async throws -> DocumentEntry {
+    ///
+    /// Who may not know the document exists gets "not found"; who may read it but not change it is told
+    /// the rule (403). `expectedVersion` (`If-Match`) refuses a change made on a stale read.
+    public func changeDocument(_ id: DocumentID, _ transition: DocumentTransition, expectedVersion: Int? = nil,
+                               by actor: Actor) async throws -> DocumentEntry {
         precondition(transition != .replace, "replacement is a publication")
         guard let entry = try await store.document(id: id), entry.status != .deleted, entry.status != .enteredInError,
               let record = try await store.record(id: entry.recordID)
@@ -400,11 +407,16 @@ extension RecordService {
             try await auditMiss(.changeDocument, by: actor, detail: "DocumentReference/\(id)")
             throw AccessError.notFound
         }
-        var decision = AccessPolicy.decideDocument(.changeDocument, by: actor, in: try await documentContext(record), document: entry)
+        let context = try await documentContext(record)
+        let read = AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: entry)
+        try await enforce(read, .changeDocument, by: actor, record: record, resources: ["DocumentReference/\(id)"],
+                          concealing: AccessPolicy.refusalConceals(read, .readDocument, by: actor, in: context, document: entry))
+        var decision = AccessPolicy.decideDocument(.changeDocument, by: actor, in: context, document: entry)
         if decision.isAllowed, transition == .enterInError, entry.submitterID != actor.identifier {
-            decision = .deny(.roleNotAllowed)
+            decision = .deny(.notTheDocumentAuthor)
         }
-        try await enforce(decision, .changeDocument, by: actor, record: record)
+        try await enforce(decision, .changeDocument, by: actor, record: record, resources: ["DocumentReference/\(id)"], concealing: false)
+        if let expectedVersion, expectedVersion != entry.metadataVersion { throw DocumentInputError.versionMismatch(current: entry.metadataVersion) }
         var changed = entry
         changed.status = try entry.status.applying(transition)
         changed.beginNextVersion(at: clock())

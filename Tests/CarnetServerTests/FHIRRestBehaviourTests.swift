@@ -114,4 +114,33 @@ struct FHIRRestBehaviourTests {
             #expect(lenient.text.contains("colour"))
         }
     }
+
+    @Test("15, 22: a PATCH by a reader who is not the author is a 403 naming the rule; If-Match refuses a stale version (412)",
+          arguments: TestEngine.available)
+    func patchAnswers(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let patient = try await createPatient(client, tokens)
+            let author = try await tokens.bearer(.doctor())
+            let holder = try await tokens.bearer(.patient(.fixture()))
+            let colleague = try await tokens.bearer(.doctor("99700000022"))
+            let stranger = try await tokens.bearer(.doctor("99700000033"))
+            #expect(try await client.execute(uri: "/fhir/Patient/\(patient)/$authorize", method: .post, headers: holder + fhirJSON,
+                                             body: AccessControlRoutesTests.professional("99700000022")).status == .ok)
+            let id = try #require(try await DocumentRoutesTests.push(client, author, DocumentRoutesTests.documentBody()).json["id"] as? String)
+            let archive = DocumentLifecycleTests.archive(true)
+            let uri = "/fhir/DocumentReference/\(id)"
+            let reader = try await client.execute(uri: uri, method: .patch, headers: colleague + DocumentLifecycleTests.jsonPatch, body: archive)
+            #expect(reader.status == .forbidden && reader.text.contains("only the professional who submitted"), "\(reader.text)")
+            let unknown = try await client.execute(uri: uri, method: .patch, headers: stranger + DocumentLifecycleTests.jsonPatch, body: archive)
+            #expect(unknown.status == .notFound, "who may not see it learns nothing: \(unknown.text)")
+            var stale = author + DocumentLifecycleTests.jsonPatch
+            stale[.ifMatch] = "W/\"7\""
+            let refused = try await client.execute(uri: uri, method: .patch, headers: stale, body: archive)
+            #expect(refused.status == .preconditionFailed && refused.expression == "If-Match", "\(refused.text)")
+            var current = author + DocumentLifecycleTests.jsonPatch
+            current[.ifMatch] = "W/\"1\""
+            let archived = try await client.execute(uri: uri, method: .patch, headers: current, body: archive)
+            #expect(archived.status == .ok && archived.headers[.eTag] == "W/\"2\"", "\(archived.text)")
+        }
+    }
 }

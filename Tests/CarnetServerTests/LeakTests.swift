@@ -123,7 +123,7 @@ struct LeakTests {
 
     @Test("parameters that would widen a search or reach across resources are refused, not ignored", arguments: [
         "_include=DocumentReference:subject", "_revinclude=Provenance:target", "_has:AuditEvent:entity:agent=x", "_elements=id",
-        "_summary=count", "_contained=true", "_filter=status eq current", "subject:Patient.identifier=x",
+        "_summary=data", "_contained=true", "_filter=status eq current", "subject:Patient.identifier=x",
     ])
     func wideningParameters(_ parameter: String) async throws {
         try await withCarnet { client, tokens in

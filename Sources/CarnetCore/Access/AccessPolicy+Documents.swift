@@ -122,9 +122,9 @@ extension AccessPolicy {
             return .allow(.professionalSearchesOwnOrInEmergency)
         case .changeDocument:
             // Only the professional who submitted it changes a document's status (TD3.3c: author only).
-            return isAuthor && actor.accessMode == .normal ? .allow(.authorChangesOwnDocument) : .deny(isAuthor ? .roleNotAllowed : .noAuthorisationYet)
+            return isAuthor && actor.accessMode == .normal ? .allow(.authorChangesOwnDocument) : .deny(isAuthor ? .roleNotAllowed : .notTheDocumentAuthor)
         case .maskDocument:
-            return isAuthor && actor.accessMode == .normal ? .allow(.authorChangesOwnDocument) : .deny(isAuthor ? .roleNotAllowed : .noAuthorisationYet)
+            return isAuthor && actor.accessMode == .normal ? .allow(.authorChangesOwnDocument) : .deny(isAuthor ? .roleNotAllowed : .notTheDocumentAuthor)
         default:
             break
         }

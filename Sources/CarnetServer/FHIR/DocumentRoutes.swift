@@ -117,8 +117,11 @@ struct DocumentRoutes {
 
     private func apply(patch data: Data, _ request: Request, to id: DocumentID, by actor: Actor) async throws -> Response {
         let isJSONPatch = request.headers[.contentType]?.hasPrefix(DocumentPatch.jsonPatchMediaType) == true
+        let expected = try Self.expectedVersion(request)
         if isJSONPatch && DocumentPatch.touchesSecurityLabels(data) {
-            let entry = try await service.changeLabels(of: id, by: actor) { current in try DocumentPatch.labels(fromJSONPatch: data, current: current) }
+            let entry = try await service.changeLabels(of: id, expectedVersion: expected, by: actor) { current in
+                try DocumentPatch.labels(fromJSONPatch: data, current: current)
+            }
             return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: fhirBase), headers: [.eTag: "W/\"\(entry.metadataVersion)\""])
         }
         let transition: DocumentTransition
@@ -127,8 +130,18 @@ struct DocumentRoutes {
         } else {
             transition = try DocumentPatch.transition(fromFHIRPathPatch: try FHIRJSON.decode(ParametersResource.self, from: data, resourceName: "Parameters"))
         }
-        let entry = try await service.changeDocument(id, transition, by: actor)
+        let entry = try await service.changeDocument(id, transition, expectedVersion: expected, by: actor)
         return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: fhirBase), headers: [.eTag: "W/\"\(entry.metadataVersion)\""])
+    }
+
+    /// `If-Match: W/"3"` (or `"3"`): the metadata version the client last read (R4 http.html#concurrency).
+    static func expectedVersion(_ request: Request) throws -> Int? {
+        guard let header = request.headers[.ifMatch] else { return nil }
+        let digits = header.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        guard let version = Int(digits), version >= 1 else {
+            throw FHIRInputError("'\(header)' is not a version: expected W/\"<version>\" as in the ETag", at: "If-Match")
+        }
+        return version
     }
 
     @Sendable func search(_ request: Request, context: CarnetRequestContext) async throws -> Response {

@@ -141,12 +141,7 @@ struct SummaryRoutes {
 
     /// `If-Match: W/"3"` (or `"3"`): the version the client last read.
     func expectedVersion(_ request: Request) throws -> Int? {
-        guard let header = request.headers[.ifMatch] else { return nil }
-        let digits = header.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
-        guard let version = Int(digits), version >= 1 else {
-            throw FHIRInputError("'\(header)' is not a version: expected W/\"<version>\" as in the ETag", at: "If-Match")
-        }
-        return version
+        try DocumentRoutes.expectedVersion(request)
     }
 
     func etag(_ entry: SummaryEntry) -> String { "W/\"\(entry.version)\"" }

@@ -89,6 +89,7 @@ enum PortalMessages {
         case .itemRecordedByProfessional: "un professionnel a saisi cet élément : le patient ne modifie que ceux qu'il a saisis"
         case .notTheItemAuthor: "seul le professionnel qui a saisi cet élément peut le supprimer"
         case .onlyAuthorReplaces: "seul l'auteur d'un document peut le remplacer par une nouvelle version"
+        case .notTheDocumentAuthor: "seul le professionnel qui a déposé un document en change le statut ou le masque"
         case .maskSetByPatient: "le patient a masqué ce document : seul le patient (ou son représentant légal) peut lever ce masquage"
         case .authorisationRevoked: "le patient a retiré l'autorisation de ce professionnel : seul le patient peut l'autoriser de nouveau"
         case .documentWithdrawn: "ce document a été retiré comme saisi par erreur : seuls le patient et son auteur le retrouvent"

@@ -68,6 +68,9 @@ enum PortalProblemMessages {
         case .duplicateSubmissionSet:
             l.t("Cet envoi a déjà été reçu : il n'a pas été enregistré une seconde fois.",
                 "This submission was already received: it was not recorded a second time.")
+        case .versionMismatch:
+            l.t("Ce document a changé depuis que la page a été affichée : rouvrez-le et recommencez.",
+                "This document changed since the page was shown: open it again and try again.")
         case .replacedDocumentNotFound:
             l.t("Le document à remplacer n'est plus dans ce dossier : rouvrez le dossier et choisissez le document en cours.",
                 "The document to replace is no longer in this record: open the record again and choose the current document.")
