@@ -64,6 +64,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     metrics.register(on: router, service: service)
     OpenAPIDescription.register(on: router, serverURL: configuration.baseURL)
     let fhir = router.group("fhir").add(middleware: FHIRNegotiationMiddleware()).add(middleware: FHIRSearchControlsMiddleware())
+        .add(middleware: FHIRPreferReturnMiddleware())
     MetadataRoutes(configuration: configuration).register(on: fhir)
     let authenticated = fhir.group()
         .add(middleware: AuthenticationMiddleware(authority: tokens, acceptsClientCertificates: configuration.tls?.clientCAPath != nil))

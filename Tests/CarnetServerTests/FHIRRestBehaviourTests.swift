@@ -143,4 +143,35 @@ struct FHIRRestBehaviourTests {
             #expect(archived.status == .ok && archived.headers[.eTag] == "W/\"2\"", "\(archived.text)")
         }
     }
+
+    @Test("Prefer: return=minimal answers the headers alone, return=OperationOutcome an outcome; reads carry ETag and Last-Modified",
+          arguments: TestEngine.available)
+    func preferAndVersionHeaders(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let patient = try await createPatient(client, tokens)
+            let author = try await tokens.bearer(.doctor())
+            let holder = try await tokens.bearer(.patient(.fixture()))
+            let prefer = FHIRSearchControlsMiddleware.prefer
+            let minimal = try await client.execute(uri: "/fhir/DocumentReference", method: .post, headers: author + fhirJSON + [prefer: "return=minimal"],
+                                                   body: DocumentRoutesTests.documentBody())
+            #expect(minimal.status == .created && minimal.body.readableBytes == 0 && minimal.headers[.location] != nil && minimal.headers[.eTag] == "W/\"1\"")
+            let id = try #require(minimal.headers[.location]?.split(separator: "/").dropLast(2).last.map(String.init))
+            let outcome = try await client.execute(uri: "/fhir/AllergyIntolerance", method: .post,
+                                                   headers: holder + fhirJSON + [prefer: "return=OperationOutcome"], body: ByteBuffer(string: SummaryRoutesTests.allergy(patient)))
+            #expect(outcome.status == .created && outcome.json["resourceType"] as? String == "OperationOutcome", "\(outcome.text)")
+            let represented = try await client.execute(uri: "/fhir/DocumentReference", method: .post,
+                                                       headers: author + fhirJSON + [prefer: "return=representation"], body: DocumentRoutesTests.documentBody())
+            #expect(represented.json["resourceType"] as? String == "DocumentReference")
+
+            let read = try await client.execute(uri: "/fhir/DocumentReference/\(id)", method: .get, headers: author)
+            #expect(read.headers[.eTag] == "W/\"1\"" && read.headers[.lastModified]?.hasSuffix(" GMT") == true, "\(read.headers)")
+            let record = try await client.execute(uri: "/fhir/Patient/\(patient)", method: .get, headers: holder)
+            #expect(record.headers[.eTag] != nil && record.headers[.lastModified] != nil)
+        }
+    }
+
+    @Test("HTTP dates are IMF-fixdates")
+    func httpDates() {
+        #expect(FHIRResponse.httpDate(Date(timeIntervalSince1970: 784_111_777)) == "Sun, 06 Nov 1994 08:49:37 GMT")
+    }
 }

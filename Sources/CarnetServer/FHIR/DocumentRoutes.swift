@@ -44,7 +44,8 @@ struct DocumentRoutes {
     @Sendable func read(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let entry = try await service.readDocument(try documentID(context), by: actor)
-        return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: fhirBase), headers: [.eTag: "W/\"\(entry.metadataVersion)\""])
+        return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: fhirBase),
+                                 headers: FHIRResponse.version(entry.metadataVersion, updated: entry.lastUpdated ?? entry.recordedAt))
     }
 
     /// Every metadata version of a document, newest first, as a FHIR `history` Bundle.
@@ -70,7 +71,8 @@ struct DocumentRoutes {
         guard let version = versions.first(where: { $0.metadataVersion == number }) else {
             throw FHIRInputError("DocumentReference/\(id) has no version \(number)", at: "_history", code: "not-found")
         }
-        return FHIRResponse.make(DocumentReferenceResource(version, baseURL: fhirBase), headers: [.eTag: "W/\"\(number)\""])
+        return FHIRResponse.make(DocumentReferenceResource(version, baseURL: fhirBase),
+                                 headers: FHIRResponse.version(number, updated: version.lastUpdated ?? version.recordedAt))
     }
 
     /// TD3.3c: a logical delete by the author or the holder; the entry is kept for the retention period.

@@ -21,6 +21,25 @@ enum FHIRResponse {
     }
 }
 
+extension FHIRResponse {
+    /// The version headers of a read (R4 http.html#read: `ETag` and `Last-Modified`).
+    static func version(_ version: Int, updated: Date) -> HTTPFields {
+        [.eTag: "W/\"\(version)\"", .lastModified: httpDate(updated)]
+    }
+
+    /// An HTTP date (RFC 9110 IMF-fixdate): `Sun, 06 Nov 1994 08:49:37 GMT`.
+    static func httpDate(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
+        return "\(days[((parts.weekday ?? 1) - 1) % 7]), \(two(parts.day)) \(months[((parts.month ?? 1) - 1) % 12]) \(parts.year ?? 1970) "
+            + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) GMT"
+    }
+}
+
 /// Paging links of searches: the same query, one page further.
 enum SearchPaging {
     static func nextQuery(_ request: Request, offset: Int) -> String {

@@ -38,7 +38,8 @@ struct PatientRoutes {
         }
         let email = try PatientResource.checkedEmail(text, at: "Parameters.parameter.valueString")
         let record = try await service.changeContact(of: try recordID(context), email: email, by: actor)
-        return FHIRResponse.make(PatientResource(record, contact: AccessPolicy.readsContact(actor)), headers: [.eTag: "W/\"\(record.version)\""])
+        return FHIRResponse.make(PatientResource(record, contact: AccessPolicy.readsContact(actor)),
+                                 headers: FHIRResponse.version(record.version, updated: record.stateChangedAt))
     }
 
     @Sendable func create(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -61,7 +62,8 @@ struct PatientRoutes {
     @Sendable func read(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let record = try await service.readRecord(try recordID(context), by: actor)
-        return FHIRResponse.make(PatientResource(record, contact: AccessPolicy.readsContact(actor)), headers: [.eTag: "W/\"\(record.version)\""])
+        return FHIRResponse.make(PatientResource(record, contact: AccessPolicy.readsContact(actor)),
+                                 headers: FHIRResponse.version(record.version, updated: record.stateChangedAt))
     }
 
     /// `GET /fhir/Patient?identifier=system|value` (or `_id`). A search must name one patient: there is
@@ -100,7 +102,8 @@ struct PatientRoutes {
             reason = parameters.string("reason")
         }
         let record = try await service.transition(id, action, reason: reason, by: actor)
-        return FHIRResponse.make(PatientResource(record, contact: AccessPolicy.readsContact(actor)), headers: [.eTag: "W/\"\(record.version)\""])
+        return FHIRResponse.make(PatientResource(record, contact: AccessPolicy.readsContact(actor)),
+                                 headers: FHIRResponse.version(record.version, updated: record.stateChangedAt))
     }
 
     private func recordID(_ context: CarnetRequestContext) throws -> RecordID {

@@ -47,7 +47,7 @@ struct SummaryRoutes {
             version = number
         }
         let entry = try await service.readSummaryItem(try itemID(context), as: type, version: version, by: actor)
-        return FHIRResponse.make(SummaryResource.resource(entry), headers: [.eTag: etag(entry)])
+        return FHIRResponse.make(SummaryResource.resource(entry), headers: FHIRResponse.version(entry.version, updated: entry.recordedAt))
     }
 
     func history(_ type: String, _ request: Request, _ context: CarnetRequestContext) async throws -> Response {
@@ -67,7 +67,7 @@ struct SummaryRoutes {
         let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
         let item = try SummaryResource.item(from: data, resourceType: type, id: id)
         let entry = try await service.updateSummaryItem(id, item, expectedVersion: try expectedVersion(request), by: actor)
-        return FHIRResponse.make(SummaryResource.resource(entry), headers: [.eTag: etag(entry)])
+        return FHIRResponse.make(SummaryResource.resource(entry), headers: FHIRResponse.version(entry.version, updated: entry.recordedAt))
     }
 
     func delete(_ type: String, _ request: Request, _ context: CarnetRequestContext) async throws -> Response {
