@@ -174,4 +174,21 @@ struct FHIRRestBehaviourTests {
     func httpDates() {
         #expect(FHIRResponse.httpDate(Date(timeIntervalSince1970: 784_111_777)) == "Sun, 06 Nov 1994 08:49:37 GMT")
     }
+
+    @Test("Patient: _id with several values matches any the reader may know; _count is accepted", arguments: TestEngine.available)
+    func patientIDs(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let first = try await createPatient(client, tokens)
+            let second = try await createPatient(client, tokens, .fixture(2))
+            let agent = try await tokens.bearer(.agent)
+            let both = try await client.execute(uri: "/fhir/Patient?_id=\(first),\(second),\(UUID().uuidString.lowercased())&_count=10",
+                                                method: .get, headers: agent)
+            #expect(both.status == .ok && Set(DocumentRoutesTests.ids(both)) == [first, second] && both.json["total"] as? Int == 2, "\(both.text)")
+            let holder = try await tokens.bearer(.patient(.fixture()))
+            let own = try await client.execute(uri: "/fhir/Patient?_id=\(first),\(second)", method: .get, headers: holder)
+            #expect(DocumentRoutesTests.ids(own) == [first], "another person's record is absent, as an unknown id")
+            let badCount = try await client.execute(uri: "/fhir/Patient?_id=\(first)&_count=-1", method: .get, headers: holder)
+            #expect(badCount.status == .badRequest && badCount.expression == "_count")
+        }
+    }
 }

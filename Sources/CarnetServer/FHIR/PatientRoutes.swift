@@ -72,20 +72,23 @@ struct PatientRoutes {
     @Sendable func search(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let query = try PatientSearch(request.uri.queryParameters, keyChecking: configuration.insKeyChecking)
-        let found: PatientResource?
+        var found: [PatientResource] = []
         switch query {
         case .identifier(let ins):
             // TD0.2: the record's status and, for a professional, their own standing on it.
-            found = try await service.checkExistence(ins: ins, by: actor).map { check in
-                PatientResource(check.record, contact: AccessPolicy.readsContact(actor), accessStatus: check.access?.rawValue,
-                                treatingPhysician: check.access == nil ? nil : check.isTreatingPhysician)
+            if let check = try await service.checkExistence(ins: ins, by: actor) {
+                found.append(PatientResource(check.record, contact: AccessPolicy.readsContact(actor), accessStatus: check.access?.rawValue,
+                                             treatingPhysician: check.access == nil ? nil : check.isTreatingPhysician))
             }
-        case .id(let id):
-            do { found = PatientResource(try await service.readRecord(id, by: actor), contact: AccessPolicy.readsContact(actor)) } catch AccessError.notFound { found = nil }
+        case .ids(let ids):
+            var seen: Set<RecordID> = []
+            for id in ids where seen.insert(id).inserted {
+                do { found.append(PatientResource(try await service.readRecord(id, by: actor), contact: AccessPolicy.readsContact(actor))) } catch AccessError.notFound {}
+            }
         }
         let base = "\(configuration.baseURL)/fhir"
         let bundle = SearchBundle(selfURL: "\(base)/Patient?\(query.canonicalQuery)",
-                                  entries: found.map { [(fullUrl: "\(base)/Patient/\($0.id ?? "")", resource: $0)] } ?? [])
+                                  entries: found.map { (fullUrl: "\(base)/Patient/\($0.id ?? "")", resource: $0) })
         return FHIRResponse.make(bundle)
     }
 

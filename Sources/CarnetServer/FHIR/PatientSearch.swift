@@ -5,10 +5,13 @@ import Hummingbird
 /// A parsed `Patient` search. Exactly one criterion, naming one patient.
 enum PatientSearch: Equatable {
     case identifier(INS)
-    case id(RecordID)
+    /// `_id=a,b`: any of these records (each read through the door; those the actor may not know, absent).
+    case ids([RecordID])
 
     /// Parameters that change the response's form, not which patients match; accepted and ignored.
-    static let formatParameters: Set<String> = ["_format", "_pretty", "_summary", "_elements"]
+    static let formatParameters: Set<String> = ["_format", "_pretty", "_summary", "_elements", "_total"]
+    /// At most this many ids in one `_id`.
+    static let maximumIDs = 50
 
     init<Parameters: Sequence>(_ parameters: Parameters, keyChecking: INS.KeyChecking) throws(FHIRInputError)
     where Parameters.Element == (key: Substring, value: Substring) {
@@ -18,6 +21,10 @@ enum PatientSearch: Equatable {
             switch name {
             case "identifier": identifiers.append(value)
             case "_id": ids.append(value)
+            case "_count":
+                // A search names its patients: at most a few answers, on one page whatever the count asked.
+                guard let count = Int(value), count >= 0 else { throw FHIRInputError("'\(value)' is not a count", at: "_count") }
+                _ = count
             case _ where PatientSearch.formatParameters.contains(String(name)): continue
             default:
                 throw FHIRInputError("search parameter '\(name)' is not supported on Patient: use identifier=system|value or _id",
@@ -28,8 +35,14 @@ enum PatientSearch: Equatable {
         case (1, 0):
             self = .identifier(try PatientSearch.ins(from: String(identifiers[0]), keyChecking: keyChecking))
         case (0, 1):
-            guard let id = RecordID(String(ids[0])) else { throw FHIRInputError("'\(ids[0])' is not a Patient id", at: "_id") }
-            self = .id(id)
+            let values = ids[0].split(separator: ",").map(String.init)
+            guard !values.isEmpty, values.count <= Self.maximumIDs else {
+                throw FHIRInputError("give between 1 and \(Self.maximumIDs) Patient ids", at: "_id")
+            }
+            self = .ids(try values.map { value throws(FHIRInputError) in
+                guard let id = RecordID(value) else { throw FHIRInputError("'\(value)' is not a Patient id", at: "_id") }
+                return id
+            })
         case (0, 0):
             throw FHIRInputError("a Patient search must name one patient: identifier=system|value (the INS) or _id",
                                  at: "identifier", code: "required")
@@ -54,7 +67,7 @@ enum PatientSearch: Equatable {
     var canonicalQuery: String {
         switch self {
         case .identifier(let ins): "identifier=\(ins.system.uri)%7C\(ins.value)"
-        case .id(let id): "_id=\(id)"
+        case .ids(let ids): "_id=\(ids.map(\.description).joined(separator: ","))"
         }
     }
 }
