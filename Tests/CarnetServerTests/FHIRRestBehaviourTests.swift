@@ -191,4 +191,37 @@ struct FHIRRestBehaviourTests {
             #expect(badCount.status == .badRequest && badCount.expression == "_count")
         }
     }
+
+    @Test("POST [type]/_search with a form body searches as GET does, with the same decisions", arguments: TestEngine.available)
+    func searchByPost(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let patient = try await createPatient(client, tokens)
+            let author = try await tokens.bearer(.doctor())
+            let stranger = try await tokens.bearer(.doctor("99700000033"))
+            _ = try await DocumentRoutesTests.push(client, author, DocumentRoutesTests.documentBody())
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let found = try await client.execute(uri: "/fhir/DocumentReference/_search", method: .post, headers: author + form,
+                                                 body: ByteBuffer(string: "patient=\(patient)&status=current"))
+            #expect(found.status == .ok && found.json["total"] as? Int == 1, "\(found.text)")
+            let counted = try await client.execute(uri: "/fhir/DocumentReference/_search?_summary=count", method: .post, headers: author + form,
+                                                   body: ByteBuffer(string: "patient=\(patient)"))
+            #expect(counted.json["total"] as? Int == 1 && counted.json["entry"] == nil, "\(counted.text)")
+            let hidden = try await client.execute(uri: "/fhir/DocumentReference/_search", method: .post, headers: stranger + form,
+                                                  body: ByteBuffer(string: "patient=\(patient)"))
+            #expect(hidden.json["total"] as? Int == 0, "no authorisation: nothing found, as by GET")
+            let ins = INS.fixture()
+            let byINS = try await client.execute(uri: "/fhir/Patient/_search", method: .post, headers: author + form,
+                                                 body: ByteBuffer(string: "identifier=\(ins.system.uri)%7C\(ins.value)"))
+            #expect(DocumentRoutesTests.ids(byINS) == [patient], "\(byINS.text)")
+            let items = try await client.execute(uri: "/fhir/AllergyIntolerance/_search", method: .post, headers: author + form,
+                                                 body: ByteBuffer(string: "patient=\(patient)"))
+            #expect(items.status == .ok && items.json["resourceType"] as? String == "Bundle", "\(items.text)")
+            let json = try await client.execute(uri: "/fhir/DocumentReference/_search", method: .post, headers: author + fhirJSON,
+                                                body: ByteBuffer(string: "{}"))
+            #expect(json.status == .unsupportedMediaType)
+            let unknown = try await client.execute(uri: "/fhir/DocumentReference/_search", method: .post, headers: author + form,
+                                                   body: ByteBuffer(string: "patient=\(patient)&colour=blue"))
+            #expect(unknown.status == .badRequest && unknown.expression == "colour")
+        }
+    }
 }

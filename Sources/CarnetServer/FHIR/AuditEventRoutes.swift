@@ -13,6 +13,7 @@ struct AuditEventRoutes {
 
     func register(on group: RouterGroup<CarnetRequestContext>) {
         group.get("AuditEvent", use: search)
+        group.post("AuditEvent/_search", use: search)
     }
 
     @Sendable func search(_ request: Request, context: CarnetRequestContext) async throws -> Response {

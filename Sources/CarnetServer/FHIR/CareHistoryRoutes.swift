@@ -13,6 +13,7 @@ struct CareHistoryRoutes {
 
     func register(on group: RouterGroup<CarnetRequestContext>) {
         group.get("ExplanationOfBenefit", use: search)
+        group.post("ExplanationOfBenefit/_search", use: search)
         group.get("ExplanationOfBenefit/:id", use: read)
     }
 

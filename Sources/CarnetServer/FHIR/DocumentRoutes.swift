@@ -19,6 +19,7 @@ struct DocumentRoutes {
     func register(on group: RouterGroup<CarnetRequestContext>) {
         group.post("DocumentReference", use: create)
         group.get("DocumentReference", use: search)
+        group.post("DocumentReference/_search", use: search)
         group.get("DocumentReference/:id", use: read)
         group.get("DocumentReference/:id/_history", use: history)
         group.get("DocumentReference/:id/_history/:version", use: readVersion)

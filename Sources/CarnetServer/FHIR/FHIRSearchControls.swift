@@ -11,6 +11,7 @@ import NIOCore
 ///   decisions (a hidden document is no more counted than listed), and its entries are left out.
 ///   `_summary=false` is the default; other summaries are refused (400) rather than ignored.
 /// - `_total=none|estimate|accurate` is accepted: Carnet's totals are always accurate.
+/// - `POST [type]/_search` with a form-encoded body is the same search as a `GET`.
 /// - `Prefer: handling=lenient` turns an unknown search parameter from a 400 into a search without
 ///   it, and the Bundle says which were ignored in an `OperationOutcome` entry (search mode
 ///   `outcome`). Without it, searches stay strict, as documented: a typo never widens a search.
@@ -21,6 +22,8 @@ struct FHIRSearchControlsMiddleware: RouterMiddleware {
     static let maximumIgnored = 16
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var request = request
+        if request.method == .post && request.uri.path.hasSuffix("/_search") { request = try await Self.searchByPost(request) }
         guard request.method == .get, let query = request.uri.query, !query.isEmpty else { return try await next(request, context) }
         var pairs = Self.pairs(query)
         var countOnly = false
@@ -53,6 +56,23 @@ struct FHIRSearchControlsMiddleware: RouterMiddleware {
         }
         guard countOnly || !ignored.isEmpty, response.status == .ok else { return response }
         return try await Self.rewritten(response, countOnly: countOnly, ignored: ignored)
+    }
+
+    /// `POST [type]/_search` (R4 search.html#Introduction): the form-encoded body's parameters joined to
+    /// the URL's, then searched exactly as a `GET` (the route's handler is the search's own).
+    static func searchByPost(_ request: Request) async throws -> Request {
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard mediaType == nil || mediaType == "application/x-www-form-urlencoded" else {
+            throw HTTPError(.unsupportedMediaType, message: "a search by POST sends its parameters as application/x-www-form-urlencoded")
+        }
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        let form = String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines)
+        var head = request.head
+        head.method = .get
+        let query = [request.uri.query ?? "", form].filter { !$0.isEmpty }.joined(separator: "&")
+        let path = String(request.uri.path.dropLast("/_search".count))
+        head.path = query.isEmpty ? path : "\(path)?\(query)"
+        return Request(head: head, body: .init(buffer: ByteBuffer()))
     }
 
     /// The query's parameters as sent (still percent-encoded), in order.

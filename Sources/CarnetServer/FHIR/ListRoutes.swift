@@ -14,6 +14,7 @@ struct ListRoutes {
 
     func register(on group: RouterGroup<CarnetRequestContext>) {
         group.get("List", use: search)
+        group.post("List/_search", use: search)
     }
 
     @Sendable func search(_ request: Request, context: CarnetRequestContext) async throws -> Response {

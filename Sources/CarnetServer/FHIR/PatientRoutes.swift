@@ -18,6 +18,7 @@ struct PatientRoutes {
     func register(on group: RouterGroup<CarnetRequestContext>) {
         group.post("Patient", use: create)
         group.get("Patient", use: search)
+        group.post("Patient/_search", use: search)
         group.get("Patient/:id", use: read)
         group.post("Patient/:id/$close") { request, context in try await transition(.closeRecord, request, context) }
         group.post("Patient/:id/$reopen") { request, context in try await transition(.reopenRecord, request, context) }

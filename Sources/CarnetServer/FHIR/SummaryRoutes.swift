@@ -20,6 +20,7 @@ struct SummaryRoutes {
         for type in SummaryResource.resourceTypes {
             group.post(RouterPath(type)) { request, context in try await create(type, request, context) }
             group.get(RouterPath(type)) { request, context in try await search(type, request, context) }
+            group.post(RouterPath("\(type)/_search")) { request, context in try await search(type, request, context) }
             group.get(RouterPath("\(type)/:id")) { request, context in try await read(type, request, context) }
             group.get(RouterPath("\(type)/:id/_history")) { request, context in try await history(type, request, context) }
             group.get(RouterPath("\(type)/:id/_history/:version")) { request, context in try await read(type, request, context) }

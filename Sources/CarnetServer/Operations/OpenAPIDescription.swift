@@ -33,7 +33,14 @@ enum OpenAPIDescription {
     private static let documentQuery = ["patient", "patient.identifier", "subject", "status", "type", "category", "author.identifier",
                                         "facility", "setting", "event", "security-label", "_id", "date", "period", "_sort", "_count", "_offset"]
 
-    static let operations: [Operation] = operationsForFHIR + operationsForSummary + operationsForPortals + operationsForOperations
+    static let operations: [Operation] = operationsForFHIR + operationsForSummary + searchesByPost + operationsForPortals + operationsForOperations
+
+    /// `POST [type]/_search`: every search of a resource type, its parameters in a form-encoded body.
+    private static var searchesByPost: [Operation] {
+        (operationsForFHIR + operationsForSummary).filter { $0.method == "get" && !$0.path.contains("{") && !$0.query.isEmpty }.map { search in
+            Operation(method: "post", path: "\(search.path)/_search", summary: "\(search.summary) (parameters in a form)", tag: search.tag, body: .form)
+        }
+    }
 
     private static let operationsForOperations: [Operation] = [
         Operation(method: "get", path: "/health", summary: "Ready: the process and its database answer", tag: "Operations", security: .none, answer: .json),
