@@ -81,6 +81,21 @@ public struct CapabilityStatement: Encodable, Sendable {
 
     /// The statement of this build of Carnet.
     public static func carnet(baseURL: String, version: String, date: String) -> CapabilityStatement {
+        var statement = declared(baseURL: baseURL, version: version, date: date)
+        // Every search: its result parameters (also as POST [type]/_search, and lenient on request).
+        statement.rest[0].resource = statement.rest[0].resource.map { resource in
+            guard resource.interaction.contains(where: { $0.code == "search-type" }) else { return resource }
+            var resource = resource
+            resource.searchParam = (resource.searchParam ?? []) + [
+                SearchParam(name: "_summary", type: "token", documentation: "count: the total alone, under the same access decisions; false: the default"),
+                SearchParam(name: "_total", type: "token", documentation: "none, estimate or accurate: totals are always accurate"),
+            ]
+            return resource
+        }
+        return statement
+    }
+
+    private static func declared(baseURL: String, version: String, date: String) -> CapabilityStatement {
         CapabilityStatement(
             date: date,
             software: Software(name: "Carnet", version: version),
@@ -96,7 +111,8 @@ public struct CapabilityStatement: Encodable, Sendable {
                         interaction: [Interaction(code: "read"), Interaction(code: "search-type"), Interaction(code: "create")],
                         searchParam: [SearchParam(name: "identifier", type: "token",
                                                   documentation: "INS as system|value, e.g. urn:oid:1.2.250.1.213.1.4.8|<INS>; the DMP existence check (TD0.2)"),
-                                      SearchParam(name: "_id", type: "token", documentation: "record id")],
+                                      SearchParam(name: "_id", type: "token", documentation: "record ids, comma-separated (at most 50)"),
+                                      SearchParam(name: "_count", type: "number", documentation: "accepted: a search names its patients")],
                         operation: [
                             Operation(name: "close", definition: "https://carnet.example/fhir/OperationDefinition/Patient-close",
                                       documentation: "POST /fhir/Patient/{id}/$close: the patient or an insurer agent closes the record"),
