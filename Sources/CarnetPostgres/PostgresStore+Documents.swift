@@ -180,6 +180,15 @@ extension PostgresStore {
         }
     }
 
+    public func submissionSet(recordID: RecordID, uniqueID: String) async throws -> SubmissionSet? {
+        try await client.withConnection { connection in
+            let rows = try await connection.query(
+                "SELECT set_json::text FROM submission_sets WHERE record_id = \(recordID.rawValue) AND unique_id = \(uniqueID)", logger: logger)
+            for try await json in rows.decode(String.self) { return try StoredForms.decodeJSON(SubmissionSet.self, from: json) }
+            return nil
+        }
+    }
+
     public func submissionSets(recordID: RecordID) async throws -> [SubmissionSet] {
         try await client.withConnection { connection in
             var sets: [SubmissionSet] = []

@@ -185,6 +185,14 @@ extension SQLiteStore {
         }
     }
 
+    public func submissionSet(recordID: RecordID, uniqueID: String) async throws -> SubmissionSet? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT set_json FROM submission_sets WHERE record_id = ? AND unique_id = ?",
+                                arguments: [recordID.rawValue.lowercasedString, uniqueID])
+                .map { try StoredForms.decodeJSON(SubmissionSet.self, from: $0) }
+        }
+    }
+
     public func submissionSets(recordID: RecordID) async throws -> [SubmissionSet] {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT set_json FROM submission_sets WHERE record_id = ? ORDER BY submitted_at_ms DESC, id",

@@ -232,8 +232,7 @@ extension RecordService {
     ///   actor may not see: the same words as for any taken id, naming nothing.
     private func existingSubmissionSet(_ set: SubmissionSetDraft?, in record: HealthRecord, _ context: DocumentAccessContext,
                                        by actor: Actor) async throws -> SubmissionSet? {
-        guard let uniqueID = set?.uniqueID, let stored = try await store.submissionSets(recordID: record.id).first(where: { $0.uniqueID == uniqueID })
-        else { return nil }
+        guard let uniqueID = set?.uniqueID, let stored = try await store.submissionSet(recordID: record.id, uniqueID: uniqueID) else { return nil }
         if stored.submitterID == actor.identifier { return stored }
         let listed = try await store.documents(recordID: record.id, ids: stored.documentIDs)
         if listed.contains(where: { $0.status.isReadable && decision(for: $0, context, actor).isAllowed }) { return stored }

@@ -52,6 +52,10 @@ public protocol DocumentStore: Sendable {
 
     /// A record's submission sets, newest first.
     func submissionSets(recordID: RecordID) async throws -> [SubmissionSet]
+
+    /// The record's submission set with this unique id (unique within a record), if any: one indexed read
+    /// for a push that names its set, whatever the number of the record's sets.
+    func submissionSet(recordID: RecordID, uniqueID: String) async throws -> SubmissionSet?
 }
 
 /// What ``RecordStore/documentSearch(recordID:statuses:from:until:authorText:newestFirst:choose:)`` read, and

@@ -131,6 +131,11 @@ struct DocumentStoreConformanceTests {
             #expect(try await store.document(id: second.id) == nil)
             #expect(try await store.submissionSets(recordID: record.id).count == 1)
             #expect(try await store.submissionSets(recordID: RecordID()).isEmpty)
+            #expect(try await store.submissionSet(recordID: record.id, uniqueID: set.uniqueID) == set, "found by its unique id in its record")
+            #expect(try await store.submissionSet(recordID: record.id, uniqueID: set.uniqueID + ".9") == nil)
+            #expect(try await store.submissionSet(recordID: RecordID(), uniqueID: set.uniqueID) == nil, "only in the record named")
+            #expect(try await store.documents(uniqueID: first.uniqueID, recordID: record.id, limit: 1).map(\.id) == [first.id])
+            #expect(try await store.documents(uniqueID: first.uniqueID, recordID: RecordID(), limit: 1).isEmpty)
         }
     }
 
