@@ -89,7 +89,12 @@ extension RecordService {
     /// A professional declares that the patient consented during a consultation, or (with
     /// `careTeam`) that they belong to the patient's care team; recorded as such.
     public func declareConsent(on id: RecordID, careTeam: Bool, by actor: Actor) async throws -> AccessControls {
-        guard let rpps = actor.professional?.rpps.value else { throw AccessError.denied(.roleNotAllowed) }
+        guard let rpps = actor.professional?.rpps.value else {
+            // Only professionals declare: the policy refuses anyone else, and the refusal is audited like any other.
+            let (record, _, _) = try await authorised(.declareConsent, on: id, by: actor)
+            try await enforce(.deny(.roleNotAllowed), .declareConsent, by: actor, record: record, concealing: false)
+            throw AccessError.denied(.roleNotAllowed)
+        }
         // The event names the Consent it makes, which a minor's representatives may not see when it is
         // declared in a secret connection: the event is then absent from their history (issue 23.7).
         return try await update(id, .declareConsent, by: actor, detail: careTeam ? "care-team membership declared" : "consent given in consultation",
