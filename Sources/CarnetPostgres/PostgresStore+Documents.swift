@@ -15,10 +15,10 @@ extension PostgresStore {
             }
             if let setRow {
                 let inserted = try await connection.query("""
-                    INSERT INTO submission_sets (record_id, id, unique_id, submitted_at, set_json)
-                    VALUES (\(setRow.recordID), \(setRow.id), \(setRow.uniqueID),
+                    INSERT INTO submission_sets (record_id, id, unique_id, submitter_id, submitted_at, set_json)
+                    VALUES (\(setRow.recordID), \(setRow.id), \(setRow.uniqueID), \(setRow.submitterID),
                             to_timestamp(\(setRow.submittedAtMilliseconds)::double precision / 1000), \(setRow.setJSON)::jsonb)
-                    ON CONFLICT (record_id, unique_id) DO NOTHING RETURNING id
+                    ON CONFLICT (record_id, submitter_id, unique_id) DO NOTHING RETURNING id
                     """, logger: logger).collect().count
                 guard inserted == 1 else { throw StoreError.duplicateSubmissionSet(uniqueID: setRow.uniqueID) }
             }
@@ -180,10 +180,12 @@ extension PostgresStore {
         }
     }
 
-    public func submissionSet(recordID: RecordID, uniqueID: String) async throws -> SubmissionSet? {
+    public func submissionSet(recordID: RecordID, submitterID: String, uniqueID: String) async throws -> SubmissionSet? {
         try await client.withConnection { connection in
-            let rows = try await connection.query(
-                "SELECT set_json::text FROM submission_sets WHERE record_id = \(recordID.rawValue) AND unique_id = \(uniqueID)", logger: logger)
+            let rows = try await connection.query("""
+                SELECT set_json::text FROM submission_sets
+                WHERE record_id = \(recordID.rawValue) AND submitter_id = \(submitterID) AND unique_id = \(uniqueID)
+                """, logger: logger)
             for try await json in rows.decode(String.self) { return try StoredForms.decodeJSON(SubmissionSet.self, from: json) }
             return nil
         }

@@ -28,13 +28,13 @@ extension SQLiteStore {
                 try Self.insertVersion(db, row)
             }
             if let setRow {
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM submission_sets WHERE record_id = ? AND unique_id = ?",
-                                     arguments: [setRow.recordID.lowercasedString, setRow.uniqueID]) == true {
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM submission_sets WHERE record_id = ? AND submitter_id = ? AND unique_id = ?",
+                                     arguments: [setRow.recordID.lowercasedString, setRow.submitterID, setRow.uniqueID]) == true {
                     throw StoreError.duplicateSubmissionSet(uniqueID: setRow.uniqueID)
                 }
                 try db.execute(sql: """
-                    INSERT INTO submission_sets (record_id, id, unique_id, submitted_at_ms, set_json) VALUES (?, ?, ?, ?, ?)
-                    """, arguments: [setRow.recordID.lowercasedString, setRow.id.lowercasedString, setRow.uniqueID,
+                    INSERT INTO submission_sets (record_id, id, unique_id, submitter_id, submitted_at_ms, set_json) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [setRow.recordID.lowercasedString, setRow.id.lowercasedString, setRow.uniqueID, setRow.submitterID,
                                      setRow.submittedAtMilliseconds, setRow.setJSON])
             }
             for auditRow in auditRows { try Self.insertAudit(db, auditRow) }
@@ -185,10 +185,10 @@ extension SQLiteStore {
         }
     }
 
-    public func submissionSet(recordID: RecordID, uniqueID: String) async throws -> SubmissionSet? {
+    public func submissionSet(recordID: RecordID, submitterID: String, uniqueID: String) async throws -> SubmissionSet? {
         try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT set_json FROM submission_sets WHERE record_id = ? AND unique_id = ?",
-                                arguments: [recordID.rawValue.lowercasedString, uniqueID])
+            try String.fetchOne(db, sql: "SELECT set_json FROM submission_sets WHERE record_id = ? AND submitter_id = ? AND unique_id = ?",
+                                arguments: [recordID.rawValue.lowercasedString, submitterID, uniqueID])
                 .map { try StoredForms.decodeJSON(SubmissionSet.self, from: $0) }
         }
     }

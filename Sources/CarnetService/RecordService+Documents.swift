@@ -225,20 +225,13 @@ extension RecordService {
         return existing
     }
 
-    /// The stored submission set with the unique id of `set`, when the actor may see it (their own, or
-    /// one listing a document they may see); `nil` when the id is free.
-    ///
-    /// - Throws: ``DocumentInputError/duplicateSubmissionSet(_:)``, audited as a refusal, for a set the
-    ///   actor may not see: the same words as for any taken id, naming nothing.
+    /// The actor's own stored submission set with the unique id of `set`; `nil` when the id is free for
+    /// them. A set's unique id is unique per submitter within a record, so another submitter's set —
+    /// which the actor may not see — never collides: the answer is the same whether or not it exists.
     private func existingSubmissionSet(_ set: SubmissionSetDraft?, in record: HealthRecord, _ context: DocumentAccessContext,
                                        by actor: Actor) async throws -> SubmissionSet? {
-        guard let uniqueID = set?.uniqueID, let stored = try await store.submissionSet(recordID: record.id, uniqueID: uniqueID) else { return nil }
-        if stored.submitterID == actor.identifier { return stored }
-        let listed = try await store.documents(recordID: record.id, ids: stored.documentIDs)
-        if listed.contains(where: { $0.status.isReadable && decision(for: $0, context, actor).isAllowed }) { return stored }
-        try await enforce(.deny(.roleNotAllowed), .createDocument, by: actor, record: record, resources: ["List/\(stored.id)"], concealing: false,
-                          throwing: DocumentInputError.duplicateSubmissionSet(uniqueID))
-        throw DocumentInputError.duplicateSubmissionSet(uniqueID)
+        guard let uniqueID = set?.uniqueID else { return nil }
+        return try await store.submissionSet(recordID: record.id, submitterID: actor.identifier, uniqueID: uniqueID)
     }
 
     /// The document a submission replaces, once the actor may replace it (TD2.1): one they may not know

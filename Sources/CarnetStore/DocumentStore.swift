@@ -53,9 +53,9 @@ public protocol DocumentStore: Sendable {
     /// A record's submission sets, newest first.
     func submissionSets(recordID: RecordID) async throws -> [SubmissionSet]
 
-    /// The record's submission set with this unique id (unique within a record), if any: one indexed read
-    /// for a push that names its set, whatever the number of the record's sets.
-    func submissionSet(recordID: RecordID, uniqueID: String) async throws -> SubmissionSet?
+    /// The submitter's set with this unique id in the record (unique per submitter and record), if any:
+    /// one indexed read for a push that names its set, whatever the number of the record's sets.
+    func submissionSet(recordID: RecordID, submitterID: String, uniqueID: String) async throws -> SubmissionSet?
 }
 
 /// What ``RecordStore/documentSearch(recordID:statuses:from:until:authorText:newestFirst:choose:)`` read, and
@@ -183,6 +183,9 @@ public struct SubmissionSetRow: Sendable, Equatable {
     public var recordID: UUID
     public var id: UUID
     public var uniqueID: String
+    /// A set's unique id is unique per submitter within a record: another submitter's set never
+    /// collides, so a push can never learn that a set it may not see uses an id (issue 23.6).
+    public var submitterID: String
     public var submittedAtMilliseconds: Int64
     public var setJSON: String
 
@@ -190,6 +193,7 @@ public struct SubmissionSetRow: Sendable, Equatable {
         recordID = set.recordID.rawValue
         id = set.id.rawValue
         uniqueID = set.uniqueID
+        submitterID = set.submitterID
         submittedAtMilliseconds = StoredForms.milliseconds(set.submittedAt)
         setJSON = try StoredForms.encodeJSON(set)
     }

@@ -110,7 +110,7 @@ struct DocumentStoreConformanceTests {
         }
     }
 
-    @Test("a submission set is stored with its documents, whole or not at all; its unique id is one per record",
+    @Test("a submission set is stored with its documents, whole or not at all; its unique id is one per submitter and record",
           arguments: TestEngine.available)
     func submissionSets(_ engine: TestEngine) async throws {
         try await withRecord(engine) { store, record async throws in
@@ -122,18 +122,29 @@ struct DocumentStoreConformanceTests {
             try await store.addDocuments([DocumentAddition(entry: first, superseding: nil)], submissionSet: set, audits: [audit(record)])
             #expect(try await store.submissionSets(recordID: record.id) == [set])
 
-            // Same set unique id again: refused, and the document that came with it is not stored either.
+            // Same set unique id again by the same submitter: refused, and the document that came with it is not stored either.
             let second = DocumentEntry.fixture(in: record.id)
-            let again = SubmissionSet(recordID: record.id, uniqueID: set.uniqueID, submitterID: "x", submittedAt: testInstant, documentIDs: [second.id])
+            let again = SubmissionSet(recordID: record.id, uniqueID: set.uniqueID, submitterID: set.submitterID, submittedAt: testInstant,
+                                      documentIDs: [second.id])
             await #expect(throws: StoreError.duplicateSubmissionSet(uniqueID: set.uniqueID)) {
                 try await store.addDocuments([DocumentAddition(entry: second, superseding: nil)], submissionSet: again, audits: [audit(record)])
             }
             #expect(try await store.document(id: second.id) == nil)
             #expect(try await store.submissionSets(recordID: record.id).count == 1)
             #expect(try await store.submissionSets(recordID: RecordID()).isEmpty)
-            #expect(try await store.submissionSet(recordID: record.id, uniqueID: set.uniqueID) == set, "found by its unique id in its record")
-            #expect(try await store.submissionSet(recordID: record.id, uniqueID: set.uniqueID + ".9") == nil)
-            #expect(try await store.submissionSet(recordID: RecordID(), uniqueID: set.uniqueID) == nil, "only in the record named")
+            #expect(try await store.submissionSet(recordID: record.id, submitterID: set.submitterID, uniqueID: set.uniqueID) == set,
+                    "found by its unique id in its record")
+            #expect(try await store.submissionSet(recordID: record.id, submitterID: set.submitterID, uniqueID: set.uniqueID + ".9") == nil)
+            #expect(try await store.submissionSet(recordID: RecordID(), submitterID: set.submitterID, uniqueID: set.uniqueID) == nil,
+                    "only in the record named")
+            #expect(try await store.submissionSet(recordID: record.id, submitterID: "someone else", uniqueID: set.uniqueID) == nil,
+                    "only the submitter's")
+            // Another submitter's set with the same unique id is theirs: no collision (issue 23.6).
+            let third = DocumentEntry.fixture(in: record.id)
+            let theirs = SubmissionSet(recordID: record.id, uniqueID: set.uniqueID, submitterID: "x", submittedAt: testInstant, documentIDs: [third.id])
+            try await store.addDocuments([DocumentAddition(entry: third, superseding: nil)], submissionSet: theirs, audits: [audit(record)])
+            #expect(try await store.submissionSets(recordID: record.id).count == 2)
+            #expect(try await store.submissionSet(recordID: record.id, submitterID: "x", uniqueID: set.uniqueID) == theirs)
             #expect(try await store.documents(uniqueID: first.uniqueID, recordID: record.id, limit: 1).map(\.id) == [first.id])
             #expect(try await store.documents(uniqueID: first.uniqueID, recordID: RecordID(), limit: 1).isEmpty)
         }

@@ -29,6 +29,13 @@ enum PostgresMigrations {
         (12, "document_author_search", ["ALTER TABLE documents ADD COLUMN author_search text NOT NULL DEFAULT ''"]),
         // What a professional does in a minor's secret connection, absent from the representatives' history.
         (13, "audit_secret_connection", ["ALTER TABLE audit_events ADD COLUMN secret_connection boolean NOT NULL DEFAULT false"]),
+        // A set's unique id is unique per submitter within a record (issue 23.6), filled from the sets.
+        (14, "submission_sets_by_submitter", [
+            "ALTER TABLE submission_sets ADD COLUMN submitter_id text NOT NULL DEFAULT ''",
+            "UPDATE submission_sets SET submitter_id = COALESCE(set_json->>'submitterID', '')",
+            "DROP INDEX submission_sets_by_unique_id",
+            "CREATE UNIQUE INDEX submission_sets_by_unique_id ON submission_sets (record_id, submitter_id, unique_id)",
+        ]),
     ]
 
     /// Steps written in Swift, run after the SQL of their version in the same transaction: what SQL

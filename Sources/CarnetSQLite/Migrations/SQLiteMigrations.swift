@@ -22,6 +22,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("011_legal_representations", migrate: migration011LegalRepresentations)
         migrator.registerMigration("012_document_author_search", migrate: migration012DocumentAuthorSearch)
         migrator.registerMigration("013_audit_secret_connection", migrate: migration013AuditSecretConnection)
+        migrator.registerMigration("014_submission_sets_by_submitter", migrate: migration014SubmissionSetsBySubmitter)
         return migrator
     }
 
@@ -296,5 +297,16 @@ enum SQLiteMigrations {
     /// history leaves the event out (an existing event was never one: false).
     static func migration013AuditSecretConnection(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE audit_events ADD COLUMN secret_connection INTEGER NOT NULL DEFAULT 0")
+    }
+
+    /// A set's unique id is unique per submitter within a record (issue 23.6): another submitter's set
+    /// never collides, so a push cannot learn that a set it may not see uses an id. Filled from the sets.
+    static func migration014SubmissionSetsBySubmitter(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE submission_sets ADD COLUMN submitter_id TEXT NOT NULL DEFAULT '';
+            UPDATE submission_sets SET submitter_id = COALESCE(json_extract(set_json, '$.submitterID'), '');
+            DROP INDEX submission_sets_by_unique_id;
+            CREATE UNIQUE INDEX submission_sets_by_unique_id ON submission_sets (record_id, submitter_id, unique_id);
+            """)
     }
 }
