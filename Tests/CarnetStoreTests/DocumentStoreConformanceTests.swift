@@ -281,6 +281,36 @@ struct DocumentStoreConformanceTests {
         }
     }
 
+    @Test("migration 014 fills each submission set's submitter from the stored set, and keys the unique id by it",
+          arguments: TestEngine.available)
+    func submitterMigrationBackfills(_ engine: TestEngine) async throws {
+        try await engine.withDatabaseLocation { location async throws in
+            let record = HealthRecord(ins: .fixture(), identity: .fixture(), createdAt: testInstant)
+            let entry = DocumentEntry.fixture(in: record.id)
+            let set = SubmissionSet(recordID: record.id, uniqueID: "1.2.250.1.999.8.1", submitterID: "899700000011", submittedAt: testInstant,
+                                    documentIDs: [entry.id])
+            let store = try await location.open()
+            _ = try await store.createRecord(record, audit: audit(record))
+            try await store.addDocuments([DocumentAddition(entry: entry, superseding: nil)], submissionSet: set, audits: [audit(record)])
+            await store.shutdown()
+
+            // Back to the schema before 014: the unique id one per record, no submitter column.
+            try await location.execute("DROP INDEX submission_sets_by_unique_id")
+            try await location.execute("ALTER TABLE submission_sets DROP COLUMN submitter_id")
+            try await location.execute("CREATE UNIQUE INDEX submission_sets_by_unique_id ON submission_sets (record_id, unique_id)")
+            try await location.execute(engine == .sqlite ? "DELETE FROM grdb_migrations WHERE identifier = '014_submission_sets_by_submitter'"
+                                                         : "DELETE FROM carnet_schema_migrations WHERE version = 14")
+
+            let migrated = try await location.open()
+            #expect(try await migrated.submissionSet(recordID: record.id, submitterID: "899700000011", uniqueID: set.uniqueID) == set)
+            let other = DocumentEntry.fixture(in: record.id)
+            let theirs = SubmissionSet(recordID: record.id, uniqueID: set.uniqueID, submitterID: "x", submittedAt: testInstant, documentIDs: [other.id])
+            try await migrated.addDocuments([DocumentAddition(entry: other, superseding: nil)], submissionSet: theirs, audits: [audit(record)])
+            #expect(try await migrated.submissionSets(recordID: record.id).count == 2)
+            await migrated.shutdown()
+        }
+    }
+
     @Test("concurrent pushes each commit or fail alone: a refused one among them leaves nothing, the others are all there",
           arguments: TestEngine.available)
     func concurrentPushes(_ engine: TestEngine) async throws {
