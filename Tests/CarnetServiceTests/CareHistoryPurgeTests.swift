@@ -11,12 +11,7 @@ import Testing
 struct CareHistoryPurgeTests {
     /// A service over a fresh store of `engine`, its clock pinned to `testInstant` (2026-11-18 in Paris).
     static func withService(_ engine: TestEngine, _ body: (RecordService, any RecordStore) async throws -> Void) async throws {
-        try await engine.withStore { store async throws in
-            try await TemporaryDirectory.with { directory async throws in
-                let blobs = try FileBlobStore(directory: directory, keyring: try DataKeyring.loadOrCreate(in: directory))
-                try await body(RecordService(store: store, blobs: blobs, matrix: try HabilitationMatrix.bundled(), clock: { testInstant }), store)
-            }
-        }
+        try await CarnetServiceTests.withService(engine) { service, store, _ in try await body(service, store) }
     }
 
     static func claim(_ id: String, _ day: String, ins: INS = .fixture()) throws -> Claim {
