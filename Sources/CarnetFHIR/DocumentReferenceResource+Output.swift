@@ -35,6 +35,7 @@ extension DocumentReferenceResource {
                               facilityType: entry.facilityType.map { CodeableConcept(coding: [$0.coding]) },
                               practiceSetting: entry.practiceSetting.map { CodeableConcept(coding: [$0.coding]) })
         }
+        restoreKeptElements(entry.keptElements)
         relatesTo = entry.replaces.map { [RelatesTo(code: "replaces", target: Reference(reference: "DocumentReference/\($0)"))] }
     }
 }

@@ -109,7 +109,7 @@ extension RecordService {
             // Stored with the same work whether or not the content is known (content-addressed).
             let blob = try await blobs.put(submission.content)
             let id = DocumentID()
-            let entry = DocumentEntry(
+            var entry = DocumentEntry(
                 id: id, recordID: record.id, uniqueID: draft.uniqueID ?? "urn:uuid:\(id)", lineageID: superseded?.lineageID ?? UUID(), replaces: draft.replaces,
                 type: draft.type, category: draft.category, title: draft.title, comment: draft.comment, authors: draft.authors,
                 submitterID: actor.identifier, date: draft.date ?? now, recordedAt: now, servicePeriod: draft.servicePeriod,
@@ -118,6 +118,7 @@ extension RecordService {
                 content: DocumentContent(contentType: draft.contentType, language: draft.language, size: blob.reference.size,
                                          sha256: blob.reference.sha256, sha1Base64: blob.sha1Base64, keyID: blob.reference.keyID,
                                          title: draft.contentTitle))
+            entry.keptElements = draft.keptElements
             additions.append(DocumentAddition(entry: entry, superseding: superseded))
             var resources = ["DocumentReference/\(entry.id)"]
             if let superseded { resources.append("DocumentReference/\(superseded.id)") }

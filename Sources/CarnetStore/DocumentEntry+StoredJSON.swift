@@ -28,7 +28,7 @@ extension DocumentEntry {
         var status: DocumentStatus?, type: Code?, category: Code?, title: String?, comment: String?
         var authors: [DocumentAuthor]?, submitterID: String?, date: Date?, recordedAt: Date?, servicePeriod: DatePeriod?
         var facilityType: Code?, practiceSetting: Code?, events: [Code]?, format: Code?, visibility: DocumentVisibility?
-        var otherLabels: [Code]?, content: DocumentContent?, metadataVersion: Int?, lastUpdated: Date?
+        var otherLabels: [Code]?, content: DocumentContent?, metadataVersion: Int?, lastUpdated: Date?, keptElements: String?
         try reader.beginObject()
         while let key = try reader.nextKey() {
             if try reader.null() { continue }
@@ -57,6 +57,7 @@ extension DocumentEntry {
             case "content": content = try DocumentContent(reading: &reader)
             case "metadataVersion": metadataVersion = try reader.int()
             case "lastUpdated": lastUpdated = try reader.date()
+            case "keptElements": keptElements = try reader.string()
             default: try reader.skip()
             }
         }
@@ -69,6 +70,7 @@ extension DocumentEntry {
                   events: events, format: format, visibility: visibility, otherLabels: otherLabels, content: content,
                   metadataVersion: metadataVersion)
         self.lastUpdated = lastUpdated
+        self.keptElements = keptElements
     }
 }
 
@@ -84,6 +86,7 @@ extension DocumentEntry: JSONWritable {
         writer.field("facilityType", facilityType)
         writer.field("format", format)
         writer.key("id"); writer.uuid(id.rawValue)
+        writer.field("keptElements", keptElements)
         if let lastUpdated { writer.key("lastUpdated"); writer.date(lastUpdated) }
         writer.key("lineageID"); writer.uuid(lineageID)
         writer.field("metadataVersion", metadataVersion)
