@@ -63,7 +63,8 @@ extension DocumentReferenceResource {
         }
         let replaces = try Self.replaced(relatesTo, path: "\(path).relatesTo")
         let kept = try keptElements(path: path)
-        let draft = DocumentDraft(
+        let relations = try Self.relations(relatesTo, path: "\(path).relatesTo")
+        var draft = DocumentDraft(
             uniqueID: uniqueID, type: Code(system: typeCoding.system, code: typeCode, display: typeCoding.display), category: category?.first?.coding?.first.flatMap(Code.init),
             title: description, comment: nil,
             authors: (author ?? []).map(resolvedAuthor),
@@ -75,6 +76,8 @@ extension DocumentReferenceResource {
             format: content?.first?.format.flatMap(Code.init), visibility: visibility, otherLabels: otherLabels,
             contentType: contentType, language: attachment.language, contentTitle: attachment.title, replaces: replaces,
             keptElements: kept)
+        draft.relations = relations.map(\.relation)
+        draft.relationPaths = relations.map(\.path)
         return DocumentInput(draft: draft, content: data, subject: subject)
     }
 
@@ -185,6 +188,25 @@ extension DocumentReferenceResource {
             throw FHIRInputError("'\(target)' is not a DocumentReference to replace", at: "\(path)[\(relation.offset)].target")
         }
         return id
+    }
+
+    /// The links other than `replaces`, each with the element it was read from; an unknown code or a
+    /// target that names no DocumentReference is refused here, a missing target by the service.
+    static func relations(_ relations: [RelatesTo]?, path: String) throws(FHIRInputError) -> [(relation: DocumentRelation, path: String)] {
+        var found: [(relation: DocumentRelation, path: String)] = []
+        for (index, relation) in (relations ?? []).enumerated() where relation.code != "replaces" {
+            guard let code = relation.code.flatMap(DocumentRelation.Kind.init(rawValue:)) else {
+                throw FHIRInputError("'\(relation.code ?? "")' is not a relation: expected replaces, appends, transforms or signs",
+                                     at: "\(path)[\(index)].code", code: relation.code == nil ? "required" : "code-invalid")
+            }
+            let target = relation.target?.reference ?? ""
+            guard target.hasPrefix("DocumentReference/") || !target.contains("/"),
+                  let id = target.split(separator: "/").last.flatMap({ DocumentID(String($0)) }) else {
+                throw FHIRInputError("'\(target)' is not a DocumentReference of this record", at: "\(path)[\(index)].target")
+            }
+            found.append((DocumentRelation(code: code, target: id), "\(path)[\(index)].target"))
+        }
+        return found
     }
 
     static func period(_ period: Period?, path: String) throws(FHIRInputError) -> DatePeriod? {

@@ -36,6 +36,8 @@ extension DocumentReferenceResource {
                               practiceSetting: entry.practiceSetting.map { CodeableConcept(coding: [$0.coding]) })
         }
         restoreKeptElements(entry.keptElements)
-        relatesTo = entry.replaces.map { [RelatesTo(code: "replaces", target: Reference(reference: "DocumentReference/\($0)"))] }
+        let relations = (entry.replaces.map { [RelatesTo(code: "replaces", target: Reference(reference: "DocumentReference/\($0)"))] } ?? [])
+            + (entry.relations ?? []).map { RelatesTo(code: $0.code.rawValue, target: Reference(reference: "DocumentReference/\($0.target)")) }
+        relatesTo = relations.isEmpty ? nil : relations
     }
 }

@@ -28,6 +28,10 @@ public struct DocumentDraft: Hashable, Sendable {
     /// The sender's elements Carnet keeps without reading them (contained resources, legal
     /// authenticator, …): a JSON object, checked and bounded by the FHIR layer, served back as sent.
     public var keptElements: String?
+    /// Links to other documents of the record (`appends`, `transforms`, `signs`).
+    public var relations: [DocumentRelation] = []
+    /// Where each of ``relations`` was said (`Bundle.entry[2].resource.relatesTo[1].target`), named when its target is refused.
+    public var relationPaths: [String] = []
 
     public init(uniqueID: String?, type: Code, category: Code? = nil, title: String? = nil, comment: String? = nil,
                 authors: [DocumentAuthor] = [], date: Date? = nil, servicePeriod: DatePeriod? = nil, facilityType: Code? = nil,

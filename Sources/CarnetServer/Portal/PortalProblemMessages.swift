@@ -68,6 +68,9 @@ enum PortalProblemMessages {
         case .duplicateSubmissionSet:
             l.t("Cet envoi a déjà été reçu : il n'a pas été enregistré une seconde fois.",
                 "This submission was already received: it was not recorded a second time.")
+        case .relatedDocumentNotFound:
+            l.t("Le document auquel celui-ci se rapporte n'est pas dans ce dossier.",
+                "The document this one relates to is not in this record.")
         case .replacedDocumentNotFound:
             l.t("Le document à remplacer n'est plus dans ce dossier : rouvrez le dossier et choisissez le document en cours.",
                 "The document to replace is no longer in this record: open the record again and choose the current document.")
