@@ -62,7 +62,9 @@ extension DocumentReferenceResource {
             return Code(system: coding.system, code: code, display: coding.display)
         }
         let replaces = try Self.replaced(relatesTo, path: "\(path).relatesTo")
-        let draft = DocumentDraft(
+        let kept = try keptElements(path: path)
+        let relations = try Self.relations(relatesTo, path: "\(path).relatesTo")
+        var draft = DocumentDraft(
             uniqueID: uniqueID, type: Code(system: typeCoding.system, code: typeCode, display: typeCoding.display), category: category?.first?.coding?.first.flatMap(Code.init),
             title: description, comment: nil,
             authors: (author ?? []).map(resolvedAuthor),
@@ -72,26 +74,41 @@ extension DocumentReferenceResource {
             practiceSetting: context?.practiceSetting?.coding?.first.flatMap(Code.init),
             events: (context?.event ?? []).compactMap { $0.coding?.first.flatMap(Code.init) },
             format: content?.first?.format.flatMap(Code.init), visibility: visibility, otherLabels: otherLabels,
-            contentType: contentType, language: attachment.language, contentTitle: attachment.title, replaces: replaces)
+            contentType: contentType, language: attachment.language, contentTitle: attachment.title, replaces: replaces,
+            keptElements: kept)
+        draft.relations = relations.map(\.relation)
+        draft.relationPaths = relations.map(\.path)
         return DocumentInput(draft: draft, content: data, subject: subject)
     }
 
-    /// An author, with a `#id` reference to a contained resource resolved to its identifier and name.
+    /// An author, with a `#id` reference to a contained resource resolved to its identifier and name;
+    /// the `#id` itself is kept, since the contained resource is kept with the document.
     func resolvedAuthor(_ reference: Reference) -> DocumentAuthor {
-        Self.author(reference, contained: contained ?? [])
+        Self.author(reference, contained: contained ?? [], keepingLocalReference: true)
     }
 
     /// An author reference, `#id` resolved against the `contained` resources of the resource holding it.
-    static func author(_ reference: Reference, contained: [ContainedResource]) -> DocumentAuthor {
+    ///
+    /// - Parameter keepingLocalReference: whether a resolved `#id` stays (the contained resource is
+    ///   stored with it); an unresolved one, or one whose resource is not kept, is dropped.
+    static func author(_ reference: Reference, contained: [ContainedResource], keepingLocalReference: Bool = false) -> DocumentAuthor {
         var identifier = reference.identifier
         var display = reference.display
+        var resolved = false
         if let local = reference.reference, local.hasPrefix("#"),
-           let resource = contained.first(where: { $0.id == String(local.dropFirst()) }) {
+           var resource = contained.first(where: { $0.id == String(local.dropFirst()) }) {
+            resolved = true
+            // A PractitionerRole names its professional through its own `#id`: the professional is who is identified.
+            if resource.identifier == nil, let practitioner = resource.raw["practitioner"]?["reference"]?.string, practitioner.hasPrefix("#"),
+               let person = contained.first(where: { $0.id == String(practitioner.dropFirst()) }) {
+                resource = person
+            }
             identifier = identifier ?? resource.identifier?.first
             display = display ?? resource.name?.display
         }
+        let isLocal = reference.reference?.hasPrefix("#") == true
         return DocumentAuthor(identifierSystem: identifier?.system, identifierValue: identifier?.value, display: display,
-                              reference: reference.reference?.hasPrefix("#") == true ? nil : reference.reference)
+                              reference: isLocal && !(keepingLocalReference && resolved) ? nil : reference.reference)
     }
 
     static func subject(_ reference: Reference?, path: String, keyChecking: INS.KeyChecking) throws(FHIRInputError) -> DocumentSubjectReference {
@@ -171,6 +188,25 @@ extension DocumentReferenceResource {
             throw FHIRInputError("'\(target)' is not a DocumentReference to replace", at: "\(path)[\(relation.offset)].target")
         }
         return id
+    }
+
+    /// The links other than `replaces`, each with the element it was read from; an unknown code or a
+    /// target that names no DocumentReference is refused here, a missing target by the service.
+    static func relations(_ relations: [RelatesTo]?, path: String) throws(FHIRInputError) -> [(relation: DocumentRelation, path: String)] {
+        var found: [(relation: DocumentRelation, path: String)] = []
+        for (index, relation) in (relations ?? []).enumerated() where relation.code != "replaces" {
+            guard let code = relation.code.flatMap(DocumentRelation.Kind.init(rawValue:)) else {
+                throw FHIRInputError("'\(relation.code ?? "")' is not a relation: expected replaces, appends, transforms or signs",
+                                     at: "\(path)[\(index)].code", code: relation.code == nil ? "required" : "code-invalid")
+            }
+            let target = relation.target?.reference ?? ""
+            guard target.hasPrefix("DocumentReference/") || !target.contains("/"),
+                  let id = target.split(separator: "/").last.flatMap({ DocumentID(String($0)) }) else {
+                throw FHIRInputError("'\(target)' is not a DocumentReference of this record", at: "\(path)[\(index)].target")
+            }
+            found.append((DocumentRelation(code: code, target: id), "\(path)[\(index)].target"))
+        }
+        return found
     }
 
     static func period(_ period: Period?, path: String) throws(FHIRInputError) -> DatePeriod? {

@@ -35,6 +35,9 @@ extension DocumentReferenceResource {
                               facilityType: entry.facilityType.map { CodeableConcept(coding: [$0.coding]) },
                               practiceSetting: entry.practiceSetting.map { CodeableConcept(coding: [$0.coding]) })
         }
-        relatesTo = entry.replaces.map { [RelatesTo(code: "replaces", target: Reference(reference: "DocumentReference/\($0)"))] }
+        restoreKeptElements(entry.keptElements)
+        let relations = (entry.replaces.map { [RelatesTo(code: "replaces", target: Reference(reference: "DocumentReference/\($0)"))] } ?? [])
+            + (entry.relations ?? []).map { RelatesTo(code: $0.code.rawValue, target: Reference(reference: "DocumentReference/\($0.target)")) }
+        relatesTo = relations.isEmpty ? nil : relations
     }
 }

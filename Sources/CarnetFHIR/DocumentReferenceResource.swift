@@ -15,6 +15,8 @@ public struct DocumentReferenceResource: Codable, Hashable, Sendable {
     public var subject: Reference?
     public var date: String?
     public var author: [Reference]?
+    /// The legal authenticator (XDS legalAuthenticator), kept as sent.
+    public var authenticator: Reference?
     public var description: String?
     public var securityLabel: [CodeableConcept]?
     public var content: [Content]?
@@ -41,13 +43,19 @@ public struct DocumentReferenceResource: Codable, Hashable, Sendable {
         public var period: Period?
         public var facilityType: CodeableConcept?
         public var practiceSetting: CodeableConcept?
+        /// The patient as the source system knows them (XDS sourcePatientInfo), kept as sent.
+        public var sourcePatientInfo: Reference?
+        /// Related identifiers and resources (XDS referenceIdList), kept as sent.
+        public var related: [Reference]?
 
         public init(event: [CodeableConcept]? = nil, period: Period? = nil, facilityType: CodeableConcept? = nil,
-                    practiceSetting: CodeableConcept? = nil) {
+                    practiceSetting: CodeableConcept? = nil, sourcePatientInfo: Reference? = nil, related: [Reference]? = nil) {
             self.event = event
             self.period = period
             self.facilityType = facilityType
             self.practiceSetting = practiceSetting
+            self.sourcePatientInfo = sourcePatientInfo
+            self.related = related
         }
     }
 
@@ -62,12 +70,28 @@ public struct DocumentReferenceResource: Codable, Hashable, Sendable {
     }
 }
 
-/// A contained resource, read only for what references to it need: its id, identifiers and name.
+/// A contained resource, read for what references to it need (its id, identifiers and name) and
+/// kept whole in ``raw``: what is written back is what was sent, never an emptied resource (R4 ele-1).
 public struct ContainedResource: Codable, Hashable, Sendable {
     public var resourceType: String
     public var id: String?
     public var identifier: [Identifier]?
     public var name: ContainedName?
+    /// The resource as sent, every element included.
+    public var raw: JSONValue
+
+    private enum CodingKeys: String, CodingKey { case resourceType, id, identifier, name }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        resourceType = try container.decode(String.self, forKey: .resourceType)
+        id = try container.decodeIfPresent(String.self, forKey: .id)
+        identifier = try? container.decodeIfPresent([Identifier].self, forKey: .identifier)
+        name = try? container.decodeIfPresent(ContainedName.self, forKey: .name)
+        raw = try JSONValue(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws { try raw.encode(to: encoder) }
 
     /// `name` is a list of HumanName on a Practitioner and a string on an Organization.
     public enum ContainedName: Codable, Hashable, Sendable {

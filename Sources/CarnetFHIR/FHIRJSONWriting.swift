@@ -41,6 +41,7 @@ extension SearchBundle.Link: JSONWritable {
 extension DocumentReferenceResource: JSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
         writer.beginObject()
+        writer.field("authenticator", authenticator)
         writer.field("author", author)
         writer.field("category", category)
         writer.field("contained", contained)
@@ -79,6 +80,8 @@ extension DocumentReferenceResource.Context: JSONWritable {
         writer.field("facilityType", facilityType)
         writer.field("period", period)
         writer.field("practiceSetting", practiceSetting)
+        writer.field("related", related)
+        writer.field("sourcePatientInfo", sourcePatientInfo)
         writer.endObject()
     }
 }
@@ -93,17 +96,30 @@ extension DocumentReferenceResource.RelatesTo: JSONWritable {
 }
 
 extension ContainedResource: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) { raw.writeJSON(to: &writer) }
+}
+
+/// Any JSON value, keys sorted as `FHIRJSON`'s encoder sorts them.
+extension JSONValue: JSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
-        writer.beginObject()
-        writer.field("id", id)
-        writer.field("identifier", identifier)
-        switch name {
-        case .text(let text): writer.field("name", text)
-        case .human(let names): writer.field("name", names)
-        case nil: break
+        switch self {
+        case .null: writer.null()
+        case .bool(let value): writer.bool(value)
+        case .integer(let value): writer.int(Int(value))
+        case .number(let value): writer.double(value)
+        case .string(let value): writer.string(value)
+        case .array(let values):
+            writer.beginArray()
+            for value in values { writer.value(value) }
+            writer.endArray()
+        case .object(let members):
+            writer.beginObject()
+            for key in members.keys.sorted() {
+                writer.key(key)
+                writer.value(members[key]!)
+            }
+            writer.endObject()
         }
-        writer.field("resourceType", resourceType)
-        writer.endObject()
     }
 }
 

@@ -33,6 +33,12 @@ public struct SubmissionSetList: Codable, Hashable, Sendable {
     public static let designationTypeExtension = "https://profiles.ihe.net/ITI/MHD/StructureDefinition/ihe-designationType"
     public static let profile = "https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Minimal.SubmissionSet"
 
+    /// Whether this List is an MHD Folder (code `folder`), which Carnet does not store: it is refused
+    /// as such, so a sender is not told its Folder is a second SubmissionSet.
+    public var isFolder: Bool {
+        code?.coding?.contains { $0.code == "folder" && ($0.system == nil || $0.system == Self.listTypes) } == true
+    }
+
     /// What the submitter says about its submission. `path` names the List in errors.
     public func draft(path: String) throws(FHIRInputError) -> SubmissionSetDraft {
         if let codings = code?.coding, !codings.isEmpty,

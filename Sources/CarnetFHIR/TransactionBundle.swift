@@ -73,6 +73,11 @@ public struct TransactionBundle: Decodable, Sendable {
             case .binary?:
                 continue
             case .list(let list)?:
+                // Said before anything else about the List: a Folder is a feature Carnet lacks, not a second SubmissionSet.
+                if list.isFolder {
+                    throw FHIRInputError("MHD Folders are not supported by this server: submit the documents with their SubmissionSet only",
+                                         at: "\(path).resource.code", code: "not-supported")
+                }
                 guard submissionSet == nil else {
                     throw FHIRInputError("a Bundle holds one SubmissionSet; this is a second List", at: "\(path).resource", code: "not-supported")
                 }

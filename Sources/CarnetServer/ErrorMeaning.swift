@@ -28,6 +28,7 @@ struct ErrorMeaning: Equatable {
             switch error {
             case .duplicateUniqueID, .duplicateSubmissionSet, .uniqueIDUnavailable: return ErrorMeaning(status: .conflict, code: "duplicate")
             case .replacedDocumentNotFound: return ErrorMeaning(status: .unprocessableContent, code: "not-found")
+            case .relatedDocumentNotFound(_, let path): return ErrorMeaning(status: .unprocessableContent, code: "not-found", expression: path)
             case .ambiguousUniqueID: return ErrorMeaning(status: .preconditionFailed, code: "multiple-matches")
             case .versionMismatch: return ErrorMeaning(status: .preconditionFailed, code: "conflict", expression: "If-Match")
             }

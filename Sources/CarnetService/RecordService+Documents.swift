@@ -92,6 +92,10 @@ extension RecordService {
                 changed.beginNextVersion(at: now)
                 superseded = changed
             }
+            for (index, relation) in draft.relations.enumerated() {
+                try await relatable(relation.target, in: record, context, by: actor,
+                                    at: index < draft.relationPaths.count ? draft.relationPaths[index] : "DocumentReference.relatesTo")
+            }
             // The profession's right to write this type (habilitation matrix), said plainly: it is their own submission.
             try await enforce(AccessPolicy.decideDocument(.createDocument, by: actor, in: context, document: DraftFacts(draft, by: actor, at: now)),
                               .createDocument, by: actor, record: record, concealing: false)
@@ -109,7 +113,7 @@ extension RecordService {
             // Stored with the same work whether or not the content is known (content-addressed).
             let blob = try await blobs.put(submission.content)
             let id = DocumentID()
-            let entry = DocumentEntry(
+            var entry = DocumentEntry(
                 id: id, recordID: record.id, uniqueID: draft.uniqueID ?? "urn:uuid:\(id)", lineageID: superseded?.lineageID ?? UUID(), replaces: draft.replaces,
                 type: draft.type, category: draft.category, title: draft.title, comment: draft.comment, authors: draft.authors,
                 submitterID: actor.identifier, date: draft.date ?? now, recordedAt: now, servicePeriod: draft.servicePeriod,
@@ -118,6 +122,8 @@ extension RecordService {
                 content: DocumentContent(contentType: draft.contentType, language: draft.language, size: blob.reference.size,
                                          sha256: blob.reference.sha256, sha1Base64: blob.sha1Base64, keyID: blob.reference.keyID,
                                          title: draft.contentTitle))
+            entry.keptElements = draft.keptElements
+            entry.relations = draft.relations.isEmpty ? nil : draft.relations
             additions.append(DocumentAddition(entry: entry, superseding: superseded))
             var resources = ["DocumentReference/\(entry.id)"]
             if let superseded { resources.append("DocumentReference/\(superseded.id)") }
@@ -248,6 +254,17 @@ extension RecordService {
         return old
     }
 
+    /// Checks that a document a submission links to (`appends`, `transforms`, `signs`) is one the actor
+    /// sees in this record; one missing, elsewhere, or hidden from the actor is answered alike, so the
+    /// answer tells nothing about documents the actor may not know of.
+    private func relatable(_ id: DocumentID, in record: HealthRecord, _ context: DocumentAccessContext, by actor: Actor, at path: String) async throws {
+        guard let target = try await store.document(id: id), target.recordID == record.id, target.status.isReadable,
+              decision(for: target, context, actor).isAllowed else {
+            try await auditMiss(.changeDocument, by: actor, detail: "DocumentReference/\(id) to relate to")
+            throw DocumentInputError.relatedDocumentNotFound(id, at: path)
+        }
+    }
+
     /// A search for a record that does not exist: audited, and it finds nothing.
     private func searchMiss(by actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
         try await auditMiss(.searchDocuments, by: actor, detail: "no record for the document's subject")
@@ -358,6 +375,8 @@ public enum DocumentInputError: Error, Equatable, Sendable, CustomStringConverti
     /// A unique id taken by a document the caller may not see: said without naming it.
     case uniqueIDUnavailable(String)
     case replacedDocumentNotFound(DocumentID)
+    /// A `relatesTo` target (named at the path, e.g. `DocumentReference.relatesTo[0].target`) missing or not visible to the sender.
+    case relatedDocumentNotFound(DocumentID, at: String)
     /// Several documents the caller may see share this unique id (in different records).
     case ambiguousUniqueID(String)
     /// `If-Match` named a metadata version that is no longer the document's (FHIR: 412).
@@ -371,6 +390,7 @@ public enum DocumentInputError: Error, Equatable, Sendable, CustomStringConverti
         case .uniqueIDUnavailable(let id): "unique id \(id) cannot be used: each document needs a unique id of its own"
         case .replacedDocumentNotFound(let id): "DocumentReference/\(id) to replace does not exist in this patient's record"
         case .versionMismatch(let current): "the document changed since it was read: its version is now \(current) (If-Match)"
+        case .relatedDocumentNotFound(let id, _): "DocumentReference/\(id) this document relates to does not exist in this patient's record"
         }
     }
 }

@@ -28,7 +28,8 @@ extension DocumentEntry {
         var status: DocumentStatus?, type: Code?, category: Code?, title: String?, comment: String?
         var authors: [DocumentAuthor]?, submitterID: String?, date: Date?, recordedAt: Date?, servicePeriod: DatePeriod?
         var facilityType: Code?, practiceSetting: Code?, events: [Code]?, format: Code?, visibility: DocumentVisibility?
-        var otherLabels: [Code]?, content: DocumentContent?, metadataVersion: Int?, lastUpdated: Date?
+        var otherLabels: [Code]?, content: DocumentContent?, metadataVersion: Int?, lastUpdated: Date?, keptElements: String?
+        var relations: [DocumentRelation]?
         try reader.beginObject()
         while let key = try reader.nextKey() {
             if try reader.null() { continue }
@@ -57,6 +58,8 @@ extension DocumentEntry {
             case "content": content = try DocumentContent(reading: &reader)
             case "metadataVersion": metadataVersion = try reader.int()
             case "lastUpdated": lastUpdated = try reader.date()
+            case "keptElements": keptElements = try reader.string()
+            case "relations": relations = try reader.array { reader throws(JSONReadError) in try DocumentRelation(reading: &reader) }
             default: try reader.skip()
             }
         }
@@ -69,6 +72,8 @@ extension DocumentEntry {
                   events: events, format: format, visibility: visibility, otherLabels: otherLabels, content: content,
                   metadataVersion: metadataVersion)
         self.lastUpdated = lastUpdated
+        self.keptElements = keptElements
+        self.relations = relations
     }
 }
 
@@ -84,6 +89,7 @@ extension DocumentEntry: JSONWritable {
         writer.field("facilityType", facilityType)
         writer.field("format", format)
         writer.key("id"); writer.uuid(id.rawValue)
+        writer.field("keptElements", keptElements)
         if let lastUpdated { writer.key("lastUpdated"); writer.date(lastUpdated) }
         writer.key("lineageID"); writer.uuid(lineageID)
         writer.field("metadataVersion", metadataVersion)
@@ -91,6 +97,7 @@ extension DocumentEntry: JSONWritable {
         writer.field("practiceSetting", practiceSetting)
         writer.key("recordID"); writer.uuid(recordID.rawValue)
         writer.key("recordedAt"); writer.date(recordedAt)
+        if let relations { writer.key("relations"); writer.array(relations) }
         if let replaces { writer.key("replaces"); writer.uuid(replaces.rawValue) }
         writer.field("servicePeriod", servicePeriod)
         writer.field("status", status.rawValue)
@@ -99,6 +106,30 @@ extension DocumentEntry: JSONWritable {
         writer.field("type", type)
         writer.field("uniqueID", uniqueID)
         writer.field("visibility", visibility)
+        writer.endObject()
+    }
+}
+
+extension DocumentRelation: JSONWritable {
+    init(reading reader: inout JSONReader) throws(JSONReadError) {
+        var code: Kind?, target: DocumentID?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            if try reader.null() { continue }
+            switch key {
+            case "code": code = try reader.enumValue(Kind.self)
+            case "target": target = DocumentID(try reader.uuid())
+            default: try reader.skip()
+            }
+        }
+        guard let code, let target else { throw .invalid("a document relation's code and target") }
+        self.init(code: code, target: target)
+    }
+
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("code", code.rawValue)
+        writer.key("target"); writer.uuid(target.rawValue)
         writer.endObject()
     }
 }

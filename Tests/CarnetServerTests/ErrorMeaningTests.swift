@@ -19,6 +19,7 @@ struct ErrorMeaningTests {
         (DocumentInputError.uniqueIDUnavailable("u"), .conflict),
         (DocumentInputError.duplicateSubmissionSet("u"), .conflict),
         (DocumentInputError.replacedDocumentNotFound(DocumentID()), .unprocessableContent),
+        (DocumentInputError.relatedDocumentNotFound(DocumentID(), at: "DocumentReference.relatesTo[0].target"), .unprocessableContent),
         (DocumentInputError.ambiguousUniqueID("u"), .preconditionFailed),
         (DocumentLabelError.unknownVisibilityCode("X"), .unprocessableContent),
         (DocumentError.conflictingVisibility, .conflict),

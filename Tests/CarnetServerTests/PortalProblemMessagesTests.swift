@@ -119,6 +119,7 @@ struct PortalProblemMessagesTests {
         messages.append(PortalProblemMessages.document(.conflictingVisibility, l))
         let id = DocumentID()
         messages += [DocumentInputError.duplicateUniqueID("1.2.3"), .duplicateSubmissionSet("1.2.3"), .replacedDocumentNotFound(id),
+                     .relatedDocumentNotFound(id, at: "DocumentReference.relatesTo[0].target"),
                      .ambiguousUniqueID("1.2.3")].map { PortalProblemMessages.documentInput($0, l) }
         messages += [SummaryItemError.versionMismatch(current: 2), .patientChanged, .kindChanged(from: .allergy, to: .observation)]
             .map { PortalProblemMessages.summaryItem($0, l) }

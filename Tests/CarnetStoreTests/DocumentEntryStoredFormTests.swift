@@ -29,6 +29,8 @@ struct DocumentEntryStoredFormTests {
                                              confidentiality: .veryRestricted)
         full.otherLabels = [Code(system: "http://example.org/labels", code: "X")]
         full.content.title = "résumé.pdf"
+        full.keptElements = ##"{"authenticator":{"reference":"#a"},"contained":[{"id":"a","resourceType":"Practitioner"}],"creation":"2026-01-02"}"##
+        full.relations = [DocumentRelation(code: .appends, target: DocumentID()), DocumentRelation(code: .signs, target: DocumentID())]
         full.beginNextVersion(at: Date(timeIntervalSince1970: 1_790_000_000.999))
         return [sparse, full, DocumentEntry.fixture(in: record)]
     }

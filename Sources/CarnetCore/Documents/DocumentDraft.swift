@@ -25,12 +25,19 @@ public struct DocumentDraft: Hashable, Sendable {
     public var contentTitle: String?
     /// The entry this document replaces (`relatesTo.code = replaces`, DMP TD2.1).
     public var replaces: DocumentID?
+    /// The sender's elements Carnet keeps without reading them (contained resources, legal
+    /// authenticator, …): a JSON object, checked and bounded by the FHIR layer, served back as sent.
+    public var keptElements: String?
+    /// Links to other documents of the record (`appends`, `transforms`, `signs`).
+    public var relations: [DocumentRelation] = []
+    /// Where each of ``relations`` was said (`Bundle.entry[2].resource.relatesTo[1].target`), named when its target is refused.
+    public var relationPaths: [String] = []
 
     public init(uniqueID: String?, type: Code, category: Code? = nil, title: String? = nil, comment: String? = nil,
                 authors: [DocumentAuthor] = [], date: Date? = nil, servicePeriod: DatePeriod? = nil, facilityType: Code? = nil,
                 practiceSetting: Code? = nil, events: [Code] = [], format: Code? = nil, visibility: DocumentVisibility = DocumentVisibility(),
                 otherLabels: [Code] = [], contentType: String, language: String? = nil, contentTitle: String? = nil,
-                replaces: DocumentID? = nil) {
+                replaces: DocumentID? = nil, keptElements: String? = nil) {
         self.uniqueID = uniqueID
         self.type = type
         self.category = category
@@ -49,6 +56,7 @@ public struct DocumentDraft: Hashable, Sendable {
         self.language = language
         self.contentTitle = contentTitle
         self.replaces = replaces
+        self.keptElements = keptElements
     }
 
     /// The media type of a content type, lower-cased, without its parameters.

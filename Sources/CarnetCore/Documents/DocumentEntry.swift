@@ -39,6 +39,11 @@ public struct DocumentEntry: Hashable, Sendable, Codable, Identifiable {
     public var metadataVersion: Int
     /// When this metadata version was recorded; `nil` for the first (then ``recordedAt``).
     public var lastUpdated: Date?
+    /// The sender's elements Carnet keeps as sent without reading them (``DocumentDraft/keptElements``):
+    /// a JSON object, so nothing a sender sends is lost; absent from rows written before.
+    public var keptElements: String?
+    /// Links to other documents other than replacement (``DocumentRelation``); absent when none, and from rows written before.
+    public var relations: [DocumentRelation]?
 
     public init(id: DocumentID = DocumentID(), recordID: RecordID, uniqueID: String, lineageID: UUID = UUID(), replaces: DocumentID? = nil,
                 status: DocumentStatus = .current, type: Code, category: Code? = nil, title: String? = nil, comment: String? = nil,

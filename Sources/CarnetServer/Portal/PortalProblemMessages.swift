@@ -71,6 +71,9 @@ enum PortalProblemMessages {
         case .versionMismatch:
             l.t("Ce document a changé depuis que la page a été affichée : rouvrez-le et recommencez.",
                 "This document changed since the page was shown: open it again and try again.")
+        case .relatedDocumentNotFound:
+            l.t("Le document auquel celui-ci se rapporte n'est pas dans ce dossier.",
+                "The document this one relates to is not in this record.")
         case .replacedDocumentNotFound:
             l.t("Le document à remplacer n'est plus dans ce dossier : rouvrez le dossier et choisissez le document en cours.",
                 "The document to replace is no longer in this record: open the record again and choose the current document.")

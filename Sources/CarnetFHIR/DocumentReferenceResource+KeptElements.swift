@@ -1,0 +1,95 @@
+import CarnetCore
+import Foundation
+
+/// The elements of a pushed DocumentReference that MHD and PDSm map but Carnet does not search on:
+/// kept as sent in one JSON object (``DocumentEntry/keptElements``) and served back, so nothing a
+/// sender sends is lost (issue 22). Keys are sorted, so the same input stores the same text.
+struct DocumentKeptElements: Codable, Hashable {
+    var authenticator: Reference?
+    /// Whole, as sent: a contained author read back as `{}` would break R4's ele-1.
+    var contained: [ContainedResource]?
+    /// `content[0].attachment.creation`.
+    var creation: String?
+    var related: [Reference]?
+    var sourcePatientInfo: Reference?
+
+    /// Bytes of the stored form: far above any real author or patient, far below a row that would burden every search.
+    static let maxSize = 64 * 1024
+    /// Nesting depth of one contained resource: a real Practitioner, PractitionerRole or Organization is a few levels deep.
+    static let maxDepth = 12
+}
+
+extension DocumentReferenceResource {
+    /// The kept elements of a pushed resource as stored text, `nil` when there are none; refused, naming
+    /// the element, when output would not be valid R4 (a contained resource without id, nested or
+    /// referenced by nothing, a local reference to no contained resource) or when too large.
+    func keptElements(path: String) throws(FHIRInputError) -> String? {
+        let kept = DocumentKeptElements(authenticator: authenticator, contained: contained?.isEmpty == false ? contained : nil,
+                                        creation: content?.first?.attachment?.creation, related: context?.related,
+                                        sourcePatientInfo: context?.sourcePatientInfo)
+        guard kept != DocumentKeptElements() else { return nil }
+        if let creation = kept.creation {
+            _ = try FHIRDate.instant(creation, at: "\(path).content[0].attachment.creation")
+        }
+        let json: Data
+        let value: JSONValue
+        do {
+            json = try FHIRJSON.encode(kept)
+            value = try JSONDecoder().decode(JSONValue.self, from: json)
+        } catch {
+            throw FHIRInputError("could not be kept as JSON", at: path, code: "structure")
+        }
+        guard json.count <= DocumentKeptElements.maxSize else {
+            throw FHIRInputError("the contained resources and kept elements take \(json.count) bytes, more than the \(DocumentKeptElements.maxSize) this server keeps",
+                                 at: "\(path).contained", code: "too-costly")
+        }
+        // Every local reference, in the kept elements and the authors, as R4's dom-3 and reference resolution see them.
+        let references = Set(Self.references(in: value) + (author ?? []).compactMap(\.reference)).filter { $0.hasPrefix("#") }
+        var ids: Set<String> = []
+        for (index, resource) in (kept.contained ?? []).enumerated() {
+            let at = "\(path).contained[\(index)]"
+            guard let id = resource.id, !id.isEmpty else {
+                throw FHIRInputError("is required: a contained resource is named by its id", at: "\(at).id", code: "required")
+            }
+            guard ids.insert(id).inserted else { throw FHIRInputError("'\(id)' names another contained resource too", at: "\(at).id") }
+            guard resource.raw["contained"] == nil else {
+                throw FHIRInputError("a contained resource cannot contain others (R4 dom-2)", at: "\(at).contained")
+            }
+            guard resource.raw.depth <= DocumentKeptElements.maxDepth else {
+                throw FHIRInputError("nests deeper than \(DocumentKeptElements.maxDepth) levels", at: at, code: "too-costly")
+            }
+            guard references.contains("#\(id)") else {
+                throw FHIRInputError("'\(id)' is referenced by nothing in this DocumentReference (R4 dom-3)", at: at)
+            }
+        }
+        let keptReferences = Set(Self.references(in: value)).filter { $0.hasPrefix("#") }
+        if let dangling = keptReferences.sorted().first(where: { !ids.contains(String($0.dropFirst())) }) {
+            throw FHIRInputError("'\(dangling)' names no contained resource of this DocumentReference", at: path)
+        }
+        return String(decoding: json, as: UTF8.self)
+    }
+
+    /// Puts stored kept elements back in the resource; a row that does not read leaves it as it is.
+    mutating func restoreKeptElements(_ text: String?) {
+        guard let text, let kept = try? JSONDecoder().decode(DocumentKeptElements.self, from: Data(text.utf8)) else { return }
+        contained = kept.contained
+        authenticator = kept.authenticator
+        if let creation = kept.creation, content?.isEmpty == false { content?[0].attachment?.creation = creation }
+        if kept.related != nil || kept.sourcePatientInfo != nil {
+            var context = self.context ?? Context()
+            context.related = kept.related
+            context.sourcePatientInfo = kept.sourcePatientInfo
+            self.context = context
+        }
+    }
+
+    /// Every `reference` string in a JSON value.
+    static func references(in value: JSONValue) -> [String] {
+        switch value {
+        case .object(let members):
+            members.flatMap { key, member in key == "reference" ? member.string.map { [$0] } ?? [] : references(in: member) }
+        case .array(let values): values.flatMap(references(in:))
+        default: []
+        }
+    }
+}
