@@ -42,6 +42,8 @@ public struct CapabilityStatement: Encodable, Sendable {
         public var interaction: [Interaction]
         public var searchParam: [SearchParam]?
         public var operation: [Operation]?
+        /// `If-None-Exist` is honoured on create.
+        public var conditionalCreate: Bool? = nil
     }
 
     public struct Interaction: Encodable, Sendable {
@@ -86,6 +88,8 @@ public struct CapabilityStatement: Encodable, Sendable {
         statement.rest[0].resource = statement.rest[0].resource.map { resource in
             guard resource.interaction.contains(where: { $0.code == "search-type" }) else { return resource }
             var resource = resource
+            // Conditional create: a DocumentReference by its unique id, a summary item by any of its searches.
+            if resource.interaction.contains(where: { $0.code == "create" }) && resource.type != "Patient" { resource.conditionalCreate = true }
             resource.searchParam = (resource.searchParam ?? []) + [
                 SearchParam(name: "_summary", type: "token", documentation: "count: the total alone, under the same access decisions; false: the default"),
                 SearchParam(name: "_total", type: "token", documentation: "none, estimate or accurate: totals are always accurate"),

@@ -22,6 +22,7 @@ struct ErrorMeaning: Equatable {
             switch error.code {
             case "too-costly": return ErrorMeaning(status: .contentTooLarge, code: error.code)
             case "not-found": return ErrorMeaning(status: .notFound, code: error.code)
+            case "multiple-matches": return ErrorMeaning(status: .preconditionFailed, code: error.code)
             default: return ErrorMeaning(status: .badRequest, code: error.code)
             }
         case let error as DocumentInputError:

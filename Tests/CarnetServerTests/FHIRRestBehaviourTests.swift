@@ -224,4 +224,37 @@ struct FHIRRestBehaviourTests {
             #expect(unknown.status == .badRequest && unknown.expression == "colour")
         }
     }
+
+    @Test("conditional create (If-None-Exist): a match is answered as it stands, none creates, several are a 412", arguments: TestEngine.available)
+    func conditionalCreate(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let patient = try await createPatient(client, tokens)
+            let holder = try await tokens.bearer(.patient(.fixture()))
+            let author = try await tokens.bearer(.doctor())
+            let ifNoneExist = SummaryRoutes.ifNoneExist
+            let criteria = "code=http://snomed.info/sct%7C91936005"
+            let first = try await client.execute(uri: "/fhir/AllergyIntolerance", method: .post, headers: holder + fhirJSON + [ifNoneExist: criteria],
+                                                 body: ByteBuffer(string: Fixtures.allergy(patient)))
+            #expect(first.status == .created, "\(first.text)")
+            let again = try await client.execute(uri: "/fhir/AllergyIntolerance", method: .post, headers: holder + fhirJSON + [ifNoneExist: criteria],
+                                                 body: ByteBuffer(string: Fixtures.allergy(patient)))
+            #expect(again.status == .ok && again.json["id"] as? String == first.json["id"] as? String, "\(again.text)")
+            _ = try await Fixtures.post(client, holder, "AllergyIntolerance", Fixtures.allergy(patient))
+            let several = try await client.execute(uri: "/fhir/AllergyIntolerance", method: .post, headers: holder + fhirJSON + [ifNoneExist: criteria],
+                                                   body: ByteBuffer(string: Fixtures.allergy(patient)))
+            #expect(several.status == .preconditionFailed && several.expression == "If-None-Exist", "\(several.text)")
+            let items = try await client.execute(uri: "/fhir/AllergyIntolerance?patient=\(patient)", method: .get, headers: holder)
+            #expect(items.json["total"] as? Int == 2, "no silent duplicate")
+
+            let body = DocumentRoutesTests.documentBody(uniqueID: "1.2.250.1.999.818181")
+            let byIdentifier = "identifier=urn:ietf:rfc:3986%7Curn:oid:1.2.250.1.999.818181"
+            let created = try await client.execute(uri: "/fhir/DocumentReference", method: .post, headers: author + fhirJSON + [ifNoneExist: byIdentifier], body: body)
+            #expect(created.status == .created, "\(created.text)")
+            let other = DocumentRoutesTests.documentBody(uniqueID: "1.2.250.1.999.818181", content: "Another synthetic text.")
+            let matched = try await client.execute(uri: "/fhir/DocumentReference", method: .post, headers: author + fhirJSON + [ifNoneExist: byIdentifier], body: other)
+            #expect(matched.status == .ok && matched.json["id"] as? String == created.json["id"] as? String, "\(matched.text)")
+            let unsupported = try await client.execute(uri: "/fhir/DocumentReference", method: .post, headers: author + fhirJSON + [ifNoneExist: "type=11488-4"], body: other)
+            #expect(unsupported.status == .badRequest && unsupported.expression == "If-None-Exist")
+        }
+    }
 }

@@ -34,6 +34,12 @@ struct DocumentRoutes {
         let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
         let resource = try FHIRJSON.decode(DocumentReferenceResource.self, from: data, resourceName: "DocumentReference")
         let input = try resource.input(keyChecking: configuration.insKeyChecking, now: Date(), maxContentSize: configuration.maxContentSize)
+        if let existing = try await conditionalMatch(request, subject: input.subject.serviceSubject, by: actor) {
+            // R4 conditional create: the document the criteria name is answered as it stands, nothing is created.
+            return FHIRResponse.make(DocumentReferenceResource(existing, baseURL: fhirBase), status: .ok,
+                                     headers: [.contentLocation: "\(fhirBase)/DocumentReference/\(existing.id)/_history/\(existing.metadataVersion)",
+                                               .eTag: "W/\"\(existing.metadataVersion)\""])
+        }
         let publication = try await service.publish([RecordService.Submission(draft: input.draft, content: input.content)], as: nil,
                                                     for: input.subject.serviceSubject, by: actor)
         let entry = publication.entries[0]
@@ -135,6 +141,27 @@ struct DocumentRoutes {
         }
         let entry = try await service.changeDocument(id, transition, expectedVersion: expected, by: actor)
         return FHIRResponse.make(DocumentReferenceResource(entry, baseURL: fhirBase), headers: [.eTag: "W/\"\(entry.metadataVersion)\""])
+    }
+
+    /// `If-None-Exist: identifier=<system>|<unique id>` (R4 http.html#ccreate): the document of the
+    /// subject's record with that unique id, among those the actor may see; `nil` when none (then the
+    /// create goes on, and a hidden one is refused as any taken id is), 412 when several match.
+    func conditionalMatch(_ request: Request, subject: RecordService.Subject, by actor: Actor) async throws -> DocumentEntry? {
+        guard let criteria = request.headers[SummaryRoutes.ifNoneExist], !criteria.isEmpty else { return nil }
+        var uniqueID: String?
+        for (name, value) in FHIRSearchControlsMiddleware.pairs(criteria) {
+            guard name == "identifier" else {
+                throw FHIRInputError("a conditional create of a DocumentReference names it by identifier=<system>|<unique id> only",
+                                     at: "If-None-Exist", code: "not-supported")
+            }
+            uniqueID = value.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).last.map(String.init)
+        }
+        guard let uniqueID, !uniqueID.isEmpty else { throw FHIRInputError("is empty: identifier=<system>|<unique id>", at: "If-None-Exist") }
+        do {
+            return try await service.readDocument(try await service.documentID(uniqueID: uniqueID, in: subject, by: actor), by: actor)
+        } catch AccessError.notFound {
+            return nil
+        }
     }
 
     /// `If-Match: W/"3"` (or `"3"`): the metadata version the client last read (R4 http.html#concurrency).

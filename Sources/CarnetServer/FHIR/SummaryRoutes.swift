@@ -35,10 +35,43 @@ struct SummaryRoutes {
         let actor = try context.requireActor()
         let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
         let item = try SummaryResource.item(from: data, resourceType: type)
+        if let existing = try await conditionalMatch(type, request, patient: item.recordID, by: actor) {
+            // R4 conditional create: one match is answered as it stands, nothing is created.
+            return FHIRResponse.make(SummaryResource.resource(existing), status: .ok,
+                                     headers: [.contentLocation: "\(fhirBase)/\(type)/\(existing.id)/_history/\(existing.version)", .eTag: etag(existing)])
+        }
         let entry = try await service.addSummaryItem(item, by: actor)
         return FHIRResponse.make(SummaryResource.resource(entry), status: .created,
                                  headers: [.location: "\(fhirBase)/\(type)/\(entry.id)/_history/\(entry.version)", .eTag: etag(entry)])
     }
+
+    /// `If-None-Exist` (R4 http.html#ccreate): the criteria searched as a search of this type in the
+    /// item's record (its patient added when the criteria do not name one), through the door and with
+    /// its decisions; `nil` when nothing matches, the item when one does, 412 when several do.
+    func conditionalMatch(_ type: String, _ request: Request, patient: RecordID, by actor: Actor) async throws -> SummaryEntry? {
+        guard let criteria = request.headers[Self.ifNoneExist], !criteria.isEmpty else { return nil }
+        var parameters = FHIRSearchControlsMiddleware.pairs(criteria).map { (key: Substring($0.name), value: Substring($0.value)) }
+        if !parameters.contains(where: { ["patient", "subject"].contains($0.key) }) {
+            parameters.append((key: "patient", value: Substring(patient.description)))
+        }
+        let search: SummarySearch
+        do {
+            search = try SummarySearch(parameters, resourceType: type)
+        } catch {
+            throw FHIRInputError("\(error.message) (in If-None-Exist)", at: "If-None-Exist", code: error.code)
+        }
+        guard search.patient == patient else {
+            throw FHIRInputError("names another patient than the resource's", at: "If-None-Exist")
+        }
+        let matches = try await service.searchSummary(of: search.patient, search.query, by: actor)
+        guard matches.count <= 1 else {
+            throw FHIRInputError("\(matches.count) \(type) resources match If-None-Exist: make the criteria select one", at: "If-None-Exist",
+                                 code: "multiple-matches")
+        }
+        return matches.first
+    }
+
+    static let ifNoneExist = HTTPField.Name("If-None-Exist")!  // safe: a valid constant header name
 
     func read(_ type: String, _ request: Request, _ context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
