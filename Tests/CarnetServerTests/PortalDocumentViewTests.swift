@@ -56,6 +56,32 @@ struct PortalDocumentViewTests {
         }
     }
 
+    @Test("22: a CDA level 1 document whose nonXMLBody carries a PDF is shown as that PDF, decoded, not as base64 text")
+    func cdaLevelOne() async throws {
+        try await withCarnetStore { client, tokens, store in
+            let patient = try await createPatient(client, tokens)
+            let recordID = try #require(RecordID(patient))
+            let pdf = DemoFiles.pdf(lines: ["Synthetic PDF inside a CDA"])
+            let cda = Data(("""
+                <?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"><title>Compte rendu (synthetic)</title>
+                <component><nonXMLBody><text mediaType="application/pdf" representation="B64">
+                """ + pdf.base64EncodedString(options: .lineLength76Characters) + "</text></nonXMLBody></component></ClinicalDocument>").utf8)
+            let id = try await Self.push(client, tokens, cda, "application/xml")
+            let jar = PortalRoutesTests.Jar()
+            try await PortalRoutesTests.signIn(client, store, jar, ins: .fixture(), recordID: recordID)
+            let page = try await jar.get(client, "/portal/patient/documents/\(id)")
+            #expect(page.text.contains("<iframe class=\"document\" src=\"/portal/patient/documents/\(id)/content?embedded=pdf\""), "\(page.text.prefix(2000))")
+            #expect(!page.text.contains(pdf.base64EncodedString().prefix(40)), "not its base64 text")
+            let embedded = try await jar.get(client, "/portal/patient/documents/\(id)/content?embedded=pdf")
+            #expect(embedded.status == .ok && embedded.headers[.contentType] == "application/pdf" && Data(embedded.body.readableBytesView) == pdf)
+            #expect(embedded.headers[.contentSecurityPolicy] == "frame-ancestors 'self'")
+            let whole = try await jar.get(client, "/portal/patient/documents/\(id)/content")
+            #expect(whole.headers[.contentType] == "application/xml", "the document itself stays the CDA")
+            let none = try await Self.push(client, tokens, Data(TransactionRoutesTests.cda1.utf8), "application/xml")
+            #expect(try await jar.get(client, "/portal/patient/documents/\(none)/content?embedded=pdf").status == .notFound)
+        }
+    }
+
     @Test("the demo's synthetic files are what their type says")
     func demoFiles() throws {
         let pdf = DemoFiles.pdf(lines: ["Compte rendu (synthétique)", "a (parenthesis) and a \\ backslash"])

@@ -215,7 +215,7 @@ struct PatientPortalRoutes {
     @Sendable func content(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, _) = try signedIn(context)
         let (entry, data) = try await service.documentContent(try documentID(context), by: session.actor)
-        return PortalDocumentView.contentResponse(entry, data)
+        return PortalDocumentView.contentResponse(entry, data, embedded: request.uri.queryParameters["embedded"].map(String.init))
     }
 
     @Sendable func visibility(_ request: Request, context: CarnetRequestContext) async throws -> Response {

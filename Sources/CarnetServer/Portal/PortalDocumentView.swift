@@ -24,19 +24,31 @@ enum PortalDocumentView {
         if type.hasPrefix("image/") {
             return "<p><img src=\"\(contentURL)\" alt=\"\(entry.title ?? l.t("Image du document", "Document image"))\"></p>\(open)"
         }
+        if type.contains("xml"), CDANarrative.embeddedPDF(of: data) != nil {
+            // CDA level 1: the PDF its nonXMLBody carries, shown as the PDF it is (decoded by Carnet).
+            return "<p class=\"hint\">\(l.t("Document CDA contenant un PDF", "CDA document carrying a PDF"))</p>"
+                + "<iframe class=\"document\" src=\"\(contentURL)?embedded=pdf\" title=\"\(entry.title ?? l.t("Document PDF", "PDF document"))\"></iframe>\(open)"
+        }
         if type.contains("xml"), let text = CDANarrative.text(of: data) {
             return "<p class=\"hint\">\(l.t("Partie lisible du document CDA", "Human-readable part of the CDA document"))</p><pre class=\"document\">\(text)</pre>\(open)"
         }
         return open
     }
 
-    /// The raw bytes, inline, with a policy that runs nothing they might contain.
-    static func contentResponse(_ entry: DocumentEntry, _ data: Data) -> Response {
-        var headers: HTTPFields = [.contentType: entry.content.contentType, .cacheControl: "no-store",
+    /// The raw bytes, inline, with a policy that runs nothing they might contain; with `embedded`
+    /// (`?embedded=pdf`), the PDF a CDA level 1 document carries, decoded (404 when it carries none).
+    static func contentResponse(_ entry: DocumentEntry, _ data: Data, embedded: String? = nil) -> Response {
+        var contentType = entry.content.contentType
+        var data = data
+        if embedded == "pdf" {
+            guard let pdf = CDANarrative.embeddedPDF(of: data) else { return Response(status: .notFound) }
+            (contentType, data) = ("application/pdf", pdf)
+        }
+        var headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-store",
                                    .contentDisposition: "inline"]
         // A PDF needs the browser's viewer, framed by Carnet's own document page and no other site;
         // anything else is shown sandboxed, scripts never run, and framed by no one.
-        if entry.content.contentType.lowercased().hasPrefix("application/pdf") {
+        if contentType.lowercased().hasPrefix("application/pdf") {
             headers[.contentSecurityPolicy] = "frame-ancestors 'self'"
             headers[PortalMiddleware.frameOptions] = "SAMEORIGIN"
         } else {
@@ -49,6 +61,44 @@ enum PortalDocumentView {
 /// The text of a CDA R2 document's sections (`section/title` and `section/text`), without resolving
 /// anything external: Carnet refused documents with a DTD when they arrived.
 enum CDANarrative {
+    /// The PDF a CDA level 1 document carries (`component/nonXMLBody/text`, `mediaType`
+    /// application/pdf, `representation` B64), decoded; `nil` when it carries none, or not a PDF.
+    static func embeddedPDF(of data: Data) -> Data? {
+        guard String(validating: data, as: UTF8.self) != nil else { return nil }
+        let finder = EmbeddedFinder()
+        let parser = XMLParser(data: data)
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = finder
+        guard parser.parse(), parser.parserError == nil, let text = finder.base64,
+              let pdf = Data(base64Encoded: text.filter { !$0.isWhitespace }), pdf.starts(with: Array("%PDF-".utf8)) else { return nil }
+        return pdf
+    }
+
+    /// Collects the base64 text of a `nonXMLBody` holding a PDF.
+    private final class EmbeddedFinder: NSObject, XMLParserDelegate {
+        var base64: String?
+        private var inBody = false
+        private var collecting = false
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            if name == "nonXMLBody" { inBody = true }
+            if inBody, name == "text", attributes["mediaType"]?.lowercased() == "application/pdf",
+               (attributes["representation"] ?? "TXT").uppercased() == "B64", base64 == nil {
+                collecting = true
+                base64 = ""
+            }
+        }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if name == "text" { collecting = false }
+            if name == "nonXMLBody" { inBody = false }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            if collecting { base64? += string }
+        }
+    }
+
     static func text(of data: Data) -> String? {
         // Foundation's XML parser traps on names that are not valid UTF-8 (content was checked at
         // push time; this keeps the page safe whatever is stored).

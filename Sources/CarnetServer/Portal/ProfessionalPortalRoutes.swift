@@ -240,7 +240,7 @@ struct ProfessionalPortalRoutes {
         let session = try signedIn(context)
         guard let recordID = session.patient else { throw PortalError.noPatientOpened }
         let (entry, data) = try await service.documentContent(try documentID(context), in: recordID, by: session.actor(on: recordID))
-        return PortalDocumentView.contentResponse(entry, data)
+        return PortalDocumentView.contentResponse(entry, data, embedded: request.uri.queryParameters["embedded"].map(String.init))
     }
 
     func documentID(_ context: CarnetRequestContext) throws -> DocumentID {
