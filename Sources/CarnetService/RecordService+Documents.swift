@@ -72,13 +72,13 @@ extension RecordService {
             }
         }
         if !replayed.isEmpty {
-            let storedSet = try await existingSubmissionSet(set, in: record, context, by: actor)
+            let storedSet = try await existingSubmissionSet(set, in: record, by: actor)
             guard replayed.count == submissions.count, set == nil || storedSet != nil else {
                 throw DocumentInputError.duplicateUniqueID(replayed[0].uniqueID)
             }
             return Publication(entries: replayed, submissionSet: storedSet, wasAlreadyStored: true)
         }
-        if set != nil, try await existingSubmissionSet(set, in: record, context, by: actor) != nil {
+        if set != nil, try await existingSubmissionSet(set, in: record, by: actor) != nil {
             throw DocumentInputError.duplicateSubmissionSet(set?.uniqueID ?? "")
         }
         for submission in submissions {
@@ -234,8 +234,7 @@ extension RecordService {
     /// The actor's own stored submission set with the unique id of `set`; `nil` when the id is free for
     /// them. A set's unique id is unique per submitter within a record, so another submitter's set —
     /// which the actor may not see — never collides: the answer is the same whether or not it exists.
-    private func existingSubmissionSet(_ set: SubmissionSetDraft?, in record: HealthRecord, _ context: DocumentAccessContext,
-                                       by actor: Actor) async throws -> SubmissionSet? {
+    private func existingSubmissionSet(_ set: SubmissionSetDraft?, in record: HealthRecord, by actor: Actor) async throws -> SubmissionSet? {
         guard let uniqueID = set?.uniqueID else { return nil }
         return try await store.submissionSet(recordID: record.id, submitterID: actor.identifier, uniqueID: uniqueID)
     }

@@ -107,7 +107,7 @@ struct FHIRRestBehaviourTests {
 
             let strict = try await client.execute(uri: search + "&colour=blue", method: .get, headers: holder)
             #expect(strict.status == .badRequest && strict.expression == "colour")
-            let lenient = try await client.execute(uri: search + "&colour=blue", method: .get, headers: holder + [FHIRSearchControlsMiddleware.prefer: "handling=lenient"])
+            let lenient = try await client.execute(uri: search + "&colour=blue", method: .get, headers: holder + [.prefer: "handling=lenient"])
             #expect(lenient.status == .ok && lenient.json["total"] as? Int == 2, "\(lenient.text)")
             let outcome = (lenient.json["entry"] as? [[String: Any]] ?? []).first { ($0["search"] as? [String: Any])?["mode"] as? String == "outcome" }
             #expect((outcome?["resource"] as? [String: Any])?["resourceType"] as? String == "OperationOutcome")
@@ -151,7 +151,7 @@ struct FHIRRestBehaviourTests {
             let patient = try await createPatient(client, tokens)
             let author = try await tokens.bearer(.doctor())
             let holder = try await tokens.bearer(.patient(.fixture()))
-            let prefer = FHIRSearchControlsMiddleware.prefer
+            let prefer = HTTPField.Name.prefer
             let minimal = try await client.execute(uri: "/fhir/DocumentReference", method: .post, headers: author + fhirJSON + [prefer: "return=minimal"],
                                                    body: DocumentRoutesTests.documentBody())
             #expect(minimal.status == .created && minimal.body.readableBytes == 0 && minimal.headers[.location] != nil && minimal.headers[.eTag] == "W/\"1\"")
@@ -231,7 +231,7 @@ struct FHIRRestBehaviourTests {
             let patient = try await createPatient(client, tokens)
             let holder = try await tokens.bearer(.patient(.fixture()))
             let author = try await tokens.bearer(.doctor())
-            let ifNoneExist = SummaryRoutes.ifNoneExist
+            let ifNoneExist = HTTPField.Name.ifNoneExist
             let criteria = "code=http://snomed.info/sct%7C91936005"
             let first = try await client.execute(uri: "/fhir/AllergyIntolerance", method: .post, headers: holder + fhirJSON + [ifNoneExist: criteria],
                                                  body: ByteBuffer(string: Fixtures.allergy(patient)))

@@ -147,7 +147,7 @@ struct DocumentRoutes {
     /// subject's record with that unique id, among those the actor may see; `nil` when none (then the
     /// create goes on, and a hidden one is refused as any taken id is), 412 when several match.
     func conditionalMatch(_ request: Request, subject: RecordService.Subject, by actor: Actor) async throws -> DocumentEntry? {
-        guard let criteria = request.headers[SummaryRoutes.ifNoneExist], !criteria.isEmpty else { return nil }
+        guard let criteria = request.headers[.ifNoneExist], !criteria.isEmpty else { return nil }
         var uniqueID: String?
         for (name, value) in FHIRSearchControlsMiddleware.pairs(criteria) {
             guard name == "identifier" else {

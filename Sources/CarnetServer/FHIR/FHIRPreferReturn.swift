@@ -14,7 +14,7 @@ struct FHIRPreferReturnMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let response = try await next(request, context)
         guard [.post, .put, .patch].contains(request.method), (200..<300).contains(response.status.code), request.uri.path != "/fhir",
-              let preference = Self.returnPreference(request.headers[FHIRSearchControlsMiddleware.prefer])
+              let preference = Self.returnPreference(request.headers[.prefer])
         else { return response }
         var headers = response.headers
         headers[.contentLength] = nil

@@ -21,6 +21,13 @@ enum FHIRResponse {
     }
 }
 
+extension HTTPField.Name {
+    /// FHIR's preferences (`return=…`, `handling=lenient`), R4 http.html#return.
+    static let prefer = HTTPField.Name("Prefer")!  // safe: a valid constant header name
+    /// The criteria of a conditional create, R4 http.html#ccreate.
+    static let ifNoneExist = HTTPField.Name("If-None-Exist")!  // safe: a valid constant header name
+}
+
 extension FHIRResponse {
     /// The version headers of a read (R4 http.html#read: `ETag` and `Last-Modified`).
     static func version(_ version: Int, updated: Date) -> HTTPFields {

@@ -17,7 +17,6 @@ import NIOCore
 ///   `outcome`). Without it, searches stay strict, as documented: a typo never widens a search.
 struct FHIRSearchControlsMiddleware: RouterMiddleware {
     typealias Context = CarnetRequestContext
-    static let prefer = HTTPField.Name("Prefer")!  // safe: a valid constant header name
     /// Parameters one lenient search may drop before giving up.
     static let maximumIgnored = 16
 
@@ -25,7 +24,8 @@ struct FHIRSearchControlsMiddleware: RouterMiddleware {
         var request = request
         if request.method == .post && request.uri.path.hasSuffix("/_search") { request = try await Self.searchByPost(request) }
         guard request.method == .get, let query = request.uri.query, !query.isEmpty else { return try await next(request, context) }
-        var pairs = Self.pairs(query)
+        let sent = Self.pairs(query)
+        var pairs = sent
         var countOnly = false
         for (name, value) in pairs where name == "_summary" {
             switch value {
@@ -39,8 +39,8 @@ struct FHIRSearchControlsMiddleware: RouterMiddleware {
             throw FHIRInputError("'\(value)' is not a _total: none, estimate or accurate", at: "_total")
         }
         pairs.removeAll { $0.name == "_summary" || $0.name == "_total" }
-        let lenient = request.headers[Self.prefer]?.lowercased().contains("handling=lenient") == true
-        let stripped = pairs.count != Self.pairs(query).count
+        let lenient = request.headers[.prefer]?.lowercased().contains("handling=lenient") == true
+        let stripped = pairs.count != sent.count
         var ignored: [String] = []
         var response: Response
         while true {

@@ -24,7 +24,7 @@ enum PatientSearch: Equatable {
             case "_count":
                 // A search names its patients: at most a few answers, on one page whatever the count asked.
                 guard let count = Int(value), count >= 0 else { throw FHIRInputError("'\(value)' is not a count", at: "_count") }
-                _ = count
+                continue
             case _ where PatientSearch.formatParameters.contains(String(name)): continue
             default:
                 throw FHIRInputError("search parameter '\(name)' is not supported on Patient: use identifier=system|value or _id",

@@ -49,7 +49,7 @@ struct SummaryRoutes {
     /// item's record (its patient added when the criteria do not name one), through the door and with
     /// its decisions; `nil` when nothing matches, the item when one does, 412 when several do.
     func conditionalMatch(_ type: String, _ request: Request, patient: RecordID, by actor: Actor) async throws -> SummaryEntry? {
-        guard let criteria = request.headers[Self.ifNoneExist], !criteria.isEmpty else { return nil }
+        guard let criteria = request.headers[.ifNoneExist], !criteria.isEmpty else { return nil }
         var parameters = FHIRSearchControlsMiddleware.pairs(criteria).map { (key: Substring($0.name), value: Substring($0.value)) }
         if !parameters.contains(where: { ["patient", "subject"].contains($0.key) }) {
             parameters.append((key: "patient", value: Substring(patient.description)))
@@ -70,8 +70,6 @@ struct SummaryRoutes {
         }
         return matches.first
     }
-
-    static let ifNoneExist = HTTPField.Name("If-None-Exist")!  // safe: a valid constant header name
 
     func read(_ type: String, _ request: Request, _ context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
