@@ -1,7 +1,7 @@
 public import CarnetCore
 public import CarnetService
 public import CarnetStore
-import Foundation
+public import Foundation
 public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -20,12 +20,15 @@ import ServiceLifecycle
 ///   - store: an opened store; the application shuts it down when it stops.
 ///   - blobs: where document content is kept.
 ///   - matrix: the habilitation matrix loaded at start-up (``HabilitationMatrix/bundled()``).
+///   - clock: the source of "now" for the whole application (the service, tokens, sessions, limits);
+///     tests pass one they move instead of waiting for time to pass.
 ///   - onServerRunning: called with the listening channel once the server accepts connections (tests learn the port).
 /// - Throws: ``TLSSettings/LoadError`` when the TLS files cannot be read.
 public func buildApplication(_ configuration: CarnetConfiguration, store: any RecordStore, blobs: any BlobStore,
                              tokens: TokenAuthority, matrix: HabilitationMatrix, logger: Logger,
+                             clock: @escaping @Sendable () -> Date = Date.init,
                              onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) throws -> some ApplicationProtocol {
-    let service = RecordService(store: store, blobs: blobs, matrix: matrix, logger: logger)
+    let service = RecordService(store: store, blobs: blobs, matrix: matrix, logger: logger, clock: clock)
     let router = buildRouter(configuration, service: service, tokens: tokens, logger: logger)
     let requestTimeout = TimeAmount.seconds(Int64(configuration.requestTimeoutSeconds))
     let http1 = HTTP1Channel.Configuration(
@@ -46,7 +49,7 @@ public func buildApplication(_ configuration: CarnetConfiguration, store: any Re
         ?? LogNotificationSender(logger: logger)
     // Services stop in reverse order: the purge and the dispatcher first, the store last (nothing may use a closed store).
     app.addServices(StoreShutdownService(store: store),
-                    NotificationDispatcher(store: store, sender: sender, logger: logger, interval: configuration.notificationInterval))
+                    NotificationDispatcher(service: service, sender: sender, logger: logger, interval: configuration.notificationInterval))
     if configuration.careHistoryPurgeInterval > .zero {
         app.addServices(CareHistoryPurgeService(service: service, interval: configuration.careHistoryPurgeInterval, logger: logger))
     }
@@ -67,8 +70,8 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
         .add(middleware: FHIRPreferReturnMiddleware())
     MetadataRoutes(configuration: configuration).register(on: fhir)
     let authenticated = fhir.group()
-        .add(middleware: AuthenticationMiddleware(authority: tokens, acceptsClientCertificates: configuration.tls?.clientCAPath != nil))
-        .add(middleware: ActorRateLimitMiddleware(limiter: RateLimiter(perMinute: configuration.requestsPerMinutePerActor)))
+        .add(middleware: AuthenticationMiddleware(authority: tokens, now: service.now, acceptsClientCertificates: configuration.tls?.clientCAPath != nil))
+        .add(middleware: ActorRateLimitMiddleware(limiter: RateLimiter(perMinute: configuration.requestsPerMinutePerActor), now: service.now))
     PatientRoutes(service: service, configuration: configuration).register(on: authenticated)
     DocumentRoutes(service: service, configuration: configuration).register(on: authenticated)
     ListRoutes(service: service, configuration: configuration).register(on: authenticated)
@@ -82,7 +85,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     // The portals: server-rendered pages over the same service (the same door, policy and audit).
     let sessions = PortalSessions(idleTimeout: configuration.portalIdleTimeout, lifetime: configuration.portalSessionLifetime)
     PortalAssets.register(on: router)
-    let portal = router.group("portal").add(middleware: PortalMiddleware(sessions: sessions))
+    let portal = router.group("portal").add(middleware: PortalMiddleware(sessions: sessions, now: service.now))
     PortalSignInRoutes(service: service, configuration: configuration, sessions: sessions, codes: SignInCodes(), tokens: tokens,
                        limiter: RateLimiter(perMinute: configuration.signInsPerMinutePerClient), logger: logger)
         .register(on: portal)

@@ -252,6 +252,10 @@ public struct RecordService: Sendable {
     }
 
     static func reference(_ id: RecordID) -> String { "Patient/\(id)" }
+
+    /// The service's "now": every front door reads time here (token expiry, portal sessions, rate
+    /// limits, a submission's date), so one injected clock moves them all and tests never wait.
+    public func now() -> Date { clock() }
 }
 
 /// Refusals the door gives, already shaped for a person: a refusal names its rule; absence and

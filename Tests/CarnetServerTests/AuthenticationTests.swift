@@ -38,16 +38,17 @@ struct AuthenticationTests {
     func verifiedTokensExpire() async throws {
         try await TemporaryDirectory.with { directory async throws in
             let authority = try await TokenAuthority.loadOrCreate(in: directory)
-            let token = try await authority.mint(for: .doctor(), lifetime: 2)
-            #expect(try await authority.verify(token).identifier == Actor.doctor().identifier)
-            #expect(try await authority.verify(token).identifier == Actor.doctor().identifier)
+            let clock = TestClock()
+            let token = try await authority.mint(for: .doctor(), lifetime: 2, now: clock.now())
+            #expect(try await authority.verify(token, now: clock.now()).identifier == Actor.doctor().identifier)
+            #expect(try await authority.verify(token, now: clock.now()).identifier == Actor.doctor().identifier)
             // Past its expiry the remembered verification is not used: the token is refused as expired.
-            try await Task.sleep(for: .milliseconds(2_100))
-            await #expect(throws: AuthenticationError.expired) { try await authority.verify(token) }
+            clock.advance(by: 2.1)
+            await #expect(throws: AuthenticationError.expired) { try await authority.verify(token, now: clock.now()) }
             // A token differing by one byte of its signature is checked, and refused.
             var tampered = Array(try await authority.mint(for: .doctor()).utf8)
             tampered[tampered.count - 3] = tampered[tampered.count - 3] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
-            await #expect(throws: AuthenticationError.self) { try await authority.verify(String(decoding: tampered, as: UTF8.self)) }
+            await #expect(throws: AuthenticationError.self) { try await authority.verify(String(decoding: tampered, as: UTF8.self), now: clock.now()) }
         }
     }
 
@@ -84,10 +85,10 @@ struct AuthenticationTests {
     func roundTrip(_ actor: Actor) async throws {
         try await TemporaryDirectory.with { directory async throws in
             let authority = try await TokenAuthority.loadOrCreate(in: directory)
-            #expect(try await authority.verify(try await authority.mint(for: actor)) == actor)
+            #expect(try await authority.verify(try await authority.mint(for: actor), now: Date()) == actor)
             // The key is kept: a second authority on the same directory verifies the first one's tokens.
             let again = try await TokenAuthority.loadOrCreate(in: directory)
-            #expect(try await again.verify(try await authority.mint(for: actor)) == actor)
+            #expect(try await again.verify(try await authority.mint(for: actor), now: Date()) == actor)
         }
     }
 
@@ -107,17 +108,17 @@ struct AuthenticationTests {
             let old = try await before.mint(for: .doctor())
             try await TokenAuthority.rotate(in: directory)
             let after = try await TokenAuthority.loadOrCreate(in: directory)
-            #expect(try await after.verify(old).identifier == "99700000011", "the retired key still verifies what it signed")
+            #expect(try await after.verify(old, now: Date()).identifier == "99700000011", "the retired key still verifies what it signed")
             let new = try await after.mint(for: .doctor())
-            #expect(try await after.verify(new).identifier == "99700000011")
-            await #expect(throws: AuthenticationError.badSignature) { try await before.verify(new) }
+            #expect(try await after.verify(new, now: Date()).identifier == "99700000011")
+            await #expect(throws: AuthenticationError.badSignature) { try await before.verify(new, now: Date()) }
             // Past the overlap, the retired key is dropped.
             let keys = directory.appendingPathComponent("keys")
             let retired = try #require(try FileManager.default.contentsOfDirectory(atPath: keys.path).first { $0.contains("retired") })
             let longAgo = Int(Date().timeIntervalSince1970 - TokenAuthority.retiredKeyOverlap - 60)
             try FileManager.default.moveItem(at: keys.appendingPathComponent(retired), to: keys.appendingPathComponent("token-signing-key.retired-\(longAgo).pem"))
             let later = try await TokenAuthority.loadOrCreate(in: directory)
-            await #expect(throws: AuthenticationError.badSignature) { try await later.verify(old) }
+            await #expect(throws: AuthenticationError.badSignature) { try await later.verify(old, now: Date()) }
         }
     }
 }

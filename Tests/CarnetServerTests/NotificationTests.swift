@@ -1,5 +1,6 @@
 import CarnetCore
 import CarnetServer
+import CarnetService
 import CarnetStore
 import CarnetTestSupport
 import Foundation
@@ -10,9 +11,22 @@ import Testing
 
 /// Patient notifications: written with their fact, delivered through a real SMTP server, retried on
 /// failure, delivered once.
+/// Delivery reads no document content: a blob store that has none and says so if asked.
+private struct NoContent: BlobStore {
+    struct Unexpected: Error {}
+    func put(_ content: Data) async throws -> StoredBlob { throw Unexpected() }
+    func address(of content: Data) -> String { "" }
+    func get(_ reference: BlobReference) async throws -> Data { throw Unexpected() }
+}
+
 @Suite("Notifications")
 struct NotificationTests {
     static let logger = Logger(label: "carnet.tests.notifications")
+
+    /// The door over `store`, at `clock`'s time (delivery reads no content: the blobs are never touched).
+    static func service(_ store: any RecordStore, clock: @escaping @Sendable () -> Date) throws -> RecordService {
+        RecordService(store: store, blobs: NoContent(), matrix: try HabilitationMatrix.bundled(), clock: clock)
+    }
 
     /// A record whose holder has an e-mail address, and an emergency access to it (one notification).
     func withEmergency(_ engine: TestEngine, _ body: (any RecordStore, HealthRecord) async throws -> Void) async throws {
@@ -51,14 +65,14 @@ struct NotificationTests {
             defer { sink.stop() }
             let sender = SMTPNotificationSender(host: "127.0.0.1", port: sink.port, from: "carnet@test.example")
             let now = testInstant.addingTimeInterval(60)
-            let dispatcher = NotificationDispatcher(store: store, sender: sender, logger: Self.logger, clock: { now })
+            let dispatcher = NotificationDispatcher(service: try Self.service(store, clock: { now }), sender: sender, logger: Self.logger)
             #expect(try await dispatcher.dispatchDue() == 1)  // the first message met the temporary failure
             var entries = try await store.notifications(recordID: record.id)
             #expect(entries.filter { $0.status == .sent }.count == 1 && entries.filter { $0.status == .pending && $0.attempts == 1 }.count == 1)
             #expect(try await dispatcher.dispatchDue() == 0, "the retry waits for its backoff")
 
             let later = now.addingTimeInterval(NotificationDispatcher.backoff(afterAttempts: 1) + 1)
-            let retrying = NotificationDispatcher(store: store, sender: sender, logger: Self.logger, clock: { later })
+            let retrying = NotificationDispatcher(service: try Self.service(store, clock: { later }), sender: sender, logger: Self.logger)
             #expect(try await retrying.dispatchDue() == 1)
             entries = try await store.notifications(recordID: record.id)
             #expect(entries.allSatisfy { $0.status == .sent })
@@ -81,13 +95,13 @@ struct NotificationTests {
             _ = try await store.createRecord(record, audit: AuditEvent(recordID: record.id, recordedAt: testInstant, actor: .agent,
                                                                        action: .closeRecord, outcome: .success, rule: .agentAdministersRecord))
             let unreachable = SMTPNotificationSender(host: "127.0.0.1", port: 9, from: "carnet@test.example")
-            _ = try await NotificationDispatcher(store: store, sender: unreachable, logger: Self.logger, clock: { testInstant }).dispatchDue()
+            _ = try await NotificationDispatcher(service: try Self.service(store, clock: { testInstant }), sender: unreachable, logger: Self.logger).dispatchDue()
             let entry = try #require(try await store.notifications(recordID: record.id).first)
             #expect(entry.notification.kind == .recordClosed && entry.status == .failed && entry.attempts == 1, "no address: not retried")
         }
         try await withEmergency(.sqlite) { store, record async throws in
             let unreachable = SMTPNotificationSender(host: "127.0.0.1", port: 9, from: "carnet@test.example")
-            _ = try await NotificationDispatcher(store: store, sender: unreachable, logger: Self.logger, clock: { testInstant }).dispatchDue()
+            _ = try await NotificationDispatcher(service: try Self.service(store, clock: { testInstant }), sender: unreachable, logger: Self.logger).dispatchDue()
             #expect(try await store.notifications(recordID: record.id).allSatisfy { $0.status == .pending && $0.attempts == 1 })
         }
     }

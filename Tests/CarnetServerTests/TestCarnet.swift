@@ -33,6 +33,11 @@ private func withCarnet(databaseURL: String?, _ body: @escaping @Sendable (any T
     try await withCarnet(databaseURL: databaseURL) { client, tokens, _ in try await body(client, tokens) }
 }
 
+/// ``withCarnet(_:_:)`` with the application reading time from `clock`, which the test moves.
+func withCarnet(clock: TestClock, _ body: @escaping @Sendable (any TestClientProtocol, Tokens) async throws -> Void) async throws {
+    try await withCarnet(databaseURL: nil, clock: clock) { client, tokens, _ in try await body(client, tokens) }
+}
+
 /// ``withCarnet(_:_:)`` with settings changed (limits, say).
 func withCarnet(configure: @escaping @Sendable (inout CarnetConfiguration) -> Void,
                 _ body: @escaping @Sendable (any TestClientProtocol, Tokens) async throws -> Void) async throws {
@@ -40,9 +45,10 @@ func withCarnet(configure: @escaping @Sendable (inout CarnetConfiguration) -> Vo
 }
 
 private func withCarnet(databaseURL: String?, configure: @Sendable (inout CarnetConfiguration) -> Void = { _ in },
-                        _ body: @escaping @Sendable (any TestClientProtocol, Tokens, any RecordStore) async throws -> Void) async throws {
+                        clock: TestClock? = nil, _ body: @escaping @Sendable (any TestClientProtocol, Tokens, any RecordStore) async throws -> Void) async throws {
     try await TemporaryDirectory.with { directory async throws in
-        let (app, store, authority) = try await testApplication(in: directory, databaseURL: databaseURL, configure: configure, logLevel: .warning)
+        let (app, store, authority) = try await testApplication(in: directory, databaseURL: databaseURL, configure: configure, logLevel: .warning,
+                                                          clock: clock.map { $0.now } ?? Date.init)
         try await app.test(.router) { client in
             try await body(ValidatingClient(base: client), Tokens(authority: authority), store)
         }
@@ -52,7 +58,7 @@ private func withCarnet(databaseURL: String?, configure: @Sendable (inout Carnet
 /// What every application test starts from, built as `carnet serve` builds it: the store and token
 /// authority in `directory`, and the application over them.
 private func testApplication(in directory: URL, databaseURL: String? = nil, configure: (inout CarnetConfiguration) -> Void,
-                             logLevel: Logger.Level, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
+                             logLevel: Logger.Level, clock: @escaping @Sendable () -> Date = Date.init, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
     async throws -> (some ApplicationProtocol, any RecordStore, TokenAuthority) {
     var configuration = CarnetConfiguration.testing(dataDirectory: directory, databaseURL: databaseURL)
     configure(&configuration)
@@ -61,7 +67,7 @@ private func testApplication(in directory: URL, databaseURL: String? = nil, conf
     let store = try await StoreOpening.open(configuration, logger: logger)
     let authority = try await TokenAuthority.loadOrCreate(in: directory)
     let app = try buildApplication(configuration, store: store, blobs: try StoreOpening.openBlobs(configuration), tokens: authority,
-                                   matrix: try HabilitationMatrix.bundled(), logger: logger, onServerRunning: onServerRunning)
+                                   matrix: try HabilitationMatrix.bundled(), logger: logger, clock: clock, onServerRunning: onServerRunning)
     return (app, store, authority)
 }
 

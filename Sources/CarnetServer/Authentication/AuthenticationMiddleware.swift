@@ -12,6 +12,8 @@ import Hummingbird
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = CarnetRequestContext
     let authority: TokenAuthority
+    /// The service's clock, against which tokens expire.
+    let now: @Sendable () -> Date
     /// Whether client certificates identify professionals (mutual TLS configured).
     var acceptsClientCertificates = false
 
@@ -21,7 +23,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw AuthenticationError.missing }
-            let actor = try await authority.verify(String(parts[1]).trimmingCharacters(in: .whitespaces))
+            let actor = try await authority.verify(String(parts[1]).trimmingCharacters(in: .whitespaces), now: now())
             if let certified, actor.professional?.rpps != certified.professional?.rpps {
                 throw AuthenticationError.certificate("the token names another actor than the certificate")
             }

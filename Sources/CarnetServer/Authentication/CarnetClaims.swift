@@ -63,8 +63,9 @@ struct CarnetClaims: JWTPayload, Equatable {
     static let professionSystem = "urn:oid:1.2.250.1.213.1.1.4.5"
     static let purposeOfUseSystem = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
 
+    /// The signature-time checks; expiry is checked by ``TokenAuthority`` against the service's clock
+    /// (time is injected, so tests need not wait for a token to expire).
     func verify(using algorithm: some JWTAlgorithm) async throws {
-        try exp.verifyNotExpired()
         guard iss.value == Self.issuer else {
             throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "issuer is not \(Self.issuer)")
         }

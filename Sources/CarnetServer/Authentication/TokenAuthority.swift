@@ -86,13 +86,14 @@ public struct TokenAuthority: Sendable {
     ///
     /// - Throws: ``AuthenticationError`` saying why the token is refused (malformed, bad signature,
     ///   expired, or claims that do not describe a valid actor).
-    public func verify(_ token: String) async throws(AuthenticationError) -> Actor {
-        try await verifiedWithExpiry(token).actor
+    /// - Parameter now: the service's clock (``RecordService/now()``), against which the expiry is checked.
+    public func verify(_ token: String, now: Date) async throws(AuthenticationError) -> Actor {
+        try await verifiedWithExpiry(token, now: now).actor
     }
 
     /// ``verify(_:)``, with when the token expires: what a portal session opened with it may not outlive.
-    public func verifiedWithExpiry(_ token: String) async throws(AuthenticationError) -> (actor: Actor, expiry: Date) {
-        if let entry = verified.entry(for: token, now: Date()) { return entry }
+    public func verifiedWithExpiry(_ token: String, now: Date) async throws(AuthenticationError) -> (actor: Actor, expiry: Date) {
+        if let entry = verified.entry(for: token, now: now) { return entry }
         let claims: CarnetClaims
         do {
             claims = try await keys.verify(token, as: CarnetClaims.self)
@@ -106,6 +107,7 @@ public struct TokenAuthority: Sendable {
         } catch {
             throw .malformed
         }
+        guard now < claims.exp.value else { throw .expired }
         let actor = try actor(from: claims)
         verified.remember(token, actor: actor, expiry: claims.exp.value)
         return (actor, claims.exp.value)

@@ -33,7 +33,7 @@ struct DocumentRoutes {
         let actor = try context.requireActor()
         let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
         let resource = try FHIRJSON.decode(DocumentReferenceResource.self, from: data, resourceName: "DocumentReference")
-        let input = try resource.input(keyChecking: configuration.insKeyChecking, now: Date(), maxContentSize: configuration.maxContentSize)
+        let input = try resource.input(keyChecking: configuration.insKeyChecking, now: service.now(), maxContentSize: configuration.maxContentSize)
         if let existing = try await conditionalMatch(request, subject: input.subject.serviceSubject, by: actor) {
             // R4 conditional create: the document the criteria name is answered as it stands, nothing is created.
             return FHIRResponse.make(DocumentReferenceResource(existing, baseURL: fhirBase), status: .ok,

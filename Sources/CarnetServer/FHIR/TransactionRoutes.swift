@@ -21,7 +21,7 @@ struct TransactionRoutes {
             throw FHIRInputError("the Bundle has \(count) entries, more than the \(configuration.maxBundleEntries) this server accepts in one transaction: split it",
                                  at: "Bundle.entry", code: "too-costly")
         }
-        let submission = try bundle.submission(keyChecking: configuration.insKeyChecking, now: Date(), maxContentSize: configuration.maxContentSize)
+        let submission = try bundle.submission(keyChecking: configuration.insKeyChecking, now: service.now(), maxContentSize: configuration.maxContentSize)
         let publication = try await service.publish(
             submission.documents.map { RecordService.Submission(draft: $0.draft, content: $0.content) },
             as: submission.submissionSet, for: submission.subject.serviceSubject, by: actor)

@@ -21,7 +21,7 @@ actor RateLimiter {
     }
 
     /// Takes one request from `key`'s budget; `nil` when allowed, else the seconds to wait.
-    func take(_ key: String, now: Date = Date()) -> Int? {
+    func take(_ key: String, now: Date) -> Int? {
         guard perMinute > 0 else { return nil }
         let rate = Double(perMinute) / 60
         var bucket = buckets[key] ?? Bucket(tokens: Double(perMinute), updated: now)
@@ -54,9 +54,11 @@ enum RateLimited: Error {
 struct ActorRateLimitMiddleware: RouterMiddleware {
     typealias Context = CarnetRequestContext
     let limiter: RateLimiter
+    /// The service's clock (``RecordService/now()``).
+    let now: @Sendable () -> Date
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let actor = context.actor, let wait = await limiter.take("\(actor.kind.rawValue):\(actor.identifier)") {
+        if let actor = context.actor, let wait = await limiter.take("\(actor.kind.rawValue):\(actor.identifier)", now: now()) {
             throw RateLimited.retryAfter(wait)
         }
         return try await next(request, context)

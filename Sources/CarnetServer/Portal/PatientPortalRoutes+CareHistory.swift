@@ -35,7 +35,7 @@ extension PatientPortalRoutes {
         let body: HTML = """
             <p>\(l.t("Les soins que l'Assurance Maladie vous a remboursés ces 24 derniers mois, du plus récent au plus ancien.",
                      "The care the health insurer reimbursed over the last 24 months, newest first."))</p>
-            \(PortalChart.claimsPerMonth(claims, language: l))
+            \(PortalChart.claimsPerMonth(claims, language: l, now: service.now()))
             <p>\(claims.count) \(l.t("soin(s) remboursé(s)", "reimbursed care item(s)"))</p>
             \(navigation)
             <div class="table" tabindex="0" role="region" aria-label="\(l.t("Soins remboursés (le tableau défile)", "Reimbursed care (the table scrolls)"))">

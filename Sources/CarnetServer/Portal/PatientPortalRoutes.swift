@@ -65,7 +65,7 @@ struct PatientPortalRoutes {
         let summary = try await service.patientSummary(of: recordID, by: session.actor)
         // Emergency accesses and professionals whose first consultation falls in the last 30 days,
         // asked of the database: however many events the record holds, none is missed.
-        let alerts = try await service.accessAlerts(of: recordID, since: Date().addingTimeInterval(-Self.alertPeriod), by: session.actor)
+        let alerts = try await service.accessAlerts(of: recordID, since: service.now().addingTimeInterval(-Self.alertPeriod), by: session.actor)
         let claims = (try? await service.careHistory(of: recordID, by: session.actor)) ?? []
         // A parent's minors, one click each: asked of the service as the person signed in, whichever record is open.
         let minors = try await service.representedRecords(by: session.actor)
@@ -87,7 +87,7 @@ struct PatientPortalRoutes {
             <section class="card"><h2>\(l.t("Groupe sanguin", "Blood group"))</h2><ul>\(items(.observation).isEmpty ? [none] : items(.observation))</ul></section>
             </div>
             <h2>\(l.t("Remboursements des 12 derniers mois", "Reimbursed care over the last 12 months"))</h2>
-            \(PortalChart.claimsPerMonth(claims, language: l))
+            \(PortalChart.claimsPerMonth(claims, language: l, now: service.now()))
             """
         return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient", body)
     }
@@ -258,7 +258,7 @@ struct PatientPortalRoutes {
         let l = PortalLanguage.from(request)
         let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
         do {
-            let (type, json) = try PortalSummaryForms.resource(from: form, patient: recordID, l)
+            let (type, json) = try PortalSummaryForms.resource(from: form, patient: recordID, today: service.now(), l)
             let item = try SummaryResource.item(from: Data(json.utf8), resourceType: type)
             // One blood group, one organ-donation stance, one trusted person: a new answer replaces the
             // patient's previous one (a new version of it, kept in its history) instead of adding a second.

@@ -5,7 +5,7 @@ import Foundation
 /// nothing fetched), each with a text equivalent for screen readers.
 enum PortalChart {
     /// Reimbursed care per month over the last twelve months, oldest on the left.
-    static func claimsPerMonth(_ claims: [Claim], language l: PortalLanguage, now: Date = Date()) -> HTML {
+    static func claimsPerMonth(_ claims: [Claim], language l: PortalLanguage, now: Date) -> HTML {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
         let months: [(year: Int, month: Int)] = (0..<12).reversed().compactMap { back in

@@ -13,6 +13,8 @@ import Logging
 struct PortalMiddleware: RouterMiddleware {
     typealias Context = CarnetRequestContext
     let sessions: PortalSessions
+    /// The service's clock (``RecordService/now()``), against which sessions idle out and end.
+    let now: @Sendable () -> Date
 
     static let sessionCookie = "carnet_session"
     static let frameOptions = HTTPField.Name("X-Frame-Options")!  // safe: a valid constant header name
@@ -21,7 +23,7 @@ struct PortalMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let id = PortalCookies.value(Self.sessionCookie, in: request), let session = await sessions.session(id) {
+        if let id = PortalCookies.value(Self.sessionCookie, in: request), let session = await sessions.session(id, now: now()) {
             context.actor = session.actor
             context.portalSession = session
         }

@@ -51,7 +51,7 @@ actor PortalSessions {
 
     /// - Parameter credentialExpiry: when the credential that opened the session expires (a pasted
     ///   token's `exp`); the session ends then at the latest.
-    func start(for actor: Actor, credentialExpiry: Date? = nil, now: Date = Date()) -> Session {
+    func start(for actor: Actor, credentialExpiry: Date? = nil, now: Date) -> Session {
         sweep(now: now)
         let end = min(now.addingTimeInterval(lifetime), credentialExpiry ?? .distantFuture)
         let session = Session(id: Self.randomToken(), actor: actor, csrfToken: Self.randomToken(), lastSeen: now, expires: end)
@@ -60,7 +60,7 @@ actor PortalSessions {
     }
 
     /// The live session with this id, its idle clock reset; `nil` when unknown, idle too long, or past its end.
-    func session(_ id: String, now: Date = Date()) -> Session? {
+    func session(_ id: String, now: Date) -> Session? {
         guard var session = sessions[id] else { return nil }
         guard now.timeIntervalSince(session.lastSeen) <= idleTimeout, now < session.expires else {
             sessions[id] = nil
@@ -122,7 +122,7 @@ actor SignInCodes {
     private var requests: [String: [Date]] = [:]
 
     /// A new code for `ins`, or `nil` when too many were asked for lately.
-    func issue(for ins: String, now: Date = Date()) -> String? {
+    func issue(for ins: String, now: Date) -> String? {
         let recent = (requests[ins] ?? []).filter { now.timeIntervalSince($0) < Self.requestWindow }
         guard recent.count < Self.maximumRequests else { return nil }
         requests[ins] = recent + [now]
@@ -135,14 +135,14 @@ actor SignInCodes {
     /// How long until a new code may be asked for `ins` (the oldest of the window's codes leaves it);
     /// `nil` while one may. Said to whoever asked, whether or not the INS has a record: the limit
     /// counts the INS typed, never a record (issue 16.5).
-    func waitBeforeNextCode(for ins: String, now: Date = Date()) -> TimeInterval? {
+    func waitBeforeNextCode(for ins: String, now: Date) -> TimeInterval? {
         let recent = (requests[ins] ?? []).filter { now.timeIntervalSince($0) < Self.requestWindow }
         guard recent.count >= Self.maximumRequests, let oldest = recent.min() else { return nil }
         return max(1, oldest.addingTimeInterval(Self.requestWindow).timeIntervalSince(now))
     }
 
     /// Whether `code` is the live code for `ins`; a right code is used up, a wrong one counts.
-    func verify(_ code: String, for ins: String, now: Date = Date()) -> Bool {
+    func verify(_ code: String, for ins: String, now: Date) -> Bool {
         guard var entry = pending[ins], now < entry.expires, entry.attempts < Self.maximumAttempts else {
             pending[ins] = nil
             return false

@@ -92,7 +92,7 @@ struct PortalSignInRoutes {
 
     @Sendable func requestCode(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let l = PortalLanguage.from(request)
-        if let wait = await limiter.take(context.remoteAddress ?? "unknown") { return tooManyAttempts(request, wait) }
+        if let wait = await limiter.take(context.remoteAddress ?? "unknown", now: service.now()) { return tooManyAttempts(request, wait) }
         let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
         let text = form["ins"] ?? ""
         let candidates: [INS]
@@ -104,10 +104,10 @@ struct PortalSignInRoutes {
             return try await insPage(request, error: message, value: text)
         }
         let number = text.filter { $0 != " " }
-        guard let code = await codes.issue(for: number) else {
+        guard let code = await codes.issue(for: number, now: service.now()) else {
             // Over the limit of codes for this INS: said, with when to ask again, in the same words
             // whether or not the INS has a record (the limit counts the INS typed); the refusal audited.
-            let wait = await codes.waitBeforeNextCode(for: number) ?? SignInCodes.requestWindow
+            let wait = await codes.waitBeforeNextCode(for: number, now: service.now()) ?? SignInCodes.requestWindow
             try await service.refuseSignInCode(toFirstOf: candidates, detail: "too many codes asked within 15 minutes")
             return try await codePage(request, number: number, error: nil, tooManyCodes: wait)
         }
@@ -126,7 +126,7 @@ struct PortalSignInRoutes {
         let sent: HTML
         if let wait {
             let minutes = max(1, Int((wait / 60).rounded(.up)))
-            let at = PortalPage.time(Date().addingTimeInterval(wait), l)
+            let at = PortalPage.time(service.now().addingTimeInterval(wait), l)
             sent = PortalPage.notice(l.t("Trop de codes ont été demandés pour cet INS : aucun nouveau code n'a été envoyé. Réessayez dans \(minutes) minute(s), à partir de \(at). "
                                          + "Si vous avez reçu un code il y a moins de 10 minutes, vous pouvez encore le saisir ci-dessous.",
                                          "Too many codes were asked for this INS: no new code was sent. Try again in \(minutes) minute(s), from \(at). "
@@ -159,14 +159,14 @@ struct PortalSignInRoutes {
 
     @Sendable func verifyCode(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let l = PortalLanguage.from(request)
-        if let wait = await limiter.take(context.remoteAddress ?? "unknown") { return tooManyAttempts(request, wait) }
+        if let wait = await limiter.take(context.remoteAddress ?? "unknown", now: service.now()) { return tooManyAttempts(request, wait) }
         let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
         let number = form["ins"] ?? ""
         guard let code = form["code"], code.count == 6, code.allSatisfy(\.isNumber) else {
             return try await codePage(request, number: number, error: l.t("Le code compte 6 chiffres.", "The code has 6 digits."))
         }
         let candidates = (try? PortalINS.candidates(number, keyChecking: configuration.insKeyChecking)) ?? []
-        guard await codes.verify(code, for: number) else {
+        guard await codes.verify(code, for: number, now: service.now()) else {
             if let first = candidates.first { try await service.auditSignIn(by: .patient(first), ins: first, succeeded: false, detail: "wrong or expired code") }
             return try await codePage(request, number: number, error: l.t("Ce code est faux ou a expiré. Vérifiez-le, ou demandez-en un autre.",
                                                                           "This code is wrong or has expired. Check it, or ask for another one."))
@@ -176,7 +176,7 @@ struct PortalSignInRoutes {
             record = try await service.findRecord(ins: ins, by: .patient(ins))
         }
         guard let record else { throw AccessError.notFound }
-        var session = await sessions.start(for: .patient(record.ins))
+        var session = await sessions.start(for: .patient(record.ins), now: service.now())
         session.patient = record.id
         await sessions.update(session)
         try await service.auditSignIn(by: session.actor, ins: record.ins, succeeded: true, detail: "patient portal, one-time code")
@@ -229,7 +229,7 @@ struct PortalSignInRoutes {
 
     @Sendable func professionalSignIn(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let l = PortalLanguage.from(request)
-        if let wait = await limiter.take(context.remoteAddress ?? "unknown") { return tooManyAttempts(request, wait) }
+        if let wait = await limiter.take(context.remoteAddress ?? "unknown", now: service.now()) { return tooManyAttempts(request, wait) }
         let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
         let actor: Actor
         var tokenExpiry: Date?
@@ -241,7 +241,7 @@ struct PortalSignInRoutes {
             actor = certified
         } else {
             do {
-                let verified = try await tokens.verifiedWithExpiry(form["token"] ?? "")
+                let verified = try await tokens.verifiedWithExpiry(form["token"] ?? "", now: service.now())
                 actor = verified.actor
                 tokenExpiry = verified.expiry
             } catch {
@@ -258,7 +258,7 @@ struct PortalSignInRoutes {
         normal.accessMode = .normal
         normal.emergencyReason = nil
         // The session never outlives the token that opened it.
-        let session = await sessions.start(for: normal, credentialExpiry: tokenExpiry)
+        let session = await sessions.start(for: normal, credentialExpiry: tokenExpiry, now: service.now())
         try await service.auditSignIn(by: normal, ins: nil, succeeded: true, detail: "professional web access")
         return PortalPage.redirect("/portal/pro", headers: [.setCookie: PortalCookies.header(PortalMiddleware.sessionCookie, session.id,
                                                                                              secure: configuration.secureCookies)])

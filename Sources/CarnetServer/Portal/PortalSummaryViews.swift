@@ -169,9 +169,10 @@ enum PortalSummaryForms {
     }
 
     /// The FHIR resource a submitted form stands for: its type and JSON.
-    static func resource(from form: PortalForm, patient: RecordID, _ l: PortalLanguage) throws -> (String, String) {
+    /// - Parameter today: the service's "now", the date a self-reported item is recorded on.
+    static func resource(from form: PortalForm, patient: RecordID, today now: Date, _ l: PortalLanguage) throws -> (String, String) {
         let subject: [String: Any] = ["reference": "Patient/\(patient)"]
-        let today = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
+        let today = ISO8601DateFormatter.string(from: now, timeZone: .gmt, formatOptions: [.withFullDate])
         let object: [String: Any]
         let type: String
         switch form["form"] {
