@@ -29,7 +29,8 @@ public func buildApplication(_ configuration: CarnetConfiguration, store: any Re
                              clock: @escaping @Sendable () -> Date = Date.init,
                              onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) throws -> some ApplicationProtocol {
     let service = RecordService(store: store, blobs: blobs, matrix: matrix, logger: logger, clock: clock)
-    let router = buildRouter(configuration, service: service, tokens: tokens, logger: logger)
+    let imports = ClaimImportQueue()
+    let router = buildRouter(configuration, service: service, tokens: tokens, imports: imports, logger: logger)
     let requestTimeout = TimeAmount.seconds(Int64(configuration.requestTimeoutSeconds))
     let http1 = HTTP1Channel.Configuration(
         additionalChannelHandlers: [RequestDeadlineHandler(deadline: requestTimeout)],
@@ -50,15 +51,23 @@ public func buildApplication(_ configuration: CarnetConfiguration, store: any Re
     // Services stop in reverse order: the purge and the dispatcher first, the store last (nothing may use a closed store).
     app.addServices(StoreShutdownService(store: store),
                     NotificationDispatcher(service: service, sender: sender, logger: logger, interval: configuration.notificationInterval))
+    app.addServices(ClaimImportService(service: service, queue: imports, spoolDirectory: ClaimImportRoutes.spoolDirectory(configuration),
+                                       keyChecking: configuration.insKeyChecking, logger: logger))
     if configuration.careHistoryPurgeInterval > .zero {
         app.addServices(CareHistoryPurgeService(service: service, interval: configuration.careHistoryPurgeInterval, logger: logger))
     }
     return app
 }
 
-/// The router alone, for tests that need no server.
+/// The router alone, for tests that need no server (feeds posted to it are queued, and run by
+/// whichever ``ClaimImportService`` is given `imports`: none, when the router is built alone).
 public func buildRouter(_ configuration: CarnetConfiguration, service: RecordService,
                         tokens: TokenAuthority, logger: Logger = Logger(label: "carnet")) -> Router<CarnetRequestContext> {
+    buildRouter(configuration, service: service, tokens: tokens, imports: ClaimImportQueue(), logger: logger)
+}
+
+func buildRouter(_ configuration: CarnetConfiguration, service: RecordService, tokens: TokenAuthority, imports: ClaimImportQueue,
+                 logger: Logger) -> Router<CarnetRequestContext> {
     let router = Router(context: CarnetRequestContext.self)
     let metrics = RequestMetrics()
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
@@ -79,7 +88,7 @@ public func buildRouter(_ configuration: CarnetConfiguration, service: RecordSer
     AuditEventRoutes(service: service, configuration: configuration).register(on: authenticated)
     CareHistoryRoutes(service: service, configuration: configuration).register(on: authenticated)
     SummaryRoutes(service: service, configuration: configuration).register(on: authenticated)
-    ClaimImportRoutes(service: service, configuration: configuration, logger: logger).register(on: authenticated)
+    ClaimImportRoutes(service: service, configuration: configuration, queue: imports, logger: logger).register(on: authenticated)
     TransactionRoutes(service: service, configuration: configuration).register(on: authenticated)
 
     // The portals: server-rendered pages over the same service (the same door, policy and audit).

@@ -12,6 +12,8 @@ public struct ClaimImporter: Sendable {
     let store: any RecordStore
     let keyChecking: INS.KeyChecking
     let batchSize: Int
+    /// The service's clock, for the audit event's time.
+    let clock: @Sendable () -> Date
 
     public enum Format: String, Sendable, CaseIterable {
         case ndjson, csv
@@ -52,7 +54,9 @@ public struct ClaimImporter: Sendable {
         }
     }
 
-    public init(store: any RecordStore, keyChecking: INS.KeyChecking = .strict, batchSize: Int = 2_000) {
+    public init(store: any RecordStore, keyChecking: INS.KeyChecking = .strict, batchSize: Int = 2_000,
+                clock: @escaping @Sendable () -> Date = Date.init) {
+        self.clock = clock
         self.store = store
         self.keyChecking = keyChecking
         self.batchSize = batchSize
@@ -60,8 +64,9 @@ public struct ClaimImporter: Sendable {
 
     /// Imports `file`; `progress` is called after every batch. The format is guessed from the
     /// extension (`.csv`; anything else is NDJSON) unless given.
-    public func run(file: URL, format: Format? = nil, by actor: Actor,
-                    progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Summary {
+    /// - Parameter rule: the rule that allowed the import, written in its audit event.
+    public func run(file: URL, format: Format? = nil, by actor: Actor, rule: AccessRule? = nil,
+                    progress: @Sendable (Progress) async -> Void = { _ in }) async throws -> Summary {
         let format = format ?? (file.pathExtension.lowercased() == "csv" ? .csv : .ndjson)
         let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
         let totalBytes = (attributes[.size] as? Int) ?? 0
@@ -85,7 +90,7 @@ public struct ClaimImporter: Sendable {
             checkpoint.imported += added
             checkpoint.duplicates += batch.count - added
             batch.removeAll(keepingCapacity: true)
-            progress(Progress(lines: checkpoint.linesDone, bytes: bytes, totalBytes: totalBytes, imported: checkpoint.imported,
+            await progress(Progress(lines: checkpoint.linesDone, bytes: bytes, totalBytes: totalBytes, imported: checkpoint.imported,
                               duplicates: checkpoint.duplicates, rejected: checkpoint.rejected))
         }
         for try await line in LineReader(url: file) {
@@ -123,8 +128,8 @@ public struct ClaimImporter: Sendable {
         try await flush()
         let summary = Summary(lines: lineNumber, imported: checkpoint.imported, duplicates: checkpoint.duplicates, rejected: checkpoint.rejected,
                               resumedAfter: resumeAfter, rejectsFile: rejectsURL)
-        try await store.appendAudit(AuditEvent(recordID: nil, recordedAt: Date(), actor: actor, action: .importCareHistory, outcome: .success,
-                                               rule: nil, detail: "\(file.lastPathComponent): \(summary)"))
+        try await store.appendAudit(AuditEvent(recordID: nil, recordedAt: clock(), actor: actor, action: .importCareHistory, outcome: .success,
+                                               rule: rule, detail: "\(file.lastPathComponent): \(summary)"))
         return summary
     }
 

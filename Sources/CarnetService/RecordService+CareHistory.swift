@@ -73,9 +73,10 @@ extension RecordService {
     /// Imports an insurer's feed file: the insurer's feed only (a CLI operator acts as it). Audited
     /// (refusals too) and summarised in the audit trail.
     public func importCareHistory(file: URL, format: ClaimImporter.Format?, keyChecking: INS.KeyChecking, by actor: Actor,
-                                  progress: @Sendable (ClaimImporter.Progress) -> Void = { _ in }) async throws -> ClaimImporter.Summary {
-        _ = try await authoriseFeed(.importCareHistory, by: actor)
-        return try await ClaimImporter(store: store, keyChecking: keyChecking).run(file: file, format: format, by: actor, progress: progress)
+                                  progress: @Sendable (ClaimImporter.Progress) async -> Void = { _ in }) async throws -> ClaimImporter.Summary {
+        let decision = try await authoriseFeed(.importCareHistory, by: actor)
+        return try await ClaimImporter(store: store, keyChecking: keyChecking, clock: clock)
+            .run(file: file, format: format, by: actor, rule: decision.rule, progress: progress)
     }
 
     /// Adds claims given whole (the demo's, a test's), as the feed does: decided and audited like an import.

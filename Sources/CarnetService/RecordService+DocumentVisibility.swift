@@ -50,6 +50,13 @@ extension RecordService {
             throw AccessError.notFound
         }
         guard visible.count == 1 else { throw DocumentInputError.ambiguousUniqueID(uniqueID) }
+        // Resolving the identifier is a read of the document's existence: audited as such, before the change it leads to.
+        if let entry = candidates.first(where: { $0.id == id }), let context = contexts[entry.recordID] {
+            try await store.appendAudit(AuditEvent(recordID: entry.recordID, recordedAt: clock(), actor: actor, action: .readDocument,
+                                                   resources: ["DocumentReference/\(id)"], outcome: .success,
+                                                   rule: AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: entry).rule,
+                                                   detail: "document found by its unique id"))
+        }
         return id
     }
 
@@ -128,7 +135,13 @@ extension RecordService {
         if visibility.maskedToProfessionals && visibility.invisibleToPatient && AccessPolicy.hiddenFromPatient(entry, at: context.now) {
             throw AccessChangeError.maskedAndInvisible
         }
-        guard !actions.isEmpty else { return entry }
+        guard !actions.isEmpty else {
+            // Allowed, and nothing to change: still a call the door answered, so still a line in the history.
+            try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: context.now, actor: actor, action: .maskDocument,
+                                                   resources: ["DocumentReference/\(id)"], outcome: .success, rule: read.rule,
+                                                   detail: "\(detail): unchanged"))
+            return entry
+        }
         var changed = entry
         changed.visibility = visibility
         changed.otherLabels = otherLabels

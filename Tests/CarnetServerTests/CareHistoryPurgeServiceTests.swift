@@ -1,5 +1,5 @@
 import CarnetCore
-import CarnetServer
+@testable import CarnetServer
 import CarnetService
 import CarnetStore
 import CarnetTestSupport
@@ -28,24 +28,25 @@ struct CareHistoryPurgeServiceTests {
                     Set(try await store.claims(ins: .fixture(), from: try PartialDate("1900-01-01")).map(\.id))
                 }
 
+                // The interval is the test's to end: each pause says a run finished, then waits for the next step.
+                let (finished, runFinished) = AsyncStream<Void>.makeStream()
+                let (steps, nextStep) = AsyncStream<Void>.makeStream()
                 let timer = Task {
-                    try await CareHistoryPurgeService(service: service, interval: .milliseconds(100), logger: Logger(label: "test")).run()
+                    try await CareHistoryPurgeService(service: service, logger: Logger(label: "test")) {
+                        runFinished.yield()
+                        for await _ in steps { break }
+                    }.run()
                 }
-                var waited = 0
-                while try await purges().isEmpty && waited < 200 {
-                    try await Task.sleep(for: .milliseconds(20))
-                    waited += 1
-                }
+                var runs = finished.makeAsyncIterator()
+                _ = await runs.next()
                 #expect(try await held() == ["recent"], "the first purge runs at start")
                 // A claim that arrives late (an old one re-sent) leaves at the next run.
                 _ = try await store.addClaims([try CareHistoryReadTests.claim("late", daysAgo: 900)], checkpoint: checkpoint)
-                waited = 0
-                while try await held().contains("late") && waited < 200 {
-                    try await Task.sleep(for: .milliseconds(20))
-                    waited += 1
-                }
+                nextStep.yield()
+                _ = await runs.next()
                 #expect(try await held() == ["recent"], "the next run removes it")
                 timer.cancel()
+                nextStep.finish()
                 try await timer.value
                 let events = try await purges()
                 #expect(events.count >= 2 && events.allSatisfy { $0.outcome == .success && $0.actorID == "purge:carnet-serve" }, "\(events)")

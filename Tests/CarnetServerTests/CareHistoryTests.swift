@@ -1,4 +1,5 @@
 import CarnetCore
+@testable import CarnetServer
 import CarnetService
 import CarnetStore
 import CarnetTestSupport
@@ -106,11 +107,7 @@ struct CareHistoryTests {
             let accepted = try await client.execute(uri: "/fhir/$import-claims", method: .post, headers: insurer + ndjson, body: body)
             #expect(accepted.status == .accepted, "\(accepted.text)")
             let status = try #require(accepted.headers[.contentLocation]).replacingOccurrences(of: "http://carnet.test", with: "")
-            var report = try await client.execute(uri: status, method: .get, headers: insurer)
-            for _ in 0..<100 where report.status == .accepted {
-                try await Task.sleep(for: .milliseconds(50))
-                report = try await client.execute(uri: status, method: .get, headers: insurer)
-            }
+            let report = try await client.execute(uri: status, method: .get, headers: insurer + [.prefer: "wait=30"])
             let values = (report.json["parameter"] as? [[String: Any]] ?? []).reduce(into: [String: Int]()) { result, parameter in
                 result[parameter["name"] as? String ?? ""] = parameter["valueInteger"] as? Int
             }
@@ -121,11 +118,7 @@ struct CareHistoryTests {
             let badHeader = try await client.execute(uri: "/fhir/$import-claims", method: .post, headers: insurer + [.contentType: "text/csv"],
                                                      body: ByteBuffer(string: "id;who\n1;2"))
             let badStatus = try #require(badHeader.headers[.contentLocation]).replacingOccurrences(of: "http://carnet.test", with: "")
-            var refused = try await client.execute(uri: badStatus, method: .get, headers: insurer)
-            for _ in 0..<100 where refused.status == .accepted {
-                try await Task.sleep(for: .milliseconds(50))
-                refused = try await client.execute(uri: badStatus, method: .get, headers: insurer)
-            }
+            let refused = try await client.execute(uri: badStatus, method: .get, headers: insurer + [.prefer: "wait=30"])
             #expect(refused.status == .unprocessableContent && refused.diagnostics.contains("claimId"), "\(refused.text)")
 
             #expect(try await client.execute(uri: "/fhir/$import-claims", method: .post, headers: try await tokens.bearer(.doctor()) + ndjson,

@@ -146,15 +146,14 @@ struct RouteActorMatrixTests {
         }
     }
 
-    /// Posts a one-line feed as the insurer and waits for its import to finish; returns the job's path.
+    /// Posts a one-line feed as the insurer and waits for its import to finish (`Prefer: wait`); returns the job's path.
     static func finishedImport(_ client: any TestClientProtocol, _ tokens: Tokens, _ ins: INS) async throws -> String {
         let insurer = try await tokens.bearer(.insurer)
         let accepted = try await client.execute(uri: "/fhir/$import-claims", method: .post, headers: insurer + [.contentType: "application/x-ndjson"],
                                                 body: ByteBuffer(string: CareHistoryTests.line("J1", ins: ins, daysAgo: 2)))
         let path = try #require(accepted.headers[.contentLocation]).replacingOccurrences(of: "http://carnet.test", with: "")
-        for _ in 0..<200 where try await client.execute(uri: path, method: .get, headers: insurer).status == .accepted {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let finished = try await client.execute(uri: path, method: .get, headers: insurer + [HTTPField.Name("Prefer")!: "wait=30"])
+        #expect(finished.status == .ok, "\(finished.text)")
         return path
     }
 }

@@ -36,6 +36,18 @@ enum PostgresMigrations {
             "DROP INDEX submission_sets_by_unique_id",
             "CREATE UNIQUE INDEX submission_sets_by_unique_id ON submission_sets (record_id, submitter_id, unique_id)",
         ]),
+        // The insurer's bulk-feed jobs (issue 15): no health data; a Citus deployment keeps it local (a reference table).
+        (16, "import_jobs", [
+            """
+            CREATE TABLE import_jobs (
+                id text PRIMARY KEY,
+                state text NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed')),
+                created_at_ms bigint NOT NULL,
+                job_json jsonb NOT NULL
+            )
+            """,
+            "CREATE INDEX import_jobs_by_state ON import_jobs (state, created_at_ms)",
+        ]),
     ]
 
     /// Steps written in Swift, run after the SQL of their version in the same transaction: what SQL

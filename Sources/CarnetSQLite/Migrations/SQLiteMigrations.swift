@@ -23,6 +23,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("012_document_author_search", migrate: migration012DocumentAuthorSearch)
         migrator.registerMigration("013_audit_secret_connection", migrate: migration013AuditSecretConnection)
         migrator.registerMigration("014_submission_sets_by_submitter", migrate: migration014SubmissionSetsBySubmitter)
+        migrator.registerMigration("016_import_jobs", migrate: migration016ImportJobs)
         return migrator
     }
 
@@ -301,6 +302,19 @@ enum SQLiteMigrations {
 
     /// A set's unique id is unique per submitter within a record (issue 23.6): another submitter's set
     /// never collides, so a push cannot learn that a set it may not see uses an id. Filled from the sets.
+    /// The insurer's bulk-feed jobs, so that a job id survives a restart (issue 15). No health data.
+    static func migration016ImportJobs(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE import_jobs (
+                id TEXT PRIMARY KEY NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed')),
+                created_at_ms INTEGER NOT NULL,
+                job_json TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX import_jobs_by_state ON import_jobs (state, created_at_ms);
+            """)
+    }
+
     static func migration014SubmissionSetsBySubmitter(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE submission_sets ADD COLUMN submitter_id TEXT NOT NULL DEFAULT '';

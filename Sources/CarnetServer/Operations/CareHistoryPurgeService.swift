@@ -13,15 +13,22 @@ public import ServiceLifecycle
 /// serve older claims anyway: the purge is about keeping no more than the law allows.
 public struct CareHistoryPurgeService: Service {
     let service: RecordService
-    let interval: Duration
     let logger: Logger
+    /// Waits between two runs: the interval, cut short by a graceful shutdown; a test passes its own
+    /// step, so it never waits for time to pass.
+    let pause: @Sendable () async -> Void
     /// Who the purge acts as in the audit trail: the insurer's feed, whose data it removes.
     public static let actor = Actor(role: .insurer(id: "purge:carnet-serve"))
 
     public init(service: RecordService, interval: Duration, logger: Logger) {
+        // Cut short by a graceful shutdown, so that stopping never waits a whole interval.
+        self.init(service: service, logger: logger) { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) } }
+    }
+
+    init(service: RecordService, logger: Logger, pause: @escaping @Sendable () async -> Void) {
         self.service = service
-        self.interval = interval
         self.logger = logger
+        self.pause = pause
     }
 
     public func run() async throws {
@@ -32,8 +39,7 @@ public struct CareHistoryPurgeService: Service {
                 // A database that is away now may be back at the next run: never stop the server for it.
                 logger.error("care history purge failed", metadata: ["error": "\(error)"])
             }
-            // Cut short by a graceful shutdown, so that stopping never waits a whole interval.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            await pause()
         }
     }
 }
