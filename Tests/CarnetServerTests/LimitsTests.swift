@@ -4,6 +4,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import NIOEmbedded
+import NIOHTTPTypes
 import NIOPosix
 import Synchronization
 import Testing
@@ -24,9 +26,10 @@ struct LimitsTests {
         #expect(await RateLimiter(perMinute: 0).take("a", now: start) == nil, "0 means no limit")
     }
 
-    @Test("an actor over budget gets 429 with Retry-After; others are served")
+    @Test("an actor over budget gets 429 with Retry-After; others are served; the budget refills with time")
     func perActor() async throws {
-        try await withCarnet(configure: { $0.requestsPerMinutePerActor = 3 }) { client, tokens in
+        let clock = TestClock()
+        try await withCarnet(configure: { $0.requestsPerMinutePerActor = 3 }, clock: clock) { client, tokens in
             let doctor = try await tokens.bearer(.doctor())
             for _ in 0..<3 {
                 #expect(try await client.execute(uri: "/fhir/Patient?identifier=\(INS.fixture().system.uri)%7C\(INS.fixture().value)", method: .get, headers: doctor).status == .ok)
@@ -35,6 +38,9 @@ struct LimitsTests {
             #expect(refused.status == .tooManyRequests && refused.headers[.retryAfter] != nil && refused.json["resourceType"] as? String == "OperationOutcome")
             let other = try await tokens.bearer(.doctor("99700000022"))
             #expect(try await client.execute(uri: "/fhir/Patient?identifier=\(INS.fixture().system.uri)%7C\(INS.fixture().value)", method: .get, headers: other).status == .ok)
+            clock.advance(by: 21)
+            #expect(try await client.execute(uri: "/fhir/Patient?identifier=\(INS.fixture().system.uri)%7C\(INS.fixture().value)", method: .get, headers: doctor).status == .ok,
+                    "one request's worth refilled after 20 seconds")
         }
     }
 
@@ -88,9 +94,9 @@ struct ConnectionLimitTests {
     @Test("beyond the connection limit a client waits; when one closes, the waiting one is served")
     func connectionLimit() async throws {
         try await withLiveCarnet(configure: { $0.maxConnections = 1 }) { port, _ async throws in
-            // A bare connection that sends nothing holds the only place.
-            let first = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
-            try await Task.sleep(for: .milliseconds(200))
+            // A connection answered once (so surely accepted) and kept alive holds the only place.
+            let first = client(port)
+            #expect(try await first.get("/health/live").status == .ok)
             let second = client(port)
             let answered = Mutex(false)
             let waiting = Task {
@@ -98,42 +104,64 @@ struct ConnectionLimitTests {
                 answered.withLock { $0 = true }
                 return status
             }
+            // Proving that something does not happen takes a while of it not happening: the one wait of the
+            // suite that is not for the application's time (no timer of Carnet's is involved).
             try await Task.sleep(for: .seconds(1))
             #expect(answered.withLock { $0 } == false)
-            try await first.close()
+            try await first.shutdown()
             #expect(try await waiting.value == .ok)
             try? await second.shutdown()
         }
     }
 
     @Test("a request still arriving after the request timeout has its connection closed, however steadily it trickles")
-    func slowRequest() async throws {
-        try await withLiveCarnet(configure: { $0.requestTimeoutSeconds = 1 }) { port, _ async throws in
+    func slowRequest() throws {
+        // The deadline on virtual time: a request whose head came is cut at the deadline whatever trickles in.
+        let loop = EmbeddedEventLoop()
+        let trickling = EmbeddedChannel(handler: RequestDeadlineHandler(deadline: .seconds(10)), loop: loop)
+        try trickling.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try trickling.writeInbound(HTTPRequestPart.head(HTTPRequest(method: .post, scheme: "http", authority: "carnet.test", path: "/fhir/Patient")))
+        for _ in 0..<9 {
+            loop.advanceTime(by: .seconds(1))
+            try trickling.writeInbound(HTTPRequestPart.body(ByteBuffer(string: " ")))
+        }
+        #expect(trickling.isActive, "within its deadline")
+        loop.advanceTime(by: .seconds(1))
+        #expect(!trickling.isActive, "the trickling request still holds its connection")
+
+        // A request that arrived whole is never cut, however long its handling takes.
+        let whole = EmbeddedChannel(handler: RequestDeadlineHandler(deadline: .seconds(10)), loop: loop)
+        try whole.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try whole.writeInbound(HTTPRequestPart.head(HTTPRequest(method: .get, scheme: "http", authority: "carnet.test", path: "/health/live")))
+        try whole.writeInbound(HTTPRequestPart.end(nil))
+        loop.advanceTime(by: .seconds(60))
+        #expect(whole.isActive)
+        _ = try? trickling.finish()
+        _ = try? whole.finish()
+    }
+
+    @Test("the request timeout is in the server's pipeline: a request head with nothing after it is closed")
+    func slowRequestLive() async throws {
+        try await withLiveCarnet(configure: { $0.requestTimeoutSeconds = 1; $0.idleTimeoutSeconds = 60 }) { port, _ async throws in
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
             try await channel.writeAndFlush(ByteBuffer(string: "POST /fhir/Patient HTTP/1.1\r\nHost: carnet.test\r\n"
-                + "Content-Type: application/fhir+json\r\nContent-Length: 1000\r\n\r\n"))
+                + "Content-Type: application/fhir+json\r\nContent-Length: 1000\r\n\r\n "))
             let start = ContinuousClock.now
-            var closed = false
-            for _ in 0..<40 where !closed {
-                try await Task.sleep(for: .milliseconds(250))
-                closed = !channel.isActive
-                if !closed { try? await channel.writeAndFlush(ByteBuffer(string: " ")) }
-            }
-            #expect(closed, "the trickling request still holds its connection")
-            #expect(ContinuousClock.now - start < .seconds(10))
-            try? await channel.close()
+            // Closed by the server, not by the idle timeout (a minute): the close is awaited, never slept for.
+            try await channel.closeFuture.get()
+            #expect(ContinuousClock.now - start < .seconds(30))
         }
     }
 
     @Test("a connection silent for longer than the idle timeout is closed")
     func idleTimeout() async throws {
-        // Two seconds, not one: on a loaded 2-core machine the first request may take a second to arrive.
-        try await withLiveCarnet(configure: { $0.idleTimeoutSeconds = 2 }) { port, _ async throws in
-            let idle = client(port, timeout: .seconds(6))
-            #expect(try await idle.get("/health/live").status == .ok)
-            try await Task.sleep(for: .milliseconds(4_500))
-            await #expect(throws: (any Error).self) { _ = try await idle.get("/health/live") }
-            try? await idle.shutdown()
+        try await withLiveCarnet(configure: { $0.idleTimeoutSeconds = 1 }) { port, _ async throws in
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
+            try await channel.writeAndFlush(ByteBuffer(string: "GET /health/live HTTP/1.1\r\nHost: carnet.test\r\n\r\n"))
+            let start = ContinuousClock.now
+            // The server closes the silent connection itself: the close is awaited, never slept for.
+            try await channel.closeFuture.get()
+            #expect(ContinuousClock.now - start >= .milliseconds(900), "not before the idle timeout")
         }
     }
 }

@@ -39,9 +39,9 @@ func withCarnet(clock: TestClock, _ body: @escaping @Sendable (any TestClientPro
 }
 
 /// ``withCarnet(_:_:)`` with settings changed (limits, say).
-func withCarnet(configure: @escaping @Sendable (inout CarnetConfiguration) -> Void,
+func withCarnet(configure: @escaping @Sendable (inout CarnetConfiguration) -> Void, clock: TestClock? = nil,
                 _ body: @escaping @Sendable (any TestClientProtocol, Tokens) async throws -> Void) async throws {
-    try await withCarnet(databaseURL: nil, configure: configure) { client, tokens, _ in try await body(client, tokens) }
+    try await withCarnet(databaseURL: nil, configure: configure, clock: clock) { client, tokens, _ in try await body(client, tokens) }
 }
 
 private func withCarnet(databaseURL: String?, configure: @Sendable (inout CarnetConfiguration) -> Void = { _ in },
