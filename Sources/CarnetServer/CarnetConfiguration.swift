@@ -60,6 +60,26 @@ public struct CarnetConfiguration: Sendable {
     public var requestTimeoutSeconds = 120
     /// The largest total size of a request's header fields, in bytes (larger: refused with 400).
     public var maxHeaderSize = 16 * 1024
+    /// Where the data-encryption keys and the token-signing key live (`--keys`): `<data>/keys` by
+    /// default; every node of one service is given the same keys (a shared, private directory).
+    public var keysDirectory: URL?
+    /// Where document content is kept (`--content-store`): by default the encrypted files under the data
+    /// directory with SQLite, the database itself with PostgreSQL, so that every node reaches it.
+    public var contentStore: ContentStoreKind?
+
+    /// The two content stores.
+    public enum ContentStoreKind: String, Sendable, CaseIterable {
+        /// Encrypted files under `<data>/blobs`, one per distinct content.
+        case files
+        /// Encrypted chunks in the PostgreSQL database, beside the record's rows.
+        case database
+    }
+
+    /// The content store in use: the one asked for, else the engine's default.
+    public var effectiveContentStore: ContentStoreKind { contentStore ?? (databaseURL == nil ? .files : .database) }
+
+    /// The key directory in use.
+    public var effectiveKeysDirectory: URL { keysDirectory ?? dataDirectory.appendingPathComponent("keys") }
 
     /// Where notification e-mails go out.
     public struct SMTPSettings: Sendable {

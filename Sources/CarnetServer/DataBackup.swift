@@ -65,8 +65,7 @@ public enum DataBackup {
             try await store.backup(to: destination.appendingPathComponent(databaseFile).path)
             await store.shutdown()
         }
-        for directory in ["blobs", "keys"] {
-            let source = configuration.dataDirectory.appendingPathComponent(directory)
+        for (directory, source) in [("blobs", configuration.dataDirectory.appendingPathComponent("blobs")), ("keys", configuration.effectiveKeysDirectory)] {
             if files.fileExists(atPath: source.path) {
                 try copyTree(source, to: destination.appendingPathComponent(directory))
             }
@@ -85,8 +84,9 @@ public enum DataBackup {
         let manifest = try verify(source)
         let files = FileManager.default
         let target = configuration.dataDirectory
-        for name in [databaseFile, "blobs", "keys"] where files.fileExists(atPath: target.appendingPathComponent(name).path) {
-            throw BackupError.targetNotEmpty("\(target.appendingPathComponent(name).path) exists")
+        let keys = configuration.effectiveKeysDirectory
+        for path in [target.appendingPathComponent(databaseFile), target.appendingPathComponent("blobs"), keys] where files.fileExists(atPath: path.path) {
+            throw BackupError.targetNotEmpty("\(path.path) exists")
         }
         try files.createDirectory(at: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         switch (manifest.engine, configuration.databaseURL) {
@@ -97,10 +97,11 @@ public enum DataBackup {
         case (let engine, _):
             throw BackupError.targetNotEmpty("this backup is of a \(engine) store: restore it with\(engine == "sqlite" ? "out" : "") --database")
         }
-        for directory in ["blobs", "keys"] where files.fileExists(atPath: source.appendingPathComponent(directory).path) {
-            try copyTree(source.appendingPathComponent(directory), to: target.appendingPathComponent(directory))
+        for (directory, destination) in [("blobs", target.appendingPathComponent("blobs")), ("keys", keys)]
+        where files.fileExists(atPath: source.appendingPathComponent(directory).path) {
+            try copyTree(source.appendingPathComponent(directory), to: destination)
         }
-        for name in [databaseFile, "blobs", "keys"] { try PrivateFiles.restrictTree(target.appendingPathComponent(name)) }
+        for path in [target.appendingPathComponent(databaseFile), target.appendingPathComponent("blobs"), keys] { try PrivateFiles.restrictTree(path) }
         return manifest
     }
 

@@ -107,7 +107,7 @@ public struct PopulationGenerator: Sendable {
     }
 
     /// Creates patient `index` with their controls, then their documents in one transaction.
-    func load(patient index: Int, _ options: Options, pool: [DocumentContent], professionals: [Professional]) async throws -> LoadedPatient {
+    func load(patient index: Int, _ options: Options, pool: [PooledContent], professionals: [Professional]) async throws -> LoadedPatient {
         var random = SplitMix64(seed: options.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
         let patient = try Self.patient(index, &random)
         let controls = Self.controls(&random, professionals: professionals, now: now)
@@ -121,7 +121,9 @@ public struct PopulationGenerator: Sendable {
         for number in 0..<count {
             let author = professionals[random.next(below: professionals.count)]
             let (type, category, title) = Self.documentType(&random)
-            let content = pool[random.next(below: pool.count)]
+            let pooled = pool[random.next(below: pool.count)]
+            // A store that keeps content per record (PostgreSQL's) gets each document's own copy.
+            let content = blobs.sharesContentAcrossRecords ? pooled.content : try await Self.content(of: blobs.put(pooled.bytes, in: created.id))
             let date = now.addingTimeInterval(-Double(random.next(below: 3_650 * 86_400)))
             let entry = DocumentEntry(recordID: created.id, uniqueID: "1.2.250.1.999.77.\(options.seed).\(index).\(number)",
                                       type: type, category: category, title: title,
@@ -230,19 +232,32 @@ public struct PopulationGenerator: Sendable {
         }
     }
 
+    /// A synthetic file and how it is stored (once, under a placeholder record, where stores share content across records).
+    struct PooledContent: Sendable {
+        var content: DocumentContent
+        var bytes: Data
+    }
+
+    static func content(of stored: StoredBlob) -> DocumentContent {
+        DocumentContent(contentType: "text/plain", language: "fr-FR", size: stored.reference.size, sha256: stored.reference.sha256,
+                        sha1Base64: stored.sha1Base64, keyID: stored.reference.keyID)
+    }
+
     /// A few hundred synthetic files from 2 KB to 2 MB, sizes spread log-uniformly, stored once each.
-    func contentPool(seed: UInt64) async throws -> [DocumentContent] {
+    func contentPool(seed: UInt64) async throws -> [PooledContent] {
         var random = SplitMix64(seed: seed ^ 0xC0FFEE)
-        var pool: [DocumentContent] = []
+        var pool: [PooledContent] = []
+        let placeholder = RecordID()
         for index in 0..<256 {
             let size = Int(2_048 * pow(1_024, random.nextUnit()))
             var text = "Document synthétique \(index) — aucune donnée réelle.\n"
             let line = "Lorem ipsum synthétique, \(index), valeurs fictives.\n"
             text.reserveCapacity(size)
             while text.utf8.count < size { text += line }
-            let stored = try await blobs.put(Data(text.utf8.prefix(size)))
-            pool.append(DocumentContent(contentType: "text/plain", language: "fr-FR", size: stored.reference.size, sha256: stored.reference.sha256,
-                                        sha1Base64: stored.sha1Base64, keyID: stored.reference.keyID))
+            let bytes = Data(text.utf8.prefix(size))
+            let stored = blobs.sharesContentAcrossRecords ? try await blobs.put(bytes, in: placeholder) : nil
+            pool.append(PooledContent(content: stored.map(Self.content(of:)) ?? Self.content(of: StoredBlob(
+                reference: BlobReference(sha256: blobs.address(of: bytes), size: bytes.count, keyID: ""), sha1Base64: "")), bytes: bytes))
         }
         return pool
     }

@@ -111,7 +111,7 @@ extension RecordService {
         var audits: [AuditEvent] = []
         for (submission, (draft, superseded)) in zip(submissions, decided) {
             // Stored with the same work whether or not the content is known (content-addressed).
-            let blob = try await blobs.put(submission.content)
+            let blob = try await blobs.put(submission.content, in: record.id)
             let id = DocumentID()
             var entry = DocumentEntry(
                 id: id, recordID: record.id, uniqueID: draft.uniqueID ?? "urn:uuid:\(id)", lineageID: superseded?.lineageID ?? UUID(), replaces: draft.replaces,
@@ -166,7 +166,8 @@ extension RecordService {
         let (entry, record, decision) = try await visibleDocument(id, in: record, by: actor)
         let content: Data
         do {
-            content = try await blobs.get(BlobReference(sha256: entry.content.sha256, size: entry.content.size, keyID: entry.content.keyID))
+            content = try await blobs.get(BlobReference(sha256: entry.content.sha256, size: entry.content.size, keyID: entry.content.keyID),
+                                         in: record.id)
         } catch let error as BlobError {
             logger.critical("document content failed its check", metadata: ["document": "\(entry.id)", "error": "\(error)"])
             try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readDocument,

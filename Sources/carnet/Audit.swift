@@ -27,7 +27,7 @@ struct AuditVerify: AsyncParsableCommand {
     static func report(_ storage: StorageOptions) async throws -> AuditChainReport {
         var logger = Logger(label: "carnet.audit")
         logger.logLevel = .warning
-        let configuration = CarnetConfiguration(dataDirectory: storage.dataDirectory, databaseURL: storage.database)
+        let configuration = storage.configuration
         let store = try await StoreOpening.open(configuration, logger: logger)
         do {
             let report = try await AuditChainVerifier.verify(store)

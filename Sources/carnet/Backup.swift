@@ -13,7 +13,7 @@ struct Backup: AsyncParsableCommand {
     var destination: String
 
     func run() async throws {
-        let manifest = try await DataBackup.backup(CarnetConfiguration(dataDirectory: storage.dataDirectory, databaseURL: storage.database),
+        let manifest = try await DataBackup.backup(storage.configuration,
                                                    to: URL(fileURLWithPath: destination, isDirectory: true))
         print("backup of the \(manifest.engine) store written to \(destination): \(manifest.files.count) files, "
               + "\(manifest.files.reduce(0) { $0 + $1.size }) bytes, manifest.json lists their SHA-256")
@@ -32,7 +32,7 @@ struct Restore: AsyncParsableCommand {
 
     func run() async throws {
         let manifest = try await DataBackup.restore(from: URL(fileURLWithPath: source, isDirectory: true),
-                                                    into: CarnetConfiguration(dataDirectory: storage.dataDirectory, databaseURL: storage.database))
+                                                    into: storage.configuration)
         print("restored the \(manifest.engine) backup of \(manifest.createdAt) (\(manifest.files.count) files, every hash checked)")
     }
 }

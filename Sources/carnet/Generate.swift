@@ -34,9 +34,9 @@ struct Generate: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "carnet.generate")
         logger.logLevel = .warning
-        let configuration = CarnetConfiguration(dataDirectory: storage.dataDirectory, databaseURL: storage.database)
+        let configuration = storage.configuration
         let store = try await StoreOpening.open(configuration, logger: logger)
-        let generator = PopulationGenerator(store: store, blobs: try StoreOpening.openBlobs(configuration))
+        let generator = PopulationGenerator(store: store, blobs: try StoreOpening.openBlobs(configuration, store: store))
         let meter = ProgressMeter(interactive: isatty(STDERR_FILENO) == 1)
         do {
             let summary = try await generator.run(.init(patients: patients, documentsPerPatient: documentsPerPatient,

@@ -35,10 +35,10 @@ struct ImportClaims: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "carnet.import")
         logger.logLevel = .warning
-        let configuration = CarnetConfiguration(dataDirectory: storage.dataDirectory, databaseURL: storage.database)
+        let configuration = storage.configuration
         let store = try await StoreOpening.open(configuration, logger: logger)
         // Through the door, as the HTTP feed: decided by the policy and audited.
-        let service = RecordService(store: store, blobs: try StoreOpening.openBlobs(configuration), matrix: try HabilitationMatrix.bundled(),
+        let service = RecordService(store: store, blobs: try StoreOpening.openBlobs(configuration, store: store), matrix: try HabilitationMatrix.bundled(),
                                     logger: logger)
         let meter = ProgressMeter(interactive: isatty(STDERR_FILENO) == 1)
         do {
@@ -126,9 +126,9 @@ struct PurgeCareHistory: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "carnet.care-history")
         logger.logLevel = .warning
-        let configuration = CarnetConfiguration(dataDirectory: storage.dataDirectory, databaseURL: storage.database)
+        let configuration = storage.configuration
         let store = try await StoreOpening.open(configuration, logger: logger)
-        let service = RecordService(store: store, blobs: try StoreOpening.openBlobs(configuration), matrix: try HabilitationMatrix.bundled(),
+        let service = RecordService(store: store, blobs: try StoreOpening.openBlobs(configuration, store: store), matrix: try HabilitationMatrix.bundled(),
                                     logger: logger)
         do {
             let purged = try await service.purgeCareHistory(by: Actor(role: .insurer(id: "purge:\(ProcessInfo.processInfo.userName)")))

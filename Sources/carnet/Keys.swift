@@ -20,10 +20,11 @@ struct RotateKeys: AsyncParsableCommand {
     var dataKeyOnly = false
 
     func run() async throws {
-        let id = try DataKeyring.rotate(in: storage.dataDirectory)
+        let keys = storage.configuration.effectiveKeysDirectory
+        let id = try DataKeyring.rotate(keyDirectory: keys)
         print("new data key \(id): new content is encrypted under it from the next start; run `carnet keys rewrap` to move older content")
         if !dataKeyOnly {
-            try await TokenAuthority.rotate(in: storage.dataDirectory)
+            try await TokenAuthority.rotate(keyDirectory: keys)
             print("new token-signing key; the previous one keeps verifying the tokens it signed for \(Int(TokenAuthority.retiredKeyOverlap / 86_400)) days")
         }
     }
@@ -37,7 +38,10 @@ struct RewrapContent: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
-        let blobs = try FileBlobStore(directory: storage.dataDirectory, keyring: try DataKeyring.loadOrCreate(in: storage.dataDirectory))
+        guard storage.configuration.effectiveContentStore == .files else {
+            throw ValidationError("rewrap moves the content files under --data; content kept in the database stays under the key it was written with (still readable)")
+        }
+        let blobs = try FileBlobStore(directory: storage.dataDirectory, keyring: try DataKeyring.loadOrCreate(keyDirectory: storage.configuration.effectiveKeysDirectory))
         let report = try blobs.rewrap { report in
             FileHandle.standardError.write(Data("rewrap: \(report.rewrapped) contents re-encrypted\n".utf8))
         }

@@ -10,7 +10,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
-        let configuration = CarnetConfiguration(dataDirectory: storage.dataDirectory, databaseURL: storage.database)
+        let configuration = storage.configuration
         try await StoreOpening.migrate(configuration, logger: Logger(label: "carnet.migrate"))
         print("schema up to date (\(storage.database == nil ? configuration.sqlitePath.path : "PostgreSQL"))")
     }

@@ -101,6 +101,8 @@ struct Serve: AsyncParsableCommand {
         var configuration = CarnetConfiguration(dataDirectory: storage.dataDirectory, host: host, port: port,
                                                 databaseURL: storage.database, publicBaseURL: publicURL,
                                                 relaxTestINSKeys: !strictTestINS, logLevel: logLevel)
+        configuration.keysDirectory = storage.keysDirectory
+        configuration.contentStore = storage.contentStoreKind
         configuration.logSignInCodes = demo
         configuration.requestsPerMinutePerActor = requestsPerMinute
         configuration.signInsPerMinutePerClient = signInsPerMinute
@@ -123,8 +125,8 @@ struct Serve: AsyncParsableCommand {
         }
         configuration.smtp = smtpHost.map { CarnetConfiguration.SMTPSettings(host: $0, port: smtpPort, from: smtpFrom) }
         let store = try await StoreOpening.open(configuration, logger: logger)
-        let blobs = try StoreOpening.openBlobs(configuration)
-        let tokens = try await TokenAuthority.loadOrCreate(in: configuration.dataDirectory)
+        let blobs = try StoreOpening.openBlobs(configuration, store: store)
+        let tokens = try await StoreOpening.openTokens(configuration)
         let matrix = try HabilitationMatrix.bundled()
         logger.info("habilitation matrix loaded", metadata: ["professions": "\(matrix.rows.count)"])
         if demo {

@@ -22,6 +22,9 @@ struct TokenOptions: ParsableArguments {
     @Option(name: .long, help: "Data directory holding the signing key (created if absent).")
     var data: String = "carnet-data"
 
+    @Option(name: .long, help: "Key directory holding the signing key (default: <data>/keys), as given to carnet serve --keys.")
+    var keys: String?
+
     @Option(name: .long, help: "Lifetime in seconds.")
     var ttl: Int = 8 * 3600
 
@@ -31,7 +34,8 @@ struct TokenOptions: ParsableArguments {
 
     /// Signs a token for `actor` with the data directory's key (creating the key on first use).
     func mint(_ actor: Actor) async throws -> String {
-        let authority = try await TokenAuthority.loadOrCreate(in: URL(fileURLWithPath: data, isDirectory: true))
+        let authority = try await TokenAuthority.loadOrCreate(
+            keyDirectory: keys.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? URL(fileURLWithPath: data, isDirectory: true).appendingPathComponent("keys"))
         return try await authority.mint(for: actor, lifetime: TimeInterval(ttl))
     }
 }

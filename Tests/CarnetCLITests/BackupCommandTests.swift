@@ -29,7 +29,7 @@ struct BackupCommandTests {
             let configuration = CarnetConfiguration(dataDirectory: data, databaseURL: sourceURL)
             let database = { (url: String?) in url.map { ["--database", $0] } ?? [] }
             let store = try await StoreOpening.open(configuration, logger: Logger(label: "test"))
-            let service = RecordService(store: store, blobs: try StoreOpening.openBlobs(configuration), matrix: try HabilitationMatrix.bundled())
+            let service = RecordService(store: store, blobs: try StoreOpening.openBlobs(configuration, store: store), matrix: try HabilitationMatrix.bundled())
             let doctor = Actor.doctor()
             var created: [HealthRecord] = []
             for seed in 1...3 {
@@ -62,7 +62,7 @@ struct BackupCommandTests {
             try await restore.run()
             let restoredConfiguration = CarnetConfiguration(dataDirectory: restored, databaseURL: targetURL)
             let copy = try await StoreOpening.open(restoredConfiguration, logger: Logger(label: "test"))
-            let blobs = try StoreOpening.openBlobs(restoredConfiguration)
+            let blobs = try StoreOpening.openBlobs(restoredConfiguration, store: copy)
             let source = try await StoreOpening.open(configuration, logger: Logger(label: "test"))
             var count = 0
             for record in records {
@@ -70,7 +70,7 @@ struct BackupCommandTests {
                 let original = Set(try await source.documents(recordID: record.id).map(\.id))
                 #expect(Set(documents.map(\.id)).isSubset(of: original))
                 for document in documents {
-                    let content = try await blobs.get(BlobReference(sha256: document.content.sha256, size: document.content.size, keyID: document.content.keyID))
+                    let content = try await blobs.get(BlobReference(sha256: document.content.sha256, size: document.content.size, keyID: document.content.keyID), in: record.id)
                     #expect(String(decoding: content, as: UTF8.self).hasPrefix("Synthetic report"))
                 }
                 count += documents.count
@@ -86,7 +86,8 @@ struct BackupCommandTests {
             }
             // A damaged backup restores nothing.
             let manifest = try DataBackup.verify(backup)
-            let blob = try #require(manifest.files.first { $0.path.hasPrefix("blobs/") })
+            // With PostgreSQL the content is in the database, so in its dump; with SQLite, in blobs/.
+            let blob = try #require(manifest.files.first { $0.path.hasPrefix("blobs/") || $0.path == "database.dump" })
             let blobFile = backup.appendingPathComponent(blob.path)
             var bytes = try Data(contentsOf: blobFile)
             bytes[bytes.startIndex] ^= 0xFF

@@ -41,7 +41,7 @@ struct FileModeTests {
             let record = HealthRecord(ins: .fixture(), identity: .fixture(), createdAt: testInstant)
             _ = try await store.createRecord(record, audit: AuditEvent(recordID: record.id, recordedAt: testInstant, actor: .agent,
                                                                        action: .createRecord, outcome: .success, rule: nil))
-            _ = try await StoreOpening.openBlobs(configuration).put(Data("Synthetic content".utf8))
+            _ = try await StoreOpening.openBlobs(configuration, store: store).put(Data("Synthetic content".utf8))
             let database = data.appendingPathComponent("carnet.sqlite").path
             for file in [database, database + "-wal", database + "-shm"] {
                 #expect(FileManager.default.fileExists(atPath: file), "\(file)")

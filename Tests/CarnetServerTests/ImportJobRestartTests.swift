@@ -31,14 +31,14 @@ struct ImportJobRestartTests {
                 try #"{"claimId": "R1", "ins": "\#(INS.fixture().value)", "serviceDate": "2026-01-02", "code": "YYYY010", "label": "Consultation (synthetic)"}"#
                     .write(to: feed, atomically: true, encoding: .utf8)
                 let first = try await StoreOpening.open(configuration, logger: logger)
-                let service = RecordService(store: first, blobs: try StoreOpening.openBlobs(configuration), matrix: try HabilitationMatrix.bundled())
+                let service = RecordService(store: first, blobs: try StoreOpening.openBlobs(configuration, store: first), matrix: try HabilitationMatrix.bundled())
                 #expect(try await service.queueImport(id: id, spooledAt: feed, format: .ndjson, by: insurer).state == .queued)
                 await first.shutdown()
 
                 // Second life: the application resumes the job; its owner follows it by the same id.
                 let store = try await StoreOpening.open(configuration, logger: logger)
                 let authority = try await TokenAuthority.loadOrCreate(in: directory)
-                let app = try buildApplication(configuration, store: store, blobs: try StoreOpening.openBlobs(configuration), tokens: authority,
+                let app = try buildApplication(configuration, store: store, blobs: try StoreOpening.openBlobs(configuration, store: store), tokens: authority,
                                                matrix: try HabilitationMatrix.bundled(), logger: logger)
                 try await app.test(.router) { client in
                     let tokens = Tokens(authority: authority)

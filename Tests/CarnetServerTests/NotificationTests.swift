@@ -14,9 +14,10 @@ import Testing
 /// Delivery reads no document content: a blob store that has none and says so if asked.
 private struct NoContent: BlobStore {
     struct Unexpected: Error {}
-    func put(_ content: Data) async throws -> StoredBlob { throw Unexpected() }
+    var sharesContentAcrossRecords: Bool { true }
+    func put(_ content: Data, in record: RecordID) async throws -> StoredBlob { throw Unexpected() }
     func address(of content: Data) -> String { "" }
-    func get(_ reference: BlobReference) async throws -> Data { throw Unexpected() }
+    func get(_ reference: BlobReference, in record: RecordID) async throws -> Data { throw Unexpected() }
 }
 
 @Suite("Notifications")

@@ -17,7 +17,7 @@ struct OpenAPIDescriptionTests {
         try await TemporaryDirectory.with { directory async throws in
             let configuration = CarnetConfiguration.testing(dataDirectory: directory)
             let store = try await StoreOpening.open(configuration, logger: Logger(label: "test"))
-            let service = RecordService(store: store, blobs: try StoreOpening.openBlobs(configuration), matrix: try HabilitationMatrix.bundled(),
+            let service = RecordService(store: store, blobs: try StoreOpening.openBlobs(configuration, store: store), matrix: try HabilitationMatrix.bundled(),
                                         logger: Logger(label: "test"))
             let router = buildRouter(configuration, service: service, tokens: try await TokenAuthority.loadOrCreate(in: directory))
             let served = router.routes.map { "\($0.method.rawValue) \($0.path)" }

@@ -66,7 +66,7 @@ private func testApplication(in directory: URL, databaseURL: String? = nil, conf
     logger.logLevel = logLevel
     let store = try await StoreOpening.open(configuration, logger: logger)
     let authority = try await TokenAuthority.loadOrCreate(in: directory)
-    let app = try buildApplication(configuration, store: store, blobs: try StoreOpening.openBlobs(configuration), tokens: authority,
+    let app = try buildApplication(configuration, store: store, blobs: try StoreOpening.openBlobs(configuration, store: store), tokens: authority,
                                    matrix: try HabilitationMatrix.bundled(), logger: logger, clock: clock, onServerRunning: onServerRunning)
     return (app, store, authority)
 }

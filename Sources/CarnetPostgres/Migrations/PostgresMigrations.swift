@@ -48,6 +48,19 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX import_jobs_by_state ON import_jobs (state, created_at_ms)",
         ]),
+        // Document content in the database (`--content-store database`, issue 17): sealed chunks, distributed on `record_id`.
+        (17, "document_content", [
+            """
+            CREATE TABLE document_content (
+                record_id uuid NOT NULL,
+                sha256 text NOT NULL,
+                key_id text NOT NULL,
+                chunk integer NOT NULL CHECK (chunk >= 0),
+                data bytea NOT NULL,
+                PRIMARY KEY (record_id, sha256, key_id, chunk)
+            )
+            """,
+        ]),
     ]
 
     /// Steps written in Swift, run after the SQL of their version in the same transaction: what SQL

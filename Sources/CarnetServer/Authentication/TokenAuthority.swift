@@ -18,7 +18,11 @@ public struct TokenAuthority: Sendable {
 
     /// Loads the signing key from `dataDirectory`, creating it (and the directory) if absent.
     public static func loadOrCreate(in dataDirectory: URL) async throws -> TokenAuthority {
-        let keyDirectory = dataDirectory.appendingPathComponent("keys")
+        try await loadOrCreate(keyDirectory: dataDirectory.appendingPathComponent("keys"))
+    }
+
+    /// Loads the signing key from `keyDirectory` (`--keys`, shared by every node), creating it if absent.
+    public static func loadOrCreate(keyDirectory: URL) async throws -> TokenAuthority {
         let keyFile = keyDirectory.appendingPathComponent("token-signing-key.pem")
         let manager = FileManager.default
         let pem: String
@@ -34,7 +38,7 @@ public struct TokenAuthority: Sendable {
             // Another process may have created the key meanwhile: keep whichever landed first.
             if (try? manager.moveItem(at: temporary, to: keyFile)) == nil {
                 try? manager.removeItem(at: temporary)
-                return try await loadOrCreate(in: dataDirectory)
+                return try await loadOrCreate(keyDirectory: keyDirectory)
             }
         }
         let key = try ES256PrivateKey(pem: pem)
@@ -54,13 +58,17 @@ public struct TokenAuthority: Sendable {
     /// Retires the signing key (it keeps verifying for ``retiredKeyOverlap``) and creates a new one
     /// for the tokens minted from now on (by `carnet token`, and by a server once restarted).
     public static func rotate(in dataDirectory: URL, now: Date = Date()) async throws {
-        let keyDirectory = dataDirectory.appendingPathComponent("keys")
+        try await rotate(keyDirectory: dataDirectory.appendingPathComponent("keys"), now: now)
+    }
+
+    /// ``rotate(in:now:)`` for keys kept in `keyDirectory`.
+    public static func rotate(keyDirectory: URL, now: Date = Date()) async throws {
         let keyFile = keyDirectory.appendingPathComponent("token-signing-key.pem")
         if FileManager.default.fileExists(atPath: keyFile.path) {
             let retired = keyDirectory.appendingPathComponent("token-signing-key.retired-\(Int(now.timeIntervalSince1970)).pem")
             try FileManager.default.moveItem(at: keyFile, to: retired)
         }
-        _ = try await loadOrCreate(in: dataDirectory)
+        _ = try await loadOrCreate(keyDirectory: keyDirectory)
     }
 
     static func retiredKeys(in keyDirectory: URL) throws -> [(ES256PrivateKey, Date)] {

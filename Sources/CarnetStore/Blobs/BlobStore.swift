@@ -1,3 +1,4 @@
+public import CarnetCore
 public import Foundation
 
 /// Where document content lives, apart from its metadata: addressed by the SHA-256 of the plaintext,
@@ -7,9 +8,10 @@ public import Foundation
 /// document; the content itself is written first, so a failed metadata write leaves at worst an
 /// unreferenced blob (content-addressed, harmless, collectable), never a document without content.
 public protocol BlobStore: Sendable {
-    /// Stores `content` and returns how to find it again, with the SHA-1 FHIR R4 puts on the wire.
-    /// Storing the same bytes twice is idempotent.
-    func put(_ content: Data) async throws -> StoredBlob
+    /// Stores `content` for a document of `record` and returns how to find it again, with the SHA-1 FHIR
+    /// R4 puts on the wire. Storing the same bytes twice is idempotent. The record lets a store keep a
+    /// record's content beside its rows (a database distributed by patient); a store may ignore it.
+    func put(_ content: Data, in record: RecordID) async throws -> StoredBlob
 
     /// The address `put` would store `content` under (its SHA-256, lowercase hex), without storing it:
     /// a submission is decided whole (duplicates, replacements) before anything is written.
@@ -19,7 +21,11 @@ public protocol BlobStore: Sendable {
     ///
     /// - Throws: ``BlobError/integrity(_:)`` when the content does not decrypt or does not match its
     ///   hash: never serve content that is not what was stored.
-    func get(_ reference: BlobReference) async throws -> Data
+    func get(_ reference: BlobReference, in record: RecordID) async throws -> Data
+
+    /// Whether content stored for one record can be read for another (content-addressed across
+    /// records): the synthetic population shares a pool of contents only where it can.
+    var sharesContentAcrossRecords: Bool { get }
 }
 
 /// What storing content gave: its reference, and its SHA-1 (base64) for FHIR's `attachment.hash`.

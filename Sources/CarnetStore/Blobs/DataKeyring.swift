@@ -18,7 +18,11 @@ public struct DataKeyring: Sendable {
 
     /// Loads every data key under `directory/keys`, creating a first one if there is none.
     public static func loadOrCreate(in directory: URL) throws -> DataKeyring {
-        let keyDirectory = directory.appendingPathComponent("keys")
+        try loadOrCreate(keyDirectory: directory.appendingPathComponent("keys"))
+    }
+
+    /// Loads every data key in `keyDirectory` (shared by every node of a service), creating a first one if there is none.
+    public static func loadOrCreate(keyDirectory: URL) throws -> DataKeyring {
         let manager = FileManager.default
         try manager.createDirectory(at: keyDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var keys = try loadKeys(in: keyDirectory)
@@ -42,7 +46,11 @@ public struct DataKeyring: Sendable {
     /// Creates a new data key, which encrypts new content from the next start on; returns its id.
     /// Older keys stay: content under them stays readable, and `rewrap` moves it to the new key.
     public static func rotate(in directory: URL) throws -> String {
-        let keyDirectory = directory.appendingPathComponent("keys")
+        try rotate(keyDirectory: directory.appendingPathComponent("keys"))
+    }
+
+    /// ``rotate(in:)`` for keys kept in `keyDirectory`.
+    public static func rotate(keyDirectory: URL) throws -> String {
         try FileManager.default.createDirectory(at: keyDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let id = "data-" + String(UUID().uuidString.lowercased().prefix(8))
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }

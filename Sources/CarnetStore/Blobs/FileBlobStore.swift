@@ -1,3 +1,4 @@
+public import CarnetCore
 import Crypto
 public import Foundation
 
@@ -37,7 +38,10 @@ public struct FileBlobStore: BlobStore {
         Hex.lowercase(SHA256.hash(data: content))
     }
 
-    public func put(_ content: Data) async throws -> StoredBlob {
+    /// Content is addressed by its hash alone here: one file serves every record that holds these bytes.
+    public var sharesContentAcrossRecords: Bool { true }
+
+    public func put(_ content: Data, in record: RecordID) async throws -> StoredBlob {
         let hash = Hex.lowercase(SHA256.hash(data: content))
         let reference = BlobReference(sha256: hash, size: content.count, keyID: keyring.currentID)
         let stored = StoredBlob(reference: reference, sha1Base64: Data(Insecure.SHA1.hash(data: content)).base64EncodedString())
@@ -53,7 +57,7 @@ public struct FileBlobStore: BlobStore {
 
     /// The content, from the file under the key the reference names or, once `rewrap` moved it,
     /// under whichever key holds it now: the reference's key id records the key at write time.
-    public func get(_ reference: BlobReference) async throws -> Data {
+    public func get(_ reference: BlobReference, in record: RecordID) async throws -> Data {
         guard reference.sha256.count == 64, reference.sha256.allSatisfy(\.isHexDigit) else { throw BlobError.badReference(reference.sha256) }
         var keyID = reference.keyID
         var stored = FileManager.default.contents(atPath: path(for: reference.sha256, keyID: keyID).path)
