@@ -720,7 +720,7 @@ class PortalTests(unittest.TestCase):
             lucas.get(self.server.base + "/portal/patient/access")
             typed(lucas, By.ID, "find-name", "Morel Paul")
             navigate(lucas, By.XPATH, "//button[contains(., 'Rechercher')]")
-            self.assertIn("Pédiatrie", lucas.find_element(By.CSS_SELECTOR, "ul.results").text)
+            self.assertIn("pédiatrie", lucas.find_element(By.CSS_SELECTOR, "ul.results").text)
             navigate(lucas, By.XPATH, "//ul[@class='results']//button[contains(., 'Choisir')]")
             navigate(lucas, By.ID, "rpps-authorize", submit=True)
             authorised = lucas.find_element(By.XPATH, "//h2[contains(., 'autorisés')]/following::table[1]").text
