@@ -87,6 +87,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            resources: [.copy("Demo/Resources/annuaire-sante-synthetique.txt")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

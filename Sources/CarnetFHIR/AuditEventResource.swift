@@ -88,7 +88,7 @@ public struct AuditEventResource: Encodable, Sendable {
     static func crude(_ action: Action) -> String {
         // Exhaustive on purpose: a new action must say what it is.
         switch action {
-        case .createRecord, .createDocument, .importCareHistory: "C"
+        case .createRecord, .createDocument, .importCareHistory, .importDirectory: "C"
         case .readIdentity, .readDocument, .readAccessControls, .readAuditTrail, .readCareHistory, .readSummary, .readEverything: "R"
         case .searchDocuments, .requestSignInCode, .signIn: "E"
         case .deleteRecord, .purgeCareHistory: "D"

@@ -91,6 +91,9 @@ public struct RecordService: Sendable {
         /// For professionals: whether they may read (authorised, care team, treating physician), are blocked, or neither.
         public var access: ProfessionalAccess?
         public var isTreatingPhysician: Bool
+        /// For a professional: the patient revoked their authorisation (and has not authorised them
+        /// again), so that a page says so instead of offering to declare consent anew in one click.
+        public var revokedByPatient: Bool = false
     }
 
     public enum ProfessionalAccess: String, Sendable {
@@ -129,7 +132,8 @@ public struct RecordService: Sendable {
         } else {
             access = controls.isTreatingPhysician(rpps) ? .authorised : .none
         }
-        return ExistenceCheck(record: visible, access: access, isTreatingPhysician: controls.isTreatingPhysician(rpps))
+        return ExistenceCheck(record: visible, access: access, isTreatingPhysician: controls.isTreatingPhysician(rpps),
+                              revokedByPatient: access == .none && controls.isRevoked(rpps))
     }
 
     /// Moves a record through its lifecycle (close, reopen, delete, restore).

@@ -8,7 +8,7 @@ import Logging
 
 /// `carnet import …`: bulk feeds.
 struct Import: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Import bulk feeds.", subcommands: [ImportClaims.self])
+    static let configuration = CommandConfiguration(abstract: "Import bulk feeds.", subcommands: [ImportClaims.self, ImportDirectory.self])
 }
 
 /// `carnet import claims FILE`: the insurer's care history feed (NDJSON or CSV, README "Care history feed").

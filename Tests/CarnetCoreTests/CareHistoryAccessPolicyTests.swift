@@ -67,9 +67,9 @@ struct FeedAccessPolicyTests {
     func feedOnly(_ who: DocumentAccessPolicyTests.Who) {
         for action in Action.allCases {
             let decision = AccessPolicy.decideFeed(action, by: who.actor)
-            let expected = who == .insurer && (action == .importCareHistory || action == .purgeCareHistory)
+            let expected = who == .insurer && [.importCareHistory, .purgeCareHistory, .importDirectory].contains(action)
             #expect(decision.isAllowed == expected, "\(who) \(action)")
-            #expect(decision.rule == (expected ? .insurerFeedsCareHistory : .roleNotAllowed))
+            #expect(decision.rule == (expected ? (action == .importDirectory ? .operatorLoadsDirectory : .insurerFeedsCareHistory) : .roleNotAllowed))
         }
     }
 }

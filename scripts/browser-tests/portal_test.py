@@ -291,8 +291,12 @@ class PortalTests(unittest.TestCase):
         pharmacist = self.sign_in_professional("pharmacist")
         try:
             self.find_patient(pharmacist)
-            self.assertIn("pas encore autorisé", pharmacist.find_element(By.TAG_NAME, "main").text, "revoked: no longer authorised")
+            main = pharmacist.find_element(By.TAG_NAME, "main").text
+            self.assertIn("a retiré votre autorisation", main, "revoked: said as such")
             self.assertFalse(pharmacist.find_elements(By.XPATH, "//button[contains(., 'Ouvrir le dossier')]"))
+            self.assertFalse(pharmacist.find_elements(By.XPATH, "//button[contains(., 'déclarer son consentement')]"),
+                             "no one-click re-authorisation: only the patient authorises again")
+            self.save(pharmacist, "pro-revoked-said")
         finally:
             pharmacist.quit()
         # Authorised again, for the scenarios after this one.
@@ -504,6 +508,8 @@ class PortalTests(unittest.TestCase):
             else:
                 navigate(physician, By.XPATH, "//button[contains(., 'Ouvrir le dossier')]")
             typed(physician, By.ID, "doc-title", "Compte rendu de téléconsultation")
+            self.assertRegex(physician.find_element(By.ID, "doc-date").get_attribute("value"), r"^\d{4}-\d\d-\d\d$", "the date defaults to today")
+            physician.execute_script("document.getElementById('doc-date').value = ''")
             navigate(physician, By.XPATH, "//button[contains(., 'Ajouter au dossier')]")
             self.assertIn("date", physician.find_element(By.ID, "doc-date-error").text.lower(), "a missing date is said beside its field")
             self.assertEqual(physician.find_element(By.ID, "doc-date").get_attribute("aria-invalid"), "true")
@@ -513,6 +519,8 @@ class PortalTests(unittest.TestCase):
             typed(physician, By.ID, "doc-text", "Téléconsultation de suivi (synthétique).")
             navigate(physician, By.XPATH, "//button[contains(., 'Ajouter au dossier')]")
             self.assertIn("Téléconsultation de suivi", physician.find_element(By.CSS_SELECTOR, "pre.document").text)
+            self.assertEqual(physician.find_element(By.ID, "doc-title").get_attribute("value"), "Compte rendu de téléconsultation",
+                             "the replace form is pre-filled with the title")
             typed(physician, By.ID, "doc-title", "Compte rendu de téléconsultation (corrigé)")
             physician.execute_script("document.getElementById('doc-date').value = '2026-11-02'")
             typed(physician, By.ID, "doc-text", "Téléconsultation de suivi, version corrigée (synthétique).")
@@ -524,6 +532,64 @@ class PortalTests(unittest.TestCase):
             self.save(physician, "pro-after-replace")
         finally:
             physician.quit()
+
+    def test_9b_general_practitioner_walk(self):
+        """The GP: told who is signed in, checks the patient's identity (sex, French date), reads documents by
+        their authors' names, and adds a document masked to other professionals."""
+        physician = self.sign_in_professional("physician")
+        try:
+            signed_in = physician.find_element(By.CSS_SELECTOR, ".signed-in").text
+            self.assertIn("Dr Alice LEMOINE", signed_in, "who is signed in, by the directory's name")
+            self.assertNotIn("carnet token", physician.page_source)
+            self.find_patient(physician)
+            main = physician.find_element(By.TAG_NAME, "main").text
+            self.assertIn("femme, née le 12/07/1985", main, "sex and birth date as a French reader writes them")
+            buttons = physician.find_elements(By.XPATH, "//button[contains(., 'déclarer son consentement')]")
+            navigate(physician, By.XPATH, "//button[contains(., 'déclarer son consentement')]" if buttons else "//button[contains(., 'Ouvrir le dossier')]")
+            self.assertIn("Dr Alice LEMOINE", physician.find_element(By.CSS_SELECTOR, "table").text, "authors by name")
+            self.save(physician, "pro-gp-record")
+            typed(physician, By.ID, "doc-title", "Résultat à annoncer (synthétique)")
+            physician.find_element(By.NAME, "masked").click()
+            typed(physician, By.ID, "doc-text", "Document synthétique masqué aux autres professionnels.")
+            navigate(physician, By.XPATH, "//button[contains(., 'Ajouter au dossier')]")
+            self.assertIn("masqué aux autres professionnels", physician.find_element(By.CSS_SELECTOR, "pre.document").text)
+            self.save(physician, "pro-gp-masked-document")
+        finally:
+            physician.quit()
+        pharmacist = self.sign_in_professional("pharmacist")
+        try:
+            self.find_patient(pharmacist)
+            buttons = pharmacist.find_elements(By.XPATH, "//button[contains(., 'Ouvrir le dossier')]")
+            if buttons:
+                navigate(pharmacist, By.XPATH, "//button[contains(., 'Ouvrir le dossier')]")
+                self.assertNotIn("Résultat à annoncer (synthétique)", self.pro_document_titles(pharmacist), "masked to other professionals")
+        finally:
+            pharmacist.quit()
+
+    def test_9c_patient_finds_professional_by_name(self):
+        """The patient finds a professional by name, chooses them, and sees people, not numbers."""
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/access")
+        typed(driver, By.ID, "find-name", "nguyen")
+        navigate(driver, By.XPATH, "//button[contains(., 'Rechercher')]")
+        results = driver.find_element(By.CSS_SELECTOR, "ul.results").text
+        self.assertIn("Thomas NGUYEN", results)
+        self.assertIn("Saint-Étienne", results)
+        self.save(driver, "patient-find-professional")
+        navigate(driver, By.XPATH, "//ul[@class='results']//li[contains(., 'NGUYEN')]//button[contains(., 'Choisir')]")
+        self.assertEqual(driver.find_element(By.ID, "rpps-block").get_attribute("value"), "99700000032", "choosing fills the RPPS")
+        navigate(driver, By.ID, "rpps-block", submit=True)
+        blocked = driver.find_element(By.XPATH, "//h2[contains(., 'bloqués')]/following::table[1]").text
+        self.assertIn("Thomas NGUYEN", blocked)
+        authorised = driver.find_element(By.XPATH, "//h2[contains(., 'autorisés')]/following::table[1]").text
+        self.assertIn("Bruno CARON", authorised, "the demo pharmacist by name")
+        self.save(driver, "patient-access-by-name")
+        navigate(driver, By.XPATH, "//tr[contains(., 'NGUYEN')]//button[contains(., 'Débloquer')]")
+        driver.get(self.server.base + "/portal/patient/documents")
+        self.assertIn("Dr Alice LEMOINE", driver.find_element(By.CSS_SELECTOR, "table").text, "documents' authors by name")
+        typed(driver, By.ID, "author", "lemoine")
+        navigate(driver, By.XPATH, "//button[contains(., 'Filtrer')]")
+        self.assertTrue(driver.find_elements(By.CSS_SELECTOR, "table a"), "the author filter matches the directory's name")
 
     def test_6_close_and_reopen(self):
         driver = self.patient
@@ -641,6 +707,31 @@ class PortalTests(unittest.TestCase):
             camille.get(self.server.base + "/portal/patient")
             self.assertFalse(camille.find_elements(By.ID, "represented"), "a removed representative no longer sees the minor")
             self.assertNotIn("Inès BERNARD", camille.find_element(By.TAG_NAME, "main").text)
+        finally:
+            lucas.quit()
+
+    def test_x_parent_walk(self):
+        """A parent acting for the minor finds the family doctor by name, authorises her for the child, and
+        reads the child's access history with people's names."""
+        lucas = browser()
+        try:
+            self.sign_in_patient(lucas, self.server.patient_ins("Lucas MARTIN"))
+            navigate(lucas, By.XPATH, "//section[@id='represented']//button[contains(., 'Agir pour Inès BERNARD')]")
+            lucas.get(self.server.base + "/portal/patient/access")
+            typed(lucas, By.ID, "find-name", "Morel Paul")
+            navigate(lucas, By.XPATH, "//button[contains(., 'Rechercher')]")
+            self.assertIn("pédiatrie", lucas.find_element(By.CSS_SELECTOR, "ul.results").text)
+            navigate(lucas, By.XPATH, "//ul[@class='results']//button[contains(., 'Choisir')]")
+            navigate(lucas, By.ID, "rpps-authorize", submit=True)
+            authorised = lucas.find_element(By.XPATH, "//h2[contains(., 'autorisés')]/following::table[1]").text
+            self.assertIn("Dr Paul MOREL", authorised, "the minor's paediatrician, by name")
+            self.save(lucas, "parent-authorises-by-name")
+            lucas.get(self.server.base + "/portal/patient/history")
+            Select(lucas.find_element(By.ID, "history-who")).select_by_value("all")
+            navigate(lucas, By.XPATH, "//button[contains(., 'Filtrer')]")
+            self.assertIn("représentant légal de Inès BERNARD", lucas.find_element(By.CSS_SELECTOR, ".banner").text)
+            self.save(lucas, "parent-minor-history")
+            navigate(lucas, By.XPATH, "//button[contains(., 'Revenir à mon dossier')]")
         finally:
             lucas.quit()
 

@@ -42,6 +42,9 @@ public enum Action: String, Hashable, Sendable, Codable, CaseIterable {
     case readCareHistory = "care-history.read"
     /// Remove claims older than the 24-month window.
     case purgeCareHistory = "care-history.purge"
+    /// Load the national directory of health professionals (the RPPS public extract): an operator's
+    /// bulk action that concerns no record.
+    case importDirectory = "directory.import"
     /// Add, change or delete an item of the structured summary (allergy, condition, treatment, …).
     case writeSummary = "summary.write"
     /// Read or search the structured summary's items, or the `$summary` document built from them.

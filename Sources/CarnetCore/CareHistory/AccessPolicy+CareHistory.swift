@@ -16,10 +16,14 @@ extension AccessPolicy {
     /// Decides the feed's bulk actions, which concern no one record: importing claims and purging the
     /// claims past the 24-month window — the insurer's feed alone (an operator at the command line acts
     /// as it); never a patient, a professional or an insurer agent.
+    ///
+    /// Loading the national directory of professionals (`carnet import directory`) is decided here too:
+    /// a bulk load of public reference data, by the same system identity — an operator at the command
+    /// line, never a person of the portals or a client of the API.
     public static func decideFeed(_ action: Action, by actor: Actor) -> Decision {
-        guard action == .importCareHistory || action == .purgeCareHistory else { return .deny(.roleNotAllowed) }
+        guard action == .importCareHistory || action == .purgeCareHistory || action == .importDirectory else { return .deny(.roleNotAllowed) }
         guard case .insurer = actor.role else { return .deny(.roleNotAllowed) }
-        return .allow(.insurerFeedsCareHistory)
+        return .allow(action == .importDirectory ? .operatorLoadsDirectory : .insurerFeedsCareHistory)
     }
 
     /// The care history as the document the policy reasons about.

@@ -36,6 +36,20 @@ enum PostgresMigrations {
             "DROP INDEX submission_sets_by_unique_id",
             "CREATE UNIQUE INDEX submission_sets_by_unique_id ON submission_sets (record_id, submitter_id, unique_id)",
         ]),
+        // The national directory of professionals (issue 16): public reference data about no patient, so
+        // not keyed by record (a Citus reference table). Name keys in the C collation, so that a range
+        // on the folded name is a prefix search the index serves.
+        (15, "professional_directory", [
+            """
+            CREATE TABLE professional_directory (
+                rpps text PRIMARY KEY,
+                entry_json jsonb NOT NULL,
+                last_name_key text COLLATE "C" NOT NULL,
+                first_name_key text COLLATE "C" NOT NULL)
+            """,
+            "CREATE INDEX professional_directory_by_last_name ON professional_directory (last_name_key, first_name_key)",
+            "CREATE INDEX professional_directory_by_first_name ON professional_directory (first_name_key, last_name_key)",
+        ]),
         // The insurer's bulk-feed jobs (issue 15): no health data; a Citus deployment keeps it local (a reference table).
         (16, "import_jobs", [
             """

@@ -23,6 +23,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("012_document_author_search", migrate: migration012DocumentAuthorSearch)
         migrator.registerMigration("013_audit_secret_connection", migrate: migration013AuditSecretConnection)
         migrator.registerMigration("014_submission_sets_by_submitter", migrate: migration014SubmissionSetsBySubmitter)
+        migrator.registerMigration("015_professional_directory", migrate: migration015ProfessionalDirectory)
         migrator.registerMigration("016_import_jobs", migrate: migration016ImportJobs)
         return migrator
     }
@@ -321,6 +322,22 @@ enum SQLiteMigrations {
             UPDATE submission_sets SET submitter_id = COALESCE(json_extract(set_json, '$.submitterID'), '');
             DROP INDEX submission_sets_by_unique_id;
             CREATE UNIQUE INDEX submission_sets_by_unique_id ON submission_sets (record_id, submitter_id, unique_id);
+            """)
+    }
+
+    /// The national directory of health professionals (public open data, keyed by RPPS; issue 16): the
+    /// entry whole, and its names folded for search (``DirectoryEntry/searchKey(_:)``), each indexed for
+    /// a prefix search.
+    static func migration015ProfessionalDirectory(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE professional_directory (
+                rpps TEXT PRIMARY KEY NOT NULL,
+                entry_json TEXT NOT NULL,
+                last_name_key TEXT NOT NULL,
+                first_name_key TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX professional_directory_by_last_name ON professional_directory (last_name_key, first_name_key);
+            CREATE INDEX professional_directory_by_first_name ON professional_directory (first_name_key, last_name_key);
             """)
     }
 }

@@ -39,10 +39,10 @@ public enum DemoData {
                 Professional(rpps: RPPS("99700000061"), profession: .nurse, displayName: "Chloé Petit")))),
             DemoProfessional(label: "emergency physician, break-the-glass", actor: Actor(
                 role: .professional(Professional(rpps: RPPS("99700000012"), profession: .physician, displayName: "Dr Denis Roy")),
-                accessMode: .breakTheGlass, emergencyReason: "unconscious patient in the emergency department")),
+                accessMode: .breakTheGlass, emergencyReason: "patient inconscient aux urgences")),
             DemoProfessional(label: "Centre 15 regulator", actor: Actor(
                 role: .regulator(Professional(rpps: RPPS("99700000015"), profession: .physician, displayName: "Dr Emma Faure")),
-                accessMode: .centre15, emergencyReason: "SAMU call")),
+                accessMode: .centre15, emergencyReason: "appel au SAMU-Centre 15 pour malaise")),
         ]
     }
 
@@ -52,6 +52,7 @@ public enum DemoData {
     /// patient as legal representative.
     public static func seed(_ service: RecordService) async throws -> [HealthRecord] {
         var records: [HealthRecord] = []
+        try await DemoDirectory.load(service)
         for patient in try patients() {
             records.append(try await service.createRecord(ins: patient.ins, identity: patient.identity, by: seedingAgent).record)
         }

@@ -20,10 +20,11 @@ extension PatientPortalRoutes {
             guard let cents else { return "—" }
             return l == .fr ? "\(cents / 100),\(String(format: "%02d", cents % 100)) €" : "€\(cents / 100).\(String(format: "%02d", cents % 100))"
         }
+        let names = try await service.professionals(shown.compactMap(\.prescriberRPPS))
         let rows = shown.map { claim -> HTML in
             """
             <tr><td>\(claim.serviceDate.description)</td><td>\(claim.label) <span class="hint">\(claim.code.code)</span></td>\
-            <td>\(claim.prescriberRPPS.map { "RPPS \($0)" } ?? "—")</td><td>\(claim.performer ?? "—")</td>\
+            <td>\(claim.prescriberRPPS.map { PortalPeople.professional($0, names, l) } ?? "—")</td><td>\(claim.performer ?? "—")</td>\
             <td>\(euros(claim.chargedCents))</td><td>\(euros(claim.reimbursedCents))</td></tr>
             """
         }
@@ -38,7 +39,7 @@ extension PatientPortalRoutes {
             \(PortalChart.claimsPerMonth(claims, language: l, now: service.now()))
             <p>\(claims.count) \(l.t("soin(s) remboursé(s)", "reimbursed care item(s)"))</p>
             \(navigation)
-            <div class="table" tabindex="0" role="region" aria-label="\(l.t("Soins remboursés (le tableau défile)", "Reimbursed care (the table scrolls)"))">
+            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t("Soins remboursés (le tableau défile)", "Reimbursed care (the table scrolls)"))">
             <table><thead><tr><th scope="col">\(l.t("Date des soins", "Date of care"))</th><th scope="col">\(l.t("Acte ou médicament", "Act or medicine"))</th>\
             <th scope="col">\(l.t("Prescripteur", "Prescriber"))</th><th scope="col">\(l.t("Réalisé par", "Performed by"))</th>\
             <th scope="col">\(l.t("Montant", "Charged"))</th><th scope="col">\(l.t("Remboursé", "Reimbursed"))</th></tr></thead>

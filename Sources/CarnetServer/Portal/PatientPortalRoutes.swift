@@ -65,11 +65,14 @@ struct PatientPortalRoutes {
         let summary = try await service.patientSummary(of: recordID, by: session.actor)
         // Emergency accesses and professionals whose first consultation falls in the last 30 days,
         // asked of the database: however many events the record holds, none is missed.
-        let alerts = try await service.accessAlerts(of: recordID, since: service.now().addingTimeInterval(-Self.alertPeriod), by: session.actor)
+        // Enough events that a few emergencies, each several events, still show (grouped per event).
+        let alerts = try await service.accessAlerts(of: recordID, since: service.now().addingTimeInterval(-Self.alertPeriod), limit: 30, by: session.actor)
+        let names = try await service.professionals(alerts.emergencies.map(\.actorID) + alerts.newcomers.map(\.actorID)
+                                                    + summary.items.map(\.authorID))
         let claims = (try? await service.careHistory(of: recordID, by: session.actor)) ?? []
         // A parent's minors, one click each: asked of the service as the person signed in, whichever record is open.
         let minors = try await service.representedRecords(by: session.actor)
-        let reader = PortalSummaryText.Reader(actor: session.actor, holderINS: record.ins.value)
+        let reader = PortalSummaryText.Reader(actor: session.actor, holderINS: record.ins.value, names: names)
         let items = { (kind: SummaryKind) -> [HTML] in
             summary.items.filter { $0.kind == kind }.map { "<li>\(PortalSummaryText.describe($0, for: reader, l))</li>" }
         }
@@ -78,10 +81,10 @@ struct PatientPortalRoutes {
             <p>\(record.identity.givenNames.first ?? "") \(record.identity.birthFamilyName) — \
             \(record.state == .active ? l.t("dossier ouvert", "record open") : l.t("dossier fermé", "record closed"))</p>
             \(PortalRepresentedRecords.render(minors, open: recordID, representing: session.represented != nil, csrf: session.csrfToken, l))
-            \(PortalHomeAlerts.render(alerts, csrf: session.csrfToken, l))
+            \(PortalHomeAlerts.render(alerts, names: names, csrf: session.csrfToken, l))
             <div class="grid">
             <section class="card"><h2>\(l.t("Derniers documents", "Latest documents"))</h2><ul>\(documents.page.isEmpty ? none : HTML.join(documents.page.map { entry -> HTML in
-                "<li><a href=\"/portal/patient/documents/\(entry.id.description)\">\(entry.title ?? entry.type.code)</a> — \(PortalPage.date(entry.date, l))</li>" }))</ul></section>
+                "<li><a href=\"/portal/patient/documents/\(entry.id.description)\">\(entry.title ?? PortalDocumentTypes.label(entry.type.code, l))</a> — \(PortalPage.date(entry.date, l))</li>" }))</ul></section>
             <section class="card"><h2>\(l.t("Allergies", "Allergies"))</h2><ul>\(items(.allergy).isEmpty ? [none] : items(.allergy))</ul></section>
             <section class="card"><h2>\(l.t("Traitements en cours", "Current treatments"))</h2><ul>\(items(.medication).isEmpty ? [none] : items(.medication))</ul></section>
             <section class="card"><h2>\(l.t("Groupe sanguin", "Blood group"))</h2><ul>\(items(.observation).isEmpty ? [none] : items(.observation))</ul></section>
@@ -125,14 +128,28 @@ struct PatientPortalRoutes {
         // The author filter is decided by the database, before paging: the count is of every match.
         let author = filters["author"]
         query.authorText = author
-        let found = try await service.searchDocuments(of: .record(recordID), query, by: session.actor)
+        var found = try await service.searchDocuments(of: .record(recordID), query, by: session.actor)
+        // The directory's names match too (issue 16): "lemoine" finds Dr Alice LEMOINE's documents even
+        // when they carry only her national id. Each professional the name finds is searched by RPPS, and
+        // the documents merged (one page of at most 100, newest first).
+        if let author, !author.isEmpty {
+            for professional in try await service.findProfessionals(named: author, limit: 10) {
+                query.authorText = professional.rpps.value
+                let more = try await service.searchDocuments(of: .record(recordID), query, by: session.actor)
+                let known = Set(found.page.map(\.id))
+                found.page += more.page.filter { !known.contains($0.id) }
+            }
+            found.page.sort { $0.date > $1.date }
+            found.total = max(found.total, found.page.count)
+        }
         let holderINS = try await service.readRecord(recordID, by: session.actor).ins.value
+        let names = try await service.professionals(PortalPeople.rpps(of: found.page))
         let types = PortalDocumentTypes.common + PortalDocumentTypes.patient.filter { code, _, _ in !PortalDocumentTypes.common.contains { $0.0 == code } }
         func rows(_ entries: [DocumentEntry]) -> [HTML] {
             entries.map { entry -> HTML in
                 """
-                <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/patient/documents/\(entry.id.description)">\(entry.title ?? entry.type.code)</a></td>\
-                <td>\(PortalDocumentTypes.label(entry.type.code, l))</td><td>\(entry.authors.first?.display ?? entry.submitterID)</td>\
+                <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/patient/documents/\(entry.id.description)">\(entry.title ?? PortalDocumentTypes.label(entry.type.code, l))</a></td>\
+                <td>\(PortalDocumentTypes.label(entry.type.code, l))</td><td>\(PortalPeople.author(entry, names, l))</td>\
                 <td>\(entry.visibility.maskedToProfessionals ? html("<span class=\"tag\">\(l.t("masqué aux professionnels", "masked to professionals"))</span>") : "")</td></tr>
                 """
             }
@@ -143,7 +160,7 @@ struct PatientPortalRoutes {
         func table(_ id: String, _ heading: String, _ entries: [DocumentEntry]) -> HTML {
             """
             <h2 id="\(id)">\(heading)</h2>
-            <div class="table"><table aria-labelledby="\(id)"><thead><tr><th scope="col">\(l.t("Date", "Date"))</th><th scope="col">\(l.t("Titre", "Title"))</th>\
+            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t("Tableau, défilant horizontalement", "Table, scrolling sideways"))"><table aria-labelledby="\(id)"><thead><tr><th scope="col">\(l.t("Date", "Date"))</th><th scope="col">\(l.t("Titre", "Title"))</th>\
             <th scope="col">\(l.t("Type", "Type"))</th><th scope="col">\(l.t("Auteur", "Author"))</th><th scope="col">\(l.t("Visibilité", "Visibility"))</th></tr></thead>
             <tbody>\(entries.isEmpty ? [html("<tr><td colspan=\"5\">\(l.t("Aucun", "None"))</td></tr>")] : rows(entries))</tbody></table></div>
             """
@@ -187,6 +204,7 @@ struct PatientPortalRoutes {
         let (entry, data) = try await service.documentContent(try documentID(context), by: session.actor)
         let masked = entry.visibility.maskedToProfessionals
         let holderINS = try await service.readRecord(entry.recordID, by: session.actor).ins.value
+        let names = try await service.professionals(PortalPeople.rpps(of: [entry]))
         // Only what the patient side added may be deleted from here (a professional's document is the record's).
         let deletable: HTML = PortalDocumentTypes.addedByPatientSide(entry, holderINS: holderINS, reader: session.actor)
             ? """
@@ -197,7 +215,7 @@ struct PatientPortalRoutes {
             : ""
         let body: HTML = """
             \(PortalConfirmation.notice(request, l))
-            <p>\(PortalDocumentTypes.label(entry.type.code, l)) — \(PortalPage.date(entry.date, l)) — \(entry.authors.first?.display ?? entry.submitterID)</p>
+            <p>\(PortalDocumentTypes.label(entry.type.code, l)) — \(PortalPage.date(entry.date, l)) — \(PortalPeople.author(entry, names, l))</p>
             \(PortalDocumentView.render(entry, data, contentURL: "/portal/patient/documents/\(entry.id.description)/content", l))
             <form method="post" action="/portal/patient/documents/\(entry.id.description)/visibility" class="card">
             \(PortalPage.csrf(session.csrfToken))
@@ -240,10 +258,11 @@ struct PatientPortalRoutes {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let summary = try await service.patientSummary(of: recordID, by: session.actor)
+        let names = try await service.professionals(summary.items.map(\.authorID))
         let body: HTML = """
             \(notice ?? PortalConfirmation.notice(request, l))
             \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments,
-                                         for: .init(actor: session.actor, holderINS: summary.record.ins.value), l, documentLink: "/portal/patient/documents/",
+                                         for: .init(actor: session.actor, holderINS: summary.record.ins.value, names: names), l, documentLink: "/portal/patient/documents/",
                                          deletable: session.csrfToken))
             <h2>\(l.t("Compléter ma partie", "Add to my section"))</h2>
             \(PortalSummaryForms.forms(csrf: session.csrfToken, l, problem: problem))
@@ -320,12 +339,14 @@ struct PatientPortalRoutes {
     }
 
     func accessPage(_ request: Request, _ context: CarnetRequestContext, notice: HTML?, fieldError: PortalAccessPage.FormError? = nil,
-                    status: HTTPResponse.Status = .ok) async throws -> Response {
+                    search: PortalAccessPage.Search = .init(), status: HTTPResponse.Status = .ok) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let (_, controls) = try await service.accessControls(of: recordID, by: session.actor)
+        let names = try await service.professionals(Array(controls.authorisations.keys) + Array(controls.blocked.keys)
+                                                    + (controls.treatingPhysician.map { [$0.rpps] } ?? []))
         let body = PortalAccessPage.render(controls, csrf: session.csrfToken, notice: notice ?? PortalConfirmation.notice(request, l), fieldError: fieldError,
-                                           representing: session.represented != nil, l)
+                                           representing: session.represented != nil, names: names, search: search, l)
         return page(request, context, ("Qui peut accéder à mon dossier", "Who may access my record"), path: "/portal/patient/access", body, status: status)
     }
 
@@ -333,6 +354,17 @@ struct PatientPortalRoutes {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        // Finding a professional by name, then choosing one, changes nothing: the page comes back with
+        // the results, or with the chosen professional's RPPS in its forms.
+        if form["action"] == "find" || form["action"] == "choose" {
+            let query = String((form["name"] ?? "").prefix(100))
+            var search = PortalAccessPage.Search(query: query, results: try await service.findProfessionals(named: query))
+            if form["action"] == "choose", let rpps = form["rpps"] {
+                search.chosen = try await service.professionals([rpps])[rpps]
+                search.results = nil
+            }
+            return try await accessPage(request, context, notice: nil, search: search)
+        }
         let change: RecordService.AccessChange
         do {
             change = try PortalAccessPage.change(from: form, l)
@@ -379,7 +411,8 @@ struct PatientPortalRoutes {
             page = try await service.auditTrailPage(of: recordID, filter: filter, limit: PortalHistoryPage.pageSize,
                                                     offset: (filters.page - 1) * PortalHistoryPage.pageSize, by: session.actor)
         }
-        let body = PortalHistoryPage.render(page.events, total: page.total, filters, csrf: session.csrfToken, l)
+        let names = try await service.professionals(page.events.filter { $0.actorKind == .professional || $0.actorKind == .regulator }.map(\.actorID))
+        let body = PortalHistoryPage.render(page.events, total: page.total, filters, csrf: session.csrfToken, names: names, l)
         return self.page(request, context, ("Historique des accès", "Access history"), path: "/portal/patient/history", body,
                          status: filters.errors.isEmpty ? .ok : .badRequest)
     }

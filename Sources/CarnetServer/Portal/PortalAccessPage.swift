@@ -13,10 +13,20 @@ enum PortalAccessPage {
         var value: String?
     }
 
-    /// - Parameter representing: whether the signed-in person is a legal representative acting for
-    ///   the minor whose record this is (they may then add and remove representatives).
+    /// A search of the directory by name (issue 16): what was typed, what it found, and the professional
+    /// chosen among the results, whose RPPS then fills the authorise, block and treating-physician forms.
+    struct Search {
+        var query = ""
+        var results: [DirectoryEntry]? = nil
+        var chosen: DirectoryEntry? = nil
+    }
+
+    /// - Parameters:
+    ///   - representing: whether the signed-in person is a legal representative acting for the minor
+    ///     whose record this is (they may then add and remove representatives).
+    ///   - names: the directory's entries for the professionals the controls name.
     static func render(_ controls: AccessControls, csrf: String, notice: HTML?, fieldError: FormError? = nil, representing: Bool = false,
-                       _ l: PortalLanguage) -> HTML {
+                       names: ProfessionalNames = .init(), search: Search = .init(), _ l: PortalLanguage) -> HTML {
         func button(_ action: String, _ rpps: String, _ label: String, style: String = "secondary") -> HTML {
             """
             <form method="post" action="/portal/patient/access" class="inline">\(PortalPage.csrf(csrf))\
@@ -26,13 +36,14 @@ enum PortalAccessPage {
         }
         func rppsForm(_ action: String, _ title: String, _ label: String) -> HTML {
             let error = fieldError?.field == action ? fieldError : nil
+            let value = error?.value ?? search.chosen?.rpps.value
             return """
             <form method="post" action="/portal/patient/access" class="card">\(PortalPage.csrf(csrf))
             <input type="hidden" name="action" value="\(action)">
             <label for="rpps-\(action)">\(title)</label>
             <p class="hint" id="rpps-\(action)-hint">\(l.t("Numéro RPPS à 11 chiffres, sur la carte du professionnel ou dans l'annuaire santé.",
                                                             "11-digit RPPS number, on the professional's card or in the health directory."))</p>
-            <input type="text" id="rpps-\(action)" name="rpps" inputmode="numeric" autocomplete="off" value="\(error?.value)"\
+            <input type="text" id="rpps-\(action)" name="rpps" inputmode="numeric" autocomplete="off" value="\(value)"\
              aria-describedby="rpps-\(action)-hint rpps-\(action)-error"\(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))>
             <div id="rpps-\(action)-error">\(PortalPage.notice(error?.message, error: true))</div>
             <button type="submit">\(label)</button>
@@ -42,28 +53,29 @@ enum PortalAccessPage {
         let authorised = controls.authorisations.sorted { $0.key < $1.key }.map { rpps, authorisation -> HTML in
             let opposed = controls.careTeamOpposed.contains(rpps)
             let basis = authorisation.basis == .careTeam ? l.t("équipe de soins", "care team") : l.t("autorisé", "authorised")
-            return "<tr><td>RPPS \(rpps)</td><td>\(basis)\(opposed ? l.t(" (vous vous y opposez)", " (you opposed it)") : "")</td><td>\(PortalPage.date(authorisation.since, l))</td>"
+            return "<tr><td>\(PortalPeople.professional(rpps, names, l))</td><td>\(basis)\(opposed ? l.t(" (vous vous y opposez)", " (you opposed it)") : "")</td><td>\(PortalPage.date(authorisation.since, l))</td>"
                 + "<td>\(button("revoke", rpps, l.t("Retirer l'accès", "Revoke access")))</td></tr>"
         }
         let blocked = controls.blocked.sorted { $0.key < $1.key }.map { rpps, since -> HTML in
-            "<tr><td>RPPS \(rpps)</td><td>\(PortalPage.date(since, l))</td><td>\(button("unblock", rpps, l.t("Débloquer", "Unblock")))</td></tr>"
+            "<tr><td>\(PortalPeople.professional(rpps, names, l))</td><td>\(PortalPage.date(since, l))</td><td>\(button("unblock", rpps, l.t("Débloquer", "Unblock")))</td></tr>"
         }
         let empty: HTML = "<tr><td colspan=\"4\">\(l.t("Aucun", "None"))</td></tr>"
         let treating: HTML = controls.treatingPhysician.map { physician in
-            "<p>RPPS \(physician.rpps) \(l.t("depuis le", "since")) \(PortalPage.date(physician.since, l)) \(button("untreat", physician.rpps, l.t("Retirer", "Remove")))</p>"
+            "<p>\(PortalPeople.professional(physician.rpps, names, l)) \(l.t("depuis le", "since")) \(PortalPage.date(physician.since, l)) \(button("untreat", physician.rpps, l.t("Retirer", "Remove")))</p>"
         } ?? "<p>\(l.t("Aucun médecin traitant désigné.", "No treating physician designated."))</p>"
         let checked = { (on: Bool) -> HTML in on ? " checked" : "" }
         return """
             \(notice ?? "")
+            \(finder(search, csrf: csrf, l))
             <h2>\(l.t("Professionnels autorisés", "Authorised professionals"))</h2>
-            <div class="table"><table><thead><tr><th scope="col">\(l.t("Professionnel", "Professional"))</th><th scope="col">\(l.t("Accès", "Access"))</th>\
+            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t("Tableau, défilant horizontalement", "Table, scrolling sideways"))"><table><thead><tr><th scope="col">\(l.t("Professionnel", "Professional"))</th><th scope="col">\(l.t("Accès", "Access"))</th>\
             <th scope="col">\(l.t("Depuis", "Since"))</th><th scope="col"><span class="hint">\(l.t("Action", "Action"))</span></th></tr></thead>
             <tbody>\(authorised.isEmpty ? [empty] : authorised)</tbody></table></div>
             \(rppsForm("authorize", l.t("Autoriser un professionnel", "Authorise a professional"), l.t("Autoriser", "Authorise")))
             <h2>\(l.t("Professionnels bloqués", "Blocked professionals"))</h2>
             <p class="hint">\(l.t("Un professionnel bloqué n'a accès à votre dossier dans aucun cas, même en urgence.",
                                   "A blocked professional has no access to your record in any case, even in an emergency."))</p>
-            <div class="table"><table><thead><tr><th scope="col">\(l.t("Professionnel", "Professional"))</th><th scope="col">\(l.t("Depuis", "Since"))</th>\
+            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t("Tableau, défilant horizontalement", "Table, scrolling sideways"))"><table><thead><tr><th scope="col">\(l.t("Professionnel", "Professional"))</th><th scope="col">\(l.t("Depuis", "Since"))</th>\
             <th scope="col"><span class="hint">\(l.t("Action", "Action"))</span></th></tr></thead>
             <tbody>\(blocked.isEmpty ? [empty] : blocked)</tbody></table></div>
             \(rppsForm("block", l.t("Bloquer un professionnel", "Block a professional"), l.t("Bloquer", "Block")))
@@ -82,6 +94,41 @@ enum PortalAccessPage {
             \(settings(controls, csrf: csrf, l))
             <h2>\(l.t("Représentants légaux", "Legal representatives"))</h2>
             \(representatives(controls, csrf: csrf, fieldError: fieldError, representing: representing, l))
+            """
+    }
+
+    /// The search box of the directory: a name (or an RPPS) typed, the professionals it finds, each
+    /// with a button that chooses them — the page comes back with their RPPS in the forms below.
+    static func finder(_ search: Search, csrf: String, _ l: PortalLanguage) -> HTML {
+        let results: HTML
+        if let found = search.results {
+            let items = found.map { entry -> HTML in
+                """
+                <li><form method="post" action="/portal/patient/access" class="inline">\(PortalPage.csrf(csrf))\
+                <input type="hidden" name="action" value="choose"><input type="hidden" name="rpps" value="\(entry.rpps.value)">\
+                <input type="hidden" name="name" value="\(search.query)">\
+                <span class="person">\(entry.displayName)</span> <span class="hint">\(entry.practice) · RPPS \(entry.rpps.value)</span> \
+                <button type="submit" class="secondary">\(l.t("Choisir", "Choose"))</button></form></li>
+                """
+            }
+            results = found.isEmpty
+                ? "<p role=\"status\">\(l.t("Aucun professionnel de l'annuaire ne porte ce nom. Vérifiez l'orthographe, ou saisissez son numéro RPPS ci-dessous.", "No professional in the directory has this name. Check the spelling, or type their RPPS number below."))</p>"
+                : "<ul class=\"results\" aria-label=\"\(l.t("Professionnels trouvés", "Professionals found"))\">\(items)</ul>"
+        } else {
+            results = ""
+        }
+        let chosen: HTML = search.chosen.map { entry in
+            "<p class=\"notice\" role=\"status\">\(l.t("Choisi :", "Chosen:")) <strong>\(entry.displayName)</strong> (\(entry.practice)). \(l.t("Son numéro RPPS est repris dans les formulaires ci-dessous : autorisez-le, bloquez-le ou désignez-le comme médecin traitant.", "Their RPPS number is filled in the forms below: authorise, block or designate them as treating physician."))</p>"
+        } ?? ""
+        return """
+            <form method="post" action="/portal/patient/access" class="card" role="search">\(PortalPage.csrf(csrf))
+            <input type="hidden" name="action" value="find">
+            <label for="find-name">\(l.t("Trouver un professionnel par son nom", "Find a professional by name"))</label>
+            <p class="hint" id="find-name-hint">\(l.t("Nom, prénom ou les deux, dans l'annuaire national des professionnels de santé.", "Last name, first name or both, in the national directory of health professionals."))</p>
+            <input type="search" id="find-name" name="name" autocomplete="off" value="\(search.query)" aria-describedby="find-name-hint">
+            <button type="submit" class="secondary">\(l.t("Rechercher", "Search"))</button>
+            </form>
+            \(results)\(chosen)
             """
     }
 
@@ -180,6 +227,7 @@ enum PortalHistoryText {
         case .importCareHistory: l.t("import des remboursements", "claims imported")
         case .readCareHistory: l.t("consultation des remboursements", "care history read")
         case .purgeCareHistory: l.t("purge des remboursements anciens", "old claims purged")
+        case .importDirectory: l.t("chargement de l'annuaire des professionnels", "directory of professionals loaded")
         case .writeSummary: l.t("modification de la synthèse", "summary changed")
         case .readSummary: l.t("consultation de la synthèse", "summary read")
         case .readEverything: l.t("consultation de tout le dossier", "whole record read")

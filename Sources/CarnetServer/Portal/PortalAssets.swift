@@ -18,7 +18,10 @@ enum PortalAssets {
         main { padding: 16px; max-width: 960px; margin: 0 auto; }
         h1 { font-size: 1.6rem; margin-top: 0; } h2 { font-size: 1.25rem; margin-top: 1.5em; }
         table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-        .table { overflow-x: auto; }
+        .table { overflow-x: auto; } .table table { min-width: 36rem; }
+        .scroll-hint { display: none; color: var(--muted); font-size: 14px; margin: 4px 0; }
+        @media (max-width: 40rem) { .scroll-hint { display: block; } }
+        .person { font-weight: 600; } ul.results { list-style: none; padding: 0; } ul.results li { padding: 4px 0; border-bottom: 1px solid var(--line); }
         form.card, section.card { border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; margin: 12px 0; }
         label { display: block; font-weight: 600; margin-top: 8px; } .hint { color: var(--muted); font-size: 14px; margin: 2px 0; }
         input[type=text], input[type=date], select, textarea { width: 100%; max-width: 28rem; padding: 8px; font: inherit; border: 1px solid #767676; border-radius: 4px; }

@@ -64,11 +64,12 @@ enum PortalHistoryPage {
         }
     }
 
-    static func render(_ events: [AuditEvent], total: Int, _ filters: Filters, csrf: String, _ l: PortalLanguage) -> HTML {
+    static func render(_ events: [AuditEvent], total: Int, _ filters: Filters, csrf: String, names: ProfessionalNames = .init(),
+                       _ l: PortalLanguage) -> HTML {
         let rows = events.map { event -> HTML in
             let emergency = event.accessMode.isEmergency
             return """
-                <tr\(emergency ? HTML.trusted(" class=\"emergency\"") : "")><td>\(PortalPage.dateTime(event.recordedAt, l))</td><td>\(who(event, l))</td>\
+                <tr\(emergency ? HTML.trusted(" class=\"emergency\"") : "")><td>\(PortalPage.dateTime(event.recordedAt, l))</td><td>\(who(event, names, l))</td>\
                 <td>\(PortalHistoryText.action(event.action, l))\(emergency ? html(" <strong>\(mode(event.accessMode, l))</strong>") : "")</td>\
                 <td>\(outcome(event, l))</td>\
                 <td>\(event.emergencyReason ?? event.rule.map { PortalMessages.rule($0, l) } ?? "")</td></tr>
@@ -109,20 +110,21 @@ enum PortalHistoryPage {
             </form>
             <p>\(total) \(l.t("événement(s)", "event(s)"))</p>
             \(navigation)
-            <div class="table"><table><thead><tr><th scope="col">\(l.t("Quand", "When"))</th><th scope="col">\(l.t("Qui", "Who"))</th>\
+            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t("Tableau, défilant horizontalement", "Table, scrolling sideways"))"><table><thead><tr><th scope="col">\(l.t("Quand", "When"))</th><th scope="col">\(l.t("Qui", "Who"))</th>\
             <th scope="col">\(l.t("Quoi", "What"))</th><th scope="col">\(l.t("Résultat", "Outcome"))</th><th scope="col">\(l.t("Motif ou règle", "Reason or rule"))</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             \(navigation)
             """
     }
 
-    static func who(_ event: AuditEvent, _ l: PortalLanguage) -> String {
+    /// Who acted: a professional by name, profession and town when the directory knows them.
+    static func who(_ event: AuditEvent, _ names: ProfessionalNames, _ l: PortalLanguage) -> HTML {
         switch event.actorKind {
-        case .patient: l.t("vous (ou votre représentant)", "you (or your representative)")
-        case .professional: l.t("professionnel", "professional") + " RPPS \(event.actorID)"
-        case .regulator: l.t("régulateur Centre 15", "Centre 15 regulator") + " RPPS \(event.actorID)"
-        case .agent: l.t("agent de l'Assurance Maladie", "health-insurer agent")
-        case .insurer: l.t("flux de l'Assurance Maladie", "health-insurer feed")
+        case .patient: "\(l.t("vous (ou votre représentant)", "you (or your representative)"))"
+        case .professional: PortalPeople.professional(event.actorID, names, l)
+        case .regulator: "\(l.t("régulateur Centre 15", "Centre 15 regulator")) " + PortalPeople.professional(event.actorID, names, l)
+        case .agent: "\(l.t("agent de l'Assurance Maladie", "health-insurer agent"))"
+        case .insurer: "\(l.t("flux de l'Assurance Maladie", "health-insurer feed"))"
         }
     }
 

@@ -57,6 +57,7 @@ enum PortalMessages {
         case .professionalChecksActiveRecord: "un professionnel peut vérifier qu'un dossier actif existe pour un INS"
         case .insurerFindsActiveRecord: "le flux de l'Assurance Maladie trouve les dossiers actifs pour y verser les remboursements"
         case .insurerFeedsCareHistory: "le flux de l'Assurance Maladie verse l'historique des remboursements et retire ceux de plus de 24 mois"
+        case .operatorLoadsDirectory: "un exploitant charge l'annuaire public des professionnels de santé"
         case .notTheHolder: "un patient n'agit que sur son propre dossier"
         case .recordClosed: "le dossier est fermé : aucun professionnel n'y a accès tant que le patient ne l'a pas rouvert"
         case .recordDeleted: "le dossier est supprimé"

@@ -46,6 +46,9 @@ struct PortalPage {
             <button type="submit" class="link">\(l.t("Revenir à mon dossier", "Back to my own record"))</button></form>
             """
         } ?? ""
+        let signedIn: HTML = session?.signedInAs.map { who in
+            "<p class=\"signed-in\">\(l.t("Connecté :", "Signed in:")) <strong>\(who)</strong></p>"
+        } ?? ""
         let emergency: HTML = session?.openEmergency.map { emergency in
             let mode = emergency.mode == .centre15 ? l.t("Accès en régulation (Centre 15) déclaré", "Declared Centre 15 regulation access")
                                                    : l.t("Accès en urgence déclaré", "Declared emergency access")
@@ -67,6 +70,7 @@ struct PortalPage {
             <p class="brand"><a href="/portal">Carnet</a> <span>\(l.t("dossier médical partagé — démonstration, données synthétiques",
                                                                    "shared health record — demonstration, synthetic data"))</span></p>
             <nav aria-label="\(l.t("Navigation principale", "Main navigation"))"><ul>\(links)</ul></nav>
+            \(signedIn)
             <p class="tools"><a href="/portal/language?to=\(other.rawValue)&amp;back=\(path)" lang="\(other.rawValue)">\(other == .en ? "English" : "Français")</a> \(signOut)</p>
             </header>
             \(emergency)\(representing)
@@ -95,6 +99,12 @@ struct PortalPage {
     static func notice(_ text: String?, error: Bool = false) -> HTML {
         guard let text else { return "" }
         return error ? "<p class=\"error\" role=\"alert\">\(text)</p>" : "<p class=\"notice\" role=\"status\">\(text)</p>"
+    }
+
+    /// Said above a wide table, shown at phone width only (the style sheet): the table scrolls sideways
+    /// rather than squeezing its columns (issue 16).
+    static func scrollHint(_ l: PortalLanguage) -> HTML {
+        "<p class=\"scroll-hint\" aria-hidden=\"true\">\(l.t("Faites défiler le tableau vers la droite pour voir toutes ses colonnes →", "Scroll the table sideways to see all its columns →"))</p>"
     }
 
     /// The hidden CSRF field every form carries.

@@ -22,6 +22,9 @@ actor PortalSessions {
         var represented: String?
         /// For a professional: the emergency they declared, which holds for its record only.
         var emergency: PortalEmergency?
+        /// For a professional: who they are, as the directory names them (or their token does), so
+        /// that every page says who is signed in (issue 16).
+        var signedInAs: String?
 
         /// The actor the service sees for `record`: in the declared emergency mode, with its reason,
         /// only for the record the emergency was declared for; the session's normal actor for any other.

@@ -213,12 +213,13 @@ struct PortalSignInRoutes {
         }
         let body: HTML = """
             \(certificate)
-            <p>\(l.t("Collez le jeton de votre logiciel (carnet token professional …). Il n'est utilisé que pour ouvrir votre session.",
-                     "Paste your software's token (carnet token professional …). It is used only to open your session."))</p>
+            <p>\(l.t("Connectez-vous avec la clé de connexion que votre logiciel de professionnel de santé vous remet (ou celle de votre établissement). Elle vous identifie, vous et votre profession, pour la journée.",
+                     "Sign in with the sign-in key your health professional software gives you (or your organisation's). It identifies you and your profession for the day."))</p>
             <form method="post" action="/portal/pro/sign-in" class="card" novalidate>
             \(PortalPage.csrf(token))
-            <label for="token">\(l.t("Jeton", "Token"))</label>
-            <textarea id="token" name="token" rows="4" autocomplete="off" aria-describedby="token-error"\(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))></textarea>
+            <label for="token">\(l.t("Clé de connexion", "Sign-in key"))</label>
+            <p class="hint" id="token-hint">\(l.t("Copiez-la depuis votre logiciel, puis collez-la ici en entier.", "Copy it from your software, then paste it here whole."))</p>
+            <textarea id="token" name="token" rows="4" autocomplete="off" aria-describedby="token-hint token-error"\(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))></textarea>
             <div id="token-error">\(PortalPage.notice(error, error: true))</div>
             <button type="submit">\(l.t("Se connecter", "Sign in"))</button>
             </form>
@@ -245,12 +246,12 @@ struct PortalSignInRoutes {
                 actor = verified.actor
                 tokenExpiry = verified.expiry
             } catch {
-                return try await tokenPage(request, context, error: l.t("Ce jeton n'est pas valide ou a expiré : collez-le en entier, tel que « carnet token professional » l'affiche, ou demandez-en un nouveau.",
-                                                                        "This token is not valid or has expired: ") + (l == .fr ? "" : "\(error)"))
+                return try await tokenPage(request, context, error: l.t("Cette clé de connexion n'est pas valide ou a expiré : collez-la en entier, ou demandez-en une nouvelle à votre logiciel.",
+                                                                        "This sign-in key is not valid or has expired: paste it whole, or ask your software for a new one."))
             }
         }
         guard actor.professional != nil else {
-            return try await tokenPage(request, context, error: l.t("Ce jeton n'est pas celui d'un professionnel de santé.", "This token is not a health professional's."))
+            return try await tokenPage(request, context, error: l.t("Cette clé de connexion n'est pas celle d'un professionnel de santé.", "This sign-in key is not a health professional's."))
         }
         // A session starts in normal mode, whatever the token said: an emergency (break-the-glass, or a
         // regulator's Centre 15 call) is declared in the portal for one patient at a time, with its reason.
@@ -258,7 +259,13 @@ struct PortalSignInRoutes {
         normal.accessMode = .normal
         normal.emergencyReason = nil
         // The session never outlives the token that opened it.
-        let session = await sessions.start(for: normal, credentialExpiry: tokenExpiry, now: service.now())
+        var session = await sessions.start(for: normal, credentialExpiry: tokenExpiry, now: service.now())
+        if let professional = normal.professional {
+            let entry = try await service.professionals([professional.rpps.value])[professional.rpps.value]
+            session.signedInAs = entry.map { "\($0.displayName) — \($0.practice)" }
+                ?? professional.displayName.map { "\($0) — \(professional.profession.label)" } ?? "RPPS \(professional.rpps.value) — \(professional.profession.label)"
+            await sessions.update(session)
+        }
         try await service.auditSignIn(by: normal, ins: nil, succeeded: true, detail: "professional web access")
         return PortalPage.redirect("/portal/pro", headers: [.setCookie: PortalCookies.header(PortalMiddleware.sessionCookie, session.id,
                                                                                              secure: configuration.secureCookies)])

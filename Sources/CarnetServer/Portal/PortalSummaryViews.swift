@@ -1,5 +1,6 @@
 import CarnetCore
 import CarnetFHIR
+import CarnetService
 import Foundation
 
 /// The summary's items in words, section by section, read from the FHIR resources their authors sent.
@@ -9,6 +10,8 @@ enum PortalSummaryText {
         var actor: Actor
         /// The INS of the record's holder, to tell the holder's items from a representative's.
         var holderINS: String
+        /// The directory's entries of the professionals who recorded items, to name them.
+        var names: ProfessionalNames = .init()
     }
 
     /// Who recorded `item`, said to `reader` (issue 16.3: a GP was shown the patient's own allergy as
@@ -23,6 +26,9 @@ enum PortalSummaryText {
             return reader.actor.isPatientSide ? l.t("saisi par un représentant légal", "recorded by a legal representative")
                                               : l.t("saisi par un représentant légal du patient", "recorded by the patient's legal representative")
         }
+        if let entry = reader.names[item.authorID] {
+            return l.t("saisi par \(entry.displayName), \(entry.practice)", "recorded by \(entry.displayName), \(entry.practice)")
+        }
         return l.t("saisi par le professionnel de santé RPPS \(item.authorID)", "recorded by the health professional RPPS \(item.authorID)")
     }
 
@@ -33,6 +39,8 @@ enum PortalSummaryText {
         let recorder = recorder(item, for: reader, l)
         switch item.kind {
         case .observation:
+            // The blood group is named in the page's language, not by the code's (English) LOINC display.
+            let display = item.code?.code == "882-1" ? l.t("Groupe sanguin", "Blood group") : display
             let value = resource["valueCodeableConcept"].flatMap { $0["text"]?.string ?? $0["coding"]?.array?.first?["display"]?.string }
                 ?? resource["valueString"]?.string ?? ""
             return "\(display ?? "") : \(value) (\(recorder))"

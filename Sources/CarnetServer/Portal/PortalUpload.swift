@@ -21,16 +21,33 @@ enum PortalUpload {
     /// message beside its field, the field marked invalid (a file must be chosen again: no browser
     /// lets a page fill a file input).
     ///
-    /// - Parameter patientSide: the patient's own types (``PortalDocumentTypes/patient``) instead of the professionals'.
+    /// - Parameters:
+    ///   - patientSide: the patient's own types (``PortalDocumentTypes/patient``) instead of the
+    ///     professionals', and no visibility choices (those are the professional's: DOMAIN.md, masked
+    ///     documents and "not visible to the patient").
+    ///   - prefill: the document a replacement replaces: its title is offered again (issue 16).
+    ///
+    /// The date defaults to today (in Paris), the day a professional usually writes.
     static func form(action: String, csrf: String, _ l: PortalLanguage, heading: String, preselected: String? = nil,
-                     replaces: DocumentID? = nil, typed: PortalForm? = nil, problems: Problems? = nil, patientSide: Bool = false) -> HTML {
+                     replaces: DocumentID? = nil, prefill: DocumentEntry? = nil, typed: PortalForm? = nil, problems: Problems? = nil,
+                     patientSide: Bool = false) -> HTML {
         let chosen = typed?["type"] ?? preselected
+        // A refused form comes back as typed; a fresh one pre-filled.
+        let title = typed.map { $0["title"] ?? "" } ?? prefill?.title
+        let date = typed.map { $0["date"] ?? "" } ?? today()
+        let checked = { (field: String) -> HTML in typed?[field] == "yes" ? " checked" : "" }
         let types = (patientSide ? PortalDocumentTypes.patient : PortalDocumentTypes.common).map { code, french, english -> HTML in
             "<option value=\"\(code)\"\(chosen == code ? HTML.trusted(" selected") : "")>\(l.t(french, english))</option>"
         }
         let messages = problems?.messages ?? [:]
         func invalid(_ field: String) -> HTML { messages[field] == nil ? "" : " aria-invalid=\"true\"" }
         func message(_ field: String) -> HTML { "<div id=\"doc-\(field)-error\">\(PortalPage.notice(messages[field], error: true))</div>" }
+        let visibility: HTML = patientSide ? "" : """
+            <fieldset aria-describedby="doc-visibility-error"><legend>\(l.t("Visibilité", "Visibility"))</legend>
+            <label><input type="checkbox" name="masked" value="yes"\(checked("masked"))> \(l.t("Masquer aux autres professionnels (restent : vous, le médecin traitant et le patient)", "Mask to other professionals (still seen by you, the treating physician and the patient)"))</label>
+            <label><input type="checkbox" name="invisible" value="yes"\(checked("invisible"))> \(l.t("Ne pas montrer au patient avant la consultation d'annonce (il le verra au plus tard dans un mois)", "Do not show the patient before the announcement consultation (they will see it within a month at the latest)"))</label>
+            </fieldset>\(message("visibility"))
+            """
         return """
             <form method="post" action="\(action)" enctype="multipart/form-data" class="card">\(PortalPage.csrf(csrf))
             \(replaces.map { id -> HTML in "<input type=\"hidden\" name=\"replaces\" value=\"\(id.description)\">" } ?? "")
@@ -39,17 +56,26 @@ enum PortalUpload {
             <label for="doc-type">\(l.t("Type", "Type"))</label>
             <select id="doc-type" name="type" aria-describedby="doc-type-error"\(invalid("type"))>\(types)</select>\(message("type"))
             <label for="doc-title">\(l.t("Titre", "Title"))</label>
-            <input type="text" id="doc-title" name="title" value="\(typed?["title"])" aria-describedby="doc-title-error"\(invalid("title"))>\(message("title"))
+            <input type="text" id="doc-title" name="title" value="\(title)" aria-describedby="doc-title-error"\(invalid("title"))>\(message("title"))
             <label for="doc-date">\(l.t("Date", "Date"))</label>
             <p class="hint" id="doc-date-hint">\(l.t("Date de l'acte ou de rédaction, AAAA-MM-JJ", "Date of care or writing, YYYY-MM-DD"))</p>
-            <input type="date" id="doc-date" name="date" value="\(typed?["date"])" aria-describedby="doc-date-hint doc-date-error"\(invalid("date"))>\(message("date"))
+            <input type="date" id="doc-date" name="date" value="\(date)" aria-describedby="doc-date-hint doc-date-error"\(invalid("date"))>\(message("date"))
             <label for="doc-file">\(l.t("Fichier (PDF, texte, image, CDA)", "File (PDF, text, image, CDA)"))</label>
             <input type="file" id="doc-file" name="file" accept="\(acceptedTypes)" aria-describedby="doc-file-error"\(invalid("file"))>\(message("file"))
             <label for="doc-text">\(l.t("… ou texte du document", "… or the document's text"))</label>\
             <textarea id="doc-text" name="text" rows="6">\(typed?.fields["text"])</textarea>
+            \(visibility)
             <button type="submit">\(l.t("Ajouter au dossier", "Add to the record"))</button>
             </form>
             """
+    }
+
+    /// Today in Paris as `YYYY-MM-DD`, the date field's default.
+    static func today() -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return String(format: "%04d-%02d-%02d", parts.year ?? 2026, parts.month ?? 1, parts.day ?? 1)
     }
 
     /// The document a submitted form describes, or what is wrong with it, said so it can be fixed.
@@ -87,6 +113,11 @@ enum PortalUpload {
         } else {
             problems.messages["file"] = l.t("Joignez un fichier ou saisissez le texte du document.", "Attach a file or type the document's text.")
         }
+        let masked = form["masked"] == "yes" && !author.isPatientSide, invisible = form["invisible"] == "yes" && !author.isPatientSide
+        if masked && invisible {
+            problems.messages["visibility"] = l.t("Un document ne peut pas être à la fois masqué aux professionnels et caché au patient : choisissez l'un ou l'autre.",
+                                                  "A document cannot be both masked to professionals and hidden from the patient: choose one or the other.")
+        }
         let fileSent = form.files["file"].map { !$0.data.isEmpty } ?? false
         if fileSent, content != nil, !problems.messages.isEmpty {
             problems.messages["file"] = l.t("Le fichier convient, mais il faut le choisir de nouveau.", "The file is fine, but it must be chosen again.")
@@ -102,6 +133,8 @@ enum PortalUpload {
         var draft = DocumentDraft(uniqueID: nil, type: Code(system: system, code: type), title: title, authors: authors, date: date,
                                   contentType: contentType, language: l == .fr ? "fr-FR" : "en",
                                   replaces: form["replaces"].flatMap(DocumentID.init))
+        draft.visibility.maskedToProfessionals = masked
+        draft.visibility.invisibleToPatient = invisible
         if author.isPatientSide {
             // The patient's own section (DMP: "expression personnelle du patient").
             draft.practiceSetting = PortalDocumentTypes.patientSetting

@@ -116,6 +116,13 @@ struct ProfessionalPortalRoutes {
             case .authorised?, .careTeam?:
                 status = "<p>\(l.t("Vous êtes autorisé à consulter ce dossier.", "You are authorised to read this record."))</p>"
                 actions.append(openForm("open", l.t("Ouvrir le dossier", "Open the record"), ""))
+            case _ where check.revokedByPatient:
+                // The patient withdrew this professional's access: only the patient gives it back (the
+                // service refuses a declared consent), so the page says so rather than offer one click.
+                let text = l.t("Le patient a retiré votre autorisation d'accès à son dossier. Seul le patient peut vous autoriser de nouveau, depuis son espace ; en cas d'urgence vitale, vous pouvez déclarer un accès en urgence.",
+                               "The patient withdrew your authorisation to access their record. Only the patient can authorise you again, from their own space; in a life-threatening emergency you may declare an emergency access.")
+                status = "<p class=\"error\" role=\"status\">\(text)</p>"
+                actions.append(openForm("emergency", l.t("Déclarer un accès en urgence", "Declare an emergency access"), reasonField(l, error: reasonError)))
             default:
                 let text = l.t("Vous n'êtes pas encore autorisé : déclarez le consentement que le patient vous a donné, ou un accès en urgence.",
                                "You are not authorised yet: declare the consent the patient gave you, or an emergency access.")
@@ -126,7 +133,8 @@ struct ProfessionalPortalRoutes {
         }
         let body: HTML = """
             <p>\(l.t("Vérifiez l'identité de la personne :", "Check the person's identity:")) <strong>\(identity.givenNames.joined(separator: " ")) \(identity.birthFamilyName)</strong>, \
-            \(l.t("née le", "born")) \(identity.birthDate.description)</p>
+            \(PortalIdentityText.sex(identity.sex, l)), \(l.t(PortalRepresentedRecords.born(identity.sex), "born")) \
+            \(PortalRepresentedRecords.birthDate(identity.birthDate, l))</p>
             \(status)
             \(actions)
             """
@@ -185,22 +193,27 @@ struct ProfessionalPortalRoutes {
         query.count = 100
         let documents = try await service.searchDocuments(of: .record(recordID), query, by: actor)
         let summary = try await service.patientSummary(of: recordID, by: actor)
+        let names = try await service.professionals(PortalPeople.rpps(of: documents.page) + summary.items.map(\.authorID))
         let rows = documents.page.map { entry -> HTML in
             """
-            <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/pro/documents/\(entry.id.description)">\(entry.title ?? entry.type.code)</a></td>\
-            <td>\(PortalDocumentTypes.label(entry.type.code, l))</td><td>\(entry.authors.first?.display ?? entry.submitterID)</td></tr>
+            <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/pro/documents/\(entry.id.description)">\(entry.title ?? PortalDocumentTypes.label(entry.type.code, l))</a></td>\
+            <td>\(PortalDocumentTypes.label(entry.type.code, l))</td><td>\(PortalPeople.author(entry, names, l))</td></tr>
             """
         }
-        let name = "\(summary.record.identity.givenNames.first ?? "") \(summary.record.identity.birthFamilyName)"
+        let identity = summary.record.identity
+        let name = "\(identity.givenNames.first ?? "") \(identity.birthFamilyName)"
         let body: HTML = """
-            <p>\(name) — \(l.t("né(e) le", "born")) \(summary.record.identity.birthDate.description)</p>
+            \(PortalConfirmation.notice(request, l))
+            <p>\(name) — \(PortalIdentityText.sex(identity.sex, l)), \(l.t(PortalRepresentedRecords.born(identity.sex), "born")) \
+            \(PortalRepresentedRecords.birthDate(identity.birthDate, l))</p>
             <h2>\(l.t("Documents", "Documents"))</h2>
             <p>\(documents.total) \(l.t("document(s) que vous pouvez consulter", "document(s) you may read"))</p>
-            <div class="table"><table><thead><tr><th scope="col">\(l.t("Date", "Date"))</th><th scope="col">\(l.t("Titre", "Title"))</th>\
+            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t("Tableau, défilant horizontalement", "Table, scrolling sideways"))"><table><thead><tr><th scope="col">\(l.t("Date", "Date"))</th><th scope="col">\(l.t("Titre", "Title"))</th>\
             <th scope="col">\(l.t("Type", "Type"))</th><th scope="col">\(l.t("Auteur", "Author"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
             <h2>\(l.t("Synthèse", "Summary"))</h2>
             \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments,
-                                         for: .init(actor: session.actor, holderINS: summary.record.ins.value), l, documentLink: "/portal/pro/documents/"))
+                                         for: .init(actor: session.actor, holderINS: summary.record.ins.value, names: names), l,
+                                         documentLink: "/portal/pro/documents/"))
             \(actor.accessMode == .normal
                 ? PortalUpload.form(action: "/portal/pro/upload", csrf: session.csrfToken, l, heading: l.t("Ajouter un document", "Add a document")) : "")
             """
@@ -220,18 +233,19 @@ struct ProfessionalPortalRoutes {
         let l = PortalLanguage.from(request)
         let actor = session.actor(on: recordID)
         let (entry, data) = try await service.documentContent(try documentID(context), in: recordID, by: actor)
+        let names = try await service.professionals(PortalPeople.rpps(of: [entry]))
         let warning: HTML = entry.visibility.invisibleToPatient
             ? PortalPage.notice(l.t("Le patient ne voit pas encore ce document : il doit lui être annoncé.",
                                     "The patient cannot see this document yet: it is to be announced to them."))
             : ""
         let body: HTML = """
             \(warning)
-            <p>\(PortalDocumentTypes.label(entry.type.code, l)) — \(PortalPage.date(entry.date, l)) — \(entry.authors.first?.display ?? entry.submitterID)</p>
+            <p>\(PortalDocumentTypes.label(entry.type.code, l)) — \(PortalPage.date(entry.date, l)) — \(PortalPeople.author(entry, names, l))</p>
             \(PortalDocumentView.render(entry, data, contentURL: "/portal/pro/documents/\(entry.id.description)/content", l))
             <p><a href="/portal/pro/patient">\(l.t("Retour au dossier", "Back to the record"))</a></p>
             \(entry.submitterID == actor.identifier && actor.accessMode == .normal
                 ? PortalUpload.form(action: "/portal/pro/upload", csrf: session.csrfToken, l, heading: l.t("Remplacer ce document", "Replace this document"),
-                                    preselected: entry.type.code, replaces: entry.id) : "")
+                                    preselected: entry.type.code, replaces: entry.id, prefill: entry) : "")
             """
         return page(request, context, (entry.title ?? "Document", entry.title ?? "Document"), path: "/portal/pro/patient", body)
     }
