@@ -92,10 +92,11 @@ func buildRouter(_ configuration: CarnetConfiguration, service: RecordService, t
     TransactionRoutes(service: service, configuration: configuration).register(on: authenticated)
 
     // The portals: server-rendered pages over the same service (the same door, policy and audit).
-    let sessions = PortalSessions(idleTimeout: configuration.portalIdleTimeout, lifetime: configuration.portalSessionLifetime)
+    let sessions = PortalSessions(state: service.portalState, idleTimeout: configuration.portalIdleTimeout,
+                                  lifetime: configuration.portalSessionLifetime)
     PortalAssets.register(on: router)
     let portal = router.group("portal").add(middleware: PortalMiddleware(sessions: sessions, now: service.now))
-    PortalSignInRoutes(service: service, configuration: configuration, sessions: sessions, codes: SignInCodes(), tokens: tokens,
+    PortalSignInRoutes(service: service, configuration: configuration, sessions: sessions, codes: SignInCodes(state: service.portalState), tokens: tokens,
                        limiter: RateLimiter(perMinute: configuration.signInsPerMinutePerClient), logger: logger)
         .register(on: portal)
     PatientPortalRoutes(service: service, configuration: configuration, sessions: sessions).register(on: portal)

@@ -14,7 +14,7 @@ public import Foundation
 /// - Important: implementations do no access control. Only `RecordService` calls a store for health
 ///   data, after the policy has decided.
 public protocol RecordStore: DocumentStore, AccessControlStore, AuditChainReader, NotificationOutbox, ClaimStore, SummaryStore, ImportJobStore,
-                             DirectoryStore {
+                             DirectoryStore, PortalStateStore {
     /// Creates `record` unless a record already exists for the same INS system and value, and appends
     /// `audit` (re-pointed at whichever record wins) in the same transaction; a new record starts
     /// with `controls` when given (a professional who creates it is authorised by that act).

@@ -1,4 +1,5 @@
 import CarnetCore
+import CarnetService
 @testable import CarnetServer
 import CarnetStore
 import CarnetTestSupport
@@ -159,24 +160,32 @@ struct PortalRoutesTests {
         }
     }
 
-    @Test("sessions end after their idle time; sign-in codes are one use")
-    func sessionsAndCodes() async {
-        let sessions = PortalSessions(idleTimeout: 60)
-        let start = Date()
-        let session = await sessions.start(for: .patient(.fixture()), now: start)
-        #expect(await sessions.session(session.id, now: start.addingTimeInterval(50)) != nil)
-        #expect(await sessions.session(session.id, now: start.addingTimeInterval(100)) != nil, "each request resets the idle clock")
-        #expect(await sessions.session(session.id, now: start.addingTimeInterval(200)) == nil)
-        #expect(session.id.count >= 43 && session.csrfToken != session.id)
+    @Test("sessions end after their idle time; sign-in codes are one use", arguments: TestEngine.available)
+    func sessionsAndCodes(_ engine: TestEngine) async throws {
+        try await withPortalState(engine) { state async throws in
+            let sessions = PortalSessions(state: state, idleTimeout: 60)
+            let start = Date()
+            let session = try await sessions.start(for: .patient(.fixture()), now: start)
+            #expect(try await sessions.session(session.id, now: start.addingTimeInterval(50)) != nil)
+            #expect(try await sessions.session(session.id, now: start.addingTimeInterval(100)) != nil, "each request resets the idle clock")
+            #expect(try await sessions.session(session.id, now: start.addingTimeInterval(200)) == nil)
+            #expect(session.id.count >= 43 && session.csrfToken != session.id)
+            // The store keeps the hash of a session's id, never the id: a copy of the table opens no session.
+            #expect(try await state.session(idHash: session.id) == nil)
 
-        let codes = SignInCodes()
-        let code = await codes.issue(for: "x", now: start) ?? ""
-        #expect(await codes.verify(code, for: "x", now: start.addingTimeInterval(10)))
-        #expect(await !codes.verify(code, for: "x", now: start.addingTimeInterval(11)), "used up")
-        let late = await codes.issue(for: "y", now: start) ?? ""
-        #expect(await !codes.verify(late, for: "y", now: start.addingTimeInterval(SignInCodes.validity + 1)), "expired")
-        for _ in 0..<4 { _ = await codes.issue(for: "y", now: start) }
-        #expect(await codes.issue(for: "y", now: start) == nil, "five codes a quarter of an hour at most")
+            let codes = SignInCodes(state: state)
+            let code = try await codes.issue(for: "x", now: start) ?? ""
+            #expect(try await codes.verify(code, for: "x", now: start.addingTimeInterval(10)))
+            #expect(try await !codes.verify(code, for: "x", now: start.addingTimeInterval(11)), "used up")
+            let late = try await codes.issue(for: "y", now: start) ?? ""
+            #expect(try await !codes.verify(late, for: "y", now: start.addingTimeInterval(SignInCodes.validity + 1)), "expired")
+            for _ in 0..<4 { _ = try await codes.issue(for: "y", now: start) }
+            #expect(try await codes.issue(for: "y", now: start) == nil, "five codes a quarter of an hour at most")
+            // Five wrong tries use a code up, the right one included.
+            let guessed = try await codes.issue(for: "z", now: start) ?? ""
+            for _ in 0..<5 { #expect(try await !codes.verify("000000" == guessed ? "111111" : "000000", for: "z", now: start)) }
+            #expect(try await !codes.verify(guessed, for: "z", now: start), "five wrong tries end the code")
+        }
     }
 
     @Test("HTML interpolation escapes text and keeps markup")

@@ -33,18 +33,20 @@ struct PortalSessionLifetimeTests {
     }
 
     @Test("a session ends at its absolute lifetime even when never idle; the idle timeout still holds")
-    func absoluteLifetime() async {
-        let sessions = PortalSessions(idleTimeout: 60, lifetime: 300)
-        let start = Date()
-        let session = await sessions.start(for: .patient(.fixture()), now: start)
-        for minute in stride(from: 50, through: 250, by: 50) {
-            #expect(await sessions.session(session.id, now: start.addingTimeInterval(TimeInterval(minute))) != nil)
+    func absoluteLifetime() async throws {
+        try await withPortalState(.sqlite) { state async throws in
+            let sessions = PortalSessions(state: state, idleTimeout: 60, lifetime: 300)
+            let start = Date()
+            let session = try await sessions.start(for: .patient(.fixture()), now: start)
+            for minute in stride(from: 50, through: 250, by: 50) {
+                #expect(try await sessions.session(session.id, now: start.addingTimeInterval(TimeInterval(minute))) != nil)
+            }
+            #expect(try await sessions.session(session.id, now: start.addingTimeInterval(300)) == nil, "past its lifetime, however active")
+            let token = try await sessions.start(for: .doctor(), credentialExpiry: start.addingTimeInterval(30), now: start)
+            #expect(try await sessions.session(token.id, now: start.addingTimeInterval(29)) != nil)
+            #expect(try await sessions.session(token.id, now: start.addingTimeInterval(31)) == nil, "never beyond the token that opened it")
+            let idle = try await sessions.start(for: .patient(.fixture()), now: start)
+            #expect(try await sessions.session(idle.id, now: start.addingTimeInterval(61)) == nil)
         }
-        #expect(await sessions.session(session.id, now: start.addingTimeInterval(300)) == nil, "past its lifetime, however active")
-        let token = await sessions.start(for: .doctor(), credentialExpiry: start.addingTimeInterval(30), now: start)
-        #expect(await sessions.session(token.id, now: start.addingTimeInterval(29)) != nil)
-        #expect(await sessions.session(token.id, now: start.addingTimeInterval(31)) == nil, "never beyond the token that opened it")
-        let idle = await sessions.start(for: .patient(.fixture()), now: start)
-        #expect(await sessions.session(idle.id, now: start.addingTimeInterval(61)) == nil)
     }
 }

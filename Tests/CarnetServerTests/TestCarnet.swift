@@ -1,6 +1,7 @@
 import CarnetCore
 import Crypto
 import CarnetServer
+import CarnetService
 import CarnetStore
 import CarnetTestSupport
 import Foundation
@@ -36,6 +37,16 @@ private func withCarnet(databaseURL: String?, _ body: @escaping @Sendable (any T
 /// ``withCarnet(_:_:)`` with the application reading time from `clock`, which the test moves.
 func withCarnet(clock: TestClock, _ body: @escaping @Sendable (any TestClientProtocol, Tokens) async throws -> Void) async throws {
     try await withCarnet(databaseURL: nil, clock: clock) { client, tokens, _ in try await body(client, tokens) }
+}
+
+/// The portals' state storage over a fresh store of `engine`, for the session and code rules alone.
+func withPortalState(_ engine: TestEngine, _ body: (PortalStateStorage) async throws -> Void) async throws {
+    try await engine.withStore { store async throws in
+        try await TemporaryDirectory.with { directory async throws in
+            let blobs = try FileBlobStore(directory: directory, keyring: try DataKeyring.loadOrCreate(in: directory))
+            try await body(RecordService(store: store, blobs: blobs, matrix: try HabilitationMatrix.bundled()).portalState)
+        }
+    }
 }
 
 /// ``withCarnet(_:_:)`` with settings changed (limits, say).

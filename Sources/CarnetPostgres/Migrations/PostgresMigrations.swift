@@ -75,6 +75,13 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        // The portals' sessions and sign-in codes (issue 17: every node knows them); no health data, reference tables under Citus.
+        (19, "portal_state", [
+            "CREATE TABLE portal_sessions (id_hash text PRIMARY KEY, payload bytea NOT NULL, last_seen_ms bigint NOT NULL, expires_ms bigint NOT NULL)",
+            "CREATE TABLE sign_in_codes (ins_key text PRIMARY KEY, code_hash bytea NOT NULL, expires_ms bigint NOT NULL, attempts integer NOT NULL)",
+            "CREATE TABLE sign_in_code_requests (ins_key text NOT NULL, requested_ms bigint NOT NULL)",
+            "CREATE INDEX sign_in_code_requests_by_ins ON sign_in_code_requests (ins_key, requested_ms)",
+        ]),
     ]
 
     /// Steps written in Swift, run after the SQL of their version in the same transaction: what SQL

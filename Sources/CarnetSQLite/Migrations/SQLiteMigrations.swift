@@ -25,6 +25,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("014_submission_sets_by_submitter", migrate: migration014SubmissionSetsBySubmitter)
         migrator.registerMigration("015_professional_directory", migrate: migration015ProfessionalDirectory)
         migrator.registerMigration("016_import_jobs", migrate: migration016ImportJobs)
+        migrator.registerMigration("019_portal_state", migrate: migration019PortalState)
         return migrator
     }
 
@@ -303,6 +304,29 @@ enum SQLiteMigrations {
 
     /// A set's unique id is unique per submitter within a record (issue 23.6): another submitter's set
     /// never collides, so a push cannot learn that a set it may not see uses an id. Filled from the sets.
+    /// The portals' sessions and sign-in codes (issue 17: every node knows them). No health data.
+    static func migration019PortalState(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE portal_sessions (
+                id_hash TEXT PRIMARY KEY NOT NULL,
+                payload BLOB NOT NULL,
+                last_seen_ms INTEGER NOT NULL,
+                expires_ms INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE sign_in_codes (
+                ins_key TEXT PRIMARY KEY NOT NULL,
+                code_hash BLOB NOT NULL,
+                expires_ms INTEGER NOT NULL,
+                attempts INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE sign_in_code_requests (
+                ins_key TEXT NOT NULL,
+                requested_ms INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX sign_in_code_requests_by_ins ON sign_in_code_requests (ins_key, requested_ms);
+            """)
+    }
+
     /// The insurer's bulk-feed jobs, so that a job id survives a restart (issue 15). No health data.
     static func migration016ImportJobs(_ db: Database) throws {
         try db.execute(sql: """

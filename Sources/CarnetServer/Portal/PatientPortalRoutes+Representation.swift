@@ -39,7 +39,7 @@ extension PatientPortalRoutes {
         }
         session.patient = minor.id
         session.represented = PortalRepresentedRecords.displayName(minor.identity)
-        await sessions.update(session)
+        try await sessions.update(session)
         return PortalPage.redirect("/portal/patient")
     }
 
@@ -52,7 +52,7 @@ extension PatientPortalRoutes {
         }
         session.patient = minor.id
         session.represented = PortalRepresentedRecords.displayName(minor.identity)
-        await sessions.update(session)
+        try await sessions.update(session)
         return PortalPage.redirect("/portal/patient")
     }
 
@@ -65,7 +65,7 @@ extension PatientPortalRoutes {
         }
         session.patient = record.id
         session.represented = nil
-        await sessions.update(session)
+        try await sessions.update(session)
         return PortalPage.redirect("/portal/patient")
     }
 

@@ -23,7 +23,7 @@ struct PortalMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let id = PortalCookies.value(Self.sessionCookie, in: request), let session = await sessions.session(id, now: now()) {
+        if let id = PortalCookies.value(Self.sessionCookie, in: request), let session = try await sessions.session(id, now: now()) {
             context.actor = session.actor
             context.portalSession = session
         }

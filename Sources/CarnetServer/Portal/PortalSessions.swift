@@ -1,12 +1,15 @@
 import CarnetCore
+import CarnetService
+import CarnetStore
 import Crypto
 import Foundation
 
-/// The portals' signed-in sessions, held in memory: a random id in an HttpOnly cookie, the actor it
-/// stands for, a CSRF token for its forms, an idle timeout, and an absolute end: the session's
-/// lifetime, or sooner the expiry of the token that opened it, so that a session never outlives the
-/// credential it came from (issue 23.12). A restart signs everybody out, the safe failure for a session store.
-actor PortalSessions {
+/// The portals' signed-in sessions: a random id in an HttpOnly cookie, the actor it stands for, a CSRF
+/// token for its forms, an idle timeout, and an absolute end: the session's lifetime, or sooner the
+/// expiry of the token that opened it, so that a session never outlives the credential it came from
+/// (issue 23.12). Kept in the store, under the hash of the id (``PortalStateStorage``), so that every
+/// node of a service knows every session (issue 17) and a copy of the table opens none.
+struct PortalSessions: Sendable {
     struct Session: Sendable {
         let id: String
         var actor: Actor
@@ -43,48 +46,58 @@ actor PortalSessions {
         }
     }
 
-    private var sessions: [String: Session] = [:]
+    let state: PortalStateStorage
     let idleTimeout: TimeInterval
     let lifetime: TimeInterval
 
-    init(idleTimeout: TimeInterval, lifetime: TimeInterval = 12 * 3600) {
+    init(state: PortalStateStorage, idleTimeout: TimeInterval, lifetime: TimeInterval = 12 * 3600) {
+        self.state = state
         self.idleTimeout = idleTimeout
         self.lifetime = lifetime
     }
 
     /// - Parameter credentialExpiry: when the credential that opened the session expires (a pasted
     ///   token's `exp`); the session ends then at the latest.
-    func start(for actor: Actor, credentialExpiry: Date? = nil, now: Date) -> Session {
-        sweep(now: now)
+    func start(for actor: Actor, credentialExpiry: Date? = nil, now: Date) async throws -> Session {
+        try await state.deleteExpired(idleSince: now.addingTimeInterval(-idleTimeout), now: now)
         let end = min(now.addingTimeInterval(lifetime), credentialExpiry ?? .distantFuture)
         let session = Session(id: Self.randomToken(), actor: actor, csrfToken: Self.randomToken(), lastSeen: now, expires: end)
-        sessions[session.id] = session
+        try await save(session)
         return session
     }
 
     /// The live session with this id, its idle clock reset; `nil` when unknown, idle too long, or past its end.
-    func session(_ id: String, now: Date) -> Session? {
-        guard var session = sessions[id] else { return nil }
-        guard now.timeIntervalSince(session.lastSeen) <= idleTimeout, now < session.expires else {
-            sessions[id] = nil
+    func session(_ id: String, now: Date) async throws -> Session? {
+        let key = Self.hash(id)
+        guard let row = try await state.session(idHash: key) else { return nil }
+        guard now.timeIntervalSince(row.lastSeen) <= idleTimeout, now < row.expires,
+              var session = try? StoredSession.decode(row.payload, id: id, lastSeen: row.lastSeen, expires: row.expires) else {
+            try await state.deleteSession(idHash: key)
             return nil
         }
         session.lastSeen = now
-        sessions[id] = session
+        try await save(session)
         return session
     }
 
-    func update(_ session: Session) {
-        guard sessions[session.id] != nil else { return }
-        sessions[session.id] = session
+    /// Saves what changed in a live session; an ended one stays ended.
+    func update(_ session: Session) async throws {
+        guard try await state.session(idHash: Self.hash(session.id)) != nil else { return }
+        try await save(session)
     }
 
-    func end(_ id: String) {
-        sessions[id] = nil
+    func end(_ id: String) async throws {
+        try await state.deleteSession(idHash: Self.hash(id))
     }
 
-    private func sweep(now: Date) {
-        sessions = sessions.filter { now.timeIntervalSince($0.value.lastSeen) <= idleTimeout && now < $0.value.expires }
+    private func save(_ session: Session) async throws {
+        try await state.save(PortalSessionRow(idHash: Self.hash(session.id), payload: try StoredSession.encode(session),
+                                              lastSeen: session.lastSeen, expires: session.expires))
+    }
+
+    /// What the store keys a session by: the SHA-256 of its id (hex).
+    static func hash(_ id: String) -> String {
+        SHA256.hash(data: Data(id.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// 32 random bytes, base64url: unguessable session ids and CSRF tokens.
@@ -108,58 +121,59 @@ struct PortalEmergency: Sendable, Equatable {
 }
 
 /// One-time sign-in codes: six digits, valid ten minutes, five tries, one use; only their hash is
-/// kept. At most five codes per INS per quarter of an hour, so the outbox cannot be used to spam.
-actor SignInCodes {
-    struct Pending {
-        var hash: Data
-        var expires: Date
-        var attempts: Int
-    }
+/// kept, under the hash of the INS. At most five codes per INS per quarter of an hour, so the outbox
+/// cannot be used to spam. Kept in the store (``PortalStateStorage``): a code sent by one node is
+/// accepted by another, and the limits hold across nodes.
+struct SignInCodes: Sendable {
+    let state: PortalStateStorage
 
     static let validity: TimeInterval = 600
     static let maximumAttempts = 5
     static let maximumRequests = 5
     static let requestWindow: TimeInterval = 900
 
-    private var pending: [String: Pending] = [:]
-    private var requests: [String: [Date]] = [:]
-
     /// A new code for `ins`, or `nil` when too many were asked for lately.
-    func issue(for ins: String, now: Date) -> String? {
-        let recent = (requests[ins] ?? []).filter { now.timeIntervalSince($0) < Self.requestWindow }
-        guard recent.count < Self.maximumRequests else { return nil }
-        requests[ins] = recent + [now]
+    func issue(for ins: String, now: Date) async throws -> String? {
+        let key = Self.insKey(ins)
+        let since = now.addingTimeInterval(-Self.requestWindow)
+        guard try await state.codeRequests(insKey: key, since: since).count < Self.maximumRequests else { return nil }
+        // Counted again with this request in: two asked at once on two nodes cannot both pass the limit.
+        guard try await state.addCodeRequest(insKey: key, at: now, since: since).count <= Self.maximumRequests else { return nil }
         var generator = SystemRandomNumberGenerator()
         let code = String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
-        pending[ins] = Pending(hash: Self.hash(code, ins), expires: now.addingTimeInterval(Self.validity), attempts: 0)
+        try await state.save(SignInCodeRow(insKey: key, codeHash: Self.hash(code, ins), expires: now.addingTimeInterval(Self.validity), attempts: 0))
         return code
     }
 
     /// How long until a new code may be asked for `ins` (the oldest of the window's codes leaves it);
     /// `nil` while one may. Said to whoever asked, whether or not the INS has a record: the limit
     /// counts the INS typed, never a record (issue 16.5).
-    func waitBeforeNextCode(for ins: String, now: Date) -> TimeInterval? {
-        let recent = (requests[ins] ?? []).filter { now.timeIntervalSince($0) < Self.requestWindow }
-        guard recent.count >= Self.maximumRequests, let oldest = recent.min() else { return nil }
+    func waitBeforeNextCode(for ins: String, now: Date) async throws -> TimeInterval? {
+        let recent = try await state.codeRequests(insKey: Self.insKey(ins), since: now.addingTimeInterval(-Self.requestWindow))
+        guard recent.count >= Self.maximumRequests, let oldest = recent.oldest else { return nil }
         return max(1, oldest.addingTimeInterval(Self.requestWindow).timeIntervalSince(now))
     }
 
     /// Whether `code` is the live code for `ins`; a right code is used up, a wrong one counts.
-    func verify(_ code: String, for ins: String, now: Date) -> Bool {
-        guard var entry = pending[ins], now < entry.expires, entry.attempts < Self.maximumAttempts else {
-            pending[ins] = nil
+    func verify(_ code: String, for ins: String, now: Date) async throws -> Bool {
+        let key = Self.insKey(ins)
+        guard let entry = try await state.takeCodeAttempt(insKey: key) else { return false }
+        guard now < entry.expires, entry.attempts < Self.maximumAttempts else {
+            try await state.deleteCode(insKey: key)
             return false
         }
         let given = Self.hash(code.trimmingCharacters(in: .whitespaces), ins)
         // Compare the hashes in constant time.
-        let matches = zip(given, entry.hash).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0 && given.count == entry.hash.count
-        if matches {
-            pending[ins] = nil
-        } else {
-            entry.attempts += 1
-            pending[ins] = entry
-        }
+        var difference: UInt8 = 0
+        for (a, b) in zip(given, entry.codeHash) { difference |= a ^ b }
+        let matches = difference == 0 && given.count == entry.codeHash.count
+        if matches { try await state.deleteCode(insKey: key) }
         return matches
+    }
+
+    /// What the store keys an INS's codes by: never the INS itself.
+    static func insKey(_ ins: String) -> String {
+        SHA256.hash(data: Data("carnet-sign-in:\(ins)".utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     private static func hash(_ code: String, _ ins: String) -> Data {

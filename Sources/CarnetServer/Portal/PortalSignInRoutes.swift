@@ -61,7 +61,7 @@ struct PortalSignInRoutes {
     @Sendable func signOut(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         guard let session = context.portalSession else { return PortalPage.redirect("/portal") }
         _ = try await PortalForm.read(request, expectedToken: session.csrfToken)
-        await sessions.end(session.id)
+        try await sessions.end(session.id)
         return PortalPage.redirect("/portal", headers: [.setCookie: PortalCookies.header(PortalMiddleware.sessionCookie, "", secure: configuration.secureCookies,
                                                                                          maxAge: 0)])
     }
@@ -104,10 +104,10 @@ struct PortalSignInRoutes {
             return try await insPage(request, error: message, value: text)
         }
         let number = text.filter { $0 != " " }
-        guard let code = await codes.issue(for: number, now: service.now()) else {
+        guard let code = try await codes.issue(for: number, now: service.now()) else {
             // Over the limit of codes for this INS: said, with when to ask again, in the same words
             // whether or not the INS has a record (the limit counts the INS typed); the refusal audited.
-            let wait = await codes.waitBeforeNextCode(for: number, now: service.now()) ?? SignInCodes.requestWindow
+            let wait = try await codes.waitBeforeNextCode(for: number, now: service.now()) ?? SignInCodes.requestWindow
             try await service.refuseSignInCode(toFirstOf: candidates, detail: "too many codes asked within 15 minutes")
             return try await codePage(request, number: number, error: nil, tooManyCodes: wait)
         }
@@ -166,7 +166,7 @@ struct PortalSignInRoutes {
             return try await codePage(request, number: number, error: l.t("Le code compte 6 chiffres.", "The code has 6 digits."))
         }
         let candidates = (try? PortalINS.candidates(number, keyChecking: configuration.insKeyChecking)) ?? []
-        guard await codes.verify(code, for: number, now: service.now()) else {
+        guard try await codes.verify(code, for: number, now: service.now()) else {
             if let first = candidates.first { try await service.auditSignIn(by: .patient(first), ins: first, succeeded: false, detail: "wrong or expired code") }
             return try await codePage(request, number: number, error: l.t("Ce code est faux ou a expiré. Vérifiez-le, ou demandez-en un autre.",
                                                                           "This code is wrong or has expired. Check it, or ask for another one."))
@@ -176,9 +176,9 @@ struct PortalSignInRoutes {
             record = try await service.findRecord(ins: ins, by: .patient(ins))
         }
         guard let record else { throw AccessError.notFound }
-        var session = await sessions.start(for: .patient(record.ins), now: service.now())
+        var session = try await sessions.start(for: .patient(record.ins), now: service.now())
         session.patient = record.id
-        await sessions.update(session)
+        try await sessions.update(session)
         try await service.auditSignIn(by: session.actor, ins: record.ins, succeeded: true, detail: "patient portal, one-time code")
         return PortalPage.redirect("/portal/patient", headers: [.setCookie: PortalCookies.header(PortalMiddleware.sessionCookie, session.id,
                                                                                                  secure: configuration.secureCookies)])
@@ -259,12 +259,12 @@ struct PortalSignInRoutes {
         normal.accessMode = .normal
         normal.emergencyReason = nil
         // The session never outlives the token that opened it.
-        var session = await sessions.start(for: normal, credentialExpiry: tokenExpiry, now: service.now())
+        var session = try await sessions.start(for: normal, credentialExpiry: tokenExpiry, now: service.now())
         if let professional = normal.professional {
             let entry = try await service.professionals([professional.rpps.value])[professional.rpps.value]
             session.signedInAs = entry.map { "\($0.displayName) — \($0.practice)" }
                 ?? professional.displayName.map { "\($0) — \(professional.profession.label)" } ?? "RPPS \(professional.rpps.value) — \(professional.profession.label)"
-            await sessions.update(session)
+            try await sessions.update(session)
         }
         try await service.auditSignIn(by: normal, ins: nil, succeeded: true, detail: "professional web access")
         return PortalPage.redirect("/portal/pro", headers: [.setCookie: PortalCookies.header(PortalMiddleware.sessionCookie, session.id,

@@ -62,7 +62,7 @@ struct ProfessionalPortalRoutes {
         // patient is found in normal mode and needs a declaration of their own.
         session.patient = nil
         session.emergency = nil
-        await sessions.update(session)
+        try await sessions.update(session)
         return try await found(request, context, session, ins: form["ins"] ?? "", reasonError: nil)
     }
 
@@ -172,7 +172,7 @@ struct ProfessionalPortalRoutes {
                 }
                 // Said on the patient's page, beside the reason field; nothing is open meanwhile.
                 session.patient = nil
-                await sessions.update(session)
+                try await sessions.update(session)
                 return try await found(request, context, session, ins: ins, reasonError: error)
             }
             session.emergency = PortalEmergency(record: recordID, mode: session.actor.kind == .regulator ? .centre15 : .breakTheGlass, reason: reason)
@@ -180,7 +180,7 @@ struct ProfessionalPortalRoutes {
             break
         }
         session.patient = recordID
-        await sessions.update(session)
+        try await sessions.update(session)
         return PortalPage.redirect("/portal/pro/patient")
     }
 
