@@ -47,7 +47,7 @@ struct ErrorMeaning: Equatable {
             switch error {
             case .versionConflict: return ErrorMeaning(status: .conflict, code: "conflict")
             case .duplicateDocument, .duplicateSubmissionSet: return ErrorMeaning(status: .conflict, code: "duplicate")
-            case .closed: return ErrorMeaning(status: .serviceUnavailable, code: "transient")
+            case .closed, .unavailable: return ErrorMeaning(status: .serviceUnavailable, code: "transient")
             default: return nil
             }
         case let error as AccessError:

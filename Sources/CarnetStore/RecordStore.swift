@@ -157,6 +157,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case duplicateSubmissionSet(uniqueID: String)
     /// The store has been shut down: the application is stopping.
     case closed
+    /// The database cannot be reached now, or the connection broke (a failover under way, say): the
+    /// request did nothing, or nothing it can count on; trying again shortly is the answer (503).
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -165,6 +168,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .duplicateDocument(let uniqueID): "the record already has a document with unique id \(uniqueID)"
         case .duplicateSubmissionSet(let uniqueID): "the record already has a submission set with unique id \(uniqueID)"
         case .closed: "the database connection is closed: the service is stopping"
+        case .unavailable(let detail): "the database is unavailable for now (\(detail)): try again shortly"
         case .schemaTooNew(let detail): "the database was written by a newer Carnet (\(detail)): upgrade Carnet before opening it"
         }
     }

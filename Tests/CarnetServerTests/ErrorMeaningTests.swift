@@ -29,6 +29,7 @@ struct ErrorMeaningTests {
         (StoreError.versionConflict, .conflict),
         (StoreError.duplicateDocument(uniqueID: "u"), .conflict),
         (StoreError.closed, .serviceUnavailable),
+        (StoreError.unavailable("connectionError"), .serviceUnavailable),
         (AccessError.notFound, .notFound),
         (AccessError.denied(.roleNotAllowed), .forbidden),
         (RecordError.notFound, .notFound),

@@ -39,6 +39,11 @@ struct FHIRErrorMiddleware: RouterMiddleware {
             if case RateLimited.retryAfter(let seconds) = error {
                 response.headers[.retryAfter] = String(seconds)
             }
+            if status == .serviceUnavailable {
+                // A database failing over comes back within seconds.
+                response.headers[.retryAfter] = "2"
+                context.logger.warning("database unavailable", metadata: ["error": "\(error)"])
+            }
             return response
         }
     }
@@ -71,6 +76,7 @@ struct FHIRErrorMiddleware: RouterMiddleware {
         switch error {
         case StoreError.versionConflict: "changed concurrently by another request: read it again and retry"
         case StoreError.closed: "the service is stopping; retry shortly"
+        case StoreError.unavailable: "the database is unavailable for now; nothing was done that you can count on: retry shortly"
         // Never which document holds it: the service says so only to who may see it.
         case StoreError.duplicateDocument(let id): DocumentInputError.uniqueIDUnavailable(id).description
         case StoreError.duplicateSubmissionSet(let id): DocumentInputError.duplicateSubmissionSet(id).description

@@ -111,6 +111,8 @@ enum PortalProblemMessages {
         case .versionConflict: record(.versionConflict, l)
         case .duplicateDocument(let id): documentInput(.duplicateUniqueID(id), l)
         case .duplicateSubmissionSet(let id): documentInput(.duplicateSubmissionSet(id), l)
+        case .unavailable: l.t("Le service est momentanément indisponible ; rien n'a été enregistré. Réessayez dans quelques secondes.",
+                               "The service is unavailable for a moment; nothing was saved. Try again in a few seconds.")
         case .corruptRow, .schemaTooNew, .closed: nil
         }
     }
