@@ -6,6 +6,9 @@ import Foundation
 /// sender sends is lost (issue 22). Keys are sorted, so the same input stores the same text.
 struct DocumentKeptElements: Codable, Hashable {
     var authenticator: Reference?
+    /// The resource's extensions, whole (any `value[x]`, `valueReference` included), but PDSm's
+    /// is-archived flag, which is the document's state and said by Carnet.
+    var `extension`: [Extension]?
     /// Whole, as sent: a contained author read back as `{}` would break R4's ele-1.
     var contained: [ContainedResource]?
     /// `content[0].attachment.creation`.
@@ -24,10 +27,15 @@ extension DocumentReferenceResource {
     /// the element, when output would not be valid R4 (a contained resource without id, nested or
     /// referenced by nothing, a local reference to no contained resource) or when too large.
     func keptElements(path: String) throws(FHIRInputError) -> String? {
-        let kept = DocumentKeptElements(authenticator: authenticator, contained: contained?.isEmpty == false ? contained : nil,
+        let extensions = (`extension` ?? []).filter { $0.url != Self.isArchivedExtension }
+        let kept = DocumentKeptElements(authenticator: authenticator, extension: extensions.isEmpty ? nil : extensions,
+                                        contained: contained?.isEmpty == false ? contained : nil,
                                         creation: content?.first?.attachment?.creation, related: context?.related,
                                         sourcePatientInfo: context?.sourcePatientInfo)
         guard kept != DocumentKeptElements() else { return nil }
+        for (index, sent) in (kept.extension ?? []).enumerated() {
+            try Self.checkExtension(sent.raw ?? .object([:]), at: "\(path).extension[\(index)]")
+        }
         if let creation = kept.creation {
             _ = try FHIRDate.instant(creation, at: "\(path).content[0].attachment.creation")
         }
@@ -74,6 +82,7 @@ extension DocumentReferenceResource {
         guard let text, let kept = try? JSONDecoder().decode(DocumentKeptElements.self, from: Data(text.utf8)) else { return }
         contained = kept.contained
         authenticator = kept.authenticator
+        if let extensions = kept.extension { `extension` = extensions + (`extension` ?? []) }
         if let creation = kept.creation, content?.isEmpty == false { content?[0].attachment?.creation = creation }
         if kept.related != nil || kept.sourcePatientInfo != nil {
             var context = self.context ?? Context()
@@ -81,6 +90,19 @@ extension DocumentReferenceResource {
             context.sourcePatientInfo = kept.sourcePatientInfo
             self.context = context
         }
+    }
+
+    /// R4's ext-1 on a kept extension and those it nests: a value or nested extensions, not both, and
+    /// one value at most — what is served back must be valid R4.
+    static func checkExtension(_ value: JSONValue, at path: String) throws(FHIRInputError) {
+        guard case .object(let members) = value else { throw FHIRInputError("must be an object", at: path) }
+        let values = members.keys.filter { $0.hasPrefix("value") }
+        let nested = members["extension"]?.array ?? []
+        guard values.count <= 1 else { throw FHIRInputError("has \(values.count) values (\(values.sorted().joined(separator: ", "))): one value[x] at most", at: path) }
+        guard values.isEmpty != nested.isEmpty else {
+            throw FHIRInputError("must have either a value[x] or nested extensions, not both nor neither (R4 ext-1)", at: path)
+        }
+        for (index, inner) in nested.enumerated() { try checkExtension(inner, at: "\(path).extension[\(index)]") }
     }
 
     /// Every `reference` string in a JSON value.

@@ -213,6 +213,11 @@ extension Address: JSONWritable {
 
 extension Extension: JSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
+        // An extension as a sender sent it is written back whole, as its Encodable form does.
+        if let raw {
+            raw.writeJSON(to: &writer)
+            return
+        }
         writer.beginObject()
         writer.field("extension", `extension`)
         writer.field("url", url)

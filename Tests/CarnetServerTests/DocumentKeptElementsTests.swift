@@ -125,4 +125,58 @@ struct DocumentKeptElementsTests {
             #expect(response.expression == expression, "\(response.diagnostics)")
         }
     }
+
+    /// Extensions as senders put them on a DocumentReference: a reference to a contained resource, one
+    /// by identifier, one nested under another, and a plain value.
+    static let extensions = """
+    [{"url": "https://example.org/fhir/StructureDefinition/author-organization", "valueReference": {"reference": "#org"}},
+     {"url": "https://example.org/fhir/StructureDefinition/ordering-practitioner",
+      "valueReference": {"identifier": {"system": "urn:oid:1.2.250.1.71.4.2.1", "value": "899700000011"}, "display": "Dr TEST (synthetic)"}},
+     {"url": "https://example.org/fhir/StructureDefinition/origin", "extension": [
+        {"url": "system", "valueReference": {"reference": "Device/sender-1", "display": "LPS (synthetic)"}},
+        {"url": "note", "valueString": "kept as sent"}]}]
+    """
+
+    static func withExtensions(_ extensions: String) -> ByteBuffer {
+        .json(String(buffer: body()).replacingOccurrences(of: #""masterIdentifier""#, with: #""extension": \#(extensions), "masterIdentifier""#))
+    }
+
+    @Test("extensions on a pushed DocumentReference come back whole, valueReference included: by id, search and history", arguments: TestEngine.available)
+    func extensionsKept(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let patientID = try await createPatient(client, tokens)
+            let doctor = try await tokens.bearer(.doctor())
+            let sent = try #require(try JSONSerialization.jsonObject(with: Data(Self.extensions.utf8)) as? NSArray)
+            let created = try await DocumentRoutesTests.push(client, doctor, Self.withExtensions(Self.extensions))
+            #expect(created.status == .created, "\(created.text)")
+            #expect(created.json["extension"] as? NSArray == sent, "\(created.text)")
+            let id = try #require(created.json["id"] as? String)
+            #expect(try await client.execute(uri: "/fhir/DocumentReference/\(id)", method: .get, headers: doctor).json["extension"] as? NSArray == sent)
+            let search = try await client.execute(uri: "/fhir/DocumentReference?patient=\(patientID)", method: .get, headers: doctor)
+            #expect(((search.json["entry"] as? [[String: Any]])?.first?["resource"] as? [String: Any])?["extension"] as? NSArray == sent)
+            // Archived, the document says so beside what was sent, once.
+            let archived = try await client.execute(uri: "/fhir/DocumentReference/\(id)", method: .patch, headers: doctor + DocumentLifecycleTests.jsonPatch,
+                                                    body: DocumentLifecycleTests.archive(true))
+            #expect(archived.status == .ok, "\(archived.text)")
+            let urls = (archived.json["extension"] as? [[String: Any]] ?? []).compactMap { $0["url"] as? String }
+            #expect(urls.count == 4 && urls.filter { $0.hasSuffix("pdsm-ext-is-archived") }.count == 1, "\(urls)")
+            let history = try await client.execute(uri: "/fhir/DocumentReference/\(id)/_history", method: .get, headers: doctor)
+            let first = ((history.json["entry"] as? [[String: Any]])?.last?["resource"] as? [String: Any])?["extension"] as? NSArray
+            #expect(first == sent)
+        }
+    }
+
+    @Test("an extension that would not be valid R4 (a value and nested extensions, two values, neither) is refused, naming it", arguments: [
+        #"[{"url": "https://example.org/x", "valueString": "a", "extension": [{"url": "y", "valueString": "b"}]}]"#,
+        ##"[{"url": "https://example.org/x", "valueString": "a", "valueReference": {"reference": "#org"}}]"##,
+        #"[{"url": "https://example.org/x"}]"#,
+    ])
+    func invalidExtension(_ extensions: String) async throws {
+        try await withCarnet { client, tokens in
+            _ = try await createPatient(client, tokens)
+            let response = try await DocumentRoutesTests.push(client, try await tokens.bearer(.doctor()), Self.withExtensions(extensions))
+            #expect(response.status == .badRequest, "\(response.text)")
+            #expect(response.expression == "DocumentReference.extension[0]", "\(response.diagnostics)")
+        }
+    }
 }

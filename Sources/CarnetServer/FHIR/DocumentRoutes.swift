@@ -31,6 +31,7 @@ struct DocumentRoutes {
 
     @Sendable func create(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
+        try FHIRCreateQuery.refuseCriteria(request, type: "DocumentReference")
         let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
         let resource = try FHIRJSON.decode(DocumentReferenceResource.self, from: data, resourceName: "DocumentReference")
         let input = try resource.input(keyChecking: configuration.insKeyChecking, now: Date(), maxContentSize: configuration.maxContentSize)

@@ -33,6 +33,7 @@ struct SummaryRoutes {
 
     func create(_ type: String, _ request: Request, _ context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
+        try FHIRCreateQuery.refuseCriteria(request, type: type)
         let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
         let item = try SummaryResource.item(from: data, resourceType: type)
         if let existing = try await conditionalMatch(type, request, patient: item.recordID, by: actor) {
