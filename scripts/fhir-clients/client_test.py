@@ -114,7 +114,8 @@ class Carnet:
             time.sleep(0.2)
 
     def token(self, *arguments):
-        return subprocess.run([self.binary, "token"] + self.storage + list(arguments), capture_output=True, text=True, check=True).stdout.strip()
+        # Tokens are signed with the data directory's key, whichever database the server uses.
+        return subprocess.run([self.binary, "token", "--data", self.data] + list(arguments), capture_output=True, text=True, check=True).stdout.strip()
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
@@ -126,6 +127,7 @@ class Carnet:
 
 
 CARNET = None  # set by main()
+DEMO_INS = ins_with_key("2850775056123")  # the first demo patient (Sources/CarnetServer/Demo/DemoData.swift)
 
 
 def contains(sent, got, path="$"):
@@ -171,6 +173,7 @@ class ClientSuite(unittest.TestCase):
         cls.server = server
         cls.physician_token = server.token("professional", "--rpps", "99700000011", "--profession", "10")
         cls.patient_id, cls.ins, cls.patient_token = cls.new_record()
+        cls.demo_holder_token = server.token("patient", "--ins", DEMO_INS, "--system", DEMO_OID)
         cls.physician = SyncFHIRClient(server.fhir, authorization=f"Bearer {cls.physician_token}")
         cls.patient = SyncFHIRClient(server.fhir, authorization=f"Bearer {cls.patient_token}")
         cls.smart = fhirclient_server.FHIRServer(None, base_uri=server.fhir)
@@ -202,6 +205,9 @@ class ClientSuite(unittest.TestCase):
             "type": {"coding": [{"system": "http://loinc.org", "code": "11488-4", "display": "Consult note"}]},
             "subject": {"reference": f"Patient/{self.patient_id}"},
             "author": [{"identifier": {"system": "urn:oid:1.2.250.1.71.4.2.1", "value": "899700000011"}, "display": "Dr Alice Lemoine"}],
+            "extension": [{"url": "https://example.org/fhir/StructureDefinition/ordering-practitioner",
+                           "valueReference": {"identifier": {"system": "urn:oid:1.2.250.1.71.4.2.1", "value": "899700000011"},
+                                              "display": "Dr Alice Lemoine"}}],
             "content": [{"attachment": {"contentType": "text/plain; charset=utf-8", "language": "fr-FR", "title": "Consultation",
                                         "data": __import__("base64").b64encode(text.encode()).decode()}}],
         })
@@ -340,6 +346,9 @@ class ClientSuite(unittest.TestCase):
         self.assertEqual(document["meta"]["versionId"], "1")
         read = self.physician.reference("DocumentReference", document.id).to_resource()
         self.assertEqual(read["masterIdentifier"]["value"], unique)
+        self.assertEqual(read["extension"], document["extension"])  # an extension's valueReference is kept
+        strict(read.serialize())
+        self.assertIs(read.refresh(), read)  # fhirpy's refresh sends If-None-Match; a read answers the resource
         found = self.physician.resources("DocumentReference").search(patient=self.patient_id, _id=document.id).fetch()
         self.assertEqual([d.id for d in found], [document.id])
         # Conditional create: the same document again with If-None-Exist answers the existing one, creates nothing.
@@ -439,6 +448,54 @@ class ClientSuite(unittest.TestCase):
         # Patient: _count accepted, several _id.
         self.assertEqual([p.id for p in self.physician.resources("Patient").search(_id=f"{self.patient_id},nothing-here", _count=10).fetch()],
                          [self.patient_id])
+
+    def test_fhirpy_get_or_create_and_count(self):
+        _, condition = examples.condition(self.patient_id)
+        condition.pop("id")
+        search = self.physician.resources("Condition").search(patient=self.patient_id, code="http://snomed.info/sct|73211009")
+        condition["code"] = {"coding": [{"system": "http://snomed.info/sct", "code": "73211009", "display": "Diabetes mellitus"}]}
+        # fhirpy puts the criteria in the create's URL (POST Condition?…): refused, never a silent duplicate.
+        with self.assertRaises(OperationOutcome) as refused:
+            search.get_or_create(self.physician.resource("Condition", **condition))
+        self.assertIn("If-None-Exist", str(refused.exception))
+        self.assertEqual(search.fetch_all(), [])
+        # fhirpy's count() asks for _count=0 and Aidbox's _totalMethod: refused by default, answered when lenient.
+        with self.assertRaises(OperationOutcome):
+            search.count()
+        self.physician.resource("Condition", **condition).save()
+        lenient = self.client(self.physician_token, Prefer="handling=lenient")
+        self.assertEqual(lenient.resources("Condition").search(patient=self.patient_id, code="http://snomed.info/sct|73211009").count(), 1)
+
+    def test_fhirclient_writes(self):
+        from fhirclient.models import condition as fc_condition
+        _, sent = examples.condition(self.patient_id)
+        sent.pop("id")
+        sent["code"] = {"coding": [{"system": "http://snomed.info/sct", "code": "38341003", "display": "Hypertension"}]}
+        model = fc_condition.Condition(sent, strict=True)
+        created = model.create(self.smart)
+        self.assertEqual(created["resourceType"], "Condition")
+        read = fc_condition.Condition.read(created["id"], self.smart)
+        self.assertEqual(read.code.coding[0].code, "38341003")
+        read.note = [__import__("fhirclient.models.annotation", fromlist=["Annotation"]).Annotation({"text": "Suivi (synthétique)."})]
+        updated = read.update(self.smart)
+        self.assertEqual(updated["meta"]["versionId"], "2")
+        self.assertEqual(fc_condition.Condition.read(created["id"], self.smart).note[0].text, "Suivi (synthétique).")
+        read.delete(self.smart)
+        with self.assertRaises(Exception):
+            fc_condition.Condition.read(created["id"], self.smart)
+        # Reads of the other kinds fhirclient's models know: a document's content as a Binary, a claim.
+        from fhirclient.models import binary as fc_binary, explanationofbenefit as fc_eob
+        document, _ = self.push_document(text="Contenu synthétique.")
+        document.save()
+        binary = fc_binary.Binary.read(document.id, self.smart)
+        self.assertEqual(__import__("base64").b64decode(binary.data).decode(), "Contenu synthétique.")
+        demo_patient = requests.get(f"{self.server.fhir}/Patient", params={"identifier": f"urn:oid:{DEMO_OID}|{DEMO_INS}"},
+                                    headers=self.headers(self.demo_holder_token)).json()["entry"][0]["resource"]["id"]
+        holder = fhirclient_server.FHIRServer(None, base_uri=self.server.fhir)
+        holder.session.headers["Authorization"] = f"Bearer {self.demo_holder_token}"
+        claims = fc_eob.ExplanationOfBenefit.where(struct={"patient": demo_patient}).perform_resources(holder)
+        self.assertGreater(len(claims), 0)
+        self.assertEqual(fc_eob.ExplanationOfBenefit.read(claims[0].id, holder).id, claims[0].id)
 
     def test_prefer_return(self):
         _, sent = examples.condition(self.patient_id)
