@@ -1,4 +1,5 @@
 import CarnetCore
+@testable import CarnetServer
 import CarnetTestSupport
 import Foundation
 import HTTPTypes
@@ -50,6 +51,62 @@ struct FHIRClientLibraryTests {
             let formatted = try await client.execute(uri: "/fhir/Condition?_format=json", method: .post, headers: doctor + fhirJSON,
                                                      body: ByteBuffer(string: SummaryRoutesTests.condition(patient)))
             #expect(formatted.status == .created, "\(formatted.text)")
+        }
+    }
+
+    @Test("summary searches take _count, _offset and _id (fhirpy's first() and get() send _count); paging follows next links to the end",
+          arguments: TestEngine.available)
+    func summaryPaging(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let patient = try await createPatient(client, tokens)
+            let holder = try await tokens.bearer(.patient(.fixture()))
+            var ids: [String] = []
+            for _ in 0..<3 {
+                let created = try await SummaryRoutesTests.post(client, holder, "Condition", SummaryRoutesTests.condition(patient))
+                ids.append(try #require(created.json["id"] as? String))
+            }
+            var seen: [String] = []
+            var next: String? = "/fhir/Condition?patient=\(patient)&_count=2"
+            while let uri = next {
+                let page = try await client.execute(uri: uri, method: .get, headers: holder)
+                #expect(page.status == .ok && page.json["total"] as? Int == 3, "\(page.text)")
+                seen += (page.json["entry"] as? [[String: Any]] ?? []).compactMap { ($0["resource"] as? [String: Any])?["id"] as? String }
+                next = (page.json["link"] as? [[String: Any]] ?? []).first { $0["relation"] as? String == "next" }
+                    .flatMap { $0["url"] as? String }.map { "/fhir" + $0.components(separatedBy: "/fhir").dropFirst().joined(separator: "/fhir") }
+                #expect(seen.count <= 3, "paging does not end")
+                if seen.count > 3 { break }
+            }
+            #expect(Set(seen) == Set(ids) && seen.count == 3)
+            let byID = try await client.execute(uri: "/fhir/Condition?patient=\(patient)&_id=\(ids[1]),example", method: .get, headers: holder)
+            #expect((byID.json["entry"] as? [[String: Any]] ?? []).compactMap { ($0["resource"] as? [String: Any])?["id"] as? String } == [ids[1]])
+            let invalid = try await client.execute(uri: "/fhir/Condition?patient=\(patient)&_id=a%20b", method: .get, headers: holder)
+            #expect(invalid.status == .badRequest && invalid.expression == "_id")
+            // If-None-Exist by _id names that item alone.
+            var conditional = holder + fhirJSON
+            conditional[.ifNoneExist] = "_id=\(ids[2])"
+            let matched = try await client.execute(uri: "/fhir/Condition", method: .post, headers: conditional,
+                                                   body: ByteBuffer(string: SummaryRoutesTests.condition(patient)))
+            #expect(matched.status == .ok && matched.json["id"] as? String == ids[2], "\(matched.text)")
+        }
+    }
+
+    @Test("_count=0 answers the total with no next link on every paged search: a link to the same empty page would never end a client's paging",
+          arguments: TestEngine.available)
+    func countZero(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let patient = try await createPatient(client, tokens)
+            let holder = try await tokens.bearer(.patient(.fixture()))
+            _ = try await DocumentRoutesTests.push(client, try await tokens.bearer(.doctor()), DocumentRoutesTests.documentBody())
+            _ = try await SummaryRoutesTests.post(client, holder, "Condition", SummaryRoutesTests.condition(patient))
+            for uri in ["DocumentReference?patient=\(patient)&", "AuditEvent?patient=\(patient)&", "Condition?patient=\(patient)&",
+                        "List?patient=\(patient)&code=submissionset&", "ExplanationOfBenefit?patient=\(patient)&", "Patient/\(patient)/$everything?"]
+                .map({ "/fhir/\($0)_count=0" }) {
+                let response = try await client.execute(uri: uri, method: .get, headers: holder)
+                #expect(response.status == .ok, "\(uri): \(response.text)")
+                let relations = (response.json["link"] as? [[String: Any]] ?? []).compactMap { $0["relation"] as? String }
+                #expect(relations == ["self"], "\(uri): \(relations)")
+                #expect(response.json["entry"] == nil, "\(uri)")
+            }
         }
     }
 }

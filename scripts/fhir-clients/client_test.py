@@ -244,7 +244,7 @@ class ClientSuite(unittest.TestCase):
         document, _ = self.push_document()
         document.save()
         values = {"patient": self.patient_id, "subject": self.patient_id, "date": "ge2000-01-01", "period": "ge2000-01-01",
-                  "service-date": "ge2000-01-01", "_count": "5", "_sort": "-date", "_summary": "count", "_total": "accurate",
+                  "service-date": "ge2000-01-01", "created": "ge2000-01-01", "_count": "5", "_offset": "0", "_sort": "-date", "_summary": "count", "_total": "accurate",
                   "active": "true", "_id": document.id, "patient.identifier": f"urn:oid:{DEMO_OID}|{self.ins}",
                   "identifier": f"urn:oid:{DEMO_OID}|{self.ins}", "code": "x", "scope": "adr", "category": "acd"}
         for resource in statement["rest"][0]["resource"]:
@@ -445,6 +445,15 @@ class ClientSuite(unittest.TestCase):
         lenient = self.client(self.physician_token, Prefer="handling=lenient").resources("DocumentReference").search(patient=self.patient_id, colour="blue")
         bundle = lenient.fetch_raw()
         self.assertIn("OperationOutcome", [entry["resource"]["resourceType"] for entry in bundle["entry"]])
+        # _count=0: the total alone and no next link, so following links ends (it never did before).
+        self.assertEqual(search.limit(0).fetch_all(), [])
+        # fhirpy's first() and get() send _count on every type, the summary's included.
+        _, condition = examples.condition(self.patient_id)
+        made = self.physician.execute("Condition", method="post", data=condition)
+        conditions = self.physician.resources("Condition").search(patient=self.patient_id)
+        self.assertIsNotNone(conditions.first())
+        self.assertEqual(conditions.search(_id=made["id"]).get().id, made["id"])
+        self.assertEqual(len(conditions.limit(1).fetch_all()), conditions.search(_summary="count").fetch_raw()["total"])
         # Patient: _count accepted, several _id.
         self.assertEqual([p.id for p in self.physician.resources("Patient").search(_id=f"{self.patient_id},nothing-here", _count=10).fetch()],
                          [self.patient_id])

@@ -45,7 +45,7 @@ enum PatientSearch: Equatable {
             for value in values {
                 if let id = RecordID(value) {
                     found.append(id)
-                } else if !Self.isFHIRID(value) {
+                } else if !FHIRID.isValid(value) {
                     throw FHIRInputError("'\(value)' is not a FHIR id", at: "_id")
                 }
             }
@@ -55,13 +55,6 @@ enum PatientSearch: Equatable {
                                  at: "identifier", code: "required")
         default:
             throw FHIRInputError("give exactly one identifier or one _id", at: "identifier")
-        }
-    }
-
-    /// FHIR R4's `id` type: 1 to 64 of `A-Z a-z 0-9 - .`.
-    static func isFHIRID(_ value: String) -> Bool {
-        (1...64).contains(value.utf8.count) && value.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x2E
         }
     }
 

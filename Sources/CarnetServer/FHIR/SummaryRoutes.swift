@@ -65,6 +65,7 @@ struct SummaryRoutes {
             throw FHIRInputError("names another patient than the resource's", at: "If-None-Exist")
         }
         let matches = try await service.searchSummary(of: search.patient, search.query, by: actor)
+            .filter { entry in search.ids.map { $0.contains(entry.id.description) } ?? true }
         guard matches.count <= 1 else {
             throw FHIRInputError("\(matches.count) \(type) resources match If-None-Exist: make the criteria select one", at: "If-None-Exist",
                                  code: "multiple-matches")
@@ -122,7 +123,12 @@ struct SummaryRoutes {
             entries += try await service.searchSummary(of: search.patient, search.query, by: actor)
                 .map { (fullUrl: "\(fhirBase)/\(type)/\($0.id)", resource: SummaryResource.resource($0)) }
         }
-        return FHIRResponse.make(SearchBundle(selfURL: "\(fhirBase)/\(type)?\(request.uri.query ?? "")", entries: entries))
+        if let ids = search.ids { entries = entries.filter { ids.contains($0.resource["id"]?.string ?? "") } }
+        let count = search.count ?? entries.count
+        return FHIRResponse.make(SearchBundle(selfURL: "\(fhirBase)/\(type)?\(request.uri.query ?? "")",
+                                              entries: Array(entries.dropFirst(search.offset).prefix(count)), total: entries.count,
+                                              nextURL: SearchPaging.nextURL(request, path: "\(fhirBase)/\(type)", offset: search.offset, count: count,
+                                                                            total: entries.count)))
     }
 
     /// `GET Patient/{id}/$summary`: the IPS-style document of what the reader may see.
@@ -160,8 +166,7 @@ struct SummaryRoutes {
         let page = Array(resources.dropFirst(offset).prefix(count))
         let path = "\(fhirBase)/Patient/\(recordID)/$everything"
         return FHIRResponse.make(SearchBundle(selfURL: "\(path)?\(request.uri.query ?? "")", entries: page, total: resources.count,
-                                              nextURL: offset + page.count < resources.count
-                                                  ? "\(path)?\(SearchPaging.nextQuery(request, offset: offset + count))" : nil))
+                                              nextURL: SearchPaging.nextURL(request, path: path, offset: offset, count: count, total: resources.count)))
     }
 
     // MARK: - Steps
