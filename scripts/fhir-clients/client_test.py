@@ -401,6 +401,8 @@ class ClientSuite(unittest.TestCase):
                 updater = self.client(token, **{"If-Match": 'W/"1"'}).resource(kind, **read.serialize())
                 updater.save()
                 self.assertEqual(updater["meta"]["versionId"], "2")
+                kept = {k: v for k, v in sent.items() if k not in ("id", "note", "text")}
+                self.assertIsNone(contains(kept, client.reference(kind, created["id"]).to_resource().serialize()), f"{kind} after update")
                 stale = self.client(token, **{"If-Match": 'W/"1"'}).resource(kind, **read.serialize())
                 with self.assertRaises(MultipleResourcesFound):
                     stale.save()
@@ -410,10 +412,7 @@ class ClientSuite(unittest.TestCase):
                 self.assertEqual(len(history["entry"]), 2)
                 strict(history)
                 # Conditional create by a search of the type: the item exists, nothing is created.
-                criteria = {"AllergyIntolerance": "code=91935009", "Condition": "code=195967001", "MedicationStatement": "status=active",
-                            "Immunization": "vaccine-code=141", "Observation": "code=http://loinc.org|882-1", "RelatedPerson": "relationship=C",
-                            "Consent": "category=acd" if sent.get("scope", {}).get("coding", [{}])[0].get("code") == "adr"
-                            else "category=organ-donation"}[kind]
+                criteria = self.criteria(sent)
                 before = len(client.resources(kind).search(patient=patient_id).fetch_all())
                 answered, status = self.client(token, **{"If-None-Exist": criteria})._do_request("post", kind, data=copy.deepcopy(sent),
                                                                                                   returning_status=True)
@@ -423,6 +422,22 @@ class ClientSuite(unittest.TestCase):
                 client.reference(kind, created["id"]).delete()
                 with self.assertRaises(ResourceNotFound):
                     client.reference(kind, created["id"]).to_resource()
+
+    @staticmethod
+    def criteria(sent):
+        """If-None-Exist criteria that select this example among the record's items: its main code."""
+        kind = sent["resourceType"]
+        if kind == "Consent":
+            return "category=" + sent["category"][0]["coding"][0]["code"]
+        if kind == "MedicationStatement":
+            return "status=" + sent["status"]
+        element, parameter = {"AllergyIntolerance": ("code", "code"), "Condition": ("code", "code"), "Observation": ("code", "code"),
+                              "Immunization": ("vaccineCode", "vaccine-code")}.get(kind, (None, None))
+        if kind == "RelatedPerson":
+            coding = sent["relationship"][0]["coding"][0]
+            return f"relationship={coding['code']}"
+        coding = sent[element]["coding"][0]
+        return f"{parameter}={coding['system']}|{coding['code']}"
 
     def test_fhirpy_search_controls(self):
         for _ in range(2):

@@ -230,4 +230,101 @@ def organ_donation(patient):
     }
 
 
-ALL = [allergy_intolerance, condition, medication_statement, immunization, blood_group, related_person, advance_directive, organ_donation]
+def no_known_allergy(patient):
+    """Shape of allergyintolerance-nka.json: 'no known allergy' as a coded statement, no reaction."""
+    return "professional", {
+        "resourceType": "AllergyIntolerance",
+        "id": "nka",
+        "text": narrative("Pas d'allergie connue (synthétique)"),
+        "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "code": "active"}]},
+        "verificationStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification", "code": "confirmed"}]},
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "716186003", "display": "No known allergy"}], "text": "NKA"},
+        "patient": {"reference": f"Patient/{patient}"},
+        "recordedDate": "2015-08-06T15:37:31-06:00",
+    }
+
+
+def resolved_condition(patient):
+    """Shape of condition-example-f201-fever.json and -stroke: an onset given as an age, an abatement as
+    text, evidence and a stage."""
+    return "professional", {
+        "resourceType": "Condition",
+        "id": "f201",
+        "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "resolved"}]},
+        "verificationStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": "confirmed"}]},
+        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-category", "code": "encounter-diagnosis"}]}],
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "386661006", "display": "Fever"}]},
+        "subject": {"reference": f"Patient/{patient}"},
+        "onsetAge": {"value": 52, "unit": "years", "system": "http://unitsofmeasure.org", "code": "a"},
+        "abatementString": "au bout de quelques jours (synthétique)",
+        "recordedDate": "2013-04-04",
+        "stage": [{"summary": {"coding": [{"system": "http://snomed.info/sct", "code": "14803004", "display": "Temporary"}]}}],
+        "evidence": [{"code": [{"coding": [{"system": "http://snomed.info/sct", "code": "258710007", "display": "degrees C"}]}],
+                      "detail": [{"display": "Température 39,2 °C (synthétique)"}]}],
+    }
+
+
+def stopped_medication(patient):
+    """Shape of medicationstatementexample7.json: a coded medicine, not taken any more, with a reason
+    and a period."""
+    return "patient", {
+        "resourceType": "MedicationStatement",
+        "id": "example007",
+        "status": "stopped",
+        "statusReason": [{"coding": [{"system": "http://snomed.info/sct", "code": "266711001", "display": "Drug not taken - patient choice"}]}],
+        "medicationCodeableConcept": {"coding": [{"system": "http://www.whocc.no/atc", "code": "N02BE01", "display": "paracetamol"}]},
+        "subject": {"reference": f"Patient/{patient}"},
+        "effectivePeriod": {"start": "2024-01-05", "end": "2024-01-12"},
+        "dateAsserted": "2024-02-01",
+        "dosage": [{"text": "1 g trois fois par jour (synthétique)"}],
+    }
+
+
+def immunization_not_done(patient):
+    """Shape of immunization-example-refused.json: not done, with the reason, and no primary source."""
+    return "professional", {
+        "resourceType": "Immunization",
+        "id": "notGiven",
+        "status": "not-done",
+        "statusReason": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActReason", "code": "MEDPREC", "display": "medical precaution"}]},
+        "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "01", "display": "DTP"}]},
+        "patient": {"reference": f"Patient/{patient}"},
+        "occurrenceDateTime": "2013-01-10",
+        "primarySource": True,
+    }
+
+
+def body_weight(patient):
+    """Shape of observation-example.json: a vital sign with a quantity (UCUM) and a reference range."""
+    return "professional", {
+        "resourceType": "Observation",
+        "id": "example",
+        "status": "final",
+        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs",
+                                  "display": "Vital Signs"}]}],
+        "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7", "display": "Body Weight"},
+                            {"system": "http://loinc.org", "code": "3141-9", "display": "Body weight Measured"}]},
+        "subject": {"reference": f"Patient/{patient}"},
+        "effectiveDateTime": "2016-03-28",
+        "valueQuantity": {"value": 67.5, "unit": "kg", "system": "http://unitsofmeasure.org", "code": "kg"},
+        "referenceRange": [{"low": {"value": 50, "unit": "kg", "system": "http://unitsofmeasure.org", "code": "kg"},
+                            "high": {"value": 80, "unit": "kg", "system": "http://unitsofmeasure.org", "code": "kg"}}],
+    }
+
+
+def trusted_person(patient):
+    """The trusted person (personne de confiance), coded as Carnet documents it, in the shape of
+    relatedperson-example-f001.json."""
+    return "patient", {
+        "resourceType": "RelatedPerson",
+        "active": True,
+        "patient": {"reference": f"Patient/{patient}"},
+        "relationship": [{"coding": [{"system": "https://carnet.example/fhir/CodeSystem/related-person-role", "code": "personne-de-confiance"}]}],
+        "name": [{"use": "usual", "family": "DEMO", "given": ["Jean"]}],
+        "telecom": [{"system": "email", "value": "jean.demo@example.org"}],
+        "gender": "male",
+    }
+
+
+ALL = [allergy_intolerance, no_known_allergy, condition, resolved_condition, medication_statement, stopped_medication, immunization,
+       immunization_not_done, blood_group, body_weight, related_person, trusted_person, advance_directive, organ_donation]
