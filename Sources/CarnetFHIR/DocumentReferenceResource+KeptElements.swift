@@ -18,7 +18,7 @@ struct DocumentKeptElements: Codable, Hashable {
 
     /// Bytes of the stored form: far above any real author or patient, far below a row that would burden every search.
     static let maxSize = 64 * 1024
-    /// Nesting depth of one contained resource: a real Practitioner, PractitionerRole or Organization is a few levels deep.
+    /// Nesting depth of one contained resource or extension: a real Practitioner, PractitionerRole or Organization is a few levels deep.
     static let maxDepth = 12
 }
 
@@ -34,7 +34,13 @@ extension DocumentReferenceResource {
                                         sourcePatientInfo: context?.sourcePatientInfo)
         guard kept != DocumentKeptElements() else { return nil }
         for (index, sent) in (kept.extension ?? []).enumerated() {
-            try Self.checkExtension(sent.raw ?? .object([:]), at: "\(path).extension[\(index)]")
+            let raw = sent.raw ?? .object([:]), at = "\(path).extension[\(index)]"
+            guard raw.depth <= DocumentKeptElements.maxDepth else {
+                throw FHIRInputError("nests deeper than \(DocumentKeptElements.maxDepth) levels", at: at, code: "too-costly")
+            }
+            // No nulls or empty elements (R4 JSON), one value or nested extensions (ext-1): served back, it must be valid R4.
+            try SummaryResource.checkFHIRJSON(raw, at: at)
+            try Self.checkExtension(raw, at: at)
         }
         if let creation = kept.creation {
             _ = try FHIRDate.instant(creation, at: "\(path).content[0].attachment.creation")

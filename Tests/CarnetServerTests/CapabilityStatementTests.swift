@@ -78,9 +78,9 @@ struct CapabilityStatementTests {
         #expect(byType["List"]?["versioning"] == nil, "a type that is never read says nothing of versions")
     }
 
-    @Test("every declared search parameter is accepted and an undeclared one refused, on every searchable type")
-    func searchParameters() async throws {
-        try await withCarnet { client, tokens in
+    @Test("every declared search parameter is accepted and an undeclared one refused, on every searchable type", arguments: TestEngine.available)
+    func searchParameters(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
             let ins = INS.fixture()
             let patient = try await createPatient(client, tokens, ins)
             let holder = try await tokens.bearer(.patient(ins))
