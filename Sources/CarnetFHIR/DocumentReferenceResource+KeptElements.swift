@@ -15,6 +15,18 @@ struct DocumentKeptElements: Codable, Hashable {
     var creation: String?
     var related: [Reference]?
     var sourcePatientInfo: Reference?
+    /// `docStatus`, `language`, the narrative and `context.encounter`, as sent.
+    var docStatus: String?
+    var language: String?
+    var text: JSONValue?
+    var encounter: [Reference]?
+    /// The coded elements Carnet reads one coding of (`type`, `category`, `context.facilityType`,
+    /// `practiceSetting`, `event`), kept whole only when the sender sent more: other codings, a text.
+    var type: CodeableConcept?
+    var category: [CodeableConcept]?
+    var facilityType: CodeableConcept?
+    var practiceSetting: CodeableConcept?
+    var event: [CodeableConcept]?
 
     /// Bytes of the stored form: far above any real author or patient, far below a row that would burden every search.
     static let maxSize = 64 * 1024
@@ -28,11 +40,30 @@ extension DocumentReferenceResource {
     /// referenced by nothing, a local reference to no contained resource) or when too large.
     func keptElements(path: String) throws(FHIRInputError) -> String? {
         let extensions = (`extension` ?? []).filter { $0.url != Self.isArchivedExtension }
-        let kept = DocumentKeptElements(authenticator: authenticator, extension: extensions.isEmpty ? nil : extensions,
+        var kept = DocumentKeptElements(authenticator: authenticator, extension: extensions.isEmpty ? nil : extensions,
                                         contained: contained?.isEmpty == false ? contained : nil,
                                         creation: content?.first?.attachment?.creation, related: context?.related,
                                         sourcePatientInfo: context?.sourcePatientInfo)
+        kept.docStatus = docStatus
+        kept.language = language
+        kept.text = text
+        kept.encounter = context?.encounter
+        kept.type = Self.richer(type)
+        kept.category = category.flatMap { concepts in concepts == [Self.firstCoding(concepts.first)].compactMap { $0 } ? nil : concepts }
+        kept.facilityType = Self.richer(context?.facilityType)
+        kept.practiceSetting = Self.richer(context?.practiceSetting)
+        kept.event = context?.event.flatMap { events in events.allSatisfy { Self.richer($0) == nil } ? nil : events }
         guard kept != DocumentKeptElements() else { return nil }
+        if let docStatus, !["preliminary", "final", "amended", "entered-in-error"].contains(docStatus) {
+            throw FHIRInputError("must be one of amended, entered-in-error, final, preliminary", at: "\(path).docStatus")
+        }
+        if let text {
+            try SummaryResource.checkFHIRJSON(text, at: "\(path).text")
+            guard let status = text["status"]?.string, ["generated", "extensions", "additional", "empty"].contains(status),
+                  text["div"]?.string?.hasPrefix("<div") == true else {
+                throw FHIRInputError("a Narrative has a status (generated, extensions, additional, empty) and an XHTML div", at: "\(path).text")
+            }
+        }
         for (index, sent) in (kept.extension ?? []).enumerated() {
             let raw = sent.raw ?? .object([:]), at = "\(path).extension[\(index)]"
             guard raw.depth <= DocumentKeptElements.maxDepth else {
@@ -90,12 +121,34 @@ extension DocumentReferenceResource {
         authenticator = kept.authenticator
         if let extensions = kept.extension { `extension` = extensions + (`extension` ?? []) }
         if let creation = kept.creation, content?.isEmpty == false { content?[0].attachment?.creation = creation }
-        if kept.related != nil || kept.sourcePatientInfo != nil {
+        self.docStatus = kept.docStatus
+        self.language = kept.language
+        self.text = kept.text
+        if let type = kept.type { self.type = type }
+        if let category = kept.category { self.category = category }
+        if kept.related != nil || kept.sourcePatientInfo != nil || kept.encounter != nil || kept.facilityType != nil
+            || kept.practiceSetting != nil || kept.event != nil {
             var context = self.context ?? Context()
             context.related = kept.related
             context.sourcePatientInfo = kept.sourcePatientInfo
+            context.encounter = kept.encounter
+            if let facilityType = kept.facilityType { context.facilityType = facilityType }
+            if let practiceSetting = kept.practiceSetting { context.practiceSetting = practiceSetting }
+            if let event = kept.event { context.event = event }
             self.context = context
         }
+    }
+
+    /// A coded element as sent when it holds more than the one coding Carnet keeps of it; `nil` otherwise.
+    static func richer(_ concept: CodeableConcept?) -> CodeableConcept? {
+        guard let concept, concept != firstCoding(concept) else { return nil }
+        return concept
+    }
+
+    /// What Carnet rebuilds of a coded element: its first coding with a code, alone.
+    static func firstCoding(_ concept: CodeableConcept?) -> CodeableConcept? {
+        guard let coding = concept?.coding?.first(where: { $0.code?.isEmpty == false }) else { return nil }
+        return CodeableConcept(coding: [Coding(system: coding.system, code: coding.code, display: coding.display)])
     }
 
     /// R4's ext-1 on a kept extension and those it nests: a value or nested extensions, not both, and

@@ -181,4 +181,74 @@ struct DocumentKeptElementsTests {
             #expect(response.expression?.hasPrefix("DocumentReference.extension[0]") == true, "\(response.diagnostics)")
         }
     }
+
+    /// What a sender writes beside the elements Carnet reads: a narrative, languages, the document's own
+    /// status, and coded elements with a second coding or a text (its `context` in ``describedContext``).
+    static let described = """
+    "language": "fr-FR", "docStatus": "final",
+    "text": {"status": "generated", "div": "<div xmlns=\\"http://www.w3.org/1999/xhtml\\">Compte rendu (synthetic)</div>"},
+    "type": {"coding": [{"system": "http://loinc.org", "code": "11488-4", "display": "Consult note"},
+                        {"system": "urn:oid:1.2.250.1.213.1.1.4.12", "code": "11488-4"}], "text": "Compte rendu de consultation"},
+    "category": [{"coding": [{"system": "https://mos.esante.gouv.fr/NOS/TRE_A03-ClasseDocument/FHIR/TRE-A03-ClasseDocument", "code": "10"}]},
+                 {"text": "second category"}],
+    """
+
+    /// The document's encounter and coded context elements with more than Carnet reads.
+    static let describedContext = """
+    {"encounter": [{"identifier": {"system": "urn:oid:1.2.250.1.999.8", "value": "VISIT-7"}}],
+     "facilityType": {"coding": [{"system": "https://mos.esante.gouv.fr/NOS/TRE_R02-SecteurActivite/FHIR/TRE-R02-SecteurActivite", "code": "SA07"}],
+                      "text": "Cabinet (synthetic)"},
+     "practiceSetting": {"coding": [{"system": "https://mos.esante.gouv.fr/NOS/TRE_A00-ProducteurDocNonPS/FHIR/TRE-A00-ProducteurDocNonPS", "code": "ETABLISSEMENT"}]},
+     "event": [{"coding": [{"system": "http://snomed.info/sct", "code": "71388002"}], "text": "Procedure"}]}
+    """
+
+    static func describedBody() -> ByteBuffer {
+        .json(String(buffer: DocumentRoutesTests.documentBody(extra: described))
+            .replacingOccurrences(of: #""type": {"coding": [{"system": "http://loinc.org", "code": "11488-4"}]},"#, with: "")
+            .replacingOccurrences(of: #""category": [{"coding": [{"system": "urn:oid:1.2.250.1.213.1.1.4.1", "code": "10"}]}],"#, with: "")
+            .replacingOccurrences(of: #""context": {"practiceSetting": {"coding": [{"code": "GENE"}]}}"#, with: #""context": \#(describedContext)"#))
+    }
+
+    @Test("the narrative, language, docStatus, encounter and coded elements with more than one coding come back as sent, also after a change",
+          arguments: TestEngine.available)
+    func describedKept(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            _ = try await createPatient(client, tokens)
+            let doctor = try await tokens.bearer(.doctor())
+            let sent = try #require(try JSONSerialization.jsonObject(with: Data("{\(Self.described) \"context\": \(Self.describedContext)}".utf8)) as? [String: Any])
+            let created = try await DocumentRoutesTests.push(client, doctor, Self.describedBody())
+            #expect(created.status == .created, "\(created.text)")
+            let id = try #require(created.json["id"] as? String)
+            let masked = try await client.execute(uri: "/fhir/DocumentReference/\(id)/$mask", method: .post, headers: doctor)
+            #expect(masked.status == .ok, "\(masked.text)")
+            for resource in [created.json, try await client.execute(uri: "/fhir/DocumentReference/\(id)", method: .get, headers: doctor).json] {
+                for key in ["language", "docStatus", "text", "type", "category"] {
+                    #expect((resource[key] as? NSObject) == (sent[key] as? NSObject), "\(key): \(resource[key] ?? "none")")
+                }
+                let context = resource["context"] as? [String: Any] ?? [:], sentContext = sent["context"] as? [String: Any] ?? [:]
+                for key in ["encounter", "facilityType", "practiceSetting", "event"] {
+                    #expect((context[key] as? NSObject) == (sentContext[key] as? NSObject), "context.\(key): \(context[key] ?? "none")")
+                }
+            }
+            // Still found by the coding Carnet reads.
+            let byType = try await client.execute(uri: "/fhir/DocumentReference?patient.identifier=\(INS.fixture().system.uri)%7C\(INS.fixture().value)&type=11488-4",
+                                                  method: .get, headers: doctor)
+            #expect(byType.json["total"] as? Int == 1, "\(byType.text)")
+        }
+    }
+
+    @Test("a docStatus outside its codes or a narrative without status and div is refused, naming it", arguments: [
+        (#""docStatus": "done","#, "DocumentReference.docStatus"),
+        (#""text": {"status": "generated"},"#, "DocumentReference.text"),
+        (#""text": {"status": "generated", "div": ""},"#, "DocumentReference.text.div"),
+    ])
+    func describedRefused(_ element: String, _ expression: String) async throws {
+        try await withCarnet { client, tokens in
+            _ = try await createPatient(client, tokens)
+            let body = String(buffer: DocumentRoutesTests.documentBody()).replacingOccurrences(of: #""status": "current","#, with: #""status": "current", \#(element)"#)
+            let response = try await DocumentRoutesTests.push(client, try await tokens.bearer(.doctor()), .json(body))
+            #expect(response.status == .badRequest, "\(response.text)")
+            #expect(response.expression == expression, "\(response.diagnostics)")
+        }
+    }
 }

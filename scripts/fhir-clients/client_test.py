@@ -205,7 +205,13 @@ class ClientSuite(unittest.TestCase):
         document = self.physician.resource("DocumentReference", **{
             "masterIdentifier": {"system": "urn:ietf:rfc:3986", "value": unique},
             "status": "current",
-            "type": {"coding": [{"system": "http://loinc.org", "code": "11488-4", "display": "Consult note"}]},
+            "docStatus": "final",
+            "language": "fr-FR",
+            "text": {"status": "generated", "div": '<div xmlns="http://www.w3.org/1999/xhtml">Compte rendu (synthétique)</div>'},
+            "type": {"coding": [{"system": "http://loinc.org", "code": "11488-4", "display": "Consult note"}], "text": "Compte rendu"},
+            "category": [{"coding": [{"system": "http://loinc.org", "code": "11488-4"}]}, {"text": "Consultation"}],
+            "context": {"encounter": [{"identifier": {"system": "urn:oid:1.2.250.1.999.8", "value": "VISIT-1"}}],
+                        "event": [{"coding": [{"system": "http://snomed.info/sct", "code": "71388002"}], "text": "Procédure"}]},
             "subject": {"reference": f"Patient/{self.patient_id}"},
             "author": [{"identifier": {"system": "urn:oid:1.2.250.1.71.4.2.1", "value": "899700000011"}, "display": "Dr Alice Lemoine"}],
             "extension": [{"url": "https://example.org/fhir/StructureDefinition/ordering-practitioner",
@@ -343,12 +349,15 @@ class ClientSuite(unittest.TestCase):
 
     def test_fhirpy_document_create_read_search_conditional_create_and_patch(self):
         document, unique = self.push_document()
+        sent = json.loads(json.dumps(document.serialize()))
+        del sent["content"][0]["attachment"]["data"]
         document.save()
         self.assertTrue(document.id)
         self.assertEqual(document["meta"]["versionId"], "1")
         read = self.physician.reference("DocumentReference", document.id).to_resource()
         self.assertEqual(read["masterIdentifier"]["value"], unique)
         self.assertEqual(read["extension"], document["extension"])  # an extension's valueReference is kept
+        self.assertIsNone(contains(sent, read.serialize()), "a pushed DocumentReference reads back as sent")
         strict(read.serialize())
         self.assertIs(read.refresh(), read)  # fhirpy's refresh sends If-None-Match; a read answers the resource
         found = self.physician.resources("DocumentReference").search(patient=self.patient_id, _id=document.id).fetch()
