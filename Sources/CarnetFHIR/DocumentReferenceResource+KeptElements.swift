@@ -27,6 +27,9 @@ struct DocumentKeptElements: Codable, Hashable {
     var facilityType: CodeableConcept?
     var practiceSetting: CodeableConcept?
     var event: [CodeableConcept]?
+    /// `context.period` as sent when Carnet would write it otherwise: a date without a time (`2026-01-01`)
+    /// is searched as the instant it starts, but read back as the date it was.
+    var period: Period?
 
     /// Bytes of the stored form: far above any real author or patient, far below a row that would burden every search.
     static let maxSize = 64 * 1024
@@ -53,6 +56,12 @@ extension DocumentReferenceResource {
         kept.facilityType = Self.richer(context?.facilityType)
         kept.practiceSetting = Self.richer(context?.practiceSetting)
         kept.event = context?.event.flatMap { events in events.allSatisfy { Self.richer($0) == nil } ? nil : events }
+        kept.period = context?.period.flatMap { period in
+            let written = [period.start, period.end].map { text in
+                text.flatMap { try? FHIRDate.instant($0, at: "") }.map(FHIRDateTime.string)
+            }
+            return written == [period.start, period.end] ? nil : period
+        }
         guard kept != DocumentKeptElements() else { return nil }
         if let docStatus, !["preliminary", "final", "amended", "entered-in-error"].contains(docStatus) {
             throw FHIRInputError("must be one of amended, entered-in-error, final, preliminary", at: "\(path).docStatus")
@@ -127,7 +136,7 @@ extension DocumentReferenceResource {
         if let type = kept.type { self.type = type }
         if let category = kept.category { self.category = category }
         if kept.related != nil || kept.sourcePatientInfo != nil || kept.encounter != nil || kept.facilityType != nil
-            || kept.practiceSetting != nil || kept.event != nil {
+            || kept.practiceSetting != nil || kept.event != nil || kept.period != nil {
             var context = self.context ?? Context()
             context.related = kept.related
             context.sourcePatientInfo = kept.sourcePatientInfo
@@ -135,6 +144,7 @@ extension DocumentReferenceResource {
             if let facilityType = kept.facilityType { context.facilityType = facilityType }
             if let practiceSetting = kept.practiceSetting { context.practiceSetting = practiceSetting }
             if let event = kept.event { context.event = event }
+            if let period = kept.period { context.period = period }
             self.context = context
         }
     }

@@ -199,7 +199,8 @@ struct DocumentKeptElementsTests {
      "facilityType": {"coding": [{"system": "https://mos.esante.gouv.fr/NOS/TRE_R02-SecteurActivite/FHIR/TRE-R02-SecteurActivite", "code": "SA07"}],
                       "text": "Cabinet (synthetic)"},
      "practiceSetting": {"coding": [{"system": "https://mos.esante.gouv.fr/NOS/TRE_A00-ProducteurDocNonPS/FHIR/TRE-A00-ProducteurDocNonPS", "code": "ETABLISSEMENT"}]},
-     "event": [{"coding": [{"system": "http://snomed.info/sct", "code": "71388002"}], "text": "Procedure"}]}
+     "event": [{"coding": [{"system": "http://snomed.info/sct", "code": "71388002"}], "text": "Procedure"}],
+     "period": {"start": "2026-03-01", "end": "2026-03-09T18:00:00+01:00"}}
     """
 
     static func describedBody() -> ByteBuffer {
@@ -209,7 +210,7 @@ struct DocumentKeptElementsTests {
             .replacingOccurrences(of: #""context": {"practiceSetting": {"coding": [{"code": "GENE"}]}}"#, with: #""context": \#(describedContext)"#))
     }
 
-    @Test("the narrative, language, docStatus, encounter and coded elements with more than one coding come back as sent, also after a change",
+    @Test("the narrative, language, docStatus, encounter, a period's dates and coded elements with more than one coding come back as sent, also after a change",
           arguments: TestEngine.available)
     func describedKept(_ engine: TestEngine) async throws {
         try await withCarnet(engine) { client, tokens in
@@ -226,11 +227,14 @@ struct DocumentKeptElementsTests {
                     #expect((resource[key] as? NSObject) == (sent[key] as? NSObject), "\(key): \(resource[key] ?? "none")")
                 }
                 let context = resource["context"] as? [String: Any] ?? [:], sentContext = sent["context"] as? [String: Any] ?? [:]
-                for key in ["encounter", "facilityType", "practiceSetting", "event"] {
+                for key in ["encounter", "facilityType", "practiceSetting", "event", "period"] {
                     #expect((context[key] as? NSObject) == (sentContext[key] as? NSObject), "context.\(key): \(context[key] ?? "none")")
                 }
             }
-            // Still found by the coding Carnet reads.
+            // Still found by the coding Carnet reads, and by the period as the instants it spans.
+            let byPeriod = try await client.execute(uri: "/fhir/DocumentReference?patient.identifier=\(INS.fixture().system.uri)%7C\(INS.fixture().value)&period=ge2026-03-01",
+                                                    method: .get, headers: doctor)
+            #expect(byPeriod.json["total"] as? Int == 1, "\(byPeriod.text)")
             let byType = try await client.execute(uri: "/fhir/DocumentReference?patient.identifier=\(INS.fixture().system.uri)%7C\(INS.fixture().value)&type=11488-4",
                                                   method: .get, headers: doctor)
             #expect(byType.json["total"] as? Int == 1, "\(byType.text)")

@@ -211,6 +211,7 @@ class ClientSuite(unittest.TestCase):
             "type": {"coding": [{"system": "http://loinc.org", "code": "11488-4", "display": "Consult note"}], "text": "Compte rendu"},
             "category": [{"coding": [{"system": "http://loinc.org", "code": "11488-4"}]}, {"text": "Consultation"}],
             "context": {"encounter": [{"identifier": {"system": "urn:oid:1.2.250.1.999.8", "value": "VISIT-1"}}],
+                        "period": {"start": "2026-01-01", "end": "2026-01-02"},
                         "event": [{"coding": [{"system": "http://snomed.info/sct", "code": "71388002"}], "text": "Procédure"}]},
             "subject": {"reference": f"Patient/{self.patient_id}"},
             "author": [{"identifier": {"system": "urn:oid:1.2.250.1.71.4.2.1", "value": "899700000011"}, "display": "Dr Alice Lemoine"}],
