@@ -42,6 +42,12 @@ extension CapabilityStatement {
         }
     }
 
+    /// The names of ``searchParameters(of:)``: what `/openapi.json` lists for each search, so the two
+    /// descriptions of the API (and schemathesis, which reads the second) cannot drift apart.
+    public static func searchParameterNames(of type: String) -> [String] {
+        searchParameters(of: type).map(\.name)
+    }
+
     /// The patient of a document or submission-set search, by record id or INS.
     private static let subject = [
         SearchParam(name: "patient", type: "reference", documentation: "the record id"),
