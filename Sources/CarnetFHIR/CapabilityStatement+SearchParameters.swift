@@ -76,6 +76,7 @@ extension CapabilityStatement {
             case "subject": SearchParam(name: name, type: "reference", documentation: "the same as patient")
             case "date": SearchParam(name: name, type: "date", documentation: nil)
             case "_count", "_offset": SearchParam(name: name, type: "number", documentation: name == "_count" ? "page size (every match without it)" : nil)
+            case "_sort": SearchParam(name: name, type: "string", documentation: "date or -date (items without a date last)")
             case "active": token(name, "true or false")
             case "scope": token(name, "adr: advance directives; treatment: organ donation; patient-privacy: access decisions")
             case "category": token(name, "acd, organ-donation, 59284-0")

@@ -16,6 +16,8 @@ public struct SummarySearch: Sendable, Equatable {
     /// `_count`: the page size; `nil` for every match on one page (a record's summary is short).
     public var count: Int?
     public var offset = 0
+    /// `_sort=date` (oldest first) or `-date` (newest first); `nil` keeps the store's order. Items without a date come last.
+    public var newestFirst: Bool?
 
     public init<Parameters: Sequence>(_ parameters: Parameters, resourceType: String) throws(FHIRInputError)
     where Parameters.Element == (key: Substring, value: Substring) {
@@ -26,6 +28,7 @@ public struct SummarySearch: Sendable, Equatable {
         var ids: Set<String>?
         var count: Int?
         var offset = 0
+        var newestFirst: Bool?
         let statusName = Self.statusName(resourceType)
         let codeName = Self.codeName(resourceType)
         for (rawName, rawValue) in parameters {
@@ -68,6 +71,12 @@ public struct SummarySearch: Sendable, Equatable {
                 count = try PatientPagedSearch.count(value, name)
             case "_offset":
                 offset = try PatientPagedSearch.offset(value, name)
+            case "_sort":
+                switch value {
+                case "date": newestFirst = false
+                case "-date": newestFirst = true
+                default: throw FHIRInputError("only date and -date are supported", at: name, code: "not-supported")
+                }
             case _ where DocumentSearch.formatParameters.contains(name):
                 break
             default:
@@ -84,13 +93,27 @@ public struct SummarySearch: Sendable, Equatable {
         self.ids = ids
         self.count = count
         self.offset = offset
+        self.newestFirst = newestFirst
+    }
+
+    /// `entries` in the order `_sort` asks for (stable: equal dates keep the store's order).
+    public func sorted(_ entries: [SummaryEntry]) -> [SummaryEntry] {
+        guard let newestFirst else { return entries }
+        return entries.enumerated().sorted { a, b in
+            switch (a.element.date, b.element.date) {
+            case let (x?, y?) where x != y: return newestFirst ? x > y : x < y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return a.offset < b.offset
+            }
+        }.map(\.element)
     }
 
     /// Every parameter a search of `resourceType` takes (beside `_format` and `_pretty`), for the
     /// descriptions of the API: what they list is what ``init(_:resourceType:)`` reads.
     public static func parameterNames(of resourceType: String) -> [String] {
         let specific = resourceType == "Consent" ? ["scope", "category", "status"] : [codeName(resourceType), statusName(resourceType)]
-        return ["patient", "subject", "date"] + specific + ["_id", "_count", "_offset"]
+        return ["patient", "subject", "date"] + specific + ["_id", "_sort", "_count", "_offset"]
     }
 
     /// The parameter that carries an item's main code: FHIR's name for it on each type.

@@ -54,17 +54,24 @@ struct FHIRClientLibraryTests {
         }
     }
 
-    @Test("summary searches take _count, _offset and _id (fhirpy's first() and get() send _count); paging follows next links to the end",
+    @Test("summary searches take _count, _offset, _sort and _id (fhirpy's first(), get() and sort()); paging follows next links to the end",
           arguments: TestEngine.available)
     func summaryPaging(_ engine: TestEngine) async throws {
         try await withCarnet(engine) { client, tokens in
             let patient = try await createPatient(client, tokens)
             let holder = try await tokens.bearer(.patient(.fixture()))
             var ids: [String] = []
-            for _ in 0..<3 {
-                let created = try await SummaryRoutesTests.post(client, holder, "Condition", SummaryRoutesTests.condition(patient))
+            for onset in ["2019-03", "2021-07-14", "2020-01"] {
+                let created = try await SummaryRoutesTests.post(client, holder, "Condition",
+                                                                SummaryRoutesTests.condition(patient).replacingOccurrences(of: "2019-03", with: onset))
                 ids.append(try #require(created.json["id"] as? String))
             }
+            func order(_ sort: String) async throws -> [String] {
+                let response = try await client.execute(uri: "/fhir/Condition?patient=\(patient)&_sort=\(sort)", method: .get, headers: holder)
+                return (response.json["entry"] as? [[String: Any]] ?? []).compactMap { ($0["resource"] as? [String: Any])?["id"] as? String }
+            }
+            #expect(try await order("-date") == [ids[1], ids[2], ids[0]])  // fhirpy's sort('-date')
+            #expect(try await order("date") == [ids[0], ids[2], ids[1]])
             var seen: [String] = []
             var next: String? = "/fhir/Condition?patient=\(patient)&_count=2"
             while let uri = next {

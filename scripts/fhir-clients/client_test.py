@@ -481,6 +481,8 @@ class ClientSuite(unittest.TestCase):
         self.assertIsNotNone(conditions.first())
         self.assertEqual(conditions.search(_id=made["id"]).get().id, made["id"])
         self.assertEqual(len(conditions.limit(1).fetch_all()), conditions.search(_summary="count").fetch_raw()["total"])
+        dates = [c.get("onsetDateTime") or c.get("recordedDate") for c in conditions.sort("-date").fetch_all()]
+        self.assertEqual(dates, sorted(dates, reverse=True))  # fhirpy's sort() sends _sort
         # Patient: _count accepted, several _id.
         self.assertEqual([p.id for p in self.physician.resources("Patient").search(_id=f"{self.patient_id},nothing-here", _count=10).fetch()],
                          [self.patient_id])

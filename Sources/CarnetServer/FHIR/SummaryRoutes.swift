@@ -120,7 +120,7 @@ struct SummaryRoutes {
             entries = try ConsentResource.all(controls, recordID: record.id).map { (fullUrl: "\(fhirBase)/Consent/\($0.id)", resource: try JSONValue(encoding: $0)) }
         }
         if !search.query.kinds.isEmpty {
-            entries += try await service.searchSummary(of: search.patient, search.query, by: actor)
+            entries += search.sorted(try await service.searchSummary(of: search.patient, search.query, by: actor))
                 .map { (fullUrl: "\(fhirBase)/\(type)/\($0.id)", resource: SummaryResource.resource($0)) }
         }
         if let ids = search.ids { entries = entries.filter { ids.contains($0.resource["id"]?.string ?? "") } }
