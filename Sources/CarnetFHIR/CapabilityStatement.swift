@@ -11,6 +11,8 @@ public struct CapabilityStatement: Encodable, Sendable {
     public var implementation: Implementation
     public var fhirVersion = "4.0.1"
     public var format = ["application/fhir+json", "json"]
+    /// JSON Patch (archiving, withdrawal, security labels) and FHIRPath Patch (a `Parameters`) on `PATCH DocumentReference`.
+    public var patchFormat = ["application/json-patch+json", "application/fhir+json"]
     public var rest: [Rest]
 
     public struct Software: Encodable, Sendable {
@@ -29,6 +31,10 @@ public struct CapabilityStatement: Encodable, Sendable {
         public var resource: [Resource]
         /// System-level interactions: `transaction` is IHE MHD ITI-65 (`POST /fhir`).
         public var interaction: [Interaction] = [Interaction(code: "transaction")]
+        /// System-level operations: the insurer's claims feed.
+        public var operation: [Operation] = [Operation(
+            name: "import-claims", definition: "https://carnet.example/fhir/OperationDefinition/import-claims",
+            documentation: "POST /fhir/$import-claims (application/x-ndjson or text/csv): the insurer feed's claims, imported as an asynchronous job")]
     }
 
     public struct Security: Encodable, Sendable {
@@ -42,8 +48,21 @@ public struct CapabilityStatement: Encodable, Sendable {
         public var interaction: [Interaction]
         public var searchParam: [SearchParam]?
         public var operation: [Operation]?
+        /// What the ETag and `meta.versionId` carry, and whether `If-Match` is read: said for every type that is read.
+        public var versioning: String? = nil
+        /// Whether `vread` and `_history` serve past versions.
+        public var readHistory: Bool? = nil
+        /// A `PUT` to an id that does not exist never creates it.
+        public var updateCreate: Bool? = nil
         /// `If-None-Exist` is honoured on create.
         public var conditionalCreate: Bool? = nil
+        /// `If-Modified-Since` and `If-None-Match` are not read: a read always answers the resource.
+        public var conditionalRead: String? = nil
+        /// An update names its resource by id, never by search.
+        public var conditionalUpdate: Bool? = nil
+        /// A delete names its resource by id, never by search.
+        public var conditionalDelete: String? = nil
+        public var documentation: String? = nil
     }
 
     public struct Interaction: Encodable, Sendable {
@@ -63,7 +82,7 @@ public struct CapabilityStatement: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case resourceType, status, date, kind, software, implementation, fhirVersion, format, rest
+        case resourceType, status, date, kind, software, implementation, fhirVersion, format, patchFormat, rest
     }
 
     /// The patient's control operations on `Patient/{id}` (the Access control issue), with what each does.
@@ -82,14 +101,33 @@ public struct CapabilityStatement: Encodable, Sendable {
     ]
 
     /// The statement of this build of Carnet.
+    ///
+    /// What each type declares besides its interactions is derived from them here, so a flag cannot
+    /// claim more than the routes serve: fhirclient's strict parsing and the client suite
+    /// (`scripts/fhir-clients`) read it, and `CapabilityStatementTests` compares it with the router.
     public static func carnet(baseURL: String, version: String, date: String) -> CapabilityStatement {
         var statement = declared(baseURL: baseURL, version: version, date: date)
-        // Every search: its result parameters (also as POST [type]/_search, and lenient on request).
         statement.rest[0].resource = statement.rest[0].resource.map { resource in
-            guard resource.interaction.contains(where: { $0.code == "search-type" }) else { return resource }
             var resource = resource
+            let codes = Set(resource.interaction.map(\.code))
+            if codes.contains("read") {
+                // Summary items take If-Match on update and delete; a document's versions are its metadata's (If-Match on
+                // PATCH), a Patient's its record's (meta.versionId and ETag, no vread); claims and contents have none.
+                resource.versioning = codes.contains("update") ? "versioned-update"
+                    : codes.contains("vread") || resource.type == "Patient" ? "versioned" : "no-version"
+                resource.readHistory = codes.contains("vread")
+                resource.conditionalRead = "not-supported"
+            }
+            if codes.contains("update") {
+                resource.updateCreate = false
+                resource.conditionalUpdate = false
+            }
+            if codes.contains("delete") { resource.conditionalDelete = "not-supported" }
             // Conditional create: a DocumentReference by its unique id, a summary item by any of its searches.
-            if resource.interaction.contains(where: { $0.code == "create" }) && resource.type != "Patient" { resource.conditionalCreate = true }
+            // A Patient is created once per INS whatever the header: a second create answers the record (200).
+            if codes.contains("create") { resource.conditionalCreate = codes.contains("search-type") && resource.type != "Patient" }
+            guard codes.contains("search-type") else { return resource }
+            // Every search: its result parameters (also as POST [type]/_search, and lenient on request).
             resource.searchParam = (resource.searchParam ?? []) + [
                 SearchParam(name: "_summary", type: "token", documentation: "count: the total alone, under the same access decisions; false: the default"),
                 SearchParam(name: "_total", type: "token", documentation: "none, estimate or accurate: totals are always accurate"),
@@ -113,10 +151,7 @@ public struct CapabilityStatement: Encodable, Sendable {
                         type: "Patient",
                         profile: "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-patient-ins",
                         interaction: [Interaction(code: "read"), Interaction(code: "search-type"), Interaction(code: "create")],
-                        searchParam: [SearchParam(name: "identifier", type: "token",
-                                                  documentation: "INS as system|value, e.g. urn:oid:1.2.250.1.213.1.4.8|<INS>; the DMP existence check (TD0.2)"),
-                                      SearchParam(name: "_id", type: "token", documentation: "record ids, comma-separated (at most 50)"),
-                                      SearchParam(name: "_count", type: "number", documentation: "accepted: a search names its patients")],
+                        searchParam: searchParameters(of: "Patient"),
                         operation: [
                             Operation(name: "close", definition: "https://carnet.example/fhir/OperationDefinition/Patient-close",
                                       documentation: "POST /fhir/Patient/{id}/$close: the patient or an insurer agent closes the record"),
@@ -135,35 +170,29 @@ public struct CapabilityStatement: Encodable, Sendable {
                         interaction: [Interaction(code: "read"), Interaction(code: "vread"), Interaction(code: "history-instance"),
                                       Interaction(code: "search-type"), Interaction(code: "create"),
                                       Interaction(code: "patch"), Interaction(code: "delete")],
-                        searchParam: ["patient", "patient.identifier", "status", "type", "category", "date", "period", "author.identifier",
-                                      "facility", "setting", "event", "security-label", "_id", "_count", "_sort"].map {
-                            SearchParam(name: $0, type: ["date", "period"].contains($0) ? "date" : $0 == "_count" ? "number" : $0 == "_sort" ? "string" : "token",
-                                        documentation: nil)
-                        },
+                        searchParam: searchParameters(of: "DocumentReference"),
                         operation: [("mask", "the holder or the author masks the document to professionals (TD3.3a)"),
                                     ("unmask", "the holder or the author lifts the mask"),
                                     ("show-to-patient", "a professional who may read it makes the document visible to the patient (TD3.3b)")].map {
                             Operation(name: $0.0, definition: "https://carnet.example/fhir/OperationDefinition/DocumentReference-\($0.0)", documentation: $0.1)
-                        }),
+                        },
+                        documentation: """
+                            Create with inline attachment.data (ITI-105-style) or in an ITI-65 transaction; If-None-Exist by \
+                            identifier=<system>|<unique id>. PATCH takes If-Match, and PDSm's conditional form \
+                            PATCH DocumentReference?identifier=<system>|<unique id> (TD3.3a/b).
+                            """),
                     Resource(
                         type: "List",
                         profile: "https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Minimal.SubmissionSet",
                         interaction: [Interaction(code: "search-type")],
-                        searchParam: ["patient", "patient.identifier", "code", "identifier", "sourceId", "date", "status", "_id", "_count"].map {
-                            SearchParam(name: $0, type: $0 == "date" ? "date" : $0 == "_count" ? "number" : "token",
-                                        documentation: $0 == "code" ? "submissionset only: ITI-66 finds submission sets" : nil)
-                        },
+                        searchParam: searchParameters(of: "List"),
                         operation: nil),
                 ] + Self.summaryResources + [
                     Resource(type: "AuditEvent", profile: nil, interaction: [Interaction(code: "search-type")],
-                             searchParam: [SearchParam(name: "patient", type: "reference", documentation: "the record's access history"),
-                                           SearchParam(name: "date", type: "date", documentation: nil),
-                                           SearchParam(name: "_count", type: "number", documentation: nil)],
+                             searchParam: searchParameters(of: "AuditEvent"),
                              operation: nil),
                     Resource(type: "ExplanationOfBenefit", profile: nil, interaction: [Interaction(code: "read"), Interaction(code: "search-type")],
-                             searchParam: [SearchParam(name: "patient", type: "reference", documentation: "the care history of the last 24 months"),
-                                           SearchParam(name: "service-date", type: "date", documentation: nil),
-                                           SearchParam(name: "_count", type: "number", documentation: nil)],
+                             searchParam: searchParameters(of: "ExplanationOfBenefit"),
                              operation: nil),
                     Resource(type: "Binary", profile: nil, interaction: [Interaction(code: "read")], searchParam: nil, operation: nil),
                 ])])
@@ -172,23 +201,9 @@ public struct CapabilityStatement: Encodable, Sendable {
     /// The structured summary's resources: create, read, vread, history, update, delete, search by patient.
     static var summaryResources: [Resource] {
         SummaryResource.resourceTypes.map { type in
-            let status = SummarySearch.statusName(type)
-            let code = SummarySearch.codeName(type)
-            var parameters = [SearchParam(name: "patient", type: "reference", documentation: type == "Consent"
-                                          ? "without scope or category, the holder's view of the access decisions (patient-privacy) beside the summary's consents"
-                                          : nil),
-                              SearchParam(name: "date", type: "date", documentation: nil)]
-            if type == "Consent" {
-                parameters += [SearchParam(name: "scope", type: "token", documentation: "adr: advance directives; treatment: organ donation; patient-privacy: access decisions"),
-                               SearchParam(name: "category", type: "token", documentation: "acd, organ-donation, 59284-0"),
-                               SearchParam(name: "status", type: "token", documentation: nil)]
-            } else {
-                parameters.append(SearchParam(name: code, type: "token", documentation: nil))
-                parameters.append(SearchParam(name: status, type: "token", documentation: status == "active" ? "true or false" : nil))
-            }
             return Resource(type: type, profile: nil,
                             interaction: ["read", "vread", "history-instance", "search-type", "create", "update", "delete"].map { Interaction(code: $0) },
-                            searchParam: parameters, operation: nil)
+                            searchParam: searchParameters(of: type), operation: nil)
         }
     }
 }

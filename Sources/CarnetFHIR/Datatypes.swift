@@ -67,7 +67,9 @@ public struct Address: Codable, Hashable, Sendable {
     }
 }
 
-/// A FHIR extension; only the value types Carnet uses are decoded.
+/// A FHIR extension. The value types Carnet reads are decoded; a decoded extension also keeps what
+/// was sent whole in ``raw`` (any `value[x]`, `valueReference` included, and nested extensions), and
+/// is written back from it, so an extension a sender sends is never cut down to the types Carnet reads.
 public struct Extension: Codable, Hashable, Sendable {
     public var url: String
     public var `extension`: [Extension]?
@@ -79,6 +81,8 @@ public struct Extension: Codable, Hashable, Sendable {
     public var valueDateTime: String?
     public var valueIdentifier: Identifier?
     public var valueCodeableConcept: CodeableConcept?
+    /// The extension as sent, when it was decoded; `nil` for one Carnet builds.
+    public var raw: JSONValue?
 
     public init(url: String, extension: [Extension]? = nil, valueString: String? = nil, valueBoolean: Bool? = nil,
                 valueCode: String? = nil, valueCoding: Coding? = nil, valueAddress: Address? = nil, valueDateTime: String? = nil,
@@ -93,6 +97,43 @@ public struct Extension: Codable, Hashable, Sendable {
         self.valueCoding = valueCoding
         self.valueAddress = valueAddress
         self.valueDateTime = valueDateTime
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case url, `extension`, valueString, valueBoolean, valueCode, valueCoding, valueAddress, valueDateTime, valueIdentifier, valueCodeableConcept
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        url = try container.decode(String.self, forKey: .url)
+        `extension` = try container.decodeIfPresent([Extension].self, forKey: .extension)
+        valueString = try container.decodeIfPresent(String.self, forKey: .valueString)
+        valueBoolean = try container.decodeIfPresent(Bool.self, forKey: .valueBoolean)
+        valueCode = try container.decodeIfPresent(String.self, forKey: .valueCode)
+        valueCoding = try container.decodeIfPresent(Coding.self, forKey: .valueCoding)
+        valueAddress = try container.decodeIfPresent(Address.self, forKey: .valueAddress)
+        valueDateTime = try container.decodeIfPresent(String.self, forKey: .valueDateTime)
+        valueIdentifier = try container.decodeIfPresent(Identifier.self, forKey: .valueIdentifier)
+        valueCodeableConcept = try container.decodeIfPresent(CodeableConcept.self, forKey: .valueCodeableConcept)
+        raw = try JSONValue(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        if let raw {
+            try raw.encode(to: encoder)
+            return
+        }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(url, forKey: .url)
+        try container.encodeIfPresent(`extension`, forKey: .extension)
+        try container.encodeIfPresent(valueString, forKey: .valueString)
+        try container.encodeIfPresent(valueBoolean, forKey: .valueBoolean)
+        try container.encodeIfPresent(valueCode, forKey: .valueCode)
+        try container.encodeIfPresent(valueCoding, forKey: .valueCoding)
+        try container.encodeIfPresent(valueAddress, forKey: .valueAddress)
+        try container.encodeIfPresent(valueDateTime, forKey: .valueDateTime)
+        try container.encodeIfPresent(valueIdentifier, forKey: .valueIdentifier)
+        try container.encodeIfPresent(valueCodeableConcept, forKey: .valueCodeableConcept)
     }
 }
 

@@ -7,9 +7,14 @@ public struct DocumentReferenceResource: Codable, Hashable, Sendable {
     /// Contained resources: PDSm puts the author (Practitioner, PractitionerRole, Organization) here.
     public var contained: [ContainedResource]?
     public var `extension`: [Extension]?
+    /// The resource's language and narrative, kept as sent.
+    public var language: String?
+    public var text: JSONValue?
     public var masterIdentifier: Identifier?
     public var identifier: [Identifier]?
     public var status: String?
+    /// The document's own status (preliminary, final, amended), kept as sent.
+    public var docStatus: String?
     public var type: CodeableConcept?
     public var category: [CodeableConcept]?
     public var subject: Reference?
@@ -39,6 +44,8 @@ public struct DocumentReferenceResource: Codable, Hashable, Sendable {
     }
 
     public struct Context: Codable, Hashable, Sendable {
+        /// The encounters the document belongs to, kept as sent.
+        public var encounter: [Reference]?
         public var event: [CodeableConcept]?
         public var period: Period?
         public var facilityType: CodeableConcept?
@@ -49,7 +56,9 @@ public struct DocumentReferenceResource: Codable, Hashable, Sendable {
         public var related: [Reference]?
 
         public init(event: [CodeableConcept]? = nil, period: Period? = nil, facilityType: CodeableConcept? = nil,
-                    practiceSetting: CodeableConcept? = nil, sourcePatientInfo: Reference? = nil, related: [Reference]? = nil) {
+                    practiceSetting: CodeableConcept? = nil, sourcePatientInfo: Reference? = nil, related: [Reference]? = nil,
+                    encounter: [Reference]? = nil) {
+            self.encounter = encounter
             self.event = event
             self.period = period
             self.facilityType = facilityType

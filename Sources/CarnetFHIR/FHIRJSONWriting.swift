@@ -49,9 +49,11 @@ extension DocumentReferenceResource: JSONWritable {
         writer.field("context", context)
         writer.field("date", date)
         writer.field("description", description)
+        writer.field("docStatus", docStatus)
         writer.field("extension", `extension`)
         writer.field("id", id)
         writer.field("identifier", identifier)
+        writer.field("language", language)
         writer.field("masterIdentifier", masterIdentifier)
         writer.field("meta", meta)
         writer.field("relatesTo", relatesTo)
@@ -59,6 +61,7 @@ extension DocumentReferenceResource: JSONWritable {
         writer.field("securityLabel", securityLabel)
         writer.field("status", status)
         writer.field("subject", subject)
+        writer.field("text", text)
         writer.field("type", type)
         writer.endObject()
     }
@@ -76,6 +79,7 @@ extension DocumentReferenceResource.Content: JSONWritable {
 extension DocumentReferenceResource.Context: JSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
         writer.beginObject()
+        writer.field("encounter", encounter)
         writer.field("event", event)
         writer.field("facilityType", facilityType)
         writer.field("period", period)
@@ -213,6 +217,11 @@ extension Address: JSONWritable {
 
 extension Extension: JSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
+        // An extension as a sender sent it is written back whole, as its Encodable form does.
+        if let raw {
+            raw.writeJSON(to: &writer)
+            return
+        }
         writer.beginObject()
         writer.field("extension", `extension`)
         writer.field("url", url)

@@ -4,12 +4,20 @@ public import CarnetCore
 /// `date`, `code` and status parameters (`clinical-status` on AllergyIntolerance and Condition,
 /// `active` on RelatedPerson, `status` elsewhere; the code is `vaccine-code` on Immunization and
 /// `relationship` on RelatedPerson); on `Consent`, `scope` and `category` choose between the
-/// summary's consents and the access decisions (`patient-privacy`). Unknown parameters are refused.
+/// summary's consents and the access decisions (`patient-privacy`). `_id`, `_count` and `_offset`
+/// work as on every search (fhirpy's `first()` and `get()` send `_count`). Unknown parameters are refused.
 public struct SummarySearch: Sendable, Equatable {
     public var patient: RecordID
     public var query: SummaryQuery
     /// On `Consent`: whether the access decisions (scope `patient-privacy`) are asked for too.
     public var includesPrivacyConsents: Bool
+    /// `_id`: the resources' ids, any of them; `nil` when not asked. An id no resource can have matches nothing.
+    public var ids: Set<String>?
+    /// `_count`: the page size; `nil` for every match on one page (a record's summary is short).
+    public var count: Int?
+    public var offset = 0
+    /// `_sort=date` (oldest first) or `-date` (newest first); `nil` keeps the store's order. Items without a date come last.
+    public var newestFirst: Bool?
 
     public init<Parameters: Sequence>(_ parameters: Parameters, resourceType: String) throws(FHIRInputError)
     where Parameters.Element == (key: Substring, value: Substring) {
@@ -17,6 +25,10 @@ public struct SummarySearch: Sendable, Equatable {
         var kinds = Set(SummaryKind.kinds(ofResourceType: resourceType))
         var query = SummaryQuery(kinds: kinds)
         var privacy = resourceType == "Consent"
+        var ids: Set<String>?
+        var count: Int?
+        var offset = 0
+        var newestFirst: Bool?
         let statusName = Self.statusName(resourceType)
         let codeName = Self.codeName(resourceType)
         for (rawName, rawValue) in parameters {
@@ -51,6 +63,20 @@ public struct SummarySearch: Sendable, Equatable {
                 privacy = privacy && categories.contains("59284-0")
                 if !categories.contains("acd") { kinds.remove(.advanceDirective) }
                 if !categories.contains("organ-donation") { kinds.remove(.organDonation) }
+            case "_id":
+                let values = value.split(separator: ",").map(String.init)
+                guard !values.isEmpty, values.allSatisfy(FHIRID.isValid) else { throw FHIRInputError("'\(value)' is not a list of FHIR ids", at: name) }
+                ids = (ids ?? []).union(values)
+            case "_count":
+                count = try PatientPagedSearch.count(value, name)
+            case "_offset":
+                offset = try PatientPagedSearch.offset(value, name)
+            case "_sort":
+                switch value {
+                case "date": newestFirst = false
+                case "-date": newestFirst = true
+                default: throw FHIRInputError("only date and -date are supported", at: name, code: "not-supported")
+                }
             case _ where DocumentSearch.formatParameters.contains(name):
                 break
             default:
@@ -64,13 +90,30 @@ public struct SummarySearch: Sendable, Equatable {
         self.patient = patient
         self.query = query
         includesPrivacyConsents = privacy
+        self.ids = ids
+        self.count = count
+        self.offset = offset
+        self.newestFirst = newestFirst
+    }
+
+    /// `entries` in the order `_sort` asks for (stable: equal dates keep the store's order).
+    public func sorted(_ entries: [SummaryEntry]) -> [SummaryEntry] {
+        guard let newestFirst else { return entries }
+        return entries.enumerated().sorted { a, b in
+            switch (a.element.date, b.element.date) {
+            case let (x?, y?) where x != y: return newestFirst ? x > y : x < y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return a.offset < b.offset
+            }
+        }.map(\.element)
     }
 
     /// Every parameter a search of `resourceType` takes (beside `_format` and `_pretty`), for the
     /// descriptions of the API: what they list is what ``init(_:resourceType:)`` reads.
     public static func parameterNames(of resourceType: String) -> [String] {
         let specific = resourceType == "Consent" ? ["scope", "category", "status"] : [codeName(resourceType), statusName(resourceType)]
-        return ["patient", "subject", "date"] + specific
+        return ["patient", "subject", "date"] + specific + ["_id", "_sort", "_count", "_offset"]
     }
 
     /// The parameter that carries an item's main code: FHIR's name for it on each type.

@@ -52,6 +52,11 @@ public struct TransactionBundle: Decodable, Sendable {
         for (index, entry) in entries.enumerated() {
             if case .binary(let binary)? = entry.resource, let fullUrl = entry.fullUrl { binaries[fullUrl] = (index, binary) }
         }
+        // Documents another of this Bundle relates to by fullUrl get their ids now, so the link can name them.
+        var bundleDocuments: [String: DocumentID] = [:]
+        for entry in entries {
+            if case .documentReference? = entry.resource, let fullUrl = entry.fullUrl { bundleDocuments[fullUrl] = DocumentID() }
+        }
         var documents: [DocumentInput] = []
         var outcomes: [EntryOutcome?] = Array(repeating: nil, count: entries.count)
         var patches: [(index: Int, target: String)] = []
@@ -68,7 +73,10 @@ public struct TransactionBundle: Decodable, Sendable {
                     document.content?[0].attachment?.url = nil
                     outcomes[binaryIndex] = .content(documents.count)
                 }
-                documents.append(try document.input(path: "\(path).resource", keyChecking: keyChecking, now: now, maxContentSize: maxContentSize))
+                try Self.resolveBundleLinks(&document, fullUrl: entry.fullUrl, in: bundleDocuments, path: "\(path).resource.relatesTo")
+                var input = try document.input(path: "\(path).resource", keyChecking: keyChecking, now: now, maxContentSize: maxContentSize)
+                input.draft.id = entry.fullUrl.flatMap { bundleDocuments[$0] }
+                documents.append(input)
                 outcomes[index] = .document(documents.count - 1)
             case .binary?:
                 continue
@@ -122,6 +130,31 @@ public struct TransactionBundle: Decodable, Sendable {
             throw FHIRInputError("this Binary is referenced by no DocumentReference", at: "Bundle.entry[\(unused)]")
         }
         return Submission(subject: subject, documents: documents, submissionSet: submissionSet?.draft, outcomes: outcomes.compactMap { $0 })
+    }
+}
+
+extension TransactionBundle {
+    /// ITI-65: a `relatesTo` (appends, transforms, signs) whose target is the `urn:uuid` fullUrl of
+    /// another DocumentReference of the same Bundle names that document, once stored: the target is
+    /// rewritten to the id it will have. A `urn:uuid` or `urn:oid` naming nothing in the Bundle is
+    /// refused here, naming it (it could never be a stored document). Every document of the Bundle is
+    /// then stored under the id `ids` gave its fullUrl.
+    static func resolveBundleLinks(_ document: inout DocumentReferenceResource, fullUrl: String?, in ids: [String: DocumentID],
+                                   path: String) throws(FHIRInputError) {
+        guard let relations = document.relatesTo else { return }
+        for (index, relation) in relations.enumerated() {
+            guard let target = relation.target?.reference, target.hasPrefix("urn:uuid:") || target.hasPrefix("urn:oid:") else { continue }
+            let at = "\(path)[\(index)].target"
+            guard target != fullUrl else { throw FHIRInputError("'\(target)' is this document itself: a document relates to another", at: at) }
+            guard let id = ids[target] else {
+                throw FHIRInputError("'\(target)' names no DocumentReference of this Bundle: give the fullUrl of one of its entries, or DocumentReference/<id>",
+                                     at: at)
+            }
+            guard relation.code != "replaces" else {
+                throw FHIRInputError("'\(target)' is a document of this Bundle: a new document cannot be replaced in the submission that adds it", at: at)
+            }
+            document.relatesTo?[index].target?.reference = "DocumentReference/\(id)"
+        }
     }
 }
 

@@ -81,6 +81,7 @@ extension RecordService {
         if set != nil, try await existingSubmissionSet(set, in: record, by: actor) != nil {
             throw DocumentInputError.duplicateSubmissionSet(set?.uniqueID ?? "")
         }
+        let submittedIDs = Set(submissions.compactMap(\.draft.id))
         for submission in submissions {
             var draft = submission.draft
             // In a minor's secret connection, what a professional adds is hidden from the legal representatives.
@@ -92,7 +93,8 @@ extension RecordService {
                 changed.beginNextVersion(at: now)
                 superseded = changed
             }
-            for (index, relation) in draft.relations.enumerated() {
+            // A link to another document of this submission is decided with it: that document is new, and the actor's.
+            for (index, relation) in draft.relations.enumerated() where !submittedIDs.contains(relation.target) {
                 try await relatable(relation.target, in: record, context, by: actor,
                                     at: index < draft.relationPaths.count ? draft.relationPaths[index] : "DocumentReference.relatesTo")
             }
@@ -112,7 +114,7 @@ extension RecordService {
         for (submission, (draft, superseded)) in zip(submissions, decided) {
             // Stored with the same work whether or not the content is known (content-addressed).
             let blob = try await blobs.put(submission.content, in: record.id)
-            let id = DocumentID()
+            let id = draft.id ?? DocumentID()
             var entry = DocumentEntry(
                 id: id, recordID: record.id, uniqueID: draft.uniqueID ?? "urn:uuid:\(id)", lineageID: superseded?.lineageID ?? UUID(), replaces: draft.replaces,
                 type: draft.type, category: draft.category, title: draft.title, comment: draft.comment, authors: draft.authors,

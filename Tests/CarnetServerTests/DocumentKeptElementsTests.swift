@@ -125,4 +125,134 @@ struct DocumentKeptElementsTests {
             #expect(response.expression == expression, "\(response.diagnostics)")
         }
     }
+
+    /// Extensions as senders put them on a DocumentReference: a reference to a contained resource, one
+    /// by identifier, one nested under another, and a plain value.
+    static let extensions = """
+    [{"url": "https://example.org/fhir/StructureDefinition/author-organization", "valueReference": {"reference": "#org"}},
+     {"url": "https://example.org/fhir/StructureDefinition/ordering-practitioner",
+      "valueReference": {"identifier": {"system": "urn:oid:1.2.250.1.71.4.2.1", "value": "899700000011"}, "display": "Dr TEST (synthetic)"}},
+     {"url": "https://example.org/fhir/StructureDefinition/origin", "extension": [
+        {"url": "system", "valueReference": {"reference": "Device/sender-1", "display": "LPS (synthetic)"}},
+        {"url": "note", "valueString": "kept as sent"}]}]
+    """
+
+    static func withExtensions(_ extensions: String) -> ByteBuffer {
+        .json(String(buffer: body()).replacingOccurrences(of: #""masterIdentifier""#, with: #""extension": \#(extensions), "masterIdentifier""#))
+    }
+
+    @Test("extensions on a pushed DocumentReference come back whole, valueReference included: by id, search and history", arguments: TestEngine.available)
+    func extensionsKept(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let patientID = try await createPatient(client, tokens)
+            let doctor = try await tokens.bearer(.doctor())
+            let sent = try #require(try JSONSerialization.jsonObject(with: Data(Self.extensions.utf8)) as? NSArray)
+            let created = try await DocumentRoutesTests.push(client, doctor, Self.withExtensions(Self.extensions))
+            #expect(created.status == .created, "\(created.text)")
+            #expect(created.json["extension"] as? NSArray == sent, "\(created.text)")
+            let id = try #require(created.json["id"] as? String)
+            #expect(try await client.execute(uri: "/fhir/DocumentReference/\(id)", method: .get, headers: doctor).json["extension"] as? NSArray == sent)
+            let search = try await client.execute(uri: "/fhir/DocumentReference?patient=\(patientID)", method: .get, headers: doctor)
+            #expect(((search.json["entry"] as? [[String: Any]])?.first?["resource"] as? [String: Any])?["extension"] as? NSArray == sent)
+            // Archived, the document says so beside what was sent, once.
+            let archived = try await client.execute(uri: "/fhir/DocumentReference/\(id)", method: .patch, headers: doctor + DocumentLifecycleTests.jsonPatch,
+                                                    body: DocumentLifecycleTests.archive(true))
+            #expect(archived.status == .ok, "\(archived.text)")
+            let urls = (archived.json["extension"] as? [[String: Any]] ?? []).compactMap { $0["url"] as? String }
+            #expect(urls.count == 4 && urls.filter { $0.hasSuffix("pdsm-ext-is-archived") }.count == 1, "\(urls)")
+            let history = try await client.execute(uri: "/fhir/DocumentReference/\(id)/_history", method: .get, headers: doctor)
+            let first = ((history.json["entry"] as? [[String: Any]])?.last?["resource"] as? [String: Any])?["extension"] as? NSArray
+            #expect(first == sent)
+        }
+    }
+
+    @Test("an extension that would not be valid R4 (a value and nested extensions, two values, neither, empty or null) is refused, naming it", arguments: [
+        #"[{"url": "https://example.org/x", "valueString": "a", "extension": [{"url": "y", "valueString": "b"}]}]"#,
+        ##"[{"url": "https://example.org/x", "valueString": "a", "valueReference": {"reference": "#org"}}]"##,
+        #"[{"url": "https://example.org/x"}]"#,
+        #"[{"url": "https://example.org/x", "valueString": ""}]"#,
+        #"[{"url": "https://example.org/x", "valueReference": null}]"#,
+    ])
+    func invalidExtension(_ extensions: String) async throws {
+        try await withCarnet { client, tokens in
+            _ = try await createPatient(client, tokens)
+            let response = try await DocumentRoutesTests.push(client, try await tokens.bearer(.doctor()), Self.withExtensions(extensions))
+            #expect(response.status == .badRequest, "\(response.text)")
+            #expect(response.expression?.hasPrefix("DocumentReference.extension[0]") == true, "\(response.diagnostics)")
+        }
+    }
+
+    /// What a sender writes beside the elements Carnet reads: a narrative, languages, the document's own
+    /// status, and coded elements with a second coding or a text (its `context` in ``describedContext``).
+    static let described = """
+    "language": "fr-FR", "docStatus": "final",
+    "text": {"status": "generated", "div": "<div xmlns=\\"http://www.w3.org/1999/xhtml\\">Compte rendu (synthetic)</div>"},
+    "type": {"coding": [{"system": "http://loinc.org", "code": "11488-4", "display": "Consult note"},
+                        {"system": "urn:oid:1.2.250.1.213.1.1.4.12", "code": "11488-4"}], "text": "Compte rendu de consultation"},
+    "category": [{"coding": [{"system": "https://mos.esante.gouv.fr/NOS/TRE_A03-ClasseDocument/FHIR/TRE-A03-ClasseDocument", "code": "10"}]},
+                 {"text": "second category"}],
+    """
+
+    /// The document's encounter and coded context elements with more than Carnet reads.
+    static let describedContext = """
+    {"encounter": [{"identifier": {"system": "urn:oid:1.2.250.1.999.8", "value": "VISIT-7"}}],
+     "facilityType": {"coding": [{"system": "https://mos.esante.gouv.fr/NOS/TRE_R02-SecteurActivite/FHIR/TRE-R02-SecteurActivite", "code": "SA07"}],
+                      "text": "Cabinet (synthetic)"},
+     "practiceSetting": {"coding": [{"system": "https://mos.esante.gouv.fr/NOS/TRE_A00-ProducteurDocNonPS/FHIR/TRE-A00-ProducteurDocNonPS", "code": "ETABLISSEMENT"}]},
+     "event": [{"coding": [{"system": "http://snomed.info/sct", "code": "71388002"}], "text": "Procedure"}],
+     "period": {"start": "2026-03-01", "end": "2026-03-09T18:00:00+01:00"}}
+    """
+
+    static func describedBody() -> ByteBuffer {
+        .json(String(buffer: DocumentRoutesTests.documentBody(extra: described))
+            .replacingOccurrences(of: #""type": {"coding": [{"system": "http://loinc.org", "code": "11488-4"}]},"#, with: "")
+            .replacingOccurrences(of: #""category": [{"coding": [{"system": "urn:oid:1.2.250.1.213.1.1.4.1", "code": "10"}]}],"#, with: "")
+            .replacingOccurrences(of: #""context": {"practiceSetting": {"coding": [{"code": "GENE"}]}}"#, with: #""context": \#(describedContext)"#))
+    }
+
+    @Test("the narrative, language, docStatus, encounter, a period's dates and coded elements with more than one coding come back as sent, also after a change",
+          arguments: TestEngine.available)
+    func describedKept(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            _ = try await createPatient(client, tokens)
+            let doctor = try await tokens.bearer(.doctor())
+            let sent = try #require(try JSONSerialization.jsonObject(with: Data("{\(Self.described) \"context\": \(Self.describedContext)}".utf8)) as? [String: Any])
+            let created = try await DocumentRoutesTests.push(client, doctor, Self.describedBody())
+            #expect(created.status == .created, "\(created.text)")
+            let id = try #require(created.json["id"] as? String)
+            let masked = try await client.execute(uri: "/fhir/DocumentReference/\(id)/$mask", method: .post, headers: doctor)
+            #expect(masked.status == .ok, "\(masked.text)")
+            for resource in [created.json, try await client.execute(uri: "/fhir/DocumentReference/\(id)", method: .get, headers: doctor).json] {
+                for key in ["language", "docStatus", "text", "type", "category"] {
+                    #expect((resource[key] as? NSObject) == (sent[key] as? NSObject), "\(key): \(resource[key] ?? "none")")
+                }
+                let context = resource["context"] as? [String: Any] ?? [:], sentContext = sent["context"] as? [String: Any] ?? [:]
+                for key in ["encounter", "facilityType", "practiceSetting", "event", "period"] {
+                    #expect((context[key] as? NSObject) == (sentContext[key] as? NSObject), "context.\(key): \(context[key] ?? "none")")
+                }
+            }
+            // Still found by the coding Carnet reads, and by the period as the instants it spans.
+            let byPeriod = try await client.execute(uri: "/fhir/DocumentReference?patient.identifier=\(INS.fixture().system.uri)%7C\(INS.fixture().value)&period=ge2026-03-01",
+                                                    method: .get, headers: doctor)
+            #expect(byPeriod.json["total"] as? Int == 1, "\(byPeriod.text)")
+            let byType = try await client.execute(uri: "/fhir/DocumentReference?patient.identifier=\(INS.fixture().system.uri)%7C\(INS.fixture().value)&type=11488-4",
+                                                  method: .get, headers: doctor)
+            #expect(byType.json["total"] as? Int == 1, "\(byType.text)")
+        }
+    }
+
+    @Test("a docStatus outside its codes or a narrative without status and div is refused, naming it", arguments: [
+        (#""docStatus": "done","#, "DocumentReference.docStatus"),
+        (#""text": {"status": "generated"},"#, "DocumentReference.text"),
+        (#""text": {"status": "generated", "div": ""},"#, "DocumentReference.text.div"),
+    ])
+    func describedRefused(_ element: String, _ expression: String) async throws {
+        try await withCarnet { client, tokens in
+            _ = try await createPatient(client, tokens)
+            let body = String(buffer: DocumentRoutesTests.documentBody()).replacingOccurrences(of: #""status": "current","#, with: #""status": "current", \#(element)"#)
+            let response = try await DocumentRoutesTests.push(client, try await tokens.bearer(.doctor()), .json(body))
+            #expect(response.status == .badRequest, "\(response.text)")
+            #expect(response.expression == expression, "\(response.diagnostics)")
+        }
+    }
 }

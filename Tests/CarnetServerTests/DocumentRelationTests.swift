@@ -95,4 +95,68 @@ struct DocumentRelationTests {
             #expect(response.expression == "Bundle.entry[1].resource.relatesTo[0].target", "\(response.text)")
         }
     }
+
+    /// An ITI-65 bundle of two documents (and their submission set), the second linked by `code` to `target`.
+    static func linkedPair(code: String = "appends", target: String, ins: INS = .fixture()) -> ByteBuffer {
+        let first = "urn:uuid:aaaaaaaa-0000-0000-0000-000000000002", second = "urn:uuid:aaaaaaaa-0000-0000-0000-000000000004"
+        let linked = TransactionRoutesTests.document(second, binary: "urn:uuid:aaaaaaaa-0000-0000-0000-000000000005", ins: ins,
+                                                     uniqueID: "urn:oid:1.2.250.1.999.\(Int.random(in: 1...9_999_999))", content: TransactionRoutesTests.cda2,
+                                                     replaces: "TARGET")
+            .replacingOccurrences(of: #""code": "replaces""#, with: #""code": "\#(code)""#)
+            .replacingOccurrences(of: "DocumentReference/TARGET", with: target)
+        return TransactionRoutesTests.bundle([
+            TransactionRoutesTests.submissionSet(entries: [first, second]),
+            TransactionRoutesTests.document(first, binary: "urn:uuid:aaaaaaaa-0000-0000-0000-000000000003", ins: ins,
+                                            uniqueID: "urn:oid:1.2.250.1.999.\(Int.random(in: 1...9_999_999))", content: TransactionRoutesTests.cda1),
+            TransactionRoutesTests.binary("urn:uuid:aaaaaaaa-0000-0000-0000-000000000003", TransactionRoutesTests.cda1),
+            linked,
+            TransactionRoutesTests.binary("urn:uuid:aaaaaaaa-0000-0000-0000-000000000005", TransactionRoutesTests.cda2),
+        ])
+    }
+
+    @Test("in an ITI-65 bundle, a relatesTo naming another document of the bundle by its urn:uuid fullUrl names that document once stored",
+          arguments: TestEngine.available)
+    func linkWithinBundle(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            _ = try await createPatient(client, tokens)
+            let doctor = try await tokens.bearer(.doctor())
+            for code in ["appends", "transforms", "signs"] {
+                let response = try await client.execute(uri: "/fhir", method: .post, headers: doctor + fhirJSON,
+                                                        body: Self.linkedPair(code: code, target: "urn:uuid:aaaaaaaa-0000-0000-0000-000000000002"))
+                #expect(response.status == .ok, "\(response.text)")
+                let locations = (response.json["entry"] as? [[String: Any]] ?? []).compactMap { ($0["response"] as? [String: Any])?["location"] as? String }
+                let ids = locations.filter { $0.contains("/DocumentReference/") }.map { $0.components(separatedBy: "/DocumentReference/")[1].components(separatedBy: "/")[0] }
+                #expect(ids.count == 2, "\(locations)")
+                guard ids.count == 2 else { continue }
+                let read = try await client.execute(uri: "/fhir/DocumentReference/\(ids[1])", method: .get, headers: doctor)
+                let relation = (read.json["relatesTo"] as? [[String: Any]])?.first
+                #expect(relation?["code"] as? String == code)
+                #expect((relation?["target"] as? [String: Any])?["reference"] as? String == "DocumentReference/\(ids[0])", "\(read.text)")
+                // The target is the document stored from the first entry.
+                #expect(try await client.execute(uri: "/fhir/DocumentReference/\(ids[0])", method: .get, headers: doctor).status == .ok)
+            }
+        }
+    }
+
+    @Test("a urn:uuid naming no document of the bundle, the document itself, or a replacement within it is refused, naming it; nothing is stored",
+          arguments: TestEngine.available)
+    func danglingLinkWithinBundle(_ engine: TestEngine) async throws {
+        try await withCarnet(engine) { client, tokens in
+            let patientID = try await createPatient(client, tokens)
+            let doctor = try await tokens.bearer(.doctor())
+            let dangling = "urn:uuid:\(UUID().uuidString.lowercased())"
+            for (code, target, says) in [("appends", dangling, dangling), ("signs", "urn:uuid:aaaaaaaa-0000-0000-0000-000000000004", "itself"),
+                                         ("appends", "urn:uuid:aaaaaaaa-0000-0000-0000-000000000003", "names no DocumentReference"),
+                                         ("replaces", "urn:uuid:aaaaaaaa-0000-0000-0000-000000000002", "cannot be replaced")] {
+                let response = try await client.execute(uri: "/fhir", method: .post, headers: doctor + fhirJSON,
+                                                        body: Self.linkedPair(code: code, target: target))
+                #expect(response.status == .badRequest, "\(response.text)")
+                #expect(response.json["resourceType"] as? String == "OperationOutcome")
+                #expect(response.expression == "Bundle.entry[3].resource.relatesTo[0].target", "\(response.text)")
+                #expect(response.diagnostics.contains(target) && response.diagnostics.contains(says), "\(response.diagnostics)")
+            }
+            let search = try await client.execute(uri: "/fhir/DocumentReference?patient=\(patientID)", method: .get, headers: doctor)
+            #expect(search.json["total"] as? Int == 0)
+        }
+    }
 }

@@ -103,7 +103,7 @@ struct PatientRoutesTests {
         ("/fhir/Patient", "identifier"), ("/fhir/Patient?name=MARTIN", "name"), ("/fhir/Patient?identifier=295109912611193", "identifier"),
         ("/fhir/Patient?identifier=urn:oid:1.2.3%7C295109912611193", "identifier"),
         ("/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.4.8%7C295109912611142", "identifier"),
-        ("/fhir/Patient?_id=not-a-uuid", "_id"),
+        ("/fhir/Patient?_id=not%20an%20id", "_id"),
         ("/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.4.8%7C295109912611193&identifier=urn:oid:1.2.250.1.213.1.4.8%7C253072B07300470", "identifier"),
     ])
     func badSearches(_ uri: String, _ expression: String) async throws {

@@ -32,6 +32,10 @@ public struct DocumentDraft: Hashable, Sendable {
     public var relations: [DocumentRelation] = []
     /// Where each of ``relations`` was said (`Bundle.entry[2].resource.relatesTo[1].target`), named when its target is refused.
     public var relationPaths: [String] = []
+    /// The id the entry will have, when it had to be named before it was stored: a document of an
+    /// ITI-65 transaction that another of the same submission relates to (by its `urn:uuid` fullUrl).
+    /// Fresh, never a client's; `nil` lets the service choose.
+    public var id: DocumentID?
 
     public init(uniqueID: String?, type: Code, category: Code? = nil, title: String? = nil, comment: String? = nil,
                 authors: [DocumentAuthor] = [], date: Date? = nil, servicePeriod: DatePeriod? = nil, facilityType: Code? = nil,

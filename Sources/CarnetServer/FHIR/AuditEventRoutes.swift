@@ -29,8 +29,7 @@ struct AuditEventRoutes {
         let bundle = SearchBundle(selfURL: "\(base)/AuditEvent?\(request.uri.query ?? "")",
                                   entries: page.map { (fullUrl: "\(base)/AuditEvent/\($0.id.uuidString.lowercased())", resource: AuditEventResource($0)) },
                                   total: total,
-                                  nextURL: search.offset + page.count < total
-                                      ? "\(base)/AuditEvent?\(SearchPaging.nextQuery(request, offset: search.offset + search.count))" : nil)
+                                  nextURL: SearchPaging.nextURL(request, path: "\(base)/AuditEvent", offset: search.offset, count: search.count, total: total))
         return FHIRResponse.make(bundle)
     }
 }

@@ -33,8 +33,8 @@ struct CareHistoryRoutes {
             return (fullUrl: "\(base)/ExplanationOfBenefit/\(resource.id)", resource: resource)
         }
         return FHIRResponse.make(SearchBundle(selfURL: "\(base)/ExplanationOfBenefit?\(request.uri.query ?? "")", entries: entries, total: claims.count,
-                                              nextURL: search.offset + page.count < claims.count
-                                                  ? "\(base)/ExplanationOfBenefit?\(SearchPaging.nextQuery(request, offset: search.offset + search.count))" : nil))
+                                              nextURL: SearchPaging.nextURL(request, path: "\(base)/ExplanationOfBenefit", offset: search.offset,
+                                                                            count: search.count, total: claims.count)))
     }
 
     @Sendable func read(_ request: Request, context: CarnetRequestContext) async throws -> Response {

@@ -31,6 +31,7 @@ struct DocumentRoutes {
 
     @Sendable func create(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
+        try FHIRCreateQuery.refuseCriteria(request, type: "DocumentReference")
         let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
         let resource = try FHIRJSON.decode(DocumentReferenceResource.self, from: data, resourceName: "DocumentReference")
         let input = try resource.input(keyChecking: configuration.insKeyChecking, now: service.now(), maxContentSize: configuration.maxContentSize)
@@ -183,12 +184,12 @@ struct DocumentRoutes {
         } else {
             result = try await searchByIDs(search.query, by: actor)
         }
-        let hasNext = search.query.offset + result.page.count < result.total
         let bundle = SearchBundle(selfURL: "\(fhirBase)/DocumentReference?\(request.uri.query ?? "")",
                                   entries: result.page.map { (fullUrl: "\(fhirBase)/DocumentReference/\($0.id)",
                                                               resource: DocumentReferenceResource($0, baseURL: fhirBase)) },
                                   total: result.total,
-                                  nextURL: hasNext ? "\(fhirBase)/DocumentReference?\(SearchPaging.nextQuery(request, offset: search.query.offset + search.query.count))" : nil)
+                                  nextURL: SearchPaging.nextURL(request, path: "\(fhirBase)/DocumentReference", offset: search.query.offset,
+                                                                count: search.query.count, total: result.total))
         return FHIRResponse.make(bundle)
     }
 

@@ -49,6 +49,15 @@ extension FHIRResponse {
 
 /// Paging links of searches: the same query, one page further.
 enum SearchPaging {
+    /// The `next` link of a page of `count` starting at `offset`, of `total` matches; `nil` on the last
+    /// page, and with `_count=0` (the total alone, R4 search.html#count): a next link there would name
+    /// the same empty page, and a client following links (fhirpy's `fetch_all`, fhirclient's
+    /// `perform_resources`) would never stop.
+    static func nextURL(_ request: Request, path: String, offset: Int, count: Int, total: Int) -> String? {
+        guard count > 0, offset + count < total else { return nil }
+        return "\(path)?\(nextQuery(request, offset: offset + count))"
+    }
+
     static func nextQuery(_ request: Request, offset: Int) -> String {
         var items = URLComponents(string: "?" + (request.uri.query ?? ""))?.queryItems?.filter { $0.name != "_offset" } ?? []
         items.append(URLQueryItem(name: "_offset", value: String(offset)))

@@ -21,12 +21,11 @@ struct ListRoutes {
         let actor = try context.requireActor()
         let search = try SubmissionSetSearch(request.uri.queryParameters, keyChecking: configuration.insKeyChecking)
         let result = try await service.searchSubmissionSets(of: search.subject.serviceSubject, search.query, by: actor)
-        let next = search.query.offset + search.query.count
         let bundle = SearchBundle(selfURL: "\(fhirBase)/List?\(request.uri.query ?? "")",
                                   entries: result.page.map { (fullUrl: "\(fhirBase)/List/\($0.id)", resource: SubmissionSetList($0)) },
                                   total: result.total,
-                                  nextURL: search.query.offset + result.page.count < result.total
-                                      ? "\(fhirBase)/List?\(SearchPaging.nextQuery(request, offset: next))" : nil)
+                                  nextURL: SearchPaging.nextURL(request, path: "\(fhirBase)/List", offset: search.query.offset,
+                                                                count: search.query.count, total: result.total))
         return FHIRResponse.make(bundle)
     }
 }

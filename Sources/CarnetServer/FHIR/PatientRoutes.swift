@@ -45,6 +45,7 @@ struct PatientRoutes {
 
     @Sendable func create(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
+        try FHIRCreateQuery.refuseCriteria(request, type: "Patient")
         let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
         let patient = try FHIRJSON.decode(PatientResource.self, from: data, resourceName: "Patient")
         let input = try patient.input(keyChecking: configuration.insKeyChecking)

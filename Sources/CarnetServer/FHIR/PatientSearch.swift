@@ -39,10 +39,17 @@ enum PatientSearch: Equatable {
             guard !values.isEmpty, values.count <= Self.maximumIDs else {
                 throw FHIRInputError("give between 1 and \(Self.maximumIDs) Patient ids", at: "_id")
             }
-            self = .ids(try values.map { value throws(FHIRInputError) in
-                guard let id = RecordID(value) else { throw FHIRInputError("'\(value)' is not a Patient id", at: "_id") }
-                return id
-            })
+            // Any of them (R4 search.html#id): an id no record of this server can have matches nothing,
+            // as an unknown one does; only a value that is no FHIR id at all is refused.
+            var found: [RecordID] = []
+            for value in values {
+                if let id = RecordID(value) {
+                    found.append(id)
+                } else if !FHIRID.isValid(value) {
+                    throw FHIRInputError("'\(value)' is not a FHIR id", at: "_id")
+                }
+            }
+            self = .ids(found)
         case (0, 0):
             throw FHIRInputError("a Patient search must name one patient: identifier=system|value (the INS) or _id",
                                  at: "identifier", code: "required")

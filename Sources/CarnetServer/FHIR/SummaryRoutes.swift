@@ -33,6 +33,7 @@ struct SummaryRoutes {
 
     func create(_ type: String, _ request: Request, _ context: CarnetRequestContext) async throws -> Response {
         let actor = try context.requireActor()
+        try FHIRCreateQuery.refuseCriteria(request, type: type)
         let data = try await FHIRRequestBody.collect(request, limit: configuration.maxBodySize)
         let item = try SummaryResource.item(from: data, resourceType: type)
         if let existing = try await conditionalMatch(type, request, patient: item.recordID, by: actor) {
@@ -64,6 +65,7 @@ struct SummaryRoutes {
             throw FHIRInputError("names another patient than the resource's", at: "If-None-Exist")
         }
         let matches = try await service.searchSummary(of: search.patient, search.query, by: actor)
+            .filter { entry in search.ids.map { $0.contains(entry.id.description) } ?? true }
         guard matches.count <= 1 else {
             throw FHIRInputError("\(matches.count) \(type) resources match If-None-Exist: make the criteria select one", at: "If-None-Exist",
                                  code: "multiple-matches")
@@ -118,10 +120,15 @@ struct SummaryRoutes {
             entries = try ConsentResource.all(controls, recordID: record.id).map { (fullUrl: "\(fhirBase)/Consent/\($0.id)", resource: try JSONValue(encoding: $0)) }
         }
         if !search.query.kinds.isEmpty {
-            entries += try await service.searchSummary(of: search.patient, search.query, by: actor)
+            entries += search.sorted(try await service.searchSummary(of: search.patient, search.query, by: actor))
                 .map { (fullUrl: "\(fhirBase)/\(type)/\($0.id)", resource: SummaryResource.resource($0)) }
         }
-        return FHIRResponse.make(SearchBundle(selfURL: "\(fhirBase)/\(type)?\(request.uri.query ?? "")", entries: entries))
+        if let ids = search.ids { entries = entries.filter { ids.contains($0.resource["id"]?.string ?? "") } }
+        let count = search.count ?? entries.count
+        return FHIRResponse.make(SearchBundle(selfURL: "\(fhirBase)/\(type)?\(request.uri.query ?? "")",
+                                              entries: Array(entries.dropFirst(search.offset).prefix(count)), total: entries.count,
+                                              nextURL: SearchPaging.nextURL(request, path: "\(fhirBase)/\(type)", offset: search.offset, count: count,
+                                                                            total: entries.count)))
     }
 
     /// `GET Patient/{id}/$summary`: the IPS-style document of what the reader may see.
@@ -159,8 +166,7 @@ struct SummaryRoutes {
         let page = Array(resources.dropFirst(offset).prefix(count))
         let path = "\(fhirBase)/Patient/\(recordID)/$everything"
         return FHIRResponse.make(SearchBundle(selfURL: "\(path)?\(request.uri.query ?? "")", entries: page, total: resources.count,
-                                              nextURL: offset + page.count < resources.count
-                                                  ? "\(path)?\(SearchPaging.nextQuery(request, offset: offset + count))" : nil))
+                                              nextURL: SearchPaging.nextURL(request, path: path, offset: offset, count: count, total: resources.count)))
     }
 
     // MARK: - Steps

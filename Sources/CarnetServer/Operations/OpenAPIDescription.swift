@@ -30,8 +30,8 @@ enum OpenAPIDescription {
         var answer: Answer = .fhir
     }
 
-    private static let documentQuery = ["patient", "patient.identifier", "subject", "status", "type", "category", "author.identifier",
-                                        "facility", "setting", "event", "security-label", "_id", "date", "period", "_sort", "_count", "_offset"]
+    /// Each search's parameters are the CapabilityStatement's (each parser's list), never a copy.
+    private static func query(_ type: String) -> [String] { CapabilityStatement.searchParameterNames(of: type) }
 
     static let operations: [Operation] = operationsForFHIR + operationsForSummary + searchesByPost + operationsForPortals + operationsForOperations
 
@@ -52,7 +52,7 @@ enum OpenAPIDescription {
     ]
 
     private static let operationsForFHIR: [Operation] = [
-        Operation(method: "get", path: "/fhir/Patient", summary: "Find a record by INS (TD0.2)", tag: "Records", query: ["identifier", "_id"]),
+        Operation(method: "get", path: "/fhir/Patient", summary: "Find a record by INS (TD0.2)", tag: "Records", query: query("Patient")),
         Operation(method: "post", path: "/fhir/Patient", summary: "Create a record (TD0.1)", tag: "Records", body: .fhir),
         Operation(method: "get", path: "/fhir/Patient/{id}", summary: "Read a record's Patient", tag: "Records"),
         Operation(method: "post", path: "/fhir/Patient/{id}/$close", summary: "Close the record", tag: "Records", body: .fhir),
@@ -70,7 +70,7 @@ enum OpenAPIDescription {
         Operation(method: "post", path: "/fhir/Patient/{id}/$notification-preferences", summary: "Set how the patient is notified", tag: "Access", body: .fhir),
         Operation(method: "get", path: "/fhir/Patient/{id}/$summary", summary: "IPS-style patient summary document", tag: "Summary"),
         Operation(method: "get", path: "/fhir/Patient/{id}/$everything", summary: "Everything the reader may see, paged", tag: "Summary", query: ["_count", "_offset"]),
-        Operation(method: "get", path: "/fhir/DocumentReference", summary: "Search document references (ITI-67)", tag: "Documents", query: documentQuery),
+        Operation(method: "get", path: "/fhir/DocumentReference", summary: "Search document references (ITI-67)", tag: "Documents", query: query("DocumentReference")),
         Operation(method: "post", path: "/fhir/DocumentReference", summary: "Add one document with inline content", tag: "Documents", body: .fhir),
         Operation(method: "patch", path: "/fhir/DocumentReference", summary: "Change a document's metadata by unique id (TD3.3)", tag: "Documents", query: ["identifier"], body: .jsonPatch),
         Operation(method: "get", path: "/fhir/DocumentReference/{id}", summary: "Read a document reference", tag: "Documents"),
@@ -82,10 +82,10 @@ enum OpenAPIDescription {
         Operation(method: "post", path: "/fhir/DocumentReference/{id}/$unmask", summary: "Unmask a document", tag: "Documents", body: .fhir),
         Operation(method: "post", path: "/fhir/DocumentReference/{id}/$show-to-patient", summary: "Make a document visible to the patient", tag: "Documents", body: .fhir),
         Operation(method: "get", path: "/fhir/Binary/{id}", summary: "A document's content (ITI-68), or a Binary resource", tag: "Documents", answer: .content),
-        Operation(method: "get", path: "/fhir/List", summary: "Search submission sets (ITI-66)", tag: "Documents", query: ["patient", "patient.identifier", "code", "date", "identifier", "_count", "_offset"]),
+        Operation(method: "get", path: "/fhir/List", summary: "Search submission sets (ITI-66)", tag: "Documents", query: query("List")),
         Operation(method: "post", path: "/fhir", summary: "Transaction Bundle: a submission set (ITI-65)", tag: "Documents", body: .fhir),
-        Operation(method: "get", path: "/fhir/AuditEvent", summary: "The record's access history (holder)", tag: "Access", query: ["patient", "date", "_count", "_offset"]),
-        Operation(method: "get", path: "/fhir/ExplanationOfBenefit", summary: "Care history within 24 months", tag: "Care history", query: ["patient", "service-date", "_count", "_offset"]),
+        Operation(method: "get", path: "/fhir/AuditEvent", summary: "The record's access history (holder)", tag: "Access", query: query("AuditEvent")),
+        Operation(method: "get", path: "/fhir/ExplanationOfBenefit", summary: "Care history within 24 months", tag: "Care history", query: query("ExplanationOfBenefit")),
         Operation(method: "get", path: "/fhir/ExplanationOfBenefit/{id}", summary: "One claim of the care history", tag: "Care history"),
         Operation(method: "post", path: "/fhir/$import-claims", summary: "Bulk claims feed (insurer), asynchronous", tag: "Care history", body: .ndjsonOrCSV),
         Operation(method: "get", path: "/fhir/$import-claims/{job}", summary: "Status of a claims import", tag: "Care history"),
@@ -95,7 +95,7 @@ enum OpenAPIDescription {
         SummaryResource.resourceTypes.flatMap { type in
             [
                 Operation(method: "get", path: "/fhir/\(type)", summary: "Search \(type) by patient", tag: "Summary",
-                          query: SummarySearch.parameterNames(of: type)),
+                          query: query(type)),
                 Operation(method: "post", path: "/fhir/\(type)", summary: "Record a \(type)", tag: "Summary", body: .fhir),
                 Operation(method: "get", path: "/fhir/\(type)/{id}", summary: "Read a \(type)", tag: "Summary"),
                 Operation(method: "put", path: "/fhir/\(type)/{id}", summary: "Update a \(type) (If-Match)", tag: "Summary", body: .fhir),
