@@ -164,7 +164,7 @@ struct PortalRoutesTests {
     func sessionsAndCodes(_ engine: TestEngine) async throws {
         try await withPortalState(engine) { state async throws in
             let sessions = PortalSessions(state: state, idleTimeout: 60)
-            let start = Date()
+            let start = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded())
             let session = try await sessions.start(for: .patient(.fixture()), now: start)
             #expect(try await sessions.session(session.id, now: start.addingTimeInterval(50)) != nil)
             #expect(try await sessions.session(session.id, now: start.addingTimeInterval(100)) != nil, "each request resets the idle clock")
