@@ -12,10 +12,11 @@ import Synchronization
 /// ``StoreError/closed`` at once.
 ///
 /// While the database is away (a failover, a restart), a request waiting for a new connection waits
-/// until the pool gives up — half a minute, seen. So once an error says the database is away, requests
-/// get ``StoreError/unavailable(_:)`` at once (a 503 with Retry-After, never a hang), and one request
-/// at a time goes through to the database as a probe; the first that succeeds reopens the gate.
-/// An error raised before the work began (no connection could be had) means the same.
+/// until the pool gives up — half a minute, seen. So once an error says the database is away (a broken
+/// connection, a refused one, the pool giving up), requests get ``StoreError/unavailable(_:)`` at once
+/// (a 503 with Retry-After), and one request at a time goes through to the database as a probe, waiting
+/// at most ``leaseTimeout`` for a connection; the first that succeeds reopens the gate. The requests
+/// that first meet an outage on a pool with no broken connection to tell them still wait for the pool.
 final class GuardedPostgresClient: Sendable {
     let base: PostgresClient
     private let isClosed = Mutex(false)
@@ -51,9 +52,11 @@ final class GuardedPostgresClient: Sendable {
         }
     }
 
-    /// Whether no request got its work done for `duration`.
-    private func quiet(for duration: Duration) -> Bool {
-        gate.withLock { ContinuousClock.now - $0.lastSuccess > duration }
+    /// Whether an error already said the database is away and no request got its work done for
+    /// `duration`. Only then is a wait for a connection cut short: a fresh pool opening its first
+    /// connections on a loaded machine is slow, not away (seen: bounding it always refused good requests).
+    private func awayAndQuiet(for duration: Duration) -> Bool {
+        gate.withLock { $0.isDown && ContinuousClock.now - $0.lastSuccess > duration }
     }
 
     private func settle(up: Bool, probe: Bool) {
@@ -113,7 +116,7 @@ final class GuardedPostgresClient: Sendable {
                 group.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: Self.leaseTimeout)
-                        if began.isSet || self.quiet(for: Self.leaseTimeout) { return nil }
+                        if began.isSet || self.awayAndQuiet(for: Self.leaseTimeout) { return nil }
                     }
                     return nil
                 }
