@@ -33,27 +33,21 @@ struct ImportClaims: AsyncParsableCommand {
     var strictTestINS = false
 
     func run() async throws {
-        var logger = Logger(label: "carnet.import")
-        logger.logLevel = .warning
-        let configuration = storage.configuration
-        let store = try await StoreOpening.open(configuration, logger: logger)
         // Through the door, as the HTTP feed: decided by the policy and audited.
-        let service = RecordService(store: store, blobs: try StoreOpening.openBlobs(configuration, store: store), matrix: try HabilitationMatrix.bundled(),
-                                    logger: logger)
-        let meter = ProgressMeter(interactive: isatty(STDERR_FILENO) == 1)
-        do {
-            let summary = try await service.importCareHistory(file: URL(fileURLWithPath: file), format: format.flatMap(ClaimImporter.Format.init),
-                                                              keyChecking: strictTestINS ? .strict : .relaxedForTestIdentities,
-                                                              by: Actor(role: .insurer(id: "import:\(ProcessInfo.processInfo.userName)"))) { progress in
-                meter.show(progress)
+        try await storage.withService(logLabel: "carnet.import") { service in
+            let meter = ProgressMeter(interactive: isatty(STDERR_FILENO) == 1)
+            do {
+                let summary = try await service.importCareHistory(file: URL(fileURLWithPath: file), format: format.flatMap(ClaimImporter.Format.init),
+                                                                  keyChecking: strictTestINS ? .strict : .relaxedForTestIdentities,
+                                                                  by: Actor(role: .insurer(id: "import:\(ProcessInfo.processInfo.userName)"))) { progress in
+                    meter.show(progress)
+                }
+                meter.finish()
+                print(summary)
+            } catch {
+                meter.finish()
+                throw error
             }
-            meter.finish()
-            print(summary)
-            await store.shutdown()
-        } catch {
-            meter.finish()
-            await store.shutdown()
-            throw error
         }
     }
 }
@@ -124,19 +118,9 @@ struct PurgeCareHistory: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
-        var logger = Logger(label: "carnet.care-history")
-        logger.logLevel = .warning
-        let configuration = storage.configuration
-        let store = try await StoreOpening.open(configuration, logger: logger)
-        let service = RecordService(store: store, blobs: try StoreOpening.openBlobs(configuration, store: store), matrix: try HabilitationMatrix.bundled(),
-                                    logger: logger)
-        do {
+        try await storage.withService(logLabel: "carnet.care-history") { service in
             let purged = try await service.purgeCareHistory(by: Actor(role: .insurer(id: "purge:\(ProcessInfo.processInfo.userName)")))
             print("\(purged) claims older than \(Claim.retentionMonths) months removed")
-            await store.shutdown()
-        } catch {
-            await store.shutdown()
-            throw error
         }
     }
 }

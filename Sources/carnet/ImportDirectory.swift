@@ -19,28 +19,22 @@ struct ImportDirectory: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
-        var logger = Logger(label: "carnet.import")
-        logger.logLevel = .warning
-        let configuration = storage.configuration
-        let store = try await StoreOpening.open(configuration, logger: logger)
         // Through the door: decided by the policy (an operator's bulk action) and audited.
-        let service = RecordService(store: store, blobs: try StoreOpening.openBlobs(configuration, store: store), matrix: try HabilitationMatrix.bundled(),
-                                    logger: logger)
-        let meter = ProgressMeter(interactive: isatty(STDERR_FILENO) == 1)
-        do {
-            let summary = try await service.importDirectory(file: URL(fileURLWithPath: file),
-                                                            by: Actor(role: .insurer(id: "directory-import:\(ProcessInfo.processInfo.userName)"))) { progress in
-                let fraction = progress.totalBytes > 0 ? min(1, Double(progress.bytes) / Double(progress.totalBytes)) : 0
-                meter.show(count: progress.lines, unit: "lines", fraction: fraction,
-                           detail: "\(progress.added) added, \(progress.updated) updated, \(progress.rejected) rejected")
+        try await storage.withService(logLabel: "carnet.import") { service in
+            let meter = ProgressMeter(interactive: isatty(STDERR_FILENO) == 1)
+            do {
+                let summary = try await service.importDirectory(file: URL(fileURLWithPath: file),
+                                                                by: Actor(role: .insurer(id: "directory-import:\(ProcessInfo.processInfo.userName)"))) { progress in
+                    let fraction = progress.totalBytes > 0 ? min(1, Double(progress.bytes) / Double(progress.totalBytes)) : 0
+                    meter.show(count: progress.lines, unit: "lines", fraction: fraction,
+                               detail: "\(progress.added) added, \(progress.updated) updated, \(progress.rejected) rejected")
+                }
+                meter.finish()
+                print(summary)
+            } catch {
+                meter.finish()
+                throw error
             }
-            meter.finish()
-            print(summary)
-            await store.shutdown()
-        } catch {
-            meter.finish()
-            await store.shutdown()
-            throw error
         }
     }
 }
