@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "CarnetJSONTests", dependencies: ["CarnetJSON"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CarnetStoreTests",
-            dependencies: ["CarnetStore", "CarnetTestSupport"],
+            dependencies: ["CarnetStore", "CarnetPostgres", "CarnetTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

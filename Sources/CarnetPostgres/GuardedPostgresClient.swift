@@ -69,15 +69,17 @@ final class GuardedPostgresClient: Sendable {
 
     /// How long a request waits for a connection before it is told the database is away.
     static let leaseTimeout: Duration = .seconds(3)
+    /// How long work may go on after its connection closed before the request is answered without it.
+    static let closedConnectionGrace: Duration = .seconds(1)
+    /// How often the watch looks at a request's work.
+    static let watchInterval: Duration = .milliseconds(250)
 
-    func withConnection<Result>(_ closure: (PostgresConnection) async throws -> Result) async throws -> Result {
+    func withConnection<Result>(_ closure: @escaping (PostgresConnection) async throws -> Result) async throws -> Result {
         try checkOpen()
         let probe = try admit()
-        let began = Flag()
+        let watch = Watch()
         do {
-            let result = try await withoutActuallyEscaping(closure) { closure in
-                try await bounded(closure, began: began)
-            }
+            let result = try await watched(closure, watch: watch)
             settle(up: true, probe: probe)
             return result
         } catch let error as StoreError {
@@ -87,7 +89,7 @@ final class GuardedPostgresClient: Sendable {
             settle(up: false, probe: probe)
             throw StoreError.unavailable(Self.summary(error))
         } catch {
-            guard began.isSet else {
+            guard watch.began else {
                 // No connection could be had at all (the pool gave up creating one).
                 settle(up: false, probe: probe)
                 throw StoreError.unavailable("no connection: \(type(of: error))")
@@ -97,55 +99,73 @@ final class GuardedPostgresClient: Sendable {
         }
     }
 
-    /// Runs `closure` on a pooled connection, giving up if none is had within ``leaseTimeout``.
+    /// Runs `closure` on a pooled connection, and answers without it when it cannot finish.
     ///
-    /// The closure and its result cross into a child task only while this call awaits it (the group
-    /// ends before `withoutActuallyEscaping` returns), and nothing else touches them meanwhile: hence
-    /// the unchecked boxes, which let the store's many non-`Sendable` closures keep their shape.
-    private func bounded<Result>(_ closure: @escaping (PostgresConnection) async throws -> Result, began: Flag) async throws -> Result {
+    /// Two ways it cannot: no connection comes while the database is away (bounded by
+    /// ``leaseTimeout`` once an error said so; under load, when others are served, a request waits
+    /// its turn), or the server closed the connection under the work — a statement sent on a closed
+    /// connection is never answered by PostgresNIO (see `PostgresConnection+ClosedGuard`), seen as
+    /// pushes hanging through a failover. The work therefore runs in a task of its own that the
+    /// request can leave behind: after ``closedConnectionGrace`` on a closed connection the request
+    /// gets ``StoreError/unavailable(_:)``; the work, if it ever resumes, finds its answer taken.
+    /// The closure and its result cross tasks in unchecked boxes: the request waits for exactly one
+    /// answer and touches neither meanwhile.
+    private func watched<Result>(_ closure: @escaping (PostgresConnection) async throws -> Result, watch: Watch) async throws -> Result {
         let work = UncheckedBox(closure)
-        let outcome = try await withThrowingTaskGroup(of: UncheckedBox<Result>?.self) { group in
-                group.addTask {
-                    try await self.base.withConnection { connection in
-                        began.set()
-                        return UncheckedBox(try await work.value(connection))
-                    }
+        let answer = Answer<UncheckedBox<Result>>()
+        let worker = Task {
+            do {
+                let value = try await self.base.withConnection { connection in
+                    watch.begin(on: connection)
+                    return UncheckedBox(try await work.value(connection))
                 }
-                // Waiting for a connection is bounded while nothing succeeds (the database is away); under load,
-                // when others are served, it waits its turn. The work, once begun, is never cut short.
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: Self.leaseTimeout)
-                        if began.isSet || self.awayAndQuiet(for: Self.leaseTimeout) { return nil }
-                    }
-                    return nil
-                }
-                while let next = try await group.next() {
-                    if let result = next {
-                        group.cancelAll()
-                        return result
-                    }
-                    if !began.isSet && !Task.isCancelled {
-                        group.cancelAll()
-                        throw StoreError.unavailable("no connection within \(Self.leaseTimeout)")
-                    }
-                }
-                throw StoreError.unavailable("no result")
+                answer.resolve(.success(value))
+            } catch {
+                answer.resolve(.failure(error))
+            }
+            watch.finish()
         }
-        return outcome.value
+        let watcher = Task {
+            var waited: Duration = .zero
+            var closedFor: Duration = .zero
+            while !watch.finished && !Task.isCancelled {
+                try? await Task.sleep(for: Self.watchInterval)
+                waited += Self.watchInterval
+                if let connection = watch.connection {
+                    closedFor = connection.isClosed ? closedFor + Self.watchInterval : .zero
+                    if closedFor >= Self.closedConnectionGrace {
+                        answer.resolve(.failure(StoreError.unavailable("the connection to the database closed under the request")))
+                        return
+                    }
+                } else if waited >= Self.leaseTimeout && self.awayAndQuiet(for: Self.leaseTimeout) {
+                    answer.resolve(.failure(StoreError.unavailable("no connection within \(Self.leaseTimeout)")))
+                    worker.cancel()
+                    return
+                }
+            }
+        }
+        defer { watcher.cancel() }
+        return try await withTaskCancellationHandler {
+            try await answer.value.value
+        } onCancel: {
+            worker.cancel()
+        }
     }
 
-    /// A value carried across the child task of ``bounded(_:began:)`` (see there why this is safe).
+    /// A value carried across the tasks of ``watched(_:watch:)`` (see there why this is safe).
     private final class UncheckedBox<Value>: @unchecked Sendable {
         let value: Value
         init(_ value: Value) { self.value = value }
     }
 
-    /// Whether the work began on a connection.
-    private final class Flag: Sendable {
-        private let value = Mutex(false)
-        func set() { value.withLock { $0 = true } }
-        var isSet: Bool { value.withLock { $0 } }
+    /// What the watch knows of a request's work: the connection it began on, and whether it ended.
+    private final class Watch: Sendable {
+        private let state = Mutex<(connection: PostgresConnection?, began: Bool, finished: Bool)>((nil, false, false))
+        func begin(on connection: PostgresConnection) { state.withLock { $0.connection = connection; $0.began = true } }
+        func finish() { state.withLock { $0.finished = true; $0.connection = nil } }
+        var began: Bool { state.withLock { $0.began } }
+        var finished: Bool { state.withLock { $0.finished } }
+        var connection: PostgresConnection? { state.withLock { $0.connection } }
     }
 
     /// A query on a connection of the pool's choosing, held while its rows are read.
@@ -186,5 +206,49 @@ final class GuardedPostgresClient: Sendable {
     /// What an operator needs to know, and nothing of the query (which may name health data).
     static func summary(_ error: PSQLError) -> String {
         error.code == .server ? "server \(error.serverInfo?[.sqlState] ?? "?")" : "\(error.code)"
+    }
+}
+
+/// A result delivered once, by whichever of the work and its watch comes first, to one waiter.
+private final class Answer<Value: Sendable>: Sendable {
+    private enum State {
+        case empty
+        case waiting(CheckedContinuation<Value, any Error>)
+        case resolved(Result<Value, any Error>)
+        case taken
+    }
+
+    private let state = Mutex<State>(.empty)
+
+    func resolve(_ result: Result<Value, any Error>) {
+        let waiter: CheckedContinuation<Value, any Error>? = state.withLock { state in
+            switch state {
+            case .empty:
+                state = .resolved(result)
+                return nil
+            case .waiting(let continuation):
+                state = .taken
+                return continuation
+            case .resolved, .taken:
+                return nil
+            }
+        }
+        waiter?.resume(with: result)
+    }
+
+    var value: Value {
+        get async throws {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready: Result<Value, any Error>? = state.withLock { state in
+                    if case .resolved(let result) = state {
+                        state = .taken
+                        return result
+                    }
+                    state = .waiting(continuation)
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
+        }
     }
 }

@@ -39,7 +39,7 @@ public struct PostgresBlobStore: BlobStore {
         let stored = StoredBlob(reference: BlobReference(sha256: hash, size: content.count, keyID: keyID),
                                 sha1Base64: ContentDigests.sha1Base64(content))
         let logger = store.logger
-        try await store.transaction { connection in
+        try await store.transaction { [self] connection in
             var chunk = 0
             var offset = content.startIndex
             repeat {
@@ -61,7 +61,7 @@ public struct PostgresBlobStore: BlobStore {
         guard reference.sha256.count == 64, reference.sha256.allSatisfy(\.isHexDigit) else { throw BlobError.badReference(reference.sha256) }
         let hash = reference.sha256
         let logger = store.logger
-        return try await store.client.withConnection { connection in
+        return try await store.client.withConnection { [self] connection in
             // The key the reference names first; another key's copy (a later re-encryption) otherwise.
             let rows = try await connection.query("""
                 SELECT key_id, chunk, data FROM document_content WHERE record_id = \(record.rawValue) AND sha256 = \(hash)

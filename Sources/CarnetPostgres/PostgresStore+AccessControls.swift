@@ -5,7 +5,7 @@ import PostgresNIO
 
 extension PostgresStore {
     public func accessControls(recordID: RecordID) async throws -> AccessControls {
-        try await client.withConnection { connection in try await Self.accessControls(connection, recordID: recordID, logger: logger) }
+        try await client.withConnection { [self] connection in try await Self.accessControls(connection, recordID: recordID, logger: logger) }
     }
 
     static func accessControls(_ connection: PostgresConnection, recordID: RecordID, logger: Logger) async throws -> AccessControls {
@@ -18,7 +18,7 @@ extension PostgresStore {
     public func saveAccessControls(_ controls: AccessControls, recordID: RecordID, audit: AuditEvent) async throws {
         let json = try StoredForms.encodeJSON(controls)
         let auditRow = try AuditRow(audit)
-        try await transaction { connection in
+        try await transaction { [self] connection in
             let changed: Int
             if controls.version == 1 {
                 changed = try await connection.query("""
@@ -38,7 +38,7 @@ extension PostgresStore {
     }
 
     public func recordsRepresented(by representativeINS: String) async throws -> [HealthRecord] {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await Self.fetchRecords(connection, PostgresQuery("""
                 \(unescaped: Self.recordColumns) FROM legal_representations l JOIN records r ON r.id = l.record_id
                 WHERE l.representative_ins_value = \(representativeINS) ORDER BY r.created_at, r.id

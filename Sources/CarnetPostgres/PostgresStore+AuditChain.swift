@@ -5,13 +5,16 @@ import PostgresNIO
 
 extension PostgresStore {
     public func chainedAuditEvents(after cursor: (chainKey: String, sequence: Int64)?, limit: Int) async throws -> [ChainedAuditEvent] {
-        try await client.withConnection { connection in
+        // In the chains' index order (partition, then key): each chain still comes whole and in sequence.
+        let after = cursor.map { (partition: AuditChain.partition(forChainKey: $0.chainKey), key: $0.chainKey, sequence: $0.sequence) }
+            ?? (partition: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), key: "", sequence: Int64.min)
+        return try await client.withConnection { [self] connection in
             let rows = try await connection.query("""
                 SELECT id, record_id, (extract(epoch FROM recorded_at) * 1000)::bigint, actor_kind, actor_id, profession,
                        access_mode, emergency_reason, action, resources_json::text, outcome, rule, detail, chain_key, chain_seq, prev_hash, hash,
                        secret_connection
-                FROM audit_events WHERE chain_key IS NOT NULL AND (chain_key, chain_seq) > (\(cursor?.chainKey ?? ""), \(cursor?.sequence ?? Int64.min))
-                ORDER BY chain_key, chain_seq LIMIT \(limit)
+                FROM audit_events WHERE chain_key IS NOT NULL AND (partition_id, chain_key, chain_seq) > (\(after.partition), \(after.key), \(after.sequence))
+                ORDER BY partition_id, chain_key, chain_seq LIMIT \(limit)
                 """, logger: logger)
             var links: [ChainedAuditEvent] = []
             for try await (id, record, at, kind, actorID, profession, mode, reason, action, resources, outcome, rule, detail, key, sequence, previous, hash,
@@ -28,7 +31,7 @@ extension PostgresStore {
     }
 
     public func auditChainHeads() async throws -> [String: (sequence: Int64, hash: String)] {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             var heads: [String: (sequence: Int64, hash: String)] = [:]
             for try await (key, sequence, hash) in try await connection.query(
                 "SELECT chain_key, chain_seq, hash FROM audit_chain_heads WHERE chain_seq > 0", logger: logger).decode((String, Int64, String).self) {
@@ -39,7 +42,7 @@ extension PostgresStore {
     }
 
     public func unchainedAuditEventCount() async throws -> Int {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             var count = 0
             for try await value in try await connection.query("SELECT count(*) FROM audit_events WHERE chain_key IS NULL", logger: logger)
                 .decode(Int.self) { count = value }

@@ -9,7 +9,7 @@ import PostgresNIO
 /// all), on the record's newest-first index, so a page is a page of what matches.
 extension PostgresStore {
     public func auditEventPage(recordID: RecordID, filter: AuditFilter, limit: Int, offset: Int) async throws -> (events: [AuditEvent], total: Int) {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             var total = 0
             for try await count in try await connection.query(Self.auditQuery("SELECT count(*)", recordID, filter, tail: ""),
                                                                logger: logger).decode(Int.self) {
@@ -29,7 +29,7 @@ extension PostgresStore {
         let sinceMS = StoredForms.milliseconds(since)
         query.sql += "$\(query.binds.count + 1)::double precision / 1000) ORDER BY 3 DESC, actor_id"
         query.binds.append(sinceMS)
-        return try await client.withConnection { connection in
+        return try await client.withConnection { [self] connection in
             var found: [AuditFirstAppearance] = []
             for try await (kind, actorID, first) in try await connection.query(query, logger: logger).decode((String, String, Int64).self) {
                 found.append(AuditFirstAppearance(actorKind: try StoredForms.enumValue(Actor.Kind.self, kind), actorID: actorID,
@@ -67,7 +67,7 @@ extension PostgresStore {
         let kinds = filter.actorKinds.map { $0.map(\.rawValue).sorted() } ?? []
         let actions = filter.actions.map { $0.map(\.rawValue).sorted() } ?? []
         let query: PostgresQuery = """
-            \(unescaped: select) FROM audit_events WHERE record_id = \(recordID.rawValue)
+            \(unescaped: select) FROM audit_events WHERE partition_id = \(recordID.rawValue) AND record_id = \(recordID.rawValue)
               AND recorded_at >= to_timestamp(\(fromMS)::double precision / 1000) AND recorded_at < to_timestamp(\(untilMS)::double precision / 1000)
               AND (\(filter.actorKinds == nil) OR actor_kind = ANY(\(kinds)::text[]))
               AND (\(filter.actions == nil) OR action = ANY(\(actions)::text[]))

@@ -6,7 +6,7 @@ import PostgresNIO
 extension PostgresStore {
     public func addClaims(_ claims: [Claim], checkpoint: ClaimImportCheckpoint) async throws -> Int {
         let jsons = try claims.map { try StoredForms.encodeJSON($0) }
-        return try await transaction { connection in
+        return try await transaction { [self] connection in
             // One statement per batch: arrays unnested server-side instead of a round trip per claim.
             let added = try await connection.query("""
                 INSERT INTO claims (ins_value, claim_id, service_date, claim_json)
@@ -26,7 +26,7 @@ extension PostgresStore {
     }
 
     public func claimImportCheckpoint(source: String) async throws -> ClaimImportCheckpoint? {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             var found: ClaimImportCheckpoint?
             for try await (source, lines, imported, duplicates, rejected) in try await connection.query(
                 "SELECT source, lines_done, imported, duplicates, rejected FROM claim_imports WHERE source = \(source)", logger: logger)
@@ -38,7 +38,7 @@ extension PostgresStore {
     }
 
     public func claims(ins: INS, from: PartialDate) async throws -> [Claim] {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             var claims: [Claim] = []
             for try await json in try await connection.query("""
                 SELECT claim_json::text FROM claims WHERE ins_value = \(ins.value) AND service_date >= \(from.description)::date
@@ -52,7 +52,7 @@ extension PostgresStore {
     }
 
     public func purgeClaims(before: PartialDate) async throws -> Int {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await connection.query("DELETE FROM claims WHERE service_date < \(before.description)::date RETURNING 1", logger: logger)
                 .collect().count
         }

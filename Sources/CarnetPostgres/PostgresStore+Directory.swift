@@ -11,7 +11,7 @@ extension PostgresStore {
         for entry in entries { latest[entry.rpps.value] = entry }
         let unique = Array(latest.values)
         let jsons = try unique.map { try StoredForms.encodeJSON($0) }
-        return try await transaction { connection in
+        return try await transaction { [self] connection in
             // One statement per batch; `xmax = 0` tells a row inserted from one updated; unchanged rows are not touched.
             var count = DirectoryUpsertCount(added: 0, updated: 0)
             for try await inserted in try await connection.query("""
@@ -31,7 +31,7 @@ extension PostgresStore {
 
     public func directoryEntries(rpps: [RPPS]) async throws -> [DirectoryEntry] {
         guard !rpps.isEmpty else { return [] }
-        return try await client.withConnection { connection in
+        return try await client.withConnection { [self] connection in
             var entries: [DirectoryEntry] = []
             for try await json in try await connection.query("""
                 SELECT entry_json::text FROM professional_directory WHERE rpps = ANY(\(rpps.map(\.value))::text[])
@@ -44,7 +44,7 @@ extension PostgresStore {
 
     public func directoryEntries(namePrefix prefix: String, limit: Int) async throws -> [DirectoryEntry] {
         let end = prefix + "\u{10FFFF}"
-        return try await client.withConnection { connection in
+        return try await client.withConnection { [self] connection in
             var entries: [DirectoryEntry] = []
             for try await json in try await connection.query("""
                 SELECT entry_json::text FROM (

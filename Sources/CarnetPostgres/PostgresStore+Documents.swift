@@ -9,7 +9,7 @@ extension PostgresStore {
         let rows = try additions.map { (new: try DocumentRow($0.entry), old: try $0.superseding.map(DocumentRow.init)) }
         let setRow = try submissionSet.map(SubmissionSetRow.init)
         let auditRows = try audits.map(AuditRow.init)
-        try await transaction { connection in
+        try await transaction { [self] connection in
             for (row, old) in rows {
                 try await Self.insert(row, superseding: old, connection, logger: logger)
             }
@@ -53,20 +53,20 @@ extension PostgresStore {
     public func updateDocument(_ entry: DocumentEntry, audit: AuditEvent) async throws {
         let row = try DocumentRow(entry)
         let auditRow = try AuditRow(audit)
-        try await transaction { connection in
+        try await transaction { [self] connection in
             try await Self.updateDocumentRow(connection, row, logger: logger)
             try await Self.insertAudit(connection, auditRow, logger: logger)
         }
     }
 
     public func document(id: DocumentID) async throws -> DocumentEntry? {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await Self.entries(connection, "SELECT metadata_json::text FROM documents WHERE id = \(id.rawValue)", logger: logger).first
         }
     }
 
     public func documents(recordID: RecordID) async throws -> [DocumentEntry] {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await Self.entries(connection, "SELECT metadata_json::text FROM documents WHERE record_id = \(recordID.rawValue) ORDER BY date DESC, id",
                                    logger: logger)
         }
@@ -75,7 +75,7 @@ extension PostgresStore {
     public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?,
                               newestFirst: Bool) async throws -> [DocumentIndexEntry] {
         guard !statuses.isEmpty else { return [] }
-        return try await client.withConnection { connection in
+        return try await client.withConnection { [self] connection in
             try await Self.documentIndex(connection, recordID: recordID, statuses: statuses, from: from, until: until, authorText: authorText,
                                          newestFirst: newestFirst, logger: logger)
         }
@@ -83,14 +83,14 @@ extension PostgresStore {
 
     public func documents(recordID: RecordID, ids: [DocumentID]) async throws -> [DocumentEntry] {
         guard !ids.isEmpty else { return [] }
-        return try await client.withConnection { connection in try await Self.documents(connection, recordID: recordID, ids: ids, logger: logger) }
+        return try await client.withConnection { [self] connection in try await Self.documents(connection, recordID: recordID, ids: ids, logger: logger) }
     }
 
     public func documentSearch<Conclusion: Sendable>(
         recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?, newestFirst: Bool,
         choose: @escaping @Sendable (HealthRecord, AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
     ) async throws -> DocumentSearchRead<Conclusion>? {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             guard let record = try await Self.fetchRecord(connection, id: recordID, logger: logger) else { return nil }
             let controls = try await Self.accessControls(connection, recordID: recordID, logger: logger)
             let index = try await Self.documentIndex(connection, recordID: recordID, statuses: statuses, from: from, until: until,
@@ -103,7 +103,7 @@ extension PostgresStore {
     }
 
     public func documentWithRecord(id: DocumentID) async throws -> (entry: DocumentEntry, record: HealthRecord, controls: AccessControls)? {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             // One read finds the document or, when there is none, the next one by id, whose record and controls
             // are then read and thrown away: a miss makes the trips and decoding of a refusal. Nothing of the
             // neighbour leaves this closure, and its failure is no error.
@@ -163,7 +163,7 @@ extension PostgresStore {
     }
 
     public func documents(uniqueID: String, recordID: RecordID?, limit: Int) async throws -> [DocumentEntry] {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             if let recordID {
                 return try await Self.entries(connection, """
                     SELECT metadata_json::text FROM documents WHERE record_id = \(recordID.rawValue) AND unique_id = \(uniqueID) LIMIT \(limit)
@@ -174,14 +174,14 @@ extension PostgresStore {
     }
 
     public func documentVersions(id: DocumentID) async throws -> [DocumentEntry] {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await Self.entries(connection, "SELECT metadata_json::text FROM document_versions WHERE id = \(id.rawValue) ORDER BY metadata_version",
                                    logger: logger)
         }
     }
 
     public func submissionSet(recordID: RecordID, submitterID: String, uniqueID: String) async throws -> SubmissionSet? {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             let rows = try await connection.query("""
                 SELECT set_json::text FROM submission_sets
                 WHERE record_id = \(recordID.rawValue) AND submitter_id = \(submitterID) AND unique_id = \(uniqueID)
@@ -192,7 +192,7 @@ extension PostgresStore {
     }
 
     public func submissionSets(recordID: RecordID) async throws -> [SubmissionSet] {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             var sets: [SubmissionSet] = []
             let rows = try await connection.query(
                 "SELECT set_json::text FROM submission_sets WHERE record_id = \(recordID.rawValue) ORDER BY submitted_at DESC, id",

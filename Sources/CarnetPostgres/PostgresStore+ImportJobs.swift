@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresStore {
     public func saveImportJob(_ job: ImportJob) async throws {
         let json = try StoredForms.encodeJSON(job)
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await connection.query("""
                 INSERT INTO import_jobs (id, state, created_at_ms, job_json)
                 VALUES (\(job.id), \(job.state.rawValue), \(StoredForms.milliseconds(job.createdAt)), \(json)::jsonb)
@@ -15,7 +15,7 @@ extension PostgresStore {
     }
 
     public func importJob(id: String) async throws -> ImportJob? {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             var found: ImportJob?
             for try await json in try await connection.query("SELECT job_json::text FROM import_jobs WHERE id = \(id)", logger: logger)
                 .decode(String.self) { found = try StoredForms.decodeJSON(ImportJob.self, from: json) }
@@ -24,7 +24,7 @@ extension PostgresStore {
     }
 
     public func importJobs(in states: Set<ImportJob.State>) async throws -> [ImportJob] {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             var jobs: [ImportJob] = []
             for try await json in try await connection.query("""
                 SELECT job_json::text FROM import_jobs WHERE state = ANY(\(states.map(\.rawValue))::text[]) ORDER BY created_at_ms, id

@@ -43,7 +43,7 @@ extension PostgresStore {
 
     public func addNotification(_ notification: PatientNotification, audit: AuditEvent) async throws {
         let row = try AuditRow(audit)
-        try await transaction { connection in
+        try await transaction { [self] connection in
             try await Self.insertNotification(connection, notification, logger: logger)
             try await Self.insertAudit(connection, row, logger: logger)
         }
@@ -52,14 +52,27 @@ extension PostgresStore {
     public func claimDueNotifications(now: Date, lease: TimeInterval, limit: Int) async throws -> [PatientNotification] {
         let nowMS = StoredForms.milliseconds(now)
         let leaseMS = StoredForms.milliseconds(now.addingTimeInterval(lease))
-        return try await transaction { connection in
-            // SKIP LOCKED: dispatchers on several nodes share the outbox without waiting on each other.
-            try await Self.notifications(connection, """
-                UPDATE notifications SET next_attempt_at = to_timestamp(\(leaseMS)::double precision / 1000)
-                WHERE id IN (SELECT id FROM notifications WHERE status = 'pending' AND next_attempt_at <= to_timestamp(\(nowMS)::double precision / 1000)
-                             ORDER BY next_attempt_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
-                RETURNING id, record_id, kind, (extract(epoch FROM created_at) * 1000)::bigint, dedupe_key, message, status, attempts
-                """, logger: logger).map(\.notification)
+        return try await client.withConnection { [self] connection in
+            // The due rows, then each claimed by an update that checks again that it is still due: dispatchers on
+            // several nodes share the outbox, and the second to update a row finds it leased and leaves it. Each
+            // claim names its record, so on Citus it goes to one shard (a row lock across shards is not offered).
+            var due: [(record: UUID, id: UUID)] = []
+            for try await row in try await connection.query("""
+                SELECT record_id, id FROM notifications WHERE status = 'pending' AND next_attempt_at <= to_timestamp(\(nowMS)::double precision / 1000)
+                ORDER BY next_attempt_at LIMIT \(limit)
+                """, logger: logger).decode((UUID, UUID).self) {
+                due.append(row)
+            }
+            var claimed: [PatientNotification] = []
+            for (record, id) in due {
+                claimed += try await Self.notifications(connection, """
+                    UPDATE notifications SET next_attempt_at = to_timestamp(\(leaseMS)::double precision / 1000)
+                    WHERE record_id = \(record) AND id = \(id) AND status = 'pending'
+                      AND next_attempt_at <= to_timestamp(\(nowMS)::double precision / 1000)
+                    RETURNING id, record_id, kind, (extract(epoch FROM created_at) * 1000)::bigint, dedupe_key, message, status, attempts
+                    """, logger: logger).map(\.notification)
+            }
+            return claimed
         }
     }
 
@@ -81,7 +94,7 @@ extension PostgresStore {
     }
 
     public func notifications(recordID: RecordID) async throws -> [OutboxEntry] {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await Self.notifications(connection, """
                 SELECT id, record_id, kind, (extract(epoch FROM created_at) * 1000)::bigint, dedupe_key, message, status, attempts
                 FROM notifications WHERE record_id = \(recordID.rawValue) ORDER BY created_at, id
@@ -90,7 +103,7 @@ extension PostgresStore {
     }
 
     public func notificationBacklog() async throws -> Int {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             var count = 0
             for try await value in try await connection.query("SELECT count(*) FROM notifications WHERE status = 'pending'", logger: logger)
                 .decode(Int.self) { count = value }

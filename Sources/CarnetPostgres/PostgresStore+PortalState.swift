@@ -5,7 +5,7 @@ import PostgresNIO
 
 extension PostgresStore {
     public func savePortalSession(_ session: PortalSessionRow) async throws {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await connection.query("""
                 INSERT INTO portal_sessions (id_hash, payload, last_seen_ms, expires_ms)
                 VALUES (\(session.idHash), \(ByteBuffer(bytes: session.payload)), \(StoredForms.milliseconds(session.lastSeen)),
@@ -16,7 +16,7 @@ extension PostgresStore {
     }
 
     public func portalSession(idHash: String) async throws -> PortalSessionRow? {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             var found: PortalSessionRow?
             for try await (payload, lastSeen, expires) in try await connection.query(
                 "SELECT payload, last_seen_ms, expires_ms FROM portal_sessions WHERE id_hash = \(idHash)", logger: logger)
@@ -29,7 +29,7 @@ extension PostgresStore {
     }
 
     public func deletePortalSession(idHash: String) async throws {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await connection.query("DELETE FROM portal_sessions WHERE id_hash = \(idHash)", logger: logger)
         }
     }
@@ -37,7 +37,7 @@ extension PostgresStore {
     public func deleteExpiredPortalSessions(idleSince: Date, now: Date) async throws {
         let idle = StoredForms.milliseconds(idleSince)
         let current = StoredForms.milliseconds(now)
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await connection.query("DELETE FROM portal_sessions WHERE last_seen_ms < \(idle) OR expires_ms <= \(current)", logger: logger)
             try await connection.query("DELETE FROM sign_in_code_requests WHERE requested_ms < \(current - 86_400_000)", logger: logger)
             try await connection.query("DELETE FROM sign_in_codes WHERE expires_ms <= \(current)", logger: logger)
@@ -45,7 +45,7 @@ extension PostgresStore {
     }
 
     public func addSignInCodeRequest(insKey: String, at: Date, since: Date) async throws -> (count: Int, oldest: Date?) {
-        try await transaction { connection in
+        try await transaction { [self] connection in
             // One request at a time per INS, across nodes: the count that follows includes every one before.
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(insKey)))", logger: logger)
             try await connection.query("INSERT INTO sign_in_code_requests (ins_key, requested_ms) VALUES (\(insKey), \(StoredForms.milliseconds(at)))",
@@ -55,7 +55,7 @@ extension PostgresStore {
     }
 
     public func signInCodeRequests(insKey: String, since: Date) async throws -> (count: Int, oldest: Date?) {
-        try await client.withConnection { connection in try await Self.requests(connection, insKey, since, logger) }
+        try await client.withConnection { [self] connection in try await Self.requests(connection, insKey, since, logger) }
     }
 
     private static func requests(_ connection: PostgresConnection, _ insKey: String, _ since: Date, _ logger: Logger) async throws
@@ -70,7 +70,7 @@ extension PostgresStore {
     }
 
     public func saveSignInCode(_ code: SignInCodeRow) async throws {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await connection.query("""
                 INSERT INTO sign_in_codes (ins_key, code_hash, expires_ms, attempts)
                 VALUES (\(code.insKey), \(ByteBuffer(bytes: code.codeHash)), \(StoredForms.milliseconds(code.expires)), \(code.attempts))
@@ -80,7 +80,7 @@ extension PostgresStore {
     }
 
     public func takeSignInCodeAttempt(insKey: String) async throws -> SignInCodeRow? {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             var found: SignInCodeRow?
             // The row as it was before this attempt: attempts - 1 after the increment.
             for try await (hash, expires, attempts) in try await connection.query("""
@@ -94,7 +94,7 @@ extension PostgresStore {
     }
 
     public func deleteSignInCode(insKey: String) async throws {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await connection.query("DELETE FROM sign_in_codes WHERE ins_key = \(insKey)", logger: logger)
         }
     }

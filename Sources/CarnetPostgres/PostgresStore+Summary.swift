@@ -7,7 +7,7 @@ extension PostgresStore {
     public func addSummaryVersion(_ entry: SummaryEntry, audit: AuditEvent) async throws {
         let row = try SummaryRow(entry)
         let auditRow = try AuditRow(audit)
-        try await transaction { connection in
+        try await transaction { [self] connection in
             if row.version > 1 {
                 let superseded = try await connection.query("""
                     UPDATE summary_entries SET is_current = false
@@ -41,7 +41,7 @@ extension PostgresStore {
     }
 
     private func summaryRows(_ query: PostgresQuery) async throws -> [SummaryEntry] {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             var entries: [SummaryEntry] = []
             for try await (recordID, id, version, kind, metadata, resource) in try await connection.query(query, logger: logger)
                 .decode((UUID, UUID, Int, String, String, String).self) {

@@ -37,7 +37,7 @@ public final class PostgresStore: RecordStore {
     public func createRecord(_ record: HealthRecord, controls: AccessControls?, audit: AuditEvent) async throws -> RecordCreation {
         let row = try RecordRow(record)
         let controlsJSON = try controls.map(StoredForms.encodeJSON)
-        return try await transaction { connection in
+        return try await transaction { [self] connection in
             // The directory row decides who wins a concurrent creation: ON CONFLICT makes the loser see the winner.
             let inserted = try await connection.query("""
                 INSERT INTO record_identifiers (ins_system, ins_value, record_id) VALUES (\(row.insSystem), \(row.insValue), \(row.id))
@@ -67,7 +67,7 @@ public final class PostgresStore: RecordStore {
     }
 
     public func record(id: RecordID) async throws -> HealthRecord? {
-        try await client.withConnection { connection in try await Self.fetchRecord(connection, id: id, logger: logger) }
+        try await client.withConnection { [self] connection in try await Self.fetchRecord(connection, id: id, logger: logger) }
     }
 
     static func fetchRecord(_ connection: PostgresConnection, id: RecordID, logger: Logger) async throws -> HealthRecord? {
@@ -76,13 +76,13 @@ public final class PostgresStore: RecordStore {
     }
 
     public func record(ins: INS) async throws -> HealthRecord? {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await Self.fetchRecord(connection, byINSSystem: ins.system.uri, value: ins.value, logger: logger)
         }
     }
 
     public func recordWithControls(id: RecordID) async throws -> (record: HealthRecord, controls: AccessControls)? {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await Self.withControls(connection, PostgresQuery("""
                 \(unescaped: Self.recordColumns), r.id = \(id.rawValue) FROM records r WHERE r.id >= \(id.rawValue) ORDER BY r.id LIMIT 1
                 """), logger: logger)
@@ -91,11 +91,19 @@ public final class PostgresStore: RecordStore {
 
     public func recordWithControls(ins: INS) async throws -> (record: HealthRecord, controls: AccessControls)? {
         let (system, value) = (ins.system.uri, ins.value)
-        return try await client.withConnection { connection in
-            try await Self.withControls(connection, PostgresQuery("""
-                \(unescaped: Self.recordColumns), i.ins_system = \(system) AND i.ins_value = \(value)
-                FROM record_identifiers i JOIN records r ON r.id = i.record_id
-                WHERE (i.ins_system, i.ins_value) >= (\(system), \(value)) ORDER BY i.ins_system, i.ins_value LIMIT 1
+        return try await client.withConnection { [self] connection in
+            // The directory first, then the record by its id: on Citus the two are sharded on different keys
+            // (INS, record), and each query then goes to one shard.
+            var target: (id: UUID, exact: Bool)?
+            for try await (id, exact) in try await connection.query("""
+                SELECT record_id, ins_system = \(system) AND ins_value = \(value) FROM record_identifiers
+                WHERE (ins_system, ins_value) >= (\(system), \(value)) ORDER BY ins_system, ins_value LIMIT 1
+                """, logger: logger).decode((UUID, Bool).self) {
+                target = (id, exact)
+            }
+            guard let target else { return nil }
+            return try await Self.withControls(connection, PostgresQuery("""
+                \(unescaped: Self.recordColumns), \(target.exact) FROM records r WHERE r.id = \(target.id)
                 """), logger: logger)
         }
     }
@@ -122,7 +130,7 @@ public final class PostgresStore: RecordStore {
 
     public func updateRecord(_ record: HealthRecord, audit: AuditEvent, notifying notifications: [PatientNotification]) async throws {
         let row = try RecordRow(record)
-        try await transaction { connection in
+        try await transaction { [self] connection in
             let updated = try await connection.query("""
                 UPDATE records SET identity_json = \(row.identityJSON)::jsonb, state = \(row.state),
                     state_changed_at = to_timestamp(\(row.stateChangedAtMilliseconds)::double precision / 1000),
@@ -137,11 +145,11 @@ public final class PostgresStore: RecordStore {
 
     public func appendAudit(_ event: AuditEvent) async throws {
         let row = try AuditRow(event)
-        try await transaction { connection in try await Self.insertAudit(connection, row, logger: logger) }
+        try await transaction { [self] connection in try await Self.insertAudit(connection, row, logger: logger) }
     }
 
     public func auditEvents(recordID: RecordID, limit: Int) async throws -> [AuditEvent] {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await Self.auditEvents(connection, recordID: recordID, AuditFilter(), limit: limit, offset: 0, logger: logger)
         }
     }
@@ -163,15 +171,16 @@ public final class PostgresStore: RecordStore {
     // MARK: - Transactions and rows
 
     /// Runs `body` in one transaction, rolling back on any error and rethrowing it unchanged.
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+    func transaction<T: Sendable>(_ body: @escaping (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { [self] connection in
             try await connection.query("BEGIN", logger: logger)
             do {
                 let result = try await body(connection)
+                try connection.requireOpen()
                 try await connection.query("COMMIT", logger: logger)
                 return result
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                await connection.rollbackUnlessClosed(logger: logger)
                 throw error
             }
         }
@@ -185,10 +194,16 @@ public final class PostgresStore: RecordStore {
 
     private static func fetchRecord(_ connection: PostgresConnection, byINSSystem system: String, value: String,
                                     logger: Logger) async throws -> HealthRecord? {
-        try await fetchRecords(connection, PostgresQuery("""
-            \(unescaped: recordColumns) FROM record_identifiers i JOIN records r ON r.id = i.record_id
-            WHERE i.ins_system = \(system) AND i.ins_value = \(value)
-            """), logger: logger).first
+        // The directory, then the record (sharded on different keys on Citus: see recordWithControls(ins:)).
+        var recordID: UUID?
+        for try await id in try await connection.query("""
+            SELECT record_id FROM record_identifiers WHERE ins_system = \(system) AND ins_value = \(value)
+            """, logger: logger).decode(UUID.self) {
+            recordID = id
+        }
+        guard let recordID else { return nil }
+        return try await fetchRecords(connection, PostgresQuery("\(unescaped: recordColumns) FROM records r WHERE r.id = \(recordID)"),
+                                      logger: logger).first
     }
 
     static func fetchRecords(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [HealthRecord] {
@@ -209,21 +224,26 @@ public final class PostgresStore: RecordStore {
     static func insertAudit(_ connection: PostgresConnection, _ row: AuditRow, logger: Logger) async throws {
         let event = try row.event()
         let key = AuditChain.key(for: event)
+        let partition = AuditChain.partition(for: event)
         try await connection.query("""
-            INSERT INTO audit_chain_heads (chain_key, chain_seq, hash) VALUES (\(key), 0, \(AuditChain.genesis)) ON CONFLICT (chain_key) DO NOTHING
+            INSERT INTO audit_chain_heads (partition_id, chain_key, chain_seq, hash) VALUES (\(partition), \(key), 0, \(AuditChain.genesis))
+            ON CONFLICT (partition_id, chain_key) DO NOTHING
             """, logger: logger)
         var head: (Int64, String) = (0, AuditChain.genesis)
         for try await found in try await connection.query(
-            "SELECT chain_seq, hash FROM audit_chain_heads WHERE chain_key = \(key) FOR UPDATE", logger: logger).decode((Int64, String).self) {
+            "SELECT chain_seq, hash FROM audit_chain_heads WHERE partition_id = \(partition) AND chain_key = \(key) FOR UPDATE",
+            logger: logger).decode((Int64, String).self) {
             head = found
         }
         let sequence = head.0 + 1
         let hash = AuditChain.hash(event, sequence: sequence, previous: head.1)
-        try await connection.query("UPDATE audit_chain_heads SET chain_seq = \(sequence), hash = \(hash) WHERE chain_key = \(key)", logger: logger)
         try await connection.query("""
-            INSERT INTO audit_events (id, record_id, recorded_at, actor_kind, actor_id, profession, access_mode, emergency_reason,
+            UPDATE audit_chain_heads SET chain_seq = \(sequence), hash = \(hash) WHERE partition_id = \(partition) AND chain_key = \(key)
+            """, logger: logger)
+        try await connection.query("""
+            INSERT INTO audit_events (id, partition_id, record_id, recorded_at, actor_kind, actor_id, profession, access_mode, emergency_reason,
                                       action, resources_json, outcome, rule, detail, chain_key, chain_seq, prev_hash, hash, secret_connection)
-            VALUES (\(row.id), \(row.recordID), to_timestamp(\(row.recordedAtMilliseconds)::double precision / 1000), \(row.actorKind),
+            VALUES (\(row.id), \(partition), \(row.recordID), to_timestamp(\(row.recordedAtMilliseconds)::double precision / 1000), \(row.actorKind),
                     \(row.actorID), \(row.profession), \(row.accessMode), \(row.emergencyReason), \(row.action),
                     \(row.resourcesJSON)::jsonb, \(row.outcome), \(row.rule), \(row.detail), \(key), \(sequence), \(head.1), \(hash),
                     \(row.secretConnection))

@@ -16,6 +16,22 @@ public enum AuditChain {
         event.recordID.map { "record:\($0)" } ?? "actor:\(event.actorKind.rawValue):\(event.actorID)"
     }
 
+    /// The key a distributed database places the chain by (PostgreSQL's `partition_id`): the record
+    /// for a record's chain, so its events live with the record's other rows; for the other chains a
+    /// UUID made of the MD5 of the chain key (what `md5(key)::uuid` gives in SQL, which fills existing
+    /// rows). MD5 only spreads keys here; it protects nothing.
+    public static func partition(for event: AuditEvent) -> UUID {
+        if let record = event.recordID { return record.rawValue }
+        return partition(forChainKey: key(for: event))
+    }
+
+    public static func partition(forChainKey key: String) -> UUID {
+        if key.hasPrefix("record:"), let record = UUID(uuidString: String(key.dropFirst("record:".count))) { return record }
+        let bytes = Array(Insecure.MD5.hash(data: Data(key.utf8)))
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
     /// Lowercase hex SHA-256 of the event at `sequence` after `previous`.
     public static func hash(_ event: AuditEvent, sequence: Int64, previous: String) -> String {
         let absent = "\u{0}"

@@ -81,7 +81,8 @@ struct ContentStoreConformanceTests {
             let reference = try await blobs.put(large, in: record).reference
             // A chunk put in another's place (sealed for its own place) does not open.
             try await database.execute("""
-                UPDATE document_content SET data = (SELECT data FROM document_content WHERE chunk = 0) WHERE chunk = 1
+                UPDATE document_content SET data = (SELECT data FROM document_content WHERE record_id = '\(record)' AND chunk = 0)
+                WHERE record_id = '\(record)' AND chunk = 1
                 """)
             await #expect(throws: BlobError.integrity(reference.sha256)) { try await blobs.get(reference, in: record) }
             // One byte changed at rest does not either.

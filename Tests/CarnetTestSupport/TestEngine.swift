@@ -103,7 +103,7 @@ public enum DatabaseLocation: Sendable {
 }
 
 /// Creates and drops one database per test on the throwaway cluster.
-enum TestPostgres {
+public enum TestPostgres {
     static let logger: Logger = {
         var logger = Logger(label: "carnet.tests.postgres")
         logger.logLevel = .error
@@ -117,18 +117,57 @@ enum TestPostgres {
     static func withDatabase<T>(_ body: (String) async throws -> T) async throws -> T {
         guard let adminURL = ProcessInfo.processInfo.environment["CARNET_TEST_POSTGRES_URL"] else { throw NotConfigured() }
         let name = "carnet_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        let workers = citusWorkers
         try await admin(adminURL, "CREATE DATABASE \(name)")
-        var components = URLComponents(string: adminURL)
-        components?.path = "/\(name)"
-        guard let url = components?.string else { throw NotConfigured() }
-        do {
-            let result = try await body(url)
+        let url = try database(name, on: adminURL)
+        let drop = {
             try await admin(adminURL, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            for worker in workers { try await admin(worker, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        }
+        do {
+            if !workers.isEmpty {
+                try await citusSetup.holding { try await makeCitusDatabase(name, coordinator: url, workers: workers) }
+            }
+            let result = try await body(url)
+            try await drop()
             return result
         } catch {
-            try? await admin(adminURL, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            try? await drop()
             throw error
         }
+    }
+
+    /// The Citus workers' maintenance URLs, when the suite runs under `scripts/with-citus`.
+    public static var citusWorkers: [String] {
+        (ProcessInfo.processInfo.environment["CARNET_TEST_CITUS_WORKERS"] ?? "").split(separator: ",").map(String.init)
+    }
+
+    /// Citus keeps its node list per database: the test's database is made on every worker, the
+    /// extension created in each, and the workers registered with the coordinator (what an operator
+    /// does once for the production database). Carnet then distributes its tables when it migrates.
+    private static func makeCitusDatabase(_ name: String, coordinator: String, workers: [String]) async throws {
+        for worker in workers {
+            try await admin(worker, "CREATE DATABASE \(name)")
+            try await admin(try database(name, on: worker), "CREATE EXTENSION citus")
+        }
+        try await admin(coordinator, "CREATE EXTENSION citus")
+        guard let port = URLComponents(string: coordinator)?.port else { throw NotConfigured() }
+        try await admin(coordinator, "SELECT citus_set_coordinator_host('127.0.0.1', \(port))")
+        for worker in workers {
+            guard let components = URLComponents(string: worker), let host = components.host, let port = components.port else { throw NotConfigured() }
+            try await admin(coordinator, "SELECT citus_add_node('\(host)', \(port))")
+        }
+    }
+
+    /// Registering a worker updates catalogs the worker shares between its databases: tests setting up
+    /// their databases at the same moment fail with "tuple concurrently updated". One at a time.
+    private static let citusSetup = AsyncLock()
+
+    private static func database(_ name: String, on url: String) throws -> String {
+        var components = URLComponents(string: url)
+        components?.path = "/\(name)"
+        guard let url = components?.string else { throw NotConfigured() }
+        return url
     }
 
     static func run(_ url: String, _ sql: String) async throws { try await admin(url, sql) }
@@ -139,8 +178,19 @@ enum TestPostgres {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+            do {
+                try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+            } catch let error as PSQLError {
+                throw AdminStatementFailed(statement: sql, error: String(reflecting: error))
+            }
         }
+    }
+
+    /// A set-up statement that failed, with the server's message (test databases hold no patient).
+    struct AdminStatementFailed: Error, CustomStringConvertible {
+        var statement: String
+        var error: String
+        var description: String { "\(statement): \(error)" }
     }
 }
 
@@ -151,5 +201,35 @@ public enum TemporaryDirectory {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         return try await body(directory)
+    }
+}
+
+/// A lock for async code: waiters are resumed one at a time, in order, without blocking a thread.
+actor AsyncLock {
+    private var locked = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func holding<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await acquire()
+        do {
+            let result = try await body()
+            release()
+            return result
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    private func acquire() async {
+        guard locked else {
+            locked = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release() {
+        if waiters.isEmpty { locked = false } else { waiters.removeFirst().resume() }
     }
 }

@@ -82,6 +82,9 @@ enum PostgresMigrations {
             "CREATE TABLE sign_in_code_requests (ins_key text NOT NULL, requested_ms bigint NOT NULL)",
             "CREATE INDEX sign_in_code_requests_by_ins ON sign_in_code_requests (ins_key, requested_ms)",
         ]),
+        // Every audit row and chain head gets a non-null partition key (issue 17, Citus): the record for a
+        // record's events, a key derived from the chain for events that matched no record (AuditChain.partition).
+        (22, "audit_partition", migration022AuditPartition),
     ]
 
     /// Steps written in Swift, run after the SQL of their version in the same transaction: what SQL
@@ -113,6 +116,30 @@ enum PostgresMigrations {
             after = (last.record, last.id)
         }
     }
+
+    /// The audit trail's partition key, filled for existing rows the way ``AuditChain/partition(forChainKey:)``
+    /// computes it (`md5` of the chain key read as a UUID), so that both tables can be distributed
+    /// colocated with `records` and each chain stays on one shard with its head.
+    static let migration022AuditPartition: [String] = [
+        "ALTER TABLE audit_events ADD COLUMN partition_id uuid",
+        """
+        UPDATE audit_events SET partition_id = COALESCE(record_id,
+            md5(COALESCE(chain_key, 'actor:' || actor_kind || ':' || actor_id))::uuid)
+        """,
+        "ALTER TABLE audit_events ALTER COLUMN partition_id SET NOT NULL",
+        "DROP INDEX audit_events_by_chain",
+        "CREATE UNIQUE INDEX audit_events_by_chain ON audit_events (partition_id, chain_key, chain_seq)",
+        "DROP INDEX audit_events_by_record_newest",
+        "CREATE INDEX audit_events_by_record_newest ON audit_events (partition_id, record_id, recorded_at DESC, sequence DESC)",
+        "ALTER TABLE audit_chain_heads ADD COLUMN partition_id uuid",
+        """
+        UPDATE audit_chain_heads SET partition_id = CASE WHEN chain_key LIKE 'record:%' THEN substr(chain_key, 8)::uuid
+            ELSE md5(chain_key)::uuid END
+        """,
+        "ALTER TABLE audit_chain_heads ALTER COLUMN partition_id SET NOT NULL",
+        "ALTER TABLE audit_chain_heads DROP CONSTRAINT audit_chain_heads_pkey",
+        "ALTER TABLE audit_chain_heads ADD PRIMARY KEY (partition_id, chain_key)",
+    ]
 
     static let migration001Initial: [String] = [
         """
@@ -336,7 +363,7 @@ enum PostgresMigrations {
 
     /// Applies the missing migrations; refuses a database that has versions this program does not know.
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {
-        try await client.withConnection { connection in
+        try await client.withConnection { [self] connection in
             try await connection.query("BEGIN", logger: logger)
             do {
                 try await connection.query("SELECT pg_advisory_xact_lock(7271650001)", logger: logger)
@@ -363,7 +390,21 @@ enum PostgresMigrations {
                 }
                 try await connection.query("COMMIT", logger: logger)
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                await connection.rollbackUnlessClosed(logger: logger)
+                throw error
+            }
+            // On Citus, in a transaction of its own once the tables exist (Citus distributes a table
+            // created earlier in the same transaction only one shard at a time).
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                try await connection.query("SELECT pg_advisory_xact_lock(7271650001)", logger: logger)
+                if try await CitusDistribution.isPresent(connection, logger: logger) {
+                    try await connection.query("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'", logger: logger)
+                    try await CitusDistribution.apply(connection, logger: logger)
+                }
+                try await connection.query("COMMIT", logger: logger)
+            } catch {
+                await connection.rollbackUnlessClosed(logger: logger)
                 throw error
             }
         }
