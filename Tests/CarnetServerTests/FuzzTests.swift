@@ -73,7 +73,8 @@ struct FuzzTests {
             _ = try await createPatient(client, tokens)
             var xml = Array(#"<ClinicalDocument xmlns="urn:hl7-org:v3"><s"#.utf8) + [0xC3, 0x28, 0xFF, 0xFE] + Array("ection/></ClinicalDocument>".utf8)
             xml = Array(Data(xml).base64EncodedString().utf8)
-            var body = String(decoding: DocumentRoutesTests.documentBody(contentType: "text/xml").readableBytesView, as: UTF8.self)
+            var body = String(decoding: DocumentRoutesTests.documentBody(content: "Synthetic report: nothing real.", contentType: "text/xml").readableBytesView,
+                              as: UTF8.self)
             body = body.replacingOccurrences(of: Data("Synthetic report: nothing real.".utf8).base64EncodedString(), with: String(decoding: xml, as: UTF8.self))
             let response = try await client.execute(uri: "/fhir/DocumentReference", method: .post, headers: try await tokens.bearer(.doctor()) + fhirJSON,
                                                     body: ByteBuffer(string: body))
