@@ -90,6 +90,28 @@ struct PortalCDATests {
         }
     }
 
+    @Test("a level-1 CDA's PDF is a content read like any other: decided, served as application/pdf, audited", arguments: TestEngine.available)
+    func levelOnePDFAudited(_ engine: TestEngine) async throws {
+        try await withCarnetStore(engine) { client, tokens, store in
+            let patient = try await createPatient(client, tokens)
+            let recordID = try #require(RecordID(patient))
+            let pdf = DemoFiles.pdf(lines: ["Synthetic PDF inside a CDA"])
+            let cda = Data((#"<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"><component><nonXMLBody>"#
+                + #"<text mediaType="application/pdf" representation="B64">"# + pdf.base64EncodedString() + "</text></nonXMLBody></component></ClinicalDocument>").utf8)
+            let id = try await PortalDocumentViewTests.push(client, tokens, cda, "application/xml")
+            let jar = try await PortalEmergencyTests.signIn(client, tokens, .doctor())
+            _ = try await PortalEmergencyTests.find(client, jar, .fixture())
+            #expect(try await PortalEmergencyTests.open(client, jar, patient, kind: "consent").status == .seeOther)
+            let embedded = try await jar.get(client, "/portal/pro/documents/\(id)/content?embedded=pdf")
+            #expect(embedded.status == .ok && embedded.headers[.contentType] == "application/pdf" && Data(embedded.body.readableBytesView) == pdf)
+            let events = try await store.auditEvents(recordID: recordID, limit: 100)
+            #expect(events.contains { $0.resources == ["Binary/\(id)"] && $0.detail == "content" && $0.actorID.hasSuffix("99700000011") })
+            // Another professional, not authorised, gets what a missing document gets.
+            let stranger = try await PortalEmergencyTests.signIn(client, tokens, .doctor("99700000044"))
+            #expect(try await stranger.get(client, "/portal/pro/documents/\(id)/content?embedded=pdf").status != .ok)
+        }
+    }
+
     @Test("a professional uploading another patient's CDA is told so beside the file, in French; nothing is added", arguments: TestEngine.available)
     func uploadOtherPatient(_ engine: TestEngine) async throws {
         try await withCarnet(engine) { client, tokens in

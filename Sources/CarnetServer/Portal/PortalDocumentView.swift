@@ -1,4 +1,5 @@
 import CarnetCore
+import CarnetFHIR
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -70,7 +71,7 @@ enum CDANarrative {
     /// The PDF a CDA level 1 document carries (`component/nonXMLBody/text`, `mediaType`
     /// application/pdf, `representation` B64), decoded; `nil` when it carries none, or not a PDF.
     static func embeddedPDF(of data: Data) -> Data? {
-        guard String(validating: data, as: UTF8.self) != nil else { return nil }
+        guard ContentInspection.parsingRefusal(data) == nil else { return nil }
         let finder = EmbeddedFinder()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
@@ -108,7 +109,7 @@ enum CDANarrative {
     static func text(of data: Data) -> String? {
         // Foundation's XML parser traps on names that are not valid UTF-8 (content was checked at
         // push time; this keeps the page safe whatever is stored).
-        guard String(validating: data, as: UTF8.self) != nil else { return nil }
+        guard ContentInspection.parsingRefusal(data) == nil else { return nil }
         let collector = Collector()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
