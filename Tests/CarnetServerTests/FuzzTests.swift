@@ -1,5 +1,6 @@
 import CarnetCore
 import CarnetFHIR
+@testable import CarnetServer
 import CarnetTestSupport
 import Foundation
 import HTTPTypes
@@ -65,6 +66,22 @@ struct FuzzTests {
             if ContentInspection.problem(with: mutator.mutate(cda), mediaType: "application/hl7-v3+xml") != nil { refused += 1 }
         }
         #expect(refused > 0)
+    }
+
+    @Test("18: mutated CDA documents give a header or none, and sections of escaped narrative or none — never a crash, a hang or markup from the document")
+    func cdaHeaderAndSections() throws {
+        var mutator = Mutator(state: 18)
+        let documents = [Data(CDAHeaderRoutesTests.cda().utf8), PortalCDATests.structured]
+        var headers = 0, rendered = 0
+        for index in 0..<3_000 {
+            let data = mutator.mutate(documents[index % documents.count])
+            if CDAHeaderReader.header(of: data) != nil { headers += 1 }
+            if let html = CDABodyHTML.render(data)?.description {
+                rendered += 1
+                #expect(!html.contains("<script") && !html.contains("href") && !html.contains("onclick"), "\(html.prefix(300))")
+            }
+        }
+        #expect(headers > 0 && rendered > 0, "most mutations leave a readable document")
     }
 
     @Test("a CDA document whose element names are not UTF-8 is a 400 naming the content, and the server lives on")
