@@ -44,4 +44,39 @@ struct DocumentContentHashConformanceTests {
             #expect(Set(index.map(\.submissionKey)) == ["s1", "s2", "s3"] && index.first { $0.id == later.id }?.contentSHA256 == same)
         }
     }
+
+    @Test("the migration that adds the columns fills them from the stored entries; older entries' submission is submitter and time",
+          arguments: TestEngine.available)
+    func migrationBackfills(_ engine: TestEngine) async throws {
+        try await engine.withDatabaseLocation { location async throws in
+            let record = HealthRecord(ins: .fixture(), identity: .fixture(), createdAt: testInstant)
+            func audit() -> AuditEvent {
+                AuditEvent(recordID: record.id, recordedAt: testInstant, actor: .doctor(), action: .createRecord, outcome: .success, rule: nil)
+            }
+            let sha256 = String(repeating: "f", count: 64)
+            var kept = DocumentEntry.fixture(in: record.id)
+            kept.content.sha256 = sha256
+            kept.submissionID = "s1"
+            var older = DocumentEntry.fixture(in: record.id)
+            older.content.sha256 = sha256
+            let store = try await location.open()
+            _ = try await store.createRecord(record, audit: audit())
+            for entry in [kept, older] { try await store.addDocument(entry, superseding: nil, audit: audit()) }
+            await store.shutdown()
+
+            // Back to the schema before the columns: they, their index and the migration's mark gone.
+            try await location.execute("DROP INDEX documents_by_record_content")
+            try await location.execute("ALTER TABLE documents DROP COLUMN content_sha256")
+            try await location.execute("ALTER TABLE documents DROP COLUMN submission_key")
+            try await location.execute(engine == .sqlite ? "DELETE FROM grdb_migrations WHERE identifier = '020_document_content_hash'"
+                                                         : "DELETE FROM carnet_schema_migrations WHERE version = 20")
+
+            let migrated = try await location.open()
+            #expect(Set(try await migrated.documents(recordID: record.id, contentSHA256: sha256).map(\.id)) == [kept.id, older.id])
+            let index = try await migrated.documentIndex(recordID: record.id, statuses: [.current], from: nil, until: nil, newestFirst: true)
+            #expect(Set(index) == [DocumentIndexEntry(kept), DocumentIndexEntry(older)], "the columns as a new row would have them")
+            #expect(index.first { $0.id == older.id }?.submissionKey == "99700000011@\(Int64((testInstant.timeIntervalSince1970 * 1000).rounded()))")
+            await migrated.shutdown()
+        }
+    }
 }
