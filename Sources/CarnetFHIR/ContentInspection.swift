@@ -43,17 +43,7 @@ public enum ContentInspection {
     /// such as UTF-7 or UTF-16, in which `<!DOCTYPE` need not appear as such), and no `<!DOCTYPE` or
     /// `<!ENTITY` may appear anywhere in it — in a CDA they can only be markup, since text escapes `<`.
     private static func cdaProblem(_ data: Data) -> String? {
-        // CDA documents are UTF-8 (ANS CI-SIS). Checked before parsing, also because Foundation's XML
-        // parser traps on an element name that is not valid UTF-8: a crash any client could cause.
-        guard String(validating: data, as: UTF8.self) != nil, !data.contains(0) else {
-            return "is not valid UTF-8: CDA documents are encoded in UTF-8"
-        }
-        if let encoding = declaredEncoding(data), !["utf-8", "utf8"].contains(encoding.lowercased()) {
-            return "declares the encoding '\(encoding)': CDA documents are encoded in UTF-8"
-        }
-        if containsMarkup(data, "<!DOCTYPE") || containsMarkup(data, "<!ENTITY") {
-            return "declares a document type or entities, which CDA documents never need and Carnet refuses (external entities)"
-        }
+        if let refusal = parsingRefusal(data) { return refusal }
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = true
@@ -66,6 +56,23 @@ public enum ContentInspection {
         guard parsed else { return "is not well-formed XML (line \(parser.lineNumber))" }
         guard root.name == "ClinicalDocument", root.namespace == "urn:hl7-org:v3" else {
             return "is XML but not a CDA R2 document: its root must be ClinicalDocument in namespace urn:hl7-org:v3"
+        }
+        return nil
+    }
+
+    /// Why `data` must not reach an XML parser at all, or `nil`: every reader of stored XML asks this
+    /// first (``CDAHeaderReader`` too), so no parse ever meets a DTD, an entity or another encoding.
+    public static func parsingRefusal(_ data: Data) -> String? {
+        // CDA documents are UTF-8 (ANS CI-SIS). Checked before parsing, also because Foundation's XML
+        // parser traps on an element name that is not valid UTF-8: a crash any client could cause.
+        guard String(validating: data, as: UTF8.self) != nil, !data.contains(0) else {
+            return "is not valid UTF-8: CDA documents are encoded in UTF-8"
+        }
+        if let encoding = declaredEncoding(data), !["utf-8", "utf8"].contains(encoding.lowercased()) {
+            return "declares the encoding '\(encoding)': CDA documents are encoded in UTF-8"
+        }
+        if containsMarkup(data, "<!DOCTYPE") || containsMarkup(data, "<!ENTITY") {
+            return "declares a document type or entities, which CDA documents never need and Carnet refuses (external entities)"
         }
         return nil
     }

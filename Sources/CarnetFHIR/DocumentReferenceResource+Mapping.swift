@@ -35,7 +35,8 @@ extension DocumentReferenceResource {
         if let status, status != "current" {
             throw FHIRInputError("'\(status)' cannot be pushed: a new document is 'current'", at: "\(path).status")
         }
-        guard let typeCoding = type?.coding?.first(where: { $0.code?.isEmpty == false }), let typeCode = typeCoding.code else {
+        let typeCoding = type?.coding?.first(where: { $0.code?.isEmpty == false })
+        if typeCoding == nil, (content?.first?.attachment?.contentType).map(DocumentDraft.mediaType).map(CDAHeaderReader.isXML) != true {
             throw FHIRInputError("is required: the document type (e.g. LOINC 11488-4)", at: "\(path).type", code: "required")
         }
         let subject = try Self.subject(subject, path: "\(path).subject", keyChecking: keyChecking)
@@ -47,6 +48,13 @@ extension DocumentReferenceResource {
         if let problem = ContentInspection.problem(with: data, mediaType: DocumentDraft.mediaType(of: contentType),
                                                      charset: Self.charset(contentType)) {
             throw FHIRInputError("the content \(problem)", at: "\(path).content[0].attachment.data")
+        }
+        // A CDA's header: checked against these metadata by the service, and the type when none was given (issue 18).
+        let cdaHeader = CDAHeaderReader.header(of: data, mediaType: contentType)
+        guard let type = typeCoding.flatMap({ coding in coding.code.map { Code(system: coding.system, code: $0, display: coding.display) } })
+                ?? cdaHeader?.type else {
+            throw FHIRInputError("is required: the document type (e.g. LOINC 11488-4), here or in the CDA document's code", at: "\(path).type",
+                                 code: "required")
         }
         let visibility: DocumentVisibility
         do {
@@ -65,7 +73,7 @@ extension DocumentReferenceResource {
         let kept = try keptElements(path: path)
         let relations = try Self.relations(relatesTo, path: "\(path).relatesTo")
         var draft = DocumentDraft(
-            uniqueID: uniqueID, type: Code(system: typeCoding.system, code: typeCode, display: typeCoding.display), category: category?.first?.coding?.first.flatMap(Code.init),
+            uniqueID: uniqueID, type: type, category: category?.first?.coding?.first.flatMap(Code.init),
             title: description, comment: nil,
             authors: (author ?? []).map(resolvedAuthor),
             date: try date.map { text throws(FHIRInputError) in try FHIRDate.instant(text, at: "\(path).date") },
@@ -76,6 +84,7 @@ extension DocumentReferenceResource {
             format: content?.first?.format.flatMap(Code.init), visibility: visibility, otherLabels: otherLabels,
             contentType: contentType, language: attachment.language, contentTitle: attachment.title, replaces: replaces,
             keptElements: kept)
+        draft.cdaHeader = cdaHeader
         draft.relations = relations.map(\.relation)
         draft.relationPaths = relations.map(\.path)
         return DocumentInput(draft: draft, content: data, subject: subject)

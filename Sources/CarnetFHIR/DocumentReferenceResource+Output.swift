@@ -5,6 +5,13 @@ extension DocumentReferenceResource {
     /// PDSm's extension marking an archived document (TD3.3d), which stays `current` on the wire.
     public static let isArchivedExtension = "https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-ext-is-archived"
 
+    /// Carnet's extension on a search's entry naming another document of the record with the same content,
+    /// from another submission, that the search folded into this one (issue 18: shown once, its several
+    /// submissions listed): nested `document` (valueReference to that DocumentReference) and `recorded`
+    /// (valueDateTime, when Carnet recorded it), one extension per folded document. Only documents the
+    /// reader may see are ever folded, so the extension names nothing they could not read.
+    public static let duplicateSubmissionExtension = "https://carnet.example/fhir/StructureDefinition/duplicate-submission"
+
     /// The FHIR view of a document entry; the content is referenced by URL (`Binary/{id}`), never inlined.
     public init(_ entry: DocumentEntry, baseURL: String) {
         self.init(id: entry.id.description)
@@ -36,8 +43,23 @@ extension DocumentReferenceResource {
                               practiceSetting: entry.practiceSetting.map { CodeableConcept(coding: [$0.coding]) })
         }
         restoreKeptElements(entry.keptElements)
+        if let duplicates = entry.foldedDuplicates, !duplicates.isEmpty {
+            `extension` = (`extension` ?? []) + duplicates.map(Self.duplicateSubmission)
+        }
         let relations = (entry.replaces.map { [RelatesTo(code: "replaces", target: Reference(reference: "DocumentReference/\($0)"))] } ?? [])
             + (entry.relations ?? []).map { RelatesTo(code: $0.code.rawValue, target: Reference(reference: "DocumentReference/\($0.target)")) }
         relatesTo = relations.isEmpty ? nil : relations
+    }
+
+    private static func duplicateSubmission(_ duplicate: FoldedDuplicate) -> Extension {
+        var folded = Extension(url: duplicateSubmissionExtension)
+        folded.raw = .object([
+            "url": .string(duplicateSubmissionExtension),
+            "extension": .array([
+                .object(["url": .string("document"), "valueReference": .object(["reference": .string("DocumentReference/\(duplicate.id)")])]),
+                .object(["url": .string("recorded"), "valueDateTime": .string(FHIRDateTime.string(duplicate.recordedAt))]),
+            ]),
+        ])
+        return folded
     }
 }

@@ -32,11 +32,11 @@ extension PostgresStore {
         }
         let inserted = try await connection.query("""
             INSERT INTO documents (record_id, id, unique_id, lineage_id, status, date, type_system, type_code, submitter_id, recorded_at,
-                                   visibility_flags, confidentiality, metadata_json, metadata_version, author_search)
+                                   visibility_flags, confidentiality, metadata_json, metadata_version, author_search, content_sha256, submission_key)
             VALUES (\(row.recordID), \(row.id), \(row.uniqueID), \(row.lineageID), \(row.status),
                     to_timestamp(\(row.dateMilliseconds)::double precision / 1000), \(row.typeSystem), \(row.typeCode), \(row.submitterID),
                     to_timestamp(\(row.recordedAtMilliseconds)::double precision / 1000), \(row.visibilityFlags), \(row.confidentiality),
-                    \(row.metadataJSON)::jsonb, \(row.metadataVersion), \(row.authorSearch))
+                    \(row.metadataJSON)::jsonb, \(row.metadataVersion), \(row.authorSearch), \(row.contentSHA256), \(row.submissionKey))
             ON CONFLICT (record_id, unique_id) DO NOTHING RETURNING id
             """, logger: logger).collect().count
         guard inserted == 1 else { throw StoreError.duplicateDocument(uniqueID: row.uniqueID) }
@@ -132,7 +132,7 @@ extension PostgresStore {
         let order = newestFirst ? "date DESC, id" : "date, id"
         let query: PostgresQuery = """
             SELECT id, status, (extract(epoch FROM date) * 1000)::bigint, type_system, type_code, submitter_id,
-                   (extract(epoch FROM recorded_at) * 1000)::bigint, visibility_flags, confidentiality
+                   (extract(epoch FROM recorded_at) * 1000)::bigint, visibility_flags, confidentiality, content_sha256, submission_key
             FROM documents
             WHERE record_id = \(recordID.rawValue) AND status = ANY(\(statusList))
               AND date >= \(from ?? .distantPast) AND date < \(until ?? .distantFuture)
@@ -141,11 +141,12 @@ extension PostgresStore {
             """
         var entries: [DocumentIndexEntry] = []
         let rows = try await connection.query(query, logger: logger)
-            .decode((UUID, String, Int64, String?, String, String, Int64, Int, String).self)
-        for try await (id, status, dateMS, typeSystem, typeCode, submitterID, recordedAtMS, flags, confidentiality) in rows {
+            .decode((UUID, String, Int64, String?, String, String, Int64, Int, String, String, String).self)
+        for try await (id, status, dateMS, typeSystem, typeCode, submitterID, recordedAtMS, flags, confidentiality, sha256, submission) in rows {
             entries.append(try StoredForms.documentIndexEntry(
                 id: id, status: status, dateMilliseconds: dateMS, typeSystem: typeSystem, typeCode: typeCode, submitterID: submitterID,
-                recordedAtMilliseconds: recordedAtMS, visibilityFlags: flags, confidentiality: confidentiality))
+                recordedAtMilliseconds: recordedAtMS, visibilityFlags: flags, confidentiality: confidentiality, contentSHA256: sha256,
+                submissionKey: submission))
         }
         return entries
     }
@@ -170,6 +171,15 @@ extension PostgresStore {
                     """, logger: logger)
             }
             return try await Self.entries(connection, "SELECT metadata_json::text FROM documents WHERE unique_id = \(uniqueID) LIMIT \(limit)", logger: logger)
+        }
+    }
+
+    public func documents(recordID: RecordID, contentSHA256: String) async throws -> [DocumentEntry] {
+        try await client.withConnection { [self] connection in
+            try await Self.entries(connection, """
+                SELECT metadata_json::text FROM documents WHERE record_id = \(recordID.rawValue) AND content_sha256 = \(contentSHA256)
+                ORDER BY recorded_at, id
+                """, logger: logger)
         }
     }
 

@@ -19,12 +19,13 @@ extension SQLiteStore {
                 }
                 try db.execute(sql: """
                     INSERT INTO documents (record_id, id, unique_id, lineage_id, status, date_ms, type_system, type_code, submitter_id,
-                                           recorded_at_ms, visibility_flags, confidentiality, metadata_json, metadata_version, author_search)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                           recorded_at_ms, visibility_flags, confidentiality, metadata_json, metadata_version, author_search,
+                                           content_sha256, submission_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [row.recordID.lowercasedString, row.id.lowercasedString, row.uniqueID, row.lineageID.lowercasedString,
                                      row.status, row.dateMilliseconds, row.typeSystem, row.typeCode, row.submitterID,
                                      row.recordedAtMilliseconds, row.visibilityFlags, row.confidentiality, row.metadataJSON,
-                                     row.metadataVersion, row.authorSearch])
+                                     row.metadataVersion, row.authorSearch, row.contentSHA256, row.submissionKey])
                 try Self.insertVersion(db, row)
             }
             if let setRow {
@@ -118,7 +119,8 @@ extension SQLiteStore {
                                       authorText: String?, newestFirst: Bool) throws -> [DocumentIndexEntry] {
         guard !statuses.isEmpty else { return [] }
         var sql = """
-            SELECT id, status, date_ms, type_system, type_code, submitter_id, recorded_at_ms, visibility_flags, confidentiality
+            SELECT id, status, date_ms, type_system, type_code, submitter_id, recorded_at_ms, visibility_flags, confidentiality,
+                   content_sha256, submission_key
             FROM documents WHERE record_id = ? AND status IN (\(databaseQuestionMarks(count: statuses.count)))
             """
         var arguments: StatementArguments = [recordID.rawValue.lowercasedString]
@@ -142,7 +144,7 @@ extension SQLiteStore {
         while let row = try rows.next() {
             entries.append(try StoredForms.documentIndexEntry(
                 id: try uuid(row[0]), status: row[1], dateMilliseconds: row[2], typeSystem: row[3], typeCode: row[4], submitterID: row[5],
-                recordedAtMilliseconds: row[6], visibilityFlags: row[7], confidentiality: row[8]))
+                recordedAtMilliseconds: row[6], visibilityFlags: row[7], confidentiality: row[8], contentSHA256: row[9], submissionKey: row[10]))
         }
         return entries
     }
@@ -173,6 +175,15 @@ extension SQLiteStore {
                     .map { try StoredForms.documentEntry(from: $0) }
             }
             return try String.fetchAll(db, sql: "SELECT metadata_json FROM documents WHERE unique_id = ? LIMIT ?", arguments: [uniqueID, limit])
+                .map { try StoredForms.documentEntry(from: $0) }
+        }
+    }
+
+    public func documents(recordID: RecordID, contentSHA256: String) async throws -> [DocumentEntry] {
+        try await pool.read { db in
+            try String.fetchAll(db.cachedStatement(sql: """
+                SELECT metadata_json FROM documents WHERE record_id = ? AND content_sha256 = ? ORDER BY recorded_at_ms, id
+                """), arguments: [recordID.rawValue.lowercasedString, contentSHA256])
                 .map { try StoredForms.documentEntry(from: $0) }
         }
     }

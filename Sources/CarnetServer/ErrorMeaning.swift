@@ -33,6 +33,9 @@ struct ErrorMeaning: Equatable {
             case .ambiguousUniqueID: return ErrorMeaning(status: .preconditionFailed, code: "multiple-matches")
             case .versionMismatch: return ErrorMeaning(status: .preconditionFailed, code: "conflict", expression: "If-Match")
             }
+        case let error as CDAHeaderMismatch:
+            // The content contradicts its metadata: a business rule (FHIR: 422), naming the metadata element.
+            return ErrorMeaning(status: .unprocessableContent, code: "business-rule", expression: error.field)
         case is DocumentLabelError:
             return ErrorMeaning(status: .unprocessableContent, code: "invalid", expression: "DocumentReference.securityLabel")
         case is AccessChangeError, is DocumentError:

@@ -60,23 +60,22 @@ extension RecordService {
         let context = documentContext(record, controls)
         let decision = AccessPolicy.decideDocument(.createDocument, by: actor, in: context, document: nil)
         try await enforce(decision, .createDocument, by: actor, record: record)
+        // A CDA's own header is checked against the metadata and fills what they left out (issue 18), once the
+        // actor may push here: a refusal names the INS the submitter named, never that of a record named by id.
+        var insNamed = false
+        if case .ins = subject { insNamed = true }
+        let submissions = try submissions.map { submission in
+            var checked = submission
+            checked.draft = try CDAHeaderCheck.checked(submission.draft, recordINS: record.ins, insNamedBySubmitter: insNamed)
+            return checked
+        }
 
         let now = clock()
         let setID = SubmissionSetID()
         // Everything is decided before anything is written: a refused submission leaves no content behind.
-        var replayed: [DocumentEntry] = []
         var decided: [(draft: DocumentDraft, superseded: DocumentEntry?)] = []
-        for submission in submissions {
-            if let existing = try await existingDocument(submission.draft, blobs.address(of: submission.content), in: record, context, by: actor) {
-                replayed.append(existing)
-            }
-        }
-        if !replayed.isEmpty {
-            let storedSet = try await existingSubmissionSet(set, in: record, by: actor)
-            guard replayed.count == submissions.count, set == nil || storedSet != nil else {
-                throw DocumentInputError.duplicateUniqueID(replayed[0].uniqueID)
-            }
-            return Publication(entries: replayed, submissionSet: storedSet, wasAlreadyStored: true)
+        if let replay = try await replayedSubmission(submissions, as: set, in: record, context, by: actor) {
+            return replay
         }
         if set != nil, try await existingSubmissionSet(set, in: record, by: actor) != nil {
             throw DocumentInputError.duplicateSubmissionSet(set?.uniqueID ?? "")
@@ -126,6 +125,7 @@ extension RecordService {
                                          title: draft.contentTitle))
             entry.keptElements = draft.keptElements
             entry.relations = draft.relations.isEmpty ? nil : draft.relations
+            entry.submissionID = setID.description
             additions.append(DocumentAddition(entry: entry, superseding: superseded))
             var resources = ["DocumentReference/\(entry.id)"]
             if let superseded { resources.append("DocumentReference/\(superseded.id)") }
@@ -203,7 +203,9 @@ extension RecordService {
             return ([], 0)
         }
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .searchDocuments,
-                                               resources: found.page.map { "DocumentReference/\($0.id)" }, outcome: .success,
+                                               // The duplicates folded into an entry are named by the answer too (issue 18).
+                                               resources: found.page.flatMap { [$0.id] + ($0.foldedDuplicates ?? []).map(\.id) }
+                                                   .map { "DocumentReference/\($0)" }, outcome: .success,
                                                rule: decision.rule, detail: "\(found.total) found"))
         return (found.page, found.total)
     }
@@ -232,6 +234,57 @@ extension RecordService {
             throw DocumentInputError.duplicateUniqueID(uniqueID)
         }
         return existing
+    }
+
+    /// What a submission stored before, when it is sent again (issue 18: an exact re-push is answered with
+    /// the existing documents, no second copy); `nil` when it is to be stored.
+    ///
+    /// Each document is recognised by its unique id (``existingDocument(_:_:in:_:by:)``: the same id
+    /// with other bytes or from another submitter is refused) or, when it names none, by its content:
+    /// the record's current document with the same bytes that the actor pushed themselves and sees,
+    /// with the same type and visibility, replacing nothing (``sameContentRePush(_:_:excluding:in:_:by:)``).
+    /// A submission is a re-push only whole: every document recognised, and its set the one stored
+    /// then (or none). Otherwise documents recognised by content are stored again as new submissions —
+    /// shown folded with the first in searches — and a reused unique id is refused as ever.
+    private func replayedSubmission(_ submissions: [Submission], as set: SubmissionSetDraft?, in record: HealthRecord,
+                                    _ context: DocumentAccessContext, by actor: Actor) async throws -> Publication? {
+        var byUniqueID = 0
+        var recognised: [DocumentEntry] = []
+        for submission in submissions {
+            let sha256 = blobs.address(of: submission.content)
+            if let existing = try await existingDocument(submission.draft, sha256, in: record, context, by: actor) {
+                byUniqueID += 1
+                recognised.append(existing)
+            } else if submission.draft.uniqueID == nil,
+                      let same = try await sameContentRePush(submission.draft, sha256, excluding: Set(recognised.map(\.id)), in: record, context, by: actor) {
+                recognised.append(same)
+            }
+        }
+        guard !recognised.isEmpty else { return nil }
+        let storedSet = try await existingSubmissionSet(set, in: record, by: actor)
+        let whole = recognised.count == submissions.count && (set == nil || storedSet != nil)
+        if byUniqueID > 0, !whole {
+            throw DocumentInputError.duplicateUniqueID(recognised[0].uniqueID)
+        }
+        return whole ? Publication(entries: recognised, submissionSet: storedSet, wasAlreadyStored: true) : nil
+    }
+
+    /// The record's document that `draft` (which names no unique id) sends again: the same bytes, pushed
+    /// by the same actor, still current and visible to them, with the same type and visibility, and
+    /// neither replacing anything — a replacement is never a re-push (DOMAIN.md, TD2.1). Another
+    /// submitter's document with the same bytes, or one the actor may not see, is no match: the push is
+    /// stored as new, answered as any new push, so it tells nothing of documents the actor may not know of.
+    private func sameContentRePush(_ draft: DocumentDraft, _ sha256: String, excluding: Set<DocumentID>, in record: HealthRecord,
+                                   _ context: DocumentAccessContext, by actor: Actor) async throws -> DocumentEntry? {
+        guard draft.replaces == nil else { return nil }
+        var visibility = draft.visibility
+        if actor.secretConnection { visibility.invisibleToLegalRepresentatives = true }
+        return try await store.documents(recordID: record.id, contentSHA256: sha256).first { existing in
+            !excluding.contains(existing.id) && existing.submitterID == actor.identifier && existing.status == .current
+                && existing.replaces == nil && existing.type.system == draft.type.system && existing.type.code == draft.type.code
+                && existing.visibility == visibility && existing.content.contentType == draft.contentType
+                && decision(for: existing, context, actor).isAllowed
+        }
     }
 
     /// The actor's own stored submission set with the unique id of `set`; `nil` when the id is free for
@@ -295,12 +348,17 @@ extension RecordService {
             let context = known ?? self.documentContext(record, controls)
             // A caller bringing its facts has decided its own action already.
             guard known != nil || AccessPolicy.decideDocument(.searchDocuments, by: actor, in: context, document: nil).isAllowed else {
-                return ([], (total: 0, context: context))
+                return ([], (total: 0, folded: [DocumentID: [DocumentIndexEntry]](), context: context))
             }
             let candidates = index.filter { self.decision(for: $0, context, actor).isAllowed }
-            guard query.isAnsweredByIndex else { return (candidates.map(\.id), (total: candidates.count, context: context)) }
-            let matching = candidates.filter(query.matchesIndexed)
-            return (Array(matching.dropFirst(query.offset).prefix(query.count).map(\.id)), (total: matching.count, context: context))
+            guard query.isAnsweredByIndex else { return (candidates.map(\.id), (total: candidates.count, folded: [DocumentID: [DocumentIndexEntry]](), context: context)) }
+            // Duplicates folded among what this reader may see and the search matches only (issue 18), before
+            // paging: a hidden copy is never shown, listed or counted.
+            var matching = candidates.filter(query.matchesIndexed)
+            var folded: [DocumentID: [DocumentIndexEntry]] = [:]
+            if query.foldsDuplicates { (matching, folded) = DuplicateFolding.fold(matching) }
+            let page = Array(matching.dropFirst(query.offset).prefix(query.count))
+            return (page.map(\.id), (total: matching.count, folded: folded.filter { id, _ in page.contains { $0.id == id } }, context: context))
         }) else { return nil }
         let context = read.conclusion.context
         let stillVisible = { (entry: DocumentEntry) in query.matches(entry) && self.decision(for: entry, context, actor).isAllowed }
@@ -308,7 +366,12 @@ extension RecordService {
             let result = query.apply(to: read.entries)
             return (result.page.filter(stillVisible), result.total, read.record, context)
         }
-        return (read.entries.filter(stillVisible), read.conclusion.total, read.record, context)
+        let page = read.entries.filter(stillVisible).map { entry in
+            var entry = entry
+            entry.foldedDuplicates = read.conclusion.folded[entry.id].map { $0.map(FoldedDuplicate.init) }
+            return entry
+        }
+        return (page, read.conclusion.total, read.record, context)
     }
 
     /// The record a document search is about, the facts its results are decided with, and the search's

@@ -29,7 +29,7 @@ extension DocumentEntry {
         var authors: [DocumentAuthor]?, submitterID: String?, date: Date?, recordedAt: Date?, servicePeriod: DatePeriod?
         var facilityType: Code?, practiceSetting: Code?, events: [Code]?, format: Code?, visibility: DocumentVisibility?
         var otherLabels: [Code]?, content: DocumentContent?, metadataVersion: Int?, lastUpdated: Date?, keptElements: String?
-        var relations: [DocumentRelation]?
+        var relations: [DocumentRelation]?, submissionID: String?
         try reader.beginObject()
         while let key = try reader.nextKey() {
             if try reader.null() { continue }
@@ -60,6 +60,7 @@ extension DocumentEntry {
             case "lastUpdated": lastUpdated = try reader.date()
             case "keptElements": keptElements = try reader.string()
             case "relations": relations = try reader.array { reader throws(JSONReadError) in try DocumentRelation(reading: &reader) }
+            case "submissionID": submissionID = try reader.string()
             default: try reader.skip()
             }
         }
@@ -74,6 +75,7 @@ extension DocumentEntry {
         self.lastUpdated = lastUpdated
         self.keptElements = keptElements
         self.relations = relations
+        self.submissionID = submissionID
     }
 }
 
@@ -101,6 +103,7 @@ extension DocumentEntry: JSONWritable {
         if let replaces { writer.key("replaces"); writer.uuid(replaces.rawValue) }
         writer.field("servicePeriod", servicePeriod)
         writer.field("status", status.rawValue)
+        writer.field("submissionID", submissionID)
         writer.field("submitterID", submitterID)
         writer.field("title", title)
         writer.field("type", type)

@@ -47,6 +47,11 @@ public protocol DocumentStore: Sendable {
     /// for the record to be named when more match than it can decide on.
     func documents(uniqueID: String, recordID: RecordID?, limit: Int) async throws -> [DocumentEntry]
 
+    /// The record's entries (any status) whose content has this SHA-256, oldest recorded first: what a
+    /// push compares itself with to recognise an exact re-push (issue 18). Served by
+    /// `documents_by_record_content`.
+    func documents(recordID: RecordID, contentSHA256: String) async throws -> [DocumentEntry]
+
     /// Every metadata version of one entry, oldest first (`_history`); empty for an unknown id.
     func documentVersions(id: DocumentID) async throws -> [DocumentEntry]
 
@@ -118,6 +123,10 @@ public struct DocumentRow: Sendable, Equatable {
     public var metadataVersion: Int
     /// ``DocumentEntry/authorSearchText``: what an author filter searches.
     public var authorSearch: String
+    /// The content's SHA-256 (`content_sha256`, migration 020): finds a re-push and folds duplicates (issue 18).
+    public var contentSHA256: String
+    /// ``DocumentEntry/submissionKey`` (`submission_key`, migration 020): duplicates fold across submissions only.
+    public var submissionKey: String
 
     public init(_ entry: DocumentEntry) throws {
         recordID = entry.recordID.rawValue
@@ -135,6 +144,8 @@ public struct DocumentRow: Sendable, Equatable {
         metadataJSON = entry.storedJSON()
         metadataVersion = entry.metadataVersion
         authorSearch = entry.authorSearchText
+        contentSHA256 = entry.content.sha256
+        submissionKey = entry.submissionKey
     }
 
     public func entry() throws -> DocumentEntry {
@@ -167,14 +178,15 @@ extension StoredForms {
     /// Rebuilds an index entry from its stored columns.
     public static func documentIndexEntry(id: UUID, status: String, dateMilliseconds: Int64, typeSystem: String?, typeCode: String,
                                           submitterID: String, recordedAtMilliseconds: Int64, visibilityFlags: Int,
-                                          confidentiality: String) throws -> DocumentIndexEntry {
+                                          confidentiality: String, contentSHA256: String, submissionKey: String) throws -> DocumentIndexEntry {
         let visibility = DocumentVisibility(
             maskedToProfessionals: visibilityFlags & 1 != 0, invisibleToPatient: visibilityFlags & 2 != 0,
             invisibleToLegalRepresentatives: visibilityFlags & 4 != 0, maskedToSocialProfessionals: visibilityFlags & 8 != 0,
             maskedToThirdParties: visibilityFlags & 16 != 0, confidentiality: try enumValue(Confidentiality.self, confidentiality))
         return DocumentIndexEntry(id: DocumentID(id), status: try enumValue(DocumentStatus.self, status),
                                   date: date(milliseconds: dateMilliseconds), type: Code(system: typeSystem, code: typeCode),
-                                  submitterID: submitterID, recordedAt: date(milliseconds: recordedAtMilliseconds), visibility: visibility)
+                                  submitterID: submitterID, recordedAt: date(milliseconds: recordedAtMilliseconds), visibility: visibility,
+                                  contentSHA256: contentSHA256, submissionKey: submissionKey)
     }
 }
 

@@ -1,5 +1,6 @@
 import CarnetCore
 import CarnetFHIR
+@testable import CarnetServer
 import CarnetTestSupport
 import Foundation
 import HTTPTypes
@@ -67,13 +68,30 @@ struct FuzzTests {
         #expect(refused > 0)
     }
 
+    @Test("18: mutated CDA documents give a header or none, and sections of escaped narrative or none — never a crash, a hang or markup from the document")
+    func cdaHeaderAndSections() throws {
+        var mutator = Mutator(state: 18)
+        let documents = [Data(CDAHeaderRoutesTests.cda().utf8), PortalCDATests.structured]
+        var headers = 0, rendered = 0
+        for index in 0..<3_000 {
+            let data = mutator.mutate(documents[index % documents.count])
+            if CDAHeaderReader.header(of: data) != nil { headers += 1 }
+            if let html = CDABodyHTML.render(data)?.description {
+                rendered += 1
+                #expect(!html.contains("<script") && !html.contains("href") && !html.contains("onclick"), "\(html.prefix(300))")
+            }
+        }
+        #expect(headers > 0 && rendered > 0, "most mutations leave a readable document")
+    }
+
     @Test("a CDA document whose element names are not UTF-8 is a 400 naming the content, and the server lives on")
     func invalidUTF8Document() async throws {
         try await withCarnet { client, tokens in
             _ = try await createPatient(client, tokens)
             var xml = Array(#"<ClinicalDocument xmlns="urn:hl7-org:v3"><s"#.utf8) + [0xC3, 0x28, 0xFF, 0xFE] + Array("ection/></ClinicalDocument>".utf8)
             xml = Array(Data(xml).base64EncodedString().utf8)
-            var body = String(decoding: DocumentRoutesTests.documentBody(contentType: "text/xml").readableBytesView, as: UTF8.self)
+            var body = String(decoding: DocumentRoutesTests.documentBody(content: "Synthetic report: nothing real.", contentType: "text/xml").readableBytesView,
+                              as: UTF8.self)
             body = body.replacingOccurrences(of: Data("Synthetic report: nothing real.".utf8).base64EncodedString(), with: String(decoding: xml, as: UTF8.self))
             let response = try await client.execute(uri: "/fhir/DocumentReference", method: .post, headers: try await tokens.bearer(.doctor()) + fhirJSON,
                                                     body: ByteBuffer(string: body))

@@ -14,14 +14,15 @@ import Testing
 @Suite("Portal document views")
 struct PortalDocumentViewTests {
     /// Pushes `content` as a document of `contentType`, by the test physician; its id.
-    static func push(_ client: any TestClientProtocol, _ tokens: Tokens, _ content: Data, _ contentType: String) async throws -> String {
-        let body = String(buffer: DocumentRoutesTests.documentBody(content: "x", contentType: contentType))
+    static func push(_ client: any TestClientProtocol, _ tokens: Tokens, _ content: Data, _ contentType: String,
+                     type: String = "11488-4") async throws -> String {
+        let body = String(buffer: DocumentRoutesTests.documentBody(type: type, content: "x", contentType: contentType))
             .replacingOccurrences(of: Data("x".utf8).base64EncodedString(), with: content.base64EncodedString())
         let pushed = try await DocumentRoutesTests.push(client, try await tokens.bearer(.doctor()), ByteBuffer(string: body))
         return try #require(pushed.json["id"] as? String, "\(pushed.text.prefix(300))")
     }
 
-    @Test("a PDF is framed in the page from Carnet only, an image shown, a CDA read through its narrative")
+    @Test("a PDF is framed in the page from Carnet only, an image shown, a CDA read through its sections")
     func views() async throws {
         try await withCarnetStore { client, tokens, store in
             let patient = try await createPatient(client, tokens)
@@ -29,7 +30,7 @@ struct PortalDocumentViewTests {
             let pdf = try await Self.push(client, tokens, DemoFiles.pdf(lines: ["Synthetic PDF"]), "application/pdf")
             let image = try await Self.push(client, tokens, DemoFiles.png(), "image/png")
             let cda = try await Self.push(client, tokens, DemoFiles.cda(title: "Lettre (synthétique)", sections: [("Traitement de sortie", ["Rien de nouveau."])]),
-                                          "text/xml")
+                                          "text/xml", type: "11490-0")
             let jar = PortalRoutesTests.Jar()
             try await PortalRoutesTests.signIn(client, store, jar, ins: .fixture(), recordID: recordID)
 
@@ -47,7 +48,8 @@ struct PortalDocumentViewTests {
             #expect(imageContent.headers[PortalMiddleware.frameOptions] == "DENY" && imageContent.headers[.contentSecurityPolicy]?.contains("sandbox") == true)
 
             let cdaPage = try await jar.get(client, "/portal/patient/documents/\(cda)")
-            #expect(cdaPage.text.contains("Partie lisible du document CDA") && cdaPage.text.contains("Traitement de sortie\nRien de nouveau."))
+            #expect(cdaPage.text.contains("Document CDA structuré : ses sections")
+                    && cdaPage.text.contains("<section class=\"cda-section\"><h3>Traitement de sortie</h3>"), "its sections, as HTML (issue 18)")
             #expect(!cdaPage.text.contains("ClinicalDocument"), "the narrative, not the XML")
 
             let home = try await jar.get(client, "/portal/patient")

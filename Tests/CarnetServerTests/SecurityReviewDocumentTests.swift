@@ -18,9 +18,9 @@ struct SecurityReviewDocumentTests {
         TransactionRoutesTests.bundle([
             TransactionRoutesTests.submissionSet(entries: ["urn:uuid:dddddddd-0000-0000-0000-000000000001"]),
             TransactionRoutesTests.document("urn:uuid:dddddddd-0000-0000-0000-000000000001", binary: "urn:uuid:dddddddd-0000-0000-0000-000000000002",
-                                            ins: ins, uniqueID: uniqueID, content: TransactionRoutesTests.cda2, replaces: target),
+                                            ins: ins, uniqueID: uniqueID, content: TransactionRoutesTests.cda3, replaces: target),
             TransactionRoutesTests.supersession(target),
-            TransactionRoutesTests.binary("urn:uuid:dddddddd-0000-0000-0000-000000000002", TransactionRoutesTests.cda2),
+            TransactionRoutesTests.binary("urn:uuid:dddddddd-0000-0000-0000-000000000002", TransactionRoutesTests.cda3),
         ])
     }
 

@@ -65,6 +65,8 @@ struct TransactionRoutesTests {
 
     static let cda1 = #"<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"><title>synthetic 1</title></ClinicalDocument>"#
     static let cda2 = #"<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"><title>synthetic 2</title></ClinicalDocument>"#
+    /// New words for a replacement: the bytes of another current document would be that document's duplicate (issue 18).
+    static let cda3 = #"<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"><title>synthetic 3</title></ClinicalDocument>"#
 
     static func twoDocuments(_ ins: INS = .fixture(), setID: String? = nil) -> ByteBuffer {
         bundle([submissionSet(uniqueID: setID, entries: ["urn:uuid:aaaaaaaa-0000-0000-0000-000000000002", "urn:uuid:aaaaaaaa-0000-0000-0000-000000000004"]),
@@ -114,9 +116,9 @@ struct TransactionRoutesTests {
             let replacement = Self.bundle([
                 Self.submissionSet(entries: ["urn:uuid:aaaaaaaa-0000-0000-0000-000000000006"]),
                 Self.document("urn:uuid:aaaaaaaa-0000-0000-0000-000000000006", binary: "urn:uuid:aaaaaaaa-0000-0000-0000-000000000007",
-                              ins: .fixture(), uniqueID: "urn:oid:1.2.250.1.999.3", content: Self.cda2, replaces: oldID),
+                              ins: .fixture(), uniqueID: "urn:oid:1.2.250.1.999.3", content: Self.cda3, replaces: oldID),
                 Self.supersession(oldID),
-                Self.binary("urn:uuid:aaaaaaaa-0000-0000-0000-000000000007", Self.cda2),
+                Self.binary("urn:uuid:aaaaaaaa-0000-0000-0000-000000000007", Self.cda3),
             ])
             let response = try await client.execute(uri: "/fhir", method: .post, headers: doctor + fhirJSON, body: replacement)
             #expect(response.status == .ok, "\(response.text)")

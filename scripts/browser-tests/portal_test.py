@@ -244,11 +244,28 @@ class PortalTests(unittest.TestCase):
         self.save(driver, "patient-document-image")
         driver.get(self.server.base + "/portal/patient/documents")
         navigate(driver, By.PARTIAL_LINK_TEXT, "(synthétique, CDA)")
-        narrative = driver.find_element(By.CSS_SELECTOR, "pre.document").text
-        self.assertIn("Traitement de sortie", narrative)
-        self.assertIn("Document CDA synthétique", narrative)
-        self.assertNotIn("ClinicalDocument", narrative)
+        # Issue 18: a level-3 CDA's sections as headings, paragraphs and tables, not as XML or one block of text.
+        cda = driver.find_element(By.CSS_SELECTOR, "div.document.cda")
+        headings = [h.text for h in cda.find_elements(By.CSS_SELECTOR, "section.cda-section h3")]
+        self.assertEqual(headings, ["Motif d'hospitalisation", "Traitement de sortie", "Résultats à la sortie"])
+        self.assertIn("Document CDA synthétique", cda.find_element(By.CSS_SELECTOR, "p").text)
+        cells = [td.text for td in cda.find_elements(By.CSS_SELECTOR, "table td")]
+        self.assertEqual(cells, ["Tension artérielle", "12/8", "Glycémie à jeun", "5,1 mmol/L"])
+        self.assertNotIn("ClinicalDocument", cda.text)
         self.save(driver, "patient-document-cda")
+
+    def test_1c_duplicates_folded(self):
+        # Issue 18: the hospital stay report arrived twice; the list shows it once, saying it was sent again.
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/documents")
+        rows = [row for row in driver.find_elements(By.CSS_SELECTOR, "table tbody tr") if "(synthétique, PDF)" in row.text]
+        self.assertEqual(len(rows), 1, "one line for the two submissions")
+        note = rows[0].find_element(By.CSS_SELECTOR, ".duplicates")
+        self.assertIn("Même document transmis aussi", note.text)
+        self.assertIn("Dr Alice LEMOINE", note.text)
+        self.save(driver, "patient-documents-duplicates")
+        navigate(driver, By.CSS_SELECTOR, ".duplicates a")
+        self.assertTrue(driver.find_elements(By.CSS_SELECTOR, "iframe.document"), "the other submission opens as the PDF it is")
 
     def test_2_mask_hides_from_professional(self):
         pharmacist = self.sign_in_professional("pharmacist")

@@ -36,6 +36,9 @@ public struct DocumentDraft: Hashable, Sendable {
     /// ITI-65 transaction that another of the same submission relates to (by its `urn:uuid` fullUrl).
     /// Fresh, never a client's; `nil` lets the service choose.
     public var id: DocumentID?
+    /// What the content's own header says, when it is a CDA R2 document: checked against this draft
+    /// and filling what it left out before it is stored (``CDAHeaderCheck``, issue 18).
+    public var cdaHeader: CDAHeader?
 
     public init(uniqueID: String?, type: Code, category: Code? = nil, title: String? = nil, comment: String? = nil,
                 authors: [DocumentAuthor] = [], date: Date? = nil, servicePeriod: DatePeriod? = nil, facilityType: Code? = nil,

@@ -44,6 +44,15 @@ public struct DocumentEntry: Hashable, Sendable, Codable, Identifiable {
     public var keptElements: String?
     /// Links to other documents other than replacement (``DocumentRelation``); absent when none, and from rows written before.
     public var relations: [DocumentRelation]?
+    /// The submission that stored it (one push: a `POST DocumentReference` or one ITI-65 transaction), so
+    /// that documents with the same content are folded only when they came in different submissions
+    /// (issue 18); absent from rows written before, whose submission is told by submitter and time
+    /// (``submissionKey``).
+    public var submissionID: String?
+    /// The other documents of the record with the same content, from other submissions, that a search
+    /// folded into this one for its reader (issue 18: "shown once, with their several submissions
+    /// listed"). Decided per reader and per search, among what that reader may see; never stored.
+    public var foldedDuplicates: [FoldedDuplicate]?
 
     public init(id: DocumentID = DocumentID(), recordID: RecordID, uniqueID: String, lineageID: UUID = UUID(), replaces: DocumentID? = nil,
                 status: DocumentStatus = .current, type: Code, category: Code? = nil, title: String? = nil, comment: String? = nil,
@@ -74,6 +83,12 @@ public struct DocumentEntry: Hashable, Sendable, Codable, Identifiable {
         self.otherLabels = otherLabels
         self.content = content
         self.metadataVersion = metadataVersion
+    }
+
+    /// The submission that stored the entry: ``submissionID``, or for entries written before it was
+    /// kept, the submitter and the millisecond of recording — one push records all its documents at once.
+    public var submissionKey: String {
+        submissionID ?? "\(submitterID)@\(Int64((recordedAt.timeIntervalSince1970 * 1000).rounded()))"
     }
 
     /// Starts the next metadata version, recorded at `date`.

@@ -29,9 +29,15 @@ public struct DocumentIndexEntry: DocumentAccessFacts, Hashable {
     public var submitterID: String
     public var recordedAt: Date
     public var visibility: DocumentVisibility
+    /// The content's SHA-256 (its address): documents with the same are duplicates (issue 18).
+    public var contentSHA256: String
+    /// ``DocumentEntry/submissionKey``: duplicates are folded only across submissions.
+    public var submissionKey: String
 
     public init(id: DocumentID, status: DocumentStatus, date: Date, type: Code, submitterID: String, recordedAt: Date,
-                visibility: DocumentVisibility) {
+                visibility: DocumentVisibility, contentSHA256: String = "", submissionKey: String = "") {
+        self.contentSHA256 = contentSHA256
+        self.submissionKey = submissionKey
         self.id = id
         self.status = status
         self.date = date
@@ -45,6 +51,7 @@ public struct DocumentIndexEntry: DocumentAccessFacts, Hashable {
     public init(_ entry: DocumentEntry) {
         self.init(id: entry.id, status: entry.status, date: entry.date, type: Code(system: entry.type.system, code: entry.type.code),
                   submitterID: entry.submitterID,
-                  recordedAt: entry.recordedAt, visibility: entry.visibility)
+                  recordedAt: entry.recordedAt, visibility: entry.visibility, contentSHA256: entry.content.sha256,
+                  submissionKey: entry.submissionKey)
     }
 }

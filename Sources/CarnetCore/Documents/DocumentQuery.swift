@@ -29,6 +29,9 @@ public struct DocumentQuery: Hashable, Sendable {
     public var periods: [DateCondition] = []
     /// Newest first unless false.
     public var newestFirst = true
+    /// Documents with the same content from different submissions are shown once, the others listed
+    /// on it (``DuplicateFolding``, issue 18); false returns each of them.
+    public var foldsDuplicates = true
     public var count = 50
     public var offset = 0
 
@@ -74,9 +77,11 @@ public struct DocumentQuery: Hashable, Sendable {
             && dates.allSatisfy { $0.holds(for: entry.date) }
     }
 
-    /// Filters, sorts and pages `entries`: the page and the total before paging.
+    /// Filters, sorts, folds duplicates (unless ``foldsDuplicates`` is false) and pages `entries`: the
+    /// page and the total before paging.
     public func apply(to entries: [DocumentEntry]) -> (page: [DocumentEntry], total: Int) {
-        let matching = entries.filter(matches).sorted { newestFirst ? $0.date > $1.date : $0.date < $1.date }
+        var matching = entries.filter(matches).sorted { newestFirst ? $0.date > $1.date : $0.date < $1.date }
+        if foldsDuplicates { matching = DuplicateFolding.fold(matching) }
         return (Array(matching.dropFirst(offset).prefix(count)), matching.count)
     }
 

@@ -82,6 +82,18 @@ enum PostgresMigrations {
             "CREATE TABLE sign_in_code_requests (ins_key text NOT NULL, requested_ms bigint NOT NULL)",
             "CREATE INDEX sign_in_code_requests_by_ins ON sign_in_code_requests (ins_key, requested_ms)",
         ]),
+        // Duplicates (issue 18): each document's content address and the submission that stored it, so a
+        // push finds the record's documents with its bytes in one indexed read and a search folds identical
+        // content from different submissions on the index alone. Existing rows: their submission is told by
+        // submitter and millisecond of recording (DocumentEntry.submissionKey).
+        (20, "document_content_hash", [
+            "ALTER TABLE documents ADD COLUMN content_sha256 text NOT NULL DEFAULT '', ADD COLUMN submission_key text NOT NULL DEFAULT ''",
+            """
+            UPDATE documents SET content_sha256 = coalesce(metadata_json->'content'->>'sha256', ''),
+                submission_key = coalesce(metadata_json->>'submissionID', submitter_id || '@' || ((extract(epoch FROM recorded_at) * 1000)::bigint)::text)
+            """,
+            "CREATE INDEX documents_by_record_content ON documents (record_id, content_sha256)",
+        ]),
         // Every audit row and chain head gets a non-null partition key (issue 17, Citus): the record for a
         // record's events, a key derived from the chain for events that matched no record (AuditChain.partition).
         (22, "audit_partition", migration022AuditPartition),

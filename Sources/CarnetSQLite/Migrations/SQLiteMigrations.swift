@@ -26,6 +26,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("015_professional_directory", migrate: migration015ProfessionalDirectory)
         migrator.registerMigration("016_import_jobs", migrate: migration016ImportJobs)
         migrator.registerMigration("019_portal_state", migrate: migration019PortalState)
+        migrator.registerMigration("020_document_content_hash", migrate: migration020DocumentContentHash)
         return migrator
     }
 
@@ -362,6 +363,23 @@ enum SQLiteMigrations {
             ) STRICT;
             CREATE INDEX professional_directory_by_last_name ON professional_directory (last_name_key, first_name_key);
             CREATE INDEX professional_directory_by_first_name ON professional_directory (first_name_key, last_name_key);
+            """)
+    }
+
+    /// Duplicates (issue 18): each document's content address and the submission that stored it, as
+    /// columns, so a push finds the record's documents with its bytes in one indexed read and a search
+    /// folds identical content from different submissions on the index alone. Filled from the JSON for
+    /// existing rows; their submission is told by submitter and millisecond of recording (one push
+    /// records all its documents at once: ``DocumentEntry/submissionKey``).
+    static func migration020DocumentContentHash(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE documents ADD COLUMN content_sha256 TEXT NOT NULL DEFAULT '';
+            ALTER TABLE documents ADD COLUMN submission_key TEXT NOT NULL DEFAULT '';
+            UPDATE documents SET
+                content_sha256 = coalesce(json_extract(metadata_json, '$.content.sha256'), ''),
+                submission_key = coalesce(json_extract(metadata_json, '$.submissionID'), submitter_id || '@' || recorded_at_ms);
+            -- Serves a push's "is this content already in the record" (an exact re-push is answered with what is stored).
+            CREATE INDEX documents_by_record_content ON documents (record_id, content_sha256);
             """)
     }
 }

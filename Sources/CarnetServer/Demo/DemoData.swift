@@ -47,7 +47,8 @@ public enum DemoData {
     }
 
     /// Creates the demo records through the one door (idempotent: existing records are returned), and
-    /// gives the first one something to look at: five documents by the demo physician (text, PDF, image, CDA), the patient's
+    /// gives the first one something to look at: five documents by the demo physician (text, PDF, image, CDA; the PDF
+    /// sent twice, shown once), the patient's
     /// authorisation of the demo pharmacist, a structured summary, a few months of care history; the minor gets the second
     /// patient as legal representative.
     public static func seed(_ service: RecordService) async throws -> [HealthRecord] {
@@ -73,7 +74,13 @@ public enum DemoData {
              DemoFiles.cda(title: "Lettre de liaison à la sortie (synthétique)", sections: [
                 ("Motif d'hospitalisation", ["Document CDA synthétique de démonstration : aucune donnée réelle."]),
                 ("Traitement de sortie", ["Poursuite du traitement habituel.", "Consultation de contrôle dans un mois."]),
-             ]), "text/xml"),
+             ], table: ("Résultats à la sortie", [["Examen", "Résultat"], ["Tension artérielle", "12/8"], ["Glycémie à jeun", "5,1 mmol/L"]])),
+             "text/xml"),
+            // The hospital stay report sent again under another unique id (a producer's second submission):
+            // stored, and shown once, folded with the first (issue 18).
+            ("34112-3", "Compte rendu d'hospitalisation (synthétique, PDF)",
+             DemoFiles.pdf(lines: ["Compte rendu d'hospitalisation", "Document synthétique de démonstration : aucune donnée réelle.",
+                                   "Séjour de deux jours pour surveillance, sortie sans traitement nouveau."]), "application/pdf"),
         ].enumerated() {
             let draft = DocumentDraft(uniqueID: "urn:oid:1.2.250.1.999.1.\(index + 1)", type: Code(system: "http://loinc.org", code: type), title: title,
                                       authors: [DocumentAuthor(identifierSystem: "urn:oid:1.2.250.1.71.4.2.1", identifierValue: "899700000011",

@@ -70,7 +70,7 @@ enum DemoFiles {
     }
 
     /// A CDA R2 discharge letter whose human-readable part (section titles and text) says what it is.
-    static func cda(title: String, sections: [(String, [String])]) -> Data {
+    static func cda(title: String, sections: [(String, [String])], table: (title: String, rows: [[String]])? = nil) -> Data {
         func escaped(_ text: String) -> String {
             text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
         }
@@ -81,7 +81,14 @@ enum DemoFiles {
                     <text>\(paragraphs.map { "<paragraph>\(escaped($0))</paragraph>" }.joined())</text>
                   </section></component>
             """
-        }.joined(separator: "\n")
+        }.joined(separator: "\n") + (table.map { title, rows in
+            // A level-3 section with a table (header row first), as CI-SIS lab and discharge documents have.
+            let cells = rows.enumerated().map { index, row in
+                "<tr>" + row.map { index == 0 ? "<th>\(escaped($0))</th>" : "<td>\(escaped($0))</td>" }.joined() + "</tr>"
+            }
+            return "\n      <component><section><title>\(escaped(title))</title><text><table><thead>\(cells.first ?? "")</thead>"
+                + "<tbody>\(cells.dropFirst().joined())</tbody></table></text></section></component>"
+        } ?? "")
         return Data("""
             <?xml version="1.0" encoding="UTF-8"?>
             <ClinicalDocument xmlns="urn:hl7-org:v3">

@@ -143,12 +143,13 @@ struct PatientPortalRoutes {
             found.total = max(found.total, found.page.count)
         }
         let holderINS = try await service.readRecord(recordID, by: session.actor).ins.value
-        let names = try await service.professionals(PortalPeople.rpps(of: found.page))
+        let names = try await service.professionals(PortalPeople.rpps(of: found.page) + PortalDuplicates.rpps(of: found.page))
         let types = PortalDocumentTypes.common + PortalDocumentTypes.patient.filter { code, _, _ in !PortalDocumentTypes.common.contains { $0.0 == code } }
         func rows(_ entries: [DocumentEntry]) -> [HTML] {
             entries.map { entry -> HTML in
                 """
-                <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/patient/documents/\(entry.id.description)">\(entry.title ?? PortalDocumentTypes.label(entry.type.code, l))</a></td>\
+                <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/patient/documents/\(entry.id.description)">\(entry.title ?? PortalDocumentTypes.label(entry.type.code, l))</a>\
+                \(PortalDuplicates.note(entry, names, reader: session.actor, holderINS: holderINS, documentPath: "/portal/patient/documents/", l))</td>\
                 <td>\(PortalDocumentTypes.label(entry.type.code, l))</td><td>\(PortalPeople.author(entry, names, l))</td>\
                 <td>\(entry.visibility.maskedToProfessionals ? html("<span class=\"tag\">\(l.t("masqué aux professionnels", "masked to professionals"))</span>") : "")</td></tr>
                 """

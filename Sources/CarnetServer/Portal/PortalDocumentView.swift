@@ -1,4 +1,5 @@
 import CarnetCore
+import CarnetFHIR
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -8,7 +9,8 @@ import FoundationXML
 #endif
 
 /// A document as a person reads it: text inline, a PDF or an image opened from Carnet itself, a CDA
-/// through its human-readable part (the `text` of its sections), anything else to download.
+/// through its sections rendered as HTML (level 3), the PDF it carries (level 1) or else its
+/// human-readable text, anything else to download.
 enum PortalDocumentView {
     static func render(_ entry: DocumentEntry, _ data: Data, contentURL: String, _ l: PortalLanguage) -> HTML {
         let type = entry.content.contentType.lowercased()
@@ -28,6 +30,11 @@ enum PortalDocumentView {
             // CDA level 1: the PDF its nonXMLBody carries, shown as the PDF it is (decoded by Carnet).
             return "<p class=\"hint\">\(l.t("Document CDA contenant un PDF", "CDA document carrying a PDF"))</p>"
                 + "<iframe class=\"document\" src=\"\(contentURL)?embedded=pdf\" title=\"\(entry.title ?? l.t("Document PDF", "PDF document"))\"></iframe>\(open)"
+        }
+        if type.contains("xml"), let sections = CDABodyHTML.render(data) {
+            // CDA level 3: its sections as headings, paragraphs, lists and tables (escaped, narrative elements only).
+            return "<p class=\"hint\">\(l.t("Document CDA structuré : ses sections", "Structured CDA document: its sections"))</p>"
+                + "<div class=\"document cda\">\(sections)</div>\(open)"
         }
         if type.contains("xml"), let text = CDANarrative.text(of: data) {
             return "<p class=\"hint\">\(l.t("Partie lisible du document CDA", "Human-readable part of the CDA document"))</p><pre class=\"document\">\(text)</pre>\(open)"
@@ -64,7 +71,7 @@ enum CDANarrative {
     /// The PDF a CDA level 1 document carries (`component/nonXMLBody/text`, `mediaType`
     /// application/pdf, `representation` B64), decoded; `nil` when it carries none, or not a PDF.
     static func embeddedPDF(of data: Data) -> Data? {
-        guard String(validating: data, as: UTF8.self) != nil else { return nil }
+        guard ContentInspection.parsingRefusal(data) == nil else { return nil }
         let finder = EmbeddedFinder()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
@@ -102,7 +109,7 @@ enum CDANarrative {
     static func text(of data: Data) -> String? {
         // Foundation's XML parser traps on names that are not valid UTF-8 (content was checked at
         // push time; this keeps the page safe whatever is stored).
-        guard String(validating: data, as: UTF8.self) != nil else { return nil }
+        guard ContentInspection.parsingRefusal(data) == nil else { return nil }
         let collector = Collector()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false

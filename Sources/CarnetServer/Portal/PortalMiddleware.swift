@@ -86,6 +86,8 @@ struct PortalMiddleware: RouterMiddleware {
             (status, message) = (ErrorMeaning.of(error)?.status ?? .conflict, PortalProblemMessages.documentInput(error, l))
         case let error as DocumentLabelError:
             (status, message) = (ErrorMeaning.of(error)?.status ?? .badRequest, PortalProblemMessages.label(error, l))
+        case let error as CDAHeaderMismatch:
+            (status, message) = (ErrorMeaning.of(error)?.status ?? .unprocessableContent, PortalProblemMessages.cdaHeader(error, l))
         case let error as SummaryItemError:
             (status, message) = (ErrorMeaning.of(error)?.status ?? .conflict, PortalProblemMessages.summaryItem(error, l))
         case let error as StoreError where PortalProblemMessages.store(error, l) != nil:

@@ -80,6 +80,18 @@ enum PortalProblemMessages {
         }
     }
 
+    /// A CDA file whose own header contradicts the form (issue 18): another patient's document, or another type.
+    static func cdaHeader(_ error: CDAHeaderMismatch, _ l: PortalLanguage) -> String {
+        switch error {
+        case .patient(let document, _):
+            l.t("Ce document CDA concerne un autre patient (INS \(document) dans le document) : il n'a pas été ajouté à ce dossier. Vérifiez le fichier choisi.",
+                "This CDA document is about another patient (INS \(document) in the document): it was not added to this record. Check the file chosen.")
+        case .type(let document, let declared):
+            l.t("Le type choisi (\(declared)) ne correspond pas au type écrit dans le document CDA (\(document)) : choisissez le bon type.",
+                "The type chosen (\(declared)) does not match the type written in the CDA document (\(document)): choose the right type.")
+        }
+    }
+
     /// A summary item that changed or went away since the page was shown.
     static func summaryItem(_ error: SummaryItemError, _ l: PortalLanguage) -> String {
         switch error {

@@ -93,6 +93,7 @@ enum PortalUpload {
         let date = form["date"].flatMap { FHIRDateValue.day($0) }
         if date == nil { problems.messages["date"] = l.t("Indiquez la date au format AAAA-MM-JJ.", "Give the date as YYYY-MM-DD.") }
         var content: (Data, String)?
+        var cdaHeader: CDAHeader?
         if let file = form.files["file"], !file.data.isEmpty {
             let mediaType = file.contentType.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
             let allowed = acceptedTypes.split(separator: ",").map(String.init)
@@ -107,6 +108,7 @@ enum PortalUpload {
                     + PortalMessages.content(problem, l) + "."
             } else {
                 content = (file.data, mediaType == "text/plain" ? "text/plain; charset=utf-8" : mediaType)
+                cdaHeader = CDAHeaderReader.header(of: file.data, mediaType: mediaType)
             }
         } else if let text = form["text"] {
             content = (Data(text.utf8), "text/plain; charset=utf-8")
@@ -133,6 +135,7 @@ enum PortalUpload {
         var draft = DocumentDraft(uniqueID: nil, type: Code(system: system, code: type), title: title, authors: authors, date: date,
                                   contentType: contentType, language: l == .fr ? "fr-FR" : "en",
                                   replaces: form["replaces"].flatMap(DocumentID.init))
+        draft.cdaHeader = cdaHeader
         draft.visibility.maskedToProfessionals = masked
         draft.visibility.invisibleToPatient = invisible
         if author.isPatientSide {
@@ -175,6 +178,10 @@ enum PortalUpload {
             } catch let error as RecordError {
                 return refused(request, session: session, form: form, problems: Problems(), back: back, status: .conflict, l,
                                atop: PortalProblemMessages.record(error, l))
+            } catch let error as CDAHeaderMismatch {
+                var problems = Problems()
+                problems.messages[error.field == "DocumentReference.type" ? "type" : "file"] = PortalProblemMessages.cdaHeader(error, l)
+                return refused(request, session: session, form: form, problems: problems, back: back, status: .unprocessableContent, l)
             } catch let error as DocumentLabelError {
                 return refused(request, session: session, form: form, problems: Problems(), back: back, status: .badRequest, l,
                                atop: PortalProblemMessages.label(error, l))

@@ -193,10 +193,12 @@ struct ProfessionalPortalRoutes {
         query.count = 100
         let documents = try await service.searchDocuments(of: .record(recordID), query, by: actor)
         let summary = try await service.patientSummary(of: recordID, by: actor)
-        let names = try await service.professionals(PortalPeople.rpps(of: documents.page) + summary.items.map(\.authorID))
+        let names = try await service.professionals(PortalPeople.rpps(of: documents.page) + PortalDuplicates.rpps(of: documents.page)
+                                                    + summary.items.map(\.authorID))
         let rows = documents.page.map { entry -> HTML in
             """
-            <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/pro/documents/\(entry.id.description)">\(entry.title ?? PortalDocumentTypes.label(entry.type.code, l))</a></td>\
+            <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/pro/documents/\(entry.id.description)">\(entry.title ?? PortalDocumentTypes.label(entry.type.code, l))</a>\
+            \(PortalDuplicates.note(entry, names, reader: session.actor, holderINS: summary.record.ins.value, documentPath: "/portal/pro/documents/", l))</td>\
             <td>\(PortalDocumentTypes.label(entry.type.code, l))</td><td>\(PortalPeople.author(entry, names, l))</td></tr>
             """
         }
