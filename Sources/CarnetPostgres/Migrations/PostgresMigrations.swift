@@ -85,12 +85,13 @@ enum PostgresMigrations {
         // Duplicates (issue 18): each document's content address and the submission that stored it, so a
         // push finds the record's documents with its bytes in one indexed read and a search folds identical
         // content from different submissions on the index alone. Existing rows: their submission is told by
-        // submitter and millisecond of recording (DocumentEntry.submissionKey).
+        // submitter and millisecond of recording (DocumentEntry.submissionKey). Only immutable functions in the
+        // update (the epoch read at UTC), which Citus requires of an update it runs on every shard.
         (20, "document_content_hash", [
             "ALTER TABLE documents ADD COLUMN content_sha256 text NOT NULL DEFAULT '', ADD COLUMN submission_key text NOT NULL DEFAULT ''",
             """
             UPDATE documents SET content_sha256 = coalesce(metadata_json->'content'->>'sha256', ''),
-                submission_key = coalesce(metadata_json->>'submissionID', submitter_id || '@' || ((extract(epoch FROM recorded_at) * 1000)::bigint)::text)
+                submission_key = coalesce(metadata_json->>'submissionID', submitter_id || '@' || ((extract(epoch FROM (recorded_at AT TIME ZONE 'UTC')) * 1000)::bigint)::text)
             """,
             "CREATE INDEX documents_by_record_content ON documents (record_id, content_sha256)",
         ]),
