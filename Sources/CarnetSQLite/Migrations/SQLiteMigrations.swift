@@ -26,6 +26,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("015_professional_directory", migrate: migration015ProfessionalDirectory)
         migrator.registerMigration("016_import_jobs", migrate: migration016ImportJobs)
         migrator.registerMigration("019_portal_state", migrate: migration019PortalState)
+        migrator.registerMigration("018_document_text", migrate: migration018DocumentText)
         return migrator
     }
 
@@ -362,6 +363,18 @@ enum SQLiteMigrations {
             ) STRICT;
             CREATE INDEX professional_directory_by_last_name ON professional_directory (last_name_key, first_name_key);
             CREATE INDEX professional_directory_by_first_name ON professional_directory (first_name_key, last_name_key);
+            """)
+    }
+
+    /// The documents' full-text index (issue 18): FTS5, one row per document, its body the
+    /// ``FrenchText`` terms of its metadata and content, each prefixed with its record's key (see
+    /// `SQLiteStore.textTerm`), so a search reads one record's postings. Carnet folds and stems before
+    /// the engine sees a word, so the plain `unicode61` tokenizer only splits on spaces here.
+    /// Documents stored before this migration are not in it (found by metadata only once re-pushed).
+    static func migration018DocumentText(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE document_text USING fts5(body, record_id UNINDEXED, document_id UNINDEXED,
+                tokenize = 'unicode61 remove_diacritics 0', detail = 'none');
             """)
     }
 }
