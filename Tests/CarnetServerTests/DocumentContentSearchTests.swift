@@ -12,29 +12,6 @@ import Testing
 /// in the database before paging, so totals and pages are exact.
 @Suite("Search inside the documents")
 struct DocumentContentSearchTests {
-    /// A one-page PDF whose text is `text` (ASCII), with a correct cross-reference table.
-    static func pdf(_ text: String) -> Data {
-        let stream = "BT /F1 12 Tf 72 720 Td (\(text)) Tj ET"
-        let objects = [
-            "<< /Type /Catalog /Pages 2 0 R >>",
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-            "<< /Length \(stream.utf8.count) >>\nstream\n\(stream)\nendstream",
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        ]
-        var pdf = "%PDF-1.4\n"
-        var offsets: [Int] = []
-        for (index, object) in objects.enumerated() {
-            offsets.append(pdf.utf8.count)
-            pdf += "\(index + 1) 0 obj\n\(object)\nendobj\n"
-        }
-        let xref = pdf.utf8.count
-        pdf += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
-        for offset in offsets { pdf += String(format: "%010d 00000 n \n", offset) }
-        pdf += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
-        return Data(pdf.utf8)
-    }
-
     /// A level-3 CDA whose narrative says `words`.
     static func cda(_ words: String) -> String {
         #"<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"><title>CR synthétique</title>"#
@@ -63,7 +40,7 @@ struct DocumentContentSearchTests {
             let text = try await Self.push(client, doctor, content: Data("Échocardiographie : fuite mitrale minime.".utf8), contentType: "text/plain")
             let cda = try await Self.push(client, doctor, content: Data(Self.cda("Insuffisance aortique s&#233;v&#232;re").utf8),
                                           contentType: "application/xml")
-            let pdf = try await Self.push(client, doctor, content: Self.pdf("Coloscopie sans polype"), contentType: "application/pdf")
+            let pdf = try await Self.push(client, doctor, content: TestPDF.make("Coloscopie sans polype"), contentType: "application/pdf")
             let titled = try await Self.push(client, doctor, content: Data("Rien de particulier.".utf8), contentType: "text/plain",
                                              title: "Bilan lipidique")
             func found(_ parameters: String) async throws -> [String] {
