@@ -33,11 +33,16 @@ public enum FrenchText {
     /// `text`'s terms as one space-separated string, at most `limit` characters (cut at a term):
     /// what the engines index.
     public static func indexText(_ text: String, limit: Int = 262_144) -> String {
+        // Lengths counted as terms are added (terms are ASCII, so bytes are characters): `String.count`
+        // walks the whole string, and asking it once per term made a 4 KB document cost milliseconds.
         var result = ""
+        var length = 0
         for term in terms(text) {
-            if result.count + term.count + 1 > limit { break }
-            if !result.isEmpty { result += " " }
+            let added = term.utf8.count + (length == 0 ? 0 : 1)
+            if length + added > limit { break }
+            if length > 0 { result += " " }
             result += term
+            length += added
         }
         return result
     }
@@ -50,15 +55,20 @@ public enum FrenchText {
             .replacingOccurrences(of: "ß", with: "ss")
         var words: [String] = []
         var current = ""
+        var length = 0
         for scalar in folded.unicodeScalars {
             if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
-                if current.count < maximumTermLength { current.unicodeScalars.append(scalar) }
-            } else if !current.isEmpty {
+                if length < maximumTermLength {
+                    current.unicodeScalars.append(scalar)
+                    length += 1
+                }
+            } else if length > 0 {
                 words.append(current)
                 current = ""
+                length = 0
             }
         }
-        if !current.isEmpty { words.append(current) }
+        if length > 0 { words.append(current) }
         return words
     }
 

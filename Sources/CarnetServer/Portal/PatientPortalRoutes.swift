@@ -222,7 +222,7 @@ struct PatientPortalRoutes {
                     status: wordsError == nil ? .ok : .badRequest)
     }
 
-    /// "New since your last sign-in", or on a first sign-in the word that everything is new (issue 18).
+    /// "New since your last sign-in" (issue 18); nothing on a first sign-in, when there is no baseline.
     func newSection(_ entries: [DocumentEntry], total: Int, _ lastAccess: LastAccess, _ l: PortalLanguage,
                     table: (String, String, [DocumentEntry]) -> HTML) -> HTML {
         guard let since = lastAccess.at else { return "" }
