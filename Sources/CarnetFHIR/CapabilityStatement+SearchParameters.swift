@@ -20,6 +20,13 @@ extension CapabilityStatement {
                 token("event"), token("security-label"), token("_id", "ids, comma-separated; without a patient, each read as by id"),
                 SearchParam(name: "date", type: "date", documentation: nil), SearchParam(name: "period", type: "date", documentation: nil),
                 SearchParam(name: "_sort", type: "string", documentation: "date or -date"),
+                SearchParam(name: "_content", type: "string",
+                            documentation: "words inside the documents (text, CDA narrative, PDF text) and their metadata (title, type, author); "
+                                + "French: case, accents and word endings folded; every word must be found; only documents you may see"),
+                SearchParam(name: "_text", type: "string", documentation: "the same as _content"),
+                token(NewSinceLastAccess.parameter,
+                      "true: only documents added or replaced since your last access (a professional's last read of the record, "
+                          + "the patient's previous sign-in); such entries carry the extension " + NewSinceLastAccess.url),
             ] + paging
         case "List":
             subject + [

@@ -50,6 +50,22 @@ public struct DocumentSearch: Sendable, Equatable {
                 case "date": query.newestFirst = false
                 default: throw FHIRInputError("only date and -date are supported", at: name, code: "not-supported")
                 }
+            case "_content", "_text":
+                // Words, not a list: a comma is punctuation here. Both search the documents' words and metadata.
+                let text = String(rawValue)
+                guard text.count <= Self.maximumContentLength else {
+                    throw FHIRInputError("is longer than \(Self.maximumContentLength) characters: search for a few words", at: name)
+                }
+                guard !FrenchText.queryTerms(text).isEmpty else {
+                    throw FHIRInputError("'\(text)' has no word to search for (common words such as 'le', 'de', 'et' are not searched)", at: name)
+                }
+                query.contentText = [query.contentText, text].compactMap { $0 }.joined(separator: " ")
+            case NewSinceLastAccess.parameter:
+                switch String(rawValue) {
+                case "true": query.newSinceLastAccess = true
+                case "false": continue
+                default: throw FHIRInputError("'\(rawValue)' is not true or false", at: name)
+                }
             case "_count": query.count = try PatientPagedSearch.count(String(rawValue), name)
             case "_offset": query.offset = try PatientPagedSearch.offset(String(rawValue), name)
             case _ where Self.formatParameters.contains(name):
@@ -62,9 +78,17 @@ public struct DocumentSearch: Sendable, Equatable {
             throw FHIRInputError("a DocumentReference search must name the patient: patient=<id> or patient.identifier=<INS system>|<INS>",
                                  at: "patient", code: "required")
         }
+        if subject == nil, query.contentText != nil || query.newSinceLastAccess {
+            let name = query.newSinceLastAccess ? NewSinceLastAccess.parameter : "_content"
+            throw FHIRInputError("searches one patient's documents: name the patient (patient=<id> or patient.identifier=<INS system>|<INS>)",
+                                 at: name, code: "required")
+        }
         self.subject = subject
         self.query = query
     }
+
+    /// Longest `_content` or `_text` accepted.
+    public static let maximumContentLength = 500
 
     /// The patient a search names: `patient=<id>` or `patient.identifier=<INS system>|<INS>`.
     public static func subject(_ name: String, _ value: String, keyChecking: INS.KeyChecking) throws(FHIRInputError) -> DocumentSubjectReference {

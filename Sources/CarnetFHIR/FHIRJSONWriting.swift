@@ -19,6 +19,7 @@ extension SearchBundle: JSONWritable where Resource: JSONWritable {
 extension SearchBundle.Entry: JSONWritable where Resource: JSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
         writer.beginObject()
+        writer.field("extension", `extension`)
         writer.field("fullUrl", fullUrl)
         writer.field("resource", resource)
         writer.key("search")

@@ -33,7 +33,7 @@ public enum PatientSummaryDocument {
     ]
 
     public static func bundle(patient: PatientResource, recordID: RecordID, items: [SummaryEntry], directiveDocuments: [DocumentEntry],
-                              builtAt: Date, baseURL: String) throws -> JSONValue {
+                              builtAt: Date, baseURL: String, markedNew: Set<String> = []) throws -> JSONValue {
         let patientURL = "\(baseURL)/Patient/\(recordID)"
         let compositionURL = "urn:uuid:\(UUID().uuidString.lowercased())"
         var entries: [JSONValue] = [.null, entry(patientURL, try JSONValue(encoding: patient))]
@@ -78,6 +78,12 @@ public enum PatientSummaryDocument {
             "section": .array(sectionValues),
         ])
         entries[0] = entry(compositionURL, composition)
+        // What was added or replaced since the reader's last access (NewSinceLastAccess).
+        entries = entries.map { value in
+            guard case .object(var fields) = value, case .string(let url)? = fields["fullUrl"], markedNew.contains(url) else { return value }
+            fields["extension"] = NewSinceLastAccess.json
+            return .object(fields)
+        }
         return .object([
             "resourceType": .string("Bundle"),
             "identifier": .object(["system": .string("urn:ietf:rfc:3986"), "value": .string("urn:uuid:\(UUID().uuidString.lowercased())")]),

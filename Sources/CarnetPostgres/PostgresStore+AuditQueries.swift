@@ -20,6 +20,12 @@ extension PostgresStore {
         }
     }
 
+    public func latestAuditEvent(recordID: RecordID, matching filter: AuditFilter) async throws -> AuditEvent? {
+        try await client.withConnection { [self] connection in
+            try await Self.auditEvents(connection, recordID: recordID, filter, limit: 1, offset: 0, logger: logger).first
+        }
+    }
+
     public func firstAppearances(recordID: RecordID, matching filter: AuditFilter, since: Date) async throws -> [AuditFirstAppearance] {
         var ever = filter
         ever.from = nil

@@ -6,12 +6,19 @@ import PostgresNIO
 
 extension PostgresStore {
     public func addDocuments(_ additions: [DocumentAddition], submissionSet: SubmissionSet?, audits: [AuditEvent]) async throws {
-        let rows = try additions.map { (new: try DocumentRow($0.entry), old: try $0.superseding.map(DocumentRow.init)) }
+        let rows = try additions.map { (new: try DocumentRow($0.entry), old: try $0.superseding.map(DocumentRow.init), text: $0.searchText) }
         let setRow = try submissionSet.map(SubmissionSetRow.init)
         let auditRows = try audits.map(AuditRow.init)
         try await transaction { [self] connection in
-            for (row, old) in rows {
+            for (row, old, text) in rows {
                 try await Self.insert(row, superseding: old, connection, logger: logger)
+                if let text, !text.isEmpty {
+                    // Already folded and stemmed by Carnet (FrenchText); carnet_french only splits on spaces.
+                    try await connection.query("""
+                        INSERT INTO document_text (record_id, document_id, body)
+                        VALUES (\(row.recordID), \(row.id), to_tsvector('carnet_french', \(text)))
+                        """, logger: logger)
+                }
             }
             if let setRow {
                 let inserted = try await connection.query("""
@@ -72,11 +79,11 @@ extension PostgresStore {
         }
     }
 
-    public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?,
+    public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, narrowing: DocumentNarrowing,
                               newestFirst: Bool) async throws -> [DocumentIndexEntry] {
         guard !statuses.isEmpty else { return [] }
         return try await client.withConnection { [self] connection in
-            try await Self.documentIndex(connection, recordID: recordID, statuses: statuses, from: from, until: until, authorText: authorText,
+            try await Self.documentIndex(connection, recordID: recordID, statuses: statuses, from: from, until: until, narrowing: narrowing,
                                          newestFirst: newestFirst, logger: logger)
         }
     }
@@ -87,14 +94,14 @@ extension PostgresStore {
     }
 
     public func documentSearch<Conclusion: Sendable>(
-        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?, newestFirst: Bool,
+        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, narrowing: DocumentNarrowing, newestFirst: Bool,
         choose: @escaping @Sendable (HealthRecord, AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
     ) async throws -> DocumentSearchRead<Conclusion>? {
         try await client.withConnection { [self] connection in
             guard let record = try await Self.fetchRecord(connection, id: recordID, logger: logger) else { return nil }
             let controls = try await Self.accessControls(connection, recordID: recordID, logger: logger)
             let index = try await Self.documentIndex(connection, recordID: recordID, statuses: statuses, from: from, until: until,
-                                                     authorText: authorText, newestFirst: newestFirst, logger: logger)
+                                                     narrowing: narrowing, newestFirst: newestFirst, logger: logger)
             let chosen = try choose(record, controls, index)
             return DocumentSearchRead(record: record, controls: controls,
                                       entries: try await Self.documents(connection, recordID: recordID, ids: chosen.ids, logger: logger),
@@ -126,8 +133,12 @@ extension PostgresStore {
     }
 
     private static func documentIndex(_ connection: PostgresConnection, recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?,
-                                      until: Date?, authorText: String?, newestFirst: Bool, logger: Logger) async throws -> [DocumentIndexEntry] {
+                                      until: Date?, narrowing: DocumentNarrowing, newestFirst: Bool, logger: Logger) async throws -> [DocumentIndexEntry] {
         guard !statuses.isEmpty else { return [] }
+        let authorText = narrowing.authorText
+        let since = narrowing.recordedSince
+        // FrenchText terms ([a-z0-9] words): plainto_tsquery ANDs them; within one record's rows.
+        let textQuery: String? = narrowing.textTerms.isEmpty ? nil : narrowing.textTerms.joined(separator: " ")
         let statusList = statuses.map(\.rawValue).sorted()
         let order = newestFirst ? "date DESC, id" : "date, id"
         let query: PostgresQuery = """
@@ -137,6 +148,10 @@ extension PostgresStore {
             WHERE record_id = \(recordID.rawValue) AND status = ANY(\(statusList))
               AND date >= \(from ?? .distantPast) AND date < \(until ?? .distantFuture)
               AND (\(authorText)::text IS NULL OR strpos(author_search, \(authorText)::text) > 0)
+              AND (\(since)::timestamptz IS NULL OR recorded_at >= \(since)::timestamptz)
+              AND (\(textQuery)::text IS NULL OR id IN (
+                    SELECT document_id FROM document_text
+                    WHERE record_id = \(recordID.rawValue) AND body @@ plainto_tsquery('carnet_french', \(textQuery)::text)))
             ORDER BY \(unescaped: order)
             """
         var entries: [DocumentIndexEntry] = []
@@ -229,5 +244,9 @@ extension PostgresStore {
             """, logger: logger).collect().count
         guard updated == 1 else { throw StoreError.versionConflict }
         try await insertVersion(connection, row, logger: logger)
+        // A deleted document's words leave the index with it (issue 18).
+        if row.status == DocumentStatus.deleted.rawValue {
+            try await connection.query("DELETE FROM document_text WHERE record_id = \(row.recordID) AND document_id = \(row.id)", logger: logger)
+        }
     }
 }

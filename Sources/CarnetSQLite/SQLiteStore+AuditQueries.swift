@@ -15,6 +15,10 @@ extension SQLiteStore {
         }
     }
 
+    public func latestAuditEvent(recordID: RecordID, matching filter: AuditFilter) async throws -> AuditEvent? {
+        try await pool.read { db in try Self.auditEvents(db, recordID: recordID, filter, limit: 1, offset: 0).first }
+    }
+
     public func firstAppearances(recordID: RecordID, matching filter: AuditFilter, since: Date) async throws -> [AuditFirstAppearance] {
         var ever = filter
         ever.from = nil

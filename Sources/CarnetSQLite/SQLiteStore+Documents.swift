@@ -5,11 +5,11 @@ import GRDB
 
 extension SQLiteStore {
     public func addDocuments(_ additions: [DocumentAddition], submissionSet: SubmissionSet?, audits: [AuditEvent]) async throws {
-        let rows = try additions.map { (new: try DocumentRow($0.entry), old: try $0.superseding.map(DocumentRow.init)) }
+        let rows = try additions.map { (new: try DocumentRow($0.entry), old: try $0.superseding.map(DocumentRow.init), text: $0.searchText) }
         let setRow = try submissionSet.map(SubmissionSetRow.init)
         let auditRows = try audits.map(AuditRow.init)
         try await writer.write { db in
-            for (row, old) in rows {
+            for (row, old, text) in rows {
                 if let old {
                     try Self.updateDocumentRow(db, old)
                 }
@@ -27,6 +27,7 @@ extension SQLiteStore {
                                      row.recordedAtMilliseconds, row.visibilityFlags, row.confidentiality, row.metadataJSON,
                                      row.metadataVersion, row.authorSearch, row.contentSHA256, row.submissionKey])
                 try Self.insertVersion(db, row)
+                try Self.insertText(db, row, text)
             }
             if let setRow {
                 if try Bool.fetchOne(db, sql: "SELECT 1 FROM submission_sets WHERE record_id = ? AND submitter_id = ? AND unique_id = ?",
@@ -86,11 +87,11 @@ extension SQLiteStore {
         }
     }
 
-    public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?,
+    public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, narrowing: DocumentNarrowing,
                               newestFirst: Bool) async throws -> [DocumentIndexEntry] {
         guard !statuses.isEmpty else { return [] }
         return try await pool.read { db in
-            try Self.documentIndex(db, recordID: recordID, statuses: statuses, from: from, until: until, authorText: authorText,
+            try Self.documentIndex(db, recordID: recordID, statuses: statuses, from: from, until: until, narrowing: narrowing,
                                    newestFirst: newestFirst)
         }
     }
@@ -101,13 +102,13 @@ extension SQLiteStore {
     }
 
     public func documentSearch<Conclusion: Sendable>(
-        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?, newestFirst: Bool,
+        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, narrowing: DocumentNarrowing, newestFirst: Bool,
         choose: @escaping @Sendable (HealthRecord, AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
     ) async throws -> DocumentSearchRead<Conclusion>? {
         try await pool.read { db in
             guard let record = try Self.fetchRecord(db, id: recordID) else { return nil }
             let controls = try Self.accessControls(db, recordID: recordID)
-            let index = try Self.documentIndex(db, recordID: recordID, statuses: statuses, from: from, until: until, authorText: authorText,
+            let index = try Self.documentIndex(db, recordID: recordID, statuses: statuses, from: from, until: until, narrowing: narrowing,
                                                newestFirst: newestFirst)
             let chosen = try choose(record, controls, index)
             return DocumentSearchRead(record: record, controls: controls, entries: try Self.documents(db, recordID: recordID, ids: chosen.ids),
@@ -116,7 +117,7 @@ extension SQLiteStore {
     }
 
     private static func documentIndex(_ db: Database, recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?,
-                                      authorText: String?, newestFirst: Bool) throws -> [DocumentIndexEntry] {
+                                      narrowing: DocumentNarrowing, newestFirst: Bool) throws -> [DocumentIndexEntry] {
         guard !statuses.isEmpty else { return [] }
         var sql = """
             SELECT id, status, date_ms, type_system, type_code, submitter_id, recorded_at_ms, visibility_flags, confidentiality,
@@ -133,10 +134,20 @@ extension SQLiteStore {
             sql += " AND date_ms < ?"
             arguments += [StoredForms.milliseconds(until)]
         }
-        if let authorText {
+        if let authorText = narrowing.authorText {
             // Both sides folded by Carnet (DocumentQuery.folded): a plain substring test, the same on every engine.
             sql += " AND instr(author_search, ?) > 0"
             arguments += [authorText]
+        }
+        if let since = narrowing.recordedSince {
+            sql += " AND recorded_at_ms >= ?"
+            arguments += [StoredForms.milliseconds(since)]
+        }
+        if !narrowing.textTerms.isEmpty {
+            // Record-scoped terms (see textTerm): the match reads this record's postings only.
+            sql += " AND id IN (SELECT document_id FROM document_text WHERE document_text MATCH ? AND record_id = ?)"
+            arguments += [narrowing.textTerms.map { "\"\(Self.textTerm(recordID.rawValue, $0))\"" }.joined(separator: " AND "),
+                          recordID.rawValue.lowercasedString]
         }
         sql += newestFirst ? " ORDER BY date_ms DESC, id" : " ORDER BY date_ms, id"
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
@@ -217,6 +228,29 @@ extension SQLiteStore {
                        arguments: [row.recordID.lowercasedString, row.id.lowercasedString, row.metadataVersion, row.metadataJSON])
     }
 
+    /// A term as the FTS5 index holds it: the record's key (its id's first 16 hex digits) then the
+    /// ``FrenchText`` term. A record's words are thus its own terms, and a search, always within one
+    /// record, reads only that record's postings however many records share a common word — a plain
+    /// FTS5 match would walk every record's "compte rendu" to keep one record's. Terms are `[a-z0-9]`
+    /// only, so they are never FTS5 syntax.
+    static func textTerm(_ recordID: UUID, _ term: String) -> String {
+        String(recordID.lowercasedString.replacingOccurrences(of: "-", with: "").prefix(16)) + term
+    }
+
+    /// A term naming the document itself, so that its row is found by the index (not by a scan of the
+    /// unindexed columns) when it leaves.
+    private static func documentTerm(_ row: DocumentRow) -> String {
+        textTerm(row.recordID, "doc" + row.id.lowercasedString.replacingOccurrences(of: "-", with: ""))
+    }
+
+    /// Indexes a new entry's text (issue 18), its terms record-scoped (``textTerm(_:_:)``).
+    private static func insertText(_ db: Database, _ row: DocumentRow, _ text: String?) throws {
+        guard let text, !text.isEmpty else { return }
+        let body = ([documentTerm(row)] + text.split(separator: " ").map { textTerm(row.recordID, String($0)) }).joined(separator: " ")
+        try db.execute(sql: "INSERT INTO document_text (body, record_id, document_id) VALUES (?, ?, ?)",
+                       arguments: [body, row.recordID.lowercasedString, row.id.lowercasedString])
+    }
+
     /// Writes a changed entry if its stored metadata version is the one before, and keeps the version.
     private static func updateDocumentRow(_ db: Database, _ row: DocumentRow) throws {
         try db.execute(sql: """
@@ -228,5 +262,11 @@ extension SQLiteStore {
                              row.metadataVersion - 1])
         guard db.changesCount == 1 else { throw StoreError.versionConflict }
         try insertVersion(db, row)
+        // A deleted document's words leave the index with it (issue 18).
+        if row.status == DocumentStatus.deleted.rawValue {
+            try db.execute(sql: """
+                DELETE FROM document_text WHERE rowid IN (SELECT rowid FROM document_text WHERE document_text MATCH ? AND document_id = ?)
+                """, arguments: ["\"\(documentTerm(row))\"", row.id.lowercasedString])
+        }
     }
 }

@@ -130,7 +130,10 @@ public struct PopulationGenerator: Sendable {
                                       authors: [DocumentAuthor(identifierSystem: RPPS.nationalIDSystem, identifierValue: author.rpps.nationalID,
                                                                display: author.displayName)],
                                       submitterID: author.rpps.value, date: date, recordedAt: date.addingTimeInterval(3_600), content: content)
-            additions.append(DocumentAddition(entry: entry, superseding: nil))
+            // Indexed for full-text search as a push would be (issue 18): metadata, a clinical phrase, the content's opening.
+            let phrase = Self.clinicalPhrases[(index &* 31 &+ number &* 7) % Self.clinicalPhrases.count]
+            additions.append(DocumentAddition(entry: entry, superseding: nil,
+                                              searchText: DocumentSearchText.indexText(of: entry, contentText: phrase + "\n" + pooled.opening)))
         }
         if !additions.isEmpty {
             try await store.addDocuments(additions, audits: [AuditEvent(
@@ -236,7 +239,30 @@ public struct PopulationGenerator: Sendable {
     struct PooledContent: Sendable {
         var content: DocumentContent
         var bytes: Data
+        /// The content's first words, which the population's text index holds (the rest repeats them).
+        var opening: String { String(decoding: bytes.prefix(160), as: UTF8.self) }
     }
+
+    /// Synthetic findings, one per document (deterministic), so a `_content` search has words to find
+    /// in some documents and not others, as in a real record.
+    static let clinicalPhrases = [
+        "Échocardiographie transthoracique : fuite mitrale minime, fraction d'éjection conservée.",
+        "Radiographie thoracique normale, pas d'épanchement pleural.",
+        "Bilan biologique : hémoglobine normale, créatinine stable, pas de syndrome inflammatoire.",
+        "Consultation de suivi du diabète de type 2, HbA1c à 7,1 %.",
+        "Compte rendu opératoire : appendicectomie sous cœlioscopie sans complication.",
+        "Hypertension artérielle équilibrée sous traitement, poursuite de l'amlodipine.",
+        "IRM cérébrale sans anomalie, pas de lésion ischémique récente.",
+        "Allergie à la pénicilline confirmée par le bilan allergologique.",
+        "Scanner abdominal : lithiase vésiculaire non compliquée.",
+        "Vaccination antigrippale réalisée, bonne tolérance.",
+        "Électrocardiogramme : rythme sinusal, pas de trouble de la conduction.",
+        "Suivi de grossesse : échographie du deuxième trimestre normale.",
+        "Asthme persistant léger, adaptation du traitement inhalé.",
+        "Fracture du radius distal traitée orthopédiquement, consolidation en cours.",
+        "Dépistage du cancer colorectal : coloscopie sans polype.",
+        "Insuffisance rénale chronique stade 3, surveillance néphrologique.",
+    ]
 
     static func content(of stored: StoredBlob) -> DocumentContent {
         DocumentContent(contentType: "text/plain", language: "fr-FR", size: stored.reference.size, sha256: stored.reference.sha256,

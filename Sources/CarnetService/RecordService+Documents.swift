@@ -126,7 +126,8 @@ extension RecordService {
             entry.keptElements = draft.keptElements
             entry.relations = draft.relations.isEmpty ? nil : draft.relations
             entry.submissionID = setID.description
-            additions.append(DocumentAddition(entry: entry, superseding: superseded))
+            additions.append(DocumentAddition(entry: entry, superseding: superseded,
+                                              searchText: await searchText(of: entry, content: submission.content)))
             var resources = ["DocumentReference/\(entry.id)"]
             if let superseded { resources.append("DocumentReference/\(superseded.id)") }
             if set != nil, audits.isEmpty { resources.append("List/\(setID)") }
@@ -186,13 +187,38 @@ extension RecordService {
     /// The record's documents matching `query` that the actor may see: the page, and the total.
     /// Documents the actor may not see are left out of both, silently.
     public func searchDocuments(of subject: Subject, _ query: DocumentQuery, by actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
+        let found = try await findDocuments(of: subject, query, by: actor)
+        return (found.page, found.total)
+    }
+
+    /// ``searchDocuments(of:_:by:)`` with what a reader needs to mark what is new to them: the page, the
+    /// total and the reader's previous access (issue 18). `new-since-last-access` is decided here, from
+    /// the audit trail, before the search's own event is written.
+    ///
+    /// - Parameter lastAccess: the previous access to use (a portal fixes it when the record is opened);
+    ///   `nil` looks it up (``previousAccess(to:by:before:)``).
+    public func findDocuments(of subject: Subject, _ query: DocumentQuery, lastAccess: LastAccess? = nil,
+                              by actor: Actor) async throws -> DocumentSearchResult {
         let recordID: RecordID
         switch subject {
         case .record(let id): recordID = id
         case .ins(let ins):
-            guard let record = try await store.record(ins: ins) else { return try await searchMiss(by: actor) }
+            guard let record = try await store.record(ins: ins) else {
+                let miss = try await searchMiss(by: actor)
+                return DocumentSearchResult(page: miss.page, total: miss.total, lastAccess: LastAccess(at: nil))
+            }
             recordID = record.id
         }
+        let previous: LastAccess
+        if let lastAccess { previous = lastAccess } else { previous = LastAccess(at: try await previousAccess(to: recordID, by: actor)) }
+        var query = query
+        if query.newSinceLastAccess { query.recordedSince = previous.at ?? .distantPast }
+        let page = try await searchVisible(recordID, query, by: actor)
+        return DocumentSearchResult(page: page.page, total: page.total, lastAccess: previous)
+    }
+
+    /// The search itself, decided and audited.
+    private func searchVisible(_ recordID: RecordID, _ query: DocumentQuery, by actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
         // The record and its controls come with the search's one read; the search is decided on them after.
         guard let found = try await visibleDocuments(of: recordID, query, nil, actor) else { return try await searchMiss(by: actor) }
         let record = found.record
@@ -342,8 +368,9 @@ extension RecordService {
     func visibleDocuments(of recordID: RecordID, _ query: DocumentQuery, _ known: DocumentAccessContext?, _ actor: Actor) async throws
         -> (page: [DocumentEntry], total: Int, record: HealthRecord, context: DocumentAccessContext)? {
         let bounds = DateCondition.bounds(query.dates)
+        let narrowing = DocumentNarrowing(authorText: query.foldedAuthorText, textTerms: query.contentTerms, recordedSince: query.recordedSince)
         guard let read = try await store.documentSearch(recordID: recordID, statuses: query.wantedStatuses, from: bounds?.from,
-                                                        until: bounds?.until, authorText: query.foldedAuthorText, newestFirst: query.newestFirst,
+                                                        until: bounds?.until, narrowing: narrowing, newestFirst: query.newestFirst,
                                                         choose: { record, controls, index in
             let context = known ?? self.documentContext(record, controls)
             // A caller bringing its facts has decided its own action already.

@@ -87,11 +87,14 @@ extension RecordService {
         /// Current advance directives (`EXPPAT_3`) the actor may read.
         public var directiveDocuments: [DocumentEntry]
         public var builtAt: Date
+        /// The reader's previous access: items and documents recorded since are new to them (issue 18).
+        public var lastAccess = LastAccess(at: nil)
     }
 
     /// The patient summary on demand (IPS-style): only what the actor may see, audited as one read.
     public func patientSummary(of recordID: RecordID, by actor: Actor) async throws -> PatientSummary {
         guard let (record, context, decision) = try await searchable(.record(recordID), as: .readSummary, by: actor) else { throw AccessError.notFound }
+        let previous = LastAccess(at: try await previousAccess(to: record.id, by: actor, before: context.now))
         let items = try await visibleItems(of: record, kinds: Set(SummaryKind.allCases), context, actor)
         var directiveQuery = DocumentQuery()
         directiveQuery.types = [SummaryKind.advanceDirective.documentType.code]
@@ -103,7 +106,7 @@ extension RecordService {
                                                    + directives.map { "DocumentReference/\($0.id)" },
                                                outcome: .success, rule: decision.rule,
                                                detail: "$summary: \(items.count) items, \(directives.count) directive documents"))
-        return PatientSummary(record: record, items: items, directiveDocuments: directives, builtAt: context.now)
+        return PatientSummary(record: record, items: items, directiveDocuments: directives, builtAt: context.now, lastAccess: previous)
     }
 
     /// What `$everything` returns: the record and all the actor may see in it.
@@ -112,12 +115,15 @@ extension RecordService {
         public var documents: [DocumentEntry]
         public var items: [SummaryEntry]
         public var claims: [Claim]
+        /// The reader's previous access: documents and items recorded since are new to them (issue 18).
+        public var lastAccess = LastAccess(at: nil)
     }
 
     /// Everything in the record the actor may see — current documents, summary items and, when the
     /// care history is readable, its claims — audited as one read.
     public func everything(of recordID: RecordID, by actor: Actor) async throws -> Everything {
         guard let (record, context, decision) = try await searchable(.record(recordID), as: .readEverything, by: actor) else { throw AccessError.notFound }
+        let previous = LastAccess(at: try await previousAccess(to: record.id, by: actor, before: context.now))
         let documents = try await store.documents(recordID: record.id).filter { document in
             document.status == .current && AccessPolicy.decideDocument(.readDocument, by: actor, in: context, document: document).isAllowed
         }
@@ -129,7 +135,7 @@ extension RecordService {
                                                    + items.map(Self.reference) + (claims.isEmpty ? [] : [Self.claimsReference(record.id)]),
                                                outcome: .success, rule: decision.rule,
                                                detail: "\(documents.count) documents, \(items.count) summary items, \(claims.count) claims"))
-        return Everything(record: record, documents: documents, items: items, claims: claims)
+        return Everything(record: record, documents: documents, items: items, claims: claims, lastAccess: previous)
     }
 
     // MARK: - Steps

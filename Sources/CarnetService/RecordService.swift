@@ -19,6 +19,8 @@ public struct RecordService: Sendable {
     public let ageOfMajority: Int?
     let clock: @Sendable () -> Date
     let logger: Logger
+    /// Reads PDFs' text for the full-text index (issue 18); its `executable` set to `nil` turns it off.
+    public var pdfText = PDFTextExtractor()
 
     /// - Parameters:
     ///   - clock: the source of "now", injected so tests can pin time; values are rounded to the

@@ -33,9 +33,9 @@ public protocol DocumentStore: Sendable {
     /// columns, by date (newest first unless `newestFirst` is false, then by id): what a search decides
     /// and pages on before it loads the page's entries whole.
     ///
-    /// - Parameter authorText: when given (folded: ``DocumentQuery/folded(_:)``), only the entries whose
-    ///   ``DocumentEntry/authorSearchText`` contains it, decided by the engine.
-    func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?,
+    /// - Parameter narrowing: what else the engine narrows by (author text, full-text terms, recorded
+    ///   since), see ``DocumentNarrowing``.
+    func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, narrowing: DocumentNarrowing,
                        newestFirst: Bool) async throws -> [DocumentIndexEntry]
 
     /// The record's entries with these ids, in the order given; ids not in the record are left out.
@@ -97,10 +97,33 @@ extension DocumentStore {
 public struct DocumentAddition: Sendable, Equatable {
     public var entry: DocumentEntry
     public var superseding: DocumentEntry?
+    /// The entry's full-text index text (``FrenchText/indexText(_:limit:)`` terms), kept in the engine's
+    /// text index beside it; `nil` or empty: not indexed.
+    public var searchText: String?
 
-    public init(entry: DocumentEntry, superseding: DocumentEntry?) {
+    public init(entry: DocumentEntry, superseding: DocumentEntry?, searchText: String? = nil) {
         self.entry = entry
         self.superseding = superseding
+        self.searchText = searchText
+    }
+}
+
+/// What a document search narrows a record's index by in the engine, besides status and date, so
+/// that what the access policy then decides on, counts and pages is already only what matches.
+public struct DocumentNarrowing: Sendable, Hashable {
+    /// Folded (``DocumentQuery/folded(_:)``): only entries whose ``DocumentEntry/authorSearchText`` contains it.
+    public var authorText: String?
+    /// ``FrenchText`` terms, every one of which the entry's text index must hold (`_content`, `_text`);
+    /// empty: no full-text condition.
+    public var textTerms: [String]
+    /// Only entries recorded (added to Carnet, a replacement included) at or after this instant: what is
+    /// new since the reader's last access.
+    public var recordedSince: Date?
+
+    public init(authorText: String? = nil, textTerms: [String] = [], recordedSince: Date? = nil) {
+        self.authorText = authorText
+        self.textTerms = textTerms
+        self.recordedSince = recordedSince
     }
 }
 
@@ -215,6 +238,14 @@ extension DocumentStore {
     /// A record's index entries with no author filter.
     public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?,
                               newestFirst: Bool) async throws -> [DocumentIndexEntry] {
-        try await documentIndex(recordID: recordID, statuses: statuses, from: from, until: until, authorText: nil, newestFirst: newestFirst)
+        try await documentIndex(recordID: recordID, statuses: statuses, from: from, until: until, narrowing: DocumentNarrowing(),
+                                newestFirst: newestFirst)
+    }
+
+    /// A record's index entries narrowed by author text only.
+    public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?,
+                              newestFirst: Bool) async throws -> [DocumentIndexEntry] {
+        try await documentIndex(recordID: recordID, statuses: statuses, from: from, until: until,
+                                narrowing: DocumentNarrowing(authorText: authorText), newestFirst: newestFirst)
     }
 }

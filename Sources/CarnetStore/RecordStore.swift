@@ -52,7 +52,7 @@ public protocol RecordStore: DocumentStore, AccessControlStore, AuditChainReader
     /// read transaction; PostgreSQL: one connection): a search's reads were a large share of its cost
     /// in thread hand-offs.
     func documentSearch<Conclusion: Sendable>(
-        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?, newestFirst: Bool,
+        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, narrowing: DocumentNarrowing, newestFirst: Bool,
         choose: @escaping @Sendable (HealthRecord, AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
     ) async throws -> DocumentSearchRead<Conclusion>?
 
@@ -77,6 +77,10 @@ public protocol RecordStore: DocumentStore, AccessControlStore, AuditChainReader
     /// first ever), for the actors whose first such event is at or after `since`; newest first.
     func firstAppearances(recordID: RecordID, matching filter: AuditFilter, since: Date) async throws -> [AuditFirstAppearance]
 
+    /// The newest of a record's events `filter` matches, without counting the others: a reader's last
+    /// access to the record, for what is new since (issue 18).
+    func latestAuditEvent(recordID: RecordID, matching filter: AuditFilter) async throws -> AuditEvent?
+
     /// Checks that the database answers; used by `/health`.
     func ping() async throws
 
@@ -87,12 +91,12 @@ public protocol RecordStore: DocumentStore, AccessControlStore, AuditChainReader
 extension RecordStore {
     /// A search's reads one after the other, for an engine with nothing better.
     public func documentSearch<Conclusion: Sendable>(
-        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?, newestFirst: Bool,
+        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, narrowing: DocumentNarrowing, newestFirst: Bool,
         choose: @escaping @Sendable (HealthRecord, AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
     ) async throws -> DocumentSearchRead<Conclusion>? {
         guard let record = try await record(id: recordID) else { return nil }
         let controls = try await accessControls(recordID: recordID)
-        let index = try await documentIndex(recordID: recordID, statuses: statuses, from: from, until: until, authorText: authorText,
+        let index = try await documentIndex(recordID: recordID, statuses: statuses, from: from, until: until, narrowing: narrowing,
                                             newestFirst: newestFirst)
         let chosen = try choose(record, controls, index)
         return DocumentSearchRead(record: record, controls: controls, entries: try await documents(recordID: recordID, ids: chosen.ids),
@@ -104,8 +108,17 @@ extension RecordStore {
         recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, newestFirst: Bool,
         choose: @escaping @Sendable (HealthRecord, AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
     ) async throws -> DocumentSearchRead<Conclusion>? {
-        try await documentSearch(recordID: recordID, statuses: statuses, from: from, until: until, authorText: nil, newestFirst: newestFirst,
-                                 choose: choose)
+        try await documentSearch(recordID: recordID, statuses: statuses, from: from, until: until, narrowing: DocumentNarrowing(),
+                                 newestFirst: newestFirst, choose: choose)
+    }
+
+    /// A search's reads narrowed by author text only.
+    public func documentSearch<Conclusion: Sendable>(
+        recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, authorText: String?, newestFirst: Bool,
+        choose: @escaping @Sendable (HealthRecord, AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
+    ) async throws -> DocumentSearchRead<Conclusion>? {
+        try await documentSearch(recordID: recordID, statuses: statuses, from: from, until: until,
+                                 narrowing: DocumentNarrowing(authorText: authorText), newestFirst: newestFirst, choose: choose)
     }
 
     /// The reads one after the other, for an engine with nothing better.

@@ -90,7 +90,8 @@ struct CapabilityStatementTests {
                           "service-date": "ge2000-01-01", "created": "ge2000-01-01", "_count": "5", "_offset": "0", "_sort": "-date",
                           "_summary": "count", "_total": "accurate", "active": "true", "_id": documentID, "status": "current",
                           "patient.identifier": "\(ins.system.uri)|\(ins.value)", "subject.identifier": "\(ins.system.uri)|\(ins.value)",
-                          "identifier": "\(ins.system.uri)|\(ins.value)", "code": "submissionset", "scope": "adr", "category": "acd"]
+                          "identifier": "\(ins.system.uri)|\(ins.value)", "code": "submissionset", "scope": "adr", "category": "acd",
+                          "new-since-last-access": "true", "_content": "compte rendu", "_text": "compte"]
             for resource in try Self.resources() {
                 let type = try #require(resource["type"] as? String)
                 let declared = (resource["searchParam"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }

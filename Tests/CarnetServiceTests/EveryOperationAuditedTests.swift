@@ -15,7 +15,8 @@ import Testing
 /// `deliverDueNotifications`, `importJobsToResume` and `runImportJob` (the system's own background
 /// work: the import it runs is audited in the starter's name), and the allowed `authoriseFeed` and
 /// `importJob` (a pre-check before spooling, and a job's progress, which hold no health data: the feed's
-/// acceptance and its import are the audited acts).
+/// acceptance and its import are the audited acts); `previousAccess` (the actor's own last access, from
+/// their own audit events: what a search then marks as new, the search being the audited act).
 @Suite("Every operation audited")
 struct EveryOperationAuditedTests {
     static let draft = DocumentDraft(uniqueID: "urn:oid:1.2.250.1.999.31.1", type: Code(system: "http://loinc.org", code: "11488-4"),
@@ -75,6 +76,7 @@ struct EveryOperationAuditedTests {
                 ("documentHistory", outsider, { _ = try await service.documentHistory(document.id, by: outsider) }),
                 ("documentID", outsider, { _ = try await service.documentID(uniqueID: document.uniqueID, in: .record(record.id), by: outsider) }),
                 ("searchDocuments", outsider, { _ = try await service.searchDocuments(of: .record(record.id), DocumentQuery(), by: outsider) }),
+                ("findDocuments", outsider, { _ = try await service.findDocuments(of: .record(record.id), DocumentQuery(), by: outsider) }),
                 ("searchSubmissionSets", outsider, { _ = try await service.searchSubmissionSets(of: .record(record.id), SubmissionSetQuery(), by: outsider) }),
                 ("changeDocument", outsider, { _ = try await service.changeDocument(document.id, .archive, by: outsider) }),
                 ("changeVisibility", outsider, { _ = try await service.changeVisibility(of: document.id, .mask, by: outsider) }),
@@ -156,6 +158,7 @@ struct EveryOperationAuditedTests {
                 ("documentHistory", author, { _ = try await service.documentHistory(document.id, by: author) }),
                 ("documentID", author, { _ = try await service.documentID(uniqueID: document.uniqueID, in: .record(record.id), by: author) }),
                 ("searchDocuments", author, { _ = try await service.searchDocuments(of: .record(record.id), DocumentQuery(), by: author) }),
+                ("findDocuments", author, { _ = try await service.findDocuments(of: .record(record.id), DocumentQuery(), by: author) }),
                 ("searchSubmissionSets", author, { _ = try await service.searchSubmissionSets(of: .record(record.id), SubmissionSetQuery(), by: author) }),
                 ("changeLabels", author, { _ = try await service.changeLabels(of: document.id, by: author) { $0 } }),
                 ("changeVisibility", holder, { _ = try await service.changeVisibility(of: document.id, .mask, by: holder) }),

@@ -583,6 +583,64 @@ class PortalTests(unittest.TestCase):
         finally:
             pharmacist.quit()
 
+    def test_9d_new_since_last_visit_and_search_inside(self):
+        """Issue 18: a record opens on what is new since the reader's last visit (sign-in, for the patient),
+        and one search box finds documents by the words inside them, case, accents and endings folded."""
+        physician = self.sign_in_professional("physician")
+        try:
+            self.find_patient(physician)
+            buttons = physician.find_elements(By.XPATH, "//button[contains(., 'déclarer son consentement')]")
+            navigate(physician, By.XPATH, "//button[contains(., 'déclarer son consentement')]" if buttons else "//button[contains(., 'Ouvrir le dossier')]")
+        finally:
+            physician.quit()
+        # Since that visit, the patient adds a document of their own.
+        driver = self.patient
+        driver.get(self.server.base + "/portal/patient/documents")
+        typed(driver, By.ID, "doc-title", "Mon échographie cardiaque (synthétique)")
+        driver.execute_script("document.getElementById('doc-date').value = '2026-11-20'")
+        typed(driver, By.ID, "doc-text", "Échocardiographie : fuite mitrale minime (document synthétique).")
+        navigate(driver, By.XPATH, "//button[contains(., 'Ajouter au dossier')]")
+        self.assertIn("fuite mitrale minime", driver.find_element(By.CSS_SELECTOR, "pre.document").text)
+
+        physician = self.sign_in_professional("physician")
+        try:
+            self.find_patient(physician)
+            navigate(physician, By.XPATH, "//button[contains(., 'Ouvrir le dossier')]")
+            new = physician.find_element(By.CSS_SELECTOR, "section.new-since")
+            self.assertIn("Nouveau depuis votre dernière visite", new.text)
+            self.assertIn("Mon échographie cardiaque (synthétique)", new.text, "the new document, in the section opened first")
+            headings = [h.text for h in physician.find_elements(By.CSS_SELECTOR, "main h2")]
+            self.assertLess(headings.index("Nouveau depuis votre dernière visite"), headings.index("Autres documents"))
+            self.save(physician, "pro-new-since-last-visit")
+            typed(physician, By.ID, "words", "FUITES mitrales")
+            navigate(physician, By.XPATH, "//button[contains(., 'Chercher')]")
+            self.assertNotIn("mitrales", physician.current_url, "the words travel in the form body")
+            titles = [a.text for a in physician.find_elements(By.CSS_SELECTOR, "table a")]
+            self.assertEqual(titles, ["Mon échographie cardiaque (synthétique)"])
+            self.assertIn("1 document(s) trouvé(s)", physician.find_element(By.TAG_NAME, "main").text)
+            self.save(physician, "pro-search-inside-documents")
+            typed(physician, By.ID, "words", "le de")
+            navigate(physician, By.XPATH, "//button[contains(., 'Chercher')]")
+            self.assertEqual(physician.find_element(By.ID, "words").get_attribute("aria-invalid"), "true")
+            self.assertIn("mots à chercher", physician.find_element(By.ID, "words-error").text, "said beside the box, in French")
+        finally:
+            physician.quit()
+
+        # The patient signs in again: their documents open on what is new since the previous sign-in.
+        again = browser()
+        try:
+            self.sign_in_patient(again)
+            again.get(self.server.base + "/portal/patient/documents")
+            self.assertIn("Nouveau depuis votre dernière connexion", again.find_element(By.CSS_SELECTOR, "section.new-since").text)
+            self.save(again, "patient-new-since-last-sign-in")
+            typed(again, By.ID, "words", "échographies")
+            navigate(again, By.XPATH, "//button[contains(., 'Filtrer')]")
+            titles = [a.text for a in again.find_elements(By.CSS_SELECTOR, "table a")]
+            self.assertEqual(titles, ["Mon échographie cardiaque (synthétique)"])
+            self.save(again, "patient-search-inside-documents")
+        finally:
+            again.quit()
+
     def test_9c_patient_finds_professional_by_name(self):
         """The patient finds a professional by name, chooses them, and sees people, not numbers."""
         driver = self.patient

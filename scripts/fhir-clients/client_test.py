@@ -257,7 +257,8 @@ class ClientSuite(unittest.TestCase):
         values = {"patient": self.patient_id, "subject": self.patient_id, "entity": self.patient_id, "date": "ge2000-01-01",
                   "period": "ge2000-01-01", "service-date": "ge2000-01-01", "created": "ge2000-01-01", "_count": "5", "_offset": "0",
                   "_sort": "-date", "_summary": "count", "_total": "accurate", "active": "true", "_id": document.id, "status": "current",
-                  "patient.identifier": record, "subject.identifier": record, "identifier": record, "scope": "adr", "category": "acd"}
+                  "patient.identifier": record, "subject.identifier": record, "identifier": record, "scope": "adr", "category": "acd",
+                  "new-since-last-access": "true", "_content": "compte rendu", "_text": "compte"}
         for resource in statement["rest"][0]["resource"]:
             kind = resource["type"]
             declared = [parameter["name"] for parameter in resource.get("searchParam", [])]

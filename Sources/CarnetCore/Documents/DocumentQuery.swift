@@ -27,6 +27,15 @@ public struct DocumentQuery: Hashable, Sendable {
     /// Conditions on the service period (`context.period`, `period`), all of which must hold; a
     /// document without a period matches none.
     public var periods: [DateCondition] = []
+    /// Words to find inside the documents (FHIR `_content` and `_text`, the portals' search box): every
+    /// one, as ``FrenchText`` reduces it, must be in a document's text index (its content's words and its
+    /// metadata), decided by the engine before the policy, counts and pages.
+    public var contentText: String?
+    /// Only what was added or replaced since the reader's last access (`new-since-last-access=true`):
+    /// the service turns it into ``recordedSince``.
+    public var newSinceLastAccess = false
+    /// Only entries recorded in Carnet at or after this instant, decided by the engine.
+    public var recordedSince: Date?
     /// Newest first unless false.
     public var newestFirst = true
     /// Documents with the same content from different submissions are shown once, the others listed
@@ -52,7 +61,7 @@ public struct DocumentQuery: Hashable, Sendable {
             let authorCodes = entry.authors.compactMap { author in author.identifierValue.map { Code(system: author.identifierSystem, code: $0) } }
             guard Self.any(authors, authorCodes) else { return false }
         }
-        guard dates.allSatisfy({ $0.holds(for: entry.date) }) else { return false }
+        guard dates.allSatisfy({ $0.holds(for: entry.date) }), recordedSince.map({ entry.recordedAt >= $0 }) ?? true else { return false }
         guard !periods.isEmpty else { return true }
         guard let period = entry.servicePeriod, period.start != nil || period.end != nil else { return false }
         return periods.allSatisfy { $0.holds(from: period.start ?? .distantPast, to: period.end ?? .distantFuture) }
@@ -74,7 +83,12 @@ public struct DocumentQuery: Hashable, Sendable {
     /// ``isAnsweredByIndex``).
     public func matchesIndexed(_ entry: DocumentIndexEntry) -> Bool {
         wantedStatuses.contains(entry.status) && (ids.isEmpty || ids.contains(entry.id)) && Self.any(types, [entry.type])
-            && dates.allSatisfy { $0.holds(for: entry.date) }
+            && dates.allSatisfy { $0.holds(for: entry.date) } && (recordedSince.map { entry.recordedAt >= $0 } ?? true)
+    }
+
+    /// The ``FrenchText`` terms of ``contentText`` (empty: no full-text condition).
+    public var contentTerms: [String] {
+        contentText.map(FrenchText.queryTerms) ?? []
     }
 
     /// Filters, sorts, folds duplicates (unless ``foldsDuplicates`` is false) and pages `entries`: the

@@ -38,6 +38,7 @@ enum CitusDistribution {
         ("summary_entries", .distributed(column: "record_id", colocatedWith: "records")),
         ("notifications", .distributed(column: "record_id", colocatedWith: "records")),
         ("document_content", .distributed(column: "record_id", colocatedWith: "records")),
+        ("document_text", .distributed(column: "record_id", colocatedWith: "records")),
         ("audit_events", .distributed(column: "partition_id", colocatedWith: "records")),
         ("audit_chain_heads", .distributed(column: "partition_id", colocatedWith: "records")),
         ("record_identifiers", .distributed(column: "ins_value", colocatedWith: nil)),

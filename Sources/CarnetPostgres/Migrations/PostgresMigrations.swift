@@ -75,6 +75,29 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        // The documents' full-text index (issue 18): one tsvector per document (distributed on `record_id`), under
+        // carnet_french, a copy of `simple`: Carnet folds, drops common words and stems before PostgreSQL sees a word
+        // (FrenchText), identically for SQLite's FTS5, so both engines find the same documents; the configuration
+        // only splits on spaces. The GIN index serves a text condition across documents; within one record the
+        // planner may as well start from the primary key.
+        (18, "document_text", [
+            """
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'carnet_french') THEN
+                    CREATE TEXT SEARCH CONFIGURATION carnet_french (COPY = pg_catalog.simple);
+                END IF;
+            END $$
+            """,
+            """
+            CREATE TABLE document_text (
+                record_id uuid NOT NULL,
+                document_id uuid NOT NULL,
+                body tsvector NOT NULL,
+                PRIMARY KEY (record_id, document_id)
+            )
+            """,
+            "CREATE INDEX document_text_by_terms ON document_text USING gin (body)",
+        ]),
         // The portals' sessions and sign-in codes (issue 17: every node knows them); no health data, reference tables under Citus.
         (19, "portal_state", [
             "CREATE TABLE portal_sessions (id_hash text PRIMARY KEY, payload bytea NOT NULL, last_seen_ms bigint NOT NULL, expires_ms bigint NOT NULL)",

@@ -25,6 +25,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("014_submission_sets_by_submitter", migrate: migration014SubmissionSetsBySubmitter)
         migrator.registerMigration("015_professional_directory", migrate: migration015ProfessionalDirectory)
         migrator.registerMigration("016_import_jobs", migrate: migration016ImportJobs)
+        migrator.registerMigration("018_document_text", migrate: migration018DocumentText)
         migrator.registerMigration("019_portal_state", migrate: migration019PortalState)
         migrator.registerMigration("020_document_content_hash", migrate: migration020DocumentContentHash)
         return migrator
@@ -380,6 +381,18 @@ enum SQLiteMigrations {
                 submission_key = coalesce(json_extract(metadata_json, '$.submissionID'), submitter_id || '@' || recorded_at_ms);
             -- Serves a push's "is this content already in the record" (an exact re-push is answered with what is stored).
             CREATE INDEX documents_by_record_content ON documents (record_id, content_sha256);
+            """)
+    }
+
+    /// The documents' full-text index (issue 18): FTS5, one row per document, its body the
+    /// ``FrenchText`` terms of its metadata and content, each prefixed with its record's key (see
+    /// `SQLiteStore.textTerm`), so a search reads one record's postings. Carnet folds and stems before
+    /// the engine sees a word, so the plain `unicode61` tokenizer only splits on spaces here.
+    /// Documents stored before this migration are not in it (found by metadata only once re-pushed).
+    static func migration018DocumentText(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE document_text USING fts5(body, record_id UNINDEXED, document_id UNINDEXED,
+                tokenize = 'unicode61 remove_diacritics 0', detail = 'none');
             """)
     }
 }

@@ -179,8 +179,11 @@ struct DocumentRoutes {
         let actor = try context.requireActor()
         let search = try DocumentSearch(request.uri.queryParameters, keyChecking: configuration.insKeyChecking)
         let result: (page: [DocumentEntry], total: Int)
+        var markedNew: Set<String> = []
         if let subject = search.subject {
-            result = try await service.searchDocuments(of: subject.serviceSubject, search.query, by: actor)
+            let found = try await service.findDocuments(of: subject.serviceSubject, search.query, by: actor)
+            result = (found.page, found.total)
+            markedNew = Set(found.newIDs.map { "\(fhirBase)/DocumentReference/\($0)" })
         } else {
             result = try await searchByIDs(search.query, by: actor)
         }
@@ -189,7 +192,8 @@ struct DocumentRoutes {
                                                               resource: DocumentReferenceResource($0, baseURL: fhirBase)) },
                                   total: result.total,
                                   nextURL: SearchPaging.nextURL(request, path: "\(fhirBase)/DocumentReference", offset: search.query.offset,
-                                                                count: search.query.count, total: result.total))
+                                                                count: search.query.count, total: result.total),
+                                  markedNew: markedNew)
         return FHIRResponse.make(bundle)
     }
 

@@ -138,7 +138,11 @@ struct SummaryRoutes {
         let summary = try await service.patientSummary(of: try patientID(context), by: actor)
         return FHIRResponse.make(try PatientSummaryDocument.bundle(patient: PatientResource(summary.record), recordID: summary.record.id,
                                                                    items: summary.items, directiveDocuments: summary.directiveDocuments,
-                                                                   builtAt: summary.builtAt, baseURL: fhirBase))
+                                                                   builtAt: summary.builtAt, baseURL: fhirBase,
+                                                                   markedNew: Set(summary.items.filter { summary.lastAccess.isNew($0.recordedAt) }
+                                                                                      .map { "\(fhirBase)/\($0.kind.resourceType)/\($0.id)" }
+                                                                                  + summary.directiveDocuments.filter { summary.lastAccess.isNew($0.recordedAt) }
+                                                                                      .map { "\(fhirBase)/DocumentReference/\($0.id)" })))
     }
 
     /// `GET Patient/{id}/$everything`: the patient, documents, summary items and claims the reader may see, paged.
@@ -165,8 +169,11 @@ struct SummaryRoutes {
         }
         let page = Array(resources.dropFirst(offset).prefix(count))
         let path = "\(fhirBase)/Patient/\(recordID)/$everything"
+        let markedNew = Set(all.documents.filter { all.lastAccess.isNew($0.recordedAt) }.map { "\(fhirBase)/DocumentReference/\($0.id)" }
+                            + all.items.filter { all.lastAccess.isNew($0.recordedAt) }.map { "\(fhirBase)/\($0.kind.resourceType)/\($0.id)" })
         return FHIRResponse.make(SearchBundle(selfURL: "\(path)?\(request.uri.query ?? "")", entries: page, total: resources.count,
-                                              nextURL: SearchPaging.nextURL(request, path: path, offset: offset, count: count, total: resources.count)))
+                                              nextURL: SearchPaging.nextURL(request, path: path, offset: offset, count: count, total: resources.count),
+                                              markedNew: markedNew))
     }
 
     // MARK: - Steps

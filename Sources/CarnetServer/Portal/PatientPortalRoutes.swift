@@ -125,10 +125,23 @@ struct PatientPortalRoutes {
                 notice = PortalPage.notice(l.t("La date « depuis » doit être au format AAAA-MM-JJ.", "The 'since' date must be YYYY-MM-DD."), error: true)
             }
         }
+        // Words searched inside the documents (issue 18), decided by the database like the author.
+        let words = filters["words"]
+        var wordsError: String?
+        if let words {
+            if words.count <= 500, !FrenchText.queryTerms(words).isEmpty {
+                query.contentText = words
+            } else {
+                wordsError = l.t("Indiquez un ou plusieurs mots à chercher (les mots courants comme « le », « de », « et » ne sont pas cherchés).",
+                                 "Give one or more words to search for (common words such as 'le', 'de', 'et' are not searched).")
+            }
+        }
         // The author filter is decided by the database, before paging: the count is of every match.
         let author = filters["author"]
         query.authorText = author
-        var found = try await service.searchDocuments(of: .record(recordID), query, by: session.actor)
+        let searched = try await service.findDocuments(of: .record(recordID), query, lastAccess: session.lastAccess(on: recordID), by: session.actor)
+        let lastAccess = searched.lastAccess
+        var found = (page: searched.page, total: searched.total)
         // The directory's names match too (issue 16): "lemoine" finds Dr Alice LEMOINE's documents even
         // when they carry only her national id. Each professional the name finds is searched by RPPS, and
         // the documents merged (one page of at most 100, newest first).
@@ -142,14 +155,28 @@ struct PatientPortalRoutes {
             found.page.sort { $0.date > $1.date }
             found.total = max(found.total, found.page.count)
         }
+        // Unfiltered, the page opens on what is new since the previous sign-in, then the rest.
+        let unfiltered = filters.fields.values.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty }
+        var fresh: [DocumentEntry] = []
+        var freshTotal = 0
+        if unfiltered, lastAccess.at != nil {
+            var newQuery = query
+            newQuery.newSinceLastAccess = true
+            let new = try await service.findDocuments(of: .record(recordID), newQuery, lastAccess: lastAccess, by: session.actor)
+            (fresh, freshTotal) = (new.page, new.total)
+            let freshIDs = Set(fresh.map(\.id))
+            found.page = found.page.filter { !freshIDs.contains($0.id) }
+            found.total = max(0, found.total - freshTotal)
+        }
         let holderINS = try await service.readRecord(recordID, by: session.actor).ins.value
-        let names = try await service.professionals(PortalPeople.rpps(of: found.page) + PortalDuplicates.rpps(of: found.page))
+        let names = try await service.professionals(PortalPeople.rpps(of: found.page + fresh) + PortalDuplicates.rpps(of: found.page + fresh))
         let types = PortalDocumentTypes.common + PortalDocumentTypes.patient.filter { code, _, _ in !PortalDocumentTypes.common.contains { $0.0 == code } }
         func rows(_ entries: [DocumentEntry]) -> [HTML] {
             entries.map { entry -> HTML in
                 """
                 <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/patient/documents/\(entry.id.description)">\(entry.title ?? PortalDocumentTypes.label(entry.type.code, l))</a>\
-                \(PortalDuplicates.note(entry, names, reader: session.actor, holderINS: holderINS, documentPath: "/portal/patient/documents/", l))</td>\
+                \(PortalDuplicates.note(entry, names, reader: session.actor, holderINS: holderINS, documentPath: "/portal/patient/documents/", l))\
+                \(!unfiltered && lastAccess.isNew(entry.recordedAt) ? html(" <span class=\"tag\">\(l.t("nouveau", "new"))</span>") : "")</td>\
                 <td>\(PortalDocumentTypes.label(entry.type.code, l))</td><td>\(PortalPeople.author(entry, names, l))</td>\
                 <td>\(entry.visibility.maskedToProfessionals ? html("<span class=\"tag\">\(l.t("masqué aux professionnels", "masked to professionals"))</span>") : "")</td></tr>
                 """
@@ -176,16 +203,36 @@ struct PatientPortalRoutes {
             <input type="date" id="since" name="since" value="\(filters["since"])">
             <label for="author">\(l.t("Auteur (nom ou RPPS)", "Author (name or RPPS)"))</label>
             <input type="text" id="author" name="author" value="\(author)">
+            <label for="words">\(l.t("Chercher dans les documents", "Search inside the documents"))</label>
+            <input type="search" id="words" name="words" value="\(words)" aria-describedby="words-help words-error"\
+            \(wordsError == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))>
+            <p id="words-help" class="hint">\(l.t("Le texte des documents (y compris les PDF et CDA), leur titre, leur type et leur auteur ; majuscules, accents et terminaisons sont ignorés.",
+                                                  "The documents' text (PDF and CDA included), title, type and author; capitals, accents and word endings are ignored."))</p>
+            <div id="words-error">\(PortalPage.notice(wordsError, error: true))</div>
             \(notice)
             <button type="submit" class="secondary">\(l.t("Filtrer", "Filter"))</button>
             </form>
+            \(unfiltered ? newSection(fresh, total: freshTotal, lastAccess, l, table: table) : "")
             <p>\(found.total) \(l.t("document(s)", "document(s)"))</p>
             \(table("from-professionals", l.t("Documents de vos professionnels de santé", "Documents from your health professionals"), professionals))
             \(table("my-documents", l.t("Mes documents (ajoutés par moi)", "My documents (added by me)"), own))
             \(PortalUpload.form(action: "/portal/patient/documents", csrf: session.csrfToken, l, heading: l.t("Ajouter un document", "Add a document"),
                                 patientSide: true))
             """
-        return page(request, context, ("Mes documents", "My documents"), path: "/portal/patient/documents", body)
+        return page(request, context, ("Mes documents", "My documents"), path: "/portal/patient/documents", body,
+                    status: wordsError == nil ? .ok : .badRequest)
+    }
+
+    /// "New since your last sign-in" (issue 18); nothing on a first sign-in, when there is no baseline.
+    func newSection(_ entries: [DocumentEntry], total: Int, _ lastAccess: LastAccess, _ l: PortalLanguage,
+                    table: (String, String, [DocumentEntry]) -> HTML) -> HTML {
+        guard let since = lastAccess.at else { return "" }
+        return """
+            <section class="card new-since">
+            \(table("new-since", l.t("Nouveau depuis votre dernière connexion", "New since your last sign-in"), entries))
+            <p>\(l.t("Depuis le", "Since")) \(PortalPage.dateTime(since, l)) : \(total) \(l.t("nouveau(x) document(s)", "new document(s)"))</p>
+            </section>
+            """
     }
 
     @Sendable func upload(_ request: Request, context: CarnetRequestContext) async throws -> Response {

@@ -28,6 +28,16 @@ struct PortalSessions: Sendable {
         /// For a professional: who they are, as the directory names them (or their token does), so
         /// that every page says who is signed in (issue 16).
         var signedInAs: String?
+        /// The reader's previous access to the record open, fixed when it was opened (a professional) or
+        /// at sign-in (the patient): what the pages mark as new for the whole visit (issue 18).
+        var visit: PortalVisit?
+
+        /// What is new to the reader on `record`: the visit's baseline when it is that record's, else
+        /// `nil` (the service then looks it up).
+        func lastAccess(on record: RecordID) -> LastAccess? {
+            guard let visit, visit.record == record else { return nil }
+            return LastAccess(at: visit.previous)
+        }
 
         /// The actor the service sees for `record`: in the declared emergency mode, with its reason,
         /// only for the record the emergency was declared for; the session's normal actor for any other.
@@ -114,6 +124,12 @@ struct PortalSessions: Sendable {
 /// another patient is back in normal mode and needs a declaration of its own (DOMAIN.md, Emergency
 /// access; CSP L1111-17: the access is about *this* person, unable to express their will, or the
 /// person a call is received about).
+/// A visit to one record: the reader's access before it began (``RecordService/previousAccess(to:by:before:)``).
+struct PortalVisit: Sendable, Equatable, Codable {
+    let record: RecordID
+    let previous: Date?
+}
+
 struct PortalEmergency: Sendable, Equatable {
     let record: RecordID
     let mode: AccessMode

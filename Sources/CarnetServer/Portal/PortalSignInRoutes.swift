@@ -176,8 +176,11 @@ struct PortalSignInRoutes {
             record = try await service.findRecord(ins: ins, by: .patient(ins))
         }
         guard let record else { throw AccessError.notFound }
+        // The previous sign-in, read before this one is written: what the pages show as new (issue 18).
+        let previous = try await service.previousAccess(to: record.id, by: .patient(record.ins))
         var session = try await sessions.start(for: .patient(record.ins), now: service.now())
         session.patient = record.id
+        session.visit = PortalVisit(record: record.id, previous: previous)
         try await sessions.update(session)
         try await service.auditSignIn(by: session.actor, ins: record.ins, succeeded: true, detail: "patient portal, one-time code")
         return PortalPage.redirect("/portal/patient", headers: [.setCookie: PortalCookies.header(PortalMiddleware.sessionCookie, session.id,

@@ -18,6 +18,7 @@ struct ProfessionalPortalRoutes {
         group.post("pro/find", use: find)
         group.post("pro/open", use: open)
         group.get("pro/patient", use: patient)
+        group.post("pro/patient/search", use: searchPatient)
         group.get("pro/documents/:id", use: document)
         group.get("pro/documents/:id/content", use: content)
         group.post("pro/upload", use: upload)
@@ -179,39 +180,39 @@ struct ProfessionalPortalRoutes {
         default:
             break
         }
+        // Opening a record starts a visit: the professional's last read of it before now is what it opens on (issue 18).
+        session.visit = PortalVisit(record: recordID, previous: try await service.previousAccess(to: recordID, by: session.actor))
         session.patient = recordID
         try await sessions.update(session)
         return PortalPage.redirect("/portal/pro/patient")
     }
 
     @Sendable func patient(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        try await patientPage(request, context, words: nil)
+    }
+
+    /// The opened record: its documents — what is new since the professional's last visit first, then
+    /// the rest, or what a search inside them found — its summary, and the upload form.
+    func patientPage(_ request: Request, _ context: CarnetRequestContext, words: String?) async throws -> Response {
         let session = try signedIn(context)
         guard let recordID = session.patient else { throw PortalError.noPatientOpened }
         let l = PortalLanguage.from(request)
         let actor = session.actor(on: recordID)
-        var query = DocumentQuery()
-        query.count = 100
-        let documents = try await service.searchDocuments(of: .record(recordID), query, by: actor)
+        let documents = try await PortalRecordDocuments.find(service, recordID, by: actor, lastAccess: session.lastAccess(on: recordID),
+                                                             words: words, l)
         let summary = try await service.patientSummary(of: recordID, by: actor)
-        let names = try await service.professionals(PortalPeople.rpps(of: documents.page) + PortalDuplicates.rpps(of: documents.page)
+        let names = try await service.professionals(PortalPeople.rpps(of: documents.all) + PortalDuplicates.rpps(of: documents.all)
                                                     + summary.items.map(\.authorID))
-        let rows = documents.page.map { entry -> HTML in
-            """
-            <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/pro/documents/\(entry.id.description)">\(entry.title ?? PortalDocumentTypes.label(entry.type.code, l))</a>\
-            \(PortalDuplicates.note(entry, names, reader: session.actor, holderINS: summary.record.ins.value, documentPath: "/portal/pro/documents/", l))</td>\
-            <td>\(PortalDocumentTypes.label(entry.type.code, l))</td><td>\(PortalPeople.author(entry, names, l))</td></tr>
-            """
-        }
         let identity = summary.record.identity
         let name = "\(identity.givenNames.first ?? "") \(identity.birthFamilyName)"
         let body: HTML = """
             \(PortalConfirmation.notice(request, l))
             <p>\(name) — \(PortalIdentityText.sex(identity.sex, l)), \(l.t(PortalRepresentedRecords.born(identity.sex), "born")) \
             \(PortalRepresentedRecords.birthDate(identity.birthDate, l))</p>
-            <h2>\(l.t("Documents", "Documents"))</h2>
-            <p>\(documents.total) \(l.t("document(s) que vous pouvez consulter", "document(s) you may read"))</p>
-            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t("Tableau, défilant horizontalement", "Table, scrolling sideways"))"><table><thead><tr><th scope="col">\(l.t("Date", "Date"))</th><th scope="col">\(l.t("Titre", "Title"))</th>\
-            <th scope="col">\(l.t("Type", "Type"))</th><th scope="col">\(l.t("Auteur", "Author"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
+            \(PortalRecordDocuments.searchForm(action: "/portal/pro/patient/search", csrf: session.csrfToken, words: words,
+                                                error: documents.wordsError, l))
+            \(documents.render(names: names, link: "/portal/pro/documents/", visitWord: ("visite", "visit"), reader: session.actor,
+                               holderINS: summary.record.ins.value, l))
             <h2>\(l.t("Synthèse", "Summary"))</h2>
             \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments,
                                          for: .init(actor: session.actor, holderINS: summary.record.ins.value, names: names), l,
@@ -219,7 +220,15 @@ struct ProfessionalPortalRoutes {
             \(actor.accessMode == .normal
                 ? PortalUpload.form(action: "/portal/pro/upload", csrf: session.csrfToken, l, heading: l.t("Ajouter un document", "Add a document")) : "")
             """
-        return page(request, context, ("Dossier du patient", "Patient's record"), path: "/portal/pro/patient", body)
+        return page(request, context, ("Dossier du patient", "Patient's record"), path: "/portal/pro/patient", body,
+                    status: documents.wordsError == nil ? .ok : .badRequest)
+    }
+
+    /// A search inside the opened record's documents: the words come in the form body, never in a URL.
+    @Sendable func searchPatient(_ request: Request, context: CarnetRequestContext) async throws -> Response {
+        let session = try signedIn(context)
+        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        return try await patientPage(request, context, words: form["words"] ?? "")
     }
 
     @Sendable func upload(_ request: Request, context: CarnetRequestContext) async throws -> Response {

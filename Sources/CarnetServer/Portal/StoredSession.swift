@@ -21,6 +21,7 @@ enum StoredSession {
         var represented: String?
         var emergency: Emergency?
         var signedInAs: String?
+        var visit: PortalVisit?
     }
 
     struct Emergency: Codable {
@@ -35,7 +36,7 @@ enum StoredSession {
         let actor = session.actor
         var payload = Payload(kind: actor.kind, identifier: actor.identifier, accessMode: actor.accessMode, emergencyReason: actor.emergencyReason,
                               secretConnection: actor.secretConnection, csrfToken: session.csrfToken, patient: session.patient?.rawValue,
-                              represented: session.represented, signedInAs: session.signedInAs)
+                              represented: session.represented, signedInAs: session.signedInAs, visit: session.visit)
         switch actor.role {
         case .patient(let ins): payload.insSystem = ins.system
         case .professional(let professional), .regulator(let professional):
@@ -68,6 +69,7 @@ enum StoredSession {
         session.patient = payload.patient.map { RecordID($0) }
         session.represented = payload.represented
         session.signedInAs = payload.signedInAs
+        session.visit = payload.visit
         session.emergency = payload.emergency.map { PortalEmergency(record: RecordID($0.record), mode: $0.mode, reason: $0.reason) }
         return session
     }

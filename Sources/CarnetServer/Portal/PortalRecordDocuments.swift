@@ -1,0 +1,129 @@
+import CarnetCore
+import CarnetService
+import Foundation
+
+/// A record's documents as a portal opens them (issue 18): what is new since the reader's last visit
+/// first, then the rest; or, when the reader searched inside the documents, what the search found,
+/// each new one tagged. Both lists come from the service under the reader's own rights — a document
+/// the reader may not see is neither listed, nor counted, nor found by its words.
+struct PortalRecordDocuments {
+    /// What is new since the reader's last visit (empty when searching, or on a first visit).
+    var new: [DocumentEntry] = []
+    var newTotal = 0
+    /// The other documents, or the search's results.
+    var rest: [DocumentEntry] = []
+    var restTotal = 0
+    var lastAccess: LastAccess
+    /// The words searched for, when a search was asked.
+    var words: String?
+    /// Said beside the search box when its words cannot be searched.
+    var wordsError: String?
+
+    var all: [DocumentEntry] { new + rest }
+
+    /// Documents shown at most in each list.
+    static let pageSize = 100
+
+    /// Reads the lists as `actor`: a search when `words` is given, otherwise new-since-last-visit then
+    /// the rest (two searches, both audited, both under the same baseline).
+    static func find(_ service: RecordService, _ recordID: RecordID, by actor: Actor, lastAccess known: LastAccess?, words: String?,
+                     _ l: PortalLanguage, types: [String] = []) async throws -> PortalRecordDocuments {
+        var query = DocumentQuery()
+        query.count = pageSize
+        query.types = types
+        if let words {
+            let text = words.trimmingCharacters(in: .whitespacesAndNewlines)
+            var result = PortalRecordDocuments(lastAccess: known ?? LastAccess(at: nil), words: text)
+            guard text.count <= 500, !FrenchText.queryTerms(text).isEmpty else {
+                result.wordsError = l.t("Indiquez un ou plusieurs mots à chercher (les mots courants comme « le », « de », « et » ne sont pas cherchés).",
+                                        "Give one or more words to search for (common words such as 'le', 'de', 'et' are not searched).")
+                return result
+            }
+            query.contentText = text
+            let found = try await service.findDocuments(of: .record(recordID), query, lastAccess: known, by: actor)
+            result.lastAccess = found.lastAccess
+            result.rest = found.page
+            result.restTotal = found.total
+            return result
+        }
+        var newQuery = query
+        newQuery.newSinceLastAccess = true
+        let fresh = try await service.findDocuments(of: .record(recordID), newQuery, lastAccess: known, by: actor)
+        let everything = try await service.findDocuments(of: .record(recordID), query, lastAccess: fresh.lastAccess, by: actor)
+        guard fresh.lastAccess.at != nil else {
+            // A first visit: everything is new, said once rather than listed twice.
+            return PortalRecordDocuments(rest: everything.page, restTotal: everything.total, lastAccess: fresh.lastAccess)
+        }
+        let newIDs = Set(fresh.page.map(\.id))
+        return PortalRecordDocuments(new: fresh.page, newTotal: fresh.total, rest: everything.page.filter { !newIDs.contains($0.id) },
+                                     restTotal: max(0, everything.total - fresh.total), lastAccess: fresh.lastAccess)
+    }
+
+    /// The search box: words in a form body (POST), so what a reader looks for never sits in a URL.
+    static func searchForm(action: String, csrf: String, words: String?, error: String? = nil, _ l: PortalLanguage) -> HTML {
+        """
+        <form method="post" action="\(action)" class="card" role="search">\(PortalPage.csrf(csrf))
+        <label for="words">\(l.t("Chercher dans les documents", "Search inside the documents"))</label>
+        <input type="search" id="words" name="words" value="\(words)" aria-describedby="words-help words-error"\
+        \(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))>
+        <p id="words-help" class="hint">\(l.t("Le texte des documents (y compris les PDF et CDA), leur titre, leur type et leur auteur ; majuscules, accents et terminaisons (pluriel, féminin) sont ignorés.",
+                                              "The documents' text (PDF and CDA included), title, type and author; capitals, accents and word endings (plural, feminine) are ignored."))</p>
+        <div id="words-error">\(PortalPage.notice(error, error: true))</div>
+        <button type="submit" class="secondary">\(l.t("Chercher", "Search"))</button>
+        </form>
+        """
+    }
+
+    /// The lists as tables. `visitWord` names the baseline: a professional's "visite", the patient's "connexion".
+    /// Each row also lists the same content's other submissions, if the search folded any (`reader`
+    /// and `holderINS` say whose side each one came from).
+    func render(names: ProfessionalNames, link: String, visitWord: (String, String), reader: Actor, holderINS: String,
+                _ l: PortalLanguage) -> HTML {
+        let folding = (reader: reader, holderINS: holderINS)
+        if let words {
+            if wordsError != nil { return "" }
+            return """
+                <h2 id="search-results">\(l.t("Résultats pour « \(words) »", "Results for “\(words)”"))</h2>
+                <p role="status">\(restTotal) \(l.t("document(s) trouvé(s) parmi ceux que vous pouvez consulter", "document(s) found among those you may read"))</p>
+                \(table("search-results", rest, names: names, link: link, folding: folding, l))
+                """
+        }
+        guard let since = lastAccess.at else {
+            return """
+                <h2 id="documents">\(l.t("Documents", "Documents"))</h2>
+                <p class="notice" role="status">\(l.t("Première \(visitWord.0) de ce dossier : tous les documents sont nouveaux pour vous.",
+                                                      "First \(visitWord.1) to this record: every document is new to you."))</p>
+                <p>\(restTotal) \(l.t("document(s) que vous pouvez consulter", "document(s) you may read"))</p>
+                \(table("documents", rest, names: names, link: link, folding: folding, l))
+                """
+        }
+        return """
+            <section class="card new-since" aria-labelledby="new-since">
+            <h2 id="new-since">\(l.t("Nouveau depuis votre dernière \(visitWord.0)", "New since your last \(visitWord.1)"))</h2>
+            <p>\(l.t("Depuis le", "Since")) \(PortalPage.dateTime(since, l)) : \(newTotal) \(l.t("nouveau(x) document(s)", "new document(s)"))</p>
+            \(new.isEmpty ? html("<p>\(l.t("Rien de nouveau.", "Nothing new."))</p>") : table("new-since", new, names: names, link: link, folding: folding, l))
+            </section>
+            <h2 id="other-documents">\(l.t("Autres documents", "Other documents"))</h2>
+            <p>\(restTotal) \(l.t("document(s) que vous pouvez consulter", "document(s) you may read"))</p>
+            \(table("other-documents", rest, names: names, link: link, folding: folding, l))
+            """
+    }
+
+    private func table(_ id: String, _ entries: [DocumentEntry], names: ProfessionalNames, link: String,
+                       folding: (reader: Actor, holderINS: String), _ l: PortalLanguage) -> HTML {
+        let rows = entries.map { entry -> HTML in
+            let tag: HTML = words != nil && lastAccess.isNew(entry.recordedAt)
+                ? html(" <span class=\"tag\">\(l.t("nouveau", "new"))</span>") : ""
+            return """
+                <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="\(link)\(entry.id.description)">\(entry.title ?? PortalDocumentTypes.label(entry.type.code, l))</a>\(tag)\
+                \(PortalDuplicates.note(entry, names, reader: folding.reader, holderINS: folding.holderINS, documentPath: link, l))</td>\
+                <td>\(PortalDocumentTypes.label(entry.type.code, l))</td><td>\(PortalPeople.author(entry, names, l))</td></tr>
+                """
+        }
+        return """
+            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t("Tableau, défilant horizontalement", "Table, scrolling sideways"))"><table aria-labelledby="\(id)"><thead><tr><th scope="col">\(l.t("Date", "Date"))</th><th scope="col">\(l.t("Titre", "Title"))</th>\
+            <th scope="col">\(l.t("Type", "Type"))</th><th scope="col">\(l.t("Auteur", "Author"))</th></tr></thead>
+            <tbody>\(entries.isEmpty ? [html("<tr><td colspan=\"4\">\(l.t("Aucun", "None"))</td></tr>")] : rows)</tbody></table></div>
+            """
+    }
+}
