@@ -47,6 +47,7 @@ extension PostgresStore {
             ON CONFLICT (record_id, unique_id) DO NOTHING RETURNING id
             """, logger: logger).collect().count
         guard inserted == 1 else { throw StoreError.duplicateDocument(uniqueID: row.uniqueID) }
+        try await connection.query("INSERT INTO document_locator (document_id, record_id) VALUES (\(row.id), \(row.recordID))", logger: logger)
         try await insertVersion(connection, row, logger: logger)
     }
 
@@ -68,7 +69,8 @@ extension PostgresStore {
 
     public func document(id: DocumentID) async throws -> DocumentEntry? {
         try await client.withConnection { [self] connection in
-            try await Self.entries(connection, "SELECT metadata_json::text FROM documents WHERE id = \(id.rawValue)", logger: logger).first
+            guard let recordID = try await Self.locatedRecord(connection, documentID: id, logger: logger) else { return nil }
+            return try await Self.document(connection, id: id, recordID: recordID, logger: logger)
         }
     }
 
@@ -111,25 +113,40 @@ extension PostgresStore {
 
     public func documentWithRecord(id: DocumentID) async throws -> (entry: DocumentEntry, record: HealthRecord, controls: AccessControls)? {
         try await client.withConnection { [self] connection in
-            // One read finds the document or, when there is none, the next one by id, whose record and controls
-            // are then read and thrown away: a miss makes the trips and decoding of a refusal. Nothing of the
-            // neighbour leaves this closure, and its failure is no error.
-            var found: (json: String, exact: Bool)?
-            for try await row in try await connection.query("""
-                SELECT metadata_json::text, id = \(id.rawValue) FROM documents WHERE id >= \(id.rawValue) ORDER BY id LIMIT 1
-                """, logger: logger).decode((String, Bool).self) {
-                found = row
-            }
-            guard let found, found.exact else {
-                let decoyRecord = (found.flatMap { try? StoredForms.documentEntry(from: $0.json) })?.recordID ?? RecordID()
-                _ = try? await Self.fetchRecord(connection, id: decoyRecord, logger: logger)
-                _ = try? await Self.accessControls(connection, recordID: decoyRecord, logger: logger)
+            // The locator says the record (one shard on Citus), then the document, its record and controls are
+            // read on the record's shard. A miss reads a document that exists, its record and controls instead,
+            // throwing them away: the same trips and decoding as a refusal (MissDecoys). Nothing of the decoy
+            // leaves this closure, and its failure is no error.
+            guard let recordID = try await Self.locatedRecord(connection, documentID: id, logger: logger),
+                  let entry = try await Self.document(connection, id: id, recordID: recordID, logger: logger) else {
+                let decoy = decoys.document()
+                _ = try? await Self.document(connection, id: DocumentID(decoy.document), recordID: RecordID(decoy.record), logger: logger)
+                _ = try? await Self.fetchRecord(connection, id: RecordID(decoy.record), logger: logger)
+                _ = try? await Self.accessControls(connection, recordID: RecordID(decoy.record), logger: logger)
                 return nil
             }
-            let entry = try StoredForms.documentEntry(from: found.json)
-            guard let record = try await Self.fetchRecord(connection, id: entry.recordID, logger: logger) else { return nil }
+            guard let record = try await Self.fetchRecord(connection, id: recordID, logger: logger) else { return nil }
+            decoys.noteDocument(id.rawValue, record: recordID.rawValue)
             return (entry, record, try await Self.accessControls(connection, recordID: record.id, logger: logger))
         }
+    }
+
+    /// The record a document belongs to, from `document_locator` (distributed by document id on Citus, so
+    /// a read by id alone goes to one shard).
+    static func locatedRecord(_ connection: PostgresConnection, documentID: DocumentID, logger: Logger) async throws -> RecordID? {
+        var found: RecordID?
+        for try await recordID in try await connection.query("""
+            SELECT record_id FROM document_locator WHERE document_id = \(documentID.rawValue)
+            """, logger: logger).decode(UUID.self) {
+            found = RecordID(recordID)
+        }
+        return found
+    }
+
+    private static func document(_ connection: PostgresConnection, id: DocumentID, recordID: RecordID, logger: Logger) async throws -> DocumentEntry? {
+        try await entries(connection, """
+            SELECT metadata_json::text FROM documents WHERE record_id = \(recordID.rawValue) AND id = \(id.rawValue)
+            """, logger: logger).first
     }
 
     private static func documentIndex(_ connection: PostgresConnection, recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?,

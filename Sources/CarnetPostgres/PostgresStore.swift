@@ -15,6 +15,8 @@ public final class PostgresStore: RecordStore {
     let client: GuardedPostgresClient
     private let runTask: Task<Void, Never>
     let logger: Logger
+    /// What a miss reads in place of the row it did not find (see ``MissDecoys``).
+    let decoys = MissDecoys()
 
     private init(client: PostgresClient, logger: Logger) {
         self.client = GuardedPostgresClient(client)
@@ -27,6 +29,7 @@ public final class PostgresStore: RecordStore {
         let store = PostgresStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
         do {
             try await PostgresMigrations.migrate(store.client.base, logger: logger)
+            await store.sampleDecoys()
         } catch {
             await store.shutdown()
             throw error
@@ -83,9 +86,14 @@ public final class PostgresStore: RecordStore {
 
     public func recordWithControls(id: RecordID) async throws -> (record: HealthRecord, controls: AccessControls)? {
         try await client.withConnection { [self] connection in
-            try await Self.withControls(connection, PostgresQuery("""
-                \(unescaped: Self.recordColumns), r.id = \(id.rawValue) FROM records r WHERE r.id >= \(id.rawValue) ORDER BY r.id LIMIT 1
-                """), logger: logger)
+            // By exact id (one shard on Citus). A miss reads the controls of a record that exists instead
+            // and throws them away: the same trips as a refusal (MissDecoys).
+            guard let record = try await Self.fetchRecord(connection, id: id, logger: logger) else {
+                _ = try? await Self.accessControls(connection, recordID: RecordID(decoys.record()), logger: logger)
+                return nil
+            }
+            decoys.noteRecord(record.id.rawValue)
+            return (record, try await Self.accessControls(connection, recordID: record.id, logger: logger))
         }
     }
 
@@ -93,97 +101,30 @@ public final class PostgresStore: RecordStore {
         let (system, value) = (ins.system.uri, ins.value)
         return try await client.withConnection { [self] connection in
             // The directory first, then the record by its id: on Citus the two are sharded on different keys
-            // (INS, record), and each query then goes to one shard.
-            var target: (id: UUID, exact: Bool)?
-            for try await (id, exact) in try await connection.query("""
-                SELECT record_id, ins_system = \(system) AND ins_value = \(value) FROM record_identifiers
-                WHERE (ins_system, ins_value) >= (\(system), \(value)) ORDER BY ins_system, ins_value LIMIT 1
-                """, logger: logger).decode((UUID, Bool).self) {
-                target = (id, exact)
+            // (INS, record), and each query then goes to one shard. An unknown INS reads a record that exists
+            // and its controls instead, and throws them away: the same trips and decoding as a refusal.
+            guard let recordID = try await Self.directoryRecordID(connection, system: system, value: value, logger: logger) else {
+                let decoy = RecordID(decoys.record())
+                _ = try? await Self.fetchRecord(connection, id: decoy, logger: logger)
+                _ = try? await Self.accessControls(connection, recordID: decoy, logger: logger)
+                return nil
             }
-            guard let target else { return nil }
-            return try await Self.withControls(connection, PostgresQuery("""
-                \(unescaped: Self.recordColumns), \(target.exact) FROM records r WHERE r.id = \(target.id)
-                """), logger: logger)
+            guard let record = try await Self.fetchRecord(connection, id: RecordID(recordID), logger: logger) else { return nil }
+            decoys.noteRecord(record.id.rawValue)
+            return (record, try await Self.accessControls(connection, recordID: record.id, logger: logger))
         }
     }
 
-    /// The record `query` finds (its last column says whether it is the one asked for, or only the next
-    /// one in the index) with its controls. When it is not the one asked for, its controls are read
-    /// all the same and both thrown away: a miss makes the same trips and decoding as a refusal.
-    private static func withControls(_ connection: PostgresConnection, _ query: PostgresQuery,
-                                     logger: Logger) async throws -> (record: HealthRecord, controls: AccessControls)? {
-        var found: (row: RecordRow, exact: Bool)?
-        for try await (id, system, value, identity, state, created, changed, reason, version, exact) in try await connection.query(query, logger: logger)
-            .decode((UUID, String, String, String, String, Int64, Int64, String?, Int, Bool).self) {
-            found = (RecordRow(id: id, insSystem: system, insValue: value, identityJSON: identity, state: state, createdAtMilliseconds: created,
-                               stateChangedAtMilliseconds: changed, stateReason: reason, version: version), exact)
+    /// The record an INS names in the directory (one shard on Citus: distributed by INS value).
+    private static func directoryRecordID(_ connection: PostgresConnection, system: String, value: String,
+                                          logger: Logger) async throws -> UUID? {
+        var recordID: UUID?
+        for try await id in try await connection.query("""
+            SELECT record_id FROM record_identifiers WHERE ins_system = \(system) AND ins_value = \(value)
+            """, logger: logger).decode(UUID.self) {
+            recordID = id
         }
-        guard let found, found.exact else {
-            let decoy = try? found?.row.record()
-            _ = try? await accessControls(connection, recordID: decoy?.id ?? RecordID(), logger: logger)
-            return nil
-        }
-        let record = try found.row.record()
-        return (record, try await accessControls(connection, recordID: record.id, logger: logger))
-    }
-
-    public func updateRecord(_ record: HealthRecord, audit: AuditEvent, notifying notifications: [PatientNotification]) async throws {
-        let row = try RecordRow(record)
-        try await transaction { [self] connection in
-            let updated = try await connection.query("""
-                UPDATE records SET identity_json = \(row.identityJSON)::jsonb, state = \(row.state),
-                    state_changed_at = to_timestamp(\(row.stateChangedAtMilliseconds)::double precision / 1000),
-                    state_reason = \(row.stateReason), version = \(row.version)
-                WHERE id = \(row.id) AND version = \(row.version - 1) RETURNING id
-                """, logger: logger).collect().count
-            guard updated == 1 else { throw StoreError.versionConflict }
-            try await Self.insertAudit(connection, try AuditRow(audit), logger: logger)
-            for notification in notifications { try await Self.insertNotification(connection, notification, logger: logger) }
-        }
-    }
-
-    public func appendAudit(_ event: AuditEvent) async throws {
-        let row = try AuditRow(event)
-        try await transaction { [self] connection in try await Self.insertAudit(connection, row, logger: logger) }
-    }
-
-    public func auditEvents(recordID: RecordID, limit: Int) async throws -> [AuditEvent] {
-        try await client.withConnection { [self] connection in
-            try await Self.auditEvents(connection, recordID: recordID, AuditFilter(), limit: limit, offset: 0, logger: logger)
-        }
-    }
-
-    /// Milliseconds since the epoch bounding every stored instant (years 1 and 9999): an open end of a range.
-    static let earliestMS: Int64 = -62_135_596_800_000
-    static let latestMS: Int64 = 253_402_300_799_000
-
-    public func ping() async throws {
-        try await client.query("SELECT 1", logger: logger)
-    }
-
-    public func shutdown() async {
-        client.close()
-        runTask.cancel()
-        await runTask.value
-    }
-
-    // MARK: - Transactions and rows
-
-    /// Runs `body` in one transaction, rolling back on any error and rethrowing it unchanged.
-    func transaction<T: Sendable>(_ body: @escaping (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { [self] connection in
-            try await connection.query("BEGIN", logger: logger)
-            do {
-                let result = try await body(connection)
-                try connection.requireOpen()
-                try await connection.query("COMMIT", logger: logger)
-                return result
-            } catch {
-                await connection.rollbackUnlessClosed(logger: logger)
-                throw error
-            }
-        }
+        return recordID
     }
 
     static let recordColumns = """
@@ -195,13 +136,7 @@ public final class PostgresStore: RecordStore {
     private static func fetchRecord(_ connection: PostgresConnection, byINSSystem system: String, value: String,
                                     logger: Logger) async throws -> HealthRecord? {
         // The directory, then the record (sharded on different keys on Citus: see recordWithControls(ins:)).
-        var recordID: UUID?
-        for try await id in try await connection.query("""
-            SELECT record_id FROM record_identifiers WHERE ins_system = \(system) AND ins_value = \(value)
-            """, logger: logger).decode(UUID.self) {
-            recordID = id
-        }
-        guard let recordID else { return nil }
+        guard let recordID = try await directoryRecordID(connection, system: system, value: value, logger: logger) else { return nil }
         return try await fetchRecords(connection, PostgresQuery("\(unescaped: recordColumns) FROM records r WHERE r.id = \(recordID)"),
                                       logger: logger).first
     }

@@ -9,7 +9,8 @@ import Testing
 /// Issue 24.6: a request refused because its target may not be known, and a request for a target that
 /// does not exist, answer alike in words (the leak suite) and must in time too: the difference in
 /// latency would tell what the words do not. The store does the same reads and decoding for both (a
-/// miss reads a neighbouring row and throws it away), and both write one audit event.
+/// miss reads another row — the next one on SQLite, a decoy by exact key on PostgreSQL — and throws it
+/// away), and both write one audit event.
 ///
 /// Measured here through the router, in process (no network), interleaving the two kinds so that load
 /// from elsewhere falls on both alike; bounded to a few hundred requests per pair.
@@ -55,7 +56,7 @@ struct TimingEqualityTests {
         try await withCarnet(engine) { client, tokens in
             let patientID = try await createPatient(client, tokens)
             let author = try await tokens.bearer(.doctor())
-            // Several records and documents, as in any real store, for the misses' neighbouring reads.
+            // Several records and documents, as in any real store, for the misses' decoy reads.
             for seed in 9...14 {
                 _ = try await createPatient(client, tokens, .fixture(seed))
                 _ = try await DocumentRoutesTests.push(client, author, DocumentRoutesTests.documentBody(.fixture(seed)))

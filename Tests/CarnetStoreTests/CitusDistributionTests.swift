@@ -1,4 +1,5 @@
 @testable import CarnetPostgres
+import CarnetCore
 import CarnetStore
 import CarnetTestSupport
 import Foundation
@@ -49,6 +50,48 @@ import Testing
                     #expect(placed[table] == nil, "\(table) should stay on the coordinator")
                 }
             }
+        }
+    }
+
+    /// With Citus told to refuse any query planned for more than one shard, a visit's reads and writes
+    /// still run: each goes to one shard. Reads by record id, by INS and by document id alone, found and
+    /// missing (a miss reads a decoy by exact key, never the next row of an index), a push, a search.
+    @Test(.enabled(if: !TestPostgres.citusWorkers.isEmpty))
+    func aVisitsQueriesEachGoToOneShard() async throws {
+        try await TestEngine.postgres.withDatabaseLocation { location in
+            await (try await location.open()).shutdown()  // migrated and distributed
+            try await location.execute("""
+                DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET citus.multi_task_query_log_level = %L', current_database(), 'error'); END $$
+                """)
+            let store = try await location.open()
+            do {
+                let record = HealthRecord(ins: .fixture(), identity: .fixture(), createdAt: testInstant)
+                let audit = AuditEvent(recordID: record.id, recordedAt: testInstant, actor: .doctor(), action: .createRecord, outcome: .success,
+                                       rule: nil)
+                _ = try await store.createRecord(record, audit: audit)
+                let entry = DocumentEntry.fixture(in: record.id)
+                try await store.addDocuments([DocumentAddition(entry: entry, superseding: nil, searchText: "compte rendu")], audits: [audit])
+
+                #expect(try await store.recordWithControls(id: record.id)?.record == record)
+                #expect(try await store.recordWithControls(id: RecordID()) == nil)
+                #expect(try await store.recordWithControls(ins: record.ins)?.record == record)
+                #expect(try await store.recordWithControls(ins: .fixture(77)) == nil)
+                #expect(try await store.record(ins: record.ins) == record)
+                #expect(try await store.documentWithRecord(id: entry.id)?.entry == entry)
+                #expect(try await store.documentWithRecord(id: DocumentID()) == nil)
+                #expect(try await store.document(id: entry.id) == entry)
+                let search = try await store.documentSearch(recordID: record.id, statuses: [.current], from: nil, until: nil,
+                                                            narrowing: DocumentNarrowing(), newestFirst: true) { _, _, index in
+                    (index.map(\.id), index.count)
+                }
+                #expect(search?.entries == [entry])
+                try await store.appendAudit(audit)
+                #expect(try await store.auditEvents(recordID: record.id, limit: 10).count == 3)
+            } catch {
+                await store.shutdown()
+                throw error
+            }
+            await store.shutdown()
         }
     }
 

@@ -42,6 +42,7 @@ enum CitusDistribution {
         ("audit_events", .distributed(column: "partition_id", colocatedWith: "records")),
         ("audit_chain_heads", .distributed(column: "partition_id", colocatedWith: "records")),
         ("record_identifiers", .distributed(column: "ins_value", colocatedWith: nil)),
+        ("document_locator", .distributed(column: "document_id", colocatedWith: nil)),
         ("claims", .distributed(column: "ins_value", colocatedWith: "record_identifiers")),
         ("claim_imports", .reference),
         ("professional_directory", .reference),

@@ -118,6 +118,13 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX documents_by_record_content ON documents (record_id, content_sha256)",
         ]),
+        // Where each document lives (issue 17, Citus): a read by document id alone (`DocumentReference/{id}`,
+        // `Binary/{id}`) finds its record here, on one shard, then reads the record's shard; documents are
+        // never deleted, so a row is written once, with its document, and never changed.
+        (21, "document_locator", [
+            "CREATE TABLE document_locator (document_id uuid PRIMARY KEY, record_id uuid NOT NULL)",
+            "INSERT INTO document_locator (document_id, record_id) SELECT id, record_id FROM documents",
+        ]),
         // Every audit row and chain head gets a non-null partition key (issue 17, Citus): the record for a
         // record's events, a key derived from the chain for events that matched no record (AuditChain.partition).
         (22, "audit_partition", migration022AuditPartition),
