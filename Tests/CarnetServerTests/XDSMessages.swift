@@ -12,7 +12,7 @@ enum XDSMessages {
     static let soap = "http://www.w3.org/2003/05/soap-envelope"
     static let rim = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"
     static let soapHeaders: HTTPFields = [.contentType: "application/soap+xml; charset=UTF-8"]
-    static let repositoryUniqueID = "1.2.250.1.213.1.4.99.1"
+    static let repositoryUniqueID = "1.2.250.1.999.21.1"
 
     static func envelope(action: String, body: String, messageID: String = "urn:uuid:0d3c0c2e-4a4e-4cde-9c1d-3c1b7d9e0001") -> String {
         """

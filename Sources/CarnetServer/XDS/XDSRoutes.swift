@@ -16,7 +16,8 @@ struct XDSRoutes {
     let configuration: CarnetConfiguration
 
     /// Carnet's repository's unique id (`repositoryUniqueId`), given in answers and expected in ITI-43 requests.
-    static let repositoryUniqueID = "1.2.250.1.213.1.4.99.1"
+    /// A synthetic OID (the `999` arc the tests use) until the configuration names the operator's own.
+    static let repositoryUniqueID = "1.2.250.1.999.21.1"
 
     func register(on group: RouterGroup<CarnetRequestContext>) {
         group.post("repository", use: repository)
