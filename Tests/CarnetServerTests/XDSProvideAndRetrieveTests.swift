@@ -145,6 +145,17 @@ struct XDSProvideAndRetrieveTests {
             replacing.replaces = UUID().uuidString.lowercased()
             #expect(try await push(XDSMessages.provideAndRegister([replacing])).xdsErrorCodes == ["UnresolvedReferenceException"])
 
+            var otherPatientsCDA = XDSMessages.Document()
+            otherPatientsCDA.mimeType = "text/xml"
+            otherPatientsCDA.content = """
+                <?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3">\
+                <code code="11488-4" codeSystem="2.16.840.1.113883.6.1"/>\
+                <recordTarget><patientRole><id root="1.2.250.1.213.1.4.8" extension="\(other.value)"/></patientRole></recordTarget>\
+                <title>synthetic</title></ClinicalDocument>
+                """
+            let cdaRefusal = try await push(XDSMessages.provideAndRegister([otherPatientsCDA]))
+            #expect(cdaRefusal.xdsErrorCodes == ["XDSPatientIdDoesNotMatch"], "the CDA names another patient than the metadata")
+
             let nothing = try await client.execute(uri: "/fhir/DocumentReference?patient=\(patientID)", method: .get, headers: doctor)
             #expect(nothing.json["total"] as? Int == 0, "no refusal stored anything")
 
