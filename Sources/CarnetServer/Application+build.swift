@@ -78,9 +78,10 @@ func buildRouter(_ configuration: CarnetConfiguration, service: RecordService, t
     let fhir = router.group("fhir").add(middleware: FHIRNegotiationMiddleware()).add(middleware: FHIRSearchControlsMiddleware())
         .add(middleware: FHIRPreferReturnMiddleware())
     MetadataRoutes(configuration: configuration).register(on: fhir)
-    let authenticated = fhir.group()
-        .add(middleware: AuthenticationMiddleware(authority: tokens, now: service.now, acceptsClientCertificates: configuration.tls?.clientCAPath != nil))
-        .add(middleware: ActorRateLimitMiddleware(limiter: RateLimiter(perMinute: configuration.requestsPerMinutePerActor), now: service.now))
+    let authentication = AuthenticationMiddleware(authority: tokens, now: service.now, acceptsClientCertificates: configuration.tls?.clientCAPath != nil)
+    // One budget per actor, whichever door (FHIR or XDS.b) the requests come through.
+    let actorLimit = ActorRateLimitMiddleware(limiter: RateLimiter(perMinute: configuration.requestsPerMinutePerActor), now: service.now)
+    let authenticated = fhir.group().add(middleware: authentication).add(middleware: actorLimit)
     PatientRoutes(service: service, configuration: configuration).register(on: authenticated)
     DocumentRoutes(service: service, configuration: configuration).register(on: authenticated)
     ListRoutes(service: service, configuration: configuration).register(on: authenticated)
@@ -90,6 +91,10 @@ func buildRouter(_ configuration: CarnetConfiguration, service: RecordService, t
     SummaryRoutes(service: service, configuration: configuration).register(on: authenticated)
     ClaimImportRoutes(service: service, configuration: configuration, queue: imports, logger: logger).register(on: authenticated)
     TransactionRoutes(service: service, configuration: configuration).register(on: authenticated)
+
+    // IHE XDS.b (SOAP 1.2): the same service behind the same authentication; its errors speak SOAP.
+    let xds = router.group("xds").add(middleware: XDSErrorMiddleware()).add(middleware: authentication).add(middleware: actorLimit)
+    XDSRoutes(service: service, configuration: configuration).register(on: xds)
 
     // The portals: server-rendered pages over the same service (the same door, policy and audit).
     let sessions = PortalSessions(state: service.portalState, idleTimeout: configuration.portalIdleTimeout,

@@ -13,10 +13,10 @@ enum OpenAPIDescription {
     enum Security { case none, bearer, portalSession }
 
     /// What an operation takes as its body.
-    enum Body { case fhir, form, multipart, ndjsonOrCSV, jsonPatch }
+    enum Body { case fhir, form, multipart, ndjsonOrCSV, jsonPatch, soap }
 
     /// What an operation answers when it succeeds.
-    enum Answer { case fhir, html, text, json, content, prometheus, css, javascript, redirect }
+    enum Answer { case fhir, html, text, json, content, prometheus, css, javascript, redirect, soap }
 
     struct Operation {
         let method: String
@@ -34,6 +34,7 @@ enum OpenAPIDescription {
     private static func query(_ type: String) -> [String] { CapabilityStatement.searchParameterNames(of: type) }
 
     static let operations: [Operation] = operationsForFHIR + operationsForSummary + searchesByPost + operationsForPortals + operationsForOperations
+        + operationsForXDS
 
     /// `POST [type]/_search`: every search of a resource type, its parameters in a form-encoded body.
     private static var searchesByPost: [Operation] {
@@ -41,6 +42,14 @@ enum OpenAPIDescription {
             Operation(method: "post", path: "\(search.path)/_search", summary: "\(search.summary) (parameters in a form)", tag: search.tag, body: .form)
         }
     }
+
+    /// The XDS.b door (README, "XDS.b gateway"): SOAP 1.2, plain or MTOM/XOP, the transaction named by the WS-Addressing action.
+    private static let operationsForXDS: [Operation] = [
+        Operation(method: "post", path: "/xds/repository", summary: "IHE XDS.b repository: ITI-41 Provide and Register Document Set-b, ITI-43 Retrieve Document Set (SOAP 1.2, MTOM/XOP or inline)",
+                  tag: "XDS.b", body: .soap, answer: .soap),
+        Operation(method: "post", path: "/xds/registry", summary: "IHE XDS.b registry: ITI-18 Registry Stored Query, ITI-57 Update Document Set (SOAP 1.2)",
+                  tag: "XDS.b", body: .soap, answer: .soap),
+    ]
 
     private static let operationsForOperations: [Operation] = [
         Operation(method: "get", path: "/health", summary: "Ready: the process and its database answer", tag: "Operations", security: .none, answer: .json),
@@ -223,6 +232,7 @@ enum OpenAPIDescription {
         case .form: ["application/x-www-form-urlencoded": ["schema": object]]
         case .multipart: ["multipart/form-data": ["schema": object]]
         case .ndjsonOrCSV: ["application/x-ndjson": ["schema": ["type": "string"]], "text/csv": ["schema": ["type": "string"]]]
+        case .soap: ["application/soap+xml": ["schema": ["type": "string"]], "multipart/related": ["schema": ["type": "string", "format": "binary"]]]
         }
         return ["required": true, "content": content]
     }
@@ -243,6 +253,8 @@ enum OpenAPIDescription {
         case .content: ["description": "The document's bytes, in its own media type (or a FHIR Binary when asked for application/fhir+json)",
                         "content": ["*/*": ["schema": ["type": "string", "format": "binary"]]]]
         case .redirect: ["description": "See other: where to go next"]
+        case .soap: ["description": "A SOAP 1.2 envelope: the transaction's answer (a refusal is a RegistryResponse with status Failure and XDS error codes)",
+                     "content": ["application/soap+xml": ["schema": ["type": "string"]], "multipart/related": ["schema": ["type": "string", "format": "binary"]]]]
         }
         let code = switch (operation.answer, operation.method) {
         case (.redirect, _): "303"
@@ -252,6 +264,9 @@ enum OpenAPIDescription {
         var answers: [String: Any] = [code: success]
         if code == "201" { answers["200"] = success }
         switch operation.security {
+        case _ where operation.answer == .soap:
+            answers["default"] = ["description": "A SOAP 1.2 fault (message unreadable, authentication, limits)",
+                                  "content": ["application/soap+xml": ["schema": ["type": "string"]]]]
         case .portalSession:
             answers["303"] = ["description": "No session: to the sign-in page"]
             answers["default"] = ["description": "An error page saying what is wrong", "content": ["text/html": html]]
