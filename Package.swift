@@ -87,7 +87,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            resources: [.copy("Demo/Resources/annuaire-sante-synthetique.txt")],
+            resources: [.copy("Demo/Resources/annuaire-sante-synthetique.txt"),
+                        .copy("Portal/Resources/icon-192.png"), .copy("Portal/Resources/icon-512.png")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -100,6 +100,8 @@ func buildRouter(_ configuration: CarnetConfiguration, service: RecordService, t
     let sessions = PortalSessions(state: service.portalState, idleTimeout: configuration.portalIdleTimeout,
                                   lifetime: configuration.portalSessionLifetime)
     PortalAssets.register(on: router)
+    PortalInstallableApp.register(on: router)
+    PortalRootRedirect.register(on: router)
     let portal = router.group("portal").add(middleware: PortalMiddleware(sessions: sessions, now: service.now))
     PortalSignInRoutes(service: service, configuration: configuration, sessions: sessions, codes: SignInCodes(state: service.portalState), tokens: tokens,
                        limiter: RateLimiter(perMinute: configuration.signInsPerMinutePerClient), logger: logger)

@@ -9,8 +9,15 @@ a document, masks it and a professional no longer sees it; blocks a professional
 refused; a physician breaks the glass and the patient sees it, with its reason, in the history; the
 patient closes and reopens the record. Along the way: bad input answered in place, the INS key
 checked as typed, English, a phone-sized screen, and no JavaScript needed. One screenshot per page.
+
+Issue 19: the patient portal installs as an app (manifest found and valid, icons, the app shell and its
+service worker at phone width, the worker keeping static assets only), and every page screenshotted is
+audited by axe-core (axe-selenium-python) for WCAG 2.0/2.1 level A and AA: a violation fails the suite
+unless it is listed in EXPLAINED_VIOLATIONS with its reason (README, "Portals", says the same).
 """
+import json
 import os
+import urllib.request
 import re
 import shutil
 import socket
@@ -20,6 +27,7 @@ import tempfile
 import time
 import unittest
 
+from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
@@ -128,9 +136,9 @@ def typed(driver, by, value, text):
             time.sleep(0.3)
 
 
-def browser(javascript=True, phone=False):
-    """Headless Chromium; `phone` emulates a 375-px-wide phone screen (a desktop window cannot be made
-    that narrow, so the page would be laid out wider than it says)."""
+def browser(javascript=True, phone=False, width=375, height=812):
+    """Headless Chromium; `phone` emulates a phone screen, 375 px wide unless said (a desktop window cannot
+    be made that narrow, so the page would be laid out wider than it says)."""
     options = webdriver.ChromeOptions()
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000"]:
         options.add_argument(argument)
@@ -141,17 +149,49 @@ def browser(javascript=True, phone=False):
         options.binary_location = binary
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "chromedriver"), options=options)
     driver.implicitly_wait(2)
+    driver.javascript = javascript
     if phone:
         # Chrome's device emulation through the DevTools protocol: the page is laid out 375 px wide
         # (chromedriver's mobileEmulation option leaves clicks hanging in headless mode).
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": True})
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
     return driver
+
+
+# axe-core's rules for WCAG 2.0 and 2.1, levels A and AA (the levels the issue asks for); the bundled axe-core 3.1.1 has
+# no rule tagged wcag21a, and names the tag unknown if asked for it.
+AXE_OPTIONS = json.dumps({"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]},
+                          # A framed PDF is the browser's own viewer, not Carnet's markup; axe would wait for it to answer.
+                          "iframes": False})
+
+# Violations left on purpose, each with its reason: (rule id, element) -> why. README's "Portals" lists the same.
+EXPLAINED_VIOLATIONS = {
+    ("autocomplete-valid", "#code"):
+        "autocomplete=\"one-time-code\" is a WHATWG autofill token (it lets a phone offer the code it received); "
+        "the bundled axe-core 3.1.1 predates it and calls it invalid",
+    ("autocomplete-valid", "#find-name"):
+        "autocomplete=\"off\" on an <input type=search> is valid HTML (WCAG 1.3.5 asks for tokens on fields about the user, "
+        "and a professional's name is not); axe-core 3.1.1 wrongly allows \"off\" on text fields only",
+}
+
+
+def audit(driver):
+    """axe-core's level A and AA violations on the page `driver` shows: [(rule, impact, help, [targets])]."""
+    Axe(driver).inject()
+    # axe.run's callback form (the package's own run() waits on a promise that this axe-core, 3.1.1, never settles here).
+    results = driver.execute_async_script("""
+        var done = arguments[arguments.length - 1];
+        axe.run(document, %s, function (error, results) { done(error ? {error: String(error)} : results); });""" % AXE_OPTIONS)
+    if "error" in results:
+        raise AssertionError("axe-core failed on " + driver.current_url + ": " + results["error"])
+    return [(v["id"], v.get("impact"), v["help"], [" ".join(node["target"]) for node in v["nodes"]]) for v in results["violations"]]
 
 
 class PortalTests(unittest.TestCase):
     server = None
     shot = 0
     pro_sign_in_saved = False
+    # Every page audited: (screenshot name, path) -> its violations.
+    audited = {}
 
     @classmethod
     def setUpClass(cls):
@@ -167,8 +207,14 @@ class PortalTests(unittest.TestCase):
 
     @classmethod
     def save(cls, driver, name):
+        """A screenshot of the page, and its accessibility audit (checked all together by test_zz)."""
         cls.shot += 1
         driver.save_screenshot(os.path.join(SHOTS, f"{cls.shot:02d}-{name}.png"))
+        # A browser with JavaScript turned off runs no timer, so axe cannot finish there; its pages are the
+        # same markup the other browsers' audits cover.
+        if getattr(driver, "javascript", True) and driver.execute_script("return document.contentType") == "text/html":
+            path = driver.execute_script("return location.pathname")
+            cls.audited[(name, path)] = audit(driver)
 
     @classmethod
     def sign_in_patient(cls, driver, ins=None):
@@ -205,6 +251,71 @@ class PortalTests(unittest.TestCase):
     def pro_document_titles(self, driver):
         driver.get(self.server.base + "/portal/pro/patient")
         return [a.text for a in driver.find_elements(By.CSS_SELECTOR, "table a")]
+
+    def test_0_installable_app_at_phone_width(self):
+        """Issue 19: on a phone, / opens the portal; its manifest is found and valid, its icons load, the app
+        shell loads and the service worker registers; the worker keeps static assets only, never a page."""
+        phone = browser(phone=True, width=390, height=844)
+        try:
+            phone.set_script_timeout(20)
+            phone.get(self.server.base + "/")
+            self.assertTrue(phone.current_url.endswith("/portal"), "a browser asking for / is sent to the portal: " + phone.current_url)
+            self.assertEqual(phone.execute_script("return window.innerWidth"), 390)
+            self.assertEqual(phone.find_element(By.TAG_NAME, "h1").text, "Bienvenue sur Carnet", "the app shell loads")
+            self.assertEqual(phone.execute_script("return getComputedStyle(document.querySelector('main')).maxWidth"), "960px",
+                             "with its style sheet")
+            # The manifest as Chromium itself reads it: found, parsed without error.
+            app = phone.execute_cdp_cmd("Page.getAppManifest", {})
+            self.assertTrue(app["url"].endswith("/portal/manifest.webmanifest"), app)
+            self.assertEqual(app.get("errors"), [], "the manifest parses cleanly")
+            manifest = json.loads(app["data"])
+            self.assertEqual(manifest["display"], "standalone")
+            self.assertEqual(manifest["short_name"], "Carnet")
+            self.assertEqual(manifest["start_url"], "/portal/patient")
+            self.assertEqual(sorted(icon["sizes"] for icon in manifest["icons"] if icon.get("purpose", "any") == "any"), ["192x192", "512x512"])
+            with urllib.request.urlopen(app["url"]) as answer:
+                self.assertTrue(answer.headers["Content-Type"].startswith("application/manifest+json"))
+            for icon in manifest["icons"]:
+                size = phone.execute_async_script("""
+                    var done = arguments[arguments.length - 1], image = new Image();
+                    image.onload = function () { done(image.naturalWidth + "x" + image.naturalHeight); };
+                    image.onerror = function () { done("error"); };
+                    image.src = arguments[0];""", icon["src"])
+                self.assertEqual(size, icon["sizes"], icon["src"])
+            theme = phone.find_element(By.CSS_SELECTOR, "meta[name=theme-color]").get_attribute("content")
+            self.assertEqual(theme, manifest["theme_color"])
+            # The service worker registers and controls the portal.
+            worker = phone.execute_async_script("""
+                var done = arguments[arguments.length - 1];
+                navigator.serviceWorker.ready.then(function (registration) {
+                  done({scope: registration.scope, state: registration.active ? registration.active.state : null});
+                }).catch(function (error) { done({error: String(error)}); });""")
+            self.assertEqual(worker.get("scope"), self.server.base + "/portal", worker)
+            self.assertEqual(worker.get("state"), "activated", worker)
+            # Chromium's own installability check (a manifest with a name, icons, standalone display).
+            installability = phone.execute_cdp_cmd("Page.getInstallabilityErrors", {})
+            self.assertEqual(installability.get("installabilityErrors"), [], installability)
+            self.save(phone, "app-shell-390px")
+            # Signed in, pages visited, under the worker: its cache holds static assets and nothing else. (Lucas
+            # MARTIN signs in here: Camille DURAND's sign-ins across the suite already come near the limit of
+            # five codes a quarter of an hour.)
+            self.sign_in_patient(phone, self.server.patient_ins("Lucas MARTIN"))
+            for page in ["", "/documents", "/summary"]:
+                phone.get(self.server.base + "/portal/patient" + page)
+            phone.get(self.server.base + "/portal")
+            cached = phone.execute_async_script("""
+                var done = arguments[arguments.length - 1];
+                caches.keys().then(function (names) {
+                  return Promise.all(names.map(function (name) { return caches.open(name).then(function (cache) { return cache.keys(); }); }));
+                }).then(function (lists) {
+                  done([].concat.apply([], lists).map(function (request) { return new URL(request.url).pathname; }));
+                }).catch(function (error) { done(["error: " + error]); });""")
+            static = {"/portal/assets/carnet.css", "/portal/assets/carnet.js", "/portal/assets/icon-192.png", "/portal/assets/icon-512.png",
+                      "/portal/manifest.webmanifest"}
+            self.assertTrue(cached, "the worker cached the app shell's assets")
+            self.assertEqual(sorted(set(cached) - static), [], "the worker keeps static assets only, never a page")
+        finally:
+            phone.quit()
 
     def test_1_home_summary_and_document(self):
         driver = self.patient
@@ -842,6 +953,19 @@ class PortalTests(unittest.TestCase):
             self.save(driver, "signed-out")
         finally:
             driver.quit()
+
+    def test_zz_accessibility(self):
+        """Issue 19: every page the scenarios above screenshotted, audited by axe-core for WCAG 2.0/2.1 A and AA:
+        no violation but those EXPLAINED_VIOLATIONS gives a reason for."""
+        self.assertGreater(len(self.audited), 30, "the audit ran over the pages")
+        found = []
+        for (name, path), violations in sorted(self.audited.items()):
+            for rule, impact, help_text, targets in violations:
+                unexplained = [target for target in targets if (rule, target) not in EXPLAINED_VIOLATIONS]
+                if unexplained:
+                    found.append(f"{name} ({path}): {rule} [{impact}] {help_text}: {unexplained[:5]}")
+        print(f"accessibility: {len(self.audited)} pages audited, {len(found)} unexplained violations", file=sys.stderr)
+        self.assertEqual(found, [], "accessibility violations (WCAG A/AA):\n" + "\n".join(found))
 
     def test_z_logs_hold_no_health_data(self):
         """After every scenario above: the server's logs name no patient and carry no INS or token."""

@@ -16,7 +16,7 @@ enum OpenAPIDescription {
     enum Body { case fhir, form, multipart, ndjsonOrCSV, jsonPatch, soap }
 
     /// What an operation answers when it succeeds.
-    enum Answer { case fhir, html, text, json, content, prometheus, css, javascript, redirect, soap }
+    enum Answer { case fhir, html, text, json, content, prometheus, css, javascript, png, manifest, redirect, soap }
 
     struct Operation {
         let method: String
@@ -58,6 +58,8 @@ enum OpenAPIDescription {
         Operation(method: "get", path: "/metrics", summary: "Prometheus metrics (no identifiers)", tag: "Operations", security: .none, answer: .prometheus),
         Operation(method: "get", path: "/openapi.json", summary: "This description", tag: "Operations", security: .none, answer: .json),
         Operation(method: "get", path: "/fhir/metadata", summary: "The CapabilityStatement", tag: "Operations", security: .none),
+        Operation(method: "get", path: "/", summary: "A browser (Accept: text/html) is sent to the portal; any other client gets a 404 OperationOutcome",
+                  tag: "Operations", security: .none, answer: .redirect),
     ]
 
     private static let operationsForFHIR: [Operation] = [
@@ -126,6 +128,12 @@ enum OpenAPIDescription {
             page("post", "/portal/sign-out", "Sign out", body: .form, answer: .redirect),
             page("get", "/portal/assets/carnet.css", "Style sheet", security: .none, answer: .css),
             page("get", "/portal/assets/carnet.js", "Progressive enhancements", security: .none, answer: .javascript),
+            page("get", "/portal/assets/icon-192.png", "Home-screen icon, 192 px", security: .none, answer: .png),
+            page("get", "/portal/assets/icon-512.png", "Home-screen icon, 512 px", security: .none, answer: .png),
+            page("get", "/portal/manifest.webmanifest", "Web app manifest: the patient portal installs on a phone's home screen", security: .none,
+                 answer: .manifest),
+            page("get", "/portal/sw.js", "Service worker: caches the static assets only, never a page or an API answer", security: .none,
+                 answer: .javascript),
             page("get", "/portal/patient/sign-in", "Patient sign-in: ask for a code", security: .none),
             page("post", "/portal/patient/sign-in", "Send a one-time code", security: .none, body: .form),
             page("post", "/portal/patient/verify", "Check the one-time code, open a session", security: .none, body: .form, answer: .redirect),
@@ -250,6 +258,8 @@ enum OpenAPIDescription {
         case .prometheus: ["description": "Prometheus text exposition format", "content": ["text/plain": html]]
         case .css: ["description": "CSS", "content": ["text/css": html]]
         case .javascript: ["description": "JavaScript", "content": ["text/javascript": html]]
+        case .png: ["description": "A PNG image", "content": ["image/png": ["schema": ["type": "string", "format": "binary"]]]]
+        case .manifest: ["description": "A web app manifest", "content": ["application/manifest+json": ["schema": ["type": "object"]]]]
         case .content: ["description": "The document's bytes, in its own media type (or a FHIR Binary when asked for application/fhir+json)",
                         "content": ["*/*": ["schema": ["type": "string", "format": "binary"]]]]
         case .redirect: ["description": "See other: where to go next"]

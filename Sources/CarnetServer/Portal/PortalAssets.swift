@@ -1,7 +1,8 @@
 import Hummingbird
 
 /// The portal's only style sheet and script, served by Carnet itself (no CDN). The script is a small
-/// progressive enhancement — checking an INS key as it is typed — every page works without it.
+/// progressive enhancement — checking an INS key as it is typed, registering the installable app's
+/// service worker — every page works without it.
 enum PortalAssets {
     static let css = """
         :root { --ink: #1a1a1a; --muted: #4a4a4a; --accent: #0b4f9c; --bad: #a4161a; --warn-bg: #fff4d6; --line: #c8c8c8; }
@@ -70,6 +71,10 @@ enum PortalAssets {
             form.addEventListener("submit", function (event) { if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); } });
           });
         });
+        // The installable app's worker (PortalInstallableApp): static assets only, so pages load the same without it.
+        if ("serviceWorker" in navigator) {
+          navigator.serviceWorker.register("/portal/sw.js", { scope: "/portal" }).catch(function () {});
+        }
         """
 
     static func register(on router: Router<CarnetRequestContext>) {

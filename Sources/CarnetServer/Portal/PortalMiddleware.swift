@@ -9,7 +9,7 @@ import Logging
 
 /// In front of every portal page: the session from its cookie (the actor the service will see),
 /// errors turned into pages a person can act on, and the security headers — a strict
-/// Content-Security-Policy (only Carnet's own style sheet and script), no framing, no referrer.
+/// Content-Security-Policy (only Carnet's own style sheet, script and web app manifest), no framing, no referrer.
 struct PortalMiddleware: RouterMiddleware {
     typealias Context = CarnetRequestContext
     let sessions: PortalSessions
@@ -36,7 +36,7 @@ struct PortalMiddleware: RouterMiddleware {
         if response.headers[.contentSecurityPolicy] == nil {
             // Documents pages frame a PDF served by Carnet itself; no other page frames anything.
             let frames = request.uri.path.contains("/documents/") ? "frame-src 'self'; " : ""
-            response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+            response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; manifest-src 'self'; "
                 + frames + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         }
         response.headers[.xContentTypeOptions] = "nosniff"

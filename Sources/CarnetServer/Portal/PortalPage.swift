@@ -62,6 +62,10 @@ struct PortalPage {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(title) · Carnet</title>
             <link rel="stylesheet" href="/portal/assets/carnet.css">
+            <link rel="manifest" href="/portal/manifest.webmanifest">
+            <meta name="theme-color" content="\(PortalInstallableApp.themeColor)">
+            <link rel="icon" type="image/png" sizes="192x192" href="/portal/assets/icon-192.png">
+            <link rel="apple-touch-icon" href="/portal/assets/icon-192.png">
             <script src="/portal/assets/carnet.js" defer></script>
             </head>
             <body>
