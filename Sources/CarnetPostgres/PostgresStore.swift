@@ -127,6 +127,64 @@ public final class PostgresStore: RecordStore {
         return recordID
     }
 
+    public func updateRecord(_ record: HealthRecord, audit: AuditEvent, notifying notifications: [PatientNotification]) async throws {
+        let row = try RecordRow(record)
+        try await transaction { [self] connection in
+            let updated = try await connection.query("""
+                UPDATE records SET identity_json = \(row.identityJSON)::jsonb, state = \(row.state),
+                    state_changed_at = to_timestamp(\(row.stateChangedAtMilliseconds)::double precision / 1000),
+                    state_reason = \(row.stateReason), version = \(row.version)
+                WHERE id = \(row.id) AND version = \(row.version - 1) RETURNING id
+                """, logger: logger).collect().count
+            guard updated == 1 else { throw StoreError.versionConflict }
+            try await Self.insertAudit(connection, try AuditRow(audit), logger: logger)
+            for notification in notifications { try await Self.insertNotification(connection, notification, logger: logger) }
+        }
+    }
+
+    public func appendAudit(_ event: AuditEvent) async throws {
+        let row = try AuditRow(event)
+        try await transaction { [self] connection in try await Self.insertAudit(connection, row, logger: logger) }
+    }
+
+    public func auditEvents(recordID: RecordID, limit: Int) async throws -> [AuditEvent] {
+        try await client.withConnection { [self] connection in
+            try await Self.auditEvents(connection, recordID: recordID, AuditFilter(), limit: limit, offset: 0, logger: logger)
+        }
+    }
+
+    /// Milliseconds since the epoch bounding every stored instant (years 1 and 9999): an open end of a range.
+    static let earliestMS: Int64 = -62_135_596_800_000
+    static let latestMS: Int64 = 253_402_300_799_000
+
+    public func ping() async throws {
+        try await client.query("SELECT 1", logger: logger)
+    }
+
+    public func shutdown() async {
+        client.close()
+        runTask.cancel()
+        await runTask.value
+    }
+
+    // MARK: - Transactions and rows
+
+    /// Runs `body` in one transaction, rolling back on any error and rethrowing it unchanged.
+    func transaction<T: Sendable>(_ body: @escaping (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { [self] connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let result = try await body(connection)
+                try connection.requireOpen()
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                await connection.rollbackUnlessClosed(logger: logger)
+                throw error
+            }
+        }
+    }
+
     static let recordColumns = """
         SELECT r.id, r.ins_system, r.ins_value, r.identity_json::text, r.state,
                (extract(epoch FROM r.created_at) * 1000)::bigint, (extract(epoch FROM r.state_changed_at) * 1000)::bigint,
