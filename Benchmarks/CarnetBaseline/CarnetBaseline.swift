@@ -13,7 +13,7 @@ struct CarnetBaseline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "carnet-baseline",
         abstract: "Baselines for the benchmark suite (scripts/bench): hello route, raw reads and durable inserts.",
-        subcommands: [Hello.self, SQLiteRead.self, SQLiteInsert.self, PostgresRead.self, PostgresInsert.self])
+        subcommands: [Hello.self, SQLiteRead.self, SQLiteInsert.self, PostgresRead.self, PostgresInsert.self, OpenLoop.self])
 }
 
 /// A Hummingbird server with one route answering "hello": the ceiling of any route on this machine.

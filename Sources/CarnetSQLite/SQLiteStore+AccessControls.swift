@@ -4,7 +4,7 @@ import GRDB
 
 extension SQLiteStore {
     public func accessControls(recordID: RecordID) async throws -> AccessControls {
-        try await pool.read { db in try Self.accessControls(db, recordID: recordID) }
+        try readInPlace { db in try Self.accessControls(db, recordID: recordID) }
     }
 
     static func accessControls(_ db: Database, recordID: RecordID) throws -> AccessControls {
@@ -32,7 +32,7 @@ extension SQLiteStore {
     }
 
     public func recordsRepresented(by representativeINS: String) async throws -> [HealthRecord] {
-        try await pool.read { db in
+        try readInPlace { db in
             try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT r.* FROM legal_representations l JOIN records r ON r.id = l.record_id
                 WHERE l.representative_ins_value = ? ORDER BY r.created_at_ms, r.id

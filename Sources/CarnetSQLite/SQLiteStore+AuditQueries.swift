@@ -8,7 +8,7 @@ import GRDB
 /// of what matches.
 extension SQLiteStore {
     public func auditEventPage(recordID: RecordID, filter: AuditFilter, limit: Int, offset: Int) async throws -> (events: [AuditEvent], total: Int) {
-        try await pool.read { db in
+        try readInPlace { db in
             let (clause, arguments) = Self.auditWhere(recordID, filter)
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_events WHERE \(clause)", arguments: arguments) ?? 0
             return (try Self.auditEvents(db, recordID: recordID, filter, limit: limit, offset: offset), total)
@@ -16,7 +16,7 @@ extension SQLiteStore {
     }
 
     public func latestAuditEvent(recordID: RecordID, matching filter: AuditFilter) async throws -> AuditEvent? {
-        try await pool.read { db in try Self.auditEvents(db, recordID: recordID, filter, limit: 1, offset: 0).first }
+        try readInPlace { db in try Self.auditEvents(db, recordID: recordID, filter, limit: 1, offset: 0).first }
     }
 
     public func firstAppearances(recordID: RecordID, matching filter: AuditFilter, since: Date) async throws -> [AuditFirstAppearance] {
@@ -24,7 +24,7 @@ extension SQLiteStore {
         ever.from = nil
         ever.until = nil
         let (clause, arguments) = Self.auditWhere(recordID, ever)
-        return try await pool.read { db in
+        return try readInPlace { db in
             try Row.fetchAll(db, sql: """
                 SELECT actor_kind, actor_id, min(recorded_at_ms) AS first_ms FROM audit_events WHERE \(clause)
                 GROUP BY actor_kind, actor_id HAVING min(recorded_at_ms) >= ? ORDER BY first_ms DESC, actor_id

@@ -25,7 +25,7 @@ extension SQLiteStore {
     }
 
     public func claimImportCheckpoint(source: String) async throws -> ClaimImportCheckpoint? {
-        try await pool.read { db in
+        try readInPlace { db in
             try Row.fetchOne(db, sql: "SELECT * FROM claim_imports WHERE source = ?", arguments: [source]).map { row in
                 ClaimImportCheckpoint(source: row["source"], linesDone: row["lines_done"], imported: row["imported"],
                                       duplicates: row["duplicates"], rejected: row["rejected"])
@@ -34,7 +34,7 @@ extension SQLiteStore {
     }
 
     public func claims(ins: INS, from: PartialDate) async throws -> [Claim] {
-        try await pool.read { db in
+        try readInPlace { db in
             try String.fetchAll(db, sql: """
                 SELECT claim_json FROM claims WHERE ins_value = ? AND service_date >= ? ORDER BY service_date DESC, claim_id
                 """, arguments: [ins.value, from.description])

@@ -25,7 +25,7 @@ extension SQLiteStore {
 
     public func directoryEntries(rpps: [RPPS]) async throws -> [DirectoryEntry] {
         guard !rpps.isEmpty else { return [] }
-        return try await pool.read { db in
+        return try readInPlace { db in
             var entries: [DirectoryEntry] = []
             // Chunks well under SQLite's bound-parameter limit.
             for chunk in stride(from: 0, to: rpps.count, by: 500).map({ Array(rpps[$0..<min($0 + 500, rpps.count)]) }) {
@@ -40,7 +40,7 @@ extension SQLiteStore {
 
     public func directoryEntries(namePrefix prefix: String, limit: Int) async throws -> [DirectoryEntry] {
         let end = prefix + "\u{10FFFF}"
-        return try await pool.read { db in
+        return try readInPlace { db in
             try String.fetchAll(db, sql: """
                 SELECT entry_json FROM (
                     SELECT entry_json, last_name_key, first_name_key FROM professional_directory WHERE last_name_key >= ? AND last_name_key < ?

@@ -53,14 +53,14 @@ extension SQLiteStore {
     }
 
     public func document(id: DocumentID) async throws -> DocumentEntry? {
-        try await pool.read { db in
+        try readInPlace { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT metadata_json FROM documents WHERE id = ?"), arguments: [id.rawValue.lowercasedString])
                 .map { try StoredForms.documentEntry(from: $0) }
         }
     }
 
     public func documentWithRecord(id: DocumentID) async throws -> (entry: DocumentEntry, record: HealthRecord, controls: AccessControls)? {
-        try await pool.read { db in
+        try readInPlace { db in
             guard let json = try String.fetchOne(db.cachedStatement(sql: "SELECT metadata_json FROM documents WHERE id = ?"),
                                                  arguments: [id.rawValue.lowercasedString]) else {
                 // A found document's reads and decoding, on the next document by id, thrown away: a miss
@@ -80,7 +80,7 @@ extension SQLiteStore {
     }
 
     public func documents(recordID: RecordID) async throws -> [DocumentEntry] {
-        try await pool.read { db in
+        try readInPlace { db in
             try String.fetchAll(db, sql: "SELECT metadata_json FROM documents WHERE record_id = ? ORDER BY date_ms DESC, id",
                                 arguments: [recordID.rawValue.lowercasedString])
                 .map { try StoredForms.documentEntry(from: $0) }
@@ -90,7 +90,7 @@ extension SQLiteStore {
     public func documentIndex(recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, narrowing: DocumentNarrowing,
                               newestFirst: Bool) async throws -> [DocumentIndexEntry] {
         guard !statuses.isEmpty else { return [] }
-        return try await pool.read { db in
+        return try readInPlace { db in
             try Self.documentIndex(db, recordID: recordID, statuses: statuses, from: from, until: until, narrowing: narrowing,
                                    newestFirst: newestFirst)
         }
@@ -98,14 +98,14 @@ extension SQLiteStore {
 
     public func documents(recordID: RecordID, ids: [DocumentID]) async throws -> [DocumentEntry] {
         guard !ids.isEmpty else { return [] }
-        return try await pool.read { db in try Self.documents(db, recordID: recordID, ids: ids) }
+        return try readInPlace { db in try Self.documents(db, recordID: recordID, ids: ids) }
     }
 
     public func documentSearch<Conclusion: Sendable>(
         recordID: RecordID, statuses: Set<DocumentStatus>, from: Date?, until: Date?, narrowing: DocumentNarrowing, newestFirst: Bool,
         choose: @escaping @Sendable (HealthRecord, AccessControls, [DocumentIndexEntry]) throws -> (ids: [DocumentID], conclusion: Conclusion)
     ) async throws -> DocumentSearchRead<Conclusion>? {
-        try await pool.read { db in
+        try readInPlace { db in
             guard let record = try Self.fetchRecord(db, id: recordID) else { return nil }
             let controls = try Self.accessControls(db, recordID: recordID)
             let index = try Self.documentIndex(db, recordID: recordID, statuses: statuses, from: from, until: until, narrowing: narrowing,
@@ -179,7 +179,7 @@ extension SQLiteStore {
     }
 
     public func documents(uniqueID: String, recordID: RecordID?, limit: Int) async throws -> [DocumentEntry] {
-        try await pool.read { db in
+        try readInPlace { db in
             if let recordID {
                 return try String.fetchAll(db, sql: "SELECT metadata_json FROM documents WHERE record_id = ? AND unique_id = ? LIMIT ?",
                                            arguments: [recordID.rawValue.lowercasedString, uniqueID, limit])
@@ -191,7 +191,7 @@ extension SQLiteStore {
     }
 
     public func documents(recordID: RecordID, contentSHA256: String) async throws -> [DocumentEntry] {
-        try await pool.read { db in
+        try readInPlace { db in
             try String.fetchAll(db.cachedStatement(sql: """
                 SELECT metadata_json FROM documents WHERE record_id = ? AND content_sha256 = ? ORDER BY recorded_at_ms, id
                 """), arguments: [recordID.rawValue.lowercasedString, contentSHA256])
@@ -200,7 +200,7 @@ extension SQLiteStore {
     }
 
     public func documentVersions(id: DocumentID) async throws -> [DocumentEntry] {
-        try await pool.read { db in
+        try readInPlace { db in
             try String.fetchAll(db, sql: "SELECT metadata_json FROM document_versions WHERE id = ? ORDER BY metadata_version",
                                 arguments: [id.rawValue.lowercasedString])
                 .map { try StoredForms.documentEntry(from: $0) }
@@ -208,7 +208,7 @@ extension SQLiteStore {
     }
 
     public func submissionSet(recordID: RecordID, submitterID: String, uniqueID: String) async throws -> SubmissionSet? {
-        try await pool.read { db in
+        try readInPlace { db in
             try String.fetchOne(db, sql: "SELECT set_json FROM submission_sets WHERE record_id = ? AND submitter_id = ? AND unique_id = ?",
                                 arguments: [recordID.rawValue.lowercasedString, submitterID, uniqueID])
                 .map { try StoredForms.decodeJSON(SubmissionSet.self, from: $0) }
@@ -216,7 +216,7 @@ extension SQLiteStore {
     }
 
     public func submissionSets(recordID: RecordID) async throws -> [SubmissionSet] {
-        try await pool.read { db in
+        try readInPlace { db in
             try String.fetchAll(db, sql: "SELECT set_json FROM submission_sets WHERE record_id = ? ORDER BY submitted_at_ms DESC, id",
                                 arguments: [recordID.rawValue.lowercasedString])
                 .map { try StoredForms.decodeJSON(SubmissionSet.self, from: $0) }

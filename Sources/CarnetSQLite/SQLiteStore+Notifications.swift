@@ -74,7 +74,7 @@ extension SQLiteStore {
     }
 
     public func notifications(recordID: RecordID) async throws -> [OutboxEntry] {
-        try await pool.read { db in
+        try readInPlace { db in
             try Row.fetchAll(db, sql: "SELECT * FROM notifications WHERE record_id = ? ORDER BY created_at_ms, id",
                              arguments: [recordID.rawValue.lowercasedString])
                 .map { row in

@@ -13,7 +13,7 @@ extension SQLiteStore {
     }
 
     public func portalSession(idHash: String) async throws -> PortalSessionRow? {
-        try await pool.read { db in
+        try readInPlace { db in
             try Row.fetchOne(db, sql: "SELECT payload, last_seen_ms, expires_ms FROM portal_sessions WHERE id_hash = ?", arguments: [idHash])
                 .map { row in
                     PortalSessionRow(idHash: idHash, payload: row["payload"], lastSeen: StoredForms.date(milliseconds: row["last_seen_ms"]),
@@ -45,7 +45,7 @@ extension SQLiteStore {
     }
 
     public func signInCodeRequests(insKey: String, since: Date) async throws -> (count: Int, oldest: Date?) {
-        try await pool.read { db in try Self.requests(db, insKey, since) }
+        try readInPlace { db in try Self.requests(db, insKey, since) }
     }
 
     private static func requests(_ db: Database, _ insKey: String, _ since: Date) throws -> (count: Int, oldest: Date?) {

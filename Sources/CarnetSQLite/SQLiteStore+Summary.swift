@@ -23,7 +23,7 @@ extension SQLiteStore {
     }
 
     public func summaryEntryVersions(id: SummaryEntryID) async throws -> [SummaryEntry] {
-        try await pool.read { db in
+        try readInPlace { db in
             try Row.fetchAll(db, sql: "SELECT * FROM summary_entries WHERE id = ? ORDER BY version", arguments: [id.description])
                 .map { try Self.summaryRow($0).entry() }
         }
@@ -32,7 +32,7 @@ extension SQLiteStore {
     public func summaryEntries(recordID: RecordID, kinds: Set<SummaryKind>, includingDeleted: Bool) async throws -> [SummaryEntry] {
         guard !kinds.isEmpty else { return [] }
         let kindList = kinds.map(\.rawValue).sorted()
-        return try await pool.read { db in
+        return try readInPlace { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM summary_entries WHERE record_id = ? AND is_current AND kind IN (\(databaseQuestionMarks(count: kindList.count)))
                 """, arguments: StatementArguments([recordID.description] + kindList))

@@ -67,7 +67,7 @@ public final class SQLiteStore: RecordStore {
     }
 
     public func record(id: RecordID) async throws -> HealthRecord? {
-        try await pool.read { db in try Self.fetchRecord(db, id: id) }
+        try readInPlace { db in try Self.fetchRecord(db, id: id) }
     }
 
     static func fetchRecord(_ db: Database, id: RecordID) throws -> HealthRecord? {
@@ -76,15 +76,15 @@ public final class SQLiteStore: RecordStore {
     }
 
     public func record(ins: INS) async throws -> HealthRecord? {
-        try await pool.read { db in try Self.fetchRecord(db, byINSSystem: ins.system.uri, value: ins.value) }
+        try readInPlace { db in try Self.fetchRecord(db, byINSSystem: ins.system.uri, value: ins.value) }
     }
 
     public func recordWithControls(id: RecordID) async throws -> (record: HealthRecord, controls: AccessControls)? {
-        try await pool.read { db in try Self.withControls(db, try Self.fetchRecord(db, id: id)) }
+        try readInPlace { db in try Self.withControls(db, try Self.fetchRecord(db, id: id)) }
     }
 
     public func recordWithControls(ins: INS) async throws -> (record: HealthRecord, controls: AccessControls)? {
-        try await pool.read { db in try Self.withControls(db, try Self.fetchRecord(db, byINSSystem: ins.system.uri, value: ins.value)) }
+        try readInPlace { db in try Self.withControls(db, try Self.fetchRecord(db, byINSSystem: ins.system.uri, value: ins.value)) }
     }
 
     /// The record with its controls; when there is none, the same reads and decoding on another
@@ -121,11 +121,11 @@ public final class SQLiteStore: RecordStore {
     }
 
     public func auditEvents(recordID: RecordID, limit: Int) async throws -> [AuditEvent] {
-        try await pool.read { db in try Self.auditEvents(db, recordID: recordID, AuditFilter(), limit: limit, offset: 0) }
+        try readInPlace { db in try Self.auditEvents(db, recordID: recordID, AuditFilter(), limit: limit, offset: 0) }
     }
 
     public func ping() async throws {
-        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        _ = try readInPlace { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
     public func shutdown() async {
