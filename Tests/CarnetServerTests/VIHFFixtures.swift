@@ -51,7 +51,7 @@ enum VIHFFixtures {
 
     /// The clock and settings every VIHF test runs with: the trust file, and time inside the window.
     static func configure(_ configuration: inout CarnetConfiguration) {
-        // safe: the committed trust file is read by the test above it.
+        // safe: the committed trust file, which VIHFTrustTests reads.
         configuration.vihfTrust = try! trust()
     }
 }

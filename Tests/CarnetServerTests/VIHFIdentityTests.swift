@@ -223,6 +223,29 @@ struct VIHFIdentityTests {
         }
     }
 
+    @Test("retrieving patient B's document with patient A's VIHF answers as for an id that does not exist (ITI-43)")
+    func anotherPatientsDocumentConcealed() async throws {
+        let clock = TestClock(Fixtures.instant)
+        try await withCarnet(.sqlite, configure: Fixtures.configure, clock: clock) { client, tokens, store in
+            _ = try await Self.createRecord(client, tokens, Fixtures.patientA, clock)
+            let recordB = try await Self.createRecord(client, tokens, Fixtures.patientB, clock)
+            var document = XDSMessages.Document()
+            document.ins = Fixtures.patientB
+            let doctor = try await tokens.bearer(.doctor(), now: clock.now())
+            #expect(try await Self.post(client, "/xds/repository", XDSMessages.provideAndRegister([document]), doctor).xdsStatus == "Success")
+            // The author's own document, through a VIHF scoped to patient A.
+            let rsa = try Fixtures.assertion("assertion-rsa")
+            let existing = try await Self.post(client, "/xds/repository", Fixtures.secured(XDSMessages.retrieve([document.uniqueID]), rsa))
+            let missing = try await Self.post(client, "/xds/repository", Fixtures.secured(XDSMessages.retrieve(["1.2.250.1.999.3.404"]), rsa))
+            #expect(existing.xdsStatus == "Failure" && existing.xdsErrorCodes == missing.xdsErrorCodes, "\(existing.text)")
+            #expect(!existing.text.contains(document.content))
+            // As for any document its reader may not see, resolving the id is audited as a miss (no record
+            // named), never as a read on B's record.
+            let reads = try await store.auditEvents(recordID: recordB, limit: 100).filter { $0.action == .readDocument }
+            #expect(reads.isEmpty, "\(reads)")
+        }
+    }
+
     @Test("bris de glace declared in the VIHF, with its reason, is honoured and audited as such", arguments: TestEngine.available)
     func emergencyHonoured(_ engine: TestEngine) async throws {
         let clock = TestClock(Fixtures.instant)
