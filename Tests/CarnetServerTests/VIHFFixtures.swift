@@ -12,7 +12,7 @@ import HummingbirdTesting
 /// Every assertion is for patient A (`INS.fixture(1)`), valid on 2027-03-10 from 08:00 to 10:00 UTC;
 /// `assertion-rsa` names the physician 99700000011 (RSA-SHA256, with an InclusiveNamespaces list),
 /// `assertion-ecdsa` the physician 99700000022 (ECDSA-SHA256), `assertion-emergency` the physician
-/// 99700000033 in `bris_de_glace`; `assertion-untrusted-key` claims the RSA issuer's name with another
+/// 99700000033 in `bris_de_glace` (its SignedInfo canonicalized with an InclusiveNamespaces list); `assertion-untrusted-key` claims the RSA issuer's name with another
 /// key, `assertion-unknown-issuer` names an issuer nobody trusts; `envelope-inherited-namespaces` is a
 /// whole ITI-18 envelope whose prefixes are declared above the assertion.
 enum VIHFFixtures {

@@ -119,6 +119,27 @@ struct VIHFIdentityTests {
         }
     }
 
+    @Test("algorithms and shapes outside the profile are refused, named: SHA-1, inclusive c14n, no enveloped transform, two References, an Object",
+          arguments: [
+        ("xmldsig-more#rsa-sha256", "xmldsig#rsa-sha1", "RSA-SHA256"),
+        ("xmlenc#sha256", "xmldsig#sha1", "must be SHA-256"),
+        (#"<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>"#, "", "enveloped-signature transform then"),
+        (#"<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>"#,
+         #"<ds:CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315"/>"#, "Exclusive XML Canonicalization"),
+        ("</ds:SignedInfo>", ##"<ds:Reference URI="#other"/></ds:SignedInfo>"##, "exactly one Reference"),
+        ("<ds:KeyInfo>", #"<ds:Object Id="o"><x/></ds:Object><ds:KeyInfo>"#, "only SignedInfo, SignatureValue and KeyInfo"),
+    ])
+    func outsideProfileRefused(_ original: String, _ replacement: String, _ said: String) async throws {
+        let clock = TestClock(Fixtures.instant)
+        try await withCarnet(.sqlite, configure: Fixtures.configure, clock: clock) { client, tokens, _ in
+            _ = try await Self.createRecord(client, tokens, Fixtures.patientA, clock)
+            let signed = try Fixtures.assertion("assertion-rsa")
+            try #require(signed.components(separatedBy: original).count == 2, "the fixture holds \(original) once")
+            Self.expectRefused(try await Self.find(client, signed.replacingOccurrences(of: original, with: replacement)),
+                               "wsse:InvalidSecurityToken", said)
+        }
+    }
+
     @Test("an issuer's name with another key, an unknown issuer, no trust configured: refused; bearer tokens keep working")
     func untrustedRefused() async throws {
         let clock = TestClock(Fixtures.instant)

@@ -22,10 +22,14 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$keys/other.key" -out "$keys/
 rsa256=http://www.w3.org/2001/04/xmldsig-more#rsa-sha256
 ecdsa256=http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256
 
-# signature ID METHOD PREFIXLIST [inherited]: the enveloped-signature template.
+# signature ID METHOD PREFIXLIST [inherited] [SIGNEDINFO-PREFIXLIST]: the enveloped-signature template.
 signature() {
     declare_signature=' xmlns:ds="http://www.w3.org/2000/09/xmldsig#"'
     if [ "${4:-}" = inherited ]; then declare_signature=""; fi
+    signed_info_inclusive=""
+    if [ -n "${5:-}" ]; then
+        signed_info_inclusive="<ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"$5\"/>"
+    fi
     inclusive=""
     if [ -n "${3:-}" ]; then
         inclusive="<ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"$3\"/>"
@@ -33,7 +37,7 @@ signature() {
     cat <<XML
 <ds:Signature$declare_signature>
     <ds:SignedInfo>
-      <ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>
+      <ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#">$signed_info_inclusive</ds:CanonicalizationMethod>
       <ds:SignatureMethod Algorithm="$2"/>
       <ds:Reference URI="#$1">
         <ds:Transforms>
@@ -50,7 +54,7 @@ signature() {
 XML
 }
 
-# assertion ID ISSUER NAMEID MODE REASON METHOD PREFIXLIST [inherited]: a VIHF (reference/dmp-domain.md §3.6).
+# assertion ID ISSUER NAMEID MODE REASON METHOD PREFIXLIST [inherited] [SIGNEDINFO-PREFIXLIST]: a VIHF (reference/dmp-domain.md §3.6).
 assertion() {
     declare_assertion=' xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
     if [ "${8:-}" = inherited ]; then declare_assertion=""; fi
@@ -61,7 +65,7 @@ assertion() {
     cat <<XML
 <saml2:Assertion$declare_assertion ID="$1" IssueInstant="2027-03-10T08:00:00Z" Version="2.0">
   <saml2:Issuer Format="urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName">$2</saml2:Issuer>
-  $(signature "$1" "$6" "$7" "${8:-}")
+  $(signature "$1" "$6" "$7" "${8:-}" "${9:-}")
   <saml2:Subject>
     <saml2:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified">$3</saml2:NameID>
     <saml2:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:sender-vouches"/>
@@ -102,7 +106,7 @@ sign() {
 sign assertion-rsa rsa
 { echo '<?xml version="1.0" encoding="UTF-8"?>'; assertion _vihf-ecdsa-0002 "$ec_issuer" 899700000022 normal "" $ecdsa256 ""; } > "$keys/assertion-ecdsa.xml"
 sign assertion-ecdsa ec
-{ echo '<?xml version="1.0" encoding="UTF-8"?>'; assertion _vihf-emergency-0003 "$rsa_issuer" 899700000033 bris_de_glace "Patient inconscient aux urgences" $rsa256 ""; } > "$keys/assertion-emergency.xml"
+{ echo '<?xml version="1.0" encoding="UTF-8"?>'; assertion _vihf-emergency-0003 "$rsa_issuer" 899700000033 bris_de_glace "Patient inconscient aux urgences" $rsa256 "" "" "xsi saml2"; } > "$keys/assertion-emergency.xml"
 sign assertion-emergency rsa
 # A trusted issuer's name, another key.
 { echo '<?xml version="1.0" encoding="UTF-8"?>'; assertion _vihf-forged-0004 "$rsa_issuer" 899700000011 normal "" $rsa256 ""; } > "$keys/assertion-untrusted-key.xml"
