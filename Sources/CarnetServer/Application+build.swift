@@ -93,8 +93,12 @@ func buildRouter(_ configuration: CarnetConfiguration, service: RecordService, t
     TransactionRoutes(service: service, configuration: configuration).register(on: authenticated)
 
     // IHE XDS.b (SOAP 1.2): the same service behind the same authentication; its errors speak SOAP.
-    let xds = router.group("xds").add(middleware: XDSErrorMiddleware()).add(middleware: authentication).add(middleware: actorLimit)
-    XDSRoutes(service: service, configuration: configuration).register(on: xds)
+    // A message may name its caller in a VIHF (when issuers are trusted): then the route authenticates it.
+    var xdsAuthentication = authentication
+    xdsAuthentication.credentialsOptional = configuration.vihfTrust != nil
+    let xds = router.group("xds").add(middleware: XDSErrorMiddleware()).add(middleware: xdsAuthentication).add(middleware: actorLimit)
+    let identity = XDSIdentity(trust: configuration.vihfTrust, keyChecking: configuration.insKeyChecking, limit: actorLimit)
+    XDSRoutes(service: service, configuration: configuration, identity: identity).register(on: xds)
 
     // The portals: server-rendered pages over the same service (the same door, policy and audit).
     let sessions = PortalSessions(state: service.portalState, idleTimeout: configuration.portalIdleTimeout,

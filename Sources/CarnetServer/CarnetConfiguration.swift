@@ -66,6 +66,9 @@ public struct CarnetConfiguration: Sendable {
     /// Where document content is kept (`--content-store`): by default the encrypted files under the data
     /// directory with SQLite, the database itself with PostgreSQL, so that every node reaches it.
     public var contentStore: ContentStoreKind?
+    /// The issuers whose VIHF (WS-Security SAML assertion) the XDS.b door believes, with their keys
+    /// (`--vihf-trust`); `nil`: every assertion is refused, and callers authenticate by token or certificate.
+    public var vihfTrust: VIHFTrust?
 
     /// The two content stores.
     public enum ContentStoreKind: String, Sendable, CaseIterable {

@@ -78,6 +78,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Mutual TLS: PEM CA whose client certificates identify professionals (subject UID = RPPS, OU = profession code).")
     var clientCA: String?
 
+    @Option(help: "XDS.b: trust the VIHF (WS-Security SAML assertions) of these issuers: a file of PEM certificates, each after a line 'Issuer: <the assertions' Issuer>'. Without it, assertions are refused.")
+    var vihfTrust: String?
+
     func validate() throws {
         guard requestsPerMinute >= 0, signInsPerMinute > 0, maxBundleEntries > 0, sessionIdleMinutes > 0, sessionMaxHours > 0,
               maxConnections > 0, idleTimeout > 0, requestTimeout > 0, maxHeaderSize >= 1_024, careHistoryPurgeHours >= 0 else {
@@ -122,6 +125,14 @@ struct Serve: AsyncParsableCommand {
                 throw ValidationError(error.description)
             }
             configuration.tls = tls
+        }
+        if let vihfTrust {
+            do {
+                configuration.vihfTrust = try VIHFTrust.load(contentsOf: vihfTrust)
+            } catch {
+                throw ValidationError(error.description)
+            }
+            logger.info("VIHF issuers trusted", metadata: ["issuers": "\(configuration.vihfTrust?.issuers ?? [])"])
         }
         configuration.smtp = smtpHost.map { CarnetConfiguration.SMTPSettings(host: $0, port: smtpPort, from: smtpFrom) }
         let store = try await StoreOpening.open(configuration, logger: logger)

@@ -57,6 +57,12 @@ func withCarnet(configure: @escaping @Sendable (inout CarnetConfiguration) -> Vo
 
 private func withCarnet(databaseURL: String?, configure: @Sendable (inout CarnetConfiguration) -> Void = { _ in },
                         clock: TestClock? = nil, _ body: @escaping @Sendable (any TestClientProtocol, Tokens, any RecordStore) async throws -> Void) async throws {
+    try await withCarnetAndStore(databaseURL: databaseURL, configure: configure, clock: clock, body)
+}
+
+/// The application on the database at `databaseURL` (SQLite when `nil`), with settings changed and time from `clock`.
+func withCarnetAndStore(databaseURL: String?, configure: @Sendable (inout CarnetConfiguration) -> Void = { _ in },
+                        clock: TestClock? = nil, _ body: @escaping @Sendable (any TestClientProtocol, Tokens, any RecordStore) async throws -> Void) async throws {
     try await TemporaryDirectory.with { directory async throws in
         let (app, store, authority) = try await testApplication(in: directory, databaseURL: databaseURL, configure: configure, logLevel: .warning,
                                                           clock: clock.map { $0.now } ?? Date.init)

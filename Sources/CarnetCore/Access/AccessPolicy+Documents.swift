@@ -49,6 +49,8 @@ extension AccessPolicy {
     public static func decideDocument(_ action: Action, by actor: Actor, in context: DocumentAccessContext,
                                       document: (any DocumentAccessFacts)?) -> Decision {
         guard action.isDocumentAction else { return .deny(.roleNotAllowed) }
+        // A credential issued for one patient (a VIHF) opens that patient's record only, whatever else holds.
+        if actor.isScopedToAnotherPatient(than: context.ins) { return .deny(.credentialForAnotherPatient) }
         if context.state == .deleted { return .deny(.recordDeleted) }
         switch actor.role {
         case .patient(let person):

@@ -18,6 +18,8 @@ public enum AccessPolicy {
                               controls: AccessControls = AccessControls()) -> Decision {
         // Document actions have their own rules, which need the document.
         if action.isDocumentAction { return .deny(.roleNotAllowed) }
+        // A credential issued for one patient (a VIHF) opens that patient's record only, whatever else holds.
+        if actor.isScopedToAnotherPatient(than: ins) { return .deny(.credentialForAnotherPatient) }
         if state == .deleted {
             // Only an agent sees a deleted record, to restore it before the purge.
             if case .agent = actor.role, action == .readIdentity || action == .restoreRecord { return .allow(.agentAdministersRecord) }

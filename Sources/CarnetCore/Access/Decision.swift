@@ -60,6 +60,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
     case maskSetByPatient = "mask-set-by-patient"
     case authorisationRevoked = "authorisation-revoked-by-patient"
     case documentWithdrawn = "document-withdrawn"
+    case credentialForAnotherPatient = "credential-for-another-patient"
 
     /// A sentence for the person refused (or, for allowing rules, for the audit trail).
     public var explanation: String {
@@ -107,6 +108,7 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
         case .maskSetByPatient: "the patient masked this document: only the patient (or their legal representative) may lift the mask"
         case .authorisationRevoked: "the patient revoked this professional's authorisation: only the patient can authorise them again"
         case .documentWithdrawn: "the document was withdrawn as entered in error: only the patient and its author still find it"
+        case .credentialForAnotherPatient: "the credential presented (a VIHF) was issued for another patient: it opens that patient's record only"
         }
     }
 
@@ -119,5 +121,6 @@ public enum AccessRule: String, Hashable, Sendable, Codable, CaseIterable {
         self == .notTheHolder || self == .recordDeleted || self == .documentNotVisibleToPatient || self == .documentMasked
             || self == .noAuthorisationYet || self == .noClinicalContent || self == .professionNotHabilitated
             || self == .documentsHiddenByPatient || self == .documentNotVisibleToLegalRepresentatives || self == .documentWithdrawn
+            || self == .credentialForAnotherPatient
     }
 }

@@ -13,11 +13,25 @@ public struct Actor: Hashable, Sendable {
     /// adds is invisible to the minor's legal representatives.
     public var secretConnection: Bool
 
-    public init(role: Role, accessMode: AccessMode = .normal, emergencyReason: String? = nil, secretConnection: Bool = false) {
+    /// The one patient this actor's credential was issued for, when it names one: a VIHF (the DMP's
+    /// SAML assertion) is scoped to the patient of its `resource-id`, so the policy refuses it on any
+    /// other record (``AccessRule/credentialForAnotherPatient``). `nil`: not scoped (bearer tokens,
+    /// client certificates).
+    public var patientScope: INS?
+
+    public init(role: Role, accessMode: AccessMode = .normal, emergencyReason: String? = nil, secretConnection: Bool = false,
+                patientScope: INS? = nil) {
         self.role = role
         self.accessMode = accessMode
         self.emergencyReason = emergencyReason
         self.secretConnection = secretConnection
+        self.patientScope = patientScope
+    }
+
+    /// Whether this actor's credential, if scoped to a patient, is for another patient than `ins`.
+    public func isScopedToAnotherPatient(than ins: INS) -> Bool {
+        guard let patientScope else { return false }
+        return patientScope.value != ins.value
     }
 
     /// The kinds of people and systems that act on records.

@@ -16,6 +16,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let now: @Sendable () -> Date
     /// Whether client certificates identify professionals (mutual TLS configured).
     var acceptsClientCertificates = false
+    /// Whether a request without a token or certificate goes on without an actor: on the XDS.b door,
+    /// whose messages may carry the caller's identity themselves (a VIHF, ``XDSIdentity``), which the
+    /// route then requires. Never on a door that cannot read one.
+    var credentialsOptional = false
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let certified = acceptsClientCertificates ? try await ClientCertificateIdentity.actor(on: context.channel) : nil
@@ -30,7 +34,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             context.actor = actor
         } else if let certified {
             context.actor = certified
-        } else {
+        } else if !credentialsOptional {
             throw AuthenticationError.missing
         }
         return try await next(request, context)

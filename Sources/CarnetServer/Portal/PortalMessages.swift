@@ -94,6 +94,7 @@ enum PortalMessages {
         case .maskSetByPatient: "le patient a masqué ce document : seul le patient (ou son représentant légal) peut lever ce masquage"
         case .authorisationRevoked: "le patient a retiré l'autorisation de ce professionnel : seul le patient peut l'autoriser de nouveau"
         case .documentWithdrawn: "ce document a été retiré comme saisi par erreur : seuls le patient et son auteur le retrouvent"
+        case .credentialForAnotherPatient: "le justificatif présenté (un VIHF) a été émis pour un autre patient : il n'ouvre que le dossier de ce patient"
         }
     }
 

@@ -6,6 +6,8 @@ import Foundation
 /// Only SOAP 1.2 (`http://www.w3.org/2003/05/soap-envelope`), as ITI TF-2 §V.3.2 requires; a SOAP
 /// 1.1 envelope is refused with a fault saying so.
 struct SOAPEnvelope: Sendable {
+    /// The whole `Envelope` element, where a WS-Security assertion is looked for (``VIHFAssertion``).
+    var root: XMLElementNode
     var action: String
     var messageID: String?
     var header: XMLElementNode?
@@ -34,7 +36,7 @@ struct SOAPEnvelope: Sendable {
         guard let action, !action.isEmpty else {
             throw SOAPFault(subcode: "wsa:MessageAddressingHeaderRequired", reason: "the message names no action: send the WS-Addressing Action header")
         }
-        return SOAPEnvelope(action: action, messageID: header?.child("MessageID", XDSVocabulary.Namespace.addressing)?.trimmedText,
+        return SOAPEnvelope(root: root, action: action, messageID: header?.child("MessageID", XDSVocabulary.Namespace.addressing)?.trimmedText,
                             header: header, request: request, attachments: message.attachments, isMTOM: message.isMTOM)
     }
 

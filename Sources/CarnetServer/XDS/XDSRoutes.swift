@@ -14,6 +14,8 @@ import Hummingbird
 struct XDSRoutes {
     let service: RecordService
     let configuration: CarnetConfiguration
+    /// Who calls: a verified VIHF, else the token's or certificate's actor.
+    let identity: XDSIdentity
 
     /// Carnet's repository's unique id (`repositoryUniqueId`), given in answers and expected in ITI-43 requests.
     /// A synthetic OID (the `999` arc the tests use) until the configuration names the operator's own.
@@ -25,8 +27,8 @@ struct XDSRoutes {
     }
 
     @Sendable func repository(_ request: Request, context: CarnetRequestContext) async throws -> Response {
-        let actor = try context.requireActor()
         let envelope = try await read(request)
+        let actor = try await identity.actor(for: envelope, authenticated: context.actor, now: service.now())
         switch envelope.action {
         case XDSVocabulary.Action.provideAndRegister:
             return try await answer(envelope, .provideAndRegister, failure: { SOAPWriter.registryResponse($0) }) {
@@ -42,8 +44,8 @@ struct XDSRoutes {
     }
 
     @Sendable func registry(_ request: Request, context: CarnetRequestContext) async throws -> Response {
-        let actor = try context.requireActor()
         let envelope = try await read(request)
+        let actor = try await identity.actor(for: envelope, authenticated: context.actor, now: service.now())
         switch envelope.action {
         case XDSVocabulary.Action.storedQuery:
             return try await answer(envelope, .query, failure: XDSStoredQuery.failureBody) {

@@ -14,6 +14,24 @@ struct XMLElementNode: Sendable {
     var children: [XMLElementNode] = []
     var text = ""
 
+    // What canonicalization needs besides the above (``ExclusiveCanonicalization``): a signed
+    // assertion is verified over the exact names, namespaces and text order it was written with.
+
+    /// The prefix the element was written with; `nil` when unprefixed.
+    var prefix: String?
+    /// The namespaces declared on this element (`xmlns:p` by `p`, `xmlns` by ""), URI "" undeclaring the default.
+    var namespaceDeclarations: [String: String] = [:]
+    /// Every attribute by its qualified name, kept only when one of them is prefixed (otherwise
+    /// ``attributes`` already holds them all by their only name).
+    var qualifiedAttributes: [String: String] = [:]
+    /// Where each child sits in ``text``: the UTF-8 offset of the text written before it.
+    var childTextOffsets: [Int] = []
+    /// Whether a processing instruction appears directly in this element (canonical forms keep them; Carnet refuses them in signed parts).
+    var hasProcessingInstruction = false
+
+    /// Every attribute by its qualified name (`wsu:Id`, `ID`).
+    var attributesByQualifiedName: [String: String] { qualifiedAttributes.isEmpty ? attributes : qualifiedAttributes }
+
     /// The children named `name` in `namespace` (any namespace when `nil`).
     func children(_ name: String, _ namespace: String? = nil) -> [XMLElementNode] {
         children.filter { $0.name == name && (namespace == nil || $0.namespace == namespace) }
@@ -63,6 +81,7 @@ enum SafeXMLReader {
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = true
+        parser.shouldReportNamespacePrefixes = true
         parser.delegate = builder
         let parsed = parser.parse() && parser.parserError == nil
         if let refusal = builder.refusal { throw Refusal(description: refusal) }
@@ -79,12 +98,19 @@ enum SafeXMLReader {
         var refusal: String?
         var elements = 0
         var textLength = 0
+        /// Namespaces declared on the element about to start (reported before it).
+        var pendingDeclarations: [String: String] = [:]
 
         init(limits: Limits) { self.limits = limits }
 
         private func refuse(_ parser: XMLParser, _ reason: String) {
             if refusal == nil { refusal = reason }
             parser.abortParsing()
+        }
+
+        func parser(_ parser: XMLParser, didStartMappingPrefix prefix: String, toURI namespaceURI: String) {
+            guard refusal == nil else { return }
+            pendingDeclarations[prefix] = namespaceURI
         }
 
         func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
@@ -94,19 +120,36 @@ enum SafeXMLReader {
             if stack.count >= limits.maximumDepth { return refuse(parser, "the message nests elements more than \(limits.maximumDepth) deep") }
             if elements > limits.maximumElements { return refuse(parser, "the message has more than \(limits.maximumElements) elements") }
             var named: [String: String] = [:]
+            var prefixed = false
             for (key, value) in attributes {
                 if value.utf8.count > limits.maximumAttribute {
                     return refuse(parser, "the attribute \(key.prefix(64)) is longer than \(limits.maximumAttribute) bytes")
                 }
                 // By local name: ebRIM attributes are unqualified; xml:lang and xop's href keep theirs readable too.
                 named[String(key.split(separator: ":").last ?? Substring(key))] = value
+                prefixed = prefixed || key.contains(":")
             }
-            stack.append(XMLElementNode(name: elementName, namespace: namespaceURI, attributes: named))
+            var element = XMLElementNode(name: elementName, namespace: namespaceURI, attributes: named)
+            if let qualifiedName, let colon = qualifiedName.firstIndex(of: ":") { element.prefix = String(qualifiedName[..<colon]) }
+            if prefixed { element.qualifiedAttributes = attributes }
+            element.namespaceDeclarations = pendingDeclarations
+            pendingDeclarations = [:]
+            stack.append(element)
         }
 
         func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
             guard refusal == nil, let element = stack.popLast() else { return }
-            if stack.isEmpty { root = element } else { stack[stack.count - 1].children.append(element) }
+            if stack.isEmpty {
+                root = element
+            } else {
+                stack[stack.count - 1].childTextOffsets.append(stack[stack.count - 1].text.utf8.count)
+                stack[stack.count - 1].children.append(element)
+            }
+        }
+
+        func parser(_ parser: XMLParser, foundProcessingInstructionWithTarget target: String, data: String?) {
+            guard refusal == nil, !stack.isEmpty else { return }
+            stack[stack.count - 1].hasProcessingInstruction = true
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) {
