@@ -70,9 +70,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CarnetPortal",
+            dependencies: ["CarnetCore", "CarnetService", "CarnetFHIR"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CarnetServer",
             dependencies: [
-                "CarnetService", "CarnetFHIR", "CarnetSQLite", "CarnetPostgres",
+                "CarnetService", "CarnetFHIR", "CarnetPortal", "CarnetSQLite", "CarnetPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -146,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "CarnetServerTests",
             dependencies: [
-                "CarnetServer", "CarnetTestSupport",
+                "CarnetServer", "CarnetPortal", "CarnetTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -154,6 +159,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetFHIR
 import CarnetService
@@ -50,7 +51,7 @@ struct PatientPortalRoutes {
     func page(_ request: Request, _ context: CarnetRequestContext, _ title: (String, String), path: String, _ body: HTML,
               status: HTTPResponse.Status = .ok) -> Response {
         let l = PortalLanguage.from(request)
-        return PortalPage(title: l.t(title.0, title.1), language: l, session: context.portalSession, path: path, body: body, status: status).response()
+        return PortalPage(title: l.t(title.0, title.1), language: l, session: context.portalSession, path: path, body: body).response(status: status)
     }
 
     // MARK: - Home

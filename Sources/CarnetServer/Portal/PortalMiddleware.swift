@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetFHIR
 import CarnetService
@@ -101,7 +102,6 @@ struct PortalMiddleware: RouterMiddleware {
             \(PortalPage.notice(message, error: true))
             <p><a href="\(professional ? "/portal/pro" : "/portal/patient")">\(l.t("Retour", "Back"))</a></p>
             """
-        return PortalPage(title: l.t("Impossible", "Cannot do this"), language: l, session: context.portalSession, path: path, body: body,
-                          status: status).response()
+        return PortalPage(title: l.t("Impossible", "Cannot do this"), language: l, session: context.portalSession, path: path, body: body).response(status: status)
     }
 }

@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetService
 import Foundation
@@ -86,8 +87,7 @@ struct PortalSignInRoutes {
             <button type="submit">\(l.t("Recevoir un code", "Send me a code"))</button>
             </form>
             """
-        return PortalPage(title: l.t("Connexion patient", "Patient sign-in"), language: l, session: nil, path: "/portal/patient/sign-in", body: body,
-                          status: error == nil ? .ok : .badRequest).response(headers: cookie)
+        return PortalPage(title: l.t("Connexion patient", "Patient sign-in"), language: l, session: nil, path: "/portal/patient/sign-in", body: body).response(status: error == nil ? .ok : .badRequest, headers: cookie)
     }
 
     @Sendable func requestCode(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -153,8 +153,7 @@ struct PortalSignInRoutes {
         let status: HTTPResponse.Status = wait != nil ? .tooManyRequests : error == nil ? .ok : .badRequest
         var headers = cookie
         if let wait { headers[.retryAfter] = String(Int(wait.rounded(.up))) }
-        return PortalPage(title: l.t("Saisissez votre code", "Enter your code"), language: l, session: nil, path: "/portal/patient/sign-in", body: body,
-                          status: status).response(headers: headers)
+        return PortalPage(title: l.t("Saisissez votre code", "Enter your code"), language: l, session: nil, path: "/portal/patient/sign-in", body: body).response(status: status, headers: headers)
     }
 
     @Sendable func verifyCode(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -228,7 +227,7 @@ struct PortalSignInRoutes {
             </form>
             """
         return PortalPage(title: l.t("Connexion professionnel", "Professional sign-in"), language: l, session: nil, path: "/portal/pro/sign-in",
-                          body: body, status: error == nil ? .ok : .badRequest).response(headers: cookie)
+                          body: body).response(status: error == nil ? .ok : .badRequest, headers: cookie)
     }
 
     @Sendable func professionalSignIn(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -279,8 +278,7 @@ struct PortalSignInRoutes {
         let l = PortalLanguage.from(request)
         let body = PortalPage.notice(l.t("Trop de tentatives de connexion depuis votre adresse : réessayez dans \(seconds) secondes.",
                                          "Too many sign-in attempts from your address: try again in \(seconds) seconds."), error: true)
-        return PortalPage(title: l.t("Patientez un instant", "Please wait a moment"), language: l, session: nil, path: request.uri.path, body: body,
-                          status: .tooManyRequests).response(headers: [.retryAfter: String(seconds)])
+        return PortalPage(title: l.t("Patientez un instant", "Please wait a moment"), language: l, session: nil, path: request.uri.path, body: body).response(status: .tooManyRequests, headers: [.retryAfter: String(seconds)])
     }
 
     /// The pre-sign-in CSRF token: the cookie's, or a new one set with the page.

@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetFHIR
 import CarnetService
@@ -202,6 +203,6 @@ enum PortalUpload {
                         typed: form, problems: problems, patientSide: session.actor.isPatientSide))
             <p><a href="\(back)">\(l.t("Retour", "Back"))</a></p>
             """
-        return PortalPage(title: heading, language: l, session: session, path: back, body: body, status: status).response()
+        return PortalPage(title: heading, language: l, session: session, path: back, body: body).response(status: status)
     }
 }

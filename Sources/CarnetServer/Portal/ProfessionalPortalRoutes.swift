@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetService
 import Foundation
@@ -32,8 +33,7 @@ struct ProfessionalPortalRoutes {
     func page(_ request: Request, _ context: CarnetRequestContext, _ title: (String, String), path: String, _ body: HTML,
               status: HTTPResponse.Status = .ok, session: PortalSessions.Session? = nil) -> Response {
         let l = PortalLanguage.from(request)
-        return PortalPage(title: l.t(title.0, title.1), language: l, session: session ?? context.portalSession, path: path, body: body,
-                          status: status).response()
+        return PortalPage(title: l.t(title.0, title.1), language: l, session: session ?? context.portalSession, path: path, body: body).response(status: status)
     }
 
     @Sendable func findPage(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -270,18 +270,5 @@ struct ProfessionalPortalRoutes {
 
     func documentID(_ context: CarnetRequestContext) throws -> DocumentID {
         try context.pathID()
-    }
-}
-
-/// A calendar day typed in a form (`YYYY-MM-DD`, from `<input type="date">`), as noon in Paris.
-enum FHIRDateValue {
-    static func day(_ text: String) -> Date? {
-        guard text.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: 12)),
-              calendar.component(.day, from: date) == parts[2] else { return nil }
-        return date
     }
 }

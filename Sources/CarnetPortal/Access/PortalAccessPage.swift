@@ -1,31 +1,43 @@
-import CarnetCore
-import CarnetService
+package import CarnetCore
+package import CarnetService
 import Foundation
 
 /// The patient's access controls as a page of forms: authorised professionals (revoke), blocked ones
 /// (block by RPPS, unblock), the treating physician, the emergency modes, legal representatives.
-enum PortalAccessPage {
+package enum PortalAccessPage {
     /// What is wrong with a submitted form; `field` names the RPPS form it came from (its action), whose
     /// field shows the message beside it, marked invalid, with `value` as typed.
-    struct FormError: Error {
-        var message: String
-        var field: String?
-        var value: String?
+    package struct FormError: Error {
+        package var message: String
+        package var field: String?
+        package var value: String?
+
+        package init(message: String, field: String? = nil, value: String? = nil) {
+            self.message = message
+            self.field = field
+            self.value = value
+        }
     }
 
     /// A search of the directory by name (issue 16): what was typed, what it found, and the professional
     /// chosen among the results, whose RPPS then fills the authorise, block and treating-physician forms.
-    struct Search {
-        var query = ""
-        var results: [DirectoryEntry]? = nil
-        var chosen: DirectoryEntry? = nil
+    package struct Search {
+        package var query = ""
+        package var results: [DirectoryEntry]? = nil
+        package var chosen: DirectoryEntry? = nil
+
+        package init(query: String = "", results: [DirectoryEntry]? = nil, chosen: DirectoryEntry? = nil) {
+            self.query = query
+            self.results = results
+            self.chosen = chosen
+        }
     }
 
     /// - Parameters:
     ///   - representing: whether the signed-in person is a legal representative acting for the minor
     ///     whose record this is (they may then add and remove representatives).
     ///   - names: the directory's entries for the professionals the controls name.
-    static func render(_ controls: AccessControls, csrf: String, notice: HTML?, fieldError: FormError? = nil, representing: Bool = false,
+    package static func render(_ controls: AccessControls, csrf: String, notice: HTML?, fieldError: FormError? = nil, representing: Bool = false,
                        names: ProfessionalNames = .init(), search: Search = .init(), _ l: PortalLanguage) -> HTML {
         func button(_ action: String, _ rpps: String, _ label: String, style: String = "secondary") -> HTML {
             """
@@ -99,7 +111,7 @@ enum PortalAccessPage {
 
     /// The search box of the directory: a name (or an RPPS) typed, the professionals it finds, each
     /// with a button that chooses them — the page comes back with their RPPS in the forms below.
-    static func finder(_ search: Search, csrf: String, _ l: PortalLanguage) -> HTML {
+    package static func finder(_ search: Search, csrf: String, _ l: PortalLanguage) -> HTML {
         let results: HTML
         if let found = search.results {
             let items = found.map { entry -> HTML in
@@ -134,7 +146,7 @@ enum PortalAccessPage {
 
     /// A minor's representatives: a representative acting for the minor adds and removes them; the
     /// holder sees them, and may open the record of a minor they represent.
-    static func representatives(_ controls: AccessControls, csrf: String, fieldError: FormError?, representing: Bool, _ l: PortalLanguage) -> HTML {
+    package static func representatives(_ controls: AccessControls, csrf: String, fieldError: FormError?, representing: Bool, _ l: PortalLanguage) -> HTML {
         func insForm(_ field: String, action: String, hidden: HTML, title: String, button: String) -> HTML {
             let error = fieldError?.field == field ? fieldError : nil
             return """
@@ -176,7 +188,7 @@ enum PortalAccessPage {
     }
 
     /// The change a submitted form asks for.
-    static func change(from form: PortalForm, _ l: PortalLanguage) throws -> RecordService.AccessChange {
+    package static func change(from form: PortalForm, _ l: PortalLanguage) throws -> RecordService.AccessChange {
         func rpps() throws -> RPPS {
             guard let text = form["rpps"] else {
                 throw FormError(message: l.t("Indiquez le numéro RPPS (11 chiffres).", "Give the RPPS number (11 digits)."), field: form["action"], value: nil)
@@ -203,8 +215,8 @@ enum PortalAccessPage {
 }
 
 /// Audit actions in words, for the patient's history.
-enum PortalHistoryText {
-    static func action(_ action: Action, _ l: PortalLanguage) -> String {
+package enum PortalHistoryText {
+    package static func action(_ action: Action, _ l: PortalLanguage) -> String {
         switch action {
         case .createRecord: l.t("création du dossier", "record created")
         case .readIdentity: l.t("consultation de l'identité", "identity read")

@@ -1,21 +1,21 @@
-import Foundation
+package import Foundation
 
 /// `multipart/form-data` (RFC 7578), as far as the portals' upload forms need: text fields and one
 /// file per field, each part's `Content-Disposition` name and filename and its `Content-Type`.
-enum PortalMultipart {
-    struct File: Sendable {
-        var filename: String
-        var contentType: String
-        var data: Data
+package enum PortalMultipart {
+    package struct File: Sendable {
+        package var filename: String
+        package var contentType: String
+        package var data: Data
     }
 
-    struct Parsed: Sendable {
-        var fields: [String: String] = [:]
-        var files: [String: File] = [:]
+    package struct Parsed: Sendable {
+        package var fields: [String: String] = [:]
+        package var files: [String: File] = [:]
     }
 
     /// The boundary a `Content-Type` header names, if it is multipart/form-data.
-    static func boundary(in contentType: String) -> String? {
+    package static func boundary(in contentType: String) -> String? {
         guard contentType.lowercased().hasPrefix("multipart/form-data") else { return nil }
         for parameter in contentType.split(separator: ";").dropFirst() {
             let parts = parameter.split(separator: "=", maxSplits: 1)
@@ -28,7 +28,7 @@ enum PortalMultipart {
     }
 
     /// The parts of `body`; `nil` when it is not well-formed multipart with this boundary.
-    static func parse(_ body: Data, boundary: String) -> Parsed? {
+    package static func parse(_ body: Data, boundary: String) -> Parsed? {
         let delimiter = Data("--\(boundary)".utf8)
         let bytes = [UInt8](body)
         var starts: [Int] = []
@@ -70,7 +70,7 @@ enum PortalMultipart {
         return parsed
     }
 
-    static func parameter(_ name: String, in header: String) -> String? {
+    package static func parameter(_ name: String, in header: String) -> String? {
         for piece in header.split(separator: ";").dropFirst() {
             let parts = piece.split(separator: "=", maxSplits: 1)
             if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == name {
@@ -80,7 +80,7 @@ enum PortalMultipart {
         return nil
     }
 
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+    package static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
         guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
         var index = start
         while index <= haystack.count - needle.count {

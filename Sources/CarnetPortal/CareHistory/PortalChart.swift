@@ -1,11 +1,11 @@
-import CarnetCore
-import Foundation
+package import CarnetCore
+package import Foundation
 
 /// Charts people would rather look at than read, drawn as inline SVG from numbers only (no script,
 /// nothing fetched), each with a text equivalent for screen readers.
-enum PortalChart {
+package enum PortalChart {
     /// Reimbursed care per month over the last twelve months, oldest on the left.
-    static func claimsPerMonth(_ claims: [Claim], language l: PortalLanguage, now: Date) -> HTML {
+    package static func claimsPerMonth(_ claims: [Claim], language l: PortalLanguage, now: Date) -> HTML {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
         let months: [(year: Int, month: Int)] = (0..<12).reversed().compactMap { back in

@@ -1,17 +1,17 @@
-import CarnetCore
-import CarnetService
-import Foundation
+package import CarnetCore
+package import CarnetService
+package import Foundation
 
 /// The records a signed-in person can switch between on the portal's home: their own and those of the
 /// minors they legally represent (DOMAIN.md, Minors), each one click away. The list comes from
 /// ``RecordService/representedRecords(by:)``, so the policy decided every line and each is audited.
-enum PortalRepresentedRecords {
+package enum PortalRepresentedRecords {
     /// The card, or nothing for a person who represents nobody.
     ///
     /// - Parameters:
     ///   - open: the record the session has open now (marked as such instead of offering to open it).
     ///   - representing: whether that record is a minor's (then a button leads back to the person's own).
-    static func render(_ minors: [HealthRecord], open: RecordID, representing: Bool, csrf: String, _ l: PortalLanguage) -> HTML {
+    package static func render(_ minors: [HealthRecord], open: RecordID, representing: Bool, csrf: String, _ l: PortalLanguage) -> HTML {
         guard !minors.isEmpty else { return "" }
         let own: HTML = representing
             ? """
@@ -41,12 +41,12 @@ enum PortalRepresentedRecords {
     }
 
     /// "Inès BERNARD": the first given name and the birth family name, as the banner says it.
-    static func displayName(_ identity: PatientIdentity) -> String {
+    package static func displayName(_ identity: PatientIdentity) -> String {
         "\(identity.givenNames.first ?? "") \(identity.birthFamilyName)".trimmingCharacters(in: .whitespaces)
     }
 
     /// "née le", "né le", or "né(e) le" when the record does not say.
-    static func born(_ sex: AdministrativeSex) -> String {
+    package static func born(_ sex: AdministrativeSex) -> String {
         switch sex {
         case .female: "née le"
         case .male: "né le"
@@ -56,7 +56,7 @@ enum PortalRepresentedRecords {
 
     /// A birth date as people write it in the page's language: 12/07/2016 in French, 2016-07-12 in
     /// English; a date without its day or month says only what is known.
-    static func birthDate(_ date: PartialDate, _ l: PortalLanguage) -> String {
+    package static func birthDate(_ date: PartialDate, _ l: PortalLanguage) -> String {
         guard l == .fr else { return date.description }
         let two = { (n: Int) in n < 10 ? "0\(n)" : "\(n)" }
         return [date.day.map(two), date.month.map(two), String(date.year)].compactMap { $0 }.joined(separator: "/")

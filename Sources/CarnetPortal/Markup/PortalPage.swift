@@ -1,60 +1,92 @@
-import CarnetCore
-import Foundation
-import HTTPTypes
-import Hummingbird
+package import CarnetCore
+package import Foundation
 
-/// The frame every portal page shares: language, headings, navigation, sign-out, and the response
-/// that carries it (HTML, never cached).
-struct PortalPage {
-    var title: String
-    var language: PortalLanguage
-    var session: PortalSessions.Session?
+/// Who the page's frame is for, taken from the session by the route: enough to draw the navigation,
+/// the sign-out form and the banners, and nothing the frame does not show.
+package struct PortalFrame: Sendable {
+    /// Which navigation the frame shows.
+    package enum Navigation: Sendable { case patient, professional(recordOpen: Bool) }
+
+    package var navigation: Navigation?
+    /// The session's CSRF token, for the sign-out and "back to my own record" forms.
+    package var csrfToken: String
+    /// The minor's name, when a legal representative acts for them.
+    package var represented: String?
+    /// Who is signed in, as the directory names them.
+    package var signedInAs: String?
+    /// The emergency declared for the open record: its mode and its reason.
+    package var emergency: (mode: AccessMode, reason: String)?
+
+    package init(navigation: Navigation?, csrfToken: String, represented: String? = nil, signedInAs: String? = nil,
+                 emergency: (mode: AccessMode, reason: String)? = nil) {
+        self.navigation = navigation
+        self.csrfToken = csrfToken
+        self.represented = represented
+        self.signedInAs = signedInAs
+        self.emergency = emergency
+    }
+}
+
+/// The frame every portal page shares: language, headings, navigation, sign-out. The route picks the
+/// status and turns the rendered page into a response (HTML, never cached).
+package struct PortalPage {
+    package var title: String
+    package var language: PortalLanguage
+    package var frame: PortalFrame?
     /// Where the language switch returns to.
-    var path: String
-    var body: HTML
-    var status: HTTPResponse.Status = .ok
+    package var path: String
+    package var body: HTML
 
-    func response(headers extra: HTTPFields = [:]) -> Response {
+    package init(title: String, language: PortalLanguage, frame: PortalFrame?, path: String, body: HTML) {
+        self.title = title
+        self.language = language
+        self.frame = frame
+        self.path = path
+        self.body = body
+    }
+
+    /// The whole document.
+    package func render() -> HTML {
         let l = language
         let nav: [(String, String)]
-        switch session?.actor.role {
+        switch frame?.navigation {
         case .patient?:
             nav = [("/portal/patient", l.t("Accueil", "Home")), ("/portal/patient/documents", l.t("Documents", "Documents")),
                    ("/portal/patient/summary", l.t("Synthèse", "Summary")), ("/portal/patient/access", l.t("Accès", "Access")),
                    ("/portal/patient/care-history", l.t("Soins remboursés", "Care history")),
                    ("/portal/patient/history", l.t("Historique", "History")), ("/portal/patient/record", l.t("Dossier", "Record"))]
-        case .professional?, .regulator?:
+        case .professional(let recordOpen)?:
             nav = [("/portal/pro", l.t("Rechercher un patient", "Find a patient"))]
-                + (session?.patient == nil ? [] : [("/portal/pro/patient", l.t("Dossier ouvert", "Open record"))])
-        default:
+                + (recordOpen ? [("/portal/pro/patient", l.t("Dossier ouvert", "Open record"))] : [])
+        case nil:
             nav = []
         }
         let links = nav.map { href, label -> HTML in
             "<li><a href=\"\(href)\"\(path == href ? HTML.trusted(" aria-current=\"page\"") : "")>\(label)</a></li>"
         }
         let other = l == .fr ? PortalLanguage.en : .fr
-        let signOut: HTML = session.map { session in
+        let signOut: HTML = frame.map { frame in
             """
-            <form method="post" action="/portal/sign-out" class="inline"><input type="hidden" name="_csrf" value="\(session.csrfToken)">\
+            <form method="post" action="/portal/sign-out" class="inline"><input type="hidden" name="_csrf" value="\(frame.csrfToken)">\
             <button type="submit" class="link">\(l.t("Se déconnecter", "Sign out"))</button></form>
             """
         } ?? ""
-        let representing: HTML = session?.represented.map { name in
+        let representing: HTML = frame?.represented.map { name in
             """
-            <form method="post" action="/portal/patient/represent/self" class="banner">\(PortalPage.csrf(session?.csrfToken ?? ""))\
+            <form method="post" action="/portal/patient/represent/self" class="banner">\(PortalPage.csrf(frame?.csrfToken ?? ""))\
             \(l.t("Vous agissez comme représentant légal de", "You are acting as the legal representative of")) <strong>\(name)</strong> \
             <button type="submit" class="link">\(l.t("Revenir à mon dossier", "Back to my own record"))</button></form>
             """
         } ?? ""
-        let signedIn: HTML = session?.signedInAs.map { who in
+        let signedIn: HTML = frame?.signedInAs.map { who in
             "<p class=\"signed-in\">\(l.t("Connecté :", "Signed in:")) <strong>\(who)</strong></p>"
         } ?? ""
-        let emergency: HTML = session?.openEmergency.map { emergency in
+        let emergency: HTML = frame?.emergency.map { emergency in
             let mode = emergency.mode == .centre15 ? l.t("Accès en régulation (Centre 15) déclaré", "Declared Centre 15 regulation access")
                                                    : l.t("Accès en urgence déclaré", "Declared emergency access")
             return "<p class=\"banner\" role=\"status\">\(mode) : \(emergency.reason)</p>"
         } ?? ""
-        let page: HTML = """
+        return """
             <!DOCTYPE html>
             <html lang="\(l.rawValue)">
             <head>
@@ -63,7 +95,7 @@ struct PortalPage {
             <title>\(title) · Carnet</title>
             <link rel="stylesheet" href="/portal/assets/carnet.css">
             <link rel="manifest" href="/portal/manifest.webmanifest">
-            <meta name="theme-color" content="\(PortalInstallableApp.themeColor)">
+            <meta name="theme-color" content="\(PortalPage.themeColor)">
             <link rel="icon" type="image/png" sizes="192x192" href="/portal/assets/icon-192.png">
             <link rel="apple-touch-icon" href="/portal/assets/icon-192.png">
             <script src="/portal/assets/carnet.js" defer></script>
@@ -85,36 +117,27 @@ struct PortalPage {
             </body>
             </html>
             """
-        var headers = extra
-        headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: page.description)))
     }
 
-    /// A redirect after a form (303: the browser follows with GET).
-    static func redirect(_ location: String, headers extra: HTTPFields = [:]) -> Response {
-        var headers = extra
-        headers[.location] = location
-        headers[.cacheControl] = "no-store"
-        return Response(status: .seeOther, headers: headers)
-    }
+    /// The browser's colour for the installed app's frame (the manifest says the same).
+    package static let themeColor = "#0b4f9c"
 
     /// A message shown in place, as a person would want it: what is wrong and how to fix it.
-    static func notice(_ text: String?, error: Bool = false) -> HTML {
+    package static func notice(_ text: String?, error: Bool = false) -> HTML {
         guard let text else { return "" }
         return error ? "<p class=\"error\" role=\"alert\">\(text)</p>" : "<p class=\"notice\" role=\"status\">\(text)</p>"
     }
 
     /// Said above a wide table, shown at phone width only (the style sheet): the table scrolls sideways
     /// rather than squeezing its columns (issue 16).
-    static func scrollHint(_ l: PortalLanguage) -> HTML {
+    package static func scrollHint(_ l: PortalLanguage) -> HTML {
         "<p class=\"scroll-hint\" aria-hidden=\"true\">\(l.t("Faites défiler le tableau vers la droite pour voir toutes ses colonnes →", "Scroll the table sideways to see all its columns →"))</p>"
     }
 
     /// The hidden CSRF field every form carries.
-    static func csrf(_ token: String) -> HTML { "<input type=\"hidden\" name=\"_csrf\" value=\"\(token)\">" }
+    package static func csrf(_ token: String) -> HTML { "<input type=\"hidden\" name=\"_csrf\" value=\"\(token)\">" }
 
-    static func date(_ date: Date, _ language: PortalLanguage) -> String {
+    package static func date(_ date: Date, _ language: PortalLanguage) -> String {
         var style = Date.FormatStyle(date: .abbreviated, time: .omitted)
         style.locale = Locale(identifier: language == .fr ? "fr_FR" : "en_GB")
         style.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
@@ -122,14 +145,14 @@ struct PortalPage {
     }
 
     /// The time of day in Paris (e.g. "14:05").
-    static func time(_ date: Date, _ language: PortalLanguage) -> String {
+    package static func time(_ date: Date, _ language: PortalLanguage) -> String {
         var style = Date.FormatStyle(date: .omitted, time: .shortened)
         style.locale = Locale(identifier: language == .fr ? "fr_FR" : "en_GB")
         style.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
         return date.formatted(style)
     }
 
-    static func dateTime(_ date: Date, _ language: PortalLanguage) -> String {
+    package static func dateTime(_ date: Date, _ language: PortalLanguage) -> String {
         var style = Date.FormatStyle(date: .abbreviated, time: .shortened)
         style.locale = Locale(identifier: language == .fr ? "fr_FR" : "en_GB")
         style.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt

@@ -1,5 +1,5 @@
 import CarnetFHIR
-import Foundation
+package import Foundation
 
 #if canImport(FoundationXML)
 import FoundationXML
@@ -15,12 +15,12 @@ import FoundationXML
 /// attributes but a numeric `colspan`/`rowspan` — no link, no image, no style, no script can come from
 /// a document. Anything else keeps its text and loses its tag; nesting beyond ``maximumDepth`` keeps
 /// only text.
-enum CDABodyHTML {
+package enum CDABodyHTML {
     /// Deepest markup written (sections and narrative elements together).
-    static let maximumDepth = 48
+    package static let maximumDepth = 48
 
     /// The sections of `data` as HTML, or `nil` when it has no `structuredBody` with a section that says anything.
-    static func render(_ data: Data) -> HTML? {
+    package static func render(_ data: Data) -> HTML? {
         guard ContentInspection.parsingRefusal(data) == nil else { return nil }
         let writer = Writer()
         let parser = XMLParser(data: data)
@@ -33,14 +33,14 @@ enum CDABodyHTML {
     }
 
     /// Narrative elements and the tag each becomes; those absent keep their text only.
-    static let narrativeTags: [String: String] = [
+    package static let narrativeTags: [String: String] = [
         "paragraph": "p", "list": "ul", "item": "li", "table": "table", "caption": "caption", "thead": "thead", "tbody": "tbody",
         "tfoot": "tfoot", "tr": "tr", "th": "th", "td": "td", "content": "span", "sub": "sub", "sup": "sup", "br": "br",
         "footnote": "small", "linkHtml": "span",
     ]
 
     /// Elements whose whole content is left out (a multimedia reference names a file the page cannot show).
-    static let skipped: Set<String> = ["renderMultiMedia", "footnoteRef", "colgroup", "col"]
+    package static let skipped: Set<String> = ["renderMultiMedia", "footnoteRef", "colgroup", "col"]
 
     private final class Writer: NSObject, XMLParserDelegate {
         var markup = ""

@@ -1,9 +1,9 @@
-import CarnetCore
+package import CarnetCore
 
 /// A patient's administrative identity in words, for the professional's identity check (issue 16:
 /// the page said "née" to everyone): the sex as the record states it, in the page's language.
-enum PortalIdentityText {
-    static func sex(_ sex: AdministrativeSex, _ l: PortalLanguage) -> String {
+package enum PortalIdentityText {
+    package static func sex(_ sex: AdministrativeSex, _ l: PortalLanguage) -> String {
         switch sex {
         case .female: l.t("femme", "female")
         case .male: l.t("homme", "male")

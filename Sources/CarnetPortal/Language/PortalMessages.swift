@@ -1,10 +1,10 @@
-import CarnetCore
-import CarnetService
+package import CarnetCore
+package import CarnetService
 
 /// The validation messages the portal shows, in the page's language: the domain types say what is
 /// wrong in English (for the API and logs); a French page says it in French.
-enum PortalMessages {
-    static func ins(_ error: any Error, _ l: PortalLanguage) -> String {
+package enum PortalMessages {
+    package static func ins(_ error: any Error, _ l: PortalLanguage) -> String {
         guard l == .fr, let error = error as? INSError else { return "\(error)" }
         let two = { (n: Int) in n < 10 ? "0\(n)" : "\(n)" }
         return switch error {
@@ -18,7 +18,7 @@ enum PortalMessages {
         }
     }
 
-    static func rpps(_ error: any Error, _ l: PortalLanguage) -> String {
+    package static func rpps(_ error: any Error, _ l: PortalLanguage) -> String {
         guard l == .fr, let error = error as? RPPSError else { return "\(error)" }
         return switch error {
         case .wrongLength(let count): "un RPPS compte 11 chiffres (ou 12 en identifiant national commençant par 8), \(count) saisis"
@@ -27,7 +27,7 @@ enum PortalMessages {
     }
 
     /// ``ContentInspection``'s reasons, each known one in French.
-    static func content(_ problem: String, _ l: PortalLanguage) -> String {
+    package static func content(_ problem: String, _ l: PortalLanguage) -> String {
         guard l == .fr else { return problem }
         let known: [(String, String)] = [
             ("is not a PDF", "n'est pas un PDF : un PDF commence par %PDF-"),
@@ -48,7 +48,7 @@ enum PortalMessages {
 
     /// An access rule in words, for refusals and the history (every rule, so a new one cannot be left
     /// untranslated).
-    static func rule(_ rule: AccessRule, _ l: PortalLanguage) -> String {
+    package static func rule(_ rule: AccessRule, _ l: PortalLanguage) -> String {
         guard l == .fr else { return rule.explanation }
         return switch rule {
         case .holderActsOnOwnRecord: "le patient agit sur son propre dossier"
@@ -98,7 +98,7 @@ enum PortalMessages {
     }
 
     /// A control change that makes no sense as asked, said in the page's language.
-    static func accessChange(_ error: AccessChangeError, _ l: PortalLanguage) -> String {
+    package static func accessChange(_ error: AccessChangeError, _ l: PortalLanguage) -> String {
         guard l == .fr else { return error.description }
         return switch error {
         case .notBlocked(let rpps): "le professionnel \(rpps.value) n'est pas bloqué"

@@ -1,32 +1,32 @@
-import CarnetCore
-import CarnetService
+package import CarnetCore
+package import CarnetService
 import Foundation
 
 /// A record's documents as a portal opens them (issue 18): what is new since the reader's last visit
 /// first, then the rest; or, when the reader searched inside the documents, what the search found,
 /// each new one tagged. Both lists come from the service under the reader's own rights — a document
 /// the reader may not see is neither listed, nor counted, nor found by its words.
-struct PortalRecordDocuments {
+package struct PortalRecordDocuments {
     /// What is new since the reader's last visit (empty when searching, or on a first visit).
-    var new: [DocumentEntry] = []
-    var newTotal = 0
+    package var new: [DocumentEntry] = []
+    package var newTotal = 0
     /// The other documents, or the search's results.
-    var rest: [DocumentEntry] = []
-    var restTotal = 0
-    var lastAccess: LastAccess
+    package var rest: [DocumentEntry] = []
+    package var restTotal = 0
+    package var lastAccess: LastAccess
     /// The words searched for, when a search was asked.
-    var words: String?
+    package var words: String?
     /// Said beside the search box when its words cannot be searched.
-    var wordsError: String?
+    package var wordsError: String?
 
-    var all: [DocumentEntry] { new + rest }
+    package var all: [DocumentEntry] { new + rest }
 
     /// Documents shown at most in each list.
-    static let pageSize = 100
+    package static let pageSize = 100
 
     /// Reads the lists as `actor`: a search when `words` is given, otherwise new-since-last-visit then
     /// the rest (two searches, both audited, both under the same baseline).
-    static func find(_ service: RecordService, _ recordID: RecordID, by actor: Actor, lastAccess known: LastAccess?, words: String?,
+    package static func find(_ service: RecordService, _ recordID: RecordID, by actor: Actor, lastAccess known: LastAccess?, words: String?,
                      _ l: PortalLanguage, types: [String] = []) async throws -> PortalRecordDocuments {
         var query = DocumentQuery()
         query.count = pageSize
@@ -60,7 +60,7 @@ struct PortalRecordDocuments {
     }
 
     /// The search box: words in a form body (POST), so what a reader looks for never sits in a URL.
-    static func searchForm(action: String, csrf: String, words: String?, error: String? = nil, _ l: PortalLanguage) -> HTML {
+    package static func searchForm(action: String, csrf: String, words: String?, error: String? = nil, _ l: PortalLanguage) -> HTML {
         """
         <form method="post" action="\(action)" class="card" role="search">\(PortalPage.csrf(csrf))
         <label for="words">\(l.t("Chercher dans les documents", "Search inside the documents"))</label>
@@ -77,7 +77,7 @@ struct PortalRecordDocuments {
     /// The lists as tables. `visitWord` names the baseline: a professional's "visite", the patient's "connexion".
     /// Each row also lists the same content's other submissions, if the search folded any (`reader`
     /// and `holderINS` say whose side each one came from).
-    func render(names: ProfessionalNames, link: String, visitWord: (String, String), reader: Actor, holderINS: String,
+    package func render(names: ProfessionalNames, link: String, visitWord: (String, String), reader: Actor, holderINS: String,
                 _ l: PortalLanguage) -> HTML {
         let folding = (reader: reader, holderINS: holderINS)
         if let words {

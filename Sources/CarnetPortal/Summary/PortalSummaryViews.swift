@@ -1,22 +1,28 @@
-import CarnetCore
+package import CarnetCore
 import CarnetFHIR
-import CarnetService
-import Foundation
+package import CarnetService
+package import Foundation
 
 /// The summary's items in words, section by section, read from the FHIR resources their authors sent.
-enum PortalSummaryText {
+package enum PortalSummaryText {
     /// Who reads the summary: the recorder of each item is said from their point of view.
-    struct Reader {
-        var actor: Actor
+    package struct Reader {
+        package var actor: Actor
         /// The INS of the record's holder, to tell the holder's items from a representative's.
-        var holderINS: String
+        package var holderINS: String
         /// The directory's entries of the professionals who recorded items, to name them.
-        var names: ProfessionalNames = .init()
+        package var names: ProfessionalNames = .init()
+
+        package init(actor: Actor, holderINS: String, names: ProfessionalNames = .init()) {
+            self.actor = actor
+            self.holderINS = holderINS
+            self.names = names
+        }
     }
 
     /// Who recorded `item`, said to `reader` (issue 16.3: a GP was shown the patient's own allergy as
     /// "saisi par vous"): "vous" only for its author; the patient side, or the professional by RPPS.
-    static func recorder(_ item: SummaryEntry, for reader: Reader, _ l: PortalLanguage) -> String {
+    package static func recorder(_ item: SummaryEntry, for reader: Reader, _ l: PortalLanguage) -> String {
         if item.authorID == reader.actor.identifier { return l.t("saisi par vous", "recorded by you") }
         if item.recordedByPatient {
             if item.authorID == reader.holderINS {
@@ -32,7 +38,7 @@ enum PortalSummaryText {
         return l.t("saisi par le professionnel de santé RPPS \(item.authorID)", "recorded by the health professional RPPS \(item.authorID)")
     }
 
-    static func describe(_ item: SummaryEntry, for reader: Reader, _ l: PortalLanguage) -> String {
+    package static func describe(_ item: SummaryEntry, for reader: Reader, _ l: PortalLanguage) -> String {
         let resource = (try? JSONDecoder().decode(JSONValue.self, from: item.resource)) ?? .null
         let display = item.code.map { $0.display ?? $0.code } ?? resource["code"]?["text"]?.string ?? resource["medicationCodeableConcept"]?["text"]?.string
             ?? resource["vaccineCode"]?["text"]?.string
@@ -63,7 +69,7 @@ enum PortalSummaryText {
         }
     }
 
-    static let sectionTitles: [(Set<SummaryKind>, String, String)] = [
+    package static let sectionTitles: [(Set<SummaryKind>, String, String)] = [
         ([.allergy], "Allergies et intolérances", "Allergies and intolerances"),
         ([.condition], "Antécédents et pathologies", "History and conditions"),
         ([.medication], "Traitements en cours", "Current treatments"),
@@ -75,7 +81,7 @@ enum PortalSummaryText {
     ]
 
     /// - Parameter deletable: the CSRF token of a patient's session, to offer deleting what the patient recorded.
-    static func sections(_ items: [SummaryEntry], directives: [DocumentEntry], for reader: Reader, _ l: PortalLanguage, documentLink: String,
+    package static func sections(_ items: [SummaryEntry], directives: [DocumentEntry], for reader: Reader, _ l: PortalLanguage, documentLink: String,
                          deletable csrf: String? = nil) -> HTML {
         HTML.join(sectionTitles.map { kinds, french, english -> HTML in
             var lines = items.filter { kinds.contains($0.kind) }.map { item -> HTML in
@@ -99,26 +105,38 @@ enum PortalSummaryText {
 
 /// The patient's own section as forms, turned into FHIR resources that go through the same checks
 /// as the API's (``SummaryResource``). JSON is built with an encoder, never by pasting text.
-enum PortalSummaryForms {
+package enum PortalSummaryForms {
     /// What is wrong with a submitted form, and the id of the field it concerns (`nil`: the form as a whole).
-    struct FormError: Error {
-        var message: String
-        var field: String? = nil
+    package struct FormError: Error {
+        package var message: String
+        package var field: String? = nil
+
+        package init(message: String, field: String? = nil) {
+            self.message = message
+            self.field = field
+        }
     }
 
     /// A refused submission shown again: which form, the field concerned, the message, the values typed.
-    struct Problem {
-        var form: String
-        var field: String?
-        var message: String
-        var typed: PortalForm
+    package struct Problem {
+        package var form: String
+        package var field: String?
+        package var message: String
+        package var typed: PortalForm
+
+        package init(form: String, field: String?, message: String, typed: PortalForm) {
+            self.form = form
+            self.field = field
+            self.message = message
+            self.typed = typed
+        }
     }
 
-    static let trustedPersonSystem = "https://carnet.example/fhir/CodeSystem/related-person-role"
+    package static let trustedPersonSystem = "https://carnet.example/fhir/CodeSystem/related-person-role"
 
     /// The forms of the patient's section; `problem` is said beside its field (or atop its form), the
     /// field marked invalid, and the text typed in that form kept.
-    static func forms(csrf: String, _ l: PortalLanguage, problem: Problem? = nil) -> HTML {
+    package static func forms(csrf: String, _ l: PortalLanguage, problem: Problem? = nil) -> HTML {
         func typed(_ form: String, _ name: String) -> String? { problem?.form == form ? problem?.typed[name] : nil }
         func invalid(_ id: String) -> HTML {
             problem?.field == id ? " aria-invalid=\"true\" aria-describedby=\"\(id)-error\"" : ""
@@ -172,13 +190,13 @@ enum PortalSummaryForms {
 
     /// Whether the form's item is single by nature (the blood group, the organ-donation stance, the
     /// trusted person — CSP L1111-6: one at a time): a new one replaces the patient's previous one.
-    static func isSingle(_ form: PortalForm) -> Bool {
+    package static func isSingle(_ form: PortalForm) -> Bool {
         form["form"] == "blood-group" || form["form"] == "organ-donation" || (form["form"] == "contact" && form["role"] == "trusted")
     }
 
     /// The FHIR resource a submitted form stands for: its type and JSON.
     /// - Parameter today: the service's "now", the date a self-reported item is recorded on.
-    static func resource(from form: PortalForm, patient: RecordID, today now: Date, _ l: PortalLanguage) throws -> (String, String) {
+    package static func resource(from form: PortalForm, patient: RecordID, today now: Date, _ l: PortalLanguage) throws -> (String, String) {
         let subject: [String: Any] = ["reference": "Patient/\(patient)"]
         let today = ISO8601DateFormatter.string(from: now, timeZone: .gmt, formatOptions: [.withFullDate])
         let object: [String: Any]

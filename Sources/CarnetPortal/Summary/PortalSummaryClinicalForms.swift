@@ -1,15 +1,15 @@
 import CarnetCore
-import CarnetFHIR
+package import CarnetFHIR
 import Foundation
 
 /// The clinical items a patient reports themselves, from the summary page: history and conditions
 /// (`Condition`), current treatments (`MedicationStatement`) and vaccinations (`Immunization`). Each
 /// becomes the FHIR resource the API takes, through the same checks (``SummaryResource``), and is
 /// shown as recorded by the patient (the item's `recorded-by` tag), to professionals too.
-enum PortalSummaryClinicalForms {
-    static let names: Set<String> = ["condition", "medication", "immunization"]
+package enum PortalSummaryClinicalForms {
+    package static let names: Set<String> = ["condition", "medication", "immunization"]
 
-    static func forms(csrf: String, _ l: PortalLanguage, problem: PortalSummaryForms.Problem?) -> HTML {
+    package static func forms(csrf: String, _ l: PortalLanguage, problem: PortalSummaryForms.Problem?) -> HTML {
         func typed(_ form: String, _ name: String) -> String? { problem?.form == form ? problem?.typed[name] : nil }
         func invalid(_ id: String) -> HTML { problem?.field == id ? " aria-invalid=\"true\" aria-describedby=\"\(id)-error\"" : "" }
         func slot(_ id: String) -> HTML {
@@ -50,7 +50,7 @@ enum PortalSummaryClinicalForms {
     }
 
     /// The resource type and JSON object of a clinical form; `nil` for another form.
-    static func resource(from form: PortalForm, subject: [String: Any], today: String, _ l: PortalLanguage) throws -> (String, [String: Any])? {
+    package static func resource(from form: PortalForm, subject: [String: Any], today: String, _ l: PortalLanguage) throws -> (String, [String: Any])? {
         switch form["form"] {
         case "condition":
             guard let text = form["condition"] else {

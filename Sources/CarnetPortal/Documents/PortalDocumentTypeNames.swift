@@ -1,8 +1,8 @@
 /// The DMP's document types in French (JDV_J07 XdsTypeCode, as listed in
 /// `shared/reference/dmp-domain.md`), so that a page never shows a bare code such as "11369-6" for a
 /// type outside the few the forms offer (issue 16, "French everywhere on French pages").
-enum PortalDocumentTypeNames {
-    static let french: [String: String] = [
+package enum PortalDocumentTypeNames {
+    package static let french: [String: String] = [
         "11369-6": "Historique des vaccinations",
         "11488-4": "CR ou fiche de consultation ou de visite",
         "11490-0": "Lettre de liaison à la sortie d'un établissement de soins",
