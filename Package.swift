@@ -131,6 +131,7 @@ let package = Package(
         ),
         .testTarget(name: "CarnetCoreTests", dependencies: ["CarnetCore", "CarnetTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CarnetFHIRTests", dependencies: ["CarnetFHIR", "CarnetTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CarnetPortalTests", dependencies: ["CarnetPortal"], swiftSettings: swiftSettings),
         .testTarget(name: "CarnetJSONTests", dependencies: ["CarnetJSON"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CarnetStoreTests",

@@ -23,7 +23,7 @@ package enum PortalChart {
             if count > 0 { bars += "<text x=\"\(x + (width - 12) / 2)\" y=\"\(top + height - barHeight - 3)\" text-anchor=\"middle\">\(count)</text>" }
         }
         let total = counts.reduce(0, +)
-        let label = l.t("\(total) soins remboursés sur 12 mois, par mois", "\(total) reimbursed care items over 12 months, by month")
+        let label = l.t(.reimbursedCareItemsOverMonthsBy(total))
         return "<figure><svg role=\"img\" aria-label=\"\(label)\" viewBox=\"0 0 \(12 * width) \(top + height + 20)\" width=\"100%\" class=\"chart\">"
             + HTML.trusted(bars) + "</svg><figcaption>\(label)</figcaption></figure>"
     }

@@ -27,7 +27,7 @@ package enum PortalConfirmation {
     package static func deleteButton(action: String, csrf: String, fields: [String: String], what: String, _ l: PortalLanguage) -> HTML {
         """
         <form method="post" action="\(action)" class="inline">\(PortalPage.csrf(csrf))\(hidden(fields))\
-        <button type="submit" class="link" aria-label="\(l.t("Supprimer", "Delete")) : \(what)">\(l.t("Supprimer", "Delete"))</button></form>
+        <button type="submit" class="link" aria-label="\(l.t(.delete)) : \(what)">\(l.t(.delete))</button></form>
         """
     }
 

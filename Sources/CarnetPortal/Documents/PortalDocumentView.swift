@@ -12,30 +12,30 @@ import FoundationXML
 package enum PortalDocumentView {
     package static func render(_ entry: DocumentEntry, _ data: Data, contentURL: String, _ l: PortalLanguage) -> HTML {
         let type = entry.content.contentType.lowercased()
-        let open: HTML = "<p><a href=\"\(contentURL)\">\(l.t("Ouvrir le fichier", "Open the file"))</a> (\(type), \(entry.content.size) \(l.t("octets", "bytes")))</p>"
+        let open: HTML = "<p><a href=\"\(contentURL)\">\(l.t(.openTheFile))</a> (\(type), \(entry.content.size) \(l.t(.bytes)))</p>"
         if type.hasPrefix("text/plain") {
             return "<pre class=\"document\">\(String(decoding: data, as: UTF8.self))</pre>\(open)"
         }
         if type.hasPrefix("application/pdf") {
             // Shown in the page by the browser's own viewer, from Carnet (the content route lets only
             // Carnet's pages frame it).
-            return "<iframe class=\"document\" src=\"\(contentURL)\" title=\"\(entry.title ?? l.t("Document PDF", "PDF document"))\"></iframe>\(open)"
+            return "<iframe class=\"document\" src=\"\(contentURL)\" title=\"\(entry.title ?? l.t(.pdfDocument))\"></iframe>\(open)"
         }
         if type.hasPrefix("image/") {
-            return "<p><img src=\"\(contentURL)\" alt=\"\(entry.title ?? l.t("Image du document", "Document image"))\"></p>\(open)"
+            return "<p><img src=\"\(contentURL)\" alt=\"\(entry.title ?? l.t(.documentImage))\"></p>\(open)"
         }
         if type.contains("xml"), CDANarrative.embeddedPDF(of: data) != nil {
             // CDA level 1: the PDF its nonXMLBody carries, shown as the PDF it is (decoded by Carnet).
-            return "<p class=\"hint\">\(l.t("Document CDA contenant un PDF", "CDA document carrying a PDF"))</p>"
-                + "<iframe class=\"document\" src=\"\(contentURL)?embedded=pdf\" title=\"\(entry.title ?? l.t("Document PDF", "PDF document"))\"></iframe>\(open)"
+            return "<p class=\"hint\">\(l.t(.cdaDocumentCarryingAPdf))</p>"
+                + "<iframe class=\"document\" src=\"\(contentURL)?embedded=pdf\" title=\"\(entry.title ?? l.t(.pdfDocument))\"></iframe>\(open)"
         }
         if type.contains("xml"), let sections = CDABodyHTML.render(data) {
             // CDA level 3: its sections as headings, paragraphs, lists and tables (escaped, narrative elements only).
-            return "<p class=\"hint\">\(l.t("Document CDA structuré : ses sections", "Structured CDA document: its sections"))</p>"
+            return "<p class=\"hint\">\(l.t(.structuredCdaDocumentItsSections))</p>"
                 + "<div class=\"document cda\">\(sections)</div>\(open)"
         }
         if type.contains("xml"), let text = CDANarrative.text(of: data) {
-            return "<p class=\"hint\">\(l.t("Partie lisible du document CDA", "Human-readable part of the CDA document"))</p><pre class=\"document\">\(text)</pre>\(open)"
+            return "<p class=\"hint\">\(l.t(.humanReadablePartOfTheCda))</p><pre class=\"document\">\(text)</pre>\(open)"
         }
         return open
     }

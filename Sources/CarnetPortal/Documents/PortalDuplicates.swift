@@ -18,16 +18,16 @@ package enum PortalDuplicates {
         let links = duplicates.map { duplicate -> HTML in
             let who: String
             if duplicate.submitterID == reader.identifier {
-                who = l.t("vous", "you")
+                who = l.t(.you)
             } else if let rpps = try? RPPS(duplicate.submitterID) {
                 who = PortalPeople.name(rpps.value, names)
             } else if duplicate.submitterID == holderINS {
-                who = l.t("le patient", "the patient")
+                who = l.t(.thePatient)
             } else {
                 who = duplicate.submitterID
             }
-            return "<a href=\"\(documentPath)\(duplicate.id.description)\">\(l.t("le", "on")) \(PortalPage.date(duplicate.recordedAt, l)) \(l.t("par", "by")) \(who)</a>"
+            return "<a href=\"\(documentPath)\(duplicate.id.description)\">\(l.t(.onText)) \(PortalPage.date(duplicate.recordedAt, l)) \(l.t(.byText)) \(who)</a>"
         }
-        return "<br><span class=\"hint duplicates\">\(l.t("Même document transmis aussi", "Same document also sent")) \(HTML.join(links, separator: ", "))</span>"
+        return "<br><span class=\"hint duplicates\">\(l.t(.sameDocumentAlsoSent)) \(HTML.join(links, separator: ", "))</span>"
     }
 }

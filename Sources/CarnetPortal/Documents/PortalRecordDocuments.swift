@@ -35,8 +35,7 @@ package struct PortalRecordDocuments {
             let text = words.trimmingCharacters(in: .whitespacesAndNewlines)
             var result = PortalRecordDocuments(lastAccess: known ?? LastAccess(at: nil), words: text)
             guard text.count <= 500, !FrenchText.queryTerms(text).isEmpty else {
-                result.wordsError = l.t("Indiquez un ou plusieurs mots à chercher (les mots courants comme « le », « de », « et » ne sont pas cherchés).",
-                                        "Give one or more words to search for (common words such as 'le', 'de', 'et' are not searched).")
+                result.wordsError = l.t(.giveOneOrMoreWordsTo)
                 return result
             }
             query.contentText = text
@@ -63,13 +62,12 @@ package struct PortalRecordDocuments {
     package static func searchForm(action: String, csrf: String, words: String?, error: String? = nil, _ l: PortalLanguage) -> HTML {
         """
         <form method="post" action="\(action)" class="card" role="search">\(PortalPage.csrf(csrf))
-        <label for="words">\(l.t("Chercher dans les documents", "Search inside the documents"))</label>
+        <label for="words">\(l.t(.searchInsideTheDocuments))</label>
         <input type="search" id="words" name="words" value="\(words)" aria-describedby="words-help words-error"\
         \(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))>
-        <p id="words-help" class="hint">\(l.t("Le texte des documents (y compris les PDF et CDA), leur titre, leur type et leur auteur ; majuscules, accents et terminaisons (pluriel, féminin) sont ignorés.",
-                                              "The documents' text (PDF and CDA included), title, type and author; capitals, accents and word endings (plural, feminine) are ignored."))</p>
+        <p id="words-help" class="hint">\(l.t(.theDocumentsTextPdfAndCda))</p>
         <div id="words-error">\(PortalPage.notice(error, error: true))</div>
-        <button type="submit" class="secondary">\(l.t("Chercher", "Search"))</button>
+        <button type="submit" class="secondary">\(l.t(.search2))</button>
         </form>
         """
     }
@@ -83,28 +81,28 @@ package struct PortalRecordDocuments {
         if let words {
             if wordsError != nil { return "" }
             return """
-                <h2 id="search-results">\(l.t("Résultats pour « \(words) »", "Results for “\(words)”"))</h2>
-                <p role="status">\(restTotal) \(l.t("document(s) trouvé(s) parmi ceux que vous pouvez consulter", "document(s) found among those you may read"))</p>
+                <h2 id="search-results">\(l.t(.resultsFor(words)))</h2>
+                <p role="status">\(restTotal) \(l.t(.documentSFoundAmongThoseYou))</p>
                 \(table("search-results", rest, names: names, link: link, folding: folding, l))
                 """
         }
         guard let since = lastAccess.at else {
             return """
-                <h2 id="documents">\(l.t("Documents", "Documents"))</h2>
+                <h2 id="documents">\(l.t(.documents))</h2>
                 <p class="notice" role="status">\(l.t("Première \(visitWord.0) de ce dossier : tous les documents sont nouveaux pour vous.",
                                                       "First \(visitWord.1) to this record: every document is new to you."))</p>
-                <p>\(restTotal) \(l.t("document(s) que vous pouvez consulter", "document(s) you may read"))</p>
+                <p>\(restTotal) \(l.t(.documentSYouMayRead))</p>
                 \(table("documents", rest, names: names, link: link, folding: folding, l))
                 """
         }
         return """
             <section class="card new-since" aria-labelledby="new-since">
             <h2 id="new-since">\(l.t("Nouveau depuis votre dernière \(visitWord.0)", "New since your last \(visitWord.1)"))</h2>
-            <p>\(l.t("Depuis le", "Since")) \(PortalPage.dateTime(since, l)) : \(newTotal) \(l.t("nouveau(x) document(s)", "new document(s)"))</p>
-            \(new.isEmpty ? html("<p>\(l.t("Rien de nouveau.", "Nothing new."))</p>") : table("new-since", new, names: names, link: link, folding: folding, l))
+            <p>\(l.t(.since3)) \(PortalPage.dateTime(since, l)) : \(newTotal) \(l.t(.newDocumentS))</p>
+            \(new.isEmpty ? html("<p>\(l.t(.nothingNew))</p>") : table("new-since", new, names: names, link: link, folding: folding, l))
             </section>
-            <h2 id="other-documents">\(l.t("Autres documents", "Other documents"))</h2>
-            <p>\(restTotal) \(l.t("document(s) que vous pouvez consulter", "document(s) you may read"))</p>
+            <h2 id="other-documents">\(l.t(.otherDocuments))</h2>
+            <p>\(restTotal) \(l.t(.documentSYouMayRead))</p>
             \(table("other-documents", rest, names: names, link: link, folding: folding, l))
             """
     }
@@ -113,7 +111,7 @@ package struct PortalRecordDocuments {
                        folding: (reader: Actor, holderINS: String), _ l: PortalLanguage) -> HTML {
         let rows = entries.map { entry -> HTML in
             let tag: HTML = words != nil && lastAccess.isNew(entry.recordedAt)
-                ? html(" <span class=\"tag\">\(l.t("nouveau", "new"))</span>") : ""
+                ? html(" <span class=\"tag\">\(l.t(.new))</span>") : ""
             return """
                 <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="\(link)\(entry.id.description)">\(entry.title ?? PortalDocumentTypes.label(entry.type.code, l))</a>\(tag)\
                 \(PortalDuplicates.note(entry, names, reader: folding.reader, holderINS: folding.holderINS, documentPath: link, l))</td>\
@@ -121,9 +119,9 @@ package struct PortalRecordDocuments {
                 """
         }
         return """
-            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t("Tableau, défilant horizontalement", "Table, scrolling sideways"))"><table aria-labelledby="\(id)"><thead><tr><th scope="col">\(l.t("Date", "Date"))</th><th scope="col">\(l.t("Titre", "Title"))</th>\
-            <th scope="col">\(l.t("Type", "Type"))</th><th scope="col">\(l.t("Auteur", "Author"))</th></tr></thead>
-            <tbody>\(entries.isEmpty ? [html("<tr><td colspan=\"4\">\(l.t("Aucun", "None"))</td></tr>")] : rows)</tbody></table></div>
+            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t(.tableScrollingSideways))"><table aria-labelledby="\(id)"><thead><tr><th scope="col">\(l.t(.date))</th><th scope="col">\(l.t(.title))</th>\
+            <th scope="col">\(l.t(.typeText))</th><th scope="col">\(l.t(.author))</th></tr></thead>
+            <tbody>\(entries.isEmpty ? [html("<tr><td colspan=\"4\">\(l.t(.noneText))</td></tr>")] : rows)</tbody></table></div>
             """
     }
 }

@@ -18,9 +18,9 @@ extension PortalINS {
         <p class="hint" id="ins-hint">\(hint)</p>
         <input type="text" id="ins" name="ins" autocomplete="off" value="\(value)" aria-describedby="ins-hint ins-live"\
          \(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\"")) data-ins\
-         data-msg-shape="\(l.t("Format attendu : 15 caractères, 1 ou 2 en premier", "Expected: 15 characters starting with 1 or 2"))"\
-         data-msg-key="\(l.t("La clé ne correspond pas au numéro : vérifiez-le sur votre carte Vitale", "The key does not match the number: check it against your Vitale card"))"\
-         data-msg-ok="\(l.t("Clé correcte", "Key is correct"))">
+         data-msg-shape="\(l.t(.expectedCharactersStartingWithOr))"\
+         data-msg-key="\(l.t(.theKeyDoesNotMatchThe))"\
+         data-msg-ok="\(l.t(.keyIsCorrect))">
         <p id="ins-live" class="hint" aria-live="polite"></p>
         \(PortalPage.notice(error, error: true))
         """

@@ -51,13 +51,13 @@ package struct PortalPage {
         let nav: [(String, String)]
         switch frame?.navigation {
         case .patient?:
-            nav = [("/portal/patient", l.t("Accueil", "Home")), ("/portal/patient/documents", l.t("Documents", "Documents")),
-                   ("/portal/patient/summary", l.t("Synthèse", "Summary")), ("/portal/patient/access", l.t("Accès", "Access")),
-                   ("/portal/patient/care-history", l.t("Soins remboursés", "Care history")),
-                   ("/portal/patient/history", l.t("Historique", "History")), ("/portal/patient/record", l.t("Dossier", "Record"))]
+            nav = [("/portal/patient", l.t(.home)), ("/portal/patient/documents", l.t(.documents)),
+                   ("/portal/patient/summary", l.t(.summary)), ("/portal/patient/access", l.t(.access)),
+                   ("/portal/patient/care-history", l.t(.careHistory)),
+                   ("/portal/patient/history", l.t(.history)), ("/portal/patient/record", l.t(.record))]
         case .professional(let recordOpen)?:
-            nav = [("/portal/pro", l.t("Rechercher un patient", "Find a patient"))]
-                + (recordOpen ? [("/portal/pro/patient", l.t("Dossier ouvert", "Open record"))] : [])
+            nav = [("/portal/pro", l.t(.findAPatient))]
+                + (recordOpen ? [("/portal/pro/patient", l.t(.openRecord))] : [])
         case nil:
             nav = []
         }
@@ -68,22 +68,22 @@ package struct PortalPage {
         let signOut: HTML = frame.map { frame in
             """
             <form method="post" action="/portal/sign-out" class="inline"><input type="hidden" name="_csrf" value="\(frame.csrfToken)">\
-            <button type="submit" class="link">\(l.t("Se déconnecter", "Sign out"))</button></form>
+            <button type="submit" class="link">\(l.t(.signOut))</button></form>
             """
         } ?? ""
         let representing: HTML = frame?.represented.map { name in
             """
             <form method="post" action="/portal/patient/represent/self" class="banner">\(PortalPage.csrf(frame?.csrfToken ?? ""))\
-            \(l.t("Vous agissez comme représentant légal de", "You are acting as the legal representative of")) <strong>\(name)</strong> \
-            <button type="submit" class="link">\(l.t("Revenir à mon dossier", "Back to my own record"))</button></form>
+            \(l.t(.youAreActingAsTheLegal)) <strong>\(name)</strong> \
+            <button type="submit" class="link">\(l.t(.backToMyOwnRecord))</button></form>
             """
         } ?? ""
         let signedIn: HTML = frame?.signedInAs.map { who in
-            "<p class=\"signed-in\">\(l.t("Connecté :", "Signed in:")) <strong>\(who)</strong></p>"
+            "<p class=\"signed-in\">\(l.t(.signedIn)) <strong>\(who)</strong></p>"
         } ?? ""
         let emergency: HTML = frame?.emergency.map { emergency in
-            let mode = emergency.mode == .centre15 ? l.t("Accès en régulation (Centre 15) déclaré", "Declared Centre 15 regulation access")
-                                                   : l.t("Accès en urgence déclaré", "Declared emergency access")
+            let mode = emergency.mode == .centre15 ? l.t(.declaredCentreRegulationAccess)
+                                                   : l.t(.declaredEmergencyAccess)
             return "<p class=\"banner\" role=\"status\">\(mode) : \(emergency.reason)</p>"
         } ?? ""
         return """
@@ -101,11 +101,10 @@ package struct PortalPage {
             <script src="/portal/assets/carnet.js" defer></script>
             </head>
             <body>
-            <a class="skip" href="#main">\(l.t("Aller au contenu", "Skip to content"))</a>
+            <a class="skip" href="#main">\(l.t(.skipToContent))</a>
             <header>
-            <p class="brand"><a href="/portal">Carnet</a> <span>\(l.t("dossier médical partagé — démonstration, données synthétiques",
-                                                                   "shared health record — demonstration, synthetic data"))</span></p>
-            <nav aria-label="\(l.t("Navigation principale", "Main navigation"))"><ul>\(links)</ul></nav>
+            <p class="brand"><a href="/portal">Carnet</a> <span>\(l.t(.sharedHealthRecordDemonstrationSyntheticData))</span></p>
+            <nav aria-label="\(l.t(.mainNavigation))"><ul>\(links)</ul></nav>
             \(signedIn)
             <p class="tools"><a href="/portal/language?to=\(other.rawValue)&amp;back=\(path)" lang="\(other.rawValue)">\(other == .en ? "English" : "Français")</a> \(signOut)</p>
             </header>
@@ -131,7 +130,7 @@ package struct PortalPage {
     /// Said above a wide table, shown at phone width only (the style sheet): the table scrolls sideways
     /// rather than squeezing its columns (issue 16).
     package static func scrollHint(_ l: PortalLanguage) -> HTML {
-        "<p class=\"scroll-hint\" aria-hidden=\"true\">\(l.t("Faites défiler le tableau vers la droite pour voir toutes ses colonnes →", "Scroll the table sideways to see all its columns →"))</p>"
+        "<p class=\"scroll-hint\" aria-hidden=\"true\">\(l.t(.scrollTheTableSidewaysToSee))</p>"
     }
 
     /// The hidden CSRF field every form carries.

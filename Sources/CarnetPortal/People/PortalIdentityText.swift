@@ -5,10 +5,10 @@ package import CarnetCore
 package enum PortalIdentityText {
     package static func sex(_ sex: AdministrativeSex, _ l: PortalLanguage) -> String {
         switch sex {
-        case .female: l.t("femme", "female")
-        case .male: l.t("homme", "male")
-        case .other: l.t("autre", "other")
-        case .unknown: l.t("sexe non renseigné", "sex not stated")
+        case .female: l.t(.female)
+        case .male: l.t(.male)
+        case .other: l.t(.other)
+        case .unknown: l.t(.sexNotStated)
         }
     }
 }

@@ -15,18 +15,18 @@ package enum PortalRepresentedRecords {
         guard !minors.isEmpty else { return "" }
         let own: HTML = representing
             ? """
-              <li>\(l.t("Mon propre dossier", "My own record")) <form method="post" action="/portal/patient/represent/self" class="inline">\
-              \(PortalPage.csrf(csrf))<button type="submit" class="secondary">\(l.t("Revenir à mon dossier", "Back to my own record"))</button></form></li>
+              <li>\(l.t(.myOwnRecord)) <form method="post" action="/portal/patient/represent/self" class="inline">\
+              \(PortalPage.csrf(csrf))<button type="submit" class="secondary">\(l.t(.backToMyOwnRecord))</button></form></li>
               """
-            : "<li>\(l.t("Mon propre dossier", "My own record")) — <strong>\(l.t("ouvert", "open"))</strong></li>"
+            : "<li>\(l.t(.myOwnRecord)) — <strong>\(l.t(.openText))</strong></li>"
         let rows = minors.map { record -> HTML in
             let name = displayName(record.identity)
             let action: HTML = record.id == open
-                ? "<strong>\(l.t("ouvert", "open"))</strong>"
+                ? "<strong>\(l.t(.openText))</strong>"
                 : """
                   <form method="post" action="/portal/patient/represent" class="inline">\(PortalPage.csrf(csrf))\
                   <input type="hidden" name="record" value="\(record.id.description)">\
-                  <button type="submit" class="secondary">\(l.t("Agir pour ", "Act for ") + name)</button></form>
+                  <button type="submit" class="secondary">\(l.t(.actFor) + name)</button></form>
                   """
             return """
                 <li data-record="\(record.id.description)"><strong>\(name)</strong>, \(l.t(born(record.identity.sex), "born")) \(birthDate(record.identity.birthDate, l)) — \(action)</li>
@@ -34,7 +34,7 @@ package enum PortalRepresentedRecords {
         }
         return """
             <section class="card" id="represented" aria-labelledby="represented-title">
-            <h2 id="represented-title">\(l.t("Les mineurs que vous représentez", "The minors you represent"))</h2>
+            <h2 id="represented-title">\(l.t(.theMinorsYouRepresent))</h2>
             <ul>\(own)\(rows)</ul>
             </section>
             """

@@ -19,32 +19,32 @@ package enum PortalSummaryClinicalForms {
         return """
             <form method="post" action="/portal/patient/summary" class="card">
             \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="condition">
-            <h3>\(l.t("Ajouter un antécédent ou une pathologie", "Add a past or current condition"))</h3>\(atop("condition"))
-            <label for="condition-text">\(l.t("Maladie, opération ou problème de santé", "Illness, operation or health problem"))</label>
+            <h3>\(l.t(.addAPastOrCurrentCondition))</h3>\(atop("condition"))
+            <label for="condition-text">\(l.t(.illnessOperationOrHealthProblem))</label>
             <input type="text" id="condition-text" name="condition" autocomplete="off" value="\(typed("condition", "condition"))"\(invalid("condition-text"))>\(slot("condition-text"))
-            <label for="condition-status">\(l.t("Aujourd'hui", "Today"))</label>
-            <select id="condition-status" name="status"><option value="active">\(l.t("En cours", "Ongoing"))</option>
-            <option value="resolved"\(typed("condition", "status") == "resolved" ? HTML.trusted(" selected") : "")>\(l.t("Guéri ou terminé (antécédent)", "Cured or over (history)"))</option></select>
-            <button type="submit">\(l.t("Ajouter", "Add"))</button>
+            <label for="condition-status">\(l.t(.today))</label>
+            <select id="condition-status" name="status"><option value="active">\(l.t(.ongoing))</option>
+            <option value="resolved"\(typed("condition", "status") == "resolved" ? HTML.trusted(" selected") : "")>\(l.t(.curedOrOverHistory))</option></select>
+            <button type="submit">\(l.t(.add))</button>
             </form>
             <form method="post" action="/portal/patient/summary" class="card">
             \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="medication">
-            <h3>\(l.t("Ajouter un traitement en cours", "Add a current treatment"))</h3>\(atop("medication"))
-            <label for="medication-name">\(l.t("Médicament", "Medicine"))</label>
+            <h3>\(l.t(.addACurrentTreatment))</h3>\(atop("medication"))
+            <label for="medication-name">\(l.t(.medicine))</label>
             <input type="text" id="medication-name" name="medication" autocomplete="off" value="\(typed("medication", "medication"))"\(invalid("medication-name"))>\(slot("medication-name"))
-            <label for="medication-dosage">\(l.t("Comment je le prends (facultatif)", "How I take it (optional)"))</label>
+            <label for="medication-dosage">\(l.t(.howITakeItOptional))</label>
             <input type="text" id="medication-dosage" name="dosage" autocomplete="off" value="\(typed("medication", "dosage"))">
-            <button type="submit">\(l.t("Ajouter", "Add"))</button>
+            <button type="submit">\(l.t(.add))</button>
             </form>
             <form method="post" action="/portal/patient/summary" class="card">
             \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="immunization">
-            <h3>\(l.t("Ajouter une vaccination", "Add a vaccination"))</h3>\(atop("immunization"))
-            <label for="immunization-vaccine">\(l.t("Vaccin", "Vaccine"))</label>
+            <h3>\(l.t(.addAVaccination))</h3>\(atop("immunization"))
+            <label for="immunization-vaccine">\(l.t(.vaccine))</label>
             <input type="text" id="immunization-vaccine" name="vaccine" autocomplete="off" value="\(typed("immunization", "vaccine"))"\(invalid("immunization-vaccine"))>\(slot("immunization-vaccine"))
-            <label for="immunization-date">\(l.t("Date de la vaccination", "Date of the vaccination"))</label>
-            <p class="hint" id="immunization-date-hint">\(l.t("AAAA-MM-JJ", "YYYY-MM-DD"))</p>
+            <label for="immunization-date">\(l.t(.dateOfTheVaccination))</label>
+            <p class="hint" id="immunization-date-hint">\(l.t(.yyyyMmDd))</p>
             <input type="date" id="immunization-date" name="date" value="\(typed("immunization", "date"))"\(invalid("immunization-date"))>\(slot("immunization-date"))
-            <button type="submit">\(l.t("Ajouter", "Add"))</button>
+            <button type="submit">\(l.t(.add))</button>
             </form>
             """
     }
@@ -54,7 +54,7 @@ package enum PortalSummaryClinicalForms {
         switch form["form"] {
         case "condition":
             guard let text = form["condition"] else {
-                throw PortalSummaryForms.FormError(message: l.t("Indiquez la maladie, l'opération ou le problème de santé.", "Name the illness, operation or health problem."),
+                throw PortalSummaryForms.FormError(message: l.t(.nameTheIllnessOperationOrHealth),
                                                    field: "condition-text")
             }
             let status = form["status"] == "resolved" ? "resolved" : "active"
@@ -62,7 +62,7 @@ package enum PortalSummaryClinicalForms {
                                   "clinicalStatus": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": status]]]])
         case "medication":
             guard let name = form["medication"] else {
-                throw PortalSummaryForms.FormError(message: l.t("Indiquez le nom du médicament.", "Name the medicine."), field: "medication-name")
+                throw PortalSummaryForms.FormError(message: l.t(.nameTheMedicine), field: "medication-name")
             }
             var object: [String: Any] = ["resourceType": "MedicationStatement", "status": "active", "subject": subject, "dateAsserted": today,
                                          "medicationCodeableConcept": ["text": name]]
@@ -70,10 +70,10 @@ package enum PortalSummaryClinicalForms {
             return ("MedicationStatement", object)
         case "immunization":
             guard let vaccine = form["vaccine"] else {
-                throw PortalSummaryForms.FormError(message: l.t("Indiquez le vaccin.", "Name the vaccine."), field: "immunization-vaccine")
+                throw PortalSummaryForms.FormError(message: l.t(.nameTheVaccine), field: "immunization-vaccine")
             }
             guard let date = form["date"], FHIRDateValue.day(date) != nil else {
-                throw PortalSummaryForms.FormError(message: l.t("Indiquez la date de la vaccination au format AAAA-MM-JJ.", "Give the vaccination's date as YYYY-MM-DD."),
+                throw PortalSummaryForms.FormError(message: l.t(.giveTheVaccinationsDateAsYyyy),
                                                    field: "immunization-date")
             }
             return ("Immunization", ["resourceType": "Immunization", "status": "completed", "patient": subject, "vaccineCode": ["text": vaccine],

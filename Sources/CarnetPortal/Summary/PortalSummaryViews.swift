@@ -23,19 +23,19 @@ package enum PortalSummaryText {
     /// Who recorded `item`, said to `reader` (issue 16.3: a GP was shown the patient's own allergy as
     /// "saisi par vous"): "vous" only for its author; the patient side, or the professional by RPPS.
     package static func recorder(_ item: SummaryEntry, for reader: Reader, _ l: PortalLanguage) -> String {
-        if item.authorID == reader.actor.identifier { return l.t("saisi par vous", "recorded by you") }
+        if item.authorID == reader.actor.identifier { return l.t(.recordedByYou) }
         if item.recordedByPatient {
             if item.authorID == reader.holderINS {
-                return reader.actor.isPatientSide ? l.t("saisi par le titulaire du dossier", "recorded by the record's holder")
-                                                  : l.t("saisi par le patient", "recorded by the patient")
+                return reader.actor.isPatientSide ? l.t(.recordedByTheRecordsHolder)
+                                                  : l.t(.recordedByThePatient)
             }
-            return reader.actor.isPatientSide ? l.t("saisi par un représentant légal", "recorded by a legal representative")
-                                              : l.t("saisi par un représentant légal du patient", "recorded by the patient's legal representative")
+            return reader.actor.isPatientSide ? l.t(.recordedByALegalRepresentative)
+                                              : l.t(.recordedByThePatientsLegalRepresentative)
         }
         if let entry = reader.names[item.authorID] {
-            return l.t("saisi par \(entry.displayName), \(entry.practice)", "recorded by \(entry.displayName), \(entry.practice)")
+            return l.t(.recordedBy(entry.displayName, entry.practice))
         }
-        return l.t("saisi par le professionnel de santé RPPS \(item.authorID)", "recorded by the health professional RPPS \(item.authorID)")
+        return l.t(.recordedByTheHealthProfessionalRpps(item.authorID))
     }
 
     package static func describe(_ item: SummaryEntry, for reader: Reader, _ l: PortalLanguage) -> String {
@@ -46,7 +46,7 @@ package enum PortalSummaryText {
         switch item.kind {
         case .observation:
             // The blood group is named in the page's language, not by the code's (English) LOINC display.
-            let display = item.code?.code == "882-1" ? l.t("Groupe sanguin", "Blood group") : display
+            let display = item.code?.code == "882-1" ? l.t(.bloodGroup) : display
             let value = resource["valueCodeableConcept"].flatMap { $0["text"]?.string ?? $0["coding"]?.array?.first?["display"]?.string }
                 ?? resource["valueString"]?.string ?? ""
             return "\(display ?? "") : \(value) (\(recorder))"
@@ -55,15 +55,15 @@ package enum PortalSummaryText {
                 ((name["given"]?.array ?? []).compactMap(\.string) + [name["family"]?.string ?? ""]).joined(separator: " ")
             } ?? ""
             let phone = resource["telecom"]?.array?.first?["value"]?.string ?? ""
-            let role = item.code?.code == "C" ? l.t("personne à prévenir", "emergency contact") : l.t("personne de confiance", "trusted person")
+            let role = item.code?.code == "C" ? l.t(.emergencyContact) : l.t(.trustedPerson)
             return "\(name) — \(role)\(phone.isEmpty ? "" : " — \(phone)")"
         case .organDonation:
             let opposed = resource["provision"]?["type"]?.string == "deny"
-            return opposed ? l.t("Je m'oppose au don de mes organes", "I oppose the donation of my organs")
-                           : l.t("Je ne m'oppose pas au don de mes organes", "I do not oppose the donation of my organs")
+            return opposed ? l.t(.iOpposeTheDonationOfMy)
+                           : l.t(.iDoNotOpposeTheDonation)
         case .advanceDirective:
             let where_ = resource["sourceAttachment"]?["title"]?.string ?? resource["policyRule"]?["text"]?.string ?? ""
-            return l.t("Directives anticipées rédigées", "Advance directives written") + (where_.isEmpty ? "" : " — \(where_)")
+            return l.t(.advanceDirectivesWritten) + (where_.isEmpty ? "" : " — \(where_)")
         default:
             return "\(display ?? item.kind.resourceType) — \(item.status) (\(recorder))"
         }
@@ -94,10 +94,10 @@ package enum PortalSummaryText {
             }
             if kinds.contains(.advanceDirective) {
                 lines += directives.map { document -> HTML in
-                    "<li><a href=\"\(documentLink)\(document.id.description)\">\(document.title ?? l.t("Document de directives anticipées", "Advance directives document"))</a></li>"
+                    "<li><a href=\"\(documentLink)\(document.id.description)\">\(document.title ?? l.t(.advanceDirectivesDocument))</a></li>"
                 }
             }
-            let none: HTML = "<li>\(l.t("Rien de renseigné", "Nothing recorded"))</li>"
+            let none: HTML = "<li>\(l.t(.nothingRecorded))</li>"
             return "<section class=\"card\"><h2>\(l.t(french, english))</h2><ul>\(lines.isEmpty ? [none] : lines)</ul></section>"
         })
     }
@@ -150,39 +150,39 @@ package enum PortalSummaryForms {
         return """
         <form method="post" action="/portal/patient/summary" class="card">
         \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="contact">
-        <h3>\(l.t("Ajouter une personne à prévenir ou de confiance", "Add an emergency contact or trusted person"))</h3>\(atop("contact"))
-        <label for="contact-given">\(l.t("Prénom", "Given name"))</label><input type="text" id="contact-given" name="given" autocomplete="off" value="\(typed("contact", "given"))"\(invalid("contact-given"))>\(slot("contact-given"))
-        <label for="contact-family">\(l.t("Nom", "Family name"))</label><input type="text" id="contact-family" name="family" autocomplete="off" value="\(typed("contact", "family"))"\(invalid("contact-family"))>\(slot("contact-family"))
-        <label for="contact-phone">\(l.t("Téléphone", "Phone"))</label><input type="text" id="contact-phone" name="phone" inputmode="tel" autocomplete="off" value="\(typed("contact", "phone"))"\(invalid("contact-phone"))>\(slot("contact-phone"))
-        <label for="contact-role">\(l.t("Rôle", "Role"))</label>
-        <select id="contact-role" name="role"\(invalid("contact-role"))><option value="emergency">\(l.t("Personne à prévenir", "Emergency contact"))</option>
-        <option value="trusted"\(typed("contact", "role") == "trusted" ? HTML.trusted(" selected") : "")>\(l.t("Personne de confiance", "Trusted person"))</option></select>\(slot("contact-role"))
-        <button type="submit">\(l.t("Ajouter", "Add"))</button>
+        <h3>\(l.t(.addAnEmergencyContactOrTrusted))</h3>\(atop("contact"))
+        <label for="contact-given">\(l.t(.givenName))</label><input type="text" id="contact-given" name="given" autocomplete="off" value="\(typed("contact", "given"))"\(invalid("contact-given"))>\(slot("contact-given"))
+        <label for="contact-family">\(l.t(.familyName))</label><input type="text" id="contact-family" name="family" autocomplete="off" value="\(typed("contact", "family"))"\(invalid("contact-family"))>\(slot("contact-family"))
+        <label for="contact-phone">\(l.t(.phone))</label><input type="text" id="contact-phone" name="phone" inputmode="tel" autocomplete="off" value="\(typed("contact", "phone"))"\(invalid("contact-phone"))>\(slot("contact-phone"))
+        <label for="contact-role">\(l.t(.role))</label>
+        <select id="contact-role" name="role"\(invalid("contact-role"))><option value="emergency">\(l.t(.emergencyContact2))</option>
+        <option value="trusted"\(typed("contact", "role") == "trusted" ? HTML.trusted(" selected") : "")>\(l.t(.trustedPerson2))</option></select>\(slot("contact-role"))
+        <button type="submit">\(l.t(.add))</button>
         </form>
         <form method="post" action="/portal/patient/summary" class="card">
         \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="organ-donation">\(atop("organ-donation"))
-        <fieldset id="stance"\(invalid("stance"))><legend>\(l.t("Don d'organes", "Organ donation"))</legend>
-        <label><input type="radio" name="stance" value="permit"> \(l.t("Je ne m'oppose pas au don de mes organes", "I do not oppose the donation of my organs"))</label>
-        <label><input type="radio" name="stance" value="deny"> \(l.t("Je m'oppose au don de mes organes", "I oppose the donation of my organs"))</label>
+        <fieldset id="stance"\(invalid("stance"))><legend>\(l.t(.organDonation))</legend>
+        <label><input type="radio" name="stance" value="permit"> \(l.t(.iDoNotOpposeTheDonation))</label>
+        <label><input type="radio" name="stance" value="deny"> \(l.t(.iOpposeTheDonationOfMy))</label>
         </fieldset>\(slot("stance"))
-        <button type="submit">\(l.t("Enregistrer", "Save"))</button>
+        <button type="submit">\(l.t(.save))</button>
         </form>
         <form method="post" action="/portal/patient/summary" class="card">
         \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="allergy">
-        <h3>\(l.t("Signaler une allergie", "Report an allergy"))</h3>\(atop("allergy"))
-        <label for="allergy-substance">\(l.t("Substance ou médicament", "Substance or medicine"))</label>
+        <h3>\(l.t(.reportAnAllergy))</h3>\(atop("allergy"))
+        <label for="allergy-substance">\(l.t(.substanceOrMedicine))</label>
         <input type="text" id="allergy-substance" name="substance" autocomplete="off" value="\(typed("allergy", "substance"))"\(invalid("allergy-substance"))>\(slot("allergy-substance"))
-        <label for="allergy-criticality">\(l.t("Gravité", "Severity"))</label>
-        <select id="allergy-criticality" name="criticality"\(invalid("allergy-criticality"))><option value="low">\(l.t("Faible", "Low"))</option>
-        <option value="high">\(l.t("Élevée", "High"))</option><option value="unable-to-assess">\(l.t("Je ne sais pas", "I don't know"))</option></select>\(slot("allergy-criticality"))
-        <button type="submit">\(l.t("Ajouter", "Add"))</button>
+        <label for="allergy-criticality">\(l.t(.severity))</label>
+        <select id="allergy-criticality" name="criticality"\(invalid("allergy-criticality"))><option value="low">\(l.t(.low))</option>
+        <option value="high">\(l.t(.high))</option><option value="unable-to-assess">\(l.t(.iDontKnow))</option></select>\(slot("allergy-criticality"))
+        <button type="submit">\(l.t(.add))</button>
         </form>
         <form method="post" action="/portal/patient/summary" class="card">
         \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="blood-group">\(atop("blood-group"))
-        <label for="blood-group">\(l.t("Groupe sanguin", "Blood group"))</label>
+        <label for="blood-group">\(l.t(.bloodGroup))</label>
         <select id="blood-group" name="group"\(invalid("blood-group"))>\(["A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"].map { group -> HTML in
             "<option value=\"\(group)\">\(group)</option>" })</select>\(slot("blood-group"))
-        <button type="submit">\(l.t("Enregistrer", "Save"))</button>
+        <button type="submit">\(l.t(.save))</button>
         </form>
         \(PortalSummaryClinicalForms.forms(csrf: csrf, l, problem: problem))
         """
@@ -204,11 +204,10 @@ package enum PortalSummaryForms {
         switch form["form"] {
         case "contact":
             guard let family = form["family"] else {
-                throw FormError(message: l.t("Indiquez au moins le nom de la personne.", "Give at least the person's family name."), field: "contact-family")
+                throw FormError(message: l.t(.giveAtLeastThePersonsFamily), field: "contact-family")
             }
             guard let phone = form["phone"], phone.filter(\.isNumber).count >= 6 else {
-                throw FormError(message: l.t("Indiquez un numéro de téléphone (au moins 6 chiffres) pour pouvoir la joindre.",
-                                             "Give a phone number (at least 6 digits) so that they can be reached."), field: "contact-phone")
+                throw FormError(message: l.t(.giveAPhoneNumberAtLeast), field: "contact-phone")
             }
             let relationship: [String: Any] = form["role"] == "trusted"
                 ? ["coding": [["system": trustedPersonSystem, "code": "personne-de-confiance", "display": "Personne de confiance"]]]
@@ -220,7 +219,7 @@ package enum PortalSummaryForms {
                       "telecom": [["system": "phone", "value": phone]]]
         case "organ-donation":
             guard let stance = form["stance"], ["permit", "deny"].contains(stance) else {
-                throw FormError(message: l.t("Choisissez l'une des deux réponses sur le don d'organes.", "Choose one of the two answers on organ donation."), field: "stance")
+                throw FormError(message: l.t(.chooseOneOfTheTwoAnswers), field: "stance")
             }
             type = "Consent"
             object = ["resourceType": type, "status": "active", "patient": subject, "dateTime": today,
@@ -229,7 +228,7 @@ package enum PortalSummaryForms {
                       "policyRule": ["text": "Registre national des refus (CSP L1232-1)"], "provision": ["type": stance]]
         case "allergy":
             guard let substance = form["substance"] else {
-                throw FormError(message: l.t("Indiquez la substance ou le médicament en cause.", "Name the substance or medicine involved."), field: "allergy-substance")
+                throw FormError(message: l.t(.nameTheSubstanceOrMedicineInvolved), field: "allergy-substance")
             }
             let criticality = ["low", "high", "unable-to-assess"].contains(form["criticality"] ?? "") ? form["criticality"] ?? "low" : "low"
             type = "AllergyIntolerance"
@@ -237,7 +236,7 @@ package enum PortalSummaryForms {
                       "clinicalStatus": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "code": "active"]]]]
         case "blood-group":
             guard let group = form["group"], ["A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"].contains(group) else {
-                throw FormError(message: l.t("Choisissez un groupe sanguin dans la liste.", "Choose a blood group from the list."), field: "blood-group")
+                throw FormError(message: l.t(.chooseABloodGroupFromThe), field: "blood-group")
             }
             type = "Observation"
             object = ["resourceType": type, "status": "final", "subject": subject, "effectiveDateTime": today,
@@ -245,7 +244,7 @@ package enum PortalSummaryForms {
                       "valueCodeableConcept": ["text": group]]
         default:
             guard let (clinicalType, clinical) = try PortalSummaryClinicalForms.resource(from: form, subject: subject, today: today, l) else {
-                throw FormError(message: l.t("Formulaire inconnu.", "Unknown form."))
+                throw FormError(message: l.t(.unknownForm))
             }
             type = clinicalType
             object = clinical

@@ -13,14 +13,14 @@ extension PortalConfirmation {
                     _ l: PortalLanguage) -> Response {
         let body: HTML = """
             <div class="card">
-            <p>\(l.t("Voulez-vous vraiment supprimer :", "Do you really want to delete:")) <strong>\(what)</strong> ?</p>
-            <p class="hint">\(l.t("Une fois supprimé, il n'apparaît plus dans votre dossier.", "Once deleted, it no longer appears in your record."))</p>
+            <p>\(l.t(.doYouReallyWantToDelete)) <strong>\(what)</strong> ?</p>
+            <p class="hint">\(l.t(.onceDeletedItNoLongerAppears))</p>
             <form method="post" action="\(action)" class="inline">\(PortalPage.csrf(session.csrfToken))\(hidden(fields))\
             <input type="hidden" name="confirm" value="yes">
-            <button type="submit" class="danger">\(l.t("Oui, supprimer", "Yes, delete"))</button></form>
-            <a href="\(back)">\(l.t("Non, annuler", "No, cancel"))</a>
+            <button type="submit" class="danger">\(l.t(.yesDelete))</button></form>
+            <a href="\(back)">\(l.t(.noCancel))</a>
             </div>
             """
-        return PortalPage(title: l.t("Confirmer la suppression", "Confirm the deletion"), language: l, session: session, path: back, body: body).response()
+        return PortalPage(title: l.t(.confirmTheDeletion), language: l, session: session, path: back, body: body).response()
     }
 }
