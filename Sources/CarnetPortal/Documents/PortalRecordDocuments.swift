@@ -72,10 +72,10 @@ package struct PortalRecordDocuments {
         """
     }
 
-    /// The lists as tables. `visitWord` names the baseline: a professional's "visite", the patient's "connexion".
+    /// The lists as tables. `visitWord` names the baseline (a professional's visit).
     /// Each row also lists the same content's other submissions, if the search folded any (`reader`
     /// and `holderINS` say whose side each one came from).
-    package func render(names: ProfessionalNames, link: String, visitWord: (String, String), reader: Actor, holderINS: String,
+    package func render(names: ProfessionalNames, link: String, visitWord: PortalMessage, reader: Actor, holderINS: String,
                 _ l: PortalLanguage) -> HTML {
         let folding = (reader: reader, holderINS: holderINS)
         if let words {
@@ -89,15 +89,14 @@ package struct PortalRecordDocuments {
         guard let since = lastAccess.at else {
             return """
                 <h2 id="documents">\(l.t(.documents))</h2>
-                <p class="notice" role="status">\(l.t("Première \(visitWord.0) de ce dossier : tous les documents sont nouveaux pour vous.",
-                                                      "First \(visitWord.1) to this record: every document is new to you."))</p>
+                <p class="notice" role="status">\(l.t(.firstToThisRecordAllNew(l.t(visitWord))))</p>
                 <p>\(restTotal) \(l.t(.documentSYouMayRead))</p>
                 \(table("documents", rest, names: names, link: link, folding: folding, l))
                 """
         }
         return """
             <section class="card new-since" aria-labelledby="new-since">
-            <h2 id="new-since">\(l.t("Nouveau depuis votre dernière \(visitWord.0)", "New since your last \(visitWord.1)"))</h2>
+            <h2 id="new-since">\(l.t(.newSinceYourLast(l.t(visitWord))))</h2>
             <p>\(l.t(.since3)) \(PortalPage.dateTime(since, l)) : \(newTotal) \(l.t(.newDocumentS))</p>
             \(new.isEmpty ? html("<p>\(l.t(.nothingNew))</p>") : table("new-since", new, names: names, link: link, folding: folding, l))
             </section>

@@ -410,6 +410,10 @@ extension PortalMessage {
             .documentTitle("⟨1⟩"),
             .recordChangedMeanwhile,
             .tooManyCodesForThisINS("⟨1⟩", "⟨2⟩"),
+            .itemChangedMeanwhile,
+            .visit,
+            .firstToThisRecordAllNew("⟨1⟩"),
+            .newSinceYourLast("⟨1⟩"),
         ]
     }
 }

@@ -412,6 +412,10 @@ extension PortalMessage {
             + "Check its state below, then try again if needed."
         case .tooManyCodesForThisINS(let a, let b): "Too many codes were asked for this INS: no new code was sent. Try again in \(a) minute(s), from \(b). "
             + "If you received a code less than 10 minutes ago, you can still enter it below."
+        case .itemChangedMeanwhile: "This item was changed meanwhile (in another tab, or by someone else): nothing was saved. Check it below, then save again."
+        case .visit: "visit"
+        case .firstToThisRecordAllNew(let a): "First \(a) to this record: every document is new to you."
+        case .newSinceYourLast(let a): "New since your last \(a)"
         }
     }
 }

@@ -412,6 +412,11 @@ extension PortalMessage {
             + "Vérifiez son état ci-dessous, puis recommencez si besoin."
         case .tooManyCodesForThisINS(let a, let b): "Trop de codes ont été demandés pour cet INS : aucun nouveau code n'a été envoyé. Réessayez dans \(a) minute(s), à partir de \(b). "
             + "Si vous avez reçu un code il y a moins de 10 minutes, vous pouvez encore le saisir ci-dessous."
+        case .itemChangedMeanwhile: "Cet élément a été modifié entre-temps (dans un autre onglet, ou par une autre personne) : rien n'a été enregistré. "
+            + "Vérifiez-le ci-dessous, puis enregistrez de nouveau."
+        case .visit: "visite"
+        case .firstToThisRecordAllNew(let a): "Première \(a) de ce dossier : tous les documents sont nouveaux pour vous."
+        case .newSinceYourLast(let a): "Nouveau depuis votre dernière \(a)"
         }
     }
 }

@@ -414,6 +414,10 @@ package enum PortalMessage {
     case documentTitle(any CustomStringConvertible)
     case recordChangedMeanwhile
     case tooManyCodesForThisINS(any CustomStringConvertible, any CustomStringConvertible)
+    case itemChangedMeanwhile
+    case visit
+    case firstToThisRecordAllNew(any CustomStringConvertible)
+    case newSinceYourLast(any CustomStringConvertible)
 }
 
 extension PortalLanguage {

@@ -82,9 +82,7 @@ enum PortalProblemMessages {
         case .deleted:
             l.t(.thisItemHasAlreadyBeenDeleted)
         case .versionMismatch:
-            l.t("Cet élément a été modifié entre-temps (dans un autre onglet, ou par une autre personne) : rien n'a été enregistré. "
-                    + "Vérifiez-le ci-dessous, puis enregistrez de nouveau.",
-                "This item was changed meanwhile (in another tab, or by someone else): nothing was saved. Check it below, then save again.")
+            l.t(.itemChangedMeanwhile)
         case .kindChanged, .patientChanged:
             l.t(.thisItemCannotBecomeAnotherKind)
         }

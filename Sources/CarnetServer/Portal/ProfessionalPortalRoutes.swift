@@ -204,7 +204,7 @@ struct ProfessionalPortalRoutes {
             \(PortalRepresentedRecords.birthDate(identity.birthDate, l))</p>
             \(PortalRecordDocuments.searchForm(action: "/portal/pro/patient/search", csrf: session.csrfToken, words: words,
                                                 error: documents.wordsError, l))
-            \(documents.render(names: names, link: "/portal/pro/documents/", visitWord: ("visite", "visit"), reader: session.actor,
+            \(documents.render(names: names, link: "/portal/pro/documents/", visitWord: .visit, reader: session.actor,
                                holderINS: summary.record.ins.value, l))
             <h2>\(l.t(.summary))</h2>
             \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments,
