@@ -6,18 +6,21 @@
 /// - after a change, the redirect carries `?done=<key>`, a word from a fixed list (never health data
 ///   in a URL), and the page shows the matching sentence.
 package enum PortalConfirmation {
-    /// What each `done` key says, French first.
-    package static let messages: [String: (String, String)] = [
-        "saved": ("Votre modification est enregistrée.", "Your change is saved."),
-        "added": ("C'est ajouté à votre dossier.", "It has been added to your record."),
-        "deleted": ("C'est supprimé.", "It has been deleted."),
-        "access": ("Les accès à votre dossier sont modifiés.", "Access to your record has been changed."),
-        "settings": ("Vos choix sont enregistrés.", "Your choices are saved."),
-        "masked": ("Le document est masqué aux professionnels.", "The document is masked to professionals."),
-        "unmasked": ("Le document n'est plus masqué.", "The document is no longer masked."),
-        "closed": ("Votre dossier est fermé.", "Your record is closed."),
-        "reopened": ("Votre dossier est rouvert.", "Your record is reopened."),
-    ]
+    /// What each `done` key says (in the catalogue); `nil` for any other word.
+    package static func message(_ key: String) -> PortalMessage? {
+        switch key {
+        case "saved": .doneSaved
+        case "added": .doneAdded
+        case "deleted": .doneDeleted
+        case "access": .doneAccess
+        case "settings": .doneSettings
+        case "masked": .doneMasked
+        case "unmasked": .doneUnmasked
+        case "closed": .doneClosed
+        case "reopened": .doneReopened
+        default: nil
+        }
+    }
 
     /// `path` with the confirmation of a change to show there.
     package static func done(_ path: String, _ key: String) -> String { "\(path)?done=\(key)" }

@@ -414,6 +414,15 @@ extension PortalMessage {
             .visit,
             .firstToThisRecordAllNew("⟨1⟩"),
             .newSinceYourLast("⟨1⟩"),
+            .doneSaved,
+            .doneAdded,
+            .doneDeleted,
+            .doneAccess,
+            .doneSettings,
+            .doneMasked,
+            .doneUnmasked,
+            .doneClosed,
+            .doneReopened,
         ]
     }
 }

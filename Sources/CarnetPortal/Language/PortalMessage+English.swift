@@ -416,6 +416,15 @@ extension PortalMessage {
         case .visit: "visit"
         case .firstToThisRecordAllNew(let a): "First \(a) to this record: every document is new to you."
         case .newSinceYourLast(let a): "New since your last \(a)"
+        case .doneSaved: "Your change is saved."
+        case .doneAdded: "It has been added to your record."
+        case .doneDeleted: "It has been deleted."
+        case .doneAccess: "Access to your record has been changed."
+        case .doneSettings: "Your choices are saved."
+        case .doneMasked: "The document is masked to professionals."
+        case .doneUnmasked: "The document is no longer masked."
+        case .doneClosed: "Your record is closed."
+        case .doneReopened: "Your record is reopened."
         }
     }
 }

@@ -417,6 +417,15 @@ extension PortalMessage {
         case .visit: "visite"
         case .firstToThisRecordAllNew(let a): "Première \(a) de ce dossier : tous les documents sont nouveaux pour vous."
         case .newSinceYourLast(let a): "Nouveau depuis votre dernière \(a)"
+        case .doneSaved: "Votre modification est enregistrée."
+        case .doneAdded: "C'est ajouté à votre dossier."
+        case .doneDeleted: "C'est supprimé."
+        case .doneAccess: "Les accès à votre dossier sont modifiés."
+        case .doneSettings: "Vos choix sont enregistrés."
+        case .doneMasked: "Le document est masqué aux professionnels."
+        case .doneUnmasked: "Le document n'est plus masqué."
+        case .doneClosed: "Votre dossier est fermé."
+        case .doneReopened: "Votre dossier est rouvert."
         }
     }
 }

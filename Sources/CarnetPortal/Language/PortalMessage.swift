@@ -418,6 +418,15 @@ package enum PortalMessage {
     case visit
     case firstToThisRecordAllNew(any CustomStringConvertible)
     case newSinceYourLast(any CustomStringConvertible)
+    case doneSaved
+    case doneAdded
+    case doneDeleted
+    case doneAccess
+    case doneSettings
+    case doneMasked
+    case doneUnmasked
+    case doneClosed
+    case doneReopened
 }
 
 extension PortalLanguage {

@@ -4,8 +4,8 @@ import Hummingbird
 extension PortalConfirmation {
     /// The confirmation a page was redirected with, if any.
     static func notice(_ request: Request, _ l: PortalLanguage) -> HTML {
-        guard let key = request.uri.queryParameters["done"].map(String.init), let message = messages[key] else { return "" }
-        return PortalPage.notice(l.t(message.0, message.1))
+        guard let key = request.uri.queryParameters["done"].map(String.init), let done = message(key) else { return "" }
+        return PortalPage.notice(l.t(done))
     }
 
     /// The confirmation step: what would be deleted, and the form that deletes it.
