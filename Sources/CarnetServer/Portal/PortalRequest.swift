@@ -3,21 +3,16 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Cookies, read by hand: the portal needs three (session, language, pre-sign-in CSRF).
+/// The portal's three cookies (session, language, pre-sign-in CSRF), read and written with
+/// Hummingbird's cookie types rather than by hand.
 enum PortalCookies {
     static func value(_ name: String, in request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
-            for pair in header.split(separator: ";") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name { return String(parts[1]) }
-            }
-        }
-        return nil
+        request.cookies[name]?.value
     }
 
     /// A cookie scoped to the portal, HttpOnly and SameSite=Strict; `Secure` when served over TLS.
     static func header(_ name: String, _ value: String, secure: Bool, maxAge: Int? = nil) -> String {
-        "\(name)=\(value); Path=/portal; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "") + (maxAge.map { "; Max-Age=\($0)" } ?? "")
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/portal", secure: secure, httpOnly: true, sameSite: .strict).description
     }
 }
 
