@@ -73,9 +73,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CarnetPortal",
+            dependencies: ["CarnetCore", "CarnetService", "CarnetFHIR"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CarnetServer",
             dependencies: [
-                "CarnetService", "CarnetFHIR", "CarnetSQLite", "CarnetPostgres",
+                "CarnetService", "CarnetFHIR", "CarnetPortal", "CarnetSQLite", "CarnetPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -135,6 +140,7 @@ let package = Package(
         ),
         .testTarget(name: "CarnetCoreTests", dependencies: ["CarnetCore", "CarnetTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CarnetFHIRTests", dependencies: ["CarnetFHIR", "CarnetTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CarnetPortalTests", dependencies: ["CarnetPortal"], swiftSettings: swiftSettings),
         .testTarget(name: "CarnetJSONTests", dependencies: ["CarnetJSON"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CarnetStoreTests",
@@ -155,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "CarnetServerTests",
             dependencies: [
-                "CarnetServer", "CarnetTestSupport",
+                "CarnetServer", "CarnetPortal", "CarnetTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -163,6 +169,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
     ]

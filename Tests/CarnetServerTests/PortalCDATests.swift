@@ -1,4 +1,5 @@
 import CarnetCore
+@testable import CarnetPortal
 @testable import CarnetServer
 import CarnetStore
 import CarnetTestSupport

@@ -1,5 +1,6 @@
 import CarnetCore
 import CarnetFHIR
+@testable import CarnetPortal
 @testable import CarnetServer
 import CarnetService
 import CarnetStore

@@ -1,5 +1,6 @@
 import CarnetCore
 import CarnetService
+@testable import CarnetPortal
 @testable import CarnetServer
 import CarnetStore
 import CarnetTestSupport

@@ -55,17 +55,35 @@ func withCarnet(configure: @escaping @Sendable (inout CarnetConfiguration) -> Vo
     try await withCarnet(databaseURL: nil, configure: configure, clock: clock) { client, tokens, _ in try await body(client, tokens) }
 }
 
-private func withCarnet(databaseURL: String?, configure: @Sendable (inout CarnetConfiguration) -> Void = { _ in },
-                        clock: TestClock? = nil, _ body: @escaping @Sendable (any TestClientProtocol, Tokens, any RecordStore) async throws -> Void) async throws {
-    try await withCarnetAndStore(databaseURL: databaseURL, configure: configure, clock: clock, body)
+/// ``withCarnetStore(_:_:)`` over the demo data `carnet serve --demo` seeds (through the service, on
+/// the application's own store and blobs), with the records it created.
+func withDemoCarnet(_ body: @escaping @Sendable (any TestClientProtocol, Tokens, any RecordStore, [HealthRecord]) async throws -> Void) async throws {
+    let seeded = DemoRecords()
+    try await withCarnet(databaseURL: nil, seed: { service in await seeded.set(try await DemoData.seed(service)) }) { client, tokens, store in
+        try await body(client, tokens, store, await seeded.records)
+    }
 }
 
-/// The application on the database at `databaseURL` (SQLite when `nil`), with settings changed and time from `clock`.
+/// The demo records, handed from the seeding to the test body.
+private actor DemoRecords {
+    var records: [HealthRecord] = []
+    func set(_ records: [HealthRecord]) { self.records = records }
+}
+
+private func withCarnet(databaseURL: String?, configure: @Sendable (inout CarnetConfiguration) -> Void = { _ in },
+                        clock: TestClock? = nil, seed: @Sendable (RecordService) async throws -> Void = { _ in },
+                        _ body: @escaping @Sendable (any TestClientProtocol, Tokens, any RecordStore) async throws -> Void) async throws {
+    try await withCarnetAndStore(databaseURL: databaseURL, configure: configure, clock: clock, seed: seed, body)
+}
+
+/// The application on the database at `databaseURL` (SQLite when `nil`), with settings changed, time from `clock`
+/// and the store seeded by `seed` through the service before the application starts.
 func withCarnetAndStore(databaseURL: String?, configure: @Sendable (inout CarnetConfiguration) -> Void = { _ in },
-                        clock: TestClock? = nil, _ body: @escaping @Sendable (any TestClientProtocol, Tokens, any RecordStore) async throws -> Void) async throws {
+                        clock: TestClock? = nil, seed: @Sendable (RecordService) async throws -> Void = { _ in },
+                        _ body: @escaping @Sendable (any TestClientProtocol, Tokens, any RecordStore) async throws -> Void) async throws {
     try await TemporaryDirectory.with { directory async throws in
         let (app, store, authority) = try await testApplication(in: directory, databaseURL: databaseURL, configure: configure, logLevel: .warning,
-                                                          clock: clock.map { $0.now } ?? Date.init)
+                                                          clock: clock.map { $0.now } ?? Date.init, seed: seed)
         try await app.test(.router) { client in
             try await body(ValidatingClient(base: client), Tokens(authority: authority), store)
         }
@@ -75,7 +93,8 @@ func withCarnetAndStore(databaseURL: String?, configure: @Sendable (inout Carnet
 /// What every application test starts from, built as `carnet serve` builds it: the store and token
 /// authority in `directory`, and the application over them.
 private func testApplication(in directory: URL, databaseURL: String? = nil, configure: (inout CarnetConfiguration) -> Void,
-                             logLevel: Logger.Level, clock: @escaping @Sendable () -> Date = Date.init, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
+                             logLevel: Logger.Level, clock: @escaping @Sendable () -> Date = Date.init,
+                             seed: (RecordService) async throws -> Void = { _ in }, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
     async throws -> (some ApplicationProtocol, any RecordStore, TokenAuthority) {
     var configuration = CarnetConfiguration.testing(dataDirectory: directory, databaseURL: databaseURL)
     configure(&configuration)
@@ -83,7 +102,9 @@ private func testApplication(in directory: URL, databaseURL: String? = nil, conf
     logger.logLevel = logLevel
     let store = try await StoreOpening.open(configuration, logger: logger)
     let authority = try await TokenAuthority.loadOrCreate(in: directory)
-    let app = try buildApplication(configuration, store: store, blobs: try StoreOpening.openBlobs(configuration, store: store), tokens: authority,
+    let blobs = try StoreOpening.openBlobs(configuration, store: store)
+    try await seed(RecordService(store: store, blobs: blobs, matrix: try HabilitationMatrix.bundled()))
+    let app = try buildApplication(configuration, store: store, blobs: blobs, tokens: authority,
                                    matrix: try HabilitationMatrix.bundled(), logger: logger, clock: clock, onServerRunning: onServerRunning)
     return (app, store, authority)
 }

@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetService
 import Foundation
@@ -29,23 +30,22 @@ extension PatientPortalRoutes {
             """
         }
         let navigation: HTML = pages <= 1 ? "" : """
-            <p>\(l.t("Page", "Page")) \(page) / \(pages) \
-            \(page > 1 ? html("<a href=\"/portal/patient/care-history?page=\(page - 1)\">\(l.t("Page précédente", "Previous page"))</a>") : "") \
-            \(page < pages ? html("<a href=\"/portal/patient/care-history?page=\(page + 1)\">\(l.t("Page suivante", "Next page"))</a>") : "")</p>
+            <p>\(l.t(.page)) \(page) / \(pages) \
+            \(page > 1 ? html("<a href=\"/portal/patient/care-history?page=\(page - 1)\">\(l.t(.previousPage))</a>") : "") \
+            \(page < pages ? html("<a href=\"/portal/patient/care-history?page=\(page + 1)\">\(l.t(.nextPage))</a>") : "")</p>
             """
         let body: HTML = """
-            <p>\(l.t("Les soins que l'Assurance Maladie vous a remboursés ces 24 derniers mois, du plus récent au plus ancien.",
-                     "The care the health insurer reimbursed over the last 24 months, newest first."))</p>
+            <p>\(l.t(.theCareTheHealthInsurerReimbursed))</p>
             \(PortalChart.claimsPerMonth(claims, language: l, now: service.now()))
-            <p>\(claims.count) \(l.t("soin(s) remboursé(s)", "reimbursed care item(s)"))</p>
+            <p>\(claims.count) \(l.t(.reimbursedCareItemS))</p>
             \(navigation)
-            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t("Soins remboursés (le tableau défile)", "Reimbursed care (the table scrolls)"))">
-            <table><thead><tr><th scope="col">\(l.t("Date des soins", "Date of care"))</th><th scope="col">\(l.t("Acte ou médicament", "Act or medicine"))</th>\
-            <th scope="col">\(l.t("Prescripteur", "Prescriber"))</th><th scope="col">\(l.t("Réalisé par", "Performed by"))</th>\
-            <th scope="col">\(l.t("Montant", "Charged"))</th><th scope="col">\(l.t("Remboursé", "Reimbursed"))</th></tr></thead>
-            <tbody>\(rows.isEmpty ? [html("<tr><td colspan=\"6\">\(l.t("Aucun soin remboursé sur la période", "No reimbursed care in the period"))</td></tr>")] : rows)</tbody></table></div>
+            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t(.reimbursedCareTheTableScrolls))">
+            <table><thead><tr><th scope="col">\(l.t(.dateOfCare))</th><th scope="col">\(l.t(.actOrMedicine))</th>\
+            <th scope="col">\(l.t(.prescriber))</th><th scope="col">\(l.t(.performedBy))</th>\
+            <th scope="col">\(l.t(.charged))</th><th scope="col">\(l.t(.reimbursed))</th></tr></thead>
+            <tbody>\(rows.isEmpty ? [html("<tr><td colspan=\"6\">\(l.t(.noReimbursedCareInThePeriod))</td></tr>")] : rows)</tbody></table></div>
             \(navigation)
             """
-        return self.page(request, context, ("Mes soins remboursés", "My reimbursed care"), path: "/portal/patient/care-history", body)
+        return self.page(request, context, .myReimbursedCare, path: "/portal/patient/care-history", body)
     }
 }

@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetFHIR
 import CarnetService
@@ -13,14 +14,13 @@ extension PatientPortalRoutes {
         """
         <form method="post" action="/portal/patient/record" class="card">
         \(PortalPage.csrf(csrf))<input type="hidden" name="action" value="contact">
-        <h2>\(l.t("Adresse de contact", "Contact address"))</h2>
-        <p>\(l.t("Vos codes de connexion et les alertes sur votre dossier sont envoyés à cette adresse. Si vous la changez, l'ancienne adresse en est avertie.",
-                 "Your sign-in codes and alerts about your record are sent to this address. If you change it, the previous address is told."))</p>
-        <label for="email">\(l.t("Adresse électronique", "E-mail address"))</label>
+        <h2>\(l.t(.contactAddress))</h2>
+        <p>\(l.t(.yourSignInCodesAndAlerts))</p>
+        <label for="email">\(l.t(.eMailAddress))</label>
         <input type="email" id="email" name="email" autocomplete="email" value="\(typed ?? record.identity.email ?? "")" aria-describedby="email-error"\
         \(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))>
         <div id="email-error">\(PortalPage.notice(error, error: true))</div>
-        <button type="submit">\(l.t("Enregistrer l'adresse", "Save the address"))</button>
+        <button type="submit">\(l.t(.saveTheAddress))</button>
         </form>
         """
     }
@@ -35,8 +35,7 @@ extension PatientPortalRoutes {
             email = try PatientResource.checkedEmail(typed, at: "email")
         } catch {
             return try await recordPage(request, context, confirmError: nil, reason: nil,
-                                        contact: (typed, l.t("Cette adresse électronique n'est pas valide : vérifiez-la (par exemple nom@exemple.fr).",
-                                                             "This e-mail address is not valid: check it (for example name@example.org).")))
+                                        contact: (typed, l.t(.thisEMailAddressIsNot)))
         }
         do {
             _ = try await service.changeContact(of: recordID, email: email, by: session.actor)

@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetService
 import Foundation
@@ -18,24 +19,23 @@ extension PatientPortalRoutes {
         guard PortalDocumentTypes.addedByPatientSide(entry, holderINS: holderINS, reader: session.actor) else {
             // A professional's document is not the patient's to delete from the portal; masking is.
             let body: HTML = """
-                \(PortalPage.notice(l.t("Vous ne pouvez supprimer que les documents que vous avez ajoutés. Vous pouvez masquer celui-ci aux professionnels.",
-                                        "You may delete only the documents you added. You may mask this one to professionals."), error: true))
-                <p><a href="\(back)">\(l.t("Retour au document", "Back to the document"))</a></p>
+                \(PortalPage.notice(l.t(.youMayDeleteOnlyTheDocuments), error: true))
+                <p><a href="\(back)">\(l.t(.backToTheDocument))</a></p>
                 """
-            return page(request, context, ("Suppression impossible", "Cannot delete"), path: "/portal/patient/documents", body, status: .forbidden)
+            return page(request, context, .cannotDelete, path: "/portal/patient/documents", body, status: .forbidden)
         }
         guard PortalConfirmation.isConfirmed(form) else {
             return PortalConfirmation.ask(request, session: session, action: "/portal/patient/documents/\(id)/delete", fields: [:],
-                                          what: entry.title ?? l.t("ce document", "this document"), back: back, l)
+                                          what: entry.title ?? l.t(.thisDocument), back: back, l)
         }
         do {
             _ = try await service.changeDocument(id, .delete, by: session.actor)
         } catch let error as DocumentError {
-            let body: HTML = "\(PortalPage.notice(PortalProblemMessages.document(error, l), error: true))<p><a href=\"/portal/patient/documents\">\(l.t("Mes documents", "My documents"))</a></p>"
-            return page(request, context, ("Suppression impossible", "Cannot delete"), path: "/portal/patient/documents", body, status: .conflict)
+            let body: HTML = "\(PortalPage.notice(PortalProblemMessages.document(error, l), error: true))<p><a href=\"/portal/patient/documents\">\(l.t(.myDocuments))</a></p>"
+            return page(request, context, .cannotDelete, path: "/portal/patient/documents", body, status: .conflict)
         } catch let error as RecordError {
-            let body: HTML = "\(PortalPage.notice(PortalProblemMessages.record(error, l), error: true))<p><a href=\"/portal/patient/documents\">\(l.t("Mes documents", "My documents"))</a></p>"
-            return page(request, context, ("Suppression impossible", "Cannot delete"), path: "/portal/patient/documents", body, status: .conflict)
+            let body: HTML = "\(PortalPage.notice(PortalProblemMessages.record(error, l), error: true))<p><a href=\"/portal/patient/documents\">\(l.t(.myDocuments))</a></p>"
+            return page(request, context, .cannotDelete, path: "/portal/patient/documents", body, status: .conflict)
         }
         return PortalPage.redirect(PortalConfirmation.done("/portal/patient/documents", "deleted"))
     }

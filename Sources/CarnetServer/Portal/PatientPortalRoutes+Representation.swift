@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetService
 import Foundation
@@ -27,15 +28,14 @@ extension PatientPortalRoutes {
         do {
             candidates = try PortalINS.candidates(typed, keyChecking: configuration.insKeyChecking)
         } catch {
-            return try await fail(l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + PortalMessages.ins(error, l) + ".")
+            return try await fail(l.t(.thisInsIsNotValid) + PortalMessages.ins(error, l) + ".")
         }
         var minor: HealthRecord?
         for ins in candidates where minor == nil {
             minor = try await service.findRecord(ins: ins, by: session.actor)
         }
         guard let minor, case .patient(let own) = session.actor.role, minor.ins.value != own.value else {
-            return try await fail(l.t("Aucun dossier de mineur dont vous êtes le représentant légal ne correspond à cet INS.",
-                                      "No record of a minor you legally represent matches this INS."))
+            return try await fail(l.t(.noRecordOfAMinorYou))
         }
         session.patient = minor.id
         session.represented = PortalRepresentedRecords.displayName(minor.identity)
@@ -82,7 +82,7 @@ extension PatientPortalRoutes {
             representative = try PortalINS.candidates(typed, keyChecking: configuration.insKeyChecking)[0]
         } catch {
             return try await accessPage(request, context, notice: nil, fieldError: PortalAccessPage.FormError(
-                message: l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + PortalMessages.ins(error, l) + ".",
+                message: l.t(.thisInsIsNotValid) + PortalMessages.ins(error, l) + ".",
                 field: "representative", value: typed), status: .badRequest)
         }
         do {

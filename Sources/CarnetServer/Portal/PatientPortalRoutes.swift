@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetFHIR
 import CarnetService
@@ -47,10 +48,10 @@ struct PatientPortalRoutes {
         return (session, record)
     }
 
-    func page(_ request: Request, _ context: CarnetRequestContext, _ title: (String, String), path: String, _ body: HTML,
+    func page(_ request: Request, _ context: CarnetRequestContext, _ title: PortalMessage, path: String, _ body: HTML,
               status: HTTPResponse.Status = .ok) -> Response {
         let l = PortalLanguage.from(request)
-        return PortalPage(title: l.t(title.0, title.1), language: l, session: context.portalSession, path: path, body: body, status: status).response()
+        return PortalPage(title: l.t(title), language: l, session: context.portalSession, path: path, body: body).response(status: status)
     }
 
     // MARK: - Home
@@ -76,23 +77,23 @@ struct PatientPortalRoutes {
         let items = { (kind: SummaryKind) -> [HTML] in
             summary.items.filter { $0.kind == kind }.map { "<li>\(PortalSummaryText.describe($0, for: reader, l))</li>" }
         }
-        let none: HTML = "<li>\(l.t("Rien de renseigné", "Nothing recorded"))</li>"
+        let none: HTML = "<li>\(l.t(.nothingRecorded))</li>"
         let body: HTML = """
             <p>\(record.identity.givenNames.first ?? "") \(record.identity.birthFamilyName) — \
-            \(record.state == .active ? l.t("dossier ouvert", "record open") : l.t("dossier fermé", "record closed"))</p>
+            \(record.state == .active ? l.t(.recordOpen) : l.t(.recordClosed2))</p>
             \(PortalRepresentedRecords.render(minors, open: recordID, representing: session.represented != nil, csrf: session.csrfToken, l))
             \(PortalHomeAlerts.render(alerts, names: names, csrf: session.csrfToken, l))
             <div class="grid">
-            <section class="card"><h2>\(l.t("Derniers documents", "Latest documents"))</h2><ul>\(documents.page.isEmpty ? none : HTML.join(documents.page.map { entry -> HTML in
+            <section class="card"><h2>\(l.t(.latestDocuments))</h2><ul>\(documents.page.isEmpty ? none : HTML.join(documents.page.map { entry -> HTML in
                 "<li><a href=\"/portal/patient/documents/\(entry.id.description)\">\(entry.title ?? PortalDocumentTypes.label(entry.type.code, l))</a> — \(PortalPage.date(entry.date, l))</li>" }))</ul></section>
-            <section class="card"><h2>\(l.t("Allergies", "Allergies"))</h2><ul>\(items(.allergy).isEmpty ? [none] : items(.allergy))</ul></section>
-            <section class="card"><h2>\(l.t("Traitements en cours", "Current treatments"))</h2><ul>\(items(.medication).isEmpty ? [none] : items(.medication))</ul></section>
-            <section class="card"><h2>\(l.t("Groupe sanguin", "Blood group"))</h2><ul>\(items(.observation).isEmpty ? [none] : items(.observation))</ul></section>
+            <section class="card"><h2>\(l.t(.allergies))</h2><ul>\(items(.allergy).isEmpty ? [none] : items(.allergy))</ul></section>
+            <section class="card"><h2>\(l.t(.currentTreatments))</h2><ul>\(items(.medication).isEmpty ? [none] : items(.medication))</ul></section>
+            <section class="card"><h2>\(l.t(.bloodGroup))</h2><ul>\(items(.observation).isEmpty ? [none] : items(.observation))</ul></section>
             </div>
-            <h2>\(l.t("Remboursements des 12 derniers mois", "Reimbursed care over the last 12 months"))</h2>
+            <h2>\(l.t(.reimbursedCareOverTheLastMonths))</h2>
             \(PortalChart.claimsPerMonth(claims, language: l, now: service.now()))
             """
-        return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient", body)
+        return page(request, context, .myRecord, path: "/portal/patient", body)
     }
 
     /// How far back the home page's alerts look.
@@ -122,7 +123,7 @@ struct PatientPortalRoutes {
             if let bounds = FHIRDate.interval(since) {
                 query.dates = [DateCondition(.ge, lower: bounds.lower, upper: bounds.upper)]
             } else {
-                notice = PortalPage.notice(l.t("La date « depuis » doit être au format AAAA-MM-JJ.", "The 'since' date must be YYYY-MM-DD."), error: true)
+                notice = PortalPage.notice(l.t(.theSinceDateMustBeYyyy), error: true)
             }
         }
         // Words searched inside the documents (issue 18), decided by the database like the author.
@@ -132,8 +133,7 @@ struct PatientPortalRoutes {
             if words.count <= 500, !FrenchText.queryTerms(words).isEmpty {
                 query.contentText = words
             } else {
-                wordsError = l.t("Indiquez un ou plusieurs mots à chercher (les mots courants comme « le », « de », « et » ne sont pas cherchés).",
-                                 "Give one or more words to search for (common words such as 'le', 'de', 'et' are not searched).")
+                wordsError = l.t(.giveOneOrMoreWordsTo)
             }
         }
         // The author filter is decided by the database, before paging: the count is of every match.
@@ -176,9 +176,9 @@ struct PatientPortalRoutes {
                 """
                 <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/patient/documents/\(entry.id.description)">\(entry.title ?? PortalDocumentTypes.label(entry.type.code, l))</a>\
                 \(PortalDuplicates.note(entry, names, reader: session.actor, holderINS: holderINS, documentPath: "/portal/patient/documents/", l))\
-                \(!unfiltered && lastAccess.isNew(entry.recordedAt) ? html(" <span class=\"tag\">\(l.t("nouveau", "new"))</span>") : "")</td>\
+                \(!unfiltered && lastAccess.isNew(entry.recordedAt) ? html(" <span class=\"tag\">\(l.t(.new))</span>") : "")</td>\
                 <td>\(PortalDocumentTypes.label(entry.type.code, l))</td><td>\(PortalPeople.author(entry, names, l))</td>\
-                <td>\(entry.visibility.maskedToProfessionals ? html("<span class=\"tag\">\(l.t("masqué aux professionnels", "masked to professionals"))</span>") : "")</td></tr>
+                <td>\(entry.visibility.maskedToProfessionals ? html("<span class=\"tag\">\(l.t(.maskedToProfessionals))</span>") : "")</td></tr>
                 """
             }
         }
@@ -188,38 +188,37 @@ struct PatientPortalRoutes {
         func table(_ id: String, _ heading: String, _ entries: [DocumentEntry]) -> HTML {
             """
             <h2 id="\(id)">\(heading)</h2>
-            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t("Tableau, défilant horizontalement", "Table, scrolling sideways"))"><table aria-labelledby="\(id)"><thead><tr><th scope="col">\(l.t("Date", "Date"))</th><th scope="col">\(l.t("Titre", "Title"))</th>\
-            <th scope="col">\(l.t("Type", "Type"))</th><th scope="col">\(l.t("Auteur", "Author"))</th><th scope="col">\(l.t("Visibilité", "Visibility"))</th></tr></thead>
-            <tbody>\(entries.isEmpty ? [html("<tr><td colspan=\"5\">\(l.t("Aucun", "None"))</td></tr>")] : rows(entries))</tbody></table></div>
+            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t(.tableScrollingSideways))"><table aria-labelledby="\(id)"><thead><tr><th scope="col">\(l.t(.date))</th><th scope="col">\(l.t(.title))</th>\
+            <th scope="col">\(l.t(.typeText))</th><th scope="col">\(l.t(.author))</th><th scope="col">\(l.t(.visibility))</th></tr></thead>
+            <tbody>\(entries.isEmpty ? [html("<tr><td colspan=\"5\">\(l.t(.noneText))</td></tr>")] : rows(entries))</tbody></table></div>
             """
         }
         let body: HTML = """
             \(PortalConfirmation.notice(request, l))
             <form method="post" action="/portal/patient/documents/filter" class="card">\(PortalPage.csrf(session.csrfToken))
-            <label for="type">\(l.t("Type", "Type"))</label>
-            <select id="type" name="type"><option value="">\(l.t("Tous", "All"))</option>\(types.map { code, fr, en -> HTML in
+            <label for="type">\(l.t(.typeText))</label>
+            <select id="type" name="type"><option value="">\(l.t(.allTypes))</option>\(types.map { code, fr, en -> HTML in
                 "<option value=\"\(code)\"\(type == code ? HTML.trusted(" selected") : "")>\(l.t(fr, en))</option>" })</select>
-            <label for="since">\(l.t("Depuis le", "Since"))</label>
+            <label for="since">\(l.t(.since3))</label>
             <input type="date" id="since" name="since" value="\(filters["since"])">
-            <label for="author">\(l.t("Auteur (nom ou RPPS)", "Author (name or RPPS)"))</label>
+            <label for="author">\(l.t(.authorNameOrRpps))</label>
             <input type="text" id="author" name="author" value="\(author)">
-            <label for="words">\(l.t("Chercher dans les documents", "Search inside the documents"))</label>
+            <label for="words">\(l.t(.searchInsideTheDocuments))</label>
             <input type="search" id="words" name="words" value="\(words)" aria-describedby="words-help words-error"\
             \(wordsError == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))>
-            <p id="words-help" class="hint">\(l.t("Le texte des documents (y compris les PDF et CDA), leur titre, leur type et leur auteur ; majuscules, accents et terminaisons sont ignorés.",
-                                                  "The documents' text (PDF and CDA included), title, type and author; capitals, accents and word endings are ignored."))</p>
+            <p id="words-help" class="hint">\(l.t(.theDocumentsTextPdfAndCda2))</p>
             <div id="words-error">\(PortalPage.notice(wordsError, error: true))</div>
             \(notice)
-            <button type="submit" class="secondary">\(l.t("Filtrer", "Filter"))</button>
+            <button type="submit" class="secondary">\(l.t(.filter))</button>
             </form>
             \(unfiltered ? newSection(fresh, total: freshTotal, lastAccess, l, table: table) : "")
-            <p>\(found.total) \(l.t("document(s)", "document(s)"))</p>
-            \(table("from-professionals", l.t("Documents de vos professionnels de santé", "Documents from your health professionals"), professionals))
-            \(table("my-documents", l.t("Mes documents (ajoutés par moi)", "My documents (added by me)"), own))
-            \(PortalUpload.form(action: "/portal/patient/documents", csrf: session.csrfToken, l, heading: l.t("Ajouter un document", "Add a document"),
+            <p>\(found.total) \(l.t(.documentS))</p>
+            \(table("from-professionals", l.t(.documentsFromYourHealthProfessionals), professionals))
+            \(table("my-documents", l.t(.myDocumentsAddedByMe), own))
+            \(PortalUpload.form(action: "/portal/patient/documents", csrf: session.csrfToken, l, heading: l.t(.addADocument),
                                 patientSide: true))
             """
-        return page(request, context, ("Mes documents", "My documents"), path: "/portal/patient/documents", body,
+        return page(request, context, .myDocuments, path: "/portal/patient/documents", body,
                     status: wordsError == nil ? .ok : .badRequest)
     }
 
@@ -229,8 +228,8 @@ struct PatientPortalRoutes {
         guard let since = lastAccess.at else { return "" }
         return """
             <section class="card new-since">
-            \(table("new-since", l.t("Nouveau depuis votre dernière connexion", "New since your last sign-in"), entries))
-            <p>\(l.t("Depuis le", "Since")) \(PortalPage.dateTime(since, l)) : \(total) \(l.t("nouveau(x) document(s)", "new document(s)"))</p>
+            \(table("new-since", l.t(.newSinceYourLastSignIn), entries))
+            <p>\(l.t(.since3)) \(PortalPage.dateTime(since, l)) : \(total) \(l.t(.newDocumentS))</p>
             </section>
             """
     }
@@ -241,7 +240,7 @@ struct PatientPortalRoutes {
         let record = try await service.readRecord(recordID, by: session.actor)
         let holder = "\(record.identity.givenNames.first ?? "") \(record.identity.birthFamilyName)".trimmingCharacters(in: .whitespaces)
         let l = PortalLanguage.from(request)
-        let authorName = session.represented == nil ? holder : l.t("Représentant légal de \(holder)", "Legal representative of \(holder)")
+        let authorName = session.represented == nil ? holder : l.t(.legalRepresentativeOf(holder))
         return try await PortalUpload.handle(request, context, session: session, recordID: recordID, service: service, configuration: configuration,
                                              documentPath: "/portal/patient/documents/", back: "/portal/patient/documents", authorName: authorName)
     }
@@ -256,9 +255,9 @@ struct PatientPortalRoutes {
         // Only what the patient side added may be deleted from here (a professional's document is the record's).
         let deletable: HTML = PortalDocumentTypes.addedByPatientSide(entry, holderINS: holderINS, reader: session.actor)
             ? """
-              <div class="card"><p>\(l.t("Vous avez ajouté ce document : vous pouvez le supprimer.", "You added this document: you may delete it."))</p>
+              <div class="card"><p>\(l.t(.youAddedThisDocumentYouMay))</p>
               \(PortalConfirmation.deleteButton(action: "/portal/patient/documents/\(entry.id.description)/delete", csrf: session.csrfToken, fields: [:],
-                                               what: entry.title ?? l.t("ce document", "this document"), l))</div>
+                                               what: entry.title ?? l.t(.thisDocument), l))</div>
               """
             : ""
         let body: HTML = """
@@ -268,14 +267,13 @@ struct PatientPortalRoutes {
             <form method="post" action="/portal/patient/documents/\(entry.id.description)/visibility" class="card">
             \(PortalPage.csrf(session.csrfToken))
             <input type="hidden" name="change" value="\(masked ? "unmask" : "mask")">
-            <p>\(masked ? l.t("Ce document est masqué aux professionnels (sauf son auteur et votre médecin traitant).",
-                              "This document is masked to professionals (except its author and your treating physician).")
-                        : l.t("Ce document est visible des professionnels que vous avez autorisés.", "Professionals you authorised can see this document."))</p>
-            <button type="submit" class="secondary">\(masked ? l.t("Ne plus masquer", "Unmask") : l.t("Masquer aux professionnels", "Mask to professionals"))</button>
+            <p>\(masked ? l.t(.thisDocumentIsMaskedToProfessionals)
+                        : l.t(.professionalsYouAuthorisedCanSeeThis))</p>
+            <button type="submit" class="secondary">\(masked ? l.t(.unmask) : l.t(.maskToProfessionals))</button>
             </form>
             \(deletable)
             """
-        return page(request, context, (entry.title ?? "Document", entry.title ?? "Document"), path: "/portal/patient/documents", body)
+        return page(request, context, .documentTitle(entry.title ?? "Document"), path: "/portal/patient/documents", body)
     }
 
     @Sendable func content(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -312,12 +310,12 @@ struct PatientPortalRoutes {
             \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments,
                                          for: .init(actor: session.actor, holderINS: summary.record.ins.value, names: names), l, documentLink: "/portal/patient/documents/",
                                          deletable: session.csrfToken))
-            <h2>\(l.t("Compléter ma partie", "Add to my section"))</h2>
+            <h2>\(l.t(.addToMySection))</h2>
             \(PortalSummaryForms.forms(csrf: session.csrfToken, l, problem: problem))
             \(PortalUpload.form(action: "/portal/patient/documents", csrf: session.csrfToken, l,
-                                heading: l.t("Déposer mes directives anticipées", "Upload my advance directives"), preselected: "EXPPAT_3", patientSide: true))
+                                heading: l.t(.uploadMyAdvanceDirectives), preselected: "EXPPAT_3", patientSide: true))
             """
-        return page(request, context, ("Ma synthèse", "My summary"), path: "/portal/patient/summary", body, status: status)
+        return page(request, context, .mySummary, path: "/portal/patient/summary", body, status: status)
     }
 
     @Sendable func addSummaryItem(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -395,7 +393,7 @@ struct PatientPortalRoutes {
                                                     + (controls.treatingPhysician.map { [$0.rpps] } ?? []))
         let body = PortalAccessPage.render(controls, csrf: session.csrfToken, notice: notice ?? PortalConfirmation.notice(request, l), fieldError: fieldError,
                                            representing: session.represented != nil, names: names, search: search, l)
-        return page(request, context, ("Qui peut accéder à mon dossier", "Who may access my record"), path: "/portal/patient/access", body, status: status)
+        return page(request, context, .whoMayAccessMyRecord, path: "/portal/patient/access", body, status: status)
     }
 
     @Sendable func changeAccess(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -461,7 +459,7 @@ struct PatientPortalRoutes {
         }
         let names = try await service.professionals(page.events.filter { $0.actorKind == .professional || $0.actorKind == .regulator }.map(\.actorID))
         let body = PortalHistoryPage.render(page.events, total: page.total, filters, csrf: session.csrfToken, names: names, l)
-        return self.page(request, context, ("Historique des accès", "Access history"), path: "/portal/patient/history", body,
+        return self.page(request, context, .accessHistory, path: "/portal/patient/history", body,
                          status: filters.errors.isEmpty ? .ok : .badRequest)
     }
 
@@ -486,26 +484,25 @@ struct PatientPortalRoutes {
         var body: HTML
         if record.state == .active {
             body = """
-                <p>\(l.t("Votre dossier est ouvert.", "Your record is open."))</p>
-                <form method="post" action="/portal/patient/record" class="card" data-confirm="\(l.t("Fermer votre dossier ?", "Close your record?"))">
+                <p>\(l.t(.yourRecordIsOpen))</p>
+                <form method="post" action="/portal/patient/record" class="card" data-confirm="\(l.t(.closeYourRecord))">
                 \(PortalPage.csrf(session.csrfToken))<input type="hidden" name="action" value="close">
-                <h2>\(l.t("Fermer mon dossier", "Close my record"))</h2>
-                <p>\(l.t("Fermé, votre dossier n'est plus accessible à aucun professionnel, même en urgence, et n'est plus alimenté. Il est conservé dix ans et vous pouvez le rouvrir à tout moment.",
-                         "Once closed, no professional can access your record, even in an emergency, and nothing is added to it. It is kept for ten years and you can reopen it at any time."))</p>
-                <label for="reason">\(l.t("Motif (facultatif)", "Reason (optional)"))</label>
+                <h2>\(l.t(.closeMyRecord))</h2>
+                <p>\(l.t(.onceClosedNoProfessionalCanAccess))</p>
+                <label for="reason">\(l.t(.reasonOptional))</label>
                 <input type="text" id="reason" name="reason" value="\(reason)">
                 <label><input type="checkbox" id="confirm" name="confirm" value="yes" aria-describedby="confirm-error"\
-                \(confirmError == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))> \(l.t("J'ai compris les conséquences", "I understand the consequences"))</label>
+                \(confirmError == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))> \(l.t(.iUnderstandTheConsequences))</label>
                 <div id="confirm-error">\(PortalPage.notice(confirmError, error: true))</div>
-                <button type="submit" class="danger">\(l.t("Fermer mon dossier", "Close my record"))</button>
+                <button type="submit" class="danger">\(l.t(.closeMyRecord))</button>
                 </form>
                 """
         } else {
             body = """
-                <p>\(l.t("Votre dossier est fermé depuis le", "Your record has been closed since")) \(PortalPage.date(record.stateChangedAt, l)).</p>
+                <p>\(l.t(.yourRecordHasBeenClosedSince)) \(PortalPage.date(record.stateChangedAt, l)).</p>
                 <form method="post" action="/portal/patient/record" class="card">
                 \(PortalPage.csrf(session.csrfToken))<input type="hidden" name="action" value="reopen">
-                <button type="submit">\(l.t("Rouvrir mon dossier", "Reopen my record"))</button>
+                <button type="submit">\(l.t(.reopenMyRecord))</button>
                 </form>
                 """
         }
@@ -515,7 +512,7 @@ struct PatientPortalRoutes {
         }
         if let problem { body = PortalPage.notice(problem, error: true) + body } else { body = PortalConfirmation.notice(request, l) + body }
         let status: HTTPResponse.Status = problem != nil ? .conflict : confirmError == nil && contact == nil ? .ok : .badRequest
-        return page(request, context, ("Mon dossier", "My record"), path: "/portal/patient/record", body, status: status)
+        return page(request, context, .myRecord, path: "/portal/patient/record", body, status: status)
     }
 
     @Sendable func changeRecord(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -525,8 +522,7 @@ struct PatientPortalRoutes {
         switch form["action"] {
         case "close":
             guard form["confirm"] == "yes" else {
-                return try await recordPage(request, context, confirmError: l.t("Cochez « J'ai compris les conséquences » pour fermer votre dossier.",
-                                                                                "Tick 'I understand the consequences' to close your record."),
+                return try await recordPage(request, context, confirmError: l.t(.tickIUnderstandTheConsequencesTo),
                                              reason: form["reason"])
             }
             do {

@@ -1,3 +1,4 @@
+import CarnetPortal
 import Hummingbird
 
 /// The portal's only style sheet and script, served by Carnet itself (no CDN). The script is a small

@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetService
 import CarnetStore
@@ -33,11 +34,11 @@ enum PortalHistoryPage {
             action = form["action"] ?? ""
             emergencyOnly = form["emergency"] == "yes"
             page = max(1, min(Int(form["page"] ?? "") ?? 1, 100_000))
-            let dateMessage = l.t("Date attendue au format AAAA-MM-JJ (par exemple 2026-03-31).", "Expected a date as YYYY-MM-DD (for example 2026-03-31).")
+            let dateMessage = l.t(.expectedADateAsYyyyMm)
             if !from.isEmpty, Self.startOfDay(from) == nil { errors["from"] = dateMessage }
             if !until.isEmpty, Self.startOfDay(until) == nil { errors["until"] = dateMessage }
             if !rpps.isEmpty, (try? RPPS(rpps.filter { $0 != " " })) == nil {
-                errors["rpps"] = l.t("Un numéro RPPS compte 11 chiffres.", "An RPPS number has 11 digits.")
+                errors["rpps"] = l.t(.anRppsNumberHasDigits)
             }
         }
 
@@ -76,10 +77,10 @@ enum PortalHistoryPage {
                 """
         }
         let whoOptions: [(String, String)] = [
-            ("others", l.t("Tout le monde sauf vous", "Everyone but you")), ("all", l.t("Tout le monde", "Everyone")),
-            ("professional", l.t("Professionnels de santé", "Health professionals")), ("regulator", l.t("Régulateurs du Centre 15", "Centre 15 regulators")),
-            ("patient", l.t("Vous (ou votre représentant)", "You (or your representative)")), ("agent", l.t("Agents de l'Assurance Maladie", "Health-insurer agents")),
-            ("insurer", l.t("Flux de l'Assurance Maladie", "Health-insurer feed")),
+            ("others", l.t(.everyoneButYou)), ("all", l.t(.everyone)),
+            ("professional", l.t(.healthProfessionals)), ("regulator", l.t(.centreRegulators)),
+            ("patient", l.t(.youOrYourRepresentative)), ("agent", l.t(.healthInsurerAgents)),
+            ("insurer", l.t(.healthInsurerFeed)),
         ]
         let selected = { (on: Bool) -> HTML in on ? " selected" : "" }
         let pages = max(1, (total + pageSize - 1) / pageSize)
@@ -92,26 +93,26 @@ enum PortalHistoryPage {
         }
         func invalid(_ name: String) -> HTML { filters.errors[name] == nil ? "" : " aria-invalid=\"true\"" }
         let navigation: HTML = pages <= 1 ? "" : """
-            <p>\(l.t("Page", "Page")) \(filters.page) / \(pages)
-            \(filters.page > 1 ? html("<button type=\"submit\" class=\"secondary\" name=\"page\" value=\"\(filters.page - 1)\" form=\"history-filters\">\(l.t("Page précédente", "Previous page"))</button>") : "")
-            \(filters.page < pages ? html("<button type=\"submit\" class=\"secondary\" name=\"page\" value=\"\(filters.page + 1)\" form=\"history-filters\">\(l.t("Page suivante", "Next page"))</button>") : "")</p>
+            <p>\(l.t(.page)) \(filters.page) / \(pages)
+            \(filters.page > 1 ? html("<button type=\"submit\" class=\"secondary\" name=\"page\" value=\"\(filters.page - 1)\" form=\"history-filters\">\(l.t(.previousPage))</button>") : "")
+            \(filters.page < pages ? html("<button type=\"submit\" class=\"secondary\" name=\"page\" value=\"\(filters.page + 1)\" form=\"history-filters\">\(l.t(.nextPage))</button>") : "")</p>
             """
         return """
             <form method="post" action="/portal/patient/history" class="card" id="history-filters" novalidate>\(PortalPage.csrf(csrf))
             <div class="grid">
-            <div>\(field("from", l.t("Du", "From"), "<input type=\"date\" id=\"history-from\" name=\"from\" value=\"\(filters.from)\" aria-describedby=\"history-from-error\"\(invalid("from"))>"))</div>
-            <div>\(field("until", l.t("Au (inclus)", "Until (included)"), "<input type=\"date\" id=\"history-until\" name=\"until\" value=\"\(filters.until)\" aria-describedby=\"history-until-error\"\(invalid("until"))>"))</div>
-            <div>\(field("who", l.t("Qui", "Who"), "<select id=\"history-who\" name=\"who\">\(whoOptions.map { value, label -> HTML in "<option value=\"\(value)\"\(selected(filters.who == value))>\(label)</option>" })</select>"))</div>
-            <div>\(field("rpps", l.t("Un professionnel (RPPS, 11 chiffres)", "One professional (RPPS, 11 digits)"), "<input type=\"text\" id=\"history-rpps\" name=\"rpps\" inputmode=\"numeric\" autocomplete=\"off\" value=\"\(filters.rpps)\" aria-describedby=\"history-rpps-error\"\(invalid("rpps"))>"))</div>
-            <div>\(field("action", l.t("Action", "Action"), "<select id=\"history-action\" name=\"action\"><option value=\"\">\(l.t("Toutes", "All"))</option>\(Action.allCases.map { action -> HTML in "<option value=\"\(action.rawValue)\"\(selected(filters.action == action.rawValue))>\(PortalHistoryText.action(action, l))</option>" })</select>"))</div>
+            <div>\(field("from", l.t(.from), "<input type=\"date\" id=\"history-from\" name=\"from\" value=\"\(filters.from)\" aria-describedby=\"history-from-error\"\(invalid("from"))>"))</div>
+            <div>\(field("until", l.t(.untilIncluded), "<input type=\"date\" id=\"history-until\" name=\"until\" value=\"\(filters.until)\" aria-describedby=\"history-until-error\"\(invalid("until"))>"))</div>
+            <div>\(field("who", l.t(.who), "<select id=\"history-who\" name=\"who\">\(whoOptions.map { value, label -> HTML in "<option value=\"\(value)\"\(selected(filters.who == value))>\(label)</option>" })</select>"))</div>
+            <div>\(field("rpps", l.t(.oneProfessionalRppsDigits), "<input type=\"text\" id=\"history-rpps\" name=\"rpps\" inputmode=\"numeric\" autocomplete=\"off\" value=\"\(filters.rpps)\" aria-describedby=\"history-rpps-error\"\(invalid("rpps"))>"))</div>
+            <div>\(field("action", l.t(.action), "<select id=\"history-action\" name=\"action\"><option value=\"\">\(l.t(.all2))</option>\(Action.allCases.map { action -> HTML in "<option value=\"\(action.rawValue)\"\(selected(filters.action == action.rawValue))>\(PortalHistoryText.action(action, l))</option>" })</select>"))</div>
             </div>
-            <label><input type="checkbox" name="emergency" value="yes"\(filters.emergencyOnly ? HTML.trusted(" checked") : "")> \(l.t("Accès en urgence seulement", "Emergency accesses only"))</label>
-            <button type="submit" name="page" value="1">\(l.t("Filtrer", "Filter"))</button>
+            <label><input type="checkbox" name="emergency" value="yes"\(filters.emergencyOnly ? HTML.trusted(" checked") : "")> \(l.t(.emergencyAccessesOnly))</label>
+            <button type="submit" name="page" value="1">\(l.t(.filter))</button>
             </form>
-            <p>\(total) \(l.t("événement(s)", "event(s)"))</p>
+            <p>\(total) \(l.t(.eventS))</p>
             \(navigation)
-            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t("Tableau, défilant horizontalement", "Table, scrolling sideways"))"><table><thead><tr><th scope="col">\(l.t("Quand", "When"))</th><th scope="col">\(l.t("Qui", "Who"))</th>\
-            <th scope="col">\(l.t("Quoi", "What"))</th><th scope="col">\(l.t("Résultat", "Outcome"))</th><th scope="col">\(l.t("Motif ou règle", "Reason or rule"))</th></tr></thead>
+            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t(.tableScrollingSideways))"><table><thead><tr><th scope="col">\(l.t(.when))</th><th scope="col">\(l.t(.who))</th>\
+            <th scope="col">\(l.t(.what))</th><th scope="col">\(l.t(.outcome))</th><th scope="col">\(l.t(.reasonOrRule))</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             \(navigation)
             """
@@ -120,11 +121,11 @@ enum PortalHistoryPage {
     /// Who acted: a professional by name, profession and town when the directory knows them.
     static func who(_ event: AuditEvent, _ names: ProfessionalNames, _ l: PortalLanguage) -> HTML {
         switch event.actorKind {
-        case .patient: "\(l.t("vous (ou votre représentant)", "you (or your representative)"))"
+        case .patient: "\(l.t(.youOrYourRepresentative2))"
         case .professional: PortalPeople.professional(event.actorID, names, l)
-        case .regulator: "\(l.t("régulateur Centre 15", "Centre 15 regulator")) " + PortalPeople.professional(event.actorID, names, l)
-        case .agent: "\(l.t("agent de l'Assurance Maladie", "health-insurer agent"))"
-        case .insurer: "\(l.t("flux de l'Assurance Maladie", "health-insurer feed"))"
+        case .regulator: "\(l.t(.centreRegulator)) " + PortalPeople.professional(event.actorID, names, l)
+        case .agent: "\(l.t(.healthInsurerAgent))"
+        case .insurer: "\(l.t(.healthInsurerFeed2))"
         }
     }
 
@@ -132,15 +133,15 @@ enum PortalHistoryPage {
     /// see says so ("aucun résultat") rather than "fait", which would read as a consultation (issue 16.2).
     static func outcome(_ event: AuditEvent, _ l: PortalLanguage) -> String {
         switch event.outcome {
-        case .denied: l.t("refusé", "refused")
-        case .failed: l.t("échec", "failed")
+        case .denied: l.t(.refused)
+        case .failed: l.t(.failed)
         case .success where PatientNotification.consultingActions.contains(event.action) && !event.disclosesContent:
-            l.t("aucun résultat", "nothing found")
-        case .success: l.t("fait", "done")
+            l.t(.nothingFound)
+        case .success: l.t(.done)
         }
     }
 
     static func mode(_ mode: AccessMode, _ l: PortalLanguage) -> String {
-        mode == .centre15 ? l.t("(régulation Centre 15)", "(Centre 15 regulation)") : l.t("(urgence)", "(emergency)")
+        mode == .centre15 ? l.t(.centreRegulation) : l.t(.emergency)
     }
 }

@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetService
 import CarnetStore
@@ -33,13 +34,13 @@ enum PortalHomeAlerts {
 
     static func render(_ alerts: RecordService.AccessAlerts, names: ProfessionalNames = .init(), csrf: String, _ l: PortalLanguage) -> HTML {
         let newcomers = alerts.newcomers.prefix(5).map { first -> HTML in
-            let who = first.actorKind == .regulator ? l.t("Régulateur du Centre 15", "Centre 15 regulator") : l.t("Professionnel", "Professional")
-            return "<li>\(who) \(PortalPeople.professional(first.actorID, names, l)) — \(l.t("premier accès le", "first access on")) \(PortalPage.date(first.first, l))</li>"
+            let who = first.actorKind == .regulator ? l.t(.centreRegulator2) : l.t(.professional)
+            return "<li>\(who) \(PortalPeople.professional(first.actorID, names, l)) — \(l.t(.firstAccessOn)) \(PortalPage.date(first.first, l))</li>"
         }
         let emergencies = grouped(alerts.emergencies).map { group -> HTML in
             let event = group.first
-            let mode = event.accessMode == .centre15 ? l.t("accès en régulation (Centre 15) par", "Centre 15 regulation access by")
-                                                     : l.t("accès en urgence par", "emergency access by")
+            let mode = event.accessMode == .centre15 ? l.t(.centreRegulationAccessBy)
+                                                     : l.t(.emergencyAccessBy)
             let what = group.actions.map { PortalHistoryText.action($0, l) }.joined(separator: ", ")
             return """
                 <li>\(PortalPage.dateTime(event.recordedAt, l)) — \(mode) \(PortalPeople.professional(event.actorID, names, l))\
@@ -47,11 +48,11 @@ enum PortalHomeAlerts {
                 """
         }
         let more: HTML = alerts.emergencyCount > alerts.emergencies.count
-            ? "<p><a href=\"/portal/patient/history?emergency=1\">\(l.t("Voir tous les accès en urgence dans l'historique", "See every emergency access in the history"))</a></p>"
+            ? "<p><a href=\"/portal/patient/history?emergency=1\">\(l.t(.seeEveryEmergencyAccessInThe))</a></p>"
             : ""
         return """
-            \(newcomers.isEmpty ? "" : html("<section class=\"card\" aria-labelledby=\"newcomers\"><h2 id=\"newcomers\">\(l.t("Nouveaux professionnels", "New professionals"))</h2><ul>\(newcomers)</ul></section>"))
-            \(emergencies.isEmpty ? "" : html("<section class=\"card\" aria-labelledby=\"alerts\"><h2 id=\"alerts\">\(l.t("Alertes", "Alerts"))</h2><ul>\(emergencies)</ul>\(more)</section>"))
+            \(newcomers.isEmpty ? "" : html("<section class=\"card\" aria-labelledby=\"newcomers\"><h2 id=\"newcomers\">\(l.t(.newProfessionals))</h2><ul>\(newcomers)</ul></section>"))
+            \(emergencies.isEmpty ? "" : html("<section class=\"card\" aria-labelledby=\"alerts\"><h2 id=\"alerts\">\(l.t(.alerts))</h2><ul>\(emergencies)</ul>\(more)</section>"))
             """
     }
 }

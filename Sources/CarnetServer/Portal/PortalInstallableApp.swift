@@ -1,3 +1,4 @@
+import CarnetPortal
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -21,7 +22,7 @@ enum PortalInstallableApp {
     ]
 
     /// The colour of the phone's bar around the app (the portal's accent colour).
-    static let themeColor = "#0b4f9c"
+    static let themeColor = PortalPage.themeColor
 
     /// The manifest: in French, the portal's first language; the app starts on the patient's home
     /// (which asks to sign in first when there is no session) and stays within `/portal`.

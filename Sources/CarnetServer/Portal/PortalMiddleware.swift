@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetFHIR
 import CarnetService
@@ -59,18 +60,15 @@ struct PortalMiddleware: RouterMiddleware {
         case PortalError.noPatientOpened:
             return PortalPage.redirect("/portal/pro")
         case PortalError.forgedForm:
-            (status, message) = (.forbidden, l.t("Ce formulaire a expiré ou ne vient pas de Carnet. Revenez en arrière, rechargez la page et recommencez.",
-                                                 "This form has expired or did not come from Carnet. Go back, reload the page and try again."))
+            (status, message) = (.forbidden, l.t(.thisFormHasExpiredOrDid))
         case PortalError.tooLarge(let limit):
-            (status, message) = (.contentTooLarge, l.t("Ce fichier est trop gros : la limite est de \(limit / 1_048_576) Mo.",
-                                                       "This file is too large: the limit is \(limit / 1_048_576) MB."))
+            (status, message) = (.contentTooLarge, l.t(.thisFileIsTooLargeThe(limit / 1_048_576)))
         case AuthenticationError.missing, AuthenticationError.expired:
             return PortalPage.redirect(professional ? "/portal/pro/sign-in" : "/portal/patient/sign-in")
         case let error as AccessError:
             switch error {
-            case .notFound: (status, message) = (.notFound, l.t("Introuvable : cet élément n'existe pas, ou vous ne pouvez pas le voir.",
-                                                                "Not found: this does not exist, or you may not see it."))
-            case .denied(let rule): (status, message) = (.forbidden, l.t("Refusé", "Refused") + " — " + PortalMessages.rule(rule, l))
+            case .notFound: (status, message) = (.notFound, l.t(.notFoundThisDoesNotExist))
+            case .denied(let rule): (status, message) = (.forbidden, l.t(.refused2) + " — " + PortalMessages.rule(rule, l))
             }
         // Bad input and conflicts a page did not answer in place: still in the page's language, saying what
         // to do, with the status the API gives the same error (one table, ``ErrorMeaning``).
@@ -94,14 +92,12 @@ struct PortalMiddleware: RouterMiddleware {
             (status, message) = (ErrorMeaning.of(error)?.status ?? .conflict, PortalProblemMessages.store(error, l) ?? "")
         default:
             context.logger.error("portal request failed", metadata: ["error.type": "\(type(of: error))"])
-            (status, message) = (.internalServerError, l.t("Une erreur interne est survenue ; elle a été enregistrée. Réessayez plus tard.",
-                                                           "An internal error occurred; it has been logged. Please try again later."))
+            (status, message) = (.internalServerError, l.t(.anInternalErrorOccurredItHas))
         }
         let body: HTML = """
             \(PortalPage.notice(message, error: true))
-            <p><a href="\(professional ? "/portal/pro" : "/portal/patient")">\(l.t("Retour", "Back"))</a></p>
+            <p><a href="\(professional ? "/portal/pro" : "/portal/patient")">\(l.t(.back))</a></p>
             """
-        return PortalPage(title: l.t("Impossible", "Cannot do this"), language: l, session: context.portalSession, path: path, body: body,
-                          status: status).response()
+        return PortalPage(title: l.t(.cannotDoThis), language: l, session: context.portalSession, path: path, body: body).response(status: status)
     }
 }

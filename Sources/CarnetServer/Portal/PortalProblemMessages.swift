@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetFHIR
 import CarnetService
@@ -15,23 +16,17 @@ enum PortalProblemMessages {
     static func record(_ error: RecordError, _ l: PortalLanguage) -> String {
         switch error {
         case .illegalTransition(.closed, .close):
-            l.t("Ce dossier est déjà fermé : rien n'a changé. Vous pouvez le rouvrir depuis cette page.",
-                "This record is already closed: nothing changed. You can reopen it from this page.")
+            l.t(.thisRecordIsAlreadyClosedNothing)
         case .illegalTransition(.active, .reopen):
-            l.t("Ce dossier est déjà ouvert : rien n'a changé.", "This record is already open: nothing changed.")
+            l.t(.thisRecordIsAlreadyOpenNothing)
         case .illegalTransition(.deleted, _):
-            l.t("Ce dossier est supprimé : l'Assurance Maladie peut le restaurer avant sa purge, à la demande du patient.",
-                "This record is deleted: the health insurer can restore it before it is purged, at the patient's request.")
+            l.t(.thisRecordIsDeletedTheHealth)
         case .illegalTransition:
-            l.t("Cette action n'est pas possible dans l'état actuel du dossier : rechargez la page pour voir cet état.",
-                "This action is not possible in the record's current state: reload the page to see that state.")
+            l.t(.thisActionIsNotPossibleIn)
         case .notFound:
-            l.t("Aucun dossier ne correspond.", "No record matches.")
+            l.t(.noRecordMatches)
         case .versionConflict:
-            l.t("Le dossier a été modifié entre-temps (dans un autre onglet, ou par une autre personne) : rien n'a été enregistré. "
-                    + "Vérifiez son état ci-dessous, puis recommencez si besoin.",
-                "The record was changed meanwhile (in another tab, or by someone else): nothing was saved. "
-                    + "Check its state below, then try again if needed.")
+            l.t(.recordChangedMeanwhile)
         }
     }
 
@@ -39,20 +34,17 @@ enum PortalProblemMessages {
     static func document(_ error: DocumentError, _ l: PortalLanguage) -> String {
         switch error {
         case .illegalTransition(.superseded, .replace):
-            l.t("Ce document a déjà été remplacé par une version plus récente : ouvrez la version en cours depuis le dossier et remplacez-la.",
-                "This document has already been replaced by a newer version: open the current version from the record and replace that one.")
+            l.t(.thisDocumentHasAlreadyBeenReplaced)
         case .illegalTransition(.archived, .archive):
-            l.t("Ce document est déjà archivé.", "This document is already archived.")
+            l.t(.thisDocumentIsAlreadyArchived)
         case .illegalTransition(.current, .unarchive):
-            l.t("Ce document n'est pas archivé.", "This document is not archived.")
+            l.t(.thisDocumentIsNotArchived)
         case .illegalTransition(.deleted, _):
-            l.t("Ce document est supprimé : il ne peut plus être modifié.", "This document is deleted: it can no longer be changed.")
+            l.t(.thisDocumentIsDeletedItCan)
         case .illegalTransition:
-            l.t("Ce document ne peut pas être modifié ainsi dans son état actuel : rechargez la page pour voir cet état.",
-                "This document cannot be changed this way in its current state: reload the page to see that state.")
+            l.t(.thisDocumentCannotBeChangedThis)
         case .conflictingVisibility:
-            l.t("Un document ne peut pas être à la fois masqué aux professionnels et invisible du patient : choisissez l'un ou l'autre.",
-                "A document cannot be both masked to professionals and hidden from the patient: choose one or the other.")
+            l.t(.aDocumentCannotBeBothMasked)
         }
     }
 
@@ -60,23 +52,17 @@ enum PortalProblemMessages {
     static func documentInput(_ error: DocumentInputError, _ l: PortalLanguage) -> String {
         switch error {
         case .duplicateUniqueID, .ambiguousUniqueID:
-            l.t("Ce document est déjà dans le dossier (même identifiant) : il n'a pas été ajouté une seconde fois. Pour le corriger, remplacez-le.",
-                "This document is already in the record (same identifier): it was not added a second time. To correct it, replace it.")
+            l.t(.thisDocumentIsAlreadyInThe)
         case .uniqueIDUnavailable:
-            l.t("L'identifiant de ce document ne peut pas être utilisé : donnez-lui un identifiant qui lui soit propre.",
-                "This document's identifier cannot be used: give it an identifier of its own.")
+            l.t(.thisDocumentsIdentifierCannotBeUsed)
         case .duplicateSubmissionSet:
-            l.t("Cet envoi a déjà été reçu : il n'a pas été enregistré une seconde fois.",
-                "This submission was already received: it was not recorded a second time.")
+            l.t(.thisSubmissionWasAlreadyReceivedIt)
         case .versionMismatch:
-            l.t("Ce document a changé depuis que la page a été affichée : rouvrez-le et recommencez.",
-                "This document changed since the page was shown: open it again and try again.")
+            l.t(.thisDocumentChangedSinceThePage)
         case .relatedDocumentNotFound:
-            l.t("Le document auquel celui-ci se rapporte n'est pas dans ce dossier.",
-                "The document this one relates to is not in this record.")
+            l.t(.theDocumentThisOneRelatesTo)
         case .replacedDocumentNotFound:
-            l.t("Le document à remplacer n'est plus dans ce dossier : rouvrez le dossier et choisissez le document en cours.",
-                "The document to replace is no longer in this record: open the record again and choose the current document.")
+            l.t(.theDocumentToReplaceIsNo)
         }
     }
 
@@ -84,11 +70,9 @@ enum PortalProblemMessages {
     static func cdaHeader(_ error: CDAHeaderMismatch, _ l: PortalLanguage) -> String {
         switch error {
         case .patient(let document, _):
-            l.t("Ce document CDA concerne un autre patient (INS \(document) dans le document) : il n'a pas été ajouté à ce dossier. Vérifiez le fichier choisi.",
-                "This CDA document is about another patient (INS \(document) in the document): it was not added to this record. Check the file chosen.")
+            l.t(.thisCdaDocumentIsAboutAnother(document))
         case .type(let document, let declared):
-            l.t("Le type choisi (\(declared)) ne correspond pas au type écrit dans le document CDA (\(document)) : choisissez le bon type.",
-                "The type chosen (\(declared)) does not match the type written in the CDA document (\(document)): choose the right type.")
+            l.t(.theTypeChosenDoesNotMatch(declared, document))
         }
     }
 
@@ -96,14 +80,11 @@ enum PortalProblemMessages {
     static func summaryItem(_ error: SummaryItemError, _ l: PortalLanguage) -> String {
         switch error {
         case .deleted:
-            l.t("Cet élément a déjà été supprimé : rien n'a changé.", "This item has already been deleted: nothing changed.")
+            l.t(.thisItemHasAlreadyBeenDeleted)
         case .versionMismatch:
-            l.t("Cet élément a été modifié entre-temps (dans un autre onglet, ou par une autre personne) : rien n'a été enregistré. "
-                    + "Vérifiez-le ci-dessous, puis enregistrez de nouveau.",
-                "This item was changed meanwhile (in another tab, or by someone else): nothing was saved. Check it below, then save again.")
+            l.t(.itemChangedMeanwhile)
         case .kindChanged, .patientChanged:
-            l.t("Cet élément ne peut pas devenir un autre type d'élément ni changer de dossier : ajoutez-en un nouveau.",
-                "This item cannot become another kind of item or move to another record: add a new one instead.")
+            l.t(.thisItemCannotBecomeAnotherKind)
         }
     }
 
@@ -112,8 +93,7 @@ enum PortalProblemMessages {
         switch error {
         case .maskedAndInvisible: document(.conflictingVisibility, l)
         case .unknownVisibilityCode, .unknownConfidentiality:
-            l.t("Ce niveau de visibilité ou de confidentialité n'existe pas : choisissez-en un dans la liste.",
-                "This visibility or confidentiality level does not exist: choose one from the list.")
+            l.t(.thisVisibilityOrConfidentialityLevelDoes)
         }
     }
 
@@ -123,8 +103,7 @@ enum PortalProblemMessages {
         case .versionConflict: record(.versionConflict, l)
         case .duplicateDocument(let id): documentInput(.duplicateUniqueID(id), l)
         case .duplicateSubmissionSet(let id): documentInput(.duplicateSubmissionSet(id), l)
-        case .unavailable: l.t("Le service est momentanément indisponible ; rien n'a été enregistré. Réessayez dans quelques secondes.",
-                               "The service is unavailable for a moment; nothing was saved. Try again in a few seconds.")
+        case .unavailable: l.t(.theServiceIsUnavailableForA)
         case .corruptRow, .schemaTooNew, .closed: nil
         }
     }
@@ -136,21 +115,19 @@ enum PortalProblemMessages {
         let message = error.message
         let what: String
         if message.hasPrefix("is required") {
-            what = l.t("est obligatoire : renseignez-le.", "is required: fill it in.")
+            what = l.t(.isRequiredFillItIn)
         } else if message.hasPrefix("must be one of") || message.hasPrefix("must be coded with one of") {
-            what = l.t("n'a pas une valeur permise : choisissez-en une dans la liste.", "does not have an allowed value: choose one from the list.")
+            what = l.t(.doesNotHaveAnAllowedValue)
         } else if message.hasPrefix("must not be empty") || message.hasPrefix("must not be an empty") {
-            what = l.t("est vide : renseignez-le, ou laissez le formulaire sans lui s'il est facultatif.",
-                       "is empty: fill it in, or leave it out if it is optional.")
+            what = l.t(.isEmptyFillItInOr)
         } else if message.hasPrefix("has the wrong type") {
-            what = l.t("n'a pas le format attendu : corrigez-le.", "is not in the expected format: correct it.")
+            what = l.t(.isNotInTheExpectedFormat)
         } else if message.hasPrefix("the resource nests deeper") {
-            what = l.t("est trop imbriqué pour être accepté.", "nests too deeply to be accepted.")
+            what = l.t(.nestsTooDeeplyToBeAccepted)
         } else {
-            what = l.t("n'est pas accepté tel quel : corrigez-le et envoyez de nouveau le formulaire.",
-                       "is not accepted as it is: correct it and send the form again.")
+            what = l.t(.isNotAcceptedAsItIs)
         }
-        return (label ?? l.t("Le formulaire envoyé", "The form sent")) + " " + what
+        return (label ?? l.t(.theFormSent)) + " " + what
     }
 
     /// A message written as a clause ("le professionnel … n'est pas bloqué") as a sentence of its own.

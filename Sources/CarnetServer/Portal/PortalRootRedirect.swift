@@ -1,3 +1,4 @@
+import CarnetPortal
 import Foundation
 import Hummingbird
 

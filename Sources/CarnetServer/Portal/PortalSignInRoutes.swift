@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetService
 import Foundation
@@ -34,18 +35,17 @@ struct PortalSignInRoutes {
     @Sendable func landing(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let l = PortalLanguage.from(request)
         let body: HTML = """
-            <p>\(l.t("Carnet garde le dossier médical partagé de chaque patient : ses documents, sa synthèse et l'historique de ses soins. Le patient décide qui y accède ; chaque accès est tracé.",
-                     "Carnet keeps each patient's shared health record: documents, summary and care history. The patient decides who may see it; every access is traced."))</p>
+            <p>\(l.t(.carnetKeepsEachPatientsSharedHealth))</p>
             <div class="grid">
-            <section class="card"><h2>\(l.t("Je suis patient", "I am a patient"))</h2>
-            <p>\(l.t("Consultez vos documents, gérez les accès, voyez qui a consulté votre dossier.", "Read your documents, manage access, see who opened your record."))</p>
-            <p><a href="/portal/patient/sign-in">\(l.t("Se connecter avec un code", "Sign in with a code"))</a></p></section>
-            <section class="card"><h2>\(l.t("Je suis professionnel de santé", "I am a health professional"))</h2>
-            <p>\(l.t("Accès web pour les professionnels sans logiciel compatible.", "Web access for professionals without compatible software."))</p>
-            <p><a href="/portal/pro/sign-in">\(l.t("Se connecter", "Sign in"))</a></p></section>
+            <section class="card"><h2>\(l.t(.iAmAPatient))</h2>
+            <p>\(l.t(.readYourDocumentsManageAccessSee))</p>
+            <p><a href="/portal/patient/sign-in">\(l.t(.signInWithACode))</a></p></section>
+            <section class="card"><h2>\(l.t(.iAmAHealthProfessional))</h2>
+            <p>\(l.t(.webAccessForProfessionalsWithoutCompatible))</p>
+            <p><a href="/portal/pro/sign-in">\(l.t(.signIn2))</a></p></section>
             </div>
             """
-        return PortalPage(title: l.t("Bienvenue sur Carnet", "Welcome to Carnet"), language: l, session: context.portalSession, path: "/portal",
+        return PortalPage(title: l.t(.welcomeToCarnet), language: l, session: context.portalSession, path: "/portal",
                           body: body).response()
     }
 
@@ -76,18 +76,15 @@ struct PortalSignInRoutes {
         let l = PortalLanguage.from(request)
         let (token, cookie) = preSignInToken(request)
         let body: HTML = """
-            <p>\(l.t("Saisissez votre INS (numéro de sécurité sociale à 15 caractères, sur votre carte Vitale). Nous envoyons un code à usage unique à l'adresse de contact de votre dossier.",
-                     "Enter your INS (the 15-character social security number on your Vitale card). We send a one-time code to your record's contact address."))</p>
+            <p>\(l.t(.enterYourInsTheCharacterSocial))</p>
             <form method="post" action="/portal/patient/sign-in" class="card" novalidate>
             \(PortalPage.csrf(token))
             <label for="ins">INS</label>
-            \(PortalINS.field(value: value, error: error, hint: l.t("15 caractères, par exemple 2 85 07 75 056 123 45",
-                                                                  "15 characters, for example 2 85 07 75 056 123 45"), l))
-            <button type="submit">\(l.t("Recevoir un code", "Send me a code"))</button>
+            \(PortalINS.field(value: value, error: error, hint: l.t(.charactersForExample), l))
+            <button type="submit">\(l.t(.sendMeACode))</button>
             </form>
             """
-        return PortalPage(title: l.t("Connexion patient", "Patient sign-in"), language: l, session: nil, path: "/portal/patient/sign-in", body: body,
-                          status: error == nil ? .ok : .badRequest).response(headers: cookie)
+        return PortalPage(title: l.t(.patientSignIn), language: l, session: nil, path: "/portal/patient/sign-in", body: body).response(status: error == nil ? .ok : .badRequest, headers: cookie)
     }
 
     @Sendable func requestCode(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -99,8 +96,8 @@ struct PortalSignInRoutes {
         do {
             candidates = try PortalINS.candidates(text, keyChecking: configuration.insKeyChecking)
         } catch {
-            let message = l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + PortalMessages.ins(error, l) + ". "
-                + l.t("Vérifiez-le sur votre carte Vitale.", "Check it against your Vitale card.")
+            let message = l.t(.thisInsIsNotValid) + PortalMessages.ins(error, l) + ". "
+                + l.t(.checkItAgainstYourVitaleCard)
             return try await insPage(request, error: message, value: text)
         }
         let number = text.filter { $0 != " " }
@@ -127,14 +124,10 @@ struct PortalSignInRoutes {
         if let wait {
             let minutes = max(1, Int((wait / 60).rounded(.up)))
             let at = PortalPage.time(service.now().addingTimeInterval(wait), l)
-            sent = PortalPage.notice(l.t("Trop de codes ont été demandés pour cet INS : aucun nouveau code n'a été envoyé. Réessayez dans \(minutes) minute(s), à partir de \(at). "
-                                         + "Si vous avez reçu un code il y a moins de 10 minutes, vous pouvez encore le saisir ci-dessous.",
-                                         "Too many codes were asked for this INS: no new code was sent. Try again in \(minutes) minute(s), from \(at). "
-                                         + "If you received a code less than 10 minutes ago, you can still enter it below."), error: true)
+            sent = PortalPage.notice(l.t(.tooManyCodesForThisINS(minutes, at)), error: true)
         } else {
             sent = """
-                <p>\(l.t("Si un dossier existe pour cet INS, un code à 6 chiffres vient d'être envoyé à son adresse de contact. Il est valable 10 minutes.",
-                         "If a record exists for this INS, a 6-digit code has just been sent to its contact address. It is valid for 10 minutes."))</p>
+                <p>\(l.t(.ifARecordExistsForThis))</p>
                 """
         }
         let body: HTML = """
@@ -142,19 +135,18 @@ struct PortalSignInRoutes {
             <form method="post" action="/portal/patient/verify" class="card" novalidate>
             \(PortalPage.csrf(token))
             <input type="hidden" name="ins" value="\(number)">
-            <label for="code">\(l.t("Code reçu", "Code received"))</label>
+            <label for="code">\(l.t(.codeReceived))</label>
             <input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6"\
              \(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\"")) aria-describedby="code-error">
             <div id="code-error">\(PortalPage.notice(error, error: true))</div>
-            <button type="submit">\(l.t("Se connecter", "Sign in"))</button>
+            <button type="submit">\(l.t(.signIn2))</button>
             </form>
-            <p><a href="/portal/patient/sign-in">\(l.t("Demander un autre code", "Ask for another code"))</a></p>
+            <p><a href="/portal/patient/sign-in">\(l.t(.askForAnotherCode))</a></p>
             """
         let status: HTTPResponse.Status = wait != nil ? .tooManyRequests : error == nil ? .ok : .badRequest
         var headers = cookie
         if let wait { headers[.retryAfter] = String(Int(wait.rounded(.up))) }
-        return PortalPage(title: l.t("Saisissez votre code", "Enter your code"), language: l, session: nil, path: "/portal/patient/sign-in", body: body,
-                          status: status).response(headers: headers)
+        return PortalPage(title: l.t(.enterYourCode), language: l, session: nil, path: "/portal/patient/sign-in", body: body).response(status: status, headers: headers)
     }
 
     @Sendable func verifyCode(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -163,13 +155,12 @@ struct PortalSignInRoutes {
         let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
         let number = form["ins"] ?? ""
         guard let code = form["code"], code.count == 6, code.allSatisfy(\.isNumber) else {
-            return try await codePage(request, number: number, error: l.t("Le code compte 6 chiffres.", "The code has 6 digits."))
+            return try await codePage(request, number: number, error: l.t(.theCodeHasDigits))
         }
         let candidates = (try? PortalINS.candidates(number, keyChecking: configuration.insKeyChecking)) ?? []
         guard try await codes.verify(code, for: number, now: service.now()) else {
             if let first = candidates.first { try await service.auditSignIn(by: .patient(first), ins: first, succeeded: false, detail: "wrong or expired code") }
-            return try await codePage(request, number: number, error: l.t("Ce code est faux ou a expiré. Vérifiez-le, ou demandez-en un autre.",
-                                                                          "This code is wrong or has expired. Check it, or ask for another one."))
+            return try await codePage(request, number: number, error: l.t(.thisCodeIsWrongOrHas))
         }
         var record: HealthRecord?
         for ins in candidates where record == nil {
@@ -207,8 +198,8 @@ struct PortalSignInRoutes {
             <form method="post" action="/portal/pro/sign-in" class="card">
             \(PortalPage.csrf(token))
             <input type="hidden" name="method" value="certificate">
-            <p>\(l.t("Votre carte (certificat client) vous identifie : RPPS ", "Your card (client certificate) identifies you: RPPS "))\(rpps.value).</p>
-            <button type="submit">\(l.t("Se connecter avec mon certificat", "Sign in with my certificate"))</button>
+            <p>\(l.t(.yourCardClientCertificateIdentifiesYou))\(rpps.value).</p>
+            <button type="submit">\(l.t(.signInWithMyCertificate))</button>
             </form>
             """
         } else {
@@ -216,19 +207,18 @@ struct PortalSignInRoutes {
         }
         let body: HTML = """
             \(certificate)
-            <p>\(l.t("Connectez-vous avec la clé de connexion que votre logiciel de professionnel de santé vous remet (ou celle de votre établissement). Elle vous identifie, vous et votre profession, pour la journée.",
-                     "Sign in with the sign-in key your health professional software gives you (or your organisation's). It identifies you and your profession for the day."))</p>
+            <p>\(l.t(.signInWithTheSignIn))</p>
             <form method="post" action="/portal/pro/sign-in" class="card" novalidate>
             \(PortalPage.csrf(token))
-            <label for="token">\(l.t("Clé de connexion", "Sign-in key"))</label>
-            <p class="hint" id="token-hint">\(l.t("Copiez-la depuis votre logiciel, puis collez-la ici en entier.", "Copy it from your software, then paste it here whole."))</p>
+            <label for="token">\(l.t(.signInKey))</label>
+            <p class="hint" id="token-hint">\(l.t(.copyItFromYourSoftwareThen))</p>
             <textarea id="token" name="token" rows="4" autocomplete="off" aria-describedby="token-hint token-error"\(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))></textarea>
             <div id="token-error">\(PortalPage.notice(error, error: true))</div>
-            <button type="submit">\(l.t("Se connecter", "Sign in"))</button>
+            <button type="submit">\(l.t(.signIn2))</button>
             </form>
             """
-        return PortalPage(title: l.t("Connexion professionnel", "Professional sign-in"), language: l, session: nil, path: "/portal/pro/sign-in",
-                          body: body, status: error == nil ? .ok : .badRequest).response(headers: cookie)
+        return PortalPage(title: l.t(.professionalSignIn), language: l, session: nil, path: "/portal/pro/sign-in",
+                          body: body).response(status: error == nil ? .ok : .badRequest, headers: cookie)
     }
 
     @Sendable func professionalSignIn(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -240,7 +230,7 @@ struct PortalSignInRoutes {
         if form["method"] == "certificate" {
             // Who signs in comes from the verified certificate on this connection, never from the form.
             guard let certified = await certifiedProfessional(context) else {
-                return try await tokenPage(request, context, error: l.t("Aucun certificat client valide sur cette connexion.", "No valid client certificate on this connection."))
+                return try await tokenPage(request, context, error: l.t(.noValidClientCertificateOnThis))
             }
             actor = certified
         } else {
@@ -249,12 +239,11 @@ struct PortalSignInRoutes {
                 actor = verified.actor
                 tokenExpiry = verified.expiry
             } catch {
-                return try await tokenPage(request, context, error: l.t("Cette clé de connexion n'est pas valide ou a expiré : collez-la en entier, ou demandez-en une nouvelle à votre logiciel.",
-                                                                        "This sign-in key is not valid or has expired: paste it whole, or ask your software for a new one."))
+                return try await tokenPage(request, context, error: l.t(.thisSignInKeyIsNot))
             }
         }
         guard actor.professional != nil else {
-            return try await tokenPage(request, context, error: l.t("Cette clé de connexion n'est pas celle d'un professionnel de santé.", "This sign-in key is not a health professional's."))
+            return try await tokenPage(request, context, error: l.t(.thisSignInKeyIsNot2))
         }
         // A session starts in normal mode, whatever the token said: an emergency (break-the-glass, or a
         // regulator's Centre 15 call) is declared in the portal for one patient at a time, with its reason.
@@ -277,10 +266,8 @@ struct PortalSignInRoutes {
     /// Over the sign-in budget: said plainly, with when to try again.
     private func tooManyAttempts(_ request: Request, _ seconds: Int) -> Response {
         let l = PortalLanguage.from(request)
-        let body = PortalPage.notice(l.t("Trop de tentatives de connexion depuis votre adresse : réessayez dans \(seconds) secondes.",
-                                         "Too many sign-in attempts from your address: try again in \(seconds) seconds."), error: true)
-        return PortalPage(title: l.t("Patientez un instant", "Please wait a moment"), language: l, session: nil, path: request.uri.path, body: body,
-                          status: .tooManyRequests).response(headers: [.retryAfter: String(seconds)])
+        let body = PortalPage.notice(l.t(.tooManySignInAttemptsFrom(seconds)), error: true)
+        return PortalPage(title: l.t(.pleaseWaitAMoment), language: l, session: nil, path: request.uri.path, body: body).response(status: .tooManyRequests, headers: [.retryAfter: String(seconds)])
     }
 
     /// The pre-sign-in CSRF token: the cookie's, or a new one set with the page.

@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetFHIR
 import CarnetService
@@ -43,9 +44,9 @@ enum PortalUpload {
         func invalid(_ field: String) -> HTML { messages[field] == nil ? "" : " aria-invalid=\"true\"" }
         func message(_ field: String) -> HTML { "<div id=\"doc-\(field)-error\">\(PortalPage.notice(messages[field], error: true))</div>" }
         let visibility: HTML = patientSide ? "" : """
-            <fieldset aria-describedby="doc-visibility-error"><legend>\(l.t("Visibilité", "Visibility"))</legend>
-            <label><input type="checkbox" name="masked" value="yes"\(checked("masked"))> \(l.t("Masquer aux autres professionnels (restent : vous, le médecin traitant et le patient)", "Mask to other professionals (still seen by you, the treating physician and the patient)"))</label>
-            <label><input type="checkbox" name="invisible" value="yes"\(checked("invisible"))> \(l.t("Ne pas montrer au patient avant la consultation d'annonce (il le verra au plus tard dans un mois)", "Do not show the patient before the announcement consultation (they will see it within a month at the latest)"))</label>
+            <fieldset aria-describedby="doc-visibility-error"><legend>\(l.t(.visibility))</legend>
+            <label><input type="checkbox" name="masked" value="yes"\(checked("masked"))> \(l.t(.maskToOtherProfessionalsStillSeen))</label>
+            <label><input type="checkbox" name="invisible" value="yes"\(checked("invisible"))> \(l.t(.doNotShowThePatientBefore))</label>
             </fieldset>\(message("visibility"))
             """
         return """
@@ -53,19 +54,19 @@ enum PortalUpload {
             \(replaces.map { id -> HTML in "<input type=\"hidden\" name=\"replaces\" value=\"\(id.description)\">" } ?? "")
             <input type="hidden" name="heading" value="\(heading)">
             <h2>\(heading)</h2>
-            <label for="doc-type">\(l.t("Type", "Type"))</label>
+            <label for="doc-type">\(l.t(.typeText))</label>
             <select id="doc-type" name="type" aria-describedby="doc-type-error"\(invalid("type"))>\(types)</select>\(message("type"))
-            <label for="doc-title">\(l.t("Titre", "Title"))</label>
+            <label for="doc-title">\(l.t(.title))</label>
             <input type="text" id="doc-title" name="title" value="\(title)" aria-describedby="doc-title-error"\(invalid("title"))>\(message("title"))
-            <label for="doc-date">\(l.t("Date", "Date"))</label>
-            <p class="hint" id="doc-date-hint">\(l.t("Date de l'acte ou de rédaction, AAAA-MM-JJ", "Date of care or writing, YYYY-MM-DD"))</p>
+            <label for="doc-date">\(l.t(.date))</label>
+            <p class="hint" id="doc-date-hint">\(l.t(.dateOfCareOrWritingYyyy))</p>
             <input type="date" id="doc-date" name="date" value="\(date)" aria-describedby="doc-date-hint doc-date-error"\(invalid("date"))>\(message("date"))
-            <label for="doc-file">\(l.t("Fichier (PDF, texte, image, CDA)", "File (PDF, text, image, CDA)"))</label>
+            <label for="doc-file">\(l.t(.filePdfTextImageCda))</label>
             <input type="file" id="doc-file" name="file" accept="\(acceptedTypes)" aria-describedby="doc-file-error"\(invalid("file"))>\(message("file"))
-            <label for="doc-text">\(l.t("… ou texte du document", "… or the document's text"))</label>\
+            <label for="doc-text">\(l.t(.orTheDocumentsText))</label>\
             <textarea id="doc-text" name="text" rows="6">\(typed?.fields["text"])</textarea>
             \(visibility)
-            <button type="submit">\(l.t("Ajouter au dossier", "Add to the record"))</button>
+            <button type="submit">\(l.t(.addToTheRecord))</button>
             </form>
             """
     }
@@ -87,24 +88,22 @@ enum PortalUpload {
         var problems = Problems()
         let offered = author.isPatientSide ? PortalDocumentTypes.patient : PortalDocumentTypes.common
         let type = form["type"].flatMap { code in offered.first { $0.0 == code }?.0 }
-        if type == nil { problems.messages["type"] = l.t("Choisissez un type dans la liste.", "Choose a type from the list.") }
+        if type == nil { problems.messages["type"] = l.t(.chooseATypeFromTheList) }
         let title = form["title"]
-        if title == nil { problems.messages["title"] = l.t("Donnez un titre au document.", "Give the document a title.") }
+        if title == nil { problems.messages["title"] = l.t(.giveTheDocumentATitle) }
         let date = form["date"].flatMap { FHIRDateValue.day($0) }
-        if date == nil { problems.messages["date"] = l.t("Indiquez la date au format AAAA-MM-JJ.", "Give the date as YYYY-MM-DD.") }
+        if date == nil { problems.messages["date"] = l.t(.giveTheDateAsYyyyMm) }
         var content: (Data, String)?
         var cdaHeader: CDAHeader?
         if let file = form.files["file"], !file.data.isEmpty {
             let mediaType = file.contentType.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
             let allowed = acceptedTypes.split(separator: ",").map(String.init)
             if !allowed.contains(mediaType) {
-                problems.messages["file"] = l.t("Ce type de fichier n'est pas accepté (\(mediaType)) : envoyez un PDF, un texte, une image PNG ou JPEG, ou un CDA.",
-                                                "This file type is not accepted (\(mediaType)): send a PDF, text, a PNG or JPEG image, or a CDA.")
+                problems.messages["file"] = l.t(.thisFileTypeIsNotAccepted(mediaType))
             } else if file.data.count > maxContentSize {
-                problems.messages["file"] = l.t("Ce fichier est trop gros : la limite est de \(maxContentSize / 1_048_576) Mo.",
-                                                "This file is too large: the limit is \(maxContentSize / 1_048_576) MB.")
+                problems.messages["file"] = l.t(.thisFileIsTooLargeThe(maxContentSize / 1_048_576))
             } else if let problem = ContentInspection.problem(with: file.data, mediaType: mediaType) {
-                problems.messages["file"] = l.t("Le fichier ne correspond pas à son type : il ", "The file does not match its type: it ")
+                problems.messages["file"] = l.t(.theFileDoesNotMatchIts)
                     + PortalMessages.content(problem, l) + "."
             } else {
                 content = (file.data, mediaType == "text/plain" ? "text/plain; charset=utf-8" : mediaType)
@@ -113,18 +112,17 @@ enum PortalUpload {
         } else if let text = form["text"] {
             content = (Data(text.utf8), "text/plain; charset=utf-8")
         } else {
-            problems.messages["file"] = l.t("Joignez un fichier ou saisissez le texte du document.", "Attach a file or type the document's text.")
+            problems.messages["file"] = l.t(.attachAFileOrTypeThe)
         }
         let masked = form["masked"] == "yes" && !author.isPatientSide, invisible = form["invisible"] == "yes" && !author.isPatientSide
         if masked && invisible {
-            problems.messages["visibility"] = l.t("Un document ne peut pas être à la fois masqué aux professionnels et caché au patient : choisissez l'un ou l'autre.",
-                                                  "A document cannot be both masked to professionals and hidden from the patient: choose one or the other.")
+            problems.messages["visibility"] = l.t(.aDocumentCannotBeBothMasked2)
         }
         let fileSent = form.files["file"].map { !$0.data.isEmpty } ?? false
         if fileSent, content != nil, !problems.messages.isEmpty {
-            problems.messages["file"] = l.t("Le fichier convient, mais il faut le choisir de nouveau.", "The file is fine, but it must be chosen again.")
+            problems.messages["file"] = l.t(.theFileIsFineButIt)
         } else if fileSent, let message = problems.messages["file"] {
-            problems.messages["file"] = message + l.t(" Choisissez un autre fichier.", " Choose another file.")
+            problems.messages["file"] = message + l.t(.chooseAnotherFile)
         }
         guard problems.messages.isEmpty, let type, let title, let date, let (data, contentType) = content else { return .failure(problems) }
         let professional = author.professional
@@ -194,14 +192,13 @@ enum PortalUpload {
     /// submission (a conflict with the record's content) instead of the usual "fix what is marked".
     static func refused(_ request: Request, session: PortalSessions.Session, form: PortalForm, problems: Problems, back: String,
                         status: HTTPResponse.Status, _ l: PortalLanguage, atop: String? = nil) -> Response {
-        let heading = form["heading"] ?? l.t("Ajouter un document", "Add a document")
+        let heading = form["heading"] ?? l.t(.addADocument)
         let body: HTML = """
-            \(PortalPage.notice(atop ?? l.t("Le document n'a pas été ajouté : corrigez ce qui est signalé ci-dessous.",
-                                            "The document was not added: fix what is marked below."), error: true))
+            \(PortalPage.notice(atop ?? l.t(.theDocumentWasNotAddedFix), error: true))
             \(Self.form(action: request.uri.path, csrf: session.csrfToken, l, heading: heading, replaces: form["replaces"].flatMap(DocumentID.init),
                         typed: form, problems: problems, patientSide: session.actor.isPatientSide))
-            <p><a href="\(back)">\(l.t("Retour", "Back"))</a></p>
+            <p><a href="\(back)">\(l.t(.back))</a></p>
             """
-        return PortalPage(title: heading, language: l, session: session, path: back, body: body, status: status).response()
+        return PortalPage(title: heading, language: l, session: session, path: back, body: body).response(status: status)
     }
 }

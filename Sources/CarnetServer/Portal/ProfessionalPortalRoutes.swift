@@ -1,3 +1,4 @@
+import CarnetPortal
 import CarnetCore
 import CarnetService
 import Foundation
@@ -29,11 +30,10 @@ struct ProfessionalPortalRoutes {
         return session
     }
 
-    func page(_ request: Request, _ context: CarnetRequestContext, _ title: (String, String), path: String, _ body: HTML,
+    func page(_ request: Request, _ context: CarnetRequestContext, _ title: PortalMessage, path: String, _ body: HTML,
               status: HTTPResponse.Status = .ok, session: PortalSessions.Session? = nil) -> Response {
         let l = PortalLanguage.from(request)
-        return PortalPage(title: l.t(title.0, title.1), language: l, session: session ?? context.portalSession, path: path, body: body,
-                          status: status).response()
+        return PortalPage(title: l.t(title), language: l, session: session ?? context.portalSession, path: path, body: body).response(status: status)
     }
 
     @Sendable func findPage(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -47,13 +47,12 @@ struct ProfessionalPortalRoutes {
         let body: HTML = """
             <form method="post" action="/portal/pro/find" class="card" novalidate>
             \(PortalPage.csrf(session.csrfToken))
-            <label for="ins">\(l.t("INS du patient", "Patient's INS"))</label>
-            \(PortalINS.field(value: value, error: error, hint: l.t("15 caractères : le NIR et sa clé, lus sur la carte Vitale ou le téléservice INSi.",
-                                                                  "15 characters: the NIR and its key, from the Vitale card or the INSi service."), l))
-            <button type="submit">\(l.t("Rechercher", "Find"))</button>
+            <label for="ins">\(l.t(.patientsIns))</label>
+            \(PortalINS.field(value: value, error: error, hint: l.t(.charactersTheNirAndItsKey2), l))
+            <button type="submit">\(l.t(.find))</button>
             </form>
             """
-        return page(request, context, ("Rechercher un patient", "Find a patient"), path: "/portal/pro", body, status: error == nil ? .ok : .badRequest)
+        return page(request, context, .findAPatient, path: "/portal/pro", body, status: error == nil ? .ok : .badRequest)
     }
 
     @Sendable func find(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -77,7 +76,7 @@ struct ProfessionalPortalRoutes {
         do {
             candidates = try PortalINS.candidates(text, keyChecking: configuration.insKeyChecking)
         } catch {
-            return try await findForm(request, context, error: l.t("Cet INS n'est pas valide : ", "This INS is not valid: ") + PortalMessages.ins(error, l) + ".",
+            return try await findForm(request, context, error: l.t(.thisInsIsNotValid) + PortalMessages.ins(error, l) + ".",
                                        value: text)
         }
         var check: RecordService.ExistenceCheck?
@@ -85,8 +84,7 @@ struct ProfessionalPortalRoutes {
             check = try await service.checkExistence(ins: ins, by: session.actor)
         }
         guard let check else {
-            return try await findForm(request, context, error: l.t("Aucun dossier n'existe pour cet INS, ou vous ne pouvez pas le voir.",
-                                                                   "No record exists for this INS, or you may not see it."), value: text)
+            return try await findForm(request, context, error: l.t(.noRecordExistsForThisIns), value: text)
         }
         let record = check.record
         let identity = record.identity
@@ -101,52 +99,48 @@ struct ProfessionalPortalRoutes {
             """
         }
         if record.state != .active {
-            status = "<p class=\"error\">\(l.t("Ce dossier est fermé : aucun professionnel ne peut y accéder.", "This record is closed: no professional may access it."))</p>"
+            status = "<p class=\"error\">\(l.t(.thisRecordIsClosedNoProfessional))</p>"
         } else {
             switch check.access {
             case .blocked?:
-                let text = l.t("Le patient vous a bloqué : vous n'avez accès à son dossier dans aucun cas.",
-                               "The patient has blocked you: you have no access to their record in any case.")
+                let text = l.t(.thePatientHasBlockedYouYou)
                 status = "<p class=\"error\">\(text)</p>"
             case _ where session.actor.kind == .regulator:
                 // A regulator reads in Centre 15 mode only, about the person a call is received for.
-                let text = l.t("Régulateur du Centre 15 : déclarez l'appel reçu pour ce patient, avec son motif, pour consulter son dossier.",
-                               "Centre 15 regulator: declare the call received about this patient, with its reason, to read their record.")
+                let text = l.t(.centreRegulatorDeclareTheCallReceived)
                 status = "<p>\(text)</p>"
-                actions.append(openForm("emergency", l.t("Déclarer un accès en régulation (Centre 15)", "Declare a Centre 15 regulation access"), reasonField(l, error: reasonError)))
+                actions.append(openForm("emergency", l.t(.declareACentreRegulationAccess), reasonField(l, error: reasonError)))
             case .authorised?, .careTeam?:
-                status = "<p>\(l.t("Vous êtes autorisé à consulter ce dossier.", "You are authorised to read this record."))</p>"
-                actions.append(openForm("open", l.t("Ouvrir le dossier", "Open the record"), ""))
+                status = "<p>\(l.t(.youAreAuthorisedToReadThis))</p>"
+                actions.append(openForm("open", l.t(.openTheRecord), ""))
             case _ where check.revokedByPatient:
                 // The patient withdrew this professional's access: only the patient gives it back (the
                 // service refuses a declared consent), so the page says so rather than offer one click.
-                let text = l.t("Le patient a retiré votre autorisation d'accès à son dossier. Seul le patient peut vous autoriser de nouveau, depuis son espace ; en cas d'urgence vitale, vous pouvez déclarer un accès en urgence.",
-                               "The patient withdrew your authorisation to access their record. Only the patient can authorise you again, from their own space; in a life-threatening emergency you may declare an emergency access.")
+                let text = l.t(.thePatientWithdrewYourAuthorisationTo)
                 status = "<p class=\"error\" role=\"status\">\(text)</p>"
-                actions.append(openForm("emergency", l.t("Déclarer un accès en urgence", "Declare an emergency access"), reasonField(l, error: reasonError)))
+                actions.append(openForm("emergency", l.t(.declareAnEmergencyAccess), reasonField(l, error: reasonError)))
             default:
-                let text = l.t("Vous n'êtes pas encore autorisé : déclarez le consentement que le patient vous a donné, ou un accès en urgence.",
-                               "You are not authorised yet: declare the consent the patient gave you, or an emergency access.")
+                let text = l.t(.youAreNotAuthorisedYetDeclare)
                 status = "<p>\(text)</p>"
-                actions.append(openForm("consent", l.t("Le patient consent : déclarer son consentement", "The patient consents: declare it"), ""))
-                actions.append(openForm("emergency", l.t("Déclarer un accès en urgence", "Declare an emergency access"), reasonField(l, error: reasonError)))
+                actions.append(openForm("consent", l.t(.thePatientConsentsDeclareIt), ""))
+                actions.append(openForm("emergency", l.t(.declareAnEmergencyAccess), reasonField(l, error: reasonError)))
             }
         }
         let body: HTML = """
-            <p>\(l.t("Vérifiez l'identité de la personne :", "Check the person's identity:")) <strong>\(identity.givenNames.joined(separator: " ")) \(identity.birthFamilyName)</strong>, \
+            <p>\(l.t(.checkThePersonsIdentity)) <strong>\(identity.givenNames.joined(separator: " ")) \(identity.birthFamilyName)</strong>, \
             \(PortalIdentityText.sex(identity.sex, l)), \(l.t(PortalRepresentedRecords.born(identity.sex), "born")) \
             \(PortalRepresentedRecords.birthDate(identity.birthDate, l))</p>
             \(status)
             \(actions)
             """
-        return page(request, context, ("Patient trouvé", "Patient found"), path: "/portal/pro", body, status: reasonError == nil ? .ok : .badRequest,
+        return page(request, context, .patientFound, path: "/portal/pro", body, status: reasonError == nil ? .ok : .badRequest,
                     session: session)
     }
 
     /// The emergency's reason: required, shown to the patient in their history.
     func reasonField(_ l: PortalLanguage, error: String?) -> HTML {
         """
-        <label for="reason">\(l.t("Motif de l'urgence (obligatoire, visible du patient)", "Reason for the emergency (required, shown to the patient)"))</label>
+        <label for="reason">\(l.t(.reasonForTheEmergencyRequiredShown))</label>
         <input type="text" id="reason" name="reason" autocomplete="off" aria-describedby="reason-error"\
         \(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))>
         <div id="reason-error">\(PortalPage.notice(error, error: true))</div>
@@ -165,11 +159,10 @@ struct ProfessionalPortalRoutes {
             _ = try await service.declareConsent(on: recordID, careTeam: false, by: session.actor)
         case "emergency":
             guard let reason = form["reason"], reason.count >= 3 else {
-                let error = l.t("Indiquez le motif de l'urgence (3 caractères au moins) : il est obligatoire et sera visible du patient.",
-                                "Give the reason for the emergency (3 characters at least): it is required and will be shown to the patient.")
+                let error = l.t(.giveTheReasonForTheEmergency)
                 guard let ins = form["ins"] else {
-                    let body: HTML = "\(PortalPage.notice(error, error: true))<p><a href=\"/portal/pro\">\(l.t("Retour à la recherche", "Back to the search"))</a></p>"
-                    return page(request, context, ("Accès en urgence", "Emergency access"), path: "/portal/pro", body, status: .badRequest)
+                    let body: HTML = "\(PortalPage.notice(error, error: true))<p><a href=\"/portal/pro\">\(l.t(.backToTheSearch))</a></p>"
+                    return page(request, context, .emergencyAccess, path: "/portal/pro", body, status: .badRequest)
                 }
                 // Said on the patient's page, beside the reason field; nothing is open meanwhile.
                 session.patient = nil
@@ -211,16 +204,16 @@ struct ProfessionalPortalRoutes {
             \(PortalRepresentedRecords.birthDate(identity.birthDate, l))</p>
             \(PortalRecordDocuments.searchForm(action: "/portal/pro/patient/search", csrf: session.csrfToken, words: words,
                                                 error: documents.wordsError, l))
-            \(documents.render(names: names, link: "/portal/pro/documents/", visitWord: ("visite", "visit"), reader: session.actor,
+            \(documents.render(names: names, link: "/portal/pro/documents/", visitWord: .visit, reader: session.actor,
                                holderINS: summary.record.ins.value, l))
-            <h2>\(l.t("Synthèse", "Summary"))</h2>
+            <h2>\(l.t(.summary))</h2>
             \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments,
                                          for: .init(actor: session.actor, holderINS: summary.record.ins.value, names: names), l,
                                          documentLink: "/portal/pro/documents/"))
             \(actor.accessMode == .normal
-                ? PortalUpload.form(action: "/portal/pro/upload", csrf: session.csrfToken, l, heading: l.t("Ajouter un document", "Add a document")) : "")
+                ? PortalUpload.form(action: "/portal/pro/upload", csrf: session.csrfToken, l, heading: l.t(.addADocument)) : "")
             """
-        return page(request, context, ("Dossier du patient", "Patient's record"), path: "/portal/pro/patient", body,
+        return page(request, context, .patientsRecord, path: "/portal/pro/patient", body,
                     status: documents.wordsError == nil ? .ok : .badRequest)
     }
 
@@ -246,19 +239,18 @@ struct ProfessionalPortalRoutes {
         let (entry, data) = try await service.documentContent(try documentID(context), in: recordID, by: actor)
         let names = try await service.professionals(PortalPeople.rpps(of: [entry]))
         let warning: HTML = entry.visibility.invisibleToPatient
-            ? PortalPage.notice(l.t("Le patient ne voit pas encore ce document : il doit lui être annoncé.",
-                                    "The patient cannot see this document yet: it is to be announced to them."))
+            ? PortalPage.notice(l.t(.thePatientCannotSeeThisDocument))
             : ""
         let body: HTML = """
             \(warning)
             <p>\(PortalDocumentTypes.label(entry.type.code, l)) — \(PortalPage.date(entry.date, l)) — \(PortalPeople.author(entry, names, l))</p>
             \(PortalDocumentView.render(entry, data, contentURL: "/portal/pro/documents/\(entry.id.description)/content", l))
-            <p><a href="/portal/pro/patient">\(l.t("Retour au dossier", "Back to the record"))</a></p>
+            <p><a href="/portal/pro/patient">\(l.t(.backToTheRecord))</a></p>
             \(entry.submitterID == actor.identifier && actor.accessMode == .normal
-                ? PortalUpload.form(action: "/portal/pro/upload", csrf: session.csrfToken, l, heading: l.t("Remplacer ce document", "Replace this document"),
+                ? PortalUpload.form(action: "/portal/pro/upload", csrf: session.csrfToken, l, heading: l.t(.replaceThisDocument),
                                     preselected: entry.type.code, replaces: entry.id, prefill: entry) : "")
             """
-        return page(request, context, (entry.title ?? "Document", entry.title ?? "Document"), path: "/portal/pro/patient", body)
+        return page(request, context, .documentTitle(entry.title ?? "Document"), path: "/portal/pro/patient", body)
     }
 
     @Sendable func content(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -270,18 +262,5 @@ struct ProfessionalPortalRoutes {
 
     func documentID(_ context: CarnetRequestContext) throws -> DocumentID {
         try context.pathID()
-    }
-}
-
-/// A calendar day typed in a form (`YYYY-MM-DD`, from `<input type="date">`), as noon in Paris.
-enum FHIRDateValue {
-    static func day(_ text: String) -> Date? {
-        guard text.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: 12)),
-              calendar.component(.day, from: date) == parts[2] else { return nil }
-        return date
     }
 }
