@@ -52,31 +52,16 @@ public struct PDFTextExtractor: Sendable {
         let input = directory.appendingPathComponent("in.pdf")
         guard FileManager.default.createFile(atPath: input.path, contents: pdf, attributes: [.posixPermissions: 0o600]) else { return nil }
 
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["-q", "-enc", "UTF-8", "-l", String(maximumPages), input.path, "-"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        do { try process.run() } catch { return nil }
-
-        let timer = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        guard let child = try? SpawnedProcess.start(executable.path, arguments: ["-q", "-enc", "UTF-8", "-l", String(maximumPages), input.path, "-"])
+        else { return nil }
+        let timer = DispatchWorkItem { child.kill() }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
         // Read up to the bound, then stop the process rather than read a runaway output.
-        var collected = Data()
-        let handle = output.fileHandleForReading
-        while collected.count < maximumOutputBytes {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            collected.append(chunk)
-        }
-        if collected.count >= maximumOutputBytes, process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        finished.wait()
+        let collected = child.readOutput(upTo: maximumOutputBytes)
+        if collected.count >= maximumOutputBytes { child.kill() }
+        let status = child.wait()
         timer.cancel()
-        guard collected.count >= maximumOutputBytes || (process.terminationReason == .exit && process.terminationStatus == 0) else { return nil }
+        guard collected.count >= maximumOutputBytes || status == 0 else { return nil }
         let text = String(decoding: collected.prefix(maximumOutputBytes), as: UTF8.self)
         return text.contains(where: { $0.isLetter || $0.isNumber }) ? text : nil
     }

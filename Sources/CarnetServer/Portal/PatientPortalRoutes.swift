@@ -2,6 +2,7 @@ import CarnetPortal
 import CarnetCore
 import CarnetFHIR
 import CarnetService
+import CarnetStore
 import Foundation
 import HTTPTypes
 import Hummingbird
