@@ -1,5 +1,6 @@
 import CarnetStore
 import CarnetSQLite
+import CarnetService
 public import Foundation
 import Crypto
 
@@ -181,24 +182,25 @@ enum PostgresTools {
         guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw DataBackup.BackupError.tool("\(tool) not found: install Debian's postgresql-client")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
         // A password never goes on a command line (other users see it): it goes in the environment.
         var environment = ProcessInfo.processInfo.environment
-        process.arguments = arguments.map { argument in
+        let arguments = arguments.map { argument in
             guard argument.hasPrefix("postgres"), var components = URLComponents(string: argument), let password = components.password else { return argument }
             environment["PGPASSWORD"] = password
             components.password = nil
             return components.string ?? argument
         }
-        process.environment = environment
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let output = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw DataBackup.BackupError.tool("\(tool) failed (\(process.terminationStatus)): \(String(decoding: output.prefix(2_000), as: UTF8.self))")
+        // posix_spawn, not Foundation's Process (see SpawnedProcess); the tool's errors come back.
+        let child: SpawnedProcess
+        do {
+            child = try SpawnedProcess.start(path, arguments: arguments, environment: environment, capturing: .standardError)
+        } catch {
+            throw DataBackup.BackupError.tool("\(tool) could not be started: \(error)")
+        }
+        let output = child.readOutput(upTo: 2_000)
+        child.discardOutput()
+        guard let status = child.wait(), status == 0 else {
+            throw DataBackup.BackupError.tool("\(tool) failed: \(String(decoding: output, as: UTF8.self))")
         }
     }
 }

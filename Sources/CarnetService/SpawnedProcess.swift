@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -12,25 +12,33 @@ import Glibc
 /// SIGSEGV of the whole process (seen in the test suite, in the PDF extraction of a push;
 /// swift-corelibs-foundation PR #5472). A document push must never be able to take the service down,
 /// so its helper program starts here, with the C library's own call.
-final class SpawnedProcess: Sendable {
-    let pid: pid_t
+package final class SpawnedProcess: Sendable {
+    package let pid: Int32
     private let output: Int32
     /// Whether the child has ended (seen, not yet reaped): after that its pid is never signalled,
     /// since it may be reused once reaped.
     private let ended = Mutex(false)
 
-    struct Failure: Error {
-        let call: String
-        let code: Int32
+    package struct Failure: Error {
+        package let call: String
+        package let code: Int32
     }
 
-    private init(pid: pid_t, output: Int32) {
+    /// Which of the child's streams comes back through the pipe; the other goes to /dev/null.
+    package enum Captured: Sendable {
+        case standardOutput
+        case standardError
+    }
+
+    private init(pid: Int32, output: Int32) {
         self.pid = pid
         self.output = output
     }
 
-    /// Starts `executable` (an absolute path) with `arguments` and this process's environment.
-    static func start(_ executable: String, arguments: [String]) throws -> SpawnedProcess {
+    /// Starts `executable` (an absolute path) with `arguments`, in `environment` (this process's by default).
+    package static func start(_ executable: String, arguments: [String],
+                              environment: [String: String] = ProcessInfo.processInfo.environment,
+                              capturing captured: Captured = .standardOutput) throws -> SpawnedProcess {
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else { throw Failure(call: "pipe", code: errno) }
         // Close-on-exec, so that no other child started meanwhile keeps the pipe open (`pipe2` is not
@@ -40,12 +48,13 @@ final class SpawnedProcess: Sendable {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let (piped, discarded): (Int32, Int32) = captured == .standardOutput ? (1, 2) : (2, 1)
+        posix_spawn_file_actions_adddup2(&actions, ends[1], piped)
+        posix_spawn_file_actions_addopen(&actions, discarded, "/dev/null", O_WRONLY, 0)
         // Nothing else of the server's (database files, sockets) reaches the child.
         if let closeFrom = closeFromAction { _ = closeFrom(&actions, 3) }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }
@@ -68,7 +77,7 @@ final class SpawnedProcess: Sendable {
     }()
 
     /// The child's standard output up to its end or `limit` bytes, whichever comes first.
-    func readOutput(upTo limit: Int) -> Data {
+    package func readOutput(upTo limit: Int) -> Data {
         var collected = Data()
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while collected.count < limit {
@@ -82,15 +91,25 @@ final class SpawnedProcess: Sendable {
         return collected
     }
 
+    /// Reads the rest of the captured stream and throws it away, so that a talkative child never
+    /// blocks on a full pipe.
+    package func discardOutput() {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+            if count == 0 || (count < 0 && errno != EINTR) { return }
+        }
+    }
+
     /// Stops the child with SIGKILL, unless it has already ended.
-    func kill() {
+    package func kill() {
         ended.withLock { ended in
             if !ended { _ = Glibc.kill(pid, SIGKILL) }
         }
     }
 
     /// Waits for the child to end and reaps it: its exit status, or `nil` when a signal ended it.
-    func wait() -> Int32? {
+    package func wait() -> Int32? {
         var info = siginfo_t()
         // Seen ended without being reaped, so that `kill()` never signals a reused pid.
         while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}

@@ -28,6 +28,20 @@ struct SpawnedProcessTests {
         sleeper.kill() // after it was reaped: no signal to a pid that may be someone else's now
     }
 
+    @Test("the errors can come back instead of the output, in the environment given")
+    func errorsAndEnvironment() throws {
+        let child = try SpawnedProcess.start("/bin/sh", arguments: ["-c", "echo out; echo \"err $CARNET_SPAWN_TEST\" >&2; exit 1"],
+                                             environment: ["CARNET_SPAWN_TEST": "value", "PATH": "/usr/bin:/bin"], capturing: .standardError)
+        #expect(String(decoding: child.readOutput(upTo: 100), as: UTF8.self) == "err value\n")
+        #expect(child.wait() == 1)
+
+        // A child that writes more than a pipe holds is drained, not left blocked.
+        let talkative = try SpawnedProcess.start("/bin/sh", arguments: ["-c", "head -c 1000000 /dev/zero >&2"], capturing: .standardError)
+        #expect(talkative.readOutput(upTo: 10).count == 10)
+        talkative.discardOutput()
+        #expect(talkative.wait() == 0)
+    }
+
     @Test("a missing program is an error, not a crash")
     func missing() {
         #expect(throws: SpawnedProcess.Failure.self) { try SpawnedProcess.start("/nonexistent/pdftotext", arguments: []) }
