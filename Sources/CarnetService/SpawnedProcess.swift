@@ -4,8 +4,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// A child program started with `posix_spawn`: its standard output read through a pipe, its input and
-/// errors on /dev/null, stopped with SIGKILL on demand, reaped once.
+/// A child program started with `posix_spawn`: one of its output streams read through a pipe, its
+/// input and the other stream on /dev/null, stopped with SIGKILL on demand, reaped once.
 ///
 /// Why not Foundation's `Process`: on Linux (Swift 6.3.1) its `run()` copies whole `dirent` records
 /// while it lists /proc/self/fd, and now and then reads past glibc's buffer into an unmapped page: a
@@ -13,7 +13,7 @@ import Glibc
 /// swift-corelibs-foundation PR #5472). A document push must never be able to take the service down,
 /// so its helper program starts here, with the C library's own call.
 package final class SpawnedProcess: Sendable {
-    package let pid: Int32
+    private let pid: Int32
     private let output: Int32
     /// Whether the child has ended (seen, not yet reaped): after that its pid is never signalled,
     /// since it may be reused once reaped.
@@ -76,28 +76,31 @@ package final class SpawnedProcess: Sendable {
         return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
     }()
 
-    /// The child's standard output up to its end or `limit` bytes, whichever comes first.
+    /// The captured stream up to its end or `limit` bytes, whichever comes first.
     package func readOutput(upTo limit: Int) -> Data {
         var collected = Data()
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while collected.count < limit {
-            let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, min($0.count, limit - collected.count)) }
-            if count > 0 {
-                collected.append(contentsOf: buffer[0..<count])
-            } else if count == 0 || errno != EINTR {
-                break
-            }
-        }
+        readChunks(upTo: limit) { collected.append(contentsOf: $0) }
         return collected
     }
 
     /// Reads the rest of the captured stream and throws it away, so that a talkative child never
     /// blocks on a full pipe.
     package func discardOutput() {
+        readChunks(upTo: .max) { _ in }
+    }
+
+    /// Hands the captured stream to `consume`, chunk by chunk, until its end or `limit` bytes.
+    private func readChunks(upTo limit: Int, _ consume: (ArraySlice<UInt8>) -> Void) {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
-            if count == 0 || (count < 0 && errno != EINTR) { return }
+        var remaining = limit
+        while remaining > 0 {
+            let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, min($0.count, remaining)) }
+            if count > 0 {
+                consume(buffer[0..<count])
+                remaining -= count
+            } else if count == 0 || errno != EINTR {
+                return
+            }
         }
     }
 
