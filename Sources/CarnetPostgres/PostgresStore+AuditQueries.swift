@@ -20,9 +20,15 @@ extension PostgresStore {
         }
     }
 
-    public func latestAuditEvent(recordID: RecordID, matching filter: AuditFilter) async throws -> AuditEvent? {
-        try await client.withConnection { [self] connection in
-            try await Self.auditEvents(connection, recordID: recordID, filter, limit: 1, offset: 0, logger: logger).first
+    public func latestAuditTime(recordID: RecordID, matching filter: AuditFilter) async throws -> Date? {
+        let query = Self.auditQuery("SELECT (extract(epoch FROM recorded_at) * 1000)::bigint", recordID, filter,
+                                    tail: " ORDER BY recorded_at DESC LIMIT 1")
+        return try await client.withConnection { [self] connection in
+            var latest: Date?
+            for try await milliseconds in try await connection.query(query, logger: logger).decode(Int64.self) {
+                latest = StoredForms.date(milliseconds: milliseconds)
+            }
+            return latest
         }
     }
 

@@ -19,10 +19,10 @@ extension SQLiteStore {
         let id = recordID.rawValue.lowercasedString
         try await writer.write { db in
             if controls.version == 1 {
-                try db.execute(sql: "INSERT INTO access_controls (record_id, controls_json, version) VALUES (?, ?, 1) ON CONFLICT DO NOTHING",
+                try db.cachedStatement(sql: "INSERT INTO access_controls (record_id, controls_json, version) VALUES (?, ?, 1) ON CONFLICT DO NOTHING").execute(
                                arguments: [id, json])
             } else {
-                try db.execute(sql: "UPDATE access_controls SET controls_json = ?, version = ? WHERE record_id = ? AND version = ?",
+                try db.cachedStatement(sql: "UPDATE access_controls SET controls_json = ?, version = ? WHERE record_id = ? AND version = ?").execute(
                                arguments: [json, controls.version, id, controls.version - 1])
             }
             guard db.changesCount == 1 else { throw StoreError.versionConflict }

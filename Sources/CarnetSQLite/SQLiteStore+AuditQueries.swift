@@ -10,13 +10,18 @@ extension SQLiteStore {
     public func auditEventPage(recordID: RecordID, filter: AuditFilter, limit: Int, offset: Int) async throws -> (events: [AuditEvent], total: Int) {
         try readInPlace { db in
             let (clause, arguments) = Self.auditWhere(recordID, filter)
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_events WHERE \(clause)", arguments: arguments) ?? 0
+            let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM audit_events WHERE \(clause)"), arguments: arguments) ?? 0
             return (try Self.auditEvents(db, recordID: recordID, filter, limit: limit, offset: offset), total)
         }
     }
 
-    public func latestAuditEvent(recordID: RecordID, matching filter: AuditFilter) async throws -> AuditEvent? {
-        try readInPlace { db in try Self.auditEvents(db, recordID: recordID, filter, limit: 1, offset: 0).first }
+    public func latestAuditTime(recordID: RecordID, matching filter: AuditFilter) async throws -> Date? {
+        let (clause, arguments) = Self.auditWhere(recordID, filter)
+        return try readOneStatement { db in
+            try Int64.fetchOne(db.cachedStatement(sql: """
+                SELECT recorded_at_ms FROM audit_events WHERE \(clause) ORDER BY recorded_at_ms DESC LIMIT 1
+                """), arguments: arguments).map(StoredForms.date(milliseconds:))
+        }
     }
 
     public func firstAppearances(recordID: RecordID, matching filter: AuditFilter, since: Date) async throws -> [AuditFirstAppearance] {
@@ -25,10 +30,10 @@ extension SQLiteStore {
         ever.until = nil
         let (clause, arguments) = Self.auditWhere(recordID, ever)
         return try readInPlace { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT actor_kind, actor_id, min(recorded_at_ms) AS first_ms FROM audit_events WHERE \(clause)
                 GROUP BY actor_kind, actor_id HAVING min(recorded_at_ms) >= ? ORDER BY first_ms DESC, actor_id
-                """, arguments: arguments + [StoredForms.milliseconds(since)]).map { row in
+                """), arguments: arguments + [StoredForms.milliseconds(since)]).map { row in
                 AuditFirstAppearance(actorKind: try StoredForms.enumValue(Actor.Kind.self, row["actor_kind"]), actorID: row["actor_id"],
                                      first: StoredForms.date(milliseconds: row["first_ms"]))
             }
@@ -38,13 +43,14 @@ extension SQLiteStore {
     /// A record's events `filter` matches, newest first, one page.
     static func auditEvents(_ db: Database, recordID: RecordID, _ filter: AuditFilter, limit: Int, offset: Int) throws -> [AuditEvent] {
         let (clause, arguments) = auditWhere(recordID, filter)
-        return try Row.fetchAll(db, sql: """
+        return try Row.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM audit_events WHERE \(clause) ORDER BY recorded_at_ms DESC, rowid DESC LIMIT ? OFFSET ?
-            """, arguments: arguments + [limit, offset]).map { try auditRow($0).event() }
+            """), arguments: arguments + [limit, offset]).map { try auditRow($0).event() }
     }
 
     /// The WHERE clause of `filter` on one record, with its arguments (placeholders only: no value is
-    /// ever spliced into the SQL).
+    /// ever spliced into the SQL, so the clauses are few — one per combination of criteria and list
+    /// lengths — and their statements are prepared once per connection and cached).
     private static func auditWhere(_ recordID: RecordID, _ filter: AuditFilter) -> (String, StatementArguments) {
         var clause = "record_id = ? AND recorded_at_ms >= ? AND recorded_at_ms < ?"
         var arguments: StatementArguments = [recordID.rawValue.lowercasedString, filter.from.map(StoredForms.milliseconds) ?? Int64.min,

@@ -14,11 +14,11 @@ extension SQLiteStore {
                 try statement.execute(arguments: [ins, id, date, json])
                 added += db.changesCount
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO claim_imports (source, lines_done, imported, duplicates, rejected) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (source) DO UPDATE SET lines_done = excluded.lines_done, imported = excluded.imported,
                     duplicates = excluded.duplicates, rejected = excluded.rejected
-                """, arguments: [checkpoint.source, checkpoint.linesDone, checkpoint.imported + added,
+                """).execute(arguments: [checkpoint.source, checkpoint.linesDone, checkpoint.imported + added,
                                  checkpoint.duplicates + rows.count - added, checkpoint.rejected])
             return added
         }
@@ -26,7 +26,7 @@ extension SQLiteStore {
 
     public func claimImportCheckpoint(source: String) async throws -> ClaimImportCheckpoint? {
         try readInPlace { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM claim_imports WHERE source = ?", arguments: [source]).map { row in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM claim_imports WHERE source = ?"), arguments: [source]).map { row in
                 ClaimImportCheckpoint(source: row["source"], linesDone: row["lines_done"], imported: row["imported"],
                                       duplicates: row["duplicates"], rejected: row["rejected"])
             }
@@ -35,9 +35,9 @@ extension SQLiteStore {
 
     public func claims(ins: INS, from: PartialDate) async throws -> [Claim] {
         try readInPlace { db in
-            try String.fetchAll(db, sql: """
+            try String.fetchAll(db.cachedStatement(sql: """
                 SELECT claim_json FROM claims WHERE ins_value = ? AND service_date >= ? ORDER BY service_date DESC, claim_id
-                """, arguments: [ins.value, from.description])
+                """), arguments: [ins.value, from.description])
                 .map { try StoredForms.decodeJSON(Claim.self, from: $0) }
                 .filter { $0.ins.system == ins.system }
         }
@@ -45,7 +45,7 @@ extension SQLiteStore {
 
     public func purgeClaims(before: PartialDate) async throws -> Int {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM claims WHERE service_date < ?", arguments: [before.description])
+            try db.cachedStatement(sql: "DELETE FROM claims WHERE service_date < ?").execute(arguments: [before.description])
             return db.changesCount
         }
     }

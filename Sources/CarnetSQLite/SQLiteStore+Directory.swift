@@ -30,7 +30,7 @@ extension SQLiteStore {
             // Chunks well under SQLite's bound-parameter limit.
             for chunk in stride(from: 0, to: rpps.count, by: 500).map({ Array(rpps[$0..<min($0 + 500, rpps.count)]) }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-                entries += try String.fetchAll(db, sql: "SELECT entry_json FROM professional_directory WHERE rpps IN (\(marks))",
+                entries += try String.fetchAll(db.cachedStatement(sql: "SELECT entry_json FROM professional_directory WHERE rpps IN (\(marks))"),
                                                arguments: StatementArguments(chunk.map(\.value)))
                     .map { try StoredForms.decodeJSON(DirectoryEntry.self, from: $0) }
             }
@@ -41,13 +41,13 @@ extension SQLiteStore {
     public func directoryEntries(namePrefix prefix: String, limit: Int) async throws -> [DirectoryEntry] {
         let end = prefix + "\u{10FFFF}"
         return try readInPlace { db in
-            try String.fetchAll(db, sql: """
+            try String.fetchAll(db.cachedStatement(sql: """
                 SELECT entry_json FROM (
                     SELECT entry_json, last_name_key, first_name_key FROM professional_directory WHERE last_name_key >= ? AND last_name_key < ?
                     UNION
                     SELECT entry_json, last_name_key, first_name_key FROM professional_directory WHERE first_name_key >= ? AND first_name_key < ?)
                 ORDER BY last_name_key, first_name_key LIMIT ?
-                """, arguments: [prefix, end, prefix, end, limit])
+                """), arguments: [prefix, end, prefix, end, limit])
                 .map { try StoredForms.decodeJSON(DirectoryEntry.self, from: $0) }
         }
     }

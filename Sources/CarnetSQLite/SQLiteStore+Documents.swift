@@ -13,16 +13,16 @@ extension SQLiteStore {
                 if let old {
                     try Self.updateDocumentRow(db, old)
                 }
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM documents WHERE record_id = ? AND unique_id = ?",
+                if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM documents WHERE record_id = ? AND unique_id = ?"),
                                      arguments: [row.recordID.lowercasedString, row.uniqueID]) == true {
                     throw StoreError.duplicateDocument(uniqueID: row.uniqueID)
                 }
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO documents (record_id, id, unique_id, lineage_id, status, date_ms, type_system, type_code, submitter_id,
                                            recorded_at_ms, visibility_flags, confidentiality, metadata_json, metadata_version, author_search,
                                            content_sha256, submission_key)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [row.recordID.lowercasedString, row.id.lowercasedString, row.uniqueID, row.lineageID.lowercasedString,
+                    """).execute(arguments: [row.recordID.lowercasedString, row.id.lowercasedString, row.uniqueID, row.lineageID.lowercasedString,
                                      row.status, row.dateMilliseconds, row.typeSystem, row.typeCode, row.submitterID,
                                      row.recordedAtMilliseconds, row.visibilityFlags, row.confidentiality, row.metadataJSON,
                                      row.metadataVersion, row.authorSearch, row.contentSHA256, row.submissionKey])
@@ -30,13 +30,13 @@ extension SQLiteStore {
                 try Self.insertText(db, row, text)
             }
             if let setRow {
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM submission_sets WHERE record_id = ? AND submitter_id = ? AND unique_id = ?",
+                if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM submission_sets WHERE record_id = ? AND submitter_id = ? AND unique_id = ?"),
                                      arguments: [setRow.recordID.lowercasedString, setRow.submitterID, setRow.uniqueID]) == true {
                     throw StoreError.duplicateSubmissionSet(uniqueID: setRow.uniqueID)
                 }
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO submission_sets (record_id, id, unique_id, submitter_id, submitted_at_ms, set_json) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [setRow.recordID.lowercasedString, setRow.id.lowercasedString, setRow.uniqueID, setRow.submitterID,
+                    """).execute(arguments: [setRow.recordID.lowercasedString, setRow.id.lowercasedString, setRow.uniqueID, setRow.submitterID,
                                      setRow.submittedAtMilliseconds, setRow.setJSON])
             }
             for auditRow in auditRows { try Self.insertAudit(db, auditRow) }
@@ -81,7 +81,7 @@ extension SQLiteStore {
 
     public func documents(recordID: RecordID) async throws -> [DocumentEntry] {
         try readInPlace { db in
-            try String.fetchAll(db, sql: "SELECT metadata_json FROM documents WHERE record_id = ? ORDER BY date_ms DESC, id",
+            try String.fetchAll(db.cachedStatement(sql: "SELECT metadata_json FROM documents WHERE record_id = ? ORDER BY date_ms DESC, id"),
                                 arguments: [recordID.rawValue.lowercasedString])
                 .map { try StoredForms.documentEntry(from: $0) }
         }
@@ -179,13 +179,13 @@ extension SQLiteStore {
     }
 
     public func documents(uniqueID: String, recordID: RecordID?, limit: Int) async throws -> [DocumentEntry] {
-        try readInPlace { db in
+        try readOneStatement { db in
             if let recordID {
-                return try String.fetchAll(db, sql: "SELECT metadata_json FROM documents WHERE record_id = ? AND unique_id = ? LIMIT ?",
+                return try String.fetchAll(db.cachedStatement(sql: "SELECT metadata_json FROM documents WHERE record_id = ? AND unique_id = ? LIMIT ?"),
                                            arguments: [recordID.rawValue.lowercasedString, uniqueID, limit])
                     .map { try StoredForms.documentEntry(from: $0) }
             }
-            return try String.fetchAll(db, sql: "SELECT metadata_json FROM documents WHERE unique_id = ? LIMIT ?", arguments: [uniqueID, limit])
+            return try String.fetchAll(db.cachedStatement(sql: "SELECT metadata_json FROM documents WHERE unique_id = ? LIMIT ?"), arguments: [uniqueID, limit])
                 .map { try StoredForms.documentEntry(from: $0) }
         }
     }
@@ -201,7 +201,7 @@ extension SQLiteStore {
 
     public func documentVersions(id: DocumentID) async throws -> [DocumentEntry] {
         try readInPlace { db in
-            try String.fetchAll(db, sql: "SELECT metadata_json FROM document_versions WHERE id = ? ORDER BY metadata_version",
+            try String.fetchAll(db.cachedStatement(sql: "SELECT metadata_json FROM document_versions WHERE id = ? ORDER BY metadata_version"),
                                 arguments: [id.rawValue.lowercasedString])
                 .map { try StoredForms.documentEntry(from: $0) }
         }
@@ -209,7 +209,7 @@ extension SQLiteStore {
 
     public func submissionSet(recordID: RecordID, submitterID: String, uniqueID: String) async throws -> SubmissionSet? {
         try readInPlace { db in
-            try String.fetchOne(db, sql: "SELECT set_json FROM submission_sets WHERE record_id = ? AND submitter_id = ? AND unique_id = ?",
+            try String.fetchOne(db.cachedStatement(sql: "SELECT set_json FROM submission_sets WHERE record_id = ? AND submitter_id = ? AND unique_id = ?"),
                                 arguments: [recordID.rawValue.lowercasedString, submitterID, uniqueID])
                 .map { try StoredForms.decodeJSON(SubmissionSet.self, from: $0) }
         }
@@ -217,14 +217,14 @@ extension SQLiteStore {
 
     public func submissionSets(recordID: RecordID) async throws -> [SubmissionSet] {
         try readInPlace { db in
-            try String.fetchAll(db, sql: "SELECT set_json FROM submission_sets WHERE record_id = ? ORDER BY submitted_at_ms DESC, id",
+            try String.fetchAll(db.cachedStatement(sql: "SELECT set_json FROM submission_sets WHERE record_id = ? ORDER BY submitted_at_ms DESC, id"),
                                 arguments: [recordID.rawValue.lowercasedString])
                 .map { try StoredForms.decodeJSON(SubmissionSet.self, from: $0) }
         }
     }
 
     private static func insertVersion(_ db: Database, _ row: DocumentRow) throws {
-        try db.execute(sql: "INSERT INTO document_versions (record_id, id, metadata_version, metadata_json) VALUES (?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO document_versions (record_id, id, metadata_version, metadata_json) VALUES (?, ?, ?, ?)").execute(
                        arguments: [row.recordID.lowercasedString, row.id.lowercasedString, row.metadataVersion, row.metadataJSON])
     }
 
@@ -254,26 +254,26 @@ extension SQLiteStore {
         guard let text, !text.isEmpty else { return }
         let key = recordKey(row.recordID)
         let body = ([documentTerm(row)] + text.split(separator: " ").map { key + $0 }).joined(separator: " ")
-        try db.execute(sql: "INSERT INTO document_text (body, record_id, document_id) VALUES (?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO document_text (body, record_id, document_id) VALUES (?, ?, ?)").execute(
                        arguments: [body, row.recordID.lowercasedString, row.id.lowercasedString])
     }
 
     /// Writes a changed entry if its stored metadata version is the one before, and keeps the version.
     private static func updateDocumentRow(_ db: Database, _ row: DocumentRow) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE documents SET status = ?, type_system = ?, type_code = ?, visibility_flags = ?, confidentiality = ?,
                 metadata_json = ?, metadata_version = ?, author_search = ?
             WHERE record_id = ? AND id = ? AND metadata_version = ?
-            """, arguments: [row.status, row.typeSystem, row.typeCode, row.visibilityFlags, row.confidentiality, row.metadataJSON,
+            """).execute(arguments: [row.status, row.typeSystem, row.typeCode, row.visibilityFlags, row.confidentiality, row.metadataJSON,
                              row.metadataVersion, row.authorSearch, row.recordID.lowercasedString, row.id.lowercasedString,
                              row.metadataVersion - 1])
         guard db.changesCount == 1 else { throw StoreError.versionConflict }
         try insertVersion(db, row)
         // A deleted document's words leave the index with it (issue 18).
         if row.status == DocumentStatus.deleted.rawValue {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 DELETE FROM document_text WHERE rowid IN (SELECT rowid FROM document_text WHERE document_text MATCH ? AND document_id = ?)
-                """, arguments: ["\"\(documentTerm(row))\"", row.id.lowercasedString])
+                """).execute(arguments: ["\"\(documentTerm(row))\"", row.id.lowercasedString])
         }
     }
 }

@@ -28,10 +28,10 @@ extension SQLiteStore {
 
     static func insertNotification(_ db: Database, _ notification: PatientNotification) throws {
         let createdAt = StoredForms.milliseconds(notification.createdAt)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO notifications (record_id, id, kind, dedupe_key, created_at_ms, message, status, next_attempt_at_ms)
             VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (record_id, dedupe_key) DO NOTHING
-            """, arguments: [notification.recordID.rawValue.lowercasedString, notification.id.lowercasedString, notification.kind.rawValue,
+            """).execute(arguments: [notification.recordID.rawValue.lowercasedString, notification.id.lowercasedString, notification.kind.rawValue,
                              notification.dedupeKey, createdAt, notification.message, createdAt])
     }
 
@@ -47,11 +47,11 @@ extension SQLiteStore {
         let nowMS = StoredForms.milliseconds(now)
         let leaseMS = StoredForms.milliseconds(now.addingTimeInterval(lease))
         return try await writer.write { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM notifications WHERE status = 'pending' AND next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms LIMIT ?
-                """, arguments: [nowMS, limit])
+                """), arguments: [nowMS, limit])
             for row in rows {
-                try db.execute(sql: "UPDATE notifications SET next_attempt_at_ms = ? WHERE id = ?", arguments: [leaseMS, row["id"] as String])
+                try db.cachedStatement(sql: "UPDATE notifications SET next_attempt_at_ms = ? WHERE id = ?").execute(arguments: [leaseMS, row["id"] as String])
             }
             return try rows.map(Self.notification)
         }
@@ -59,23 +59,23 @@ extension SQLiteStore {
 
     public func markNotificationSent(_ id: UUID, at date: Date) async throws {
         try await writer.write { db in
-            try db.execute(sql: "UPDATE notifications SET status = 'sent', attempts = attempts + 1, sent_at_ms = ?, last_error = NULL WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE notifications SET status = 'sent', attempts = attempts + 1, sent_at_ms = ?, last_error = NULL WHERE id = ?").execute(
                            arguments: [StoredForms.milliseconds(date), id.lowercasedString])
         }
     }
 
     public func markNotificationFailed(_ id: UUID, error: String, retryAt: Date?) async throws {
         try await writer.write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE notifications SET attempts = attempts + 1, last_error = ?, status = ?, next_attempt_at_ms = coalesce(?, next_attempt_at_ms)
                 WHERE id = ?
-                """, arguments: [error, retryAt == nil ? "failed" : "pending", retryAt.map(StoredForms.milliseconds), id.lowercasedString])
+                """).execute(arguments: [error, retryAt == nil ? "failed" : "pending", retryAt.map(StoredForms.milliseconds), id.lowercasedString])
         }
     }
 
     public func notifications(recordID: RecordID) async throws -> [OutboxEntry] {
         try readInPlace { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM notifications WHERE record_id = ? ORDER BY created_at_ms, id",
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM notifications WHERE record_id = ? ORDER BY created_at_ms, id"),
                              arguments: [recordID.rawValue.lowercasedString])
                 .map { row in
                     OutboxEntry(notification: try Self.notification(row), status: try StoredForms.enumValue(NotificationStatus.self, row["status"]),
@@ -85,7 +85,7 @@ extension SQLiteStore {
     }
 
     public func notificationBacklog() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM notifications WHERE status = 'pending'") ?? 0 }
+        try await pool.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM notifications WHERE status = 'pending'")) ?? 0 }
     }
 
     private static func notification(_ row: Row) throws -> PatientNotification {

@@ -13,3 +13,13 @@ extension SQLiteStore {
         try pool.read(body)
     }
 }
+
+extension SQLiteStore {
+    /// A read of exactly one statement, in place and without a transaction of its own: SQLite reads one
+    /// statement from one snapshot anyway, and the BEGIN and COMMIT GRDB wraps around a read (prepared
+    /// afresh each time) cost about as much as a short indexed statement (issue 20's profile of a
+    /// search). Reads of several statements that must agree with each other keep ``readInPlace(_:)``.
+    func readOneStatement<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.unsafeRead(body)
+    }
+}

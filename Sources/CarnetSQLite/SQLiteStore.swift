@@ -48,16 +48,16 @@ public final class SQLiteStore: RecordStore {
                 try Self.insertAudit(db, try AuditRow(audit.existingRecordRead(at: existing.id)))
                 return .existing(existing)
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO records (id, ins_system, ins_value, identity_json, state, created_at_ms,
                                      state_changed_at_ms, state_reason, version)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [row.id.lowercasedString, row.insSystem, row.insValue, row.identityJSON, row.state,
+                """).execute(arguments: [row.id.lowercasedString, row.insSystem, row.insValue, row.identityJSON, row.state,
                                  row.createdAtMilliseconds, row.stateChangedAtMilliseconds, row.stateReason, row.version])
-            try db.execute(sql: "INSERT INTO record_identifiers (ins_system, ins_value, record_id) VALUES (?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO record_identifiers (ins_system, ins_value, record_id) VALUES (?, ?, ?)").execute(
                            arguments: [row.insSystem, row.insValue, row.id.lowercasedString])
             if let controls, let controlsJSON {
-                try db.execute(sql: "INSERT INTO access_controls (record_id, controls_json, version) VALUES (?, ?, ?)",
+                try db.cachedStatement(sql: "INSERT INTO access_controls (record_id, controls_json, version) VALUES (?, ?, ?)").execute(
                                arguments: [row.id.lowercasedString, controlsJSON, controls.version])
                 try Self.indexRepresentatives(db, controls, recordID: row.id.lowercasedString)
             }
@@ -104,10 +104,10 @@ public final class SQLiteStore: RecordStore {
     public func updateRecord(_ record: HealthRecord, audit: AuditEvent, notifying notifications: [PatientNotification]) async throws {
         let row = try RecordRow(record)
         try await writer.write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE records SET identity_json = ?, state = ?, state_changed_at_ms = ?, state_reason = ?, version = ?
                 WHERE id = ? AND version = ?
-                """, arguments: [row.identityJSON, row.state, row.stateChangedAtMilliseconds, row.stateReason, row.version,
+                """).execute(arguments: [row.identityJSON, row.state, row.stateChangedAtMilliseconds, row.stateReason, row.version,
                                  row.id.lowercasedString, row.version - 1])
             guard db.changesCount == 1 else { throw StoreError.versionConflict }
             try Self.insertAudit(db, try AuditRow(audit))
@@ -125,7 +125,7 @@ public final class SQLiteStore: RecordStore {
     }
 
     public func ping() async throws {
-        _ = try readInPlace { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        _ = try readInPlace { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) }
     }
 
     public func shutdown() async {

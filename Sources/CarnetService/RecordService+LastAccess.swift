@@ -21,7 +21,7 @@ extension RecordService {
         let isPatientSide = actor.kind == .patient
         let filter = AuditFilter(until: before ?? clock(), actorKinds: [actor.kind], actorID: actor.identifier,
                                  actions: isPatientSide ? [.signIn] : Self.readActions, outcome: .success)
-        return try await store.latestAuditEvent(recordID: recordID, matching: filter)?.recordedAt
+        return try await store.latestAuditTime(recordID: recordID, matching: filter)
     }
 }
 

@@ -77,9 +77,10 @@ public protocol RecordStore: DocumentStore, AccessControlStore, AuditChainReader
     /// first ever), for the actors whose first such event is at or after `since`; newest first.
     func firstAppearances(recordID: RecordID, matching filter: AuditFilter, since: Date) async throws -> [AuditFirstAppearance]
 
-    /// The newest of a record's events `filter` matches, without counting the others: a reader's last
-    /// access to the record, for what is new since (issue 18).
-    func latestAuditEvent(recordID: RecordID, matching filter: AuditFilter) async throws -> AuditEvent?
+    /// When the newest of a record's events `filter` matches was recorded, without counting or reading
+    /// the others: a reader's last access to the record, for what is new since (issue 18). Only the
+    /// time, because every search and `$summary` asks it.
+    func latestAuditTime(recordID: RecordID, matching filter: AuditFilter) async throws -> Date?
 
     /// Checks that the database answers; used by `/health`.
     func ping() async throws

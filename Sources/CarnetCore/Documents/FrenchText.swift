@@ -47,74 +47,159 @@ public enum FrenchText {
         return result
     }
 
-    /// Folds case, accents and ligatures and splits on anything but a letter or a digit: the words
-    /// of `text`, each only `[a-z0-9]`.
-    private static let ligatures: [Unicode.Scalar: (Unicode.Scalar, Unicode.Scalar)] = [
-        "œ": ("o", "e"), "Œ": ("o", "e"), "æ": ("a", "e"), "Æ": ("a", "e"), "ß": ("s", "s"),
+    /// Ligatures folding keeps: œ, æ, ß written out as their two letters.
+    private static let ligatures: [Unicode.Scalar: (UInt8, UInt8)] = [
+        "œ": (ascii("o"), ascii("e")), "Œ": (ascii("o"), ascii("e")), "æ": (ascii("a"), ascii("e")), "Æ": (ascii("a"), ascii("e")),
+        "ß": (ascii("s"), ascii("s")),
     ]
 
+    /// Folds case, accents and ligatures and splits on anything but a letter or a digit: the words
+    /// of `text`, each only `[a-z0-9]`.
+    ///
+    /// Words are gathered as bytes (they are ASCII once folded) and become strings once each: appending
+    /// scalars to a `String` one by one, and `String`'s grapheme-aware `count`, `hasSuffix` and
+    /// `dropLast` in the stemmer, were most of a push's indexing CPU (issue 20's profile).
     public static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current: [UInt8] = []
+        current.reserveCapacity(maximumTermLength)
+        func add(_ byte: UInt8) {
+            if current.count < maximumTermLength { current.append(byte) }
+        }
+        func endWord() {
+            if !current.isEmpty {
+                words.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+            }
+        }
         // ASCII text (most of a report) folds by lowering A–Z: Foundation's folding, a scan of its own on
         // Linux, only for text that has more than ASCII (seen as a third of a push's CPU, issue 18).
-        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
-        let folded = isASCII ? text : text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-        var words: [String] = []
-        var current = ""
-        var length = 0
-        func add(_ scalar: Unicode.Scalar) {
-            if length < maximumTermLength {
-                current.unicodeScalars.append(scalar)
-                length += 1
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            for byte in text.utf8 {
+                if isLowerOrDigit(byte) {
+                    add(byte)
+                } else if byte >= ascii("A") && byte <= ascii("Z") {
+                    add(byte + 32)
+                } else {
+                    endWord()
+                }
+            }
+        } else if let latin = latinScalars(text) {
+            // Latin text (French's accents, ç, œ): each letter folded from the table.
+            for value in latin {
+                if value < 0x80 {
+                    let byte = UInt8(value)
+                    if isLowerOrDigit(byte) {
+                        add(byte)
+                    } else if byte >= ascii("A") && byte <= ascii("Z") {
+                        add(byte + 32)
+                    } else {
+                        endWord()
+                    }
+                } else {
+                    for byte in latinFolding[Int(value - 0x80)] {
+                        if byte == 0 { endWord() } else { add(byte) }
+                    }
+                }
+            }
+        } else {
+            let folded = text.folding(options: Self.folding, locale: nil)
+            for scalar in folded.unicodeScalars {
+                if scalar.isASCII, isLowerOrDigit(UInt8(scalar.value)) {
+                    add(UInt8(scalar.value))
+                } else if scalar >= "A" && scalar <= "Z" {
+                    add(UInt8(scalar.value + 32))
+                } else if let pair = ligatures[scalar] {
+                    add(pair.0)
+                    add(pair.1)
+                } else {
+                    endWord()
+                }
             }
         }
-        for scalar in folded.unicodeScalars {
-            if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
-                add(scalar)
-            } else if scalar >= "A" && scalar <= "Z" {
-                add(Unicode.Scalar(scalar.value + 32)!)
-            } else if let pair = ligatures[scalar] {
-                // Ligatures folding keeps: œ, æ, ß written out as their two letters.
-                add(pair.0)
-                add(pair.1)
-            } else if length > 0 {
-                words.append(current)
-                current = ""
-                length = 0
-            }
-        }
-        if length > 0 { words.append(current) }
+        endWord()
         return words
+    }
+
+    private static let folding: String.CompareOptions = [.caseInsensitive, .diacriticInsensitive, .widthInsensitive]
+
+    /// The last scalar ``latinFolding`` covers: Latin-1 Supplement and Latin Extended-A and B.
+    private static let latinEnd: UInt32 = 0x250
+
+    /// What ``words(_:)`` makes of each scalar from U+0080 to U+024F, worked out once with Foundation's
+    /// own folding of that scalar alone: its letters as `[a-z0-9]` bytes, 0 where it separates words.
+    /// Folding a whole text with Foundation costs several milliseconds a report on Linux; a scalar in
+    /// this range folds alone as it does in a text (no combining mark is in it: text that has one
+    /// takes Foundation's path).
+    private static let latinFolding: [[UInt8]] = (UInt32(0x80)..<latinEnd).map { value in
+        guard let scalar = Unicode.Scalar(value) else { return [0] }
+        var bytes: [UInt8] = []
+        for folded in String(Character(scalar)).folding(options: folding, locale: nil).unicodeScalars {
+            if folded.isASCII, isLowerOrDigit(UInt8(folded.value)) {
+                bytes.append(UInt8(folded.value))
+            } else if folded >= "A" && folded <= "Z" {
+                bytes.append(UInt8(folded.value + 32))
+            } else if let pair = ligatures[folded] {
+                bytes += [pair.0, pair.1]
+            } else {
+                bytes.append(0)
+            }
+        }
+        return bytes
+    }
+
+    /// `text`'s scalar values when every one is below ``latinEnd``, else `nil`.
+    private static func latinScalars(_ text: String) -> [UInt32]? {
+        var values: [UInt32] = []
+        values.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            guard scalar.value < latinEnd else { return nil }
+            values.append(scalar.value)
+        }
+        return values
     }
 
     /// A folded word's light stem. Digits are left alone (a dose, a date, a code).
     public static func stem(_ word: String) -> String {
-        guard word.count > 3, word.unicodeScalars.allSatisfy({ $0 >= "a" && $0 <= "z" }) else { return word }
-        var w = word
+        // Only `[a-z]` words are stemmed, so their bytes are their characters.
+        guard word.utf8.count > 3, word.utf8.allSatisfy({ $0 >= ascii("a") && $0 <= ascii("z") }) else { return word }
+        var w = Array(word.utf8)
+        func ends(_ suffix: [UInt8]) -> Bool { w.count >= suffix.count && w[(w.count - suffix.count)...].elementsEqual(suffix) }
         // Plurals: -aux → -al (hôpitaux → hopital), else a final s or x.
-        if w.count > 5, w.hasSuffix("aux") {
-            w = String(w.dropLast(3)) + "al"
-        } else if w.hasSuffix("x") || (w.hasSuffix("s") && !w.hasSuffix("ss")) {
-            w = String(w.dropLast())
+        if w.count > 5, ends(Array("aux".utf8)) {
+            w.removeLast(3)
+            w += Array("al".utf8)
+        } else if ends([ascii("x")]) || (ends([ascii("s")]) && !ends(Array("ss".utf8))) {
+            w.removeLast()
         }
         // A few derivational and verbal endings, the longest first.
-        for (suffix, replacement, minimumStem) in suffixes where w.hasSuffix(suffix) && w.count - suffix.count >= minimumStem {
-            w = String(w.dropLast(suffix.count)) + replacement
+        for (suffix, replacement, minimumStem) in suffixes where ends(suffix) && w.count - suffix.count >= minimumStem {
+            w.removeLast(suffix.count)
+            w += replacement
             break
         }
         // Feminine and mute endings: -ée, -e, -er (opérée, opéré, opérer → oper).
-        if w.count > 4, w.hasSuffix("e") { w = String(w.dropLast()) }
-        if w.count > 4, w.hasSuffix("e") { w = String(w.dropLast()) }
-        if w.count > 5, w.hasSuffix("er") { w = String(w.dropLast(2)) }
+        if w.count > 4, ends([ascii("e")]) { w.removeLast() }
+        if w.count > 4, ends([ascii("e")]) { w.removeLast() }
+        if w.count > 5, ends(Array("er".utf8)) { w.removeLast(2) }
         // A doubled final consonant (fonctionnelle → fonctionnel, nette → net).
-        if w.count > 4, let last = w.last, last == w.dropLast().last, !"aeiouy".contains(last) { w = String(w.dropLast()) }
-        return w
+        if w.count > 4, w[w.count - 1] == w[w.count - 2], !vowels.contains(w[w.count - 1]) { w.removeLast() }
+        return String(decoding: w, as: UTF8.self)
     }
 
+    private static func ascii(_ character: Unicode.Scalar) -> UInt8 { UInt8(character.value) }
+
+    private static func isLowerOrDigit(_ byte: UInt8) -> Bool {
+        (byte >= ascii("a") && byte <= ascii("z")) || (byte >= ascii("0") && byte <= ascii("9"))
+    }
+
+    private static let vowels: Set<UInt8> = Set("aeiouy".utf8)
+
     /// Endings cut (or replaced) and the stem each must leave at least.
-    private static let suffixes: [(String, String, Int)] = [
+    private static let suffixes: [([UInt8], [UInt8], Int)] = [
         ("issement", "", 4), ("ement", "", 4), ("atrice", "", 4), ("ateur", "", 4), ("ation", "", 4), ("ition", "", 4),
         ("euse", "eu", 3), ("ive", "if", 3), ("ique", "", 4), ("isme", "", 4), ("iste", "", 4),
-    ]
+    ].map { (Array($0.0.utf8), Array($0.1.utf8), $0.2) }
 
     /// Words too common to search on (articles, prepositions, pronouns, auxiliaries), folded.
     public static let stopWords: Set<String> = [
