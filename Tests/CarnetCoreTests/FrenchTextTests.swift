@@ -66,4 +66,45 @@ struct FrenchTextTests {
             #expect(terms.isSuperset(of: FrenchText.queryTerms(word)), "\(word)")
         }
     }
+
+    @Test("Latin text folds from the table exactly as Foundation folds the whole text")
+    func latinTableMatchesFoundation() {
+        // Every scalar the table covers, alone, between letters and after a capital.
+        for value in UInt32(0x80)..<0x250 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            for text in ["\(scalar)", "ab\(scalar)cd", "X\(scalar)Y 12\(scalar)"] {
+                #expect(FrenchText.words(text) == FrenchText.wordsFoldedByFoundation(text), "U+\(String(value, radix: 16))")
+            }
+        }
+        // Random words from French letters, punctuation and a few scalars beyond the table (a combining
+        // accent, a fullwidth letter, Greek, typographic quotes): those take Foundation's path.
+        let alphabet = Array("aeiouyxsrtnlmcdpbgfvhqzAEIOUSXRTéèêëàâçîïôûùüœæßÉÈÊÀÇŒÆ0123456789 -',.ñöäÿ€«»’–\u{301}\u{FF21}Ως".unicodeScalars)
+        var seed: UInt64 = 20
+        func next() -> Int {
+            seed &+= 0x9E37_79B9_7F4A_7C15
+            var z = seed
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+        }
+        for _ in 0..<5_000 {
+            var scalars = String.UnicodeScalarView()
+            for _ in 0..<(1 + next() % 40) { scalars.append(alphabet[next() % alphabet.count]) }
+            let text = String(scalars)
+            #expect(FrenchText.words(text) == FrenchText.wordsFoldedByFoundation(text), "\(text)")
+        }
+    }
+
+    @Test("the stemmer's endings, on bytes")
+    func stemEndings() {
+        let expected = [
+            "hopitaux": "hopital", "fuites": "fuit", "mitrales": "mitral", "operee": "oper", "operer": "oper", "opere": "oper",
+            "fonctionnelle": "fonctionnel", "nette": "nett", "classe": "clas", "tumeurs": "tumeur", "radiologique": "radiolog",
+            "hospitalisation": "hospitalis", "respiratoire": "respiratoir", "nerveuse": "nerveu", "active": "actif",
+            "deplacement": "deplac", "lit": "lit", "7": "7", "hba1c": "hba1c",
+        ]
+        for (word, stem) in expected {
+            #expect(FrenchText.stem(word) == stem, "\(word)")
+        }
+    }
 }

@@ -60,65 +60,76 @@ public enum FrenchText {
     /// scalars to a `String` one by one, and `String`'s grapheme-aware `count`, `hasSuffix` and
     /// `dropLast` in the stemmer, were most of a push's indexing CPU (issue 20's profile).
     public static func words(_ text: String) -> [String] {
+        var words = WordCollector()
+        // ASCII text (most of a report) folds by lowering A–Z: Foundation's folding, a scan of its own on
+        // Linux, only for text that has more than ASCII (seen as a third of a push's CPU, issue 18).
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            for byte in text.utf8 { words.take(ascii: byte) }
+        } else if let latin = latinScalars(text) {
+            // Latin text (French's accents, ç, œ): each letter folded from the table.
+            for value in latin {
+                if value < 0x80 {
+                    words.take(ascii: UInt8(value))
+                } else {
+                    for byte in latinFolding[Int(value - 0x80)] {
+                        if byte == 0 { words.endWord() } else { words.add(byte) }
+                    }
+                }
+            }
+        } else {
+            return wordsFoldedByFoundation(text)
+        }
+        return words.finish()
+    }
+
+    /// ``words(_:)`` with the whole text folded by Foundation: the path of text beyond the Latin
+    /// scripts, and the reference the table's path is tested against.
+    package static func wordsFoldedByFoundation(_ text: String) -> [String] {
+        var words = WordCollector()
+        for scalar in text.folding(options: folding, locale: nil).unicodeScalars {
+            if scalar.isASCII {
+                words.take(ascii: UInt8(scalar.value))
+            } else if let pair = ligatures[scalar] {
+                words.add(pair.0)
+                words.add(pair.1)
+            } else {
+                words.endWord()
+            }
+        }
+        return words.finish()
+    }
+
+    /// Words gathered byte by byte, each cut at ``maximumTermLength``.
+    private struct WordCollector {
         var words: [String] = []
         var current: [UInt8] = []
-        current.reserveCapacity(maximumTermLength)
-        func add(_ byte: UInt8) {
+
+        mutating func add(_ byte: UInt8) {
             if current.count < maximumTermLength { current.append(byte) }
         }
-        func endWord() {
+
+        /// An ASCII byte: a letter (lowered) or digit goes in the word, anything else ends it.
+        mutating func take(ascii byte: UInt8) {
+            if isLowerOrDigit(byte) {
+                add(byte)
+            } else if byte >= FrenchText.ascii("A") && byte <= FrenchText.ascii("Z") {
+                add(byte + 32)
+            } else {
+                endWord()
+            }
+        }
+
+        mutating func endWord() {
             if !current.isEmpty {
                 words.append(String(decoding: current, as: UTF8.self))
                 current.removeAll(keepingCapacity: true)
             }
         }
-        // ASCII text (most of a report) folds by lowering A–Z: Foundation's folding, a scan of its own on
-        // Linux, only for text that has more than ASCII (seen as a third of a push's CPU, issue 18).
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            for byte in text.utf8 {
-                if isLowerOrDigit(byte) {
-                    add(byte)
-                } else if byte >= ascii("A") && byte <= ascii("Z") {
-                    add(byte + 32)
-                } else {
-                    endWord()
-                }
-            }
-        } else if let latin = latinScalars(text) {
-            // Latin text (French's accents, ç, œ): each letter folded from the table.
-            for value in latin {
-                if value < 0x80 {
-                    let byte = UInt8(value)
-                    if isLowerOrDigit(byte) {
-                        add(byte)
-                    } else if byte >= ascii("A") && byte <= ascii("Z") {
-                        add(byte + 32)
-                    } else {
-                        endWord()
-                    }
-                } else {
-                    for byte in latinFolding[Int(value - 0x80)] {
-                        if byte == 0 { endWord() } else { add(byte) }
-                    }
-                }
-            }
-        } else {
-            let folded = text.folding(options: Self.folding, locale: nil)
-            for scalar in folded.unicodeScalars {
-                if scalar.isASCII, isLowerOrDigit(UInt8(scalar.value)) {
-                    add(UInt8(scalar.value))
-                } else if scalar >= "A" && scalar <= "Z" {
-                    add(UInt8(scalar.value + 32))
-                } else if let pair = ligatures[scalar] {
-                    add(pair.0)
-                    add(pair.1)
-                } else {
-                    endWord()
-                }
-            }
+
+        mutating func finish() -> [String] {
+            endWord()
+            return words
         }
-        endWord()
-        return words
     }
 
     private static let folding: String.CompareOptions = [.caseInsensitive, .diacriticInsensitive, .widthInsensitive]
@@ -182,7 +193,7 @@ public enum FrenchText {
         if w.count > 4, ends([ascii("e")]) { w.removeLast() }
         if w.count > 4, ends([ascii("e")]) { w.removeLast() }
         if w.count > 5, ends(Array("er".utf8)) { w.removeLast(2) }
-        // A doubled final consonant (fonctionnelle → fonctionnel, nette → net).
+        // A doubled final consonant after a stem of more than four letters (fonctionnelle → fonctionnel, classe → clas).
         if w.count > 4, w[w.count - 1] == w[w.count - 2], !vowels.contains(w[w.count - 1]) { w.removeLast() }
         return String(decoding: w, as: UTF8.self)
     }
