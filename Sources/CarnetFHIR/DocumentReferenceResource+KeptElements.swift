@@ -89,7 +89,7 @@ extension DocumentReferenceResource {
         let value: JSONValue
         do {
             json = try FHIRJSON.encode(kept)
-            value = try JSONDecoder().decode(JSONValue.self, from: json)
+            value = try JSONValue(parsing: json)
         } catch {
             throw FHIRInputError("could not be kept as JSON", at: path, code: "structure")
         }

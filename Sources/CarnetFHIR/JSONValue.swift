@@ -79,6 +79,6 @@ public enum JSONValue: Sendable, Hashable, Codable {
 extension JSONValue {
     /// A typed resource as a JSON value, to sit beside stored resources in one Bundle.
     public init(encoding value: some Encodable) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: FHIRJSON.encode(value))
+        self = try JSONValue(parsing: FHIRJSON.encode(value))
     }
 }

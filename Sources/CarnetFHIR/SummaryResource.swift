@@ -87,7 +87,7 @@ public enum SummaryResource {
 
     /// The item as its FHIR resource: the author's content with Carnet's `id`, `meta` and recorder.
     public static func resource(_ entry: SummaryEntry) -> JSONValue {
-        var object = (try? JSONDecoder().decode(JSONValue.self, from: entry.resource))?.object ?? [:]
+        var object = (try? JSONValue(parsing: entry.resource))?.object ?? [:]
         object["resourceType"] = .string(entry.kind.resourceType)
         object["id"] = .string(entry.id.description)
         let recorder = entry.recordedByPatient ? "patient" : "professional"

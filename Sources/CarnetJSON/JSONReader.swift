@@ -97,6 +97,19 @@ public struct JSONReader {
         throw error("the end of a string")
     }
 
+    /// The first byte of the next value (after white space), without consuming it; `nil` at the end:
+    /// what a reader of any JSON value dispatches on.
+    public mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return position < bytes.count ? bytes[position] : nil
+    }
+
+    /// The next number's text as written (checked by its caller's conversion), for a reader that keeps
+    /// integers and decimals apart.
+    public mutating func numberText() throws(JSONReadError) -> String {
+        try numberToken()
+    }
+
     /// Skips one value of any kind.
     public mutating func skip() throws(JSONReadError) {
         skipWhitespace()
