@@ -55,6 +55,10 @@ extension LeakTests {
             let associations = try await XDSMessages.post(client, "/xds/registry", world.physician, XDSMessages.storedQuery(XDSMessages.getAssociations, [
                 ("$uuid", "('urn:uuid:\(world.masked)')")]))
             #expect(associations.xdsObjectIDs("Association").isEmpty)
+            // The filters applied after the service's search (author person, service times) see only what it found.
+            let byAuthor = try await XDSMessages.post(client, "/xds/registry", world.physician, XDSMessages.findDocuments(ins, [
+                ("$XDSDocumentEntryAuthorPerson", "'%'")], returnType: "ObjectRef"))
+            #expect(byAuthor.xdsStatus == "Success" && byAuthor.xdsObjectIDs("ObjectRef").count == 4 && !byAuthor.text.contains(world.masked))
             // The holder does not find what is not yet visible to them.
             let holder = try await XDSMessages.post(client, "/xds/registry", world.holder, XDSMessages.findDocuments(ins, returnType: "ObjectRef"))
             #expect(!holder.text.contains(world.hiddenFromPatient))

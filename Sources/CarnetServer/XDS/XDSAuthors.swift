@@ -70,6 +70,15 @@ enum XDSAuthors {
         author.identifierSystem == "urn:oid:\(structureOID)" || author.reference?.hasPrefix("Organization/") == true
     }
 
+    /// A person author as the `XCN` Carnet writes (`id^family^given^^^^^^&<OID>&ISO`): what ITI-18's
+    /// `$XDSDocumentEntryAuthorPerson` is matched against.
+    static func xcn(_ author: DocumentAuthor) -> String {
+        let oid = XDSCoding.scheme(ofSystem: author.identifierSystem)
+        let words = (author.display ?? "").split(separator: " ", maxSplits: 1).map(String.init)
+        let (given, family) = words.count == 2 ? (words[0], words[1]) : ("", words.first ?? "")
+        return "\(author.identifierValue ?? "")^\(family)^\(given)^^^^^^\(oid.isEmpty ? "" : "&\(oid)&ISO")"
+    }
+
     /// The `author` classifications of an object, one per author.
     static func write(_ authors: [DocumentAuthor], scheme: String, object: String) -> String {
         authors.enumerated().map { index, author in
@@ -82,9 +91,7 @@ enum XDSAuthors {
                 value = "\(author.display ?? "")^^^^^\(oid.isEmpty ? "" : "&\(oid)&ISO")^^^^\(author.identifierValue ?? "")"
             } else {
                 slot = "authorPerson"
-                let words = (author.display ?? "").split(separator: " ", maxSplits: 1).map(String.init)
-                let (given, family) = words.count == 2 ? (words[0], words[1]) : ("", words.first ?? "")
-                value = "\(author.identifierValue ?? "")^\(family)^\(given)^^^^^^\(oid.isEmpty ? "" : "&\(oid)&ISO")"
+                value = xcn(author)
                 if let role = author.role { coded += EbRIMWriter.slot("authorRole", [write(role)]) }
                 if let specialty = author.specialty { coded += EbRIMWriter.slot("authorSpecialty", [write(specialty)]) }
             }

@@ -75,7 +75,10 @@ struct XDSStoredQuery {
                                            "$XDSDocumentEntryTypeCode", "$XDSDocumentEntryPracticeSettingCode",
                                            "$XDSDocumentEntryHealthcareFacilityTypeCode", "$XDSDocumentEntryEventCodeList",
                                            "$XDSDocumentEntryConfidentialityCode", "$XDSDocumentEntryFormatCode",
-                                           "$XDSDocumentEntryCreationTimeFrom", "$XDSDocumentEntryCreationTimeTo", "$XDSDocumentEntryType"])
+                                           "$XDSDocumentEntryCreationTimeFrom", "$XDSDocumentEntryCreationTimeTo", "$XDSDocumentEntryType",
+                                           "$XDSDocumentEntryAuthorPerson", "$XDSDocumentEntryServiceStartTimeFrom",
+                                           "$XDSDocumentEntryServiceStartTimeTo", "$XDSDocumentEntryServiceStopTimeFrom",
+                                           "$XDSDocumentEntryServiceStopTimeTo"])
         let ins = try XDSCoding.ins(fromCX: try parameters.required("$XDSDocumentEntryPatientId"), keyChecking: keyChecking)
         var query = DocumentQuery()
         query.statuses = try statuses(parameters.all("$XDSDocumentEntryStatus"))
@@ -89,15 +92,15 @@ struct XDSStoredQuery {
         if let to = try parameters.date("$XDSDocumentEntryCreationTimeTo") { query.dates.append(DateCondition(.lt, lower: to, upper: to)) }
         query.foldsDuplicates = false
         query.count = DocumentQuery.maximumCount
-        let formats = parameters.tokens("$XDSDocumentEntryFormatCode")
+        let filter = try XDSEntryFilter(parameters)
         guard !query.statuses.isEmpty else { return Found() }
         let result = try await service.findDocuments(of: .ins(ins), query, by: actor)
         guard result.total <= query.count else {
             throw XDSFailure(XDSVocabulary.ErrorCode.tooManyResults,
                              "\(result.total) documents match, more than the \(query.count) one answer carries: narrow the query (dates, codes)")
         }
-        // formatCode is not a search of the service's: filtered here, on what the reader may see.
-        let entries = formats.isEmpty ? result.page : result.page.filter { entry in entry.format.map { format in formats.contains { format.matches(token: $0) } } ?? false }
+        // formatCode, authorPerson and the service times are no search of the service's: filtered here, on what the reader may see.
+        let entries = result.page.filter(filter.matches)
         return Found(objects: entries.map { EbRIMWriter.extrinsicObject($0, ins: ins, repositoryUniqueID: XDSRoutes.repositoryUniqueID) },
                      refs: entries.map { EbRIMWriter.entryUUID($0.id) })
     }
