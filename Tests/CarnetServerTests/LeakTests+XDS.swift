@@ -59,6 +59,10 @@ extension LeakTests {
             let byAuthor = try await XDSMessages.post(client, "/xds/registry", world.physician, XDSMessages.findDocuments(ins, [
                 ("$XDSDocumentEntryAuthorPerson", "'%'")], returnType: "ObjectRef"))
             #expect(byAuthor.xdsStatus == "Success" && byAuthor.xdsObjectIDs("ObjectRef").count == 4 && !byAuthor.text.contains(world.masked))
+            let everything = try await XDSMessages.post(client, "/xds/registry", world.physician, XDSGetAllTests.getAll(
+                ins, documents: [XDSMessages.approved, XDSMessages.deprecated], returnType: "ObjectRef"))
+            #expect(everything.xdsStatus == "Success" && !everything.text.contains(world.masked), "GetAll: not the document, nor an association to it")
+            #expect(everything.xdsObjectIDs("ObjectRef").count == 4 + 1 + 4, "four documents, their set, four HasMember: \(everything.text)")
             // The holder does not find what is not yet visible to them.
             let holder = try await XDSMessages.post(client, "/xds/registry", world.holder, XDSMessages.findDocuments(ins, returnType: "ObjectRef"))
             #expect(!holder.text.contains(world.hiddenFromPatient))

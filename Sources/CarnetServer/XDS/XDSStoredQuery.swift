@@ -13,7 +13,7 @@ struct XDSStoredQuery {
     let service: RecordService
     let keyChecking: INS.KeyChecking
 
-    private struct Found {
+    struct Found {
         var objects: [String] = []
         var refs: [String] = []
     }
@@ -36,9 +36,10 @@ struct XDSStoredQuery {
         case XDSVocabulary.StoredQuery.getDocuments: found = try await getDocuments(parameters, by: actor)
         case XDSVocabulary.StoredQuery.findSubmissionSets: found = try await findSubmissionSets(parameters, by: actor)
         case XDSVocabulary.StoredQuery.getAssociations: found = try await getAssociations(parameters, by: actor)
+        case XDSVocabulary.StoredQuery.getAll: found = try await getAll(parameters, by: actor)
         case let id:
             throw XDSFailure(XDSVocabulary.ErrorCode.unknownStoredQuery,
-                             "stored query \(id.prefix(100)) is not served: FindDocuments, GetDocuments, FindSubmissionSets and GetAssociations are")
+                             "stored query \(id.prefix(100)) is not served: FindDocuments, GetDocuments, FindSubmissionSets, GetAssociations and GetAll are")
         }
         let list = returnType == "LeafClass" ? found.objects.joined() : found.refs.map(EbRIMWriter.objectRef).joined()
         return (Self.body(status: XDSVocabulary.ResponseStatus.success, list: list, failure: nil), [])
@@ -55,7 +56,7 @@ struct XDSStoredQuery {
     }
 
     /// The statuses asked for: Approved is current, Deprecated superseded or archived.
-    private func statuses(_ values: [String]) throws -> Set<DocumentStatus> {
+    func statuses(_ values: [String]) throws -> Set<DocumentStatus> {
         guard !values.isEmpty else {
             throw XDSFailure(XDSVocabulary.ErrorCode.storedQueryParamNumber, "a status parameter is required (Approved, Deprecated)")
         }
