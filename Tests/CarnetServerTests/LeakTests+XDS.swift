@@ -67,6 +67,10 @@ extension LeakTests {
             let holder = try await XDSMessages.post(client, "/xds/registry", world.holder, XDSMessages.findDocuments(ins, returnType: "ObjectRef"))
             #expect(!holder.text.contains(world.hiddenFromPatient))
             #expect(holder.xdsObjectIDs("ObjectRef").count == 4, "the masked one is the patient's to see")
+            let set = try await XDSMessages.post(client, "/xds/registry", world.holder, XDSMessages.storedQuery(
+                XDSSubmissionSetAndContentsTests.query, [("$XDSSubmissionSetUniqueId", "'urn:oid:1.2.250.1.999.77'")], returnType: "ObjectRef"))
+            #expect(set.xdsStatus == "Success" && !set.text.contains(world.hiddenFromPatient), "GetSubmissionSetAndContents: \(set.text)")
+            #expect(set.xdsObjectIDs("ObjectRef").count == 1 + 4 + 4, "the set, four documents, four HasMember")
         }
     }
 }

@@ -37,9 +37,10 @@ struct XDSStoredQuery {
         case XDSVocabulary.StoredQuery.findSubmissionSets: found = try await findSubmissionSets(parameters, by: actor)
         case XDSVocabulary.StoredQuery.getAssociations: found = try await getAssociations(parameters, by: actor)
         case XDSVocabulary.StoredQuery.getAll: found = try await getAll(parameters, by: actor)
+        case XDSVocabulary.StoredQuery.getSubmissionSetAndContents: found = try await getSubmissionSetAndContents(parameters, by: actor)
         case let id:
-            throw XDSFailure(XDSVocabulary.ErrorCode.unknownStoredQuery,
-                             "stored query \(id.prefix(100)) is not served: FindDocuments, GetDocuments, FindSubmissionSets, GetAssociations and GetAll are")
+            throw XDSFailure(XDSVocabulary.ErrorCode.unknownStoredQuery, "stored query \(id.prefix(100)) is not served: FindDocuments, GetDocuments, "
+                             + "FindSubmissionSets, GetAssociations, GetAll and GetSubmissionSetAndContents are")
         }
         let list = returnType == "LeafClass" ? found.objects.joined() : found.refs.map(EbRIMWriter.objectRef).joined()
         return (Self.body(status: XDSVocabulary.ResponseStatus.success, list: list, failure: nil), [])
