@@ -4,7 +4,7 @@ import Foundation
 
 /// ITI-18 GetAll (ITI TF-2a §3.18.4.1.2.3.7.9): a patient's DocumentEntries and SubmissionSets as the
 /// reader sees them, with the associations between what is returned (each set's HasMember of its
-/// documents, each RPLC whose both ends are returned). Onto the same searches as FindDocuments and
+/// documents, each RPLC, APND, XFRM and signs whose both ends are returned). Onto the same searches as FindDocuments and
 /// FindSubmissionSets, so a document the reader may not see is absent, and so is every association
 /// naming it. Carnet has no folders (as over MHD): `$XDSFolderStatus` is required, as the query
 /// defines it, and finds none.
@@ -61,6 +61,7 @@ extension XDSStoredQuery {
             }
         }
         for entry in entries {
+            found.add(Self.relationAssociations(of: entry, keeping: returned.contains))
             guard let replaced = entry.replaces, returned.contains(replaced) else { continue }
             let associationID = "urn:uuid:\(entry.id)-rplc"
             found.objects.append(EbRIMWriter.association(id: associationID, type: XDSVocabulary.AssociationType.replace,

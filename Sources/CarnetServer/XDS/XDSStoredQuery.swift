@@ -16,6 +16,11 @@ struct XDSStoredQuery {
     struct Found {
         var objects: [String] = []
         var refs: [String] = []
+
+        mutating func add(_ associations: [(id: String, xml: String)]) {
+            objects += associations.map(\.xml)
+            refs += associations.map(\.id)
+        }
     }
 
     func answer(_ envelope: SOAPEnvelope, by actor: Actor) async throws -> (body: String, documents: [Data]) {
@@ -192,8 +197,26 @@ struct XDSStoredQuery {
                                                              source: EbRIMWriter.entryUUID(entry.id), target: EbRIMWriter.entryUUID(replaced)))
                 found.refs.append(associationID)
             }
+            found.add(Self.relationAssociations(of: entry))
         }
         return found
+    }
+
+    /// A document's APND, XFRM and signs associations (MHD's `relatesTo` appends, transforms, signs),
+    /// those whose target `keeps`. Their target may be a document the reader no longer sees: only its
+    /// entryUUID is written, which the reader's own document names anyway.
+    static func relationAssociations(of entry: DocumentEntry, keeping keeps: (DocumentID) -> Bool = { _ in true }) -> [(id: String, xml: String)] {
+        let types = XDSVocabulary.AssociationType.self
+        return (entry.relations ?? []).enumerated().filter { keeps($0.element.target) }.map { index, relation in
+            let type = switch relation.code {
+            case .appends: types.append
+            case .transforms: types.transform
+            case .signs: types.signs
+            }
+            let id = "urn:uuid:\(entry.id)-\(relation.code.rawValue)-\(index)"
+            return (id, EbRIMWriter.association(id: id, type: type, source: EbRIMWriter.entryUUID(entry.id),
+                                                target: EbRIMWriter.entryUUID(relation.target)))
+        }
     }
 
     /// A DocumentEntry's entryUUID (`urn:uuid:<id>`) as its id; `nil` for anything else (it names nothing here).
