@@ -65,7 +65,10 @@ extension RecordService {
             case .record(let id): recordID = id
             case .ins(let ins): recordID = try await store.record(ins: ins)?.id
             }
-            if let other = prepared.first(where: { $0.entry.recordID != recordID }) { throw DocumentChangesError.patientMismatch(other.entry.id) }
+            if let other = prepared.first(where: { $0.entry.recordID != recordID }) {
+                try await auditMiss(.changeDocument, by: actor, detail: "DocumentReference/\(other.entry.id): not in the named patient's record")
+                throw DocumentChangesError.patientMismatch(other.entry.id)
+            }
         }
         do {
             try await store.updateDocuments(prepared.filter(\.changed).map(\.entry), audits: prepared.map(\.audit))
