@@ -63,6 +63,14 @@ struct XDSFindDocumentsFilterTests {
         }
     }
 
+    @Test("a quoted value's doubled quote is one quote: a name with an apostrophe can be asked for")
+    func doubledQuote() throws {
+        #expect(try XDSQueryParameters.list("('%^D''Alembert^%','b')") == ["%^D'Alembert^%", "b"])
+        #expect(try XDSQueryParameters.list("'it''s'") == ["it's"])
+        #expect(try XDSQueryParameters.list("('a','b')") == ["a", "b"])
+        #expect(throws: XDSFailure.self) { try XDSQueryParameters.list("'unclosed''") }
+    }
+
     @Test("LIKE as SQL defines it")
     func like() {
         func like(_ value: String, _ pattern: String) -> Bool { XDSEntryFilter.like(Array(value), Array(pattern)) }
