@@ -104,20 +104,28 @@ extension DocumentReferenceResource {
         var identifier = reference.identifier
         var display = reference.display
         var resolved = false
+        var role: Code?, specialty: Code?
         if let local = reference.reference, local.hasPrefix("#"),
            var resource = contained.first(where: { $0.id == String(local.dropFirst()) }) {
             resolved = true
-            // A PractitionerRole names its professional through its own `#id`: the professional is who is identified.
-            if resource.identifier == nil, let practitioner = resource.raw["practitioner"]?["reference"]?.string, practitioner.hasPrefix("#"),
-               let person = contained.first(where: { $0.id == String(practitioner.dropFirst()) }) {
+            // A PractitionerRole carries the author's role (`code`) and specialty (XDS authorRole, authorSpecialty).
+            (role, specialty) = roleAndSpecialty(of: resource)
+            // A PractitionerRole names its professional through its own `#id`, or by identifier: the professional is who is identified.
+            let practitioner = resource.raw["practitioner"]
+            if resource.identifier == nil, let local = practitioner?["reference"]?.string, local.hasPrefix("#"),
+               let person = contained.first(where: { $0.id == String(local.dropFirst()) }) {
                 resource = person
+            } else if resource.resourceType == "PractitionerRole", let named = practitioner?["identifier"], let value = named["value"]?.string {
+                identifier = identifier ?? Identifier(system: named["system"]?.string, value: value)
+                display = display ?? practitioner?["display"]?.string
             }
             identifier = identifier ?? resource.identifier?.first
             display = display ?? resource.name?.display
         }
         let isLocal = reference.reference?.hasPrefix("#") == true
         return DocumentAuthor(identifierSystem: identifier?.system, identifierValue: identifier?.value, display: display,
-                              reference: isLocal && !(keepingLocalReference && resolved) ? nil : reference.reference)
+                              reference: isLocal && !(keepingLocalReference && resolved) ? nil : reference.reference,
+                              role: role, specialty: specialty)
     }
 
     static func subject(_ reference: Reference?, path: String, keyChecking: INS.KeyChecking) throws(FHIRInputError) -> DocumentSubjectReference {

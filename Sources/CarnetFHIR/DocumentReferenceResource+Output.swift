@@ -43,6 +43,7 @@ extension DocumentReferenceResource {
                               practiceSetting: entry.practiceSetting.map { CodeableConcept(coding: [$0.coding]) })
         }
         restoreKeptElements(entry.keptElements)
+        containAuthorRoles(entry.authors)
         if let duplicates = entry.foldedDuplicates, !duplicates.isEmpty {
             `extension` = (`extension` ?? []) + duplicates.map(Self.duplicateSubmission)
         }

@@ -67,6 +67,15 @@ extension PostgresStore {
         }
     }
 
+    public func updateDocuments(_ entries: [DocumentEntry], audits: [AuditEvent]) async throws {
+        let rows = try entries.map(DocumentRow.init)
+        let auditRows = try audits.map(AuditRow.init)
+        try await transaction { [self] connection in
+            for row in rows { try await Self.updateDocumentRow(connection, row, logger: logger) }
+            for auditRow in auditRows { try await Self.insertAudit(connection, auditRow, logger: logger) }
+        }
+    }
+
     public func document(id: DocumentID) async throws -> DocumentEntry? {
         try await client.withConnection { [self] connection in
             guard let recordID = try await Self.locatedRecord(connection, documentID: id, logger: logger) else { return nil }

@@ -52,6 +52,15 @@ extension SQLiteStore {
         }
     }
 
+    public func updateDocuments(_ entries: [DocumentEntry], audits: [AuditEvent]) async throws {
+        let rows = try entries.map(DocumentRow.init)
+        let auditRows = try audits.map(AuditRow.init)
+        try await writer.write { db in
+            for row in rows { try Self.updateDocumentRow(db, row) }
+            for auditRow in auditRows { try Self.insertAudit(db, auditRow) }
+        }
+    }
+
     public func document(id: DocumentID) async throws -> DocumentEntry? {
         try readInPlace { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT metadata_json FROM documents WHERE id = ?"), arguments: [id.rawValue.lowercasedString])

@@ -82,7 +82,15 @@ extension RecordService {
     /// the new ones; every visibility flag that changes must be allowed to this actor.
     public func changeLabels(of id: DocumentID, expectedVersion: Int? = nil, by actor: Actor,
                              _ transform: @Sendable ([Code]) throws -> [Code]) async throws -> DocumentEntry {
-        try await relabel(id, expectedVersion: expectedVersion, by: actor, detail: "security labels") { entry, _ in
+        let prepared = try await preparedLabels(of: id, expectedVersion: expectedVersion, by: actor, transform)
+        try await save(prepared)
+        return prepared.entry
+    }
+
+    /// A security-label change decided (refusals audited and thrown) but not saved.
+    func preparedLabels(of id: DocumentID, expectedVersion: Int?, by actor: Actor,
+                        _ transform: @Sendable ([Code]) throws -> [Code]) async throws -> PreparedDocumentChange {
+        try await preparedRelabel(id, expectedVersion: expectedVersion, by: actor, detail: "security labels") { entry, _ in
             let current = entry.visibility.labels.map { Code(system: $0.system, code: $0.code) } + entry.otherLabels
             let labels = try transform(current)
             let visibility = try DocumentVisibility(labels: labels.map { (system: $0.system, code: $0.code) })
@@ -94,6 +102,14 @@ extension RecordService {
     /// Loads the document, computes its new labels, decides each changed flag, saves a new version.
     private func relabel(_ id: DocumentID, expectedVersion: Int? = nil, by actor: Actor, detail: String,
                          _ change: (DocumentEntry, Date) throws -> (DocumentVisibility, [Code])) async throws -> DocumentEntry {
+        let prepared = try await preparedRelabel(id, expectedVersion: expectedVersion, by: actor, detail: detail, change)
+        try await save(prepared)
+        return prepared.entry
+    }
+
+    /// Loads the document, computes its new labels, decides each changed flag: the new version and its audit event, unsaved.
+    private func preparedRelabel(_ id: DocumentID, expectedVersion: Int? = nil, by actor: Actor, detail: String,
+                                 _ change: (DocumentEntry, Date) throws -> (DocumentVisibility, [Code])) async throws -> PreparedDocumentChange {
         guard let entry = try await store.document(id: id), entry.status.isReadable, let record = try await store.record(id: entry.recordID) else {
             try await auditMiss(.maskDocument, by: actor, detail: "DocumentReference/\(id)")
             throw AccessError.notFound
@@ -137,22 +153,16 @@ extension RecordService {
         }
         guard !actions.isEmpty else {
             // Allowed, and nothing to change: still a call the door answered, so still a line in the history.
-            try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: context.now, actor: actor, action: .maskDocument,
-                                                   resources: ["DocumentReference/\(id)"], outcome: .success, rule: read.rule,
-                                                   detail: "\(detail): unchanged"))
-            return entry
+            return PreparedDocumentChange(entry: entry, changed: false, audit: AuditEvent(
+                recordID: record.id, recordedAt: context.now, actor: actor, action: .maskDocument, resources: ["DocumentReference/\(id)"],
+                outcome: .success, rule: read.rule, detail: "\(detail): unchanged"))
         }
         var changed = entry
         changed.visibility = visibility
         changed.otherLabels = otherLabels
         changed.beginNextVersion(at: context.now)
-        do {
-            try await store.updateDocument(changed, audit: AuditEvent(
-                recordID: record.id, recordedAt: context.now, actor: actor, action: actions.contains(.revealDocumentToPatient) ? .revealDocumentToPatient : actions[0],
-                resources: ["DocumentReference/\(id)"], outcome: .success, rule: rules.first ?? read.rule, detail: detail))
-        } catch StoreError.versionConflict {
-            throw RecordError.versionConflict
-        }
-        return changed
+        return PreparedDocumentChange(entry: changed, changed: true, audit: AuditEvent(
+            recordID: record.id, recordedAt: context.now, actor: actor, action: actions.contains(.revealDocumentToPatient) ? .revealDocumentToPatient : actions[0],
+            resources: ["DocumentReference/\(id)"], outcome: .success, rule: rules.first ?? read.rule, detail: detail))
     }
 }

@@ -504,6 +504,15 @@ extension RecordService {
     /// the rule (403). `expectedVersion` (`If-Match`) refuses a change made on a stale read.
     public func changeDocument(_ id: DocumentID, _ transition: DocumentTransition, expectedVersion: Int? = nil,
                                by actor: Actor) async throws -> DocumentEntry {
+        let prepared = try await preparedTransition(id, transition, expectedVersion: expectedVersion, by: actor)
+        try await save(prepared)
+        return prepared.entry
+    }
+
+    /// A status change decided (refusals audited and thrown) but not saved: ``changeDocument(_:_:expectedVersion:by:)``
+    /// saves it alone, ``changeDocuments(_:in:by:)`` with others in one transaction.
+    func preparedTransition(_ id: DocumentID, _ transition: DocumentTransition, expectedVersion: Int?,
+                            by actor: Actor) async throws -> PreparedDocumentChange {
         precondition(transition != .replace, "replacement is a publication")
         guard let entry = try await store.document(id: id), entry.status != .deleted, entry.status != .enteredInError,
               let record = try await store.record(id: entry.recordID)
@@ -524,14 +533,9 @@ extension RecordService {
         var changed = entry
         changed.status = try entry.status.applying(transition)
         changed.beginNextVersion(at: clock())
-        do {
-            try await store.updateDocument(changed, audit: AuditEvent(
-                recordID: record.id, recordedAt: clock(), actor: actor, action: .changeDocument, resources: ["DocumentReference/\(id)"],
-                outcome: .success, rule: decision.rule, detail: "\(transition.rawValue): \(entry.status.rawValue) → \(changed.status.rawValue)"))
-        } catch StoreError.versionConflict {
-            throw RecordError.versionConflict
-        }
-        return changed
+        return PreparedDocumentChange(entry: changed, changed: true, audit: AuditEvent(
+            recordID: record.id, recordedAt: clock(), actor: actor, action: .changeDocument, resources: ["DocumentReference/\(id)"],
+            outcome: .success, rule: decision.rule, detail: "\(transition.rawValue): \(entry.status.rawValue) → \(changed.status.rawValue)"))
     }
 }
 

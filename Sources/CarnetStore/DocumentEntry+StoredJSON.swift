@@ -174,6 +174,8 @@ extension DocumentAuthor: JSONWritable {
             case "identifierValue": identifierValue = try reader.string()
             case "display": display = try reader.string()
             case "reference": reference = try reader.string()
+            case "role": role = try Code(reading: &reader)
+            case "specialty": specialty = try Code(reading: &reader)
             default: try reader.skip()
             }
         }
@@ -185,6 +187,8 @@ extension DocumentAuthor: JSONWritable {
         writer.field("identifierSystem", identifierSystem)
         writer.field("identifierValue", identifierValue)
         writer.field("reference", reference)
+        writer.field("role", role)
+        writer.field("specialty", specialty)
         writer.endObject()
     }
 }

@@ -23,6 +23,12 @@ public protocol DocumentStore: Sendable {
     /// `entry.metadataVersion - 1`, with its audit event.
     func updateDocument(_ entry: DocumentEntry, audit: AuditEvent) async throws
 
+    /// Saves several metadata changes and their audit events in one transaction, each entry checked
+    /// as ``updateDocument(_:audit:)`` checks it: all are saved or none (ITI-57's several changes).
+    ///
+    /// - Throws: ``StoreError/versionConflict`` when any entry changed meanwhile; nothing is saved then.
+    func updateDocuments(_ entries: [DocumentEntry], audits: [AuditEvent]) async throws
+
     /// One entry by id, in any status.
     func document(id: DocumentID) async throws -> DocumentEntry?
 

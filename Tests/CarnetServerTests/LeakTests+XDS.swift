@@ -55,10 +55,22 @@ extension LeakTests {
             let associations = try await XDSMessages.post(client, "/xds/registry", world.physician, XDSMessages.storedQuery(XDSMessages.getAssociations, [
                 ("$uuid", "('urn:uuid:\(world.masked)')")]))
             #expect(associations.xdsObjectIDs("Association").isEmpty)
+            // The filters applied after the service's search (author person, service times) see only what it found.
+            let byAuthor = try await XDSMessages.post(client, "/xds/registry", world.physician, XDSMessages.findDocuments(ins, [
+                ("$XDSDocumentEntryAuthorPerson", "'%'")], returnType: "ObjectRef"))
+            #expect(byAuthor.xdsStatus == "Success" && byAuthor.xdsObjectIDs("ObjectRef").count == 4 && !byAuthor.text.contains(world.masked))
+            let everything = try await XDSMessages.post(client, "/xds/registry", world.physician, XDSGetAllTests.getAll(
+                ins, documents: [XDSMessages.approved, XDSMessages.deprecated], returnType: "ObjectRef"))
+            #expect(everything.xdsStatus == "Success" && !everything.text.contains(world.masked), "GetAll: not the document, nor an association to it")
+            #expect(everything.xdsObjectIDs("ObjectRef").count == 4 + 1 + 4, "four documents, their set, four HasMember: \(everything.text)")
             // The holder does not find what is not yet visible to them.
             let holder = try await XDSMessages.post(client, "/xds/registry", world.holder, XDSMessages.findDocuments(ins, returnType: "ObjectRef"))
             #expect(!holder.text.contains(world.hiddenFromPatient))
             #expect(holder.xdsObjectIDs("ObjectRef").count == 4, "the masked one is the patient's to see")
+            let set = try await XDSMessages.post(client, "/xds/registry", world.holder, XDSMessages.storedQuery(
+                XDSSubmissionSetAndContentsTests.query, [("$XDSSubmissionSetUniqueId", "'urn:oid:1.2.250.1.999.77'")], returnType: "ObjectRef"))
+            #expect(set.xdsStatus == "Success" && !set.text.contains(world.hiddenFromPatient), "GetSubmissionSetAndContents: \(set.text)")
+            #expect(set.xdsObjectIDs("ObjectRef").count == 1 + 4 + 4, "the set, four documents, four HasMember")
         }
     }
 }

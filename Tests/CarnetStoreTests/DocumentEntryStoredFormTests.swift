@@ -19,6 +19,9 @@ struct DocumentEntryStoredFormTests {
         full.comment = #"quote " backslash \ slash / tab"# + "\t newline" + "\n\u{1} é 😀"
         full.title = "Compte rendu d'hospitalisation / synthétique"
         full.authors.append(DocumentAuthor(reference: "#author-1"))
+        full.authors.append(DocumentAuthor(identifierSystem: "urn:oid:1.2.250.1.71.4.2.1", identifierValue: "899700000011", display: "Alice TEST",
+                                           role: Code(system: "urn:oid:1.2.250.1.213.1.1.4.6", code: "10", display: "Médecin"),
+                                           specialty: Code(system: "urn:oid:1.2.250.1.213.1.1.4.5", code: "G15_10/SM54")))
         full.date = Date(timeIntervalSince1970: 1_780_000_000.123)
         full.servicePeriod = DatePeriod(start: Date(timeIntervalSince1970: 1_779_000_000.5), end: nil)
         full.facilityType = Code(system: "urn:oid:1.2.250.1.213.1.1.4.9", code: "SA01", display: "Établissement public de santé")

@@ -128,12 +128,20 @@ public struct DocumentAuthor: Hashable, Sendable, Codable {
     public var identifierValue: String?
     public var display: String?
     public var reference: String?
+    /// The author's role in writing the document (XDS `authorRole`, MHD's PractitionerRole `code`).
+    public var role: Code?
+    /// The author's profession and specialty (XDS `authorSpecialty`, the DMP's G15/R01 codes such as
+    /// `G15_10/SM54`; MHD's PractitionerRole `specialty`). Kept so the two doors give the same author.
+    public var specialty: Code?
 
-    public init(identifierSystem: String? = nil, identifierValue: String? = nil, display: String? = nil, reference: String? = nil) {
+    public init(identifierSystem: String? = nil, identifierValue: String? = nil, display: String? = nil, reference: String? = nil,
+                role: Code? = nil, specialty: Code? = nil) {
         self.identifierSystem = identifierSystem
         self.identifierValue = identifierValue
         self.display = display
         self.reference = reference
+        self.role = role
+        self.specialty = specialty
     }
 }
 

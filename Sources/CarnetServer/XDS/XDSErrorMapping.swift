@@ -49,6 +49,11 @@ enum XDSErrorMapping {
             return XDSFailure(transaction == .update ? codes.metadataUpdateError : codes.repositoryMetadataError, error.description)
         case let error as DocumentError:
             return XDSFailure(transaction == .update ? codes.metadataUpdateError : codes.registryError, error.description)
+        case let error as DocumentChangesError:
+            switch error {
+            case .patientMismatch: return XDSFailure(codes.patientIDDoesNotMatch, error.description)
+            case .namedTwice: return XDSFailure(codes.metadataUpdateError, error.description)
+            }
         case let error as AccessChangeError:
             return XDSFailure(codes.metadataUpdateError, error.description)
         case let error as FHIRInputError:

@@ -3,7 +3,7 @@ import Foundation
 
 /// The parameters of an ITI-18 stored query (`rim:AdhocQuery` slots named `$…`), with their values
 /// read as ITI TF-2a §3.18.4.1.2.3.5 writes them: a quoted string (`'value'`), a list in parentheses
-/// (`('a','b')`), several `rim:Value`s (OR), or a number.
+/// (`('a','b')`), several `rim:Value`s (OR), or a number; a quote inside a quoted value is doubled.
 struct XDSQueryParameters {
     private(set) var values: [String: [String]] = [:]
 
@@ -66,9 +66,16 @@ struct XDSQueryParameters {
         var result: [String] = []
         var current = ""
         var quoted = false
-        var iterator = text.makeIterator()
-        while let character = iterator.next() {
+        let characters = Array(text)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            index += 1
             switch character {
+            case "'" where quoted && index < characters.count && characters[index] == "'":
+                // A quote inside a quoted value is doubled (`'D''Alembert'`), as in SQL.
+                current.append("'")
+                index += 1
             case "'":
                 quoted.toggle()
             case "," where !quoted:

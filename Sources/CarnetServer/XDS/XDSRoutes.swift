@@ -53,7 +53,7 @@ struct XDSRoutes {
             }
         case XDSVocabulary.Action.updateDocumentSet:
             return try await answer(envelope, .update, failure: { SOAPWriter.registryResponse($0) }) {
-                try await XDSUpdateDocumentSet(service: service).answer(envelope, by: actor)
+                try await XDSUpdateDocumentSet(service: service, keyChecking: configuration.insKeyChecking).answer(envelope, by: actor)
             }
         default:
             throw SOAPFault.actionNotSupported(envelope.action)

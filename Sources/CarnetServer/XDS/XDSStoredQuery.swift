@@ -13,9 +13,14 @@ struct XDSStoredQuery {
     let service: RecordService
     let keyChecking: INS.KeyChecking
 
-    private struct Found {
+    struct Found {
         var objects: [String] = []
         var refs: [String] = []
+
+        mutating func add(_ associations: [(id: String, xml: String)]) {
+            objects += associations.map(\.xml)
+            refs += associations.map(\.id)
+        }
     }
 
     func answer(_ envelope: SOAPEnvelope, by actor: Actor) async throws -> (body: String, documents: [Data]) {
@@ -36,9 +41,11 @@ struct XDSStoredQuery {
         case XDSVocabulary.StoredQuery.getDocuments: found = try await getDocuments(parameters, by: actor)
         case XDSVocabulary.StoredQuery.findSubmissionSets: found = try await findSubmissionSets(parameters, by: actor)
         case XDSVocabulary.StoredQuery.getAssociations: found = try await getAssociations(parameters, by: actor)
+        case XDSVocabulary.StoredQuery.getAll: found = try await getAll(parameters, by: actor)
+        case XDSVocabulary.StoredQuery.getSubmissionSetAndContents: found = try await getSubmissionSetAndContents(parameters, by: actor)
         case let id:
-            throw XDSFailure(XDSVocabulary.ErrorCode.unknownStoredQuery,
-                             "stored query \(id.prefix(100)) is not served: FindDocuments, GetDocuments, FindSubmissionSets and GetAssociations are")
+            throw XDSFailure(XDSVocabulary.ErrorCode.unknownStoredQuery, "stored query \(id.prefix(100)) is not served: FindDocuments, GetDocuments, "
+                             + "FindSubmissionSets, GetAssociations, GetAll and GetSubmissionSetAndContents are")
         }
         let list = returnType == "LeafClass" ? found.objects.joined() : found.refs.map(EbRIMWriter.objectRef).joined()
         return (Self.body(status: XDSVocabulary.ResponseStatus.success, list: list, failure: nil), [])
@@ -55,7 +62,7 @@ struct XDSStoredQuery {
     }
 
     /// The statuses asked for: Approved is current, Deprecated superseded or archived.
-    private func statuses(_ values: [String]) throws -> Set<DocumentStatus> {
+    func statuses(_ values: [String]) throws -> Set<DocumentStatus> {
         guard !values.isEmpty else {
             throw XDSFailure(XDSVocabulary.ErrorCode.storedQueryParamNumber, "a status parameter is required (Approved, Deprecated)")
         }
@@ -75,7 +82,10 @@ struct XDSStoredQuery {
                                            "$XDSDocumentEntryTypeCode", "$XDSDocumentEntryPracticeSettingCode",
                                            "$XDSDocumentEntryHealthcareFacilityTypeCode", "$XDSDocumentEntryEventCodeList",
                                            "$XDSDocumentEntryConfidentialityCode", "$XDSDocumentEntryFormatCode",
-                                           "$XDSDocumentEntryCreationTimeFrom", "$XDSDocumentEntryCreationTimeTo", "$XDSDocumentEntryType"])
+                                           "$XDSDocumentEntryCreationTimeFrom", "$XDSDocumentEntryCreationTimeTo", "$XDSDocumentEntryType",
+                                           "$XDSDocumentEntryAuthorPerson", "$XDSDocumentEntryServiceStartTimeFrom",
+                                           "$XDSDocumentEntryServiceStartTimeTo", "$XDSDocumentEntryServiceStopTimeFrom",
+                                           "$XDSDocumentEntryServiceStopTimeTo"])
         let ins = try XDSCoding.ins(fromCX: try parameters.required("$XDSDocumentEntryPatientId"), keyChecking: keyChecking)
         var query = DocumentQuery()
         query.statuses = try statuses(parameters.all("$XDSDocumentEntryStatus"))
@@ -89,15 +99,15 @@ struct XDSStoredQuery {
         if let to = try parameters.date("$XDSDocumentEntryCreationTimeTo") { query.dates.append(DateCondition(.lt, lower: to, upper: to)) }
         query.foldsDuplicates = false
         query.count = DocumentQuery.maximumCount
-        let formats = parameters.tokens("$XDSDocumentEntryFormatCode")
+        let filter = try XDSEntryFilter(parameters)
         guard !query.statuses.isEmpty else { return Found() }
         let result = try await service.findDocuments(of: .ins(ins), query, by: actor)
         guard result.total <= query.count else {
             throw XDSFailure(XDSVocabulary.ErrorCode.tooManyResults,
                              "\(result.total) documents match, more than the \(query.count) one answer carries: narrow the query (dates, codes)")
         }
-        // formatCode is not a search of the service's: filtered here, on what the reader may see.
-        let entries = formats.isEmpty ? result.page : result.page.filter { entry in entry.format.map { format in formats.contains { format.matches(token: $0) } } ?? false }
+        // formatCode, authorPerson and the service times are no search of the service's: filtered here, on what the reader may see.
+        let entries = result.page.filter(filter.matches)
         return Found(objects: entries.map { EbRIMWriter.extrinsicObject($0, ins: ins, repositoryUniqueID: XDSRoutes.repositoryUniqueID) },
                      refs: entries.map { EbRIMWriter.entryUUID($0.id) })
     }
@@ -187,8 +197,26 @@ struct XDSStoredQuery {
                                                              source: EbRIMWriter.entryUUID(entry.id), target: EbRIMWriter.entryUUID(replaced)))
                 found.refs.append(associationID)
             }
+            found.add(Self.relationAssociations(of: entry))
         }
         return found
+    }
+
+    /// A document's APND, XFRM and signs associations (MHD's `relatesTo` appends, transforms, signs),
+    /// those whose target `keeps`. Their target may be a document the reader no longer sees: only its
+    /// entryUUID is written, which the reader's own document names anyway.
+    static func relationAssociations(of entry: DocumentEntry, keeping keeps: (DocumentID) -> Bool = { _ in true }) -> [(id: String, xml: String)] {
+        let types = XDSVocabulary.AssociationType.self
+        return (entry.relations ?? []).enumerated().filter { keeps($0.element.target) }.map { index, relation in
+            let type = switch relation.code {
+            case .appends: types.append
+            case .transforms: types.transform
+            case .signs: types.signs
+            }
+            let id = "urn:uuid:\(entry.id)-\(relation.code.rawValue)-\(index)"
+            return (id, EbRIMWriter.association(id: id, type: type, source: EbRIMWriter.entryUUID(entry.id),
+                                                target: EbRIMWriter.entryUUID(relation.target)))
+        }
     }
 
     /// A DocumentEntry's entryUUID (`urn:uuid:<id>`) as its id; `nil` for anything else (it names nothing here).

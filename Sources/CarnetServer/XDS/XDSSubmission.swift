@@ -12,8 +12,9 @@ import Foundation
 /// `healthcareFacilityTypeCode`, `practiceSettingCode`, `eventCodeList`, `formatCode` as such,
 /// `confidentialityCode` → the visibility labels (`MASQUE_PS`, `INVISIBLE_PATIENT`,
 /// `INVISIBLE_REPRESENTANTS_LEGAUX`, TRE_A07) and the HL7 level, `uniqueId`, `creationTime`,
-/// `serviceStartTime`/`serviceStopTime`, `languageCode`, `title`, `comments`, the authors, and an `RPLC`
-/// association → the document it replaces. Every refusal is an ``XDSFailure`` with its XDS code.
+/// `serviceStartTime`/`serviceStopTime`, `languageCode`, `title`, `comments`, the authors, an `RPLC`
+/// association → the document it replaces, and `APND`, `XFRM`, `signs` → MHD's `relatesTo` appends,
+/// transforms, signs (their targets checked by the service as over MHD). Every refusal is an ``XDSFailure`` with its XDS code.
 struct XDSSubmission {
     var documents: [RecordService.Submission]
     var submissionSet: SubmissionSetDraft?
@@ -53,15 +54,17 @@ struct XDSSubmission {
         guard let ins = patients.first, patients.allSatisfy({ $0 == ins }) else {
             throw XDSFailure(XDSVocabulary.ErrorCode.patientIDDoesNotMatch, "the SubmissionSet and its DocumentEntries name different patients")
         }
-        let replaced = try replacements(objects)
+        let (replaced, related) = try links(objects)
         var documents: [RecordService.Submission] = []
         for object in objects.extrinsicObjects {
             let id = object.attributes["id"] ?? ""
             guard let data = bytes.removeValue(forKey: id) else {
                 throw XDSFailure(XDSVocabulary.ErrorCode.missingDocument, "DocumentEntry \(id.prefix(100)) has no Document in the request", at: id)
             }
-            documents.append(RecordService.Submission(
-                draft: try draft(object, objects, data: data, replaces: replaced[id], maxContentSize: maxContentSize), content: data))
+            var draft = try draft(object, objects, data: data, replaces: replaced[id], maxContentSize: maxContentSize)
+            draft.relations = related[id, default: []].map(\.relation)
+            draft.relationPaths = related[id, default: []].map(\.path)
+            documents.append(RecordService.Submission(draft: draft, content: data))
         }
         if let orphan = bytes.keys.first {
             throw XDSFailure(XDSVocabulary.ErrorCode.missingDocumentMetadata, "Document \(orphan.prefix(100)) has no DocumentEntry", at: orphan)
@@ -69,27 +72,36 @@ struct XDSSubmission {
         return XDSSubmission(documents: documents, submissionSet: setPackages.first.map { submissionSet($0, objects) }, subject: .ins(ins))
     }
 
-    /// The document each `RPLC` association's source replaces (its target, the entryUUID of a stored document).
-    private static func replacements(_ objects: EbRIMObjects) throws -> [String: DocumentID] {
+    /// The links of the submitted documents to stored ones, by the submitted DocumentEntry's id: the
+    /// document each `RPLC` replaces, and the `APND`, `XFRM` and `signs` links (MHD's `relatesTo`
+    /// `appends`, `transforms`, `signs`), each target the entryUUID of a stored document.
+    private static func links(_ objects: EbRIMObjects) throws
+        -> (replaced: [String: DocumentID], related: [String: [(relation: DocumentRelation, path: String)]]) {
+        let types = XDSVocabulary.AssociationType.self
+        let kinds: [String: DocumentRelation.Kind] = [types.append: .appends, types.transform: .transforms, types.signs: .signs]
         var replaced: [String: DocumentID] = [:]
+        var related: [String: [(relation: DocumentRelation, path: String)]] = [:]
         for association in objects.associations {
             let type = association.attributes["associationType"] ?? ""
-            switch type {
-            case XDSVocabulary.AssociationType.hasMember: continue
-            case XDSVocabulary.AssociationType.replace:
-                let target = association.attributes["targetObject"] ?? ""
-                guard let source = association.attributes["sourceObject"],
-                      let id = DocumentID(target.hasPrefix("urn:uuid:") ? String(target.dropFirst(9)) : target) else {
-                    throw XDSFailure(XDSVocabulary.ErrorCode.unresolvedReference,
-                                     "the RPLC association's target '\(target.prefix(100))' is not the entryUUID of a document (urn:uuid:…)")
-                }
-                replaced[source] = id
-            default:
+            guard type != types.hasMember else { continue }
+            guard type == types.replace || kinds[type] != nil else {
                 throw XDSFailure(XDSVocabulary.ErrorCode.registryMetadataError,
-                                 "association type '\(type.prefix(100))' is not supported: HasMember and RPLC are")
+                                 "association type '\(type.prefix(100))' is not supported: HasMember, RPLC, APND, XFRM and signs are")
+            }
+            let target = association.attributes["targetObject"] ?? ""
+            let name = type.split(separator: ":").last.map(String.init) ?? type
+            guard let source = association.attributes["sourceObject"],
+                  let id = DocumentID(target.hasPrefix("urn:uuid:") ? String(target.dropFirst(9)) : target) else {
+                throw XDSFailure(XDSVocabulary.ErrorCode.unresolvedReference,
+                                 "the \(name) association's target '\(target.prefix(100))' is not the entryUUID of a document (urn:uuid:…)")
+            }
+            if let kind = kinds[type] {
+                related[source, default: []].append((DocumentRelation(code: kind, target: id), "the \(name) association's targetObject"))
+            } else {
+                replaced[source] = id
             }
         }
-        return replaced
+        return (replaced, related)
     }
 
     private static func draft(_ object: XMLElementNode, _ objects: EbRIMObjects, data: Data, replaces: DocumentID?,

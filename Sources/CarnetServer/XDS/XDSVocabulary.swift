@@ -90,6 +90,8 @@ enum XDSVocabulary {
         static let findSubmissionSets = "urn:uuid:f26abbcb-ac74-4422-8a30-edb644bbc1a9"
         static let getDocuments = "urn:uuid:5c4f972b-d56b-40ac-a5fc-c8ca9b40b9d4"
         static let getAssociations = "urn:uuid:a7ae438b-4bc2-4642-93e9-be891f7bb155"
+        static let getAll = "urn:uuid:10b545ea-725c-446d-9b95-8aeb444eddf3"
+        static let getSubmissionSetAndContents = "urn:uuid:e8e3cb2c-e39c-46b9-99e4-c12f57260b83"
     }
 
     /// The XDS error codes used (ITI TF-3 Table 4.2.4.1-2).
