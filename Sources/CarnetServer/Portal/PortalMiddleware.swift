@@ -94,10 +94,7 @@ struct PortalMiddleware: RouterMiddleware {
             context.logger.error("portal request failed", metadata: ["error.type": "\(type(of: error))"])
             (status, message) = (.internalServerError, l.t(.anInternalErrorOccurredItHas))
         }
-        let body: HTML = """
-            \(PortalPage.notice(message, error: true))
-            <p><a href="\(professional ? "/portal/pro" : "/portal/patient")">\(l.t(.back))</a></p>
-            """
+        let body = PortalErrorPage.render(message, professional: professional, l)
         return PortalPage(title: l.t(.cannotDoThis), language: l, session: context.portalSession, path: path, body: body).response(status: status)
     }
 }
