@@ -302,6 +302,7 @@ extension PortalMessage {
             .newProfessionals,
             .alerts,
             .thisFormHasExpiredOrDid,
+            .theFormArrivedIncomplete,
             .thisFileIsTooLargeThe("⟨1⟩"),
             .notFoundThisDoesNotExist,
             .refused2,

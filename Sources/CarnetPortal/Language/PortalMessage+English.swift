@@ -301,6 +301,7 @@ extension PortalMessage {
         case .seeEveryEmergencyAccessInThe: "See every emergency access in the history"
         case .newProfessionals: "New professionals"
         case .alerts: "Alerts"
+        case .theFormArrivedIncomplete: "The form arrived incomplete or malformed. Go back, reload the page and send it again."
         case .thisFormHasExpiredOrDid: "This form has expired or did not come from Carnet. Go back, reload the page and try again."
         case .thisFileIsTooLargeThe(let a): "This file is too large: the limit is \(a) MB."
         case .notFoundThisDoesNotExist: "Not found: this does not exist, or you may not see it."

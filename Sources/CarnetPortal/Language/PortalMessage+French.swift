@@ -301,6 +301,7 @@ extension PortalMessage {
         case .seeEveryEmergencyAccessInThe: "Voir tous les accès en urgence dans l'historique"
         case .newProfessionals: "Nouveaux professionnels"
         case .alerts: "Alertes"
+        case .theFormArrivedIncomplete: "Le formulaire est arrivé incomplet ou mal formé. Revenez en arrière, rechargez la page et envoyez-le de nouveau."
         case .thisFormHasExpiredOrDid: "Ce formulaire a expiré ou ne vient pas de Carnet. Revenez en arrière, rechargez la page et recommencez."
         case .thisFileIsTooLargeThe(let a): "Ce fichier est trop gros : la limite est de \(a) Mo."
         case .notFoundThisDoesNotExist: "Introuvable : cet élément n'existe pas, ou vous ne pouvez pas le voir."

@@ -306,6 +306,7 @@ package enum PortalMessage {
     case newProfessionals
     case alerts
     case thisFormHasExpiredOrDid
+    case theFormArrivedIncomplete
     case thisFileIsTooLargeThe(any CustomStringConvertible)
     case notFoundThisDoesNotExist
     case refused2

@@ -61,6 +61,8 @@ struct PortalMiddleware: RouterMiddleware {
             return PortalPage.redirect("/portal/pro")
         case PortalError.forgedForm:
             (status, message) = (.forbidden, l.t(.thisFormHasExpiredOrDid))
+        case PortalError.malformedForm:
+            (status, message) = (.badRequest, l.t(.theFormArrivedIncomplete))
         case PortalError.tooLarge(let limit):
             (status, message) = (.contentTooLarge, l.t(.thisFileIsTooLargeThe(limit / 1_048_576)))
         case AuthenticationError.missing, AuthenticationError.expired:

@@ -19,18 +19,20 @@ enum PortalCookies {
 extension PortalForm {
     /// Reads the body and checks its `_csrf` field against `expected` (the session's token, or the
     /// pre-sign-in cookie): a form from another site is refused before anything is done.
-    static func read(_ request: Request, expectedToken: String?, maximumSize: Int = maximumSize) async throws -> PortalForm {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: maximumSize)
-        } catch {
-            throw PortalError.tooLarge(maximumSize)
-        }
+    static func read(_ request: Request, expectedToken: String?, fileLimit: Int? = nil) async throws -> PortalForm {
+        let contentType = request.headers[.contentType] ?? ""
         let form: PortalForm
-        if let boundary = request.headers[.contentType].flatMap(PortalMultipart.boundary(in:)) {
-            guard let parsed = PortalMultipart.parse(Data(buffer.readableBytesView), boundary: boundary) else { throw PortalError.forgedForm }
-            form = PortalForm(fields: parsed.fields, files: parsed.files)
+        if PortalMultipart.isMultipart(contentType) {
+            // Streamed and bounded (``PortalMultipartReader``); a multipart body without its boundary is malformed.
+            guard let boundary = PortalMultipart.boundary(in: contentType) else { throw PortalError.malformedForm }
+            form = try await PortalMultipartReader.read(request.body, boundary: boundary, fileLimit: fileLimit ?? maximumSize)
         } else {
+            let buffer: ByteBuffer
+            do {
+                buffer = try await request.body.collect(upTo: maximumSize)
+            } catch {
+                throw PortalError.tooLarge(maximumSize)
+            }
             form = PortalForm(fields: parse(String(buffer: buffer)))
         }
         guard let expectedToken, let given = form.fields["_csrf"], constantTimeEqual(given, expectedToken) else {
@@ -48,6 +50,9 @@ enum PortalError: Error, Equatable {
     case signedOut(professional: Bool)
     /// The page needs something the session does not have (a professional with no patient opened).
     case noPatientOpened
+    /// The form's body does not parse, or ends before its end (a multipart body without its boundary,
+    /// truncated, or with a text field larger than a form's).
+    case malformedForm
     /// The form is larger than the limit (bytes).
     case tooLarge(Int)
 }

@@ -26,12 +26,12 @@ extension PortalUpload {
         if date == nil { problems.messages["date"] = l.t(.giveTheDateAsYyyyMm) }
         var content: (Data, String)?
         var cdaHeader: CDAHeader?
-        if let file = form.files["file"], !file.data.isEmpty {
+        if let file = form.files["file"], file.size > 0 {
             let mediaType = file.contentType.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
             let allowed = acceptedTypes.split(separator: ",").map(String.init)
             if !allowed.contains(mediaType) {
                 problems.messages["file"] = l.t(.thisFileTypeIsNotAccepted(mediaType))
-            } else if file.data.count > maxContentSize {
+            } else if file.size > maxContentSize {
                 problems.messages["file"] = l.t(.thisFileIsTooLargeThe(maxContentSize / 1_048_576))
             } else if let problem = ContentInspection.problem(with: file.data, mediaType: mediaType) {
                 problems.messages["file"] = l.t(.theFileDoesNotMatchIts)
@@ -49,7 +49,7 @@ extension PortalUpload {
         if masked && invisible {
             problems.messages["visibility"] = l.t(.aDocumentCannotBeBothMasked2)
         }
-        let fileSent = form.files["file"].map { !$0.data.isEmpty } ?? false
+        let fileSent = form.files["file"].map { $0.size > 0 } ?? false
         if fileSent, content != nil, !problems.messages.isEmpty {
             problems.messages["file"] = l.t(.theFileIsFineButIt)
         } else if fileSent, let message = problems.messages["file"] {
@@ -81,7 +81,7 @@ extension PortalUpload {
                        service: RecordService, configuration: CarnetConfiguration, documentPath: String, back: String,
                        authorName: String? = nil) async throws -> Response {
         let l = PortalLanguage.from(request)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken, maximumSize: configuration.maxContentSize + 65_536)
+        let form = try await PortalForm.read(request, expectedToken: session.csrfToken, fileLimit: configuration.maxContentSize)
         switch submission(from: form, author: session.actor, authorName: authorName, maxContentSize: configuration.maxContentSize, l) {
         case .failure(let problems):
             return refused(request, session: session, form: form, problems: problems, back: back, status: .badRequest, l)
