@@ -10,10 +10,10 @@ import Hummingbird
 /// a representative acting for a minor is refused), and a change is told to the previous address.
 extension PatientPortalRoutes {
     /// Sets the contact from the record page's form, or shows the page again with the message in place.
-    func changeContact(_ request: Request, _ context: CarnetRequestContext, _ form: PortalForm) async throws -> Response {
+    func changeContact(_ request: Request, _ context: CarnetRequestContext, _ form: PortalRecordForm) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
-        let typed = form["email"] ?? ""
+        let typed = form.email ?? ""
         let email: String
         do {
             email = try PatientResource.checkedEmail(typed, at: "email")

@@ -88,27 +88,29 @@ struct PatientPortalRoutes {
     // MARK: - Documents
 
     @Sendable func documents(_ request: Request, context: CarnetRequestContext) async throws -> Response {
-        try await documentList(request, context, filters: PortalForm(fields: [:]))
+        try await documentList(request, context, filters: nil)
     }
 
     /// The filters come in a form body (POST), so that what a patient looks for never sits in a URL.
     @Sendable func filteredDocuments(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, _) = try signedIn(context)
-        return try await documentList(request, context, filters: try await PortalForm.read(request, expectedToken: session.csrfToken))
+        return try await documentList(request, context, filters: try await PortalForm.read(PortalDocumentFilterForm.self, request, expectedToken: session.csrfToken))
     }
 
-    func documentList(_ request: Request, _ context: CarnetRequestContext, filters: PortalForm) async throws -> Response {
+    /// The documents page; `filters` as posted, or `nil` for the page as it opens (what is new first).
+    func documentList(_ request: Request, _ context: CarnetRequestContext, filters posted: PortalDocumentFilterForm?) async throws -> Response {
+        let filters = posted ?? PortalDocumentFilterForm()
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         var query = DocumentQuery()
         query.count = 100
         var view = PortalDocumentListPage(reader: session.actor, csrf: session.csrfToken)
         view.confirmation = PortalConfirmation.notice(request, l)
-        let type = filters["type"]
+        let type = filters.type
         view.type = type
         if let type { query.types = [type] }
-        view.since = filters["since"]
-        if let since = filters["since"] {
+        view.since = filters.since
+        if let since = filters.since {
             if let bounds = FHIRDate.interval(since) {
                 query.dates = [DateCondition(.ge, lower: bounds.lower, upper: bounds.upper)]
             } else {
@@ -116,7 +118,7 @@ struct PatientPortalRoutes {
             }
         }
         // Words searched inside the documents (issue 18), decided by the database like the author.
-        let words = filters["words"]
+        let words = filters.words
         view.words = words
         if let words {
             if words.count <= 500, !FrenchText.queryTerms(words).isEmpty {
@@ -126,7 +128,7 @@ struct PatientPortalRoutes {
             }
         }
         // The author filter is decided by the database, before paging: the count is of every match.
-        let author = filters["author"]
+        let author = filters.author
         view.author = author
         query.authorText = author
         let searched = try await service.findDocuments(of: .record(recordID), query, lastAccess: session.lastAccess(on: recordID), by: session.actor)
@@ -146,7 +148,7 @@ struct PatientPortalRoutes {
             found.total = max(found.total, found.page.count)
         }
         // Unfiltered, the page opens on what is new since the previous sign-in, then the rest.
-        let unfiltered = filters.fields.values.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let unfiltered = posted == nil
         var fresh: [DocumentEntry] = []
         var freshTotal = 0
         if unfiltered, lastAccess.at != nil {
@@ -399,15 +401,15 @@ struct PatientPortalRoutes {
     @Sendable func changeRecord(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
-        switch form["action"] {
+        let form = try await PortalForm.read(PortalRecordForm.self, request, expectedToken: session.csrfToken)
+        switch form.action {
         case "close":
-            guard form["confirm"] == "yes" else {
+            guard form.confirmed else {
                 return try await recordPage(request, context, confirmError: l.t(.tickIUnderstandTheConsequencesTo),
-                                             reason: form["reason"])
+                                             reason: form.reason)
             }
             do {
-                _ = try await service.transition(recordID, .closeRecord, reason: form["reason"], by: session.actor)
+                _ = try await service.transition(recordID, .closeRecord, reason: form.reason, by: session.actor)
             } catch let error as RecordError {
                 return try await recordPage(request, context, confirmError: nil, reason: nil, problem: PortalProblemMessages.record(error, l))
             }
@@ -422,7 +424,7 @@ struct PatientPortalRoutes {
         default:
             throw FHIRInputError("unknown action", at: "action")
         }
-        return PortalPage.redirect(PortalConfirmation.done("/portal/patient/record", form["action"] == "close" ? "closed" : "reopened"))
+        return PortalPage.redirect(PortalConfirmation.done("/portal/patient/record", form.action == "close" ? "closed" : "reopened"))
     }
 
     func documentID(_ context: CarnetRequestContext) throws -> DocumentID {

@@ -27,18 +27,48 @@ extension PortalForm {
             guard let boundary = PortalMultipart.boundary(in: contentType) else { throw PortalError.malformedForm }
             form = try await PortalMultipartReader.read(request.body, boundary: boundary, fileLimit: fileLimit ?? maximumSize)
         } else {
-            let buffer: ByteBuffer
-            do {
-                buffer = try await request.body.collect(upTo: maximumSize)
-            } catch {
-                throw PortalError.tooLarge(maximumSize)
-            }
-            form = PortalForm(fields: parse(String(buffer: buffer)))
+            form = PortalForm(fields: try decode([String: String].self, from: try await urlEncodedBody(request)))
         }
-        guard let expectedToken, let given = form.fields["_csrf"], constantTimeEqual(given, expectedToken) else {
-            throw PortalError.forgedForm
-        }
+        try checkToken(form.fields["_csrf"], expectedToken)
         return form
+    }
+
+    /// Reads a URL-encoded body into the form's own type, decoded by Hummingbird's
+    /// `URLEncodedFormDecoder`, after its `_csrf` field matched `expectedToken`: a form from another
+    /// site is refused before anything in it is read. Its fields are text (``KeyedDecodingContainer/text(_:)``),
+    /// checked by the page, which says what is wrong beside the field.
+    static func read<Fields: Decodable>(_ type: Fields.Type, _ request: Request, expectedToken: String?) async throws -> Fields {
+        let body = try await urlEncodedBody(request)
+        try checkToken(try decode(Token.self, from: body).value, expectedToken)
+        return try decode(Fields.self, from: body)
+    }
+
+    /// The body of a URL-encoded form, up to ``PortalForm/maximumSize``.
+    private static func urlEncodedBody(_ request: Request) async throws -> String {
+        do {
+            return String(buffer: try await request.body.collect(upTo: maximumSize))
+        } catch {
+            throw PortalError.tooLarge(maximumSize)
+        }
+    }
+
+    /// Decoded by the framework; a body it cannot read (bad percent-encoding, a field twice) is malformed.
+    private static func decode<Fields: Decodable>(_ type: Fields.Type, from body: String) throws -> Fields {
+        do {
+            return try URLEncodedFormDecoder().decode(Fields.self, from: body)
+        } catch {
+            throw PortalError.malformedForm
+        }
+    }
+
+    private static func checkToken(_ given: String?, _ expected: String?) throws {
+        guard let expected, let given, constantTimeEqual(given, expected) else { throw PortalError.forgedForm }
+    }
+
+    /// The CSRF field every portal form carries.
+    private struct Token: Decodable {
+        var value: String?
+        enum CodingKeys: String, CodingKey { case value = "_csrf" }
     }
 }
 

@@ -72,8 +72,8 @@ struct PortalSignInRoutes {
     @Sendable func requestCode(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let l = PortalLanguage.from(request)
         if let wait = await limiter.take(context.remoteAddress ?? "unknown", now: service.now()) { return tooManyAttempts(request, wait) }
-        let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
-        let text = form["ins"] ?? ""
+        let form = try await PortalForm.read(PortalSignInForms.INSForm.self, request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
+        let text = form.ins ?? ""
         let candidates: [INS]
         do {
             candidates = try PortalINS.candidates(text, keyChecking: configuration.insKeyChecking)
@@ -115,9 +115,9 @@ struct PortalSignInRoutes {
     @Sendable func verifyCode(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let l = PortalLanguage.from(request)
         if let wait = await limiter.take(context.remoteAddress ?? "unknown", now: service.now()) { return tooManyAttempts(request, wait) }
-        let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
-        let number = form["ins"] ?? ""
-        guard let code = form["code"], code.count == 6, code.allSatisfy(\.isNumber) else {
+        let form = try await PortalForm.read(PortalSignInForms.CodeForm.self, request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
+        let number = form.ins ?? ""
+        guard let code = form.code, code.count == 6, code.allSatisfy(\.isNumber) else {
             return try await codePage(request, number: number, error: l.t(.theCodeHasDigits))
         }
         let candidates = (try? PortalINS.candidates(number, keyChecking: configuration.insKeyChecking)) ?? []
@@ -165,10 +165,10 @@ struct PortalSignInRoutes {
     @Sendable func professionalSignIn(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let l = PortalLanguage.from(request)
         if let wait = await limiter.take(context.remoteAddress ?? "unknown", now: service.now()) { return tooManyAttempts(request, wait) }
-        let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
+        let form = try await PortalForm.read(PortalSignInForms.ProfessionalForm.self, request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
         let actor: Actor
         var tokenExpiry: Date?
-        if form["method"] == "certificate" {
+        if form.method == "certificate" {
             // Who signs in comes from the verified certificate on this connection, never from the form.
             guard let certified = await certifiedProfessional(context) else {
                 return try await tokenPage(request, context, error: l.t(.noValidClientCertificateOnThis))
@@ -176,7 +176,7 @@ struct PortalSignInRoutes {
             actor = certified
         } else {
             do {
-                let verified = try await tokens.verifiedWithExpiry(form["token"] ?? "", now: service.now())
+                let verified = try await tokens.verifiedWithExpiry(form.token ?? "", now: service.now())
                 actor = verified.actor
                 tokenExpiry = verified.expiry
             } catch {
