@@ -30,7 +30,8 @@ enum PortalMultipartReader {
             guard received <= limit else { throw PortalError.tooLarge(fileLimit) }
             do { try parser.execute(chunk) } catch { throw PortalError.malformedForm }
             if parts.malformed { throw PortalError.malformedForm }
-            tail = Array((tail + chunk.readableBytesView).suffix(closing.count + 4))
+            tail.append(contentsOf: chunk.readableBytesView.suffix(closing.count + 4))
+            tail.removeFirst(max(0, tail.count - (closing.count + 4)))
         }
         while let last = tail.last, last == 13 || last == 10 { tail.removeLast() }
         guard !parts.inPart, parts.completed > 0, tail.count >= closing.count, Array(tail.suffix(closing.count)) == closing else {
@@ -68,10 +69,11 @@ enum PortalMultipartReader {
             size += buffer.readableBytes
             let isFile = disposition.map { PortalMultipart.parameter("filename", in: $0) != nil } ?? false
             // A file past its limit is counted, not kept; a text field past its own is malformed.
+            // Copied as one block of bytes, not byte by byte.
             if isFile {
-                if size <= fileLimit { data.append(contentsOf: buffer.readableBytesView) } else { data = Data() }
+                if size <= fileLimit { buffer.withUnsafeReadableBytes { data.append(contentsOf: $0) } } else { data = Data() }
             } else if size <= PortalForm.maximumSize {
-                data.append(contentsOf: buffer.readableBytesView)
+                buffer.withUnsafeReadableBytes { data.append(contentsOf: $0) }
             } else {
                 malformed = true
             }
