@@ -230,8 +230,8 @@ struct PatientPortalRoutes {
         let l = PortalLanguage.from(request)
         let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
         do {
-            let (type, json) = try PortalSummaryForms.resource(from: form, patient: recordID, today: service.now(), l)
-            let item = try SummaryResource.item(from: Data(json.utf8), resourceType: type)
+            let (type, resource) = try PortalSummaryForms.resource(from: form, patient: recordID, today: service.now(), l)
+            let item = try SummaryResource.item(from: try FHIRJSON.encode(resource), resourceType: type)
             // One blood group, one organ-donation stance, one trusted person: a new answer replaces the
             // patient's previous one (a new version of it, kept in its history) instead of adding a second.
             let previous = PortalSummaryForms.isSingle(form)
