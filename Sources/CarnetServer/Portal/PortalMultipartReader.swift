@@ -52,6 +52,7 @@ enum PortalMultipartReader {
         private var contentType: String?
         private var data = Data()
         private var size = 0
+    private var isFile: Bool?
 
         init(fileLimit: Int) { self.fileLimit = fileLimit }
 
@@ -67,7 +68,9 @@ enum PortalMultipartReader {
         func body(_ buffer: ByteBuffer) {
             inPart = true
             size += buffer.readableBytes
-            let isFile = disposition.map { PortalMultipart.parameter("filename", in: $0) != nil } ?? false
+            // Whether the part is a file, read from its header once (a file arrives in many slices).
+        let isFile = self.isFile ?? (disposition.map { PortalMultipart.parameter("filename", in: $0) != nil } ?? false)
+        self.isFile = isFile
             // A file past its limit is counted, not kept; a text field past its own is malformed.
             // Copied as one block of bytes, not byte by byte.
             if isFile {
@@ -80,7 +83,7 @@ enum PortalMultipartReader {
         }
 
         func complete() {
-            defer { (disposition, contentType, data, size, inPart) = (nil, nil, Data(), 0, false) }
+            defer { (disposition, contentType, data, size, inPart, isFile) = (nil, nil, Data(), 0, false, nil) }
             guard let disposition, let name = PortalMultipart.parameter("name", in: disposition) else {
                 malformed = true
                 return
