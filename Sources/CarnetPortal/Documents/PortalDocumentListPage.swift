@@ -34,7 +34,7 @@ package struct PortalDocumentListPage {
     }
 
     package func render(_ l: PortalLanguage) -> HTML {
-        let types = PortalDocumentTypes.common + PortalDocumentTypes.patient.filter { code, _, _ in !PortalDocumentTypes.common.contains { $0.0 == code } }
+        let types = PortalDocumentTypes.common + PortalDocumentTypes.patient.filter { code, _ in !PortalDocumentTypes.common.contains { $0.0 == code } }
         func rows(_ entries: [DocumentEntry]) -> [HTML] {
             entries.map { entry -> HTML in
                 """
@@ -62,8 +62,8 @@ package struct PortalDocumentListPage {
             \(confirmation)
             <form method="post" action="/portal/patient/documents/filter" class="card">\(PortalPage.csrf(csrf))
             <label for="type">\(l.t(.typeText))</label>
-            <select id="type" name="type"><option value="">\(l.t(.allTypes))</option>\(types.map { code, fr, en -> HTML in
-                "<option value=\"\(code)\"\(type == code ? HTML.trusted(" selected") : "")>\(l.t(fr, en))</option>" })</select>
+            <select id="type" name="type"><option value="">\(l.t(.allTypes))</option>\(types.map { code, name -> HTML in
+                "<option value=\"\(code)\"\(type == code ? HTML.trusted(" selected") : "")>\(l.t(name))</option>" })</select>
             <label for="since">\(l.t(.since3))</label>
             <input type="date" id="since" name="since" value="\(since)">
             <label for="author">\(l.t(.authorNameOrRpps))</label>

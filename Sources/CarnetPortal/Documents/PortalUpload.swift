@@ -34,8 +34,8 @@ package enum PortalUpload {
         let title = typed.map { $0["title"] ?? "" } ?? prefill?.title
         let date = typed.map { $0["date"] ?? "" } ?? today()
         let checked = { (field: String) -> HTML in typed?[field] == "yes" ? " checked" : "" }
-        let types = (patientSide ? PortalDocumentTypes.patient : PortalDocumentTypes.common).map { code, french, english -> HTML in
-            "<option value=\"\(code)\"\(chosen == code ? HTML.trusted(" selected") : "")>\(l.t(french, english))</option>"
+        let types = (patientSide ? PortalDocumentTypes.patient : PortalDocumentTypes.common).map { code, name -> HTML in
+            "<option value=\"\(code)\"\(chosen == code ? HTML.trusted(" selected") : "")>\(l.t(name))</option>"
         }
         let messages = problems?.messages ?? [:]
         func invalid(_ field: String) -> HTML { messages[field] == nil ? "" : " aria-invalid=\"true\"" }

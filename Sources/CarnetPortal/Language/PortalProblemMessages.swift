@@ -98,7 +98,7 @@ package enum PortalProblemMessages {
     /// A FHIR resource built from a form that Carnet's checks refused: the field it concerns by its
     /// label on the form, what is wrong with it, and what to do.
     package static func fhirInput(_ error: FHIRInputError, _ l: PortalLanguage) -> String {
-        let label = field(for: error.expression).map { l.t($0.french, $0.english) }
+        let label = field(for: error.expression).map { l.t($0.label) }
         let message = error.message
         let what: String
         if message.hasPrefix("is required") {
@@ -124,15 +124,14 @@ package enum PortalProblemMessages {
     }
 
     /// A field of the portal's forms as a person reads its label, with the id it has on the page.
-    package struct Field: Equatable {
+    package struct Field {
         package var id: String
-        package var french: String
-        package var english: String
+        /// The field's label, in the catalogue.
+        package var label: PortalMessage
 
-        package init(id: String, french: String, english: String) {
+        package init(id: String, label: PortalMessage) {
             self.id = id
-            self.french = french
-            self.english = english
+            self.label = label
         }
     }
 
@@ -141,18 +140,18 @@ package enum PortalProblemMessages {
     package static func field(for expression: String?) -> Field? {
         guard let expression else { return nil }
         let known: [(String, Field)] = [
-            ("RelatedPerson.name", Field(id: "contact-family", french: "Le nom", english: "The name")),
-            ("RelatedPerson.telecom", Field(id: "contact-phone", french: "Le téléphone", english: "The phone number")),
-            ("RelatedPerson.relationship", Field(id: "contact-role", french: "Le rôle", english: "The role")),
-            ("AllergyIntolerance.code", Field(id: "allergy-substance", french: "La substance ou le médicament", english: "The substance or medicine")),
-            ("AllergyIntolerance.criticality", Field(id: "allergy-criticality", french: "La gravité", english: "The severity")),
-            ("Observation.value", Field(id: "blood-group", french: "Le groupe sanguin", english: "The blood group")),
-            ("Consent.provision", Field(id: "stance", french: "La réponse sur le don d'organes", english: "The answer on organ donation")),
-            ("DocumentReference.type", Field(id: "doc-type", french: "Le type", english: "The type")),
-            ("DocumentReference.description", Field(id: "doc-title", french: "Le titre", english: "The title")),
-            ("DocumentReference.date", Field(id: "doc-date", french: "La date", english: "The date")),
-            ("DocumentReference.content", Field(id: "doc-file", french: "Le fichier", english: "The file")),
-            ("Binary", Field(id: "doc-file", french: "Le fichier", english: "The file")),
+            ("RelatedPerson.name", Field(id: "contact-family", label: .fieldContactFamily)),
+            ("RelatedPerson.telecom", Field(id: "contact-phone", label: .fieldContactPhone)),
+            ("RelatedPerson.relationship", Field(id: "contact-role", label: .fieldContactRole)),
+            ("AllergyIntolerance.code", Field(id: "allergy-substance", label: .fieldAllergySubstance)),
+            ("AllergyIntolerance.criticality", Field(id: "allergy-criticality", label: .fieldAllergyCriticality)),
+            ("Observation.value", Field(id: "blood-group", label: .fieldBloodGroup)),
+            ("Consent.provision", Field(id: "stance", label: .fieldStance)),
+            ("DocumentReference.type", Field(id: "doc-type", label: .fieldDocType)),
+            ("DocumentReference.description", Field(id: "doc-title", label: .fieldDocTitle)),
+            ("DocumentReference.date", Field(id: "doc-date", label: .fieldDocDate)),
+            ("DocumentReference.content", Field(id: "doc-file", label: .fieldDocFile)),
+            ("Binary", Field(id: "doc-file", label: .fieldDocFile)),
         ]
         return known.first { expression == $0.0 || expression.hasPrefix($0.0 + ".") || expression.hasPrefix($0.0 + "[") }?.1
             ?? known.first { expression.hasPrefix($0.0) }?.1

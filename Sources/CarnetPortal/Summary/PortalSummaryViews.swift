@@ -69,21 +69,21 @@ package enum PortalSummaryText {
         }
     }
 
-    package static let sectionTitles: [(Set<SummaryKind>, String, String)] = [
-        ([.allergy], "Allergies et intolérances", "Allergies and intolerances"),
-        ([.condition], "Antécédents et pathologies", "History and conditions"),
-        ([.medication], "Traitements en cours", "Current treatments"),
-        ([.immunization], "Vaccinations", "Vaccinations"),
-        ([.observation], "Groupe sanguin et mesures", "Blood group and measurements"),
-        ([.relatedPerson], "Personnes à prévenir et personne de confiance", "Emergency contacts and trusted person"),
-        ([.organDonation], "Don d'organes", "Organ donation"),
-        ([.advanceDirective], "Directives anticipées", "Advance directives"),
-    ]
+    package static var sectionTitles: [(Set<SummaryKind>, PortalMessage)] { [
+        ([.allergy], .sectionAllergies),
+        ([.condition], .sectionConditions),
+        ([.medication], .sectionTreatments),
+        ([.immunization], .sectionVaccinations),
+        ([.observation], .sectionBloodGroup),
+        ([.relatedPerson], .sectionContacts),
+        ([.organDonation], .sectionOrganDonation),
+        ([.advanceDirective], .typeAdvanceDirectives),
+    ] }
 
     /// - Parameter deletable: the CSRF token of a patient's session, to offer deleting what the patient recorded.
     package static func sections(_ items: [SummaryEntry], directives: [DocumentEntry], for reader: Reader, _ l: PortalLanguage, documentLink: String,
                          deletable csrf: String? = nil) -> HTML {
-        HTML.join(sectionTitles.map { kinds, french, english -> HTML in
+        HTML.join(sectionTitles.map { kinds, title -> HTML in
             var lines = items.filter { kinds.contains($0.kind) }.map { item -> HTML in
                 let text = describe(item, for: reader, l)
                 guard let csrf, item.recordedByPatient else { return "<li>\(text)</li>" }
@@ -98,7 +98,7 @@ package enum PortalSummaryText {
                 }
             }
             let none: HTML = "<li>\(l.t(.nothingRecorded))</li>"
-            return "<section class=\"card\"><h2>\(l.t(french, english))</h2><ul>\(lines.isEmpty ? [none] : lines)</ul></section>"
+            return "<section class=\"card\"><h2>\(l.t(title))</h2><ul>\(lines.isEmpty ? [none] : lines)</ul></section>"
         })
     }
 }
