@@ -199,9 +199,9 @@ struct PatientPortalRoutes {
 
     @Sendable func visibility(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, _) = try signedIn(context)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        let form = try await PortalForm.read(PortalVisibilityForm.self, request, expectedToken: session.csrfToken)
         let id = try documentID(context)
-        let change: RecordService.VisibilityChange = form["change"] == "unmask" ? .unmask : .mask
+        let change: RecordService.VisibilityChange = form.unmask ? .unmask : .mask
         _ = try await service.changeVisibility(of: id, change, by: session.actor)
         return PortalPage.redirect(PortalConfirmation.done("/portal/patient/documents/\(id)", change == .unmask ? "unmasked" : "masked"))
     }

@@ -50,13 +50,13 @@ struct ProfessionalPortalRoutes {
 
     @Sendable func find(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         var session = try signedIn(context)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        let form = try await PortalForm.read(PortalProfessionalForms.Find.self, request, expectedToken: session.csrfToken)
         // A new search leaves the record opened before, and any emergency declared for it: the next
         // patient is found in normal mode and needs a declaration of their own.
         session.patient = nil
         session.emergency = nil
         try await sessions.update(session)
-        return try await found(request, context, session, ins: form["ins"] ?? "", reasonError: nil)
+        return try await found(request, context, session, ins: form.ins ?? "", reasonError: nil)
     }
 
     /// Where the professional stands with the patient of `ins` and what they may do next; `reasonError`
@@ -88,17 +88,17 @@ struct ProfessionalPortalRoutes {
     @Sendable func open(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         var session = try signedIn(context)
         let l = PortalLanguage.from(request)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
-        guard let text = form["record"], let recordID = RecordID(text) else { throw AccessError.notFound }
+        let form = try await PortalForm.read(PortalProfessionalForms.Open.self, request, expectedToken: session.csrfToken)
+        guard let text = form.record, let recordID = RecordID(text) else { throw AccessError.notFound }
         // Whatever was declared before held for the record it was declared for, not this one.
         session.emergency = nil
-        switch form["kind"] {
+        switch form.kind {
         case "consent":
             _ = try await service.declareConsent(on: recordID, careTeam: false, by: session.actor)
         case "emergency":
-            guard let reason = form["reason"], reason.count >= 3 else {
+            guard let reason = form.reason, reason.count >= 3 else {
                 let error = l.t(.giveTheReasonForTheEmergency)
-                guard let ins = form["ins"] else {
+                guard let ins = form.ins else {
                     let body = PortalFindPatientPage.reasonMissing(error, l)
                     return page(request, context, .emergencyAccess, path: "/portal/pro", body, status: .badRequest)
                 }
@@ -144,8 +144,8 @@ struct ProfessionalPortalRoutes {
     /// A search inside the opened record's documents: the words come in the form body, never in a URL.
     @Sendable func searchPatient(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let session = try signedIn(context)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
-        return try await patientPage(request, context, words: form["words"] ?? "")
+        let form = try await PortalForm.read(PortalProfessionalForms.Search.self, request, expectedToken: session.csrfToken)
+        return try await patientPage(request, context, words: form.words ?? "")
     }
 
     @Sendable func upload(_ request: Request, context: CarnetRequestContext) async throws -> Response {
