@@ -11,7 +11,7 @@ extension PatientPortalRoutes {
     @Sendable func deleteDocument(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, _) = try signedIn(context)
         let l = PortalLanguage.from(request)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        let form = try await PortalForm.read(PortalConfirmForm.self, request, expectedToken: session.csrfToken)
         let id = try documentID(context)
         let entry = try await service.readDocument(id, by: session.actor)
         let holderINS = try await service.readRecord(entry.recordID, by: session.actor).ins.value
@@ -21,7 +21,7 @@ extension PatientPortalRoutes {
             let body = PortalPatientDocumentPage.cannotDelete(l.t(.youMayDeleteOnlyTheDocuments), back: back, backLabel: .backToTheDocument, l)
             return page(request, context, .cannotDelete, path: "/portal/patient/documents", body, status: .forbidden)
         }
-        guard PortalConfirmation.isConfirmed(form) else {
+        guard form.confirmed else {
             return PortalConfirmation.ask(request, session: session, action: "/portal/patient/documents/\(id)/delete", fields: [:],
                                           what: entry.title ?? l.t(.thisDocument), back: back, l)
         }

@@ -50,7 +50,7 @@ struct PortalSignInRoutes {
 
     @Sendable func signOut(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         guard let session = context.portalSession else { return PortalPage.redirect("/portal") }
-        _ = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        _ = try await PortalForm.read(PortalConfirmForm.self, request, expectedToken: session.csrfToken)
         try await sessions.end(session.id)
         return PortalPage.redirect("/portal", headers: [.setCookie: PortalCookies.header(PortalMiddleware.sessionCookie, "", secure: configuration.secureCookies,
                                                                                          maxAge: 0)])
