@@ -24,14 +24,14 @@ package enum PortalHistoryPage {
 
         package init() {}
 
-        package init(_ form: PortalForm, _ l: PortalLanguage) {
-            from = form["from"] ?? ""
-            until = form["until"] ?? ""
-            who = form["who"] ?? "others"
-            rpps = form["rpps"] ?? ""
-            action = form["action"] ?? ""
-            emergencyOnly = form["emergency"] == "yes"
-            page = max(1, min(Int(form["page"] ?? "") ?? 1, 100_000))
+        package init(_ form: PortalHistoryForm, _ l: PortalLanguage) {
+            from = form.from ?? ""
+            until = form.until ?? ""
+            who = form.who ?? "others"
+            rpps = form.rpps ?? ""
+            action = form.action ?? ""
+            emergencyOnly = form.emergencyOnly
+            page = max(1, min(Int(form.page ?? "") ?? 1, 100_000))
             let dateMessage = l.t(.expectedADateAsYyyyMm)
             if !from.isEmpty, Self.startOfDay(from) == nil { errors["from"] = dateMessage }
             if !until.isEmpty, Self.startOfDay(until) == nil { errors["until"] = dateMessage }

@@ -352,7 +352,7 @@ struct PatientPortalRoutes {
     /// The history filtered and paged as the form body says (never in the URL).
     @Sendable func filteredHistory(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, _) = try signedIn(context)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        let form = try await PortalForm.read(PortalHistoryForm.self, request, expectedToken: session.csrfToken)
         return try await historyPage(request, context, PortalHistoryPage.Filters(form, PortalLanguage.from(request)))
     }
 
