@@ -1,5 +1,5 @@
 public import CarnetCore
-public import CarnetStore
+import CarnetStore
 public import Foundation
 
 /// The audit trail as the patient reads it: filtered and paged by the database (by date, actor,
@@ -7,10 +7,11 @@ public import Foundation
 /// professionals) computed by queries over a period rather than from a window of recent events that
 /// the patient's own page views would fill (DOMAIN.md, Traces and notifications).
 extension RecordService {
-    /// One page of the audit trail that `filter` matches, newest first, with the number it matches.
+    /// One page of the audit trail that `query` matches, newest first, with the number it matches.
     /// Reading it is itself audited.
-    public func auditTrailPage(of id: RecordID, filter: AuditFilter, limit: Int, offset: Int,
+    public func auditTrailPage(of id: RecordID, query: HistoryQuery, limit: Int, offset: Int,
                                by actor: Actor) async throws -> (events: [AuditEvent], total: Int) {
+        let filter = query.auditFilter
         let (record, controls, decision) = try await authorised(.readAuditTrail, on: id, by: actor)
         let visible = try await historyFilter(filter, for: actor, in: record, controls: controls)
         let page = try await store.auditEventPage(recordID: record.id, filter: visible, limit: max(0, limit), offset: max(0, offset))
@@ -27,7 +28,7 @@ extension RecordService {
         public var emergencyCount: Int
         /// Professionals and regulators whose first consultation of the record (an access that returned
         /// something they could see) falls in the period.
-        public var newcomers: [AuditFirstAppearance]
+        public var newcomers: [FirstAccess]
     }
 
     /// Emergency accesses and professionals' first consultations since `since`, however many other
@@ -48,6 +49,6 @@ extension RecordService {
         let newcomers = try await store.firstAppearances(recordID: record.id, matching: consultations, since: since)
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .readAuditTrail,
                                                resources: [Self.reference(record.id)], outcome: .success, rule: decision.rule, detail: "alerts"))
-        return AccessAlerts(emergencies: emergencies.events, emergencyCount: emergencies.total, newcomers: newcomers)
+        return AccessAlerts(emergencies: emergencies.events, emergencyCount: emergencies.total, newcomers: newcomers.map { FirstAccess(actorKind: $0.actorKind, actorID: $0.actorID, first: $0.first) })
     }
 }

@@ -34,6 +34,20 @@ package enum PortalConfirmation {
         """
     }
 
+    /// The confirmation step's page: what would be deleted, and the form that deletes it (`confirm=yes`).
+    package static func question(action: String, csrf: String, fields: [String: String], what: String, back: String, _ l: PortalLanguage) -> HTML {
+        """
+        <div class="card">
+        <p>\(l.t(.doYouReallyWantToDelete)) <strong>\(what)</strong> ?</p>
+        <p class="hint">\(l.t(.onceDeletedItNoLongerAppears))</p>
+        <form method="post" action="\(action)" class="inline">\(PortalPage.csrf(csrf))\(hidden(fields))\
+        <input type="hidden" name="confirm" value="yes">
+        <button type="submit" class="danger">\(l.t(.yesDelete))</button></form>
+        <a href="\(back)">\(l.t(.noCancel))</a>
+        </div>
+        """
+    }
+
     /// Whether a submitted deletion was confirmed.
     package static func isConfirmed(_ form: PortalForm) -> Bool { form["confirm"] == "yes" }
 

@@ -1,34 +1,35 @@
 package import CarnetCore
 
-/// The document types a patient meets most, for filters and labels (DOMAIN.md's table).
+/// The document types a patient meets most, for filters and labels (DOMAIN.md's table), each named
+/// by its message in the catalogue.
 package enum PortalDocumentTypes {
-    package static let common: [(String, String, String)] = [
-        ("11488-4", "Compte rendu de consultation", "Consultation report"),
-        ("11502-2", "Compte rendu d'examens biologiques", "Laboratory report"),
-        ("18748-4", "Compte rendu d'imagerie", "Imaging report"),
-        ("34112-3", "Compte rendu hospitalier", "Hospital stay report"),
-        ("11490-0", "Lettre de liaison de sortie", "Discharge letter"),
-        ("57833-6", "Prescription de médicaments", "Prescription"),
-        ("60591-5", "Synthèse médicale", "Patient summary"),
-        ("EXPPAT_3", "Directives anticipées", "Advance directives"),
-    ]
+    package static var common: [(String, PortalMessage)] { [
+        ("11488-4", .typeConsultationReport),
+        ("11502-2", .typeLaboratoryReport),
+        ("18748-4", .typeImagingReport),
+        ("34112-3", .typeHospitalStayReport),
+        ("11490-0", .typeDischargeLetter),
+        ("57833-6", .typePrescription),
+        ("60591-5", .typePatientSummary),
+        ("EXPPAT_3", .typeAdvanceDirectives),
+    ] }
 
     /// What the patient side adds: the DMP's types of documents added by the patient (TRE_A05
     /// `DOCPAT0x`, "… déposé(e) par le patient", and `EXPPAT_x`, class 90 "Autres documents déposés par
     /// le patient"; JDV_J07, shared/reference/dmp-domain.md), so that a patient's upload lands in their
     /// own section instead of under a professional type (issue 16.3).
-    package static let patient: [(String, String, String)] = [
-        ("DOCPAT03", "Compte rendu", "Report"),
-        ("DOCPAT05", "Résultats d'analyses", "Laboratory results"),
-        ("DOCPAT04", "Imagerie", "Imaging"),
-        ("DOCPAT02", "Traitement, ordonnance ou document de soins", "Treatment, prescription or care document"),
-        ("DOCPAT06", "Prévention (dépistage, bilan)", "Prevention (screening, check-up)"),
-        ("DOCPAT07", "Certificat", "Certificate"),
-        ("DOCPAT01", "Synthèse", "Summary"),
-        ("DOCPAT09", "Document administratif", "Administrative document"),
-        ("EXPPAT_2", "Autre document", "Other document"),
-        ("EXPPAT_3", "Directives anticipées", "Advance directives"),
-    ]
+    package static var patient: [(String, PortalMessage)] { [
+        ("DOCPAT03", .typeReport),
+        ("DOCPAT05", .typeLaboratoryResults),
+        ("DOCPAT04", .typeImaging),
+        ("DOCPAT02", .typeTreatment),
+        ("DOCPAT06", .typePrevention),
+        ("DOCPAT07", .typeCertificate),
+        ("DOCPAT01", .typeSummary),
+        ("DOCPAT09", .typeAdministrative),
+        ("EXPPAT_2", .typeOther),
+        ("EXPPAT_3", .typeAdvanceDirectives),
+    ] }
 
     /// The code system of the patient's types (TRE_A05).
     package static let patientTypeSystem = "urn:oid:1.2.250.1.213.1.1.4.12"
@@ -38,7 +39,7 @@ package enum PortalDocumentTypes {
     package static let patientSetting = Code(system: "urn:oid:1.2.250.1.213.1.1.4.6", code: "EXP_PATIENT", display: "Expression personnelle du patient")
 
     package static func label(_ code: String, _ l: PortalLanguage) -> String {
-        (common.first { $0.0 == code } ?? patient.first { $0.0 == code }).map { l.t($0.1, $0.2) } ?? PortalDocumentTypeNames.french[code] ?? code
+        (common.first { $0.0 == code } ?? patient.first { $0.0 == code }).map { l.t($0.1) } ?? PortalDocumentTypeNames.french[code] ?? code
     }
 
     /// Whether the patient side added `entry` (their own section): by its setting, or its submitter.

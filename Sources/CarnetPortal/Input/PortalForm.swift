@@ -1,7 +1,9 @@
 import Foundation
 
-/// A submitted form (`application/x-www-form-urlencoded`, or `multipart/form-data` with files), read
-/// by the route only after its CSRF token matched; the page models take their input from it.
+/// A submitted form as its fields by name (`application/x-www-form-urlencoded`, decoded by the
+/// framework, or `multipart/form-data` with files), read by the route only after its CSRF token
+/// matched; the forms that show what was typed again take it. Forms with a type of their own
+/// (`PortalRecordForm`…) are decoded into it instead.
 package struct PortalForm: Sendable {
     package var fields: [String: String]
     /// Files of a `multipart/form-data` form, by field name.
@@ -18,17 +20,6 @@ package struct PortalForm: Sendable {
     }
 
     package static let maximumSize = 64 * 1024
-
-    package static func parse(_ body: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (text: Substring) in String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            guard let name = parts.first.map(decode) else { continue }
-            fields[name] = parts.count == 2 ? decode(parts[1]) : ""
-        }
-        return fields
-    }
 
     /// Compares tokens in a time that does not depend on where they differ.
     package static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {

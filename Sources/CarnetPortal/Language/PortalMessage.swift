@@ -306,6 +306,7 @@ package enum PortalMessage {
     case newProfessionals
     case alerts
     case thisFormHasExpiredOrDid
+    case theFormArrivedIncomplete
     case thisFileIsTooLargeThe(any CustomStringConvertible)
     case notFoundThisDoesNotExist
     case refused2
@@ -427,6 +428,41 @@ package enum PortalMessage {
     case doneUnmasked
     case doneClosed
     case doneReopened
+    case typeConsultationReport
+    case typeLaboratoryReport
+    case typeImagingReport
+    case typeHospitalStayReport
+    case typeDischargeLetter
+    case typePrescription
+    case typePatientSummary
+    case typeAdvanceDirectives
+    case typeReport
+    case typeLaboratoryResults
+    case typeImaging
+    case typeTreatment
+    case typePrevention
+    case typeCertificate
+    case typeSummary
+    case typeAdministrative
+    case typeOther
+    case sectionAllergies
+    case sectionConditions
+    case sectionTreatments
+    case sectionVaccinations
+    case sectionBloodGroup
+    case sectionContacts
+    case sectionOrganDonation
+    case fieldContactFamily
+    case fieldContactPhone
+    case fieldContactRole
+    case fieldAllergySubstance
+    case fieldAllergyCriticality
+    case fieldBloodGroup
+    case fieldStance
+    case fieldDocType
+    case fieldDocTitle
+    case fieldDocDate
+    case fieldDocFile
 }
 
 extension PortalLanguage {

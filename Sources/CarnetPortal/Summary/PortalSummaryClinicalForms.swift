@@ -50,7 +50,7 @@ package enum PortalSummaryClinicalForms {
     }
 
     /// The resource type and JSON object of a clinical form; `nil` for another form.
-    package static func resource(from form: PortalForm, subject: [String: Any], today: String, _ l: PortalLanguage) throws -> (String, [String: Any])? {
+    package static func resource(from form: PortalForm, subject: JSONValue, today: String, _ l: PortalLanguage) throws -> (String, JSONValue)? {
         switch form["form"] {
         case "condition":
             guard let text = form["condition"] else {
@@ -58,16 +58,16 @@ package enum PortalSummaryClinicalForms {
                                                    field: "condition-text")
             }
             let status = form["status"] == "resolved" ? "resolved" : "active"
-            return ("Condition", ["resourceType": "Condition", "subject": subject, "recordedDate": today, "code": ["text": text],
-                                  "clinicalStatus": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": status]]]])
+            return ("Condition", ["resourceType": "Condition", "subject": subject, "recordedDate": .string(today), "code": ["text": .string(text)],
+                                  "clinicalStatus": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": .string(status)]]]])
         case "medication":
             guard let name = form["medication"] else {
                 throw PortalSummaryForms.FormError(message: l.t(.nameTheMedicine), field: "medication-name")
             }
-            var object: [String: Any] = ["resourceType": "MedicationStatement", "status": "active", "subject": subject, "dateAsserted": today,
-                                         "medicationCodeableConcept": ["text": name]]
-            if let dosage = form["dosage"] { object["dosage"] = [["text": dosage]] }
-            return ("MedicationStatement", object)
+            var object: [String: JSONValue] = ["resourceType": "MedicationStatement", "status": "active", "subject": subject, "dateAsserted": .string(today),
+                                               "medicationCodeableConcept": ["text": .string(name)]]
+            if let dosage = form["dosage"] { object["dosage"] = [["text": .string(dosage)]] }
+            return ("MedicationStatement", .object(object))
         case "immunization":
             guard let vaccine = form["vaccine"] else {
                 throw PortalSummaryForms.FormError(message: l.t(.nameTheVaccine), field: "immunization-vaccine")
@@ -76,8 +76,8 @@ package enum PortalSummaryClinicalForms {
                 throw PortalSummaryForms.FormError(message: l.t(.giveTheVaccinationsDateAsYyyy),
                                                    field: "immunization-date")
             }
-            return ("Immunization", ["resourceType": "Immunization", "status": "completed", "patient": subject, "vaccineCode": ["text": vaccine],
-                                     "occurrenceDateTime": date, "primarySource": true])
+            return ("Immunization", ["resourceType": "Immunization", "status": "completed", "patient": subject, "vaccineCode": ["text": .string(vaccine)],
+                                     "occurrenceDateTime": .string(date), "primarySource": true])
         default:
             return nil
         }

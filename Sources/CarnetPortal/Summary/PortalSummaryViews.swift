@@ -1,5 +1,5 @@
 package import CarnetCore
-import CarnetFHIR
+package import CarnetFHIR
 package import CarnetService
 package import Foundation
 
@@ -69,21 +69,21 @@ package enum PortalSummaryText {
         }
     }
 
-    package static let sectionTitles: [(Set<SummaryKind>, String, String)] = [
-        ([.allergy], "Allergies et intolérances", "Allergies and intolerances"),
-        ([.condition], "Antécédents et pathologies", "History and conditions"),
-        ([.medication], "Traitements en cours", "Current treatments"),
-        ([.immunization], "Vaccinations", "Vaccinations"),
-        ([.observation], "Groupe sanguin et mesures", "Blood group and measurements"),
-        ([.relatedPerson], "Personnes à prévenir et personne de confiance", "Emergency contacts and trusted person"),
-        ([.organDonation], "Don d'organes", "Organ donation"),
-        ([.advanceDirective], "Directives anticipées", "Advance directives"),
-    ]
+    package static var sectionTitles: [(Set<SummaryKind>, PortalMessage)] { [
+        ([.allergy], .sectionAllergies),
+        ([.condition], .sectionConditions),
+        ([.medication], .sectionTreatments),
+        ([.immunization], .sectionVaccinations),
+        ([.observation], .sectionBloodGroup),
+        ([.relatedPerson], .sectionContacts),
+        ([.organDonation], .sectionOrganDonation),
+        ([.advanceDirective], .typeAdvanceDirectives),
+    ] }
 
     /// - Parameter deletable: the CSRF token of a patient's session, to offer deleting what the patient recorded.
     package static func sections(_ items: [SummaryEntry], directives: [DocumentEntry], for reader: Reader, _ l: PortalLanguage, documentLink: String,
                          deletable csrf: String? = nil) -> HTML {
-        HTML.join(sectionTitles.map { kinds, french, english -> HTML in
+        HTML.join(sectionTitles.map { kinds, title -> HTML in
             var lines = items.filter { kinds.contains($0.kind) }.map { item -> HTML in
                 let text = describe(item, for: reader, l)
                 guard let csrf, item.recordedByPatient else { return "<li>\(text)</li>" }
@@ -98,7 +98,7 @@ package enum PortalSummaryText {
                 }
             }
             let none: HTML = "<li>\(l.t(.nothingRecorded))</li>"
-            return "<section class=\"card\"><h2>\(l.t(french, english))</h2><ul>\(lines.isEmpty ? [none] : lines)</ul></section>"
+            return "<section class=\"card\"><h2>\(l.t(title))</h2><ul>\(lines.isEmpty ? [none] : lines)</ul></section>"
         })
     }
 }
@@ -194,12 +194,13 @@ package enum PortalSummaryForms {
         form["form"] == "blood-group" || form["form"] == "organ-donation" || (form["form"] == "contact" && form["role"] == "trusted")
     }
 
-    /// The FHIR resource a submitted form stands for: its type and JSON.
+    /// The FHIR resource a submitted form stands for: its type and the resource, built as a `JSONValue`
+    /// (the type the FHIR side reads and serves summary items as) and checked by `SummaryResource` like the API's.
     /// - Parameter today: the service's "now", the date a self-reported item is recorded on.
-    package static func resource(from form: PortalForm, patient: RecordID, today now: Date, _ l: PortalLanguage) throws -> (String, String) {
-        let subject: [String: Any] = ["reference": "Patient/\(patient)"]
+    package static func resource(from form: PortalForm, patient: RecordID, today now: Date, _ l: PortalLanguage) throws -> (String, JSONValue) {
+        let subject: JSONValue = ["reference": .string("Patient/\(patient)")]
         let today = ISO8601DateFormatter.string(from: now, timeZone: .gmt, formatOptions: [.withFullDate])
-        let object: [String: Any]
+        let object: JSONValue
         let type: String
         switch form["form"] {
         case "contact":
@@ -209,39 +210,40 @@ package enum PortalSummaryForms {
             guard let phone = form["phone"], phone.filter(\.isNumber).count >= 6 else {
                 throw FormError(message: l.t(.giveAPhoneNumberAtLeast), field: "contact-phone")
             }
-            let relationship: [String: Any] = form["role"] == "trusted"
-                ? ["coding": [["system": trustedPersonSystem, "code": "personne-de-confiance", "display": "Personne de confiance"]]]
+            let relationship: JSONValue = form["role"] == "trusted"
+                ? ["coding": [["system": .string(trustedPersonSystem), "code": "personne-de-confiance", "display": "Personne de confiance"]]]
                 : ["coding": [["system": "http://terminology.hl7.org/CodeSystem/v2-0131", "code": "C", "display": "Emergency Contact"]]]
-            var name: [String: Any] = ["family": family]
-            if let given = form["given"] { name["given"] = [given] }
+            var name: [String: JSONValue] = ["family": .string(family)]
+            if let given = form["given"] { name["given"] = [.string(given)] }
             type = "RelatedPerson"
-            object = ["resourceType": type, "patient": subject, "relationship": [relationship], "name": [name],
-                      "telecom": [["system": "phone", "value": phone]]]
+            object = ["resourceType": .string(type), "patient": subject, "relationship": [relationship], "name": [.object(name)],
+                      "telecom": [["system": "phone", "value": .string(phone)]]]
         case "organ-donation":
             guard let stance = form["stance"], ["permit", "deny"].contains(stance) else {
                 throw FormError(message: l.t(.chooseOneOfTheTwoAnswers), field: "stance")
             }
             type = "Consent"
-            object = ["resourceType": type, "status": "active", "patient": subject, "dateTime": today,
+            object = ["resourceType": .string(type), "status": "active", "patient": subject, "dateTime": .string(today),
                       "scope": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "treatment"]]],
-                      "category": [["coding": [["system": SummaryResource.consentCategorySystem, "code": "organ-donation", "display": "Don d'organes"]]]],
-                      "policyRule": ["text": "Registre national des refus (CSP L1232-1)"], "provision": ["type": stance]]
+                      "category": [["coding": [["system": .string(SummaryResource.consentCategorySystem), "code": "organ-donation", "display": "Don d'organes"]]]],
+                      "policyRule": ["text": "Registre national des refus (CSP L1232-1)"], "provision": ["type": .string(stance)]]
         case "allergy":
             guard let substance = form["substance"] else {
                 throw FormError(message: l.t(.nameTheSubstanceOrMedicineInvolved), field: "allergy-substance")
             }
             let criticality = ["low", "high", "unable-to-assess"].contains(form["criticality"] ?? "") ? form["criticality"] ?? "low" : "low"
             type = "AllergyIntolerance"
-            object = ["resourceType": type, "patient": subject, "recordedDate": today, "criticality": criticality, "code": ["text": substance],
+            object = ["resourceType": .string(type), "patient": subject, "recordedDate": .string(today), "criticality": .string(criticality),
+                      "code": ["text": .string(substance)],
                       "clinicalStatus": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "code": "active"]]]]
         case "blood-group":
             guard let group = form["group"], ["A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"].contains(group) else {
                 throw FormError(message: l.t(.chooseABloodGroupFromThe), field: "blood-group")
             }
             type = "Observation"
-            object = ["resourceType": type, "status": "final", "subject": subject, "effectiveDateTime": today,
+            object = ["resourceType": .string(type), "status": "final", "subject": subject, "effectiveDateTime": .string(today),
                       "code": ["coding": [["system": "http://loinc.org", "code": "882-1", "display": "ABO and Rh group [Type] in Blood"]]],
-                      "valueCodeableConcept": ["text": group]]
+                      "valueCodeableConcept": ["text": .string(group)]]
         default:
             guard let (clinicalType, clinical) = try PortalSummaryClinicalForms.resource(from: form, subject: subject, today: today, l) else {
                 throw FormError(message: l.t(.unknownForm))
@@ -249,7 +251,6 @@ package enum PortalSummaryForms {
             type = clinicalType
             object = clinical
         }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return (type, String(decoding: data, as: UTF8.self))
+        return (type, object)
     }
 }

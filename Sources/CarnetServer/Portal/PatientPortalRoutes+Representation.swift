@@ -15,11 +15,11 @@ extension PatientPortalRoutes {
     @Sendable func represent(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         var (session, _) = try signedIn(context)
         let l = PortalLanguage.from(request)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
-        if let chosen = form["record"] {
+        let form = try await PortalForm.read(PortalRepresentationForms.Represent.self, request, expectedToken: session.csrfToken)
+        if let chosen = form.record {
             return try await representListed(chosen, session: session)
         }
-        let typed = form["ins"] ?? ""
+        let typed = form.ins ?? ""
         let fail = { (message: String) in
             try await accessPage(request, context, notice: nil, fieldError: PortalAccessPage.FormError(message: message, field: "represent", value: typed),
                                  status: .badRequest)
@@ -59,7 +59,7 @@ extension PatientPortalRoutes {
     /// Back to the representative's own record.
     @Sendable func representNoLonger(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         var (session, _) = try signedIn(context)
-        _ = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        _ = try await PortalForm.read(PortalConfirmForm.self, request, expectedToken: session.csrfToken)
         guard case .patient(let own) = session.actor.role, let record = try await service.findRecord(ins: own, by: session.actor) else {
             throw PortalError.signedOut(professional: false)
         }
@@ -73,9 +73,9 @@ extension PatientPortalRoutes {
     @Sendable func changeRepresentatives(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
-        let add = form["action"] != "remove"
-        let typed = form["ins"] ?? ""
+        let form = try await PortalForm.read(PortalRepresentationForms.Representatives.self, request, expectedToken: session.csrfToken)
+        let add = !form.remove
+        let typed = form.ins ?? ""
         let representative: INS
         do {
             // Representatives are kept by their INS value: the number as typed, its key checked.

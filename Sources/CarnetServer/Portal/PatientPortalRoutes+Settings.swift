@@ -12,14 +12,14 @@ extension PatientPortalRoutes {
     @Sendable func changeSettings(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        let form = try await PortalForm.read(PortalSettingsForm.self, request, expectedToken: session.csrfToken)
         let (_, controls) = try await service.accessControls(of: recordID, by: session.actor)
         var changes: [RecordService.AccessChange] = []
-        let hidden = form["hideDocuments"] == "yes"
+        let hidden = form.hideDocuments
         if hidden != controls.documentsHiddenFromProfessionals { changes.append(.hideDocumentsFromProfessionals(hidden)) }
-        let feedingAllowed = form["opposeFeeding"] != "yes"
+        let feedingAllowed = !form.opposeFeeding
         if feedingAllowed != !(controls.feedingOpposed ?? false) { changes.append(.allowFeeding(feedingAllowed)) }
-        let notify = form["notifyNewDocuments"] == "yes"
+        let notify = form.notifyNewDocuments
         if notify != (controls.notifyNewDocuments ?? false) { changes.append(.notifyNewDocuments(notify)) }
         do {
             for change in changes { _ = try await service.changeAccess(of: recordID, change, by: session.actor) }

@@ -2,7 +2,6 @@ import CarnetPortal
 import CarnetCore
 import CarnetFHIR
 import CarnetService
-import CarnetStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -74,26 +73,12 @@ struct PatientPortalRoutes {
         let claims = (try? await service.careHistory(of: recordID, by: session.actor)) ?? []
         // A parent's minors, one click each: asked of the service as the person signed in, whichever record is open.
         let minors = try await service.representedRecords(by: session.actor)
-        let reader = PortalSummaryText.Reader(actor: session.actor, holderINS: record.ins.value, names: names)
-        let items = { (kind: SummaryKind) -> [HTML] in
-            summary.items.filter { $0.kind == kind }.map { "<li>\(PortalSummaryText.describe($0, for: reader, l))</li>" }
-        }
-        let none: HTML = "<li>\(l.t(.nothingRecorded))</li>"
-        let body: HTML = """
-            <p>\(record.identity.givenNames.first ?? "") \(record.identity.birthFamilyName) — \
-            \(record.state == .active ? l.t(.recordOpen) : l.t(.recordClosed2))</p>
-            \(PortalRepresentedRecords.render(minors, open: recordID, representing: session.represented != nil, csrf: session.csrfToken, l))
-            \(PortalHomeAlerts.render(alerts, names: names, csrf: session.csrfToken, l))
-            <div class="grid">
-            <section class="card"><h2>\(l.t(.latestDocuments))</h2><ul>\(documents.page.isEmpty ? none : HTML.join(documents.page.map { entry -> HTML in
-                "<li><a href=\"/portal/patient/documents/\(entry.id.description)\">\(entry.title ?? PortalDocumentTypes.label(entry.type.code, l))</a> — \(PortalPage.date(entry.date, l))</li>" }))</ul></section>
-            <section class="card"><h2>\(l.t(.allergies))</h2><ul>\(items(.allergy).isEmpty ? [none] : items(.allergy))</ul></section>
-            <section class="card"><h2>\(l.t(.currentTreatments))</h2><ul>\(items(.medication).isEmpty ? [none] : items(.medication))</ul></section>
-            <section class="card"><h2>\(l.t(.bloodGroup))</h2><ul>\(items(.observation).isEmpty ? [none] : items(.observation))</ul></section>
-            </div>
-            <h2>\(l.t(.reimbursedCareOverTheLastMonths))</h2>
-            \(PortalChart.claimsPerMonth(claims, language: l, now: service.now()))
-            """
+        let home = PortalHomePage(record: record, latest: documents.page, summary: summary.items,
+                                  reader: .init(actor: session.actor, holderINS: record.ins.value, names: names), minors: minors,
+                                  representing: session.represented != nil,
+                                  alerts: alerts, claims: claims,
+                                  now: service.now(), csrf: session.csrfToken)
+        let body = home.render(l)
         return page(request, context, .myRecord, path: "/portal/patient", body)
     }
 
@@ -103,42 +88,48 @@ struct PatientPortalRoutes {
     // MARK: - Documents
 
     @Sendable func documents(_ request: Request, context: CarnetRequestContext) async throws -> Response {
-        try await documentList(request, context, filters: PortalForm(fields: [:]))
+        try await documentList(request, context, filters: nil)
     }
 
     /// The filters come in a form body (POST), so that what a patient looks for never sits in a URL.
     @Sendable func filteredDocuments(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, _) = try signedIn(context)
-        return try await documentList(request, context, filters: try await PortalForm.read(request, expectedToken: session.csrfToken))
+        return try await documentList(request, context, filters: try await PortalForm.read(PortalDocumentFilterForm.self, request, expectedToken: session.csrfToken))
     }
 
-    func documentList(_ request: Request, _ context: CarnetRequestContext, filters: PortalForm) async throws -> Response {
+    /// The documents page; `filters` as posted, or `nil` for the page as it opens (what is new first).
+    func documentList(_ request: Request, _ context: CarnetRequestContext, filters posted: PortalDocumentFilterForm?) async throws -> Response {
+        let filters = posted ?? PortalDocumentFilterForm()
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         var query = DocumentQuery()
         query.count = 100
-        let type = filters["type"]
+        var view = PortalDocumentListPage(reader: session.actor, csrf: session.csrfToken)
+        view.confirmation = PortalConfirmation.notice(request, l)
+        let type = filters.type
+        view.type = type
         if let type { query.types = [type] }
-        var notice: HTML = ""
-        if let since = filters["since"] {
+        view.since = filters.since
+        if let since = filters.since {
             if let bounds = FHIRDate.interval(since) {
                 query.dates = [DateCondition(.ge, lower: bounds.lower, upper: bounds.upper)]
             } else {
-                notice = PortalPage.notice(l.t(.theSinceDateMustBeYyyy), error: true)
+                view.sinceInvalid = true
             }
         }
         // Words searched inside the documents (issue 18), decided by the database like the author.
-        let words = filters["words"]
-        var wordsError: String?
+        let words = filters.words
+        view.words = words
         if let words {
             if words.count <= 500, !FrenchText.queryTerms(words).isEmpty {
                 query.contentText = words
             } else {
-                wordsError = l.t(.giveOneOrMoreWordsTo)
+                view.wordsError = l.t(.giveOneOrMoreWordsTo)
             }
         }
         // The author filter is decided by the database, before paging: the count is of every match.
-        let author = filters["author"]
+        let author = filters.author
+        view.author = author
         query.authorText = author
         let searched = try await service.findDocuments(of: .record(recordID), query, lastAccess: session.lastAccess(on: recordID), by: session.actor)
         let lastAccess = searched.lastAccess
@@ -157,7 +148,7 @@ struct PatientPortalRoutes {
             found.total = max(found.total, found.page.count)
         }
         // Unfiltered, the page opens on what is new since the previous sign-in, then the rest.
-        let unfiltered = filters.fields.values.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let unfiltered = posted == nil
         var fresh: [DocumentEntry] = []
         var freshTotal = 0
         if unfiltered, lastAccess.at != nil {
@@ -169,70 +160,11 @@ struct PatientPortalRoutes {
             found.page = found.page.filter { !freshIDs.contains($0.id) }
             found.total = max(0, found.total - freshTotal)
         }
-        let holderINS = try await service.readRecord(recordID, by: session.actor).ins.value
-        let names = try await service.professionals(PortalPeople.rpps(of: found.page + fresh) + PortalDuplicates.rpps(of: found.page + fresh))
-        let types = PortalDocumentTypes.common + PortalDocumentTypes.patient.filter { code, _, _ in !PortalDocumentTypes.common.contains { $0.0 == code } }
-        func rows(_ entries: [DocumentEntry]) -> [HTML] {
-            entries.map { entry -> HTML in
-                """
-                <tr><td>\(PortalPage.date(entry.date, l))</td><td><a href="/portal/patient/documents/\(entry.id.description)">\(entry.title ?? PortalDocumentTypes.label(entry.type.code, l))</a>\
-                \(PortalDuplicates.note(entry, names, reader: session.actor, holderINS: holderINS, documentPath: "/portal/patient/documents/", l))\
-                \(!unfiltered && lastAccess.isNew(entry.recordedAt) ? html(" <span class=\"tag\">\(l.t(.new))</span>") : "")</td>\
-                <td>\(PortalDocumentTypes.label(entry.type.code, l))</td><td>\(PortalPeople.author(entry, names, l))</td>\
-                <td>\(entry.visibility.maskedToProfessionals ? html("<span class=\"tag\">\(l.t(.maskedToProfessionals))</span>") : "")</td></tr>
-                """
-            }
-        }
-        // The patient's own documents in their own section (issue 16.3), apart from the professionals'.
-        let own = found.page.filter { PortalDocumentTypes.addedByPatientSide($0, holderINS: holderINS, reader: session.actor) }
-        let professionals = found.page.filter { !PortalDocumentTypes.addedByPatientSide($0, holderINS: holderINS, reader: session.actor) }
-        func table(_ id: String, _ heading: String, _ entries: [DocumentEntry]) -> HTML {
-            """
-            <h2 id="\(id)">\(heading)</h2>
-            \(PortalPage.scrollHint(l))<div class="table" tabindex="0" role="region" aria-label="\(l.t(.tableScrollingSideways))"><table aria-labelledby="\(id)"><thead><tr><th scope="col">\(l.t(.date))</th><th scope="col">\(l.t(.title))</th>\
-            <th scope="col">\(l.t(.typeText))</th><th scope="col">\(l.t(.author))</th><th scope="col">\(l.t(.visibility))</th></tr></thead>
-            <tbody>\(entries.isEmpty ? [html("<tr><td colspan=\"5\">\(l.t(.noneText))</td></tr>")] : rows(entries))</tbody></table></div>
-            """
-        }
-        let body: HTML = """
-            \(PortalConfirmation.notice(request, l))
-            <form method="post" action="/portal/patient/documents/filter" class="card">\(PortalPage.csrf(session.csrfToken))
-            <label for="type">\(l.t(.typeText))</label>
-            <select id="type" name="type"><option value="">\(l.t(.allTypes))</option>\(types.map { code, fr, en -> HTML in
-                "<option value=\"\(code)\"\(type == code ? HTML.trusted(" selected") : "")>\(l.t(fr, en))</option>" })</select>
-            <label for="since">\(l.t(.since3))</label>
-            <input type="date" id="since" name="since" value="\(filters["since"])">
-            <label for="author">\(l.t(.authorNameOrRpps))</label>
-            <input type="text" id="author" name="author" value="\(author)">
-            <label for="words">\(l.t(.searchInsideTheDocuments))</label>
-            <input type="search" id="words" name="words" value="\(words)" aria-describedby="words-help words-error"\
-            \(wordsError == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))>
-            <p id="words-help" class="hint">\(l.t(.theDocumentsTextPdfAndCda2))</p>
-            <div id="words-error">\(PortalPage.notice(wordsError, error: true))</div>
-            \(notice)
-            <button type="submit" class="secondary">\(l.t(.filter))</button>
-            </form>
-            \(unfiltered ? newSection(fresh, total: freshTotal, lastAccess, l, table: table) : "")
-            <p>\(found.total) \(l.t(.documentS))</p>
-            \(table("from-professionals", l.t(.documentsFromYourHealthProfessionals), professionals))
-            \(table("my-documents", l.t(.myDocumentsAddedByMe), own))
-            \(PortalUpload.form(action: "/portal/patient/documents", csrf: session.csrfToken, l, heading: l.t(.addADocument),
-                                patientSide: true))
-            """
-        return page(request, context, .myDocuments, path: "/portal/patient/documents", body,
-                    status: wordsError == nil ? .ok : .badRequest)
-    }
-
-    /// "New since your last sign-in" (issue 18); nothing on a first sign-in, when there is no baseline.
-    func newSection(_ entries: [DocumentEntry], total: Int, _ lastAccess: LastAccess, _ l: PortalLanguage,
-                    table: (String, String, [DocumentEntry]) -> HTML) -> HTML {
-        guard let since = lastAccess.at else { return "" }
-        return """
-            <section class="card new-since">
-            \(table("new-since", l.t(.newSinceYourLastSignIn), entries))
-            <p>\(l.t(.since3)) \(PortalPage.dateTime(since, l)) : \(total) \(l.t(.newDocumentS))</p>
-            </section>
-            """
+        view.holderINS = try await service.readRecord(recordID, by: session.actor).ins.value
+        view.names = try await service.professionals(PortalPeople.rpps(of: found.page + fresh) + PortalDuplicates.rpps(of: found.page + fresh))
+        (view.unfiltered, view.lastAccess, view.fresh, view.freshTotal, view.found, view.total) = (unfiltered, lastAccess, fresh, freshTotal, found.page, found.total)
+        return page(request, context, .myDocuments, path: "/portal/patient/documents", view.render(l),
+                    status: view.wordsError == nil ? .ok : .badRequest)
     }
 
     @Sendable func upload(_ request: Request, context: CarnetRequestContext) async throws -> Response {
@@ -250,30 +182,12 @@ struct PatientPortalRoutes {
         let (session, _) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let (entry, data) = try await service.documentContent(try documentID(context), by: session.actor)
-        let masked = entry.visibility.maskedToProfessionals
         let holderINS = try await service.readRecord(entry.recordID, by: session.actor).ins.value
         let names = try await service.professionals(PortalPeople.rpps(of: [entry]))
         // Only what the patient side added may be deleted from here (a professional's document is the record's).
-        let deletable: HTML = PortalDocumentTypes.addedByPatientSide(entry, holderINS: holderINS, reader: session.actor)
-            ? """
-              <div class="card"><p>\(l.t(.youAddedThisDocumentYouMay))</p>
-              \(PortalConfirmation.deleteButton(action: "/portal/patient/documents/\(entry.id.description)/delete", csrf: session.csrfToken, fields: [:],
-                                               what: entry.title ?? l.t(.thisDocument), l))</div>
-              """
-            : ""
-        let body: HTML = """
-            \(PortalConfirmation.notice(request, l))
-            <p>\(PortalDocumentTypes.label(entry.type.code, l)) — \(PortalPage.date(entry.date, l)) — \(PortalPeople.author(entry, names, l))</p>
-            \(PortalDocumentView.render(entry, data, contentURL: "/portal/patient/documents/\(entry.id.description)/content", l))
-            <form method="post" action="/portal/patient/documents/\(entry.id.description)/visibility" class="card">
-            \(PortalPage.csrf(session.csrfToken))
-            <input type="hidden" name="change" value="\(masked ? "unmask" : "mask")">
-            <p>\(masked ? l.t(.thisDocumentIsMaskedToProfessionals)
-                        : l.t(.professionalsYouAuthorisedCanSeeThis))</p>
-            <button type="submit" class="secondary">\(masked ? l.t(.unmask) : l.t(.maskToProfessionals))</button>
-            </form>
-            \(deletable)
-            """
+        let body = PortalPatientDocumentPage.render(entry, data, names: names,
+                                                    deletable: PortalDocumentTypes.addedByPatientSide(entry, holderINS: holderINS, reader: session.actor),
+                                                    csrf: session.csrfToken, confirmation: PortalConfirmation.notice(request, l), l)
         return page(request, context, .documentTitle(entry.title ?? "Document"), path: "/portal/patient/documents", body)
     }
 
@@ -285,9 +199,9 @@ struct PatientPortalRoutes {
 
     @Sendable func visibility(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, _) = try signedIn(context)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        let form = try await PortalForm.read(PortalVisibilityForm.self, request, expectedToken: session.csrfToken)
         let id = try documentID(context)
-        let change: RecordService.VisibilityChange = form["change"] == "unmask" ? .unmask : .mask
+        let change: RecordService.VisibilityChange = form.unmask ? .unmask : .mask
         _ = try await service.changeVisibility(of: id, change, by: session.actor)
         return PortalPage.redirect(PortalConfirmation.done("/portal/patient/documents/\(id)", change == .unmask ? "unmasked" : "masked"))
     }
@@ -306,16 +220,8 @@ struct PatientPortalRoutes {
         let l = PortalLanguage.from(request)
         let summary = try await service.patientSummary(of: recordID, by: session.actor)
         let names = try await service.professionals(summary.items.map(\.authorID))
-        let body: HTML = """
-            \(notice ?? PortalConfirmation.notice(request, l))
-            \(PortalSummaryText.sections(summary.items, directives: summary.directiveDocuments,
-                                         for: .init(actor: session.actor, holderINS: summary.record.ins.value, names: names), l, documentLink: "/portal/patient/documents/",
-                                         deletable: session.csrfToken))
-            <h2>\(l.t(.addToMySection))</h2>
-            \(PortalSummaryForms.forms(csrf: session.csrfToken, l, problem: problem))
-            \(PortalUpload.form(action: "/portal/patient/documents", csrf: session.csrfToken, l,
-                                heading: l.t(.uploadMyAdvanceDirectives), preselected: "EXPPAT_3", patientSide: true))
-            """
+        let body = PortalSummaryPage.render(summary, reader: .init(actor: session.actor, holderINS: summary.record.ins.value, names: names),
+                                            csrf: session.csrfToken, notice: notice ?? PortalConfirmation.notice(request, l), problem: problem, l)
         return page(request, context, .mySummary, path: "/portal/patient/summary", body, status: status)
     }
 
@@ -324,8 +230,8 @@ struct PatientPortalRoutes {
         let l = PortalLanguage.from(request)
         let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
         do {
-            let (type, json) = try PortalSummaryForms.resource(from: form, patient: recordID, today: service.now(), l)
-            let item = try SummaryResource.item(from: Data(json.utf8), resourceType: type)
+            let (type, resource) = try PortalSummaryForms.resource(from: form, patient: recordID, today: service.now(), l)
+            let item = try SummaryResource.item(from: try FHIRJSON.encode(resource), resourceType: type)
             // One blood group, one organ-donation stance, one trusted person: a new answer replaces the
             // patient's previous one (a new version of it, kept in its history) instead of adding a second.
             let previous = PortalSummaryForms.isSingle(form)
@@ -446,7 +352,7 @@ struct PatientPortalRoutes {
     /// The history filtered and paged as the form body says (never in the URL).
     @Sendable func filteredHistory(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, _) = try signedIn(context)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        let form = try await PortalForm.read(PortalHistoryForm.self, request, expectedToken: session.csrfToken)
         return try await historyPage(request, context, PortalHistoryPage.Filters(form, PortalLanguage.from(request)))
     }
 
@@ -454,8 +360,8 @@ struct PatientPortalRoutes {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         var page: (events: [AuditEvent], total: Int) = ([], 0)
-        if let filter = filters.filter {
-            page = try await service.auditTrailPage(of: recordID, filter: filter, limit: PortalHistoryPage.pageSize,
+        if let query = filters.query {
+            page = try await service.auditTrailPage(of: recordID, query: query, limit: PortalHistoryPage.pageSize,
                                                     offset: (filters.page - 1) * PortalHistoryPage.pageSize, by: session.actor)
         }
         let names = try await service.professionals(page.events.filter { $0.actorKind == .professional || $0.actorKind == .regulator }.map(\.actorID))
@@ -482,36 +388,12 @@ struct PatientPortalRoutes {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
         let record = try await service.readRecord(recordID, by: session.actor)
-        var body: HTML
-        if record.state == .active {
-            body = """
-                <p>\(l.t(.yourRecordIsOpen))</p>
-                <form method="post" action="/portal/patient/record" class="card" data-confirm="\(l.t(.closeYourRecord))">
-                \(PortalPage.csrf(session.csrfToken))<input type="hidden" name="action" value="close">
-                <h2>\(l.t(.closeMyRecord))</h2>
-                <p>\(l.t(.onceClosedNoProfessionalCanAccess))</p>
-                <label for="reason">\(l.t(.reasonOptional))</label>
-                <input type="text" id="reason" name="reason" value="\(reason)">
-                <label><input type="checkbox" id="confirm" name="confirm" value="yes" aria-describedby="confirm-error"\
-                \(confirmError == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))> \(l.t(.iUnderstandTheConsequences))</label>
-                <div id="confirm-error">\(PortalPage.notice(confirmError, error: true))</div>
-                <button type="submit" class="danger">\(l.t(.closeMyRecord))</button>
-                </form>
-                """
-        } else {
-            body = """
-                <p>\(l.t(.yourRecordHasBeenClosedSince)) \(PortalPage.date(record.stateChangedAt, l)).</p>
-                <form method="post" action="/portal/patient/record" class="card">
-                \(PortalPage.csrf(session.csrfToken))<input type="hidden" name="action" value="reopen">
-                <button type="submit">\(l.t(.reopenMyRecord))</button>
-                </form>
-                """
-        }
-        if session.represented == nil {
-            // The holder's own contact; a representative acting for a minor does not set it.
-            body = body + contactCard(record, csrf: session.csrfToken, typed: contact?.typed, error: contact?.error, l)
-        }
-        if let problem { body = PortalPage.notice(problem, error: true) + body } else { body = PortalConfirmation.notice(request, l) + body }
+        var view = PortalRecordPage(record: record, csrf: session.csrfToken)
+        (view.confirmError, view.reason, view.problem, view.contact) = (confirmError, reason, problem, contact)
+        view.confirmation = PortalConfirmation.notice(request, l)
+        // The holder's own contact; a representative acting for a minor does not set it.
+        view.showsContact = session.represented == nil
+        let body = view.render(l)
         let status: HTTPResponse.Status = problem != nil ? .conflict : confirmError == nil && contact == nil ? .ok : .badRequest
         return page(request, context, .myRecord, path: "/portal/patient/record", body, status: status)
     }
@@ -519,15 +401,15 @@ struct PatientPortalRoutes {
     @Sendable func changeRecord(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
-        switch form["action"] {
+        let form = try await PortalForm.read(PortalRecordForm.self, request, expectedToken: session.csrfToken)
+        switch form.action {
         case "close":
-            guard form["confirm"] == "yes" else {
+            guard form.confirmed else {
                 return try await recordPage(request, context, confirmError: l.t(.tickIUnderstandTheConsequencesTo),
-                                             reason: form["reason"])
+                                             reason: form.reason)
             }
             do {
-                _ = try await service.transition(recordID, .closeRecord, reason: form["reason"], by: session.actor)
+                _ = try await service.transition(recordID, .closeRecord, reason: form.reason, by: session.actor)
             } catch let error as RecordError {
                 return try await recordPage(request, context, confirmError: nil, reason: nil, problem: PortalProblemMessages.record(error, l))
             }
@@ -542,7 +424,7 @@ struct PatientPortalRoutes {
         default:
             throw FHIRInputError("unknown action", at: "action")
         }
-        return PortalPage.redirect(PortalConfirmation.done("/portal/patient/record", form["action"] == "close" ? "closed" : "reopened"))
+        return PortalPage.redirect(PortalConfirmation.done("/portal/patient/record", form.action == "close" ? "closed" : "reopened"))
     }
 
     func documentID(_ context: CarnetRequestContext) throws -> DocumentID {

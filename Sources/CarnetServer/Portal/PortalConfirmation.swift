@@ -11,16 +11,7 @@ extension PortalConfirmation {
     /// The confirmation step: what would be deleted, and the form that deletes it.
     static func ask(_ request: Request, session: PortalSessions.Session, action: String, fields: [String: String], what: String, back: String,
                     _ l: PortalLanguage) -> Response {
-        let body: HTML = """
-            <div class="card">
-            <p>\(l.t(.doYouReallyWantToDelete)) <strong>\(what)</strong> ?</p>
-            <p class="hint">\(l.t(.onceDeletedItNoLongerAppears))</p>
-            <form method="post" action="\(action)" class="inline">\(PortalPage.csrf(session.csrfToken))\(hidden(fields))\
-            <input type="hidden" name="confirm" value="yes">
-            <button type="submit" class="danger">\(l.t(.yesDelete))</button></form>
-            <a href="\(back)">\(l.t(.noCancel))</a>
-            </div>
-            """
+        let body = question(action: action, csrf: session.csrfToken, fields: fields, what: what, back: back, l)
         return PortalPage(title: l.t(.confirmTheDeletion), language: l, session: session, path: back, body: body).response()
     }
 }

@@ -61,6 +61,8 @@ struct PortalMiddleware: RouterMiddleware {
             return PortalPage.redirect("/portal/pro")
         case PortalError.forgedForm:
             (status, message) = (.forbidden, l.t(.thisFormHasExpiredOrDid))
+        case PortalError.malformedForm:
+            (status, message) = (.badRequest, l.t(.theFormArrivedIncomplete))
         case PortalError.tooLarge(let limit):
             (status, message) = (.contentTooLarge, l.t(.thisFileIsTooLargeThe(limit / 1_048_576)))
         case AuthenticationError.missing, AuthenticationError.expired:
@@ -94,10 +96,7 @@ struct PortalMiddleware: RouterMiddleware {
             context.logger.error("portal request failed", metadata: ["error.type": "\(type(of: error))"])
             (status, message) = (.internalServerError, l.t(.anInternalErrorOccurredItHas))
         }
-        let body: HTML = """
-            \(PortalPage.notice(message, error: true))
-            <p><a href="\(professional ? "/portal/pro" : "/portal/patient")">\(l.t(.back))</a></p>
-            """
+        let body = PortalErrorPage.render(message, professional: professional, l)
         return PortalPage(title: l.t(.cannotDoThis), language: l, session: context.portalSession, path: path, body: body).response(status: status)
     }
 }

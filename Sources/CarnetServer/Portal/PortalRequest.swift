@@ -19,24 +19,56 @@ enum PortalCookies {
 extension PortalForm {
     /// Reads the body and checks its `_csrf` field against `expected` (the session's token, or the
     /// pre-sign-in cookie): a form from another site is refused before anything is done.
-    static func read(_ request: Request, expectedToken: String?, maximumSize: Int = maximumSize) async throws -> PortalForm {
-        let buffer: ByteBuffer
+    static func read(_ request: Request, expectedToken: String?, fileLimit: Int? = nil) async throws -> PortalForm {
+        let contentType = request.headers[.contentType] ?? ""
+        let form: PortalForm
+        if PortalMultipart.isMultipart(contentType) {
+            // Streamed and bounded (``PortalMultipartReader``); a multipart body without its boundary is malformed.
+            guard let boundary = PortalMultipart.boundary(in: contentType) else { throw PortalError.malformedForm }
+            form = try await PortalMultipartReader.read(request.body, boundary: boundary, fileLimit: fileLimit ?? maximumSize)
+        } else {
+            form = PortalForm(fields: try decode([String: String].self, from: try await urlEncodedBody(request)))
+        }
+        try checkToken(form.fields["_csrf"], expectedToken)
+        return form
+    }
+
+    /// Reads a URL-encoded body into the form's own type, decoded by Hummingbird's
+    /// `URLEncodedFormDecoder`, after its `_csrf` field matched `expectedToken`: a form from another
+    /// site is refused before anything in it is read. Its fields are text (``KeyedDecodingContainer/text(_:)``),
+    /// checked by the page, which says what is wrong beside the field.
+    static func read<Fields: Decodable>(_ type: Fields.Type, _ request: Request, expectedToken: String?) async throws -> Fields {
+        let body = try await urlEncodedBody(request)
+        try checkToken(try decode(Token.self, from: body).value, expectedToken)
+        return try decode(Fields.self, from: body)
+    }
+
+    /// The body of a URL-encoded form, up to ``PortalForm/maximumSize``.
+    private static func urlEncodedBody(_ request: Request) async throws -> String {
         do {
-            buffer = try await request.body.collect(upTo: maximumSize)
+            return String(buffer: try await request.body.collect(upTo: maximumSize))
         } catch {
             throw PortalError.tooLarge(maximumSize)
         }
-        let form: PortalForm
-        if let boundary = request.headers[.contentType].flatMap(PortalMultipart.boundary(in:)) {
-            guard let parsed = PortalMultipart.parse(Data(buffer.readableBytesView), boundary: boundary) else { throw PortalError.forgedForm }
-            form = PortalForm(fields: parsed.fields, files: parsed.files)
-        } else {
-            form = PortalForm(fields: parse(String(buffer: buffer)))
+    }
+
+    /// Decoded by the framework; a body it cannot read (bad percent-encoding, a field twice) is malformed.
+    private static func decode<Fields: Decodable>(_ type: Fields.Type, from body: String) throws -> Fields {
+        do {
+            return try URLEncodedFormDecoder().decode(Fields.self, from: body)
+        } catch {
+            throw PortalError.malformedForm
         }
-        guard let expectedToken, let given = form.fields["_csrf"], constantTimeEqual(given, expectedToken) else {
-            throw PortalError.forgedForm
-        }
-        return form
+    }
+
+    private static func checkToken(_ given: String?, _ expected: String?) throws {
+        guard let expected, let given, constantTimeEqual(given, expected) else { throw PortalError.forgedForm }
+    }
+
+    /// The CSRF field every portal form carries.
+    private struct Token: Decodable {
+        var value: String?
+        enum CodingKeys: String, CodingKey { case value = "_csrf" }
     }
 }
 
@@ -48,6 +80,9 @@ enum PortalError: Error, Equatable {
     case signedOut(professional: Bool)
     /// The page needs something the session does not have (a professional with no patient opened).
     case noPatientOpened
+    /// The form's body does not parse, or ends before its end (a multipart body without its boundary,
+    /// truncated, or with a text field larger than a form's).
+    case malformedForm
     /// The form is larger than the limit (bytes).
     case tooLarge(Int)
 }

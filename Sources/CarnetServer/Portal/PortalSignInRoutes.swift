@@ -34,17 +34,7 @@ struct PortalSignInRoutes {
 
     @Sendable func landing(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let l = PortalLanguage.from(request)
-        let body: HTML = """
-            <p>\(l.t(.carnetKeepsEachPatientsSharedHealth))</p>
-            <div class="grid">
-            <section class="card"><h2>\(l.t(.iAmAPatient))</h2>
-            <p>\(l.t(.readYourDocumentsManageAccessSee))</p>
-            <p><a href="/portal/patient/sign-in">\(l.t(.signInWithACode))</a></p></section>
-            <section class="card"><h2>\(l.t(.iAmAHealthProfessional))</h2>
-            <p>\(l.t(.webAccessForProfessionalsWithoutCompatible))</p>
-            <p><a href="/portal/pro/sign-in">\(l.t(.signIn2))</a></p></section>
-            </div>
-            """
+        let body = PortalSignInPages.landing(l)
         return PortalPage(title: l.t(.welcomeToCarnet), language: l, session: context.portalSession, path: "/portal",
                           body: body).response()
     }
@@ -60,7 +50,7 @@ struct PortalSignInRoutes {
 
     @Sendable func signOut(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         guard let session = context.portalSession else { return PortalPage.redirect("/portal") }
-        _ = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        _ = try await PortalForm.read(PortalConfirmForm.self, request, expectedToken: session.csrfToken)
         try await sessions.end(session.id)
         return PortalPage.redirect("/portal", headers: [.setCookie: PortalCookies.header(PortalMiddleware.sessionCookie, "", secure: configuration.secureCookies,
                                                                                          maxAge: 0)])
@@ -75,23 +65,15 @@ struct PortalSignInRoutes {
     private func insPage(_ request: Request, error: String?, value: String?) async throws -> Response {
         let l = PortalLanguage.from(request)
         let (token, cookie) = preSignInToken(request)
-        let body: HTML = """
-            <p>\(l.t(.enterYourInsTheCharacterSocial))</p>
-            <form method="post" action="/portal/patient/sign-in" class="card" novalidate>
-            \(PortalPage.csrf(token))
-            <label for="ins">INS</label>
-            \(PortalINS.field(value: value, error: error, hint: l.t(.charactersForExample), l))
-            <button type="submit">\(l.t(.sendMeACode))</button>
-            </form>
-            """
+        let body = PortalSignInPages.ins(csrf: token, value: value, error: error, l)
         return PortalPage(title: l.t(.patientSignIn), language: l, session: nil, path: "/portal/patient/sign-in", body: body).response(status: error == nil ? .ok : .badRequest, headers: cookie)
     }
 
     @Sendable func requestCode(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let l = PortalLanguage.from(request)
         if let wait = await limiter.take(context.remoteAddress ?? "unknown", now: service.now()) { return tooManyAttempts(request, wait) }
-        let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
-        let text = form["ins"] ?? ""
+        let form = try await PortalForm.read(PortalSignInForms.INSForm.self, request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
+        let text = form.ins ?? ""
         let candidates: [INS]
         do {
             candidates = try PortalINS.candidates(text, keyChecking: configuration.insKeyChecking)
@@ -120,29 +102,10 @@ struct PortalSignInRoutes {
     private func codePage(_ request: Request, number: String, error: String?, tooManyCodes wait: TimeInterval? = nil) async throws -> Response {
         let l = PortalLanguage.from(request)
         let (token, cookie) = preSignInToken(request)
-        let sent: HTML
-        if let wait {
-            let minutes = max(1, Int((wait / 60).rounded(.up)))
-            let at = PortalPage.time(service.now().addingTimeInterval(wait), l)
-            sent = PortalPage.notice(l.t(.tooManyCodesForThisINS(minutes, at)), error: true)
-        } else {
-            sent = """
-                <p>\(l.t(.ifARecordExistsForThis))</p>
-                """
+        let tooManyCodes = wait.map { wait in
+            (minutes: max(1, Int((wait / 60).rounded(.up))), at: PortalPage.time(service.now().addingTimeInterval(wait), l))
         }
-        let body: HTML = """
-            \(sent)
-            <form method="post" action="/portal/patient/verify" class="card" novalidate>
-            \(PortalPage.csrf(token))
-            <input type="hidden" name="ins" value="\(number)">
-            <label for="code">\(l.t(.codeReceived))</label>
-            <input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6"\
-             \(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\"")) aria-describedby="code-error">
-            <div id="code-error">\(PortalPage.notice(error, error: true))</div>
-            <button type="submit">\(l.t(.signIn2))</button>
-            </form>
-            <p><a href="/portal/patient/sign-in">\(l.t(.askForAnotherCode))</a></p>
-            """
+        let body = PortalSignInPages.code(csrf: token, number: number, error: error, tooManyCodes: tooManyCodes, l)
         let status: HTTPResponse.Status = wait != nil ? .tooManyRequests : error == nil ? .ok : .badRequest
         var headers = cookie
         if let wait { headers[.retryAfter] = String(Int(wait.rounded(.up))) }
@@ -152,9 +115,9 @@ struct PortalSignInRoutes {
     @Sendable func verifyCode(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let l = PortalLanguage.from(request)
         if let wait = await limiter.take(context.remoteAddress ?? "unknown", now: service.now()) { return tooManyAttempts(request, wait) }
-        let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
-        let number = form["ins"] ?? ""
-        guard let code = form["code"], code.count == 6, code.allSatisfy(\.isNumber) else {
+        let form = try await PortalForm.read(PortalSignInForms.CodeForm.self, request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
+        let number = form.ins ?? ""
+        guard let code = form.code, code.count == 6, code.allSatisfy(\.isNumber) else {
             return try await codePage(request, number: number, error: l.t(.theCodeHasDigits))
         }
         let candidates = (try? PortalINS.candidates(number, keyChecking: configuration.insKeyChecking)) ?? []
@@ -193,30 +156,8 @@ struct PortalSignInRoutes {
     private func tokenPage(_ request: Request, _ context: CarnetRequestContext, error: String?) async throws -> Response {
         let l = PortalLanguage.from(request)
         let (token, cookie) = preSignInToken(request)
-        let certificate: HTML = if let rpps = await certifiedProfessional(context)?.professional?.rpps {
-            """
-            <form method="post" action="/portal/pro/sign-in" class="card">
-            \(PortalPage.csrf(token))
-            <input type="hidden" name="method" value="certificate">
-            <p>\(l.t(.yourCardClientCertificateIdentifiesYou))\(rpps.value).</p>
-            <button type="submit">\(l.t(.signInWithMyCertificate))</button>
-            </form>
-            """
-        } else {
-            ""
-        }
-        let body: HTML = """
-            \(certificate)
-            <p>\(l.t(.signInWithTheSignIn))</p>
-            <form method="post" action="/portal/pro/sign-in" class="card" novalidate>
-            \(PortalPage.csrf(token))
-            <label for="token">\(l.t(.signInKey))</label>
-            <p class="hint" id="token-hint">\(l.t(.copyItFromYourSoftwareThen))</p>
-            <textarea id="token" name="token" rows="4" autocomplete="off" aria-describedby="token-hint token-error"\(error == nil ? "" : HTML.trusted(" aria-invalid=\"true\""))></textarea>
-            <div id="token-error">\(PortalPage.notice(error, error: true))</div>
-            <button type="submit">\(l.t(.signIn2))</button>
-            </form>
-            """
+        let certified = await certifiedProfessional(context)?.professional?.rpps.value
+        let body = PortalSignInPages.professional(csrf: token, certified: certified, error: error, l)
         return PortalPage(title: l.t(.professionalSignIn), language: l, session: nil, path: "/portal/pro/sign-in",
                           body: body).response(status: error == nil ? .ok : .badRequest, headers: cookie)
     }
@@ -224,10 +165,10 @@ struct PortalSignInRoutes {
     @Sendable func professionalSignIn(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let l = PortalLanguage.from(request)
         if let wait = await limiter.take(context.remoteAddress ?? "unknown", now: service.now()) { return tooManyAttempts(request, wait) }
-        let form = try await PortalForm.read(request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
+        let form = try await PortalForm.read(PortalSignInForms.ProfessionalForm.self, request, expectedToken: PortalCookies.value(Self.preSignInCookie, in: request))
         let actor: Actor
         var tokenExpiry: Date?
-        if form["method"] == "certificate" {
+        if form.method == "certificate" {
             // Who signs in comes from the verified certificate on this connection, never from the form.
             guard let certified = await certifiedProfessional(context) else {
                 return try await tokenPage(request, context, error: l.t(.noValidClientCertificateOnThis))
@@ -235,7 +176,7 @@ struct PortalSignInRoutes {
             actor = certified
         } else {
             do {
-                let verified = try await tokens.verifiedWithExpiry(form["token"] ?? "", now: service.now())
+                let verified = try await tokens.verifiedWithExpiry(form.token ?? "", now: service.now())
                 actor = verified.actor
                 tokenExpiry = verified.expiry
             } catch {
@@ -266,7 +207,7 @@ struct PortalSignInRoutes {
     /// Over the sign-in budget: said plainly, with when to try again.
     private func tooManyAttempts(_ request: Request, _ seconds: Int) -> Response {
         let l = PortalLanguage.from(request)
-        let body = PortalPage.notice(l.t(.tooManySignInAttemptsFrom(seconds)), error: true)
+        let body = PortalSignInPages.tooManyAttempts(seconds: seconds, l)
         return PortalPage(title: l.t(.pleaseWaitAMoment), language: l, session: nil, path: request.uri.path, body: body).response(status: .tooManyRequests, headers: [.retryAfter: String(seconds)])
     }
 

@@ -9,76 +9,7 @@ import Hummingbird
 /// Adding a document from a portal: its metadata (type from the DMP's list, title, date) and either a
 /// file (PDF, text, image, CDA) or typed text; checked like the API checks content (the bytes must
 /// be what their type says), and, for a professional, possibly replacing an earlier document.
-enum PortalUpload {
-    /// What is wrong with a submitted document: a message per field (`type`, `title`, `date`, `file`),
-    /// said beside it when the form is shown again.
-    struct Problems: Error {
-        var messages: [String: String] = [:]
-    }
-
-    static let acceptedTypes = "application/pdf,text/plain,image/png,image/jpeg,text/xml,application/xml"
-
-    /// The upload form; `typed` and `problems` show a refused submission again: the values kept, each
-    /// message beside its field, the field marked invalid (a file must be chosen again: no browser
-    /// lets a page fill a file input).
-    ///
-    /// - Parameters:
-    ///   - patientSide: the patient's own types (``PortalDocumentTypes/patient``) instead of the
-    ///     professionals', and no visibility choices (those are the professional's: DOMAIN.md, masked
-    ///     documents and "not visible to the patient").
-    ///   - prefill: the document a replacement replaces: its title is offered again (issue 16).
-    ///
-    /// The date defaults to today (in Paris), the day a professional usually writes.
-    static func form(action: String, csrf: String, _ l: PortalLanguage, heading: String, preselected: String? = nil,
-                     replaces: DocumentID? = nil, prefill: DocumentEntry? = nil, typed: PortalForm? = nil, problems: Problems? = nil,
-                     patientSide: Bool = false) -> HTML {
-        let chosen = typed?["type"] ?? preselected
-        // A refused form comes back as typed; a fresh one pre-filled.
-        let title = typed.map { $0["title"] ?? "" } ?? prefill?.title
-        let date = typed.map { $0["date"] ?? "" } ?? today()
-        let checked = { (field: String) -> HTML in typed?[field] == "yes" ? " checked" : "" }
-        let types = (patientSide ? PortalDocumentTypes.patient : PortalDocumentTypes.common).map { code, french, english -> HTML in
-            "<option value=\"\(code)\"\(chosen == code ? HTML.trusted(" selected") : "")>\(l.t(french, english))</option>"
-        }
-        let messages = problems?.messages ?? [:]
-        func invalid(_ field: String) -> HTML { messages[field] == nil ? "" : " aria-invalid=\"true\"" }
-        func message(_ field: String) -> HTML { "<div id=\"doc-\(field)-error\">\(PortalPage.notice(messages[field], error: true))</div>" }
-        let visibility: HTML = patientSide ? "" : """
-            <fieldset aria-describedby="doc-visibility-error"><legend>\(l.t(.visibility))</legend>
-            <label><input type="checkbox" name="masked" value="yes"\(checked("masked"))> \(l.t(.maskToOtherProfessionalsStillSeen))</label>
-            <label><input type="checkbox" name="invisible" value="yes"\(checked("invisible"))> \(l.t(.doNotShowThePatientBefore))</label>
-            </fieldset>\(message("visibility"))
-            """
-        return """
-            <form method="post" action="\(action)" enctype="multipart/form-data" class="card">\(PortalPage.csrf(csrf))
-            \(replaces.map { id -> HTML in "<input type=\"hidden\" name=\"replaces\" value=\"\(id.description)\">" } ?? "")
-            <input type="hidden" name="heading" value="\(heading)">
-            <h2>\(heading)</h2>
-            <label for="doc-type">\(l.t(.typeText))</label>
-            <select id="doc-type" name="type" aria-describedby="doc-type-error"\(invalid("type"))>\(types)</select>\(message("type"))
-            <label for="doc-title">\(l.t(.title))</label>
-            <input type="text" id="doc-title" name="title" value="\(title)" aria-describedby="doc-title-error"\(invalid("title"))>\(message("title"))
-            <label for="doc-date">\(l.t(.date))</label>
-            <p class="hint" id="doc-date-hint">\(l.t(.dateOfCareOrWritingYyyy))</p>
-            <input type="date" id="doc-date" name="date" value="\(date)" aria-describedby="doc-date-hint doc-date-error"\(invalid("date"))>\(message("date"))
-            <label for="doc-file">\(l.t(.filePdfTextImageCda))</label>
-            <input type="file" id="doc-file" name="file" accept="\(acceptedTypes)" aria-describedby="doc-file-error"\(invalid("file"))>\(message("file"))
-            <label for="doc-text">\(l.t(.orTheDocumentsText))</label>\
-            <textarea id="doc-text" name="text" rows="6">\(typed?.fields["text"])</textarea>
-            \(visibility)
-            <button type="submit">\(l.t(.addToTheRecord))</button>
-            </form>
-            """
-    }
-
-    /// Today in Paris as `YYYY-MM-DD`, the date field's default.
-    static func today() -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-        return String(format: "%04d-%02d-%02d", parts.year ?? 2026, parts.month ?? 1, parts.day ?? 1)
-    }
-
+extension PortalUpload {
     /// The document a submitted form describes, or what is wrong with it, said so it can be fixed.
     ///
     /// - Parameter authorName: the name a patient-side author is shown by (the holder's, or their
@@ -95,12 +26,12 @@ enum PortalUpload {
         if date == nil { problems.messages["date"] = l.t(.giveTheDateAsYyyyMm) }
         var content: (Data, String)?
         var cdaHeader: CDAHeader?
-        if let file = form.files["file"], !file.data.isEmpty {
+        if let file = form.files["file"], file.size > 0 {
             let mediaType = file.contentType.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
             let allowed = acceptedTypes.split(separator: ",").map(String.init)
             if !allowed.contains(mediaType) {
                 problems.messages["file"] = l.t(.thisFileTypeIsNotAccepted(mediaType))
-            } else if file.data.count > maxContentSize {
+            } else if file.size > maxContentSize {
                 problems.messages["file"] = l.t(.thisFileIsTooLargeThe(maxContentSize / 1_048_576))
             } else if let problem = ContentInspection.problem(with: file.data, mediaType: mediaType) {
                 problems.messages["file"] = l.t(.theFileDoesNotMatchIts)
@@ -118,7 +49,7 @@ enum PortalUpload {
         if masked && invisible {
             problems.messages["visibility"] = l.t(.aDocumentCannotBeBothMasked2)
         }
-        let fileSent = form.files["file"].map { !$0.data.isEmpty } ?? false
+        let fileSent = form.files["file"].map { $0.size > 0 } ?? false
         if fileSent, content != nil, !problems.messages.isEmpty {
             problems.messages["file"] = l.t(.theFileIsFineButIt)
         } else if fileSent, let message = problems.messages["file"] {
@@ -150,7 +81,7 @@ enum PortalUpload {
                        service: RecordService, configuration: CarnetConfiguration, documentPath: String, back: String,
                        authorName: String? = nil) async throws -> Response {
         let l = PortalLanguage.from(request)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken, maximumSize: configuration.maxContentSize + 65_536)
+        let form = try await PortalForm.read(request, expectedToken: session.csrfToken, fileLimit: configuration.maxContentSize)
         switch submission(from: form, author: session.actor, authorName: authorName, maxContentSize: configuration.maxContentSize, l) {
         case .failure(let problems):
             return refused(request, session: session, form: form, problems: problems, back: back, status: .badRequest, l)
@@ -188,17 +119,12 @@ enum PortalUpload {
         }
     }
 
-    /// The form again, as typed, each message beside its field; `atop` says what concerns the whole
-    /// submission (a conflict with the record's content) instead of the usual "fix what is marked".
+    /// The form again, as typed, each message beside its field (``PortalUpload/refused(action:csrf:form:problems:back:heading:patientSide:_:atop:)``).
     static func refused(_ request: Request, session: PortalSessions.Session, form: PortalForm, problems: Problems, back: String,
                         status: HTTPResponse.Status, _ l: PortalLanguage, atop: String? = nil) -> Response {
         let heading = form["heading"] ?? l.t(.addADocument)
-        let body: HTML = """
-            \(PortalPage.notice(atop ?? l.t(.theDocumentWasNotAddedFix), error: true))
-            \(Self.form(action: request.uri.path, csrf: session.csrfToken, l, heading: heading, replaces: form["replaces"].flatMap(DocumentID.init),
-                        typed: form, problems: problems, patientSide: session.actor.isPatientSide))
-            <p><a href="\(back)">\(l.t(.back))</a></p>
-            """
+        let body = refused(action: request.uri.path, csrf: session.csrfToken, form: form, problems: problems, back: back, heading: heading,
+                           patientSide: session.actor.isPatientSide, l, atop: atop)
         return PortalPage(title: heading, language: l, session: session, path: back, body: body).response(status: status)
     }
 }

@@ -1,8 +1,6 @@
-import CarnetPortal
-import CarnetCore
-import CarnetFHIR
-import CarnetService
-import CarnetStore
+package import CarnetCore
+package import CarnetFHIR
+package import CarnetService
 
 /// Bad input and conflicts as a portal page says them: in the page's language, what is wrong and
 /// how to fix it (ARCHITECTURE.md, invariant 5: "portal pages show the message in place").
@@ -11,9 +9,9 @@ import CarnetStore
 /// logs, in a developer's terms (FHIRPath, status codes); a person filling a form needs neither, so
 /// each is written again here for both languages, and the form field it concerns is named, so the
 /// page can say it beside that field.
-enum PortalProblemMessages {
+package enum PortalProblemMessages {
     /// A record change that its state or a concurrent change refused.
-    static func record(_ error: RecordError, _ l: PortalLanguage) -> String {
+    package static func record(_ error: RecordError, _ l: PortalLanguage) -> String {
         switch error {
         case .illegalTransition(.closed, .close):
             l.t(.thisRecordIsAlreadyClosedNothing)
@@ -31,7 +29,7 @@ enum PortalProblemMessages {
     }
 
     /// A document status or visibility that does not allow what was asked.
-    static func document(_ error: DocumentError, _ l: PortalLanguage) -> String {
+    package static func document(_ error: DocumentError, _ l: PortalLanguage) -> String {
         switch error {
         case .illegalTransition(.superseded, .replace):
             l.t(.thisDocumentHasAlreadyBeenReplaced)
@@ -49,7 +47,7 @@ enum PortalProblemMessages {
     }
 
     /// A submitted document that collides with the record's content.
-    static func documentInput(_ error: DocumentInputError, _ l: PortalLanguage) -> String {
+    package static func documentInput(_ error: DocumentInputError, _ l: PortalLanguage) -> String {
         switch error {
         case .duplicateUniqueID, .ambiguousUniqueID:
             l.t(.thisDocumentIsAlreadyInThe)
@@ -67,7 +65,7 @@ enum PortalProblemMessages {
     }
 
     /// A CDA file whose own header contradicts the form (issue 18): another patient's document, or another type.
-    static func cdaHeader(_ error: CDAHeaderMismatch, _ l: PortalLanguage) -> String {
+    package static func cdaHeader(_ error: CDAHeaderMismatch, _ l: PortalLanguage) -> String {
         switch error {
         case .patient(let document, _):
             l.t(.thisCdaDocumentIsAboutAnother(document))
@@ -77,7 +75,7 @@ enum PortalProblemMessages {
     }
 
     /// A summary item that changed or went away since the page was shown.
-    static func summaryItem(_ error: SummaryItemError, _ l: PortalLanguage) -> String {
+    package static func summaryItem(_ error: SummaryItemError, _ l: PortalLanguage) -> String {
         switch error {
         case .deleted:
             l.t(.thisItemHasAlreadyBeenDeleted)
@@ -89,7 +87,7 @@ enum PortalProblemMessages {
     }
 
     /// Security labels a document cannot carry.
-    static func label(_ error: DocumentLabelError, _ l: PortalLanguage) -> String {
+    package static func label(_ error: DocumentLabelError, _ l: PortalLanguage) -> String {
         switch error {
         case .maskedAndInvisible: document(.conflictingVisibility, l)
         case .unknownVisibilityCode, .unknownConfidentiality:
@@ -97,21 +95,10 @@ enum PortalProblemMessages {
         }
     }
 
-    /// Storage refusals a person can act on; `nil` for the internal ones (a corrupt row, a closing store).
-    static func store(_ error: StoreError, _ l: PortalLanguage) -> String? {
-        switch error {
-        case .versionConflict: record(.versionConflict, l)
-        case .duplicateDocument(let id): documentInput(.duplicateUniqueID(id), l)
-        case .duplicateSubmissionSet(let id): documentInput(.duplicateSubmissionSet(id), l)
-        case .unavailable: l.t(.theServiceIsUnavailableForA)
-        case .corruptRow, .schemaTooNew, .closed: nil
-        }
-    }
-
     /// A FHIR resource built from a form that Carnet's checks refused: the field it concerns by its
     /// label on the form, what is wrong with it, and what to do.
-    static func fhirInput(_ error: FHIRInputError, _ l: PortalLanguage) -> String {
-        let label = field(for: error.expression).map { l.t($0.french, $0.english) }
+    package static func fhirInput(_ error: FHIRInputError, _ l: PortalLanguage) -> String {
+        let label = field(for: error.expression).map { l.t($0.label) }
         let message = error.message
         let what: String
         if message.hasPrefix("is required") {
@@ -131,35 +118,40 @@ enum PortalProblemMessages {
     }
 
     /// A message written as a clause ("le professionnel … n'est pas bloqué") as a sentence of its own.
-    static func sentence(_ clause: String) -> String {
+    package static func sentence(_ clause: String) -> String {
         guard let first = clause.first else { return clause }
         return first.uppercased() + clause.dropFirst() + (clause.hasSuffix(".") ? "" : ".")
     }
 
     /// A field of the portal's forms as a person reads its label, with the id it has on the page.
-    struct Field: Equatable {
-        var id: String
-        var french: String
-        var english: String
+    package struct Field {
+        package var id: String
+        /// The field's label, in the catalogue.
+        package var label: PortalMessage
+
+        package init(id: String, label: PortalMessage) {
+            self.id = id
+            self.label = label
+        }
     }
 
     /// The portal form field a FHIRPath names (the summary forms and the document upload build
     /// their resources from these fields); `nil` when none does.
-    static func field(for expression: String?) -> Field? {
+    package static func field(for expression: String?) -> Field? {
         guard let expression else { return nil }
         let known: [(String, Field)] = [
-            ("RelatedPerson.name", Field(id: "contact-family", french: "Le nom", english: "The name")),
-            ("RelatedPerson.telecom", Field(id: "contact-phone", french: "Le téléphone", english: "The phone number")),
-            ("RelatedPerson.relationship", Field(id: "contact-role", french: "Le rôle", english: "The role")),
-            ("AllergyIntolerance.code", Field(id: "allergy-substance", french: "La substance ou le médicament", english: "The substance or medicine")),
-            ("AllergyIntolerance.criticality", Field(id: "allergy-criticality", french: "La gravité", english: "The severity")),
-            ("Observation.value", Field(id: "blood-group", french: "Le groupe sanguin", english: "The blood group")),
-            ("Consent.provision", Field(id: "stance", french: "La réponse sur le don d'organes", english: "The answer on organ donation")),
-            ("DocumentReference.type", Field(id: "doc-type", french: "Le type", english: "The type")),
-            ("DocumentReference.description", Field(id: "doc-title", french: "Le titre", english: "The title")),
-            ("DocumentReference.date", Field(id: "doc-date", french: "La date", english: "The date")),
-            ("DocumentReference.content", Field(id: "doc-file", french: "Le fichier", english: "The file")),
-            ("Binary", Field(id: "doc-file", french: "Le fichier", english: "The file")),
+            ("RelatedPerson.name", Field(id: "contact-family", label: .fieldContactFamily)),
+            ("RelatedPerson.telecom", Field(id: "contact-phone", label: .fieldContactPhone)),
+            ("RelatedPerson.relationship", Field(id: "contact-role", label: .fieldContactRole)),
+            ("AllergyIntolerance.code", Field(id: "allergy-substance", label: .fieldAllergySubstance)),
+            ("AllergyIntolerance.criticality", Field(id: "allergy-criticality", label: .fieldAllergyCriticality)),
+            ("Observation.value", Field(id: "blood-group", label: .fieldBloodGroup)),
+            ("Consent.provision", Field(id: "stance", label: .fieldStance)),
+            ("DocumentReference.type", Field(id: "doc-type", label: .fieldDocType)),
+            ("DocumentReference.description", Field(id: "doc-title", label: .fieldDocTitle)),
+            ("DocumentReference.date", Field(id: "doc-date", label: .fieldDocDate)),
+            ("DocumentReference.content", Field(id: "doc-file", label: .fieldDocFile)),
+            ("Binary", Field(id: "doc-file", label: .fieldDocFile)),
         ]
         return known.first { expression == $0.0 || expression.hasPrefix($0.0 + ".") || expression.hasPrefix($0.0 + "[") }?.1
             ?? known.first { expression.hasPrefix($0.0) }?.1

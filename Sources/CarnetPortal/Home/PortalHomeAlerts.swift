@@ -1,8 +1,6 @@
-import CarnetPortal
-import CarnetCore
-import CarnetService
-import CarnetStore
-import Foundation
+package import CarnetCore
+package import CarnetService
+package import Foundation
 
 /// The patient's home-page alerts: emergency accesses (with their reason) and professionals who
 /// consulted the record for the first time, over the alert period, each with a way to the history.
@@ -10,15 +8,15 @@ import Foundation
 /// One emergency is one alert (issue 16): a Centre 15 call reads the identity, the summary and the
 /// documents — several audit events — but the patient was called on once; the events of the same
 /// professional, mode and reason within an hour of each other are shown as one line.
-enum PortalHomeAlerts {
+package enum PortalHomeAlerts {
     /// The emergency accesses grouped per event, newest first.
-    struct Emergency {
-        var first: AuditEvent
-        var last: Date
-        var actions: [Action]
+    package struct Emergency {
+        package var first: AuditEvent
+        package var last: Date
+        package var actions: [Action]
     }
 
-    static func grouped(_ events: [AuditEvent]) -> [Emergency] {
+    package static func grouped(_ events: [AuditEvent]) -> [Emergency] {
         var groups: [Emergency] = []
         for event in events.sorted(by: { $0.recordedAt > $1.recordedAt }) {
             if let index = groups.indices.last, groups[index].first.actorID == event.actorID, groups[index].first.accessMode == event.accessMode,
@@ -32,7 +30,7 @@ enum PortalHomeAlerts {
         return groups
     }
 
-    static func render(_ alerts: RecordService.AccessAlerts, names: ProfessionalNames = .init(), csrf: String, _ l: PortalLanguage) -> HTML {
+    package static func render(_ alerts: RecordService.AccessAlerts, names: ProfessionalNames = .init(), csrf: String, _ l: PortalLanguage) -> HTML {
         let newcomers = alerts.newcomers.prefix(5).map { first -> HTML in
             let who = first.actorKind == .regulator ? l.t(.centreRegulator2) : l.t(.professional)
             return "<li>\(who) \(PortalPeople.professional(first.actorID, names, l)) — \(l.t(.firstAccessOn)) \(PortalPage.date(first.first, l))</li>"

@@ -1,39 +1,37 @@
-import CarnetPortal
-import CarnetCore
-import CarnetService
-import CarnetStore
+package import CarnetCore
+package import CarnetService
 import Foundation
 
 /// The patient's access history: filters (dates, who, one professional's RPPS, action, emergencies
 /// only) sent in a form body — never in the URL — and decided by the database, a page at a time,
 /// emergency accesses highlighted with their reason.
-enum PortalHistoryPage {
-    static let pageSize = 50
+package enum PortalHistoryPage {
+    package static let pageSize = 50
 
     /// The filters as typed, kept to show them again, and what the database is asked.
-    struct Filters {
-        var from = ""
-        var until = ""
+    package struct Filters {
+        package var from = ""
+        package var until = ""
         /// `others` (everyone but the patient's side: the default, so one's own page views do not
         /// hide professionals' accesses), `all`, or an actor kind.
-        var who = "others"
-        var rpps = ""
-        var action = ""
-        var emergencyOnly = false
-        var page = 1
+        package var who = "others"
+        package var rpps = ""
+        package var action = ""
+        package var emergencyOnly = false
+        package var page = 1
         /// Messages by field name, said beside the field.
-        var errors: [String: String] = [:]
+        package var errors: [String: String] = [:]
 
-        init() {}
+        package init() {}
 
-        init(_ form: PortalForm, _ l: PortalLanguage) {
-            from = form["from"] ?? ""
-            until = form["until"] ?? ""
-            who = form["who"] ?? "others"
-            rpps = form["rpps"] ?? ""
-            action = form["action"] ?? ""
-            emergencyOnly = form["emergency"] == "yes"
-            page = max(1, min(Int(form["page"] ?? "") ?? 1, 100_000))
+        package init(_ form: PortalHistoryForm, _ l: PortalLanguage) {
+            from = form.from ?? ""
+            until = form.until ?? ""
+            who = form.who ?? "others"
+            rpps = form.rpps ?? ""
+            action = form.action ?? ""
+            emergencyOnly = form.emergencyOnly
+            page = max(1, min(Int(form.page ?? "") ?? 1, 100_000))
             let dateMessage = l.t(.expectedADateAsYyyyMm)
             if !from.isEmpty, Self.startOfDay(from) == nil { errors["from"] = dateMessage }
             if !until.isEmpty, Self.startOfDay(until) == nil { errors["until"] = dateMessage }
@@ -43,19 +41,19 @@ enum PortalHistoryPage {
         }
 
         /// What the database is asked; `nil` while a field is wrong.
-        var filter: AuditFilter? {
+        package var query: HistoryQuery? {
             guard errors.isEmpty else { return nil }
-            var filter = AuditFilter(emergencyOnly: emergencyOnly)
-            filter.from = Self.startOfDay(from)
-            filter.until = Self.startOfDay(until).map { $0.addingTimeInterval(86_400) }
+            var query = HistoryQuery(emergencyOnly: emergencyOnly)
+            query.from = Self.startOfDay(from)
+            query.until = Self.startOfDay(until).map { $0.addingTimeInterval(86_400) }
             switch who {
             case "all": break
-            case "others": filter.actorKinds = Set(Actor.Kind.allCases).subtracting([.patient])
-            default: filter.actorKinds = Actor.Kind(rawValue: who).map { [$0] } ?? Set(Actor.Kind.allCases).subtracting([.patient])
+            case "others": query.actorKinds = Set(Actor.Kind.allCases).subtracting([.patient])
+            default: query.actorKinds = Actor.Kind(rawValue: who).map { [$0] } ?? Set(Actor.Kind.allCases).subtracting([.patient])
             }
-            if !rpps.isEmpty { filter.actorID = rpps.filter { $0 != " " } }
-            if let chosen = Action(rawValue: action) { filter.actions = [chosen] }
-            return filter
+            if !rpps.isEmpty { query.actorID = rpps.filter { $0 != " " } }
+            if let chosen = Action(rawValue: action) { query.actions = [chosen] }
+            return query
         }
 
         /// Midnight in Paris of a typed `YYYY-MM-DD` day.
@@ -65,7 +63,7 @@ enum PortalHistoryPage {
         }
     }
 
-    static func render(_ events: [AuditEvent], total: Int, _ filters: Filters, csrf: String, names: ProfessionalNames = .init(),
+    package static func render(_ events: [AuditEvent], total: Int, _ filters: Filters, csrf: String, names: ProfessionalNames = .init(),
                        _ l: PortalLanguage) -> HTML {
         let rows = events.map { event -> HTML in
             let emergency = event.accessMode.isEmergency
