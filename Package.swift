@@ -38,6 +38,7 @@ let package = Package(
     targets: [
         .target(
             name: "CarnetCore",
+            dependencies: ["CarnetJSON"],
             resources: [.copy("Resources/habilitation-matrix.json")],
             swiftSettings: swiftSettings
         ),

@@ -8,7 +8,7 @@ extension JSONWriter {
     }
 
     public mutating func uuid(_ value: UUID) {
-        string(value.uuidString)
+        string(value.uppercasedText)
     }
 
     public mutating func array(_ values: [some JSONWritable]) {
@@ -25,7 +25,7 @@ extension JSONReader {
 
     public mutating func uuid() throws(JSONReadError) -> UUID {
         let text = try string()
-        guard let value = UUID(uuidString: text) else { throw .invalid("a UUID, not '\(text)'") }
+        guard let value = UUID(text: text) else { throw .invalid("a UUID, not '\(text)'") }
         return value
     }
 

@@ -1,6 +1,7 @@
 public import CarnetCore
 public import CarnetStore
 public import Foundation
+import CarnetJSON
 import GRDB
 
 /// The embedded engine: one SQLite file in WAL mode with `synchronous=FULL`, so that a write is on disk
@@ -184,11 +185,11 @@ public final class SQLiteStore: RecordStore {
     }
 
     static func uuid(_ text: String) throws -> UUID {
-        guard let uuid = UUID(uuidString: text) else { throw StoreError.corruptRow("id '\(text)'") }
+        guard let uuid = UUID(text: text) else { throw StoreError.corruptRow("id '\(text)'") }
         return uuid
     }
 }
 
 extension UUID {
-    var lowercasedString: String { uuidString.lowercased() }
+    var lowercasedString: String { lowercasedText }
 }

@@ -1,6 +1,7 @@
 public import CarnetCore
 import Crypto
 public import Foundation
+import CarnetJSON
 
 /// The audit trail as hash chains: each event carries the SHA-256 of its content and of the event
 /// before it in its chain, so an altered, removed or inserted row breaks every link after it.
@@ -26,7 +27,7 @@ public enum AuditChain {
     }
 
     public static func partition(forChainKey key: String) -> UUID {
-        if key.hasPrefix("record:"), let record = UUID(uuidString: String(key.dropFirst("record:".count))) { return record }
+        if key.hasPrefix("record:"), let record = UUID(text: key.dropFirst("record:".count)) { return record }
         let bytes = Array(Insecure.MD5.hash(data: Data(key.utf8)))
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
@@ -36,7 +37,7 @@ public enum AuditChain {
     public static func hash(_ event: AuditEvent, sequence: Int64, previous: String) -> String {
         let absent = "\u{0}"
         let fields: [String] = [
-            "carnet-audit-v1", event.id.uuidString.lowercased(), event.recordID?.description ?? absent,
+            "carnet-audit-v1", event.id.lowercasedText, event.recordID?.description ?? absent,
             String(StoredForms.milliseconds(event.recordedAt)), event.actorKind.rawValue, event.actorID, event.profession ?? absent,
             event.accessMode.rawValue, event.emergencyReason ?? absent, event.action.rawValue, event.resources.joined(separator: "\u{1E}"),
             event.outcome.rawValue, event.rule?.rawValue ?? absent, event.detail ?? absent, String(sequence), previous,

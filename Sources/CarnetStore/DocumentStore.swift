@@ -1,5 +1,6 @@
 public import CarnetCore
 public import Foundation
+import CarnetJSON
 
 /// Where document metadata lives: the same engines as records, keyed by the record (patient) id.
 ///
@@ -201,7 +202,7 @@ extension StoredForms {
     /// notification it may call for.
     public static func addedDocumentID(_ event: AuditEvent) -> UUID? {
         guard event.action == .createDocument, let first = event.resources.first, first.hasPrefix("DocumentReference/") else { return nil }
-        return UUID(uuidString: String(first.dropFirst("DocumentReference/".count)))
+        return UUID(text: first.dropFirst("DocumentReference/".count))
     }
 
     /// Rebuilds an index entry from its stored columns.

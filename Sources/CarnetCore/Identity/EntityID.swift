@@ -1,4 +1,5 @@
 public import Foundation
+import CarnetJSON
 
 /// A random identifier typed by what it identifies, so a record id can never be passed where a
 /// document id is expected. Random (UUID), it reveals nothing about the patient.
@@ -9,12 +10,12 @@ public struct EntityID<Entity>: Hashable, Sendable, Codable, CustomStringConvert
 
     /// Parses the UUID form used in URLs; `nil` for anything else.
     public init?(_ text: String) {
-        guard let uuid = UUID(uuidString: text) else { return nil }
+        guard let uuid = UUID(text: text) else { return nil }
         rawValue = uuid
     }
 
     /// Lowercase, as in URLs and stored rows.
-    public var description: String { rawValue.uuidString.lowercased() }
+    public var description: String { rawValue.lowercasedText }
 
     public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(UUID.self) }
 
