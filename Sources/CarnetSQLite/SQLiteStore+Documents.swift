@@ -268,17 +268,26 @@ extension SQLiteStore {
 
     /// What the index holds for a document: its own term, then each term of its text record-scoped,
     /// one space apart. The text is ``FrenchText`` terms joined by spaces, `[a-z0-9]` only, so it is
-    /// split on its bytes: splitting the String by Character, then joining, was an eighth of a push's
+    /// written byte by byte: splitting the String by Character, then joining, was an eighth of a push's
     /// instructions (issue 20).
     static func indexedBody(_ text: String, key: String, documentTerm: String) -> String {
-        var body = documentTerm
-        body.reserveCapacity(documentTerm.utf8.count + text.utf8.count + (text.utf8.count / 3 + 1) * (key.utf8.count + 1))
-        for term in text.utf8.split(separator: UInt8(ascii: " ")) {
-            body += " "
-            body += key
-            body += Substring(term)
+        var body = Array(documentTerm.utf8)
+        body.reserveCapacity(body.count + text.utf8.count + (text.utf8.count / 3 + 1) * (key.utf8.count + 1))
+        let keyBytes = Array(key.utf8)
+        var startsTerm = true
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: " ") {
+                startsTerm = true
+                continue
+            }
+            if startsTerm {
+                body.append(UInt8(ascii: " "))
+                body.append(contentsOf: keyBytes)
+                startsTerm = false
+            }
+            body.append(byte)
         }
-        return body
+        return String(decoding: body, as: UTF8.self)
     }
 
     /// Writes a changed entry if its stored metadata version is the one before, and keeps the version.
