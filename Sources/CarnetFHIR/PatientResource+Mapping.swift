@@ -130,11 +130,60 @@ extension PatientResource {
 /// FHIR `instant`/`dateTime` formatting: UTC with milliseconds, rounded (not truncated) so that a
 /// stored millisecond value prints as itself.
 public enum FHIRDateTime {
+    /// `2026-11-18T12:06:40.123Z`, written from the calendar arithmetic of UTC (days since 1970 to a
+    /// civil date): two per entry of every search, Foundation's ISO 8601 format style was 4 % of a
+    /// search's instructions (issue 20). The same text as ``foundationString(_:)`` (tested).
     public static func string(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let (seconds, fraction) = floorDivision(milliseconds, 1000)
+        let (days, secondOfDay) = floorDivision(seconds, 86_400)
+        let (year, month, day) = civilDate(daysSince1970: days)
+        // Foundation's calendar is Julian before 1582: earlier dates keep its text.
+        guard (1583...9999).contains(year) else { return foundationString(date) }
+        let fields: [(Int64, Int)] = [(year, 4), (month, 2), (day, 2), (secondOfDay / 3600, 2), (secondOfDay % 3600 / 60, 2),
+                                      (secondOfDay % 60, 2), (fraction, 3)]
+        let separators: [UInt8] = Array("--T::.Z".utf8)
+        return String(unsafeUninitializedCapacity: 24) { text in
+            var offset = 0
+            for (index, (value, width)) in fields.enumerated() {
+                var remaining = value
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                    text[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                    remaining /= 10
+                }
+                text[offset + width] = separators[index]
+                offset += width + 1
+            }
+            return offset
+        }
+    }
+
+    /// The Foundation formatting ``string(_:)`` replaced, kept for years outside 1583...9999 and as the
+    /// reference its tests compare with.
+    package static func foundationString(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (seconds, fraction) = floorDivision(milliseconds, 1000)
         let whole = Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(Date.ISO8601FormatStyle())
         let digits = String(fraction)
         return whole.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+    }
+
+    /// Quotient and remainder rounded down, so that an instant before 1970 has a positive fraction.
+    static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
+    }
+
+    /// The proleptic Gregorian date of a day counted from 1970-01-01 (H. Hinnant's `civil_from_days`).
+    static func civilDate(daysSince1970 days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthFromMarch = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -1,5 +1,6 @@
 public import CarnetCore
 public import Foundation
+import CarnetJSON
 
 /// The patient summary on demand (`Patient/$summary`) as an IPS-style FHIR `document` Bundle: a
 /// `Composition` whose sections (allergies, problems, medications, immunizations, results, advance
@@ -35,7 +36,7 @@ public enum PatientSummaryDocument {
     public static func bundle(patient: PatientResource, recordID: RecordID, items: [SummaryEntry], directiveDocuments: [DocumentEntry],
                               builtAt: Date, baseURL: String, markedNew: Set<String> = []) throws -> JSONValue {
         let patientURL = "\(baseURL)/Patient/\(recordID)"
-        let compositionURL = "urn:uuid:\(UUID().uuidString.lowercased())"
+        let compositionURL = "urn:uuid:\(UUID().lowercasedText)"
         var entries: [JSONValue] = [.null, entry(patientURL, try JSONValue(encoding: patient))]
         var sectionValues: [JSONValue] = []
         for section in sections {
@@ -86,7 +87,7 @@ public enum PatientSummaryDocument {
         }
         return .object([
             "resourceType": .string("Bundle"),
-            "identifier": .object(["system": .string("urn:ietf:rfc:3986"), "value": .string("urn:uuid:\(UUID().uuidString.lowercased())")]),
+            "identifier": .object(["system": .string("urn:ietf:rfc:3986"), "value": .string("urn:uuid:\(UUID().lowercasedText)")]),
             "type": .string("document"),
             "timestamp": .string(FHIRDateTime.string(builtAt)),
             "entry": .array(entries),
