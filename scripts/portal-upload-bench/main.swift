@@ -144,7 +144,7 @@ func differential() async throws {
 
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.first == "verify" { try await verify(); try await differential(); exit(0) }
-// [chunk size] [old|new: time only one] [30|1|20: one size only]
+// [chunk size] [old|new: time only one; all] [30|1|20: one size only]
 let chunkSize = arguments.first.flatMap(Int.init) ?? 65_536
 let only = arguments.dropFirst().first
 print("chunk \(chunkSize) bytes; CPU ms per body, fastest of 7 rounds")
@@ -157,7 +157,7 @@ for (label, size, repeats) in [("30 KB", 30_000, 2_000), ("1 MB", 1_000_000, 100
         let landed = try await new(chunks)
         precondition(landed == size)
         let o: Double = only == "new" ? .nan : try await measure(repeats) { try await old(chunks) }
-        let b: Double = only != nil ? .nan : try await measure(repeats) {
+        let b: Double = only == "new" || only == "old" ? .nan : try await measure(repeats) {
             try await BeforeReader.read(Chunks(chunks: chunks), boundary: boundary, fileLimit: fileLimit).files["file"]?.data.count ?? 0
         }
         let n: Double = only == "old" ? .nan : try await measure(repeats) { try await new(chunks) }
