@@ -50,39 +50,54 @@ extension RecordService {
         return (record, controls.shown(to: person, holder: record.ins))
     }
 
-    /// Applies the holder's `change`; returns the controls as stored.
+    /// Applies the holder's `change`; returns the controls as stored (one change is a list of one).
     public func changeAccess(of id: RecordID, _ change: AccessChange, by actor: Actor) async throws -> AccessControls {
-        try await update(id, .manageAccess, by: actor, detail: change.summary) { controls, _, now in
-            switch change {
-            case .authorize(let rpps):
-                controls.authorisations[rpps.value] = Authorisation(basis: .patientGrant, since: now)
-                controls.careTeamOpposed.remove(rpps.value)
-                // The patient's own grant is what lifts a revocation.
-                controls.revoked?[rpps.value] = nil
-                if controls.revoked?.isEmpty == true { controls.revoked = nil }
-            case .revoke(let rpps):
-                controls.authorisations[rpps.value] = nil
-                // Revoking also opposes a care-team declaration by the same professional, and holds
-                // until the patient authorises again (the policy refuses their own declarations).
-                controls.careTeamOpposed.insert(rpps.value)
-                controls.revoked = (controls.revoked ?? [:]).merging([rpps.value: now]) { _, new in new }
-            case .block(let rpps):
-                controls.blocked[rpps.value] = now
-                controls.authorisations[rpps.value] = nil
-            case .unblock(let rpps):
-                guard controls.blocked.removeValue(forKey: rpps.value) != nil else { throw AccessChangeError.notBlocked(rpps) }
-            case .setTreatingPhysician(let rpps):
-                controls.treatingPhysician = rpps.map { TreatingPhysician(rpps: $0.value, since: now) }
-            case .setEmergencyAccess(let glass, let regulation):
-                if let glass { controls.breakTheGlassAllowed = glass }
-                if let regulation { controls.regulationAllowed = regulation }
-            case .hideDocumentsFromProfessionals(let hidden):
-                controls.documentsHiddenFromProfessionals = hidden
-            case .notifyNewDocuments(let wanted):
-                controls.notifyNewDocuments = wanted
-            case .allowFeeding(let allowed):
-                controls.feedingOpposed = !allowed
-            }
+        try await changeAccess(of: id, [change], by: actor)
+    }
+
+    /// Applies the holder's `changes` together, as one change: all made to one copy of the controls and
+    /// saved as one new version with one audit event naming each (their summaries joined by "; "), or
+    /// none of them when one cannot be made (an unblock of a professional not blocked) — so a patient
+    /// who ticks two boxes on the portal gets one version and one line in their history, never half
+    /// of what they asked. Returns the controls as stored; with no change, as they are (decided, not saved).
+    public func changeAccess(of id: RecordID, _ changes: [AccessChange], by actor: Actor) async throws -> AccessControls {
+        guard !changes.isEmpty else { return try await authorised(.manageAccess, on: id, by: actor).1 }
+        return try await update(id, .manageAccess, by: actor, detail: changes.map(\.summary).joined(separator: "; ")) { controls, _, now in
+            for change in changes { try Self.apply(change, to: &controls, at: now) }
+        }
+    }
+
+    /// What one change does to the controls; throws when it makes no sense as asked.
+    private static func apply(_ change: AccessChange, to controls: inout AccessControls, at now: Date) throws {
+        switch change {
+        case .authorize(let rpps):
+            controls.authorisations[rpps.value] = Authorisation(basis: .patientGrant, since: now)
+            controls.careTeamOpposed.remove(rpps.value)
+            // The patient's own grant is what lifts a revocation.
+            controls.revoked?[rpps.value] = nil
+            if controls.revoked?.isEmpty == true { controls.revoked = nil }
+        case .revoke(let rpps):
+            controls.authorisations[rpps.value] = nil
+            // Revoking also opposes a care-team declaration by the same professional, and holds
+            // until the patient authorises again (the policy refuses their own declarations).
+            controls.careTeamOpposed.insert(rpps.value)
+            controls.revoked = (controls.revoked ?? [:]).merging([rpps.value: now]) { _, new in new }
+        case .block(let rpps):
+            controls.blocked[rpps.value] = now
+            controls.authorisations[rpps.value] = nil
+        case .unblock(let rpps):
+            guard controls.blocked.removeValue(forKey: rpps.value) != nil else { throw AccessChangeError.notBlocked(rpps) }
+        case .setTreatingPhysician(let rpps):
+            controls.treatingPhysician = rpps.map { TreatingPhysician(rpps: $0.value, since: now) }
+        case .setEmergencyAccess(let glass, let regulation):
+            if let glass { controls.breakTheGlassAllowed = glass }
+            if let regulation { controls.regulationAllowed = regulation }
+        case .hideDocumentsFromProfessionals(let hidden):
+            controls.documentsHiddenFromProfessionals = hidden
+        case .notifyNewDocuments(let wanted):
+            controls.notifyNewDocuments = wanted
+        case .allowFeeding(let allowed):
+            controls.feedingOpposed = !allowed
         }
     }
 

@@ -28,6 +28,7 @@ struct PortalPatientFunctionsTests {
             let (jar, patient, recordID) = try await Self.signedIn(client, tokens, store)
             let access = try await jar.get(client, "/portal/patient/access")
             #expect(access.text.contains("Mes choix") && access.text.contains("name=\"hideDocuments\""))
+            let version = try await store.accessControls(recordID: recordID).version
             let saved = try await jar.post(client, "/portal/patient/settings", ["_csrf": PortalRoutesTests.csrf(in: access), "hideDocuments": "yes",
                                                                                 "opposeFeeding": "yes", "notifyNewDocuments": "yes"])
             #expect(saved.status == .seeOther && saved.headers[.location] == "/portal/patient/access?done=settings")
@@ -35,6 +36,8 @@ struct PortalPatientFunctionsTests {
             #expect(after.text.contains("Vos choix sont enregistrés."))
             let controls = try await store.accessControls(recordID: recordID)
             #expect(controls.documentsHiddenFromProfessionals && controls.feedingOpposed == true && controls.notifyNewDocuments == true)
+            // Three boxes ticked are one change: one new version of the controls (one audit event).
+            #expect(controls.version == version + 1)
             let refused = try await DocumentRoutesTests.push(client, try await tokens.bearer(.doctor()), DocumentRoutesTests.documentBody())
             #expect(refused.status == .forbidden, "feeding opposed")
             _ = patient

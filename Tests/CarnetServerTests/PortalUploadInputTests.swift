@@ -49,6 +49,9 @@ struct PortalUploadInputTests {
             #expect(truncated.status == .badRequest && truncated.text.contains("incomplet"))
             let garbage = try await Self.post(client, jar, "--\(Self.boundary)\r\nno header line\r\n\r\nx\r\n--\(Self.boundary)--\r\n")
             #expect(garbage.status == .badRequest)
+            // A non-ASCII byte in a part's header name: multipart-kit's parser would trap (a crash); a 400 page.
+            let badHeader = try await Self.post(client, jar, "--\(Self.boundary)\r\nContent-Dispositi\u{e9}on: form-data; name=\"a\"\r\n\r\nx\r\n--\(Self.boundary)--\r\n")
+            #expect(badHeader.status == .badRequest)
             let forged = try await Self.post(client, jar, Self.body(csrf: "wrong-token", file: "x"))
             #expect(forged.status == .forbidden && forged.text.contains("expiré"))
             // The test configuration's limit is 32 KiB: a 40 KiB file is refused beside its field, the form kept.
@@ -63,6 +66,10 @@ struct PortalUploadInputTests {
             let added = try await Self.post(client, jar, good)
             #expect(added.status == .seeOther, "\(added.text.prefix(300))")
             #expect(try await listed())
+            // The text fields, decoded by the framework like any form's, keep what URL encoding escapes.
+            let escaped = Self.body(csrf: csrf, file: "x").replacingOccurrences(of: "Mon compte rendu", with: "R&D = 100 % + 1 ; été")
+            #expect(try await Self.post(client, jar, escaped).status == .seeOther)
+            #expect(try await jar.get(client, "/portal/patient/documents").text.contains("R&amp;D = 100 % + 1 ; été"))
         }
     }
 }

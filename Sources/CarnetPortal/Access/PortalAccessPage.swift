@@ -185,27 +185,27 @@ package enum PortalAccessPage {
     }
 
     /// The change a submitted form asks for.
-    package static func change(from form: PortalForm, _ l: PortalLanguage) throws -> RecordService.AccessChange {
+    package static func change(from form: PortalAccessForm, _ l: PortalLanguage) throws -> RecordService.AccessChange {
         func rpps() throws -> RPPS {
-            guard let text = form["rpps"] else {
-                throw FormError(message: l.t(.giveTheRppsNumberDigits), field: form["action"], value: nil)
+            guard let text = form.rpps else {
+                throw FormError(message: l.t(.giveTheRppsNumberDigits), field: form.action, value: nil)
             }
             do {
                 return try RPPS(text.filter { $0 != " " })
             } catch {
                 throw FormError(message: l.t(.thisRppsNumberIsNotValid) + PortalMessages.rpps(error, l) + ". "
                                     + l.t(.readItFromTheProfessionalsCard),
-                                field: form["action"], value: text)
+                                field: form.action, value: text)
             }
         }
-        switch form["action"] {
+        switch form.action {
         case "authorize": return .authorize(try rpps())
         case "revoke": return .revoke(try rpps())
         case "block": return .block(try rpps())
         case "unblock": return .unblock(try rpps())
         case "treating": return .setTreatingPhysician(try rpps())
         case "untreat": return .setTreatingPhysician(nil)
-        case "emergency": return .setEmergencyAccess(breakTheGlass: form["breakTheGlass"] == "yes", regulation: form["regulation"] == "yes")
+        case "emergency": return .setEmergencyAccess(breakTheGlass: form.breakTheGlass, regulation: form.regulation)
         default: throw FormError(message: l.t(.unknownAction))
         }
     }

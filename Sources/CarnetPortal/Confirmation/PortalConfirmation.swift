@@ -48,9 +48,6 @@ package enum PortalConfirmation {
         """
     }
 
-    /// Whether a submitted deletion was confirmed.
-    package static func isConfirmed(_ form: PortalForm) -> Bool { form["confirm"] == "yes" }
-
     package static func hidden(_ fields: [String: String]) -> HTML {
         HTML.join(fields.sorted { $0.key < $1.key }.map { name, value -> HTML in "<input type=\"hidden\" name=\"\(name)\" value=\"\(value)\">" })
     }

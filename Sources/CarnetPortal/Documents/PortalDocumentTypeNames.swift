@@ -1,7 +1,15 @@
-/// The DMP's document types in French (JDV_J07 XdsTypeCode, as listed in
-/// `shared/reference/dmp-domain.md`), so that a page never shows a bare code such as "11369-6" for a
-/// type outside the few the forms offer (issue 16, "French everywhere on French pages").
+/// The DMP's document types (JDV_J07 XdsTypeCode, as listed in `shared/reference/dmp-domain.md`) by
+/// name, in French (the official labels) and in English, so that a page never shows a bare code such
+/// as "11369-6" for a type outside the few the forms offer (issue 16, "French everywhere on French
+/// pages"), and an English page does not fall back to French (issue 19). Both tables hold the same
+/// codes (checked by `CarnetPortalTests`).
 package enum PortalDocumentTypeNames {
+    /// The type's name in the page's language; `nil` for a code outside the DMP's list.
+    package static func name(_ code: String, _ l: PortalLanguage) -> String? {
+        l == .fr ? french[code] : english[code]
+    }
+
+    /// The JDV_J07 labels, as the DMP publishes them.
     package static let french: [String: String] = [
         "11369-6": "Historique des vaccinations",
         "11488-4": "CR ou fiche de consultation ou de visite",
@@ -116,14 +124,15 @@ package enum PortalDocumentTypeNames {
         "FEUILLE-DE-STYLE": "Feuille de style",
         "FICHE-CONTACTS": "Fiche contacts",
         "EXPORT_DUI": "Export du Dossier Usager Informatisé",
-        "34876-3": "Évaluation préopératoire et note de suivi *(added in J07 v20260629)*",
-        "34895-3": "Fiche d'information au patient *(added in J07 v20260629)*",
-        "55751-2": "Déclaration de problème de santé publique *(added in J07 v20260629)*",
-        "68814-3": "Note d'évaluation pédiatrique *(added in J07 v20260629)*",
-        "83963-9": "Synthèse environnementale *(added in J07 v20260629)*",
-        "84067-8": "Synthèse transfusionnelle *(added in J07 v20260629)*",
-        "96163-1": "Bilan de soins infirmiers *(added in J07 v20260629)*",
-        "97694-4": "Note d'évaluation en médecine maternelle et fœtale *(added in J07 v20260629)*",
-        "100967-9": "Rythme cardiaque fœtal *(added in J07 v20260629)*",
+        // Added in JDV_J07 v20260629.
+        "34876-3": "Évaluation préopératoire et note de suivi",
+        "34895-3": "Fiche d'information au patient",
+        "55751-2": "Déclaration de problème de santé publique",
+        "68814-3": "Note d'évaluation pédiatrique",
+        "83963-9": "Synthèse environnementale",
+        "84067-8": "Synthèse transfusionnelle",
+        "96163-1": "Bilan de soins infirmiers",
+        "97694-4": "Note d'évaluation en médecine maternelle et fœtale",
+        "100967-9": "Rythme cardiaque fœtal",
     ]
 }

@@ -39,7 +39,7 @@ package enum PortalDocumentTypes {
     package static let patientSetting = Code(system: "urn:oid:1.2.250.1.213.1.1.4.6", code: "EXP_PATIENT", display: "Expression personnelle du patient")
 
     package static func label(_ code: String, _ l: PortalLanguage) -> String {
-        (common.first { $0.0 == code } ?? patient.first { $0.0 == code }).map { l.t($0.1) } ?? PortalDocumentTypeNames.french[code] ?? code
+        (common.first { $0.0 == code } ?? patient.first { $0.0 == code }).map { l.t($0.1) } ?? PortalDocumentTypeNames.name(code, l) ?? code
     }
 
     /// Whether the patient side added `entry` (their own section): by its setting, or its submitter.

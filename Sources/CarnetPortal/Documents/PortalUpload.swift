@@ -27,13 +27,13 @@ package enum PortalUpload {
     ///
     /// The date defaults to today (in Paris), the day a professional usually writes.
     package static func form(action: String, csrf: String, _ l: PortalLanguage, heading: String, preselected: String? = nil,
-                     replaces: DocumentID? = nil, prefill: DocumentEntry? = nil, typed: PortalForm? = nil, problems: Problems? = nil,
+                     replaces: DocumentID? = nil, prefill: DocumentEntry? = nil, typed: PortalUploadForm? = nil, problems: Problems? = nil,
                      patientSide: Bool = false) -> HTML {
-        let chosen = typed?["type"] ?? preselected
+        let chosen = typed?.type ?? preselected
         // A refused form comes back as typed; a fresh one pre-filled.
-        let title = typed.map { $0["title"] ?? "" } ?? prefill?.title
-        let date = typed.map { $0["date"] ?? "" } ?? today()
-        let checked = { (field: String) -> HTML in typed?[field] == "yes" ? " checked" : "" }
+        let title = typed.map { $0.title ?? "" } ?? prefill?.title
+        let date = typed.map { $0.date ?? "" } ?? today()
+        let checked = { (box: Bool?) -> HTML in box == true ? " checked" : "" }
         let types = (patientSide ? PortalDocumentTypes.patient : PortalDocumentTypes.common).map { code, name -> HTML in
             "<option value=\"\(code)\"\(chosen == code ? HTML.trusted(" selected") : "")>\(l.t(name))</option>"
         }
@@ -42,8 +42,8 @@ package enum PortalUpload {
         func message(_ field: String) -> HTML { "<div id=\"doc-\(field)-error\">\(PortalPage.notice(messages[field], error: true))</div>" }
         let visibility: HTML = patientSide ? "" : """
             <fieldset aria-describedby="doc-visibility-error"><legend>\(l.t(.visibility))</legend>
-            <label><input type="checkbox" name="masked" value="yes"\(checked("masked"))> \(l.t(.maskToOtherProfessionalsStillSeen))</label>
-            <label><input type="checkbox" name="invisible" value="yes"\(checked("invisible"))> \(l.t(.doNotShowThePatientBefore))</label>
+            <label><input type="checkbox" name="masked" value="yes"\(checked(typed?.masked))> \(l.t(.maskToOtherProfessionalsStillSeen))</label>
+            <label><input type="checkbox" name="invisible" value="yes"\(checked(typed?.invisible))> \(l.t(.doNotShowThePatientBefore))</label>
             </fieldset>\(message("visibility"))
             """
         return """
@@ -61,7 +61,7 @@ package enum PortalUpload {
             <label for="doc-file">\(l.t(.filePdfTextImageCda))</label>
             <input type="file" id="doc-file" name="file" accept="\(acceptedTypes)" aria-describedby="doc-file-error"\(invalid("file"))>\(message("file"))
             <label for="doc-text">\(l.t(.orTheDocumentsText))</label>\
-            <textarea id="doc-text" name="text" rows="6">\(typed?.fields["text"])</textarea>
+            <textarea id="doc-text" name="text" rows="6">\(typed?.text)</textarea>
             \(visibility)
             <button type="submit">\(l.t(.addToTheRecord))</button>
             </form>
@@ -79,11 +79,11 @@ package enum PortalUpload {
     /// The form again after a refused submission, as typed, each message beside its field; `atop` says
     /// what concerns the whole submission (a conflict with the record's content) instead of the usual
     /// "fix what is marked".
-    package static func refused(action: String, csrf: String, form: PortalForm, problems: Problems, back: String, heading: String,
+    package static func refused(action: String, csrf: String, form: PortalUploadForm, problems: Problems, back: String, heading: String,
                                 patientSide: Bool, _ l: PortalLanguage, atop: String? = nil) -> HTML {
         """
         \(PortalPage.notice(atop ?? l.t(.theDocumentWasNotAddedFix), error: true))
-        \(Self.form(action: action, csrf: csrf, l, heading: heading, replaces: form["replaces"].flatMap(DocumentID.init),
+        \(Self.form(action: action, csrf: csrf, l, heading: heading, replaces: form.replaces.flatMap(DocumentID.init),
                     typed: form, problems: problems, patientSide: patientSide))
         <p><a href="\(back)">\(l.t(.back))</a></p>
         """

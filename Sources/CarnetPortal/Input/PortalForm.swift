@@ -1,9 +1,9 @@
 import Foundation
 
-/// A submitted form as its fields by name (`application/x-www-form-urlencoded`, decoded by the
-/// framework, or `multipart/form-data` with files), read by the route only after its CSRF token
-/// matched; the forms that show what was typed again take it. Forms with a type of their own
-/// (`PortalRecordForm`…) are decoded into it instead.
+/// A `multipart/form-data` body as read (the document upload): its text fields by name and its files.
+/// A route never reads it: the text fields are decoded by the framework into the form's own type
+/// (``PortalUploadForm``), as every URL-encoded form is into its own (`PortalRecordForm`…), once the
+/// CSRF token matched. Its type also carries the limits and the token check every form shares.
 package struct PortalForm: Sendable {
     package var fields: [String: String]
     /// Files of a `multipart/form-data` form, by field name.
@@ -12,11 +12,6 @@ package struct PortalForm: Sendable {
     package init(fields: [String: String], files: [String: PortalMultipart.File] = [:]) {
         self.fields = fields
         self.files = files
-    }
-
-    /// The field's text, trimmed; `nil` when missing or blank.
-    package subscript(name: String) -> String? {
-        fields[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     package static let maximumSize = 64 * 1024

@@ -39,14 +39,33 @@ package enum PortalMultipart {
         contentType.lowercased().hasPrefix("multipart/form-data")
     }
 
-    /// The parameter `name` of a header value (`form-data; name="title"; filename="a.pdf"`).
+    /// The parameter `name` of a header value (`form-data; name="title"; filename="a.pdf"`): spaces
+    /// around the name and the value, and the value's quotes, left out.
     package static func parameter(_ name: String, in header: String) -> String? {
+        parameters(in: header)[name]
+    }
+
+    /// Every parameter of a header value by its name in lower case, read once for all (a part's
+    /// `Content-Disposition` gives its name and whether it is a file). Trimmed in Swift rather than
+    /// with Foundation's `CharacterSet`, which costs more than the rest of reading a small form.
+    package static func parameters(in header: String) -> [String: String] {
+        var parameters: [String: String] = [:]
         for piece in header.split(separator: ";").dropFirst() {
-            let parts = piece.split(separator: "=", maxSplits: 1)
-            if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == name {
-                return parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            // `name=` with nothing after it, or `=value`, is no parameter.
+            guard let equals = piece.firstIndex(of: "="), equals != piece.startIndex, piece.index(after: equals) != piece.endIndex else { continue }
+            let name = trimmed(piece[..<equals]).lowercased()
+            // The first of a parameter given twice, as the search for it did.
+            if parameters[name] == nil {
+                parameters[name] = String(trimmed(trimmed(piece[piece.index(after: equals)...]), "\""))
             }
         }
-        return nil
+        return parameters
+    }
+
+    /// `text` without the spaces (or `character`s) it starts and ends with.
+    private static func trimmed(_ text: Substring, _ character: Character? = nil) -> Substring {
+        let drop = { (c: Character) in character.map { c == $0 } ?? (c.isWhitespace && !c.isNewline || c == "\t") }
+        guard let first = text.firstIndex(where: { !drop($0) }), let last = text.lastIndex(where: { !drop($0) }) else { return "" }
+        return text[first...last]
     }
 }

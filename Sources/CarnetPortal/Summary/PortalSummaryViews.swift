@@ -122,9 +122,9 @@ package enum PortalSummaryForms {
         package var form: String
         package var field: String?
         package var message: String
-        package var typed: PortalForm
+        package var typed: PortalSummaryForm
 
-        package init(form: String, field: String?, message: String, typed: PortalForm) {
+        package init(form: String, field: String?, message: String, typed: PortalSummaryForm) {
             self.form = form
             self.field = field
             self.message = message
@@ -137,7 +137,7 @@ package enum PortalSummaryForms {
     /// The forms of the patient's section; `problem` is said beside its field (or atop its form), the
     /// field marked invalid, and the text typed in that form kept.
     package static func forms(csrf: String, _ l: PortalLanguage, problem: Problem? = nil) -> HTML {
-        func typed(_ form: String, _ name: String) -> String? { problem?.form == form ? problem?.typed[name] : nil }
+        func typed(_ form: String, _ field: KeyPath<PortalSummaryForm, String?>) -> String? { problem?.form == form ? problem?.typed[keyPath: field] : nil }
         func invalid(_ id: String) -> HTML {
             problem?.field == id ? " aria-invalid=\"true\" aria-describedby=\"\(id)-error\"" : ""
         }
@@ -151,12 +151,12 @@ package enum PortalSummaryForms {
         <form method="post" action="/portal/patient/summary" class="card">
         \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="contact">
         <h3>\(l.t(.addAnEmergencyContactOrTrusted))</h3>\(atop("contact"))
-        <label for="contact-given">\(l.t(.givenName))</label><input type="text" id="contact-given" name="given" autocomplete="off" value="\(typed("contact", "given"))"\(invalid("contact-given"))>\(slot("contact-given"))
-        <label for="contact-family">\(l.t(.familyName))</label><input type="text" id="contact-family" name="family" autocomplete="off" value="\(typed("contact", "family"))"\(invalid("contact-family"))>\(slot("contact-family"))
-        <label for="contact-phone">\(l.t(.phone))</label><input type="text" id="contact-phone" name="phone" inputmode="tel" autocomplete="off" value="\(typed("contact", "phone"))"\(invalid("contact-phone"))>\(slot("contact-phone"))
+        <label for="contact-given">\(l.t(.givenName))</label><input type="text" id="contact-given" name="given" autocomplete="off" value="\(typed("contact", \.given))"\(invalid("contact-given"))>\(slot("contact-given"))
+        <label for="contact-family">\(l.t(.familyName))</label><input type="text" id="contact-family" name="family" autocomplete="off" value="\(typed("contact", \.family))"\(invalid("contact-family"))>\(slot("contact-family"))
+        <label for="contact-phone">\(l.t(.phone))</label><input type="text" id="contact-phone" name="phone" inputmode="tel" autocomplete="off" value="\(typed("contact", \.phone))"\(invalid("contact-phone"))>\(slot("contact-phone"))
         <label for="contact-role">\(l.t(.role))</label>
         <select id="contact-role" name="role"\(invalid("contact-role"))><option value="emergency">\(l.t(.emergencyContact2))</option>
-        <option value="trusted"\(typed("contact", "role") == "trusted" ? HTML.trusted(" selected") : "")>\(l.t(.trustedPerson2))</option></select>\(slot("contact-role"))
+        <option value="trusted"\(typed("contact", \.role) == "trusted" ? HTML.trusted(" selected") : "")>\(l.t(.trustedPerson2))</option></select>\(slot("contact-role"))
         <button type="submit">\(l.t(.add))</button>
         </form>
         <form method="post" action="/portal/patient/summary" class="card">
@@ -171,7 +171,7 @@ package enum PortalSummaryForms {
         \(PortalPage.csrf(csrf))<input type="hidden" name="form" value="allergy">
         <h3>\(l.t(.reportAnAllergy))</h3>\(atop("allergy"))
         <label for="allergy-substance">\(l.t(.substanceOrMedicine))</label>
-        <input type="text" id="allergy-substance" name="substance" autocomplete="off" value="\(typed("allergy", "substance"))"\(invalid("allergy-substance"))>\(slot("allergy-substance"))
+        <input type="text" id="allergy-substance" name="substance" autocomplete="off" value="\(typed("allergy", \.substance))"\(invalid("allergy-substance"))>\(slot("allergy-substance"))
         <label for="allergy-criticality">\(l.t(.severity))</label>
         <select id="allergy-criticality" name="criticality"\(invalid("allergy-criticality"))><option value="low">\(l.t(.low))</option>
         <option value="high">\(l.t(.high))</option><option value="unable-to-assess">\(l.t(.iDontKnow))</option></select>\(slot("allergy-criticality"))
@@ -188,38 +188,32 @@ package enum PortalSummaryForms {
         """
     }
 
-    /// Whether the form's item is single by nature (the blood group, the organ-donation stance, the
-    /// trusted person — CSP L1111-6: one at a time): a new one replaces the patient's previous one.
-    package static func isSingle(_ form: PortalForm) -> Bool {
-        form["form"] == "blood-group" || form["form"] == "organ-donation" || (form["form"] == "contact" && form["role"] == "trusted")
-    }
-
     /// The FHIR resource a submitted form stands for: its type and the resource, built as a `JSONValue`
     /// (the type the FHIR side reads and serves summary items as) and checked by `SummaryResource` like the API's.
     /// - Parameter today: the service's "now", the date a self-reported item is recorded on.
-    package static func resource(from form: PortalForm, patient: RecordID, today now: Date, _ l: PortalLanguage) throws -> (String, JSONValue) {
+    package static func resource(from form: PortalSummaryForm, patient: RecordID, today now: Date, _ l: PortalLanguage) throws -> (String, JSONValue) {
         let subject: JSONValue = ["reference": .string("Patient/\(patient)")]
         let today = ISO8601DateFormatter.string(from: now, timeZone: .gmt, formatOptions: [.withFullDate])
         let object: JSONValue
         let type: String
-        switch form["form"] {
+        switch form.form {
         case "contact":
-            guard let family = form["family"] else {
+            guard let family = form.family else {
                 throw FormError(message: l.t(.giveAtLeastThePersonsFamily), field: "contact-family")
             }
-            guard let phone = form["phone"], phone.filter(\.isNumber).count >= 6 else {
+            guard let phone = form.phone, phone.filter(\.isNumber).count >= 6 else {
                 throw FormError(message: l.t(.giveAPhoneNumberAtLeast), field: "contact-phone")
             }
-            let relationship: JSONValue = form["role"] == "trusted"
+            let relationship: JSONValue = form.role == "trusted"
                 ? ["coding": [["system": .string(trustedPersonSystem), "code": "personne-de-confiance", "display": "Personne de confiance"]]]
                 : ["coding": [["system": "http://terminology.hl7.org/CodeSystem/v2-0131", "code": "C", "display": "Emergency Contact"]]]
             var name: [String: JSONValue] = ["family": .string(family)]
-            if let given = form["given"] { name["given"] = [.string(given)] }
+            if let given = form.given { name["given"] = [.string(given)] }
             type = "RelatedPerson"
             object = ["resourceType": .string(type), "patient": subject, "relationship": [relationship], "name": [.object(name)],
                       "telecom": [["system": "phone", "value": .string(phone)]]]
         case "organ-donation":
-            guard let stance = form["stance"], ["permit", "deny"].contains(stance) else {
+            guard let stance = form.stance, ["permit", "deny"].contains(stance) else {
                 throw FormError(message: l.t(.chooseOneOfTheTwoAnswers), field: "stance")
             }
             type = "Consent"
@@ -228,16 +222,16 @@ package enum PortalSummaryForms {
                       "category": [["coding": [["system": .string(SummaryResource.consentCategorySystem), "code": "organ-donation", "display": "Don d'organes"]]]],
                       "policyRule": ["text": "Registre national des refus (CSP L1232-1)"], "provision": ["type": .string(stance)]]
         case "allergy":
-            guard let substance = form["substance"] else {
+            guard let substance = form.substance else {
                 throw FormError(message: l.t(.nameTheSubstanceOrMedicineInvolved), field: "allergy-substance")
             }
-            let criticality = ["low", "high", "unable-to-assess"].contains(form["criticality"] ?? "") ? form["criticality"] ?? "low" : "low"
+            let criticality = ["low", "high", "unable-to-assess"].contains(form.criticality ?? "") ? form.criticality ?? "low" : "low"
             type = "AllergyIntolerance"
             object = ["resourceType": .string(type), "patient": subject, "recordedDate": .string(today), "criticality": .string(criticality),
                       "code": ["text": .string(substance)],
                       "clinicalStatus": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "code": "active"]]]]
         case "blood-group":
-            guard let group = form["group"], ["A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"].contains(group) else {
+            guard let group = form.group, ["A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"].contains(group) else {
                 throw FormError(message: l.t(.chooseABloodGroupFromThe), field: "blood-group")
             }
             type = "Observation"

@@ -6,8 +6,9 @@ import Hummingbird
 
 /// The patient's standing choices, on the access page: hide all documents from professionals (even
 /// in an emergency; the summary too), oppose professionals adding documents (feeding), and be told
-/// of each new document. Each choice that changed is one ``RecordService/changeAccess(of:_:by:)``
-/// call, decided and audited as the API's `$hide-documents`, `$feeding`, `$notification-preferences`.
+/// of each new document. The choices that changed are one change (``RecordService/changeAccess(of:_:by:)``
+/// with the list): one new version of the controls and one audit event naming each, or nothing when
+/// one is refused; each decided as the API's `$hide-documents`, `$feeding`, `$notification-preferences`.
 extension PatientPortalRoutes {
     @Sendable func changeSettings(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, recordID) = try signedIn(context)
@@ -22,7 +23,7 @@ extension PatientPortalRoutes {
         let notify = form.notifyNewDocuments
         if notify != (controls.notifyNewDocuments ?? false) { changes.append(.notifyNewDocuments(notify)) }
         do {
-            for change in changes { _ = try await service.changeAccess(of: recordID, change, by: session.actor) }
+            if !changes.isEmpty { _ = try await service.changeAccess(of: recordID, changes, by: session.actor) }
         } catch let error as RecordError {
             return try await accessPage(request, context, notice: PortalPage.notice(PortalProblemMessages.record(error, l), error: true), status: .conflict)
         }

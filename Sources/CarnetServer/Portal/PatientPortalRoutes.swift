@@ -228,13 +228,13 @@ struct PatientPortalRoutes {
     @Sendable func addSummaryItem(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        let form = try await PortalForm.read(PortalSummaryForm.self, request, expectedToken: session.csrfToken)
         do {
             let (type, resource) = try PortalSummaryForms.resource(from: form, patient: recordID, today: service.now(), l)
             let item = try SummaryResource.item(from: try FHIRJSON.encode(resource), resourceType: type)
             // One blood group, one organ-donation stance, one trusted person: a new answer replaces the
             // patient's previous one (a new version of it, kept in its history) instead of adding a second.
-            let previous = PortalSummaryForms.isSingle(form)
+            let previous = form.isSingle
                 ? try await service.patientSummary(of: recordID, by: session.actor).items.first {
                     $0.recordedByPatient && !$0.deleted && $0.kind == item.kind && $0.code == item.code
                 }
@@ -245,16 +245,16 @@ struct PatientPortalRoutes {
                 _ = try await service.addSummaryItem(item, by: session.actor)
             }
         } catch let error as PortalSummaryForms.FormError {
-            let problem = PortalSummaryForms.Problem(form: form["form"] ?? "", field: error.field, message: error.message, typed: form)
+            let problem = PortalSummaryForms.Problem(form: form.form ?? "", field: error.field, message: error.message, typed: form)
             return try await summaryPage(request, context, notice: nil, problem: problem, status: .badRequest)
         } catch let error as FHIRInputError {
             // The resource built from the form broke one of the API's checks: said beside the field it came from.
-            let problem = PortalSummaryForms.Problem(form: form["form"] ?? "", field: PortalProblemMessages.field(for: error.expression)?.id,
+            let problem = PortalSummaryForms.Problem(form: form.form ?? "", field: PortalProblemMessages.field(for: error.expression)?.id,
                                                      message: PortalProblemMessages.fhirInput(error, l), typed: form)
             return try await summaryPage(request, context, notice: nil, problem: problem, status: .badRequest)
         } catch let error as SummaryItemError {
             // The item to replace changed meanwhile (another tab): said atop its form, the page showing it as it now is.
-            let problem = PortalSummaryForms.Problem(form: form["form"] ?? "", field: nil, message: PortalProblemMessages.summaryItem(error, l),
+            let problem = PortalSummaryForms.Problem(form: form.form ?? "", field: nil, message: PortalProblemMessages.summaryItem(error, l),
                                                      typed: form)
             return try await summaryPage(request, context, notice: nil, problem: problem, status: .conflict)
         }
@@ -264,9 +264,9 @@ struct PatientPortalRoutes {
     /// The patient deletes an item they recorded (the service refuses a professional's).
     @Sendable func deleteSummaryItem(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, _) = try signedIn(context)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
-        guard let id = form["item"].flatMap(SummaryEntryID.init), let type = form["type"] else { throw AccessError.notFound }
-        guard PortalConfirmation.isConfirmed(form) else {
+        let form = try await PortalForm.read(PortalSummaryDeleteForm.self, request, expectedToken: session.csrfToken)
+        guard let id = form.item.flatMap(SummaryEntryID.init), let type = form.type else { throw AccessError.notFound }
+        guard form.confirmed else {
             // The confirmation step: the item named as the summary shows it, nothing deleted yet.
             let l = PortalLanguage.from(request)
             let item = try await service.readSummaryItem(id, as: type, by: session.actor)
@@ -306,13 +306,13 @@ struct PatientPortalRoutes {
     @Sendable func changeAccess(_ request: Request, context: CarnetRequestContext) async throws -> Response {
         let (session, recordID) = try signedIn(context)
         let l = PortalLanguage.from(request)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken)
+        let form = try await PortalForm.read(PortalAccessForm.self, request, expectedToken: session.csrfToken)
         // Finding a professional by name, then choosing one, changes nothing: the page comes back with
         // the results, or with the chosen professional's RPPS in its forms.
-        if form["action"] == "find" || form["action"] == "choose" {
-            let query = String((form["name"] ?? "").prefix(100))
+        if form.action == "find" || form.action == "choose" {
+            let query = String((form.name ?? "").prefix(100))
             var search = PortalAccessPage.Search(query: query, results: try await service.findProfessionals(named: query))
-            if form["action"] == "choose", let rpps = form["rpps"] {
+            if form.action == "choose", let rpps = form.rpps {
                 search.chosen = try await service.professionals([rpps])[rpps]
                 search.results = nil
             }

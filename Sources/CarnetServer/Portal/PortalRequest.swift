@@ -17,20 +17,22 @@ enum PortalCookies {
 }
 
 extension PortalForm {
-    /// Reads the body and checks its `_csrf` field against `expected` (the session's token, or the
-    /// pre-sign-in cookie): a form from another site is refused before anything is done.
-    static func read(_ request: Request, expectedToken: String?, fileLimit: Int? = nil) async throws -> PortalForm {
+    /// Reads the document upload — `multipart/form-data` streamed and bounded (``PortalMultipartReader``),
+    /// or a URL-encoded body when no file is sent — and checks its `_csrf` field against `expected`
+    /// (the session's token) before anything in it is read: its text fields are then decoded by the
+    /// framework into ``PortalUploadForm`` like every other form's, the file set beside them.
+    static func readUpload(_ request: Request, expectedToken: String?, fileLimit: Int) async throws -> PortalUploadForm {
         let contentType = request.headers[.contentType] ?? ""
-        let form: PortalForm
-        if PortalMultipart.isMultipart(contentType) {
-            // Streamed and bounded (``PortalMultipartReader``); a multipart body without its boundary is malformed.
-            guard let boundary = PortalMultipart.boundary(in: contentType) else { throw PortalError.malformedForm }
-            form = try await PortalMultipartReader.read(request.body, boundary: boundary, fileLimit: fileLimit ?? maximumSize)
-        } else {
-            form = PortalForm(fields: try decode([String: String].self, from: try await urlEncodedBody(request)))
+        guard PortalMultipart.isMultipart(contentType) else {
+            return try await read(PortalUploadForm.self, request, expectedToken: expectedToken)
         }
+        // A multipart body without its boundary is malformed.
+        guard let boundary = PortalMultipart.boundary(in: contentType) else { throw PortalError.malformedForm }
+        let form = try await PortalMultipartReader.read(request.body, boundary: boundary, fileLimit: fileLimit)
         try checkToken(form.fields["_csrf"], expectedToken)
-        return form
+        var upload = try decode(PortalUploadForm.self, from: urlEncoded(form.fields))
+        upload.file = form.files["file"]
+        return upload
     }
 
     /// Reads a URL-encoded body into the form's own type, decoded by Hummingbird's
@@ -42,6 +44,17 @@ extension PortalForm {
         try checkToken(try decode(Token.self, from: body).value, expectedToken)
         return try decode(Fields.self, from: body)
     }
+
+    /// Text fields written as a URL-encoded body, decoded then as any form's: every character but the
+    /// unreserved ones percent-encoded, so the decoder reads back exactly what was sent (the
+    /// framework's encoder leaves `+` as is, which its decoder reads as a space).
+    private static func urlEncoded(_ fields: [String: String]) -> String {
+        fields.map { name, value in
+            "\(name.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")=\(value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")"
+        }.joined(separator: "&")
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
 
     /// The body of a URL-encoded form, up to ``PortalForm/maximumSize``.
     private static func urlEncodedBody(_ request: Request) async throws -> String {

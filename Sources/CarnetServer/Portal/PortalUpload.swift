@@ -14,19 +14,19 @@ extension PortalUpload {
     ///
     /// - Parameter authorName: the name a patient-side author is shown by (the holder's, or their
     ///   representative's description): a patient's document names them, never their raw INS.
-    static func submission(from form: PortalForm, author: Actor, authorName: String? = nil, maxContentSize: Int, _ l: PortalLanguage)
+    static func submission(from form: PortalUploadForm, author: Actor, authorName: String? = nil, maxContentSize: Int, _ l: PortalLanguage)
         -> Result<(DocumentDraft, Data), Problems> {
         var problems = Problems()
         let offered = author.isPatientSide ? PortalDocumentTypes.patient : PortalDocumentTypes.common
-        let type = form["type"].flatMap { code in offered.first { $0.0 == code }?.0 }
+        let type = form.type.flatMap { code in offered.first { $0.0 == code }?.0 }
         if type == nil { problems.messages["type"] = l.t(.chooseATypeFromTheList) }
-        let title = form["title"]
+        let title = form.title
         if title == nil { problems.messages["title"] = l.t(.giveTheDocumentATitle) }
-        let date = form["date"].flatMap { FHIRDateValue.day($0) }
+        let date = form.date.flatMap { FHIRDateValue.day($0) }
         if date == nil { problems.messages["date"] = l.t(.giveTheDateAsYyyyMm) }
         var content: (Data, String)?
         var cdaHeader: CDAHeader?
-        if let file = form.files["file"], file.size > 0 {
+        if let file = form.file, file.size > 0 {
             let mediaType = file.contentType.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
             let allowed = acceptedTypes.split(separator: ",").map(String.init)
             if !allowed.contains(mediaType) {
@@ -40,16 +40,16 @@ extension PortalUpload {
                 content = (file.data, mediaType == "text/plain" ? "text/plain; charset=utf-8" : mediaType)
                 cdaHeader = CDAHeaderReader.header(of: file.data, mediaType: mediaType)
             }
-        } else if let text = form["text"] {
+        } else if let text = form.text {
             content = (Data(text.utf8), "text/plain; charset=utf-8")
         } else {
             problems.messages["file"] = l.t(.attachAFileOrTypeThe)
         }
-        let masked = form["masked"] == "yes" && !author.isPatientSide, invisible = form["invisible"] == "yes" && !author.isPatientSide
+        let masked = form.masked && !author.isPatientSide, invisible = form.invisible && !author.isPatientSide
         if masked && invisible {
             problems.messages["visibility"] = l.t(.aDocumentCannotBeBothMasked2)
         }
-        let fileSent = form.files["file"].map { $0.size > 0 } ?? false
+        let fileSent = form.file.map { $0.size > 0 } ?? false
         if fileSent, content != nil, !problems.messages.isEmpty {
             problems.messages["file"] = l.t(.theFileIsFineButIt)
         } else if fileSent, let message = problems.messages["file"] {
@@ -63,7 +63,7 @@ extension PortalUpload {
         let system = author.isPatientSide || type.hasPrefix("EXPPAT") ? PortalDocumentTypes.patientTypeSystem : "http://loinc.org"
         var draft = DocumentDraft(uniqueID: nil, type: Code(system: system, code: type), title: title, authors: authors, date: date,
                                   contentType: contentType, language: l == .fr ? "fr-FR" : "en",
-                                  replaces: form["replaces"].flatMap(DocumentID.init))
+                                  replaces: form.replaces.flatMap(DocumentID.init))
         draft.cdaHeader = cdaHeader
         draft.visibility.maskedToProfessionals = masked
         draft.visibility.invisibleToPatient = invisible
@@ -81,7 +81,7 @@ extension PortalUpload {
                        service: RecordService, configuration: CarnetConfiguration, documentPath: String, back: String,
                        authorName: String? = nil) async throws -> Response {
         let l = PortalLanguage.from(request)
-        let form = try await PortalForm.read(request, expectedToken: session.csrfToken, fileLimit: configuration.maxContentSize)
+        let form = try await PortalForm.readUpload(request, expectedToken: session.csrfToken, fileLimit: configuration.maxContentSize)
         switch submission(from: form, author: session.actor, authorName: authorName, maxContentSize: configuration.maxContentSize, l) {
         case .failure(let problems):
             return refused(request, session: session, form: form, problems: problems, back: back, status: .badRequest, l)
@@ -120,9 +120,9 @@ extension PortalUpload {
     }
 
     /// The form again, as typed, each message beside its field (``PortalUpload/refused(action:csrf:form:problems:back:heading:patientSide:_:atop:)``).
-    static func refused(_ request: Request, session: PortalSessions.Session, form: PortalForm, problems: Problems, back: String,
+    static func refused(_ request: Request, session: PortalSessions.Session, form: PortalUploadForm, problems: Problems, back: String,
                         status: HTTPResponse.Status, _ l: PortalLanguage, atop: String? = nil) -> Response {
-        let heading = form["heading"] ?? l.t(.addADocument)
+        let heading = form.heading ?? l.t(.addADocument)
         let body = refused(action: request.uri.path, csrf: session.csrfToken, form: form, problems: problems, back: back, heading: heading,
                            patientSide: session.actor.isPatientSide, l, atop: atop)
         return PortalPage(title: heading, language: l, session: session, path: back, body: body).response(status: status)
