@@ -1,5 +1,6 @@
 public import CarnetCore
 import Foundation
+import CarnetJSON
 
 /// One audit trail line as a FHIR R4 `AuditEvent`, shaped after IHE BALP: who (with profession and
 /// purpose of use), what, when, on which record, the outcome — and, in `outcomeDesc`, the rule that
@@ -42,7 +43,7 @@ public struct AuditEventResource: Encodable, Sendable {
     }
 
     public init(_ event: AuditEvent) {
-        id = event.id.uuidString.lowercased()
+        id = event.id.lowercasedText
         type = Coding(system: "http://dicom.nema.org/resources/ontology/DCM", code: "110110", display: "Patient Record")
         subtype = [Coding(system: "https://carnet.example/fhir/CodeSystem/action", code: event.action.rawValue)]
         action = Self.crude(event.action)

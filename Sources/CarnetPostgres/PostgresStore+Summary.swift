@@ -1,6 +1,7 @@
 public import CarnetCore
 public import CarnetStore
 import Foundation
+import CarnetJSON
 import PostgresNIO
 
 extension PostgresStore {
@@ -45,7 +46,7 @@ extension PostgresStore {
             var entries: [SummaryEntry] = []
             for try await (recordID, id, version, kind, metadata, resource) in try await connection.query(query, logger: logger)
                 .decode((UUID, UUID, Int, String, String, String).self) {
-                entries.append(try SummaryRow(recordID: recordID.uuidString.lowercased(), id: id.uuidString.lowercased(), version: version,
+                entries.append(try SummaryRow(recordID: recordID.lowercasedText, id: id.lowercasedText, version: version,
                                               kind: kind, metadataJSON: metadata, resourceJSON: resource).entry())
             }
             return entries

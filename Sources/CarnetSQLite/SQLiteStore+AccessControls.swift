@@ -1,5 +1,6 @@
 public import CarnetCore
 public import CarnetStore
+import CarnetJSON
 import GRDB
 
 extension SQLiteStore {
@@ -9,14 +10,14 @@ extension SQLiteStore {
 
     static func accessControls(_ db: Database, recordID: RecordID) throws -> AccessControls {
         try String.fetchOne(db.cachedStatement(sql: "SELECT controls_json FROM access_controls WHERE record_id = ?"),
-                            arguments: [recordID.rawValue.lowercasedString])
+                            arguments: [recordID.rawValue.lowercasedText])
             .map { try StoredForms.accessControls(from: $0) } ?? AccessControls()
     }
 
     public func saveAccessControls(_ controls: AccessControls, recordID: RecordID, audit: AuditEvent) async throws {
         let json = try StoredForms.encodeJSON(controls)
         let auditRow = try AuditRow(audit)
-        let id = recordID.rawValue.lowercasedString
+        let id = recordID.rawValue.lowercasedText
         try await writer.write { db in
             if controls.version == 1 {
                 try db.cachedStatement(sql: "INSERT INTO access_controls (record_id, controls_json, version) VALUES (?, ?, 1) ON CONFLICT DO NOTHING").execute(

@@ -1,6 +1,7 @@
 public import CarnetCore
 public import CarnetStore
 public import Foundation
+import CarnetJSON
 import GRDB
 
 /// The audit trail as its readers filter it (the patient's history, the home alerts): every criterion
@@ -53,7 +54,7 @@ extension SQLiteStore {
     /// lengths — and their statements are prepared once per connection and cached).
     private static func auditWhere(_ recordID: RecordID, _ filter: AuditFilter) -> (String, StatementArguments) {
         var clause = "record_id = ? AND recorded_at_ms >= ? AND recorded_at_ms < ?"
-        var arguments: StatementArguments = [recordID.rawValue.lowercasedString, filter.from.map(StoredForms.milliseconds) ?? Int64.min,
+        var arguments: StatementArguments = [recordID.rawValue.lowercasedText, filter.from.map(StoredForms.milliseconds) ?? Int64.min,
                                              filter.until.map(StoredForms.milliseconds) ?? Int64.max]
         func any(_ column: String, _ values: [String]) {
             clause += " AND \(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))"

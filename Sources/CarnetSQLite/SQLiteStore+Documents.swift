@@ -1,6 +1,7 @@
 public import CarnetCore
 public import CarnetStore
 public import Foundation
+import CarnetJSON
 import GRDB
 
 extension SQLiteStore {
@@ -14,7 +15,7 @@ extension SQLiteStore {
                     try Self.updateDocumentRow(db, old)
                 }
                 if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM documents WHERE record_id = ? AND unique_id = ?"),
-                                     arguments: [row.recordID.lowercasedString, row.uniqueID]) == true {
+                                     arguments: [row.recordID.lowercasedText, row.uniqueID]) == true {
                     throw StoreError.duplicateDocument(uniqueID: row.uniqueID)
                 }
                 try db.cachedStatement(sql: """
@@ -22,7 +23,7 @@ extension SQLiteStore {
                                            recorded_at_ms, visibility_flags, confidentiality, metadata_json, metadata_version, author_search,
                                            content_sha256, submission_key)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [row.recordID.lowercasedString, row.id.lowercasedString, row.uniqueID, row.lineageID.lowercasedString,
+                    """).execute(arguments: [row.recordID.lowercasedText, row.id.lowercasedText, row.uniqueID, row.lineageID.lowercasedText,
                                      row.status, row.dateMilliseconds, row.typeSystem, row.typeCode, row.submitterID,
                                      row.recordedAtMilliseconds, row.visibilityFlags, row.confidentiality, row.metadataJSON,
                                      row.metadataVersion, row.authorSearch, row.contentSHA256, row.submissionKey])
@@ -31,12 +32,12 @@ extension SQLiteStore {
             }
             if let setRow {
                 if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM submission_sets WHERE record_id = ? AND submitter_id = ? AND unique_id = ?"),
-                                     arguments: [setRow.recordID.lowercasedString, setRow.submitterID, setRow.uniqueID]) == true {
+                                     arguments: [setRow.recordID.lowercasedText, setRow.submitterID, setRow.uniqueID]) == true {
                     throw StoreError.duplicateSubmissionSet(uniqueID: setRow.uniqueID)
                 }
                 try db.cachedStatement(sql: """
                     INSERT INTO submission_sets (record_id, id, unique_id, submitter_id, submitted_at_ms, set_json) VALUES (?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [setRow.recordID.lowercasedString, setRow.id.lowercasedString, setRow.uniqueID, setRow.submitterID,
+                    """).execute(arguments: [setRow.recordID.lowercasedText, setRow.id.lowercasedText, setRow.uniqueID, setRow.submitterID,
                                      setRow.submittedAtMilliseconds, setRow.setJSON])
             }
             for auditRow in auditRows { try Self.insertAudit(db, auditRow) }
@@ -63,7 +64,7 @@ extension SQLiteStore {
 
     public func document(id: DocumentID) async throws -> DocumentEntry? {
         try readInPlace { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT metadata_json FROM documents WHERE id = ?"), arguments: [id.rawValue.lowercasedString])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT metadata_json FROM documents WHERE id = ?"), arguments: [id.rawValue.lowercasedText])
                 .map { try StoredForms.documentEntry(from: $0) }
         }
     }
@@ -71,11 +72,11 @@ extension SQLiteStore {
     public func documentWithRecord(id: DocumentID) async throws -> (entry: DocumentEntry, record: HealthRecord, controls: AccessControls)? {
         try readInPlace { db in
             guard let json = try String.fetchOne(db.cachedStatement(sql: "SELECT metadata_json FROM documents WHERE id = ?"),
-                                                 arguments: [id.rawValue.lowercasedString]) else {
+                                                 arguments: [id.rawValue.lowercasedText]) else {
                 // A found document's reads and decoding, on the next document by id, thrown away: a miss
                 // takes a refusal's time. Nothing of it leaves this closure, and its failure is no error.
                 let decoy = try String.fetchOne(db.cachedStatement(sql: "SELECT metadata_json FROM documents WHERE id >= ? ORDER BY id LIMIT 1"),
-                                                arguments: [id.rawValue.lowercasedString])
+                                                arguments: [id.rawValue.lowercasedText])
                     ?? String.fetchOne(db.cachedStatement(sql: "SELECT metadata_json FROM documents ORDER BY id LIMIT 1"))
                 let decoyRecord = (decoy.flatMap { try? StoredForms.documentEntry(from: $0) })?.recordID ?? RecordID()
                 _ = try? Self.fetchRecord(db, id: decoyRecord)
@@ -91,7 +92,7 @@ extension SQLiteStore {
     public func documents(recordID: RecordID) async throws -> [DocumentEntry] {
         try readInPlace { db in
             try String.fetchAll(db.cachedStatement(sql: "SELECT metadata_json FROM documents WHERE record_id = ? ORDER BY date_ms DESC, id"),
-                                arguments: [recordID.rawValue.lowercasedString])
+                                arguments: [recordID.rawValue.lowercasedText])
                 .map { try StoredForms.documentEntry(from: $0) }
         }
     }
@@ -133,7 +134,7 @@ extension SQLiteStore {
                    content_sha256, submission_key
             FROM documents WHERE record_id = ? AND status IN (\(databaseQuestionMarks(count: statuses.count)))
             """
-        var arguments: StatementArguments = [recordID.rawValue.lowercasedString]
+        var arguments: StatementArguments = [recordID.rawValue.lowercasedText]
         arguments += StatementArguments(statuses.map(\.rawValue).sorted())
         if let from {
             sql += " AND date_ms >= ?"
@@ -156,7 +157,7 @@ extension SQLiteStore {
             // Record-scoped terms (see textTerm): the match reads this record's postings only.
             sql += " AND id IN (SELECT document_id FROM document_text WHERE document_text MATCH ? AND record_id = ?)"
             arguments += [narrowing.textTerms.map { "\"\(Self.textTerm(recordID.rawValue, $0))\"" }.joined(separator: " AND "),
-                          recordID.rawValue.lowercasedString]
+                          recordID.rawValue.lowercasedText]
         }
         sql += newestFirst ? " ORDER BY date_ms DESC, id" : " ORDER BY date_ms, id"
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
@@ -175,7 +176,7 @@ extension SQLiteStore {
         // In slices, well under SQLite's limit on bound parameters.
         for start in stride(from: 0, to: ids.count, by: 500) {
             let slice = ids[start..<min(start + 500, ids.count)]
-            let arguments = StatementArguments([recordID.rawValue.lowercasedString] + slice.map(\.description))
+            let arguments = StatementArguments([recordID.rawValue.lowercasedText] + slice.map(\.description))
             let jsons = try String.fetchAll(db.cachedStatement(sql: """
                 SELECT metadata_json FROM documents WHERE record_id = ? AND id IN (\(databaseQuestionMarks(count: slice.count)))
                 """), arguments: arguments)
@@ -191,7 +192,7 @@ extension SQLiteStore {
         try readOneStatement { db in
             if let recordID {
                 return try String.fetchAll(db.cachedStatement(sql: "SELECT metadata_json FROM documents WHERE record_id = ? AND unique_id = ? LIMIT ?"),
-                                           arguments: [recordID.rawValue.lowercasedString, uniqueID, limit])
+                                           arguments: [recordID.rawValue.lowercasedText, uniqueID, limit])
                     .map { try StoredForms.documentEntry(from: $0) }
             }
             return try String.fetchAll(db.cachedStatement(sql: "SELECT metadata_json FROM documents WHERE unique_id = ? LIMIT ?"), arguments: [uniqueID, limit])
@@ -203,7 +204,7 @@ extension SQLiteStore {
         try readInPlace { db in
             try String.fetchAll(db.cachedStatement(sql: """
                 SELECT metadata_json FROM documents WHERE record_id = ? AND content_sha256 = ? ORDER BY recorded_at_ms, id
-                """), arguments: [recordID.rawValue.lowercasedString, contentSHA256])
+                """), arguments: [recordID.rawValue.lowercasedText, contentSHA256])
                 .map { try StoredForms.documentEntry(from: $0) }
         }
     }
@@ -211,7 +212,7 @@ extension SQLiteStore {
     public func documentVersions(id: DocumentID) async throws -> [DocumentEntry] {
         try readInPlace { db in
             try String.fetchAll(db.cachedStatement(sql: "SELECT metadata_json FROM document_versions WHERE id = ? ORDER BY metadata_version"),
-                                arguments: [id.rawValue.lowercasedString])
+                                arguments: [id.rawValue.lowercasedText])
                 .map { try StoredForms.documentEntry(from: $0) }
         }
     }
@@ -219,7 +220,7 @@ extension SQLiteStore {
     public func submissionSet(recordID: RecordID, submitterID: String, uniqueID: String) async throws -> SubmissionSet? {
         try readInPlace { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT set_json FROM submission_sets WHERE record_id = ? AND submitter_id = ? AND unique_id = ?"),
-                                arguments: [recordID.rawValue.lowercasedString, submitterID, uniqueID])
+                                arguments: [recordID.rawValue.lowercasedText, submitterID, uniqueID])
                 .map { try StoredForms.decodeJSON(SubmissionSet.self, from: $0) }
         }
     }
@@ -227,14 +228,14 @@ extension SQLiteStore {
     public func submissionSets(recordID: RecordID) async throws -> [SubmissionSet] {
         try readInPlace { db in
             try String.fetchAll(db.cachedStatement(sql: "SELECT set_json FROM submission_sets WHERE record_id = ? ORDER BY submitted_at_ms DESC, id"),
-                                arguments: [recordID.rawValue.lowercasedString])
+                                arguments: [recordID.rawValue.lowercasedText])
                 .map { try StoredForms.decodeJSON(SubmissionSet.self, from: $0) }
         }
     }
 
     private static func insertVersion(_ db: Database, _ row: DocumentRow) throws {
         try db.cachedStatement(sql: "INSERT INTO document_versions (record_id, id, metadata_version, metadata_json) VALUES (?, ?, ?, ?)").execute(
-                       arguments: [row.recordID.lowercasedString, row.id.lowercasedString, row.metadataVersion, row.metadataJSON])
+                       arguments: [row.recordID.lowercasedText, row.id.lowercasedText, row.metadataVersion, row.metadataJSON])
     }
 
     /// A term as the FTS5 index holds it: the record's key (its id's first 16 hex digits) then the
@@ -249,13 +250,13 @@ extension SQLiteStore {
     /// The record's part of its terms: the first 16 hex digits of its id (computed once per document,
     /// not per term: Foundation's string replacing was a third of a push's CPU).
     static func recordKey(_ recordID: UUID) -> String {
-        String(recordID.lowercasedString.filter { $0 != "-" }.prefix(16))
+        String(recordID.lowercasedText.filter { $0 != "-" }.prefix(16))
     }
 
     /// A term naming the document itself, so that its row is found by the index (not by a scan of the
     /// unindexed columns) when it leaves.
     private static func documentTerm(_ row: DocumentRow) -> String {
-        textTerm(row.recordID, "doc" + row.id.lowercasedString.filter { $0 != "-" })
+        textTerm(row.recordID, "doc" + row.id.lowercasedText.filter { $0 != "-" })
     }
 
     /// Indexes a new entry's text (issue 18), its terms record-scoped (``textTerm(_:_:)``).
@@ -263,7 +264,7 @@ extension SQLiteStore {
         guard let text, !text.isEmpty else { return }
         let body = indexedBody(text, key: recordKey(row.recordID), documentTerm: documentTerm(row))
         try db.cachedStatement(sql: "INSERT INTO document_text (body, record_id, document_id) VALUES (?, ?, ?)").execute(
-                       arguments: [body, row.recordID.lowercasedString, row.id.lowercasedString])
+                       arguments: [body, row.recordID.lowercasedText, row.id.lowercasedText])
     }
 
     /// What the index holds for a document: its own term, then each term of its text record-scoped,
@@ -297,7 +298,7 @@ extension SQLiteStore {
                 metadata_json = ?, metadata_version = ?, author_search = ?
             WHERE record_id = ? AND id = ? AND metadata_version = ?
             """).execute(arguments: [row.status, row.typeSystem, row.typeCode, row.visibilityFlags, row.confidentiality, row.metadataJSON,
-                             row.metadataVersion, row.authorSearch, row.recordID.lowercasedString, row.id.lowercasedString,
+                             row.metadataVersion, row.authorSearch, row.recordID.lowercasedText, row.id.lowercasedText,
                              row.metadataVersion - 1])
         guard db.changesCount == 1 else { throw StoreError.versionConflict }
         try insertVersion(db, row)
@@ -305,7 +306,7 @@ extension SQLiteStore {
         if row.status == DocumentStatus.deleted.rawValue {
             try db.cachedStatement(sql: """
                 DELETE FROM document_text WHERE rowid IN (SELECT rowid FROM document_text WHERE document_text MATCH ? AND document_id = ?)
-                """).execute(arguments: ["\"\(documentTerm(row))\"", row.id.lowercasedString])
+                """).execute(arguments: ["\"\(documentTerm(row))\"", row.id.lowercasedText])
         }
     }
 }

@@ -1,6 +1,7 @@
 public import CarnetCore
 public import CarnetStore
 public import Foundation
+import CarnetJSON
 import GRDB
 
 extension SQLiteStore {
@@ -10,14 +11,14 @@ extension SQLiteStore {
         guard let recordID = event.recordID, event.outcome == .success else { return }
         var wantsNewDocuments = false
         if event.action == .createDocument, let json = try String.fetchOne(
-            db, sql: "SELECT controls_json FROM access_controls WHERE record_id = ?", arguments: [recordID.rawValue.lowercasedString]) {
+            db, sql: "SELECT controls_json FROM access_controls WHERE record_id = ?", arguments: [recordID.rawValue.lowercasedText]) {
             wantsNewDocuments = try StoredForms.accessControls(from: json).notifyNewDocuments ?? false
         }
         // The added document is in this transaction already: its visibility decides whether it is announced.
         var visibility: DocumentVisibility?
         if wantsNewDocuments, let documentID = StoredForms.addedDocumentID(event), let flags = try Int.fetchOne(
             db, sql: "SELECT visibility_flags FROM documents WHERE record_id = ? AND id = ?",
-            arguments: [recordID.rawValue.lowercasedString, documentID.lowercasedString]) {
+            arguments: [recordID.rawValue.lowercasedText, documentID.lowercasedText]) {
             visibility = StoredForms.visibility(flags: flags)
         }
         for notification in PatientNotification.triggered(by: event, wantsNewDocumentNotices: wantsNewDocuments,
@@ -31,7 +32,7 @@ extension SQLiteStore {
         try db.cachedStatement(sql: """
             INSERT INTO notifications (record_id, id, kind, dedupe_key, created_at_ms, message, status, next_attempt_at_ms)
             VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (record_id, dedupe_key) DO NOTHING
-            """).execute(arguments: [notification.recordID.rawValue.lowercasedString, notification.id.lowercasedString, notification.kind.rawValue,
+            """).execute(arguments: [notification.recordID.rawValue.lowercasedText, notification.id.lowercasedText, notification.kind.rawValue,
                              notification.dedupeKey, createdAt, notification.message, createdAt])
     }
 
@@ -60,7 +61,7 @@ extension SQLiteStore {
     public func markNotificationSent(_ id: UUID, at date: Date) async throws {
         try await writer.write { db in
             try db.cachedStatement(sql: "UPDATE notifications SET status = 'sent', attempts = attempts + 1, sent_at_ms = ?, last_error = NULL WHERE id = ?").execute(
-                           arguments: [StoredForms.milliseconds(date), id.lowercasedString])
+                           arguments: [StoredForms.milliseconds(date), id.lowercasedText])
         }
     }
 
@@ -69,14 +70,14 @@ extension SQLiteStore {
             try db.cachedStatement(sql: """
                 UPDATE notifications SET attempts = attempts + 1, last_error = ?, status = ?, next_attempt_at_ms = coalesce(?, next_attempt_at_ms)
                 WHERE id = ?
-                """).execute(arguments: [error, retryAt == nil ? "failed" : "pending", retryAt.map(StoredForms.milliseconds), id.lowercasedString])
+                """).execute(arguments: [error, retryAt == nil ? "failed" : "pending", retryAt.map(StoredForms.milliseconds), id.lowercasedText])
         }
     }
 
     public func notifications(recordID: RecordID) async throws -> [OutboxEntry] {
         try readInPlace { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM notifications WHERE record_id = ? ORDER BY created_at_ms, id"),
-                             arguments: [recordID.rawValue.lowercasedString])
+                             arguments: [recordID.rawValue.lowercasedText])
                 .map { row in
                     OutboxEntry(notification: try Self.notification(row), status: try StoredForms.enumValue(NotificationStatus.self, row["status"]),
                                 attempts: row["attempts"])

@@ -53,14 +53,14 @@ public final class SQLiteStore: RecordStore {
                 INSERT INTO records (id, ins_system, ins_value, identity_json, state, created_at_ms,
                                      state_changed_at_ms, state_reason, version)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [row.id.lowercasedString, row.insSystem, row.insValue, row.identityJSON, row.state,
+                """).execute(arguments: [row.id.lowercasedText, row.insSystem, row.insValue, row.identityJSON, row.state,
                                  row.createdAtMilliseconds, row.stateChangedAtMilliseconds, row.stateReason, row.version])
             try db.cachedStatement(sql: "INSERT INTO record_identifiers (ins_system, ins_value, record_id) VALUES (?, ?, ?)").execute(
-                           arguments: [row.insSystem, row.insValue, row.id.lowercasedString])
+                           arguments: [row.insSystem, row.insValue, row.id.lowercasedText])
             if let controls, let controlsJSON {
                 try db.cachedStatement(sql: "INSERT INTO access_controls (record_id, controls_json, version) VALUES (?, ?, ?)").execute(
-                               arguments: [row.id.lowercasedString, controlsJSON, controls.version])
-                try Self.indexRepresentatives(db, controls, recordID: row.id.lowercasedString)
+                               arguments: [row.id.lowercasedText, controlsJSON, controls.version])
+                try Self.indexRepresentatives(db, controls, recordID: row.id.lowercasedText)
             }
             try Self.insertAudit(db, try AuditRow(audit.pointing(at: record.id)))
             return .created(record)
@@ -72,7 +72,7 @@ public final class SQLiteStore: RecordStore {
     }
 
     static func fetchRecord(_ db: Database, id: RecordID) throws -> HealthRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM records WHERE id = ?"), arguments: [id.rawValue.lowercasedString])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM records WHERE id = ?"), arguments: [id.rawValue.lowercasedText])
             .map(recordRow)?.record()
     }
 
@@ -93,7 +93,7 @@ public final class SQLiteStore: RecordStore {
     private static func withControls(_ db: Database, _ record: HealthRecord?) throws -> (record: HealthRecord, controls: AccessControls)? {
         guard let record else {
             let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM records WHERE id >= ? ORDER BY id LIMIT 1"),
-                                       arguments: [RecordID().rawValue.lowercasedString])
+                                       arguments: [RecordID().rawValue.lowercasedText])
                 ?? Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM records ORDER BY id LIMIT 1"))
             let decoy = try? row.map(recordRow)?.record()
             _ = try? accessControls(db, recordID: decoy?.id ?? RecordID())
@@ -109,7 +109,7 @@ public final class SQLiteStore: RecordStore {
                 UPDATE records SET identity_json = ?, state = ?, state_changed_at_ms = ?, state_reason = ?, version = ?
                 WHERE id = ? AND version = ?
                 """).execute(arguments: [row.identityJSON, row.state, row.stateChangedAtMilliseconds, row.stateReason, row.version,
-                                 row.id.lowercasedString, row.version - 1])
+                                 row.id.lowercasedText, row.version - 1])
             guard db.changesCount == 1 else { throw StoreError.versionConflict }
             try Self.insertAudit(db, try AuditRow(audit))
             for notification in notifications { try Self.insertNotification(db, notification) }
@@ -177,7 +177,7 @@ public final class SQLiteStore: RecordStore {
                                       emergency_reason, action, resources_json, outcome, rule, detail, chain_key, chain_seq, prev_hash, hash,
                                       secret_connection)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [row.id.lowercasedString, row.recordID?.lowercasedString, row.recordedAtMilliseconds,
+            """).execute(arguments: [row.id.lowercasedText, row.recordID?.lowercasedText, row.recordedAtMilliseconds,
                                      row.actorKind, row.actorID, row.profession, row.accessMode, row.emergencyReason, row.action,
                                      row.resourcesJSON, row.outcome, row.rule, row.detail, key, sequence, previous, hash,
                                      row.secretConnection])
@@ -188,8 +188,4 @@ public final class SQLiteStore: RecordStore {
         guard let uuid = UUID(text: text) else { throw StoreError.corruptRow("id '\(text)'") }
         return uuid
     }
-}
-
-extension UUID {
-    var lowercasedString: String { lowercasedText }
 }

@@ -1,6 +1,7 @@
 public import CarnetCore
 import CarnetStore
 import Foundation
+import CarnetJSON
 
 /// What the portals' sign-in needs from the door: sending a one-time code to a holder, and the audit
 /// lines of sign-ins. Neither reads health data; both leave a trace in the record's history.
@@ -13,7 +14,7 @@ extension RecordService {
             guard let record = try await store.record(ins: ins), record.state != .deleted else { continue }
             let now = clock()
             let notification = PatientNotification(
-                recordID: record.id, kind: .signInCode, createdAt: now, dedupeKey: "sign-in:\(UUID().uuidString.lowercased())",
+                recordID: record.id, kind: .signInCode, createdAt: now, dedupeKey: "sign-in:\(UUID().lowercasedText)",
                 message: "Votre code de connexion à Carnet : \(code). Il est valable \(minutes) minutes. Si vous ne l'avez pas demandé, ignorez ce message.")
             try await store.addNotification(notification, audit: AuditEvent(recordID: record.id, recordedAt: now, actor: .patient(ins),
                                                                              action: .requestSignInCode, outcome: .success, rule: .holderActsOnOwnRecord))

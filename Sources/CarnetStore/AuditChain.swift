@@ -119,7 +119,7 @@ public enum AuditChainVerifier {
                     report.chains += 1
                 }
                 guard let chain = current else { continue }
-                let place = "chain \(link.chainKey), event \(link.sequence) (\(link.event.id.uuidString.lowercased()))"
+                let place = "chain \(link.chainKey), event \(link.sequence) (\(link.event.id.lowercasedText))"
                 if link.sequence != chain.sequence + 1 {
                     report.firstBreak = "\(place): expected event \(chain.sequence + 1) — an event is missing"
                     return report

@@ -1,4 +1,5 @@
 public import Foundation
+import CarnetJSON
 
 /// A message owed to the patient about their record (DOMAIN.md, Traces and notifications): a new
 /// professional's first access, any emergency access, a new document if they asked, the record's closure.
@@ -49,7 +50,7 @@ public struct PatientNotification: Hashable, Sendable, Codable, Identifiable {
     /// Tells `previous` that the record's contact changed (no new address, no clinical content).
     public static func contactChanged(recordID: RecordID, previous: String, at date: Date, eventID: UUID) -> PatientNotification {
         PatientNotification(recordID: recordID, kind: .contactChanged, createdAt: date,
-                            dedupeKey: "contact-changed:\(eventID.uuidString.lowercased()):\(previous)",
+                            dedupeKey: "contact-changed:\(eventID.lowercasedText):\(previous)",
                             message: "L'adresse de contact de votre dossier Carnet a été changée. Si vous n'êtes pas à l'origine de ce changement, "
                                 + "contactez votre caisse d'Assurance Maladie.")
     }
@@ -94,10 +95,10 @@ public struct PatientNotification: Hashable, Sendable, Codable, Identifiable {
         }
         if event.action == .createDocument && wantsNewDocumentNotices && event.actorKind != .patient,
            let visibility = newDocumentVisibility, !visibility.invisibleToPatient, !visibility.invisibleToLegalRepresentatives {
-            add(.newDocument, "new-document:\(event.id.uuidString.lowercased())", "Un nouveau document a été ajouté à votre dossier.")
+            add(.newDocument, "new-document:\(event.id.lowercasedText)", "Un nouveau document a été ajouté à votre dossier.")
         }
         if event.action == .closeRecord {
-            add(.recordClosed, "closed:\(event.id.uuidString.lowercased())",
+            add(.recordClosed, "closed:\(event.id.lowercasedText)",
                 "Votre dossier a été fermé. Vous pouvez le rouvrir à tout moment ; il est conservé dix ans.")
         }
         return notifications

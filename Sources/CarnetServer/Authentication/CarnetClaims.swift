@@ -1,5 +1,6 @@
 import CarnetCore
 import Foundation
+import CarnetJSON
 import JWTKit
 
 /// The claims of a Carnet bearer token, shaped after IHE IUA's JWT profile.
@@ -77,7 +78,7 @@ struct CarnetClaims: JWTPayload, Equatable {
         iss = IssuerClaim(value: Self.issuer)
         iat = IssuedAtClaim(value: now)
         exp = ExpirationClaim(value: now.addingTimeInterval(lifetime))
-        jti = IDClaim(value: UUID().uuidString.lowercased())
+        jti = IDClaim(value: UUID().lowercasedText)
         actorKind = actor.kind.rawValue
         accessMode = actor.accessMode.rawValue
         emergencyReason = actor.emergencyReason

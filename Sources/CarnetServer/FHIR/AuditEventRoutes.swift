@@ -2,6 +2,7 @@ import CarnetCore
 import CarnetFHIR
 import CarnetService
 import Foundation
+import CarnetJSON
 import Hummingbird
 
 /// `GET /fhir/AuditEvent?patient=<id>`: the patient's access history (and their legal
@@ -27,7 +28,7 @@ struct AuditEventRoutes {
                                                              by: actor)
         let base = "\(configuration.baseURL)/fhir"
         let bundle = SearchBundle(selfURL: "\(base)/AuditEvent?\(request.uri.query ?? "")",
-                                  entries: page.map { (fullUrl: "\(base)/AuditEvent/\($0.id.uuidString.lowercased())", resource: AuditEventResource($0)) },
+                                  entries: page.map { (fullUrl: "\(base)/AuditEvent/\($0.id.lowercasedText)", resource: AuditEventResource($0)) },
                                   total: total,
                                   nextURL: SearchPaging.nextURL(request, path: "\(base)/AuditEvent", offset: search.offset, count: search.count, total: total))
         return FHIRResponse.make(bundle)

@@ -3,6 +3,7 @@ import CarnetFHIR
 import CarnetService
 import CarnetStore
 import Foundation
+import CarnetJSON
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -41,7 +42,7 @@ struct ClaimImportRoutes {
         default:
             throw HTTPError(.unsupportedMediaType, message: "send the feed as application/x-ndjson (one claim per line) or text/csv")
         }
-        let id = UUID().uuidString.lowercased()
+        let id = UUID().lowercasedText
         let file = try await spool(request.body, as: "\(id).\(format.rawValue)")
         do {
             _ = try await service.queueImport(id: id, spooledAt: file, format: format, by: actor)

@@ -1,5 +1,6 @@
 public import CarnetCore
 import Foundation
+import CarnetJSON
 import NIOCore
 import NIOPosix
 
@@ -44,7 +45,7 @@ public struct SMTPNotificationSender: NotificationSender {
             "To: <\(to)>",
             "Subject: =?UTF-8?B?\(Data(subject.utf8).base64EncodedString())?=",
             "Date: \(Date().formatted(.dateTime.locale(Locale(identifier: "en_US_POSIX"))))",
-            "Message-ID: <\(notification.id.uuidString.lowercased())@carnet>",
+            "Message-ID: <\(notification.id.lowercasedText)@carnet>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: base64",

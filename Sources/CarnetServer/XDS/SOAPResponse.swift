@@ -1,4 +1,5 @@
 import Foundation
+import CarnetJSON
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -26,7 +27,7 @@ struct SOAPResponse {
             return Response(status: status, headers: [.contentType: "application/soap+xml; charset=UTF-8; action=\"\(action)\""],
                             body: .init(byteBuffer: ByteBuffer(string: xml)))
         }
-        let boundary = "MIMEBoundary_\(UUID().uuidString.lowercased())"
+        let boundary = "MIMEBoundary_\(UUID().lowercasedText)"
         let root = "root.message@carnet"
         for index in documents.indices {
             xml = xml.replacingOccurrences(of: Self.documentMarker(index),

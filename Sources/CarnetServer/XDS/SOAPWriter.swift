@@ -1,4 +1,5 @@
 import Foundation
+import CarnetJSON
 
 /// Writes the XML Carnet answers XDS.b requests with: SOAP 1.2 envelopes carrying the WS-Addressing
 /// action of the answer, faults, and ebRS `RegistryResponse`s. Every text and attribute is escaped.
@@ -28,7 +29,7 @@ enum SOAPWriter {
         <?xml version="1.0" encoding="UTF-8"?>\
         <env:Envelope xmlns:env="\(XDSVocabulary.Namespace.soap12)" xmlns:wsa="\(XDSVocabulary.Namespace.addressing)">\
         <env:Header><wsa:Action env:mustUnderstand="1">\(escape(action))</wsa:Action>\
-        <wsa:MessageID>urn:uuid:\(UUID().uuidString.lowercased())</wsa:MessageID>\
+        <wsa:MessageID>urn:uuid:\(UUID().lowercasedText)</wsa:MessageID>\
         \(relatesTo.map { "<wsa:RelatesTo>\(escape($0))</wsa:RelatesTo>" } ?? "")</env:Header>\
         <env:Body>\(body)</env:Body></env:Envelope>
         """

@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import CarnetJSON
 
 /// The AES-256 data keys that encrypt content at rest, kept in the data directory (`keys/data-*.key`,
 /// readable by their owner only).
@@ -27,7 +28,7 @@ public struct DataKeyring: Sendable {
         try manager.createDirectory(at: keyDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var keys = try loadKeys(in: keyDirectory)
         if keys.isEmpty {
-            let id = "data-" + String(UUID().uuidString.lowercased().prefix(8))
+            let id = "data-" + String(UUID().lowercasedText.prefix(8))
             let key = SymmetricKey(size: .bits256)
             let file = keyDirectory.appendingPathComponent("\(id).key")
             let bytes = key.withUnsafeBytes { Data($0) }
@@ -52,7 +53,7 @@ public struct DataKeyring: Sendable {
     /// ``rotate(in:)`` for keys kept in `keyDirectory`.
     public static func rotate(keyDirectory: URL) throws -> String {
         try FileManager.default.createDirectory(at: keyDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let id = "data-" + String(UUID().uuidString.lowercased().prefix(8))
+        let id = "data-" + String(UUID().lowercasedText.prefix(8))
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         let file = keyDirectory.appendingPathComponent("\(id).key")
         guard FileManager.default.createFile(atPath: file.path, contents: bytes, attributes: [.posixPermissions: 0o600]) else {
