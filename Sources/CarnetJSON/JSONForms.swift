@@ -11,6 +11,7 @@ extension JSONWriter {
         string(value.uppercasedText)
     }
 
+    @inlinable
     public mutating func array(_ values: [some JSONWritable]) {
         beginArray()
         for value in values { self.value(value) }
@@ -23,12 +24,14 @@ extension JSONReader {
         Date(timeIntervalSinceReferenceDate: try double())
     }
 
+    /// Parsed from the text's bytes: no `String` is made of the 36 characters (three per stored entry).
     public mutating func uuid() throws(JSONReadError) -> UUID {
-        let text = try string()
-        guard let value = UUID(text: text) else { throw .invalid("a UUID, not '\(text)'") }
-        return value
+        let parsed = try withStringBytes { UUIDText.parse($0).map(UUID.init(uuid:)) }
+        guard let parsed else { throw .invalid("a UUID") }
+        return parsed
     }
 
+    @inlinable
     public mutating func enumValue<T: RawRepresentable>(_ type: T.Type) throws(JSONReadError) -> T where T.RawValue == String {
         let text = try string()
         guard let value = T(rawValue: text) else { throw .invalid("a \(T.self), not '\(text)'") }
@@ -36,6 +39,7 @@ extension JSONReader {
     }
 
     /// Reads an array, each element with `element`.
+    @inlinable
     public mutating func array<T>(_ element: (inout JSONReader) throws(JSONReadError) -> T) throws(JSONReadError) -> [T] {
         var values: [T] = []
         try beginArray()

@@ -8,7 +8,7 @@
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8]
     /// Whether the next value or key needs a separating comma.
-    private var needsComma = false
+    @usableFromInline var needsComma = false
     private let escapesSlashes: Bool
 
     /// - Parameter escapingSlashes: `JSONEncoder`'s default (`\/`); FHIR responses turn it off.
@@ -92,6 +92,7 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    @inlinable
     public mutating func value(_ value: some JSONWritable) {
         value.writeJSON(to: &self)
         needsComma = true
@@ -117,12 +118,14 @@ public struct JSONWriter: Sendable {
         bool(value)
     }
 
+    @inlinable
     public mutating func field(_ name: String, _ value: (some JSONWritable)?) {
         guard let value else { return }
         key(name)
         self.value(value)
     }
 
+    @inlinable
     public mutating func field(_ name: String, _ values: [some JSONWritable]?) {
         guard let values else { return }
         key(name)

@@ -21,15 +21,17 @@ extension PostgresStore {
     }
 
     public func latestAuditTime(recordID: RecordID, matching filter: AuditFilter) async throws -> Date? {
-        let query = Self.auditQuery("SELECT (extract(epoch FROM recorded_at) * 1000)::bigint", recordID, filter,
-                                    tail: " ORDER BY recorded_at DESC LIMIT 1")
-        return try await client.withConnection { [self] connection in
-            var latest: Date?
-            for try await milliseconds in try await connection.query(query, logger: logger).decode(Int64.self) {
-                latest = StoredForms.date(milliseconds: milliseconds)
-            }
-            return latest
+        try await client.withConnection { [self] connection in try await Self.latestAuditTime(connection, recordID: recordID, matching: filter, logger: logger) }
+    }
+
+    /// ``latestAuditTime(recordID:matching:)`` on the caller's connection (a search's own checkout).
+    static func latestAuditTime(_ connection: PostgresConnection, recordID: RecordID, matching filter: AuditFilter, logger: Logger) async throws -> Date? {
+        let query = auditQuery("SELECT (extract(epoch FROM recorded_at) * 1000)::bigint", recordID, filter, tail: " ORDER BY recorded_at DESC LIMIT 1")
+        var latest: Date?
+        for try await milliseconds in try await connection.query(query, logger: logger).decode(Int64.self) {
+            latest = StoredForms.date(milliseconds: milliseconds)
         }
+        return latest
     }
 
     public func firstAppearances(recordID: RecordID, matching filter: AuditFilter, since: Date) async throws -> [AuditFirstAppearance] {

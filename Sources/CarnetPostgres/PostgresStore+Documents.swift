@@ -111,12 +111,17 @@ extension PostgresStore {
         try await client.withConnection { [self] connection in
             guard let record = try await Self.fetchRecord(connection, id: recordID, logger: logger) else { return nil }
             let controls = try await Self.accessControls(connection, recordID: recordID, logger: logger)
+            var lastAccess: Date?
+            if let lookup = narrowing.lastAccess {
+                lastAccess = try await Self.latestAuditTime(connection, recordID: recordID, matching: lookup.filter, logger: logger)
+            }
             let index = try await Self.documentIndex(connection, recordID: recordID, statuses: statuses, from: from, until: until,
-                                                     narrowing: narrowing, newestFirst: newestFirst, logger: logger)
+                                                     narrowing: narrowing.resolved(lastAccess: lastAccess), newestFirst: newestFirst,
+                                                     logger: logger)
             let chosen = try choose(record, controls, index)
             return DocumentSearchRead(record: record, controls: controls,
                                       entries: try await Self.documents(connection, recordID: recordID, ids: chosen.ids, logger: logger),
-                                      conclusion: chosen.conclusion)
+                                      conclusion: chosen.conclusion, lastAccess: lastAccess)
         }
     }
 

@@ -17,12 +17,15 @@ extension SQLiteStore {
     }
 
     public func latestAuditTime(recordID: RecordID, matching filter: AuditFilter) async throws -> Date? {
-        let (clause, arguments) = Self.auditWhere(recordID, filter)
-        return try readOneStatement { db in
-            try Int64.fetchOne(db.cachedStatement(sql: """
-                SELECT recorded_at_ms FROM audit_events WHERE \(clause) ORDER BY recorded_at_ms DESC LIMIT 1
-                """), arguments: arguments).map(StoredForms.date(milliseconds:))
-        }
+        try readOneStatement { db in try Self.latestAuditTime(db, recordID: recordID, matching: filter) }
+    }
+
+    /// ``latestAuditTime(recordID:matching:)`` inside a read of the caller's (a search's own read).
+    static func latestAuditTime(_ db: Database, recordID: RecordID, matching filter: AuditFilter) throws -> Date? {
+        let (clause, arguments) = auditWhere(recordID, filter)
+        return try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT recorded_at_ms FROM audit_events WHERE \(clause) ORDER BY recorded_at_ms DESC LIMIT 1
+            """), arguments: arguments).map(StoredForms.date(milliseconds:))
     }
 
     public func firstAppearances(recordID: RecordID, matching filter: AuditFilter, since: Date) async throws -> [AuditFirstAppearance] {

@@ -118,11 +118,13 @@ extension SQLiteStore {
         try readInPlace { db in
             guard let record = try Self.fetchRecord(db, id: recordID) else { return nil }
             let controls = try Self.accessControls(db, recordID: recordID)
-            let index = try Self.documentIndex(db, recordID: recordID, statuses: statuses, from: from, until: until, narrowing: narrowing,
-                                               newestFirst: newestFirst)
+            var lastAccess: Date?
+            if let lookup = narrowing.lastAccess { lastAccess = try Self.latestAuditTime(db, recordID: recordID, matching: lookup.filter) }
+            let index = try Self.documentIndex(db, recordID: recordID, statuses: statuses, from: from, until: until,
+                                               narrowing: narrowing.resolved(lastAccess: lastAccess), newestFirst: newestFirst)
             let chosen = try choose(record, controls, index)
             return DocumentSearchRead(record: record, controls: controls, entries: try Self.documents(db, recordID: recordID, ids: chosen.ids),
-                                      conclusion: chosen.conclusion)
+                                      conclusion: chosen.conclusion, lastAccess: lastAccess)
         }
     }
 

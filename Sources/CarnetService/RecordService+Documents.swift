@@ -209,31 +209,39 @@ extension RecordService {
             }
             recordID = record.id
         }
-        let previous: LastAccess
-        if let lastAccess { previous = lastAccess } else { previous = LastAccess(at: try await previousAccess(to: recordID, by: actor)) }
         var query = query
-        if query.newSinceLastAccess { query.recordedSince = previous.at ?? .distantPast }
-        let page = try await searchVisible(recordID, query, by: actor)
-        return DocumentSearchResult(page: page.page, total: page.total, lastAccess: previous)
+        var lookup: LastAccessLookup?
+        if let lastAccess {
+            if query.newSinceLastAccess { query.recordedSince = lastAccess.at ?? .distantPast }
+        } else {
+            // Read in the search's own read (issue 20), before the search's own event is written.
+            lookup = LastAccessLookup(filter: previousAccessFilter(by: actor, before: clock()), narrows: query.newSinceLastAccess)
+        }
+        let found = try await searchVisible(recordID, query, lookup, by: actor)
+        return DocumentSearchResult(page: found.page, total: found.total, lastAccess: lastAccess ?? LastAccess(at: found.lastAccess))
     }
 
-    /// The search itself, decided and audited.
-    private func searchVisible(_ recordID: RecordID, _ query: DocumentQuery, by actor: Actor) async throws -> (page: [DocumentEntry], total: Int) {
+    /// The search itself, decided and audited, with the reader's previous access when `lookup` asked for it.
+    private func searchVisible(_ recordID: RecordID, _ query: DocumentQuery, _ lookup: LastAccessLookup?,
+                               by actor: Actor) async throws -> (page: [DocumentEntry], total: Int, lastAccess: Date?) {
         // The record and its controls come with the search's one read; the search is decided on them after.
-        guard let found = try await visibleDocuments(of: recordID, query, nil, actor) else { return try await searchMiss(by: actor) }
+        guard let found = try await visibleDocuments(of: recordID, query, nil, actor, lastAccess: lookup) else {
+            let miss = try await searchMiss(by: actor)
+            return (miss.page, miss.total, nil)
+        }
         let record = found.record
         let decision = AccessPolicy.decideDocument(.searchDocuments, by: actor, in: found.context, document: nil)
         do {
             try await enforce(decision, .searchDocuments, by: actor, record: record)
         } catch AccessError.notFound {
-            return ([], 0)
+            return ([], 0, found.lastAccess)
         }
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: clock(), actor: actor, action: .searchDocuments,
                                                // The duplicates folded into an entry are named by the answer too (issue 18).
                                                resources: found.page.flatMap { [$0.id] + ($0.foldedDuplicates ?? []).map(\.id) }
                                                    .map { "DocumentReference/\($0)" }, outcome: .success,
                                                rule: decision.rule, detail: "\(found.total) found"))
-        return (found.page, found.total)
+        return (found.page, found.total, found.lastAccess)
     }
 
     // MARK: - Steps
@@ -363,12 +371,16 @@ extension RecordService {
     /// and when the criteria allow, filtered and paged on them too, so only the page is decoded whole.
     /// The page's entries are decided again as loaded: one changed in between (masked, say) is left out.
     ///
-    /// - Parameter known: the facts to decide with, when the caller has them; otherwise they are built
-    ///   from the controls read with the index, and nothing is chosen when the search itself is refused.
-    func visibleDocuments(of recordID: RecordID, _ query: DocumentQuery, _ known: DocumentAccessContext?, _ actor: Actor) async throws
-        -> (page: [DocumentEntry], total: Int, record: HealthRecord, context: DocumentAccessContext)? {
+    /// - Parameters:
+    ///   - known: the facts to decide with, when the caller has them; otherwise they are built
+    ///     from the controls read with the index, and nothing is chosen when the search itself is refused.
+    ///   - lastAccess: the reader's previous access to read in the same read (and to narrow by, when it says so).
+    func visibleDocuments(of recordID: RecordID, _ query: DocumentQuery, _ known: DocumentAccessContext?, _ actor: Actor,
+                          lastAccess: LastAccessLookup? = nil) async throws
+        -> (page: [DocumentEntry], total: Int, record: HealthRecord, context: DocumentAccessContext, lastAccess: Date?)? {
         let bounds = DateCondition.bounds(query.dates)
-        let narrowing = DocumentNarrowing(authorText: query.foldedAuthorText, textTerms: query.contentTerms, recordedSince: query.recordedSince)
+        let narrowing = DocumentNarrowing(authorText: query.foldedAuthorText, textTerms: query.contentTerms, recordedSince: query.recordedSince,
+                                          lastAccess: lastAccess)
         guard let read = try await store.documentSearch(recordID: recordID, statuses: query.wantedStatuses, from: bounds?.from,
                                                         until: bounds?.until, narrowing: narrowing, newestFirst: query.newestFirst,
                                                         choose: { record, controls, index in
@@ -391,14 +403,14 @@ extension RecordService {
         let stillVisible = { (entry: DocumentEntry) in query.matches(entry) && self.decision(for: entry, context, actor).isAllowed }
         guard query.isAnsweredByIndex else {
             let result = query.apply(to: read.entries)
-            return (result.page.filter(stillVisible), result.total, read.record, context)
+            return (result.page.filter(stillVisible), result.total, read.record, context, read.lastAccess)
         }
         let page = read.entries.filter(stillVisible).map { entry in
             var entry = entry
             entry.foldedDuplicates = read.conclusion.folded[entry.id].map { $0.map(FoldedDuplicate.init) }
             return entry
         }
-        return (page, read.conclusion.total, read.record, context)
+        return (page, read.conclusion.total, read.record, context, read.lastAccess)
     }
 
     /// The record a document search is about, the facts its results are decided with, and the search's

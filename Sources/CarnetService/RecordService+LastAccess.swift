@@ -18,10 +18,13 @@ extension RecordService {
     /// The reader's previous access to the record before `before` (now by default), or `nil` if none:
     /// then everything they may see is new to them.
     public func previousAccess(to recordID: RecordID, by actor: Actor, before: Date? = nil) async throws -> Date? {
-        let isPatientSide = actor.kind == .patient
-        let filter = AuditFilter(until: before ?? clock(), actorKinds: [actor.kind], actorID: actor.identifier,
-                                 actions: isPatientSide ? [.signIn] : Self.readActions, outcome: .success)
-        return try await store.latestAuditTime(recordID: recordID, matching: filter)
+        try await store.latestAuditTime(recordID: recordID, matching: previousAccessFilter(by: actor, before: before ?? clock()))
+    }
+
+    /// The audit events that count as the reader's accesses before `before`; the newest is their previous access.
+    func previousAccessFilter(by actor: Actor, before: Date) -> AuditFilter {
+        AuditFilter(until: before, actorKinds: [actor.kind], actorID: actor.identifier,
+                    actions: actor.kind == .patient ? [.signIn] : Self.readActions, outcome: .success)
     }
 }
 

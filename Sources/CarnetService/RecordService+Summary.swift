@@ -94,12 +94,16 @@ extension RecordService {
     /// The patient summary on demand (IPS-style): only what the actor may see, audited as one read.
     public func patientSummary(of recordID: RecordID, by actor: Actor) async throws -> PatientSummary {
         guard let (record, context, decision) = try await searchable(.record(recordID), as: .readSummary, by: actor) else { throw AccessError.notFound }
-        let previous = LastAccess(at: try await previousAccess(to: record.id, by: actor, before: context.now))
         let items = try await visibleItems(of: record, kinds: Set(SummaryKind.allCases), context, actor)
         var directiveQuery = DocumentQuery()
         directiveQuery.types = [SummaryKind.advanceDirective.documentType.code]
         directiveQuery.count = DocumentQuery.maximumCount
-        let directives = try await visibleDocuments(of: record.id, directiveQuery, context, actor)?.page ?? []
+        // The reader's previous access comes with the directives' read (one read fewer, issue 20).
+        let directiveRead = try await visibleDocuments(of: record.id, directiveQuery, context, actor,
+                                                       lastAccess: LastAccessLookup(filter: previousAccessFilter(by: actor, before: context.now),
+                                                                                    narrows: false))
+        let directives = directiveRead?.page ?? []
+        let previous = LastAccess(at: directiveRead?.lastAccess)
         // What was shown is named (AuditEvent.disclosesContent): a summary with nothing the reader may see names only the record.
         try await store.appendAudit(AuditEvent(recordID: record.id, recordedAt: context.now, actor: actor, action: .readSummary,
                                                resources: [Self.reference(record.id)] + items.map(Self.reference)

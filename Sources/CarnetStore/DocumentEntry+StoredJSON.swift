@@ -31,37 +31,36 @@ extension DocumentEntry {
         var otherLabels: [Code]?, content: DocumentContent?, metadataVersion: Int?, lastUpdated: Date?, keptElements: String?
         var relations: [DocumentRelation]?, submissionID: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
+        while let key = try reader.nextKey(in: DocumentEntryKey.keys) {
             if try reader.null() { continue }
             switch key {
-            case "id": id = DocumentID(try reader.uuid())
-            case "recordID": recordID = RecordID(try reader.uuid())
-            case "uniqueID": uniqueID = try reader.string()
-            case "lineageID": lineageID = try reader.uuid()
-            case "replaces": replaces = DocumentID(try reader.uuid())
-            case "status": status = try reader.enumValue(DocumentStatus.self)
-            case "type": type = try Code(reading: &reader)
-            case "category": category = try Code(reading: &reader)
-            case "title": title = try reader.string()
-            case "comment": comment = try reader.string()
-            case "authors": authors = try reader.array { reader throws(JSONReadError) in try DocumentAuthor(reading: &reader) }
-            case "submitterID": submitterID = try reader.string()
-            case "date": date = try reader.date()
-            case "recordedAt": recordedAt = try reader.date()
-            case "servicePeriod": servicePeriod = try DatePeriod(reading: &reader)
-            case "facilityType": facilityType = try Code(reading: &reader)
-            case "practiceSetting": practiceSetting = try Code(reading: &reader)
-            case "events": events = try reader.array { reader throws(JSONReadError) in try Code(reading: &reader) }
-            case "format": format = try Code(reading: &reader)
-            case "visibility": visibility = try DocumentVisibility(reading: &reader)
-            case "otherLabels": otherLabels = try reader.array { reader throws(JSONReadError) in try Code(reading: &reader) }
-            case "content": content = try DocumentContent(reading: &reader)
-            case "metadataVersion": metadataVersion = try reader.int()
-            case "lastUpdated": lastUpdated = try reader.date()
-            case "keptElements": keptElements = try reader.string()
-            case "relations": relations = try reader.array { reader throws(JSONReadError) in try DocumentRelation(reading: &reader) }
-            case "submissionID": submissionID = try reader.string()
-            default: try reader.skip()
+            case .id: id = DocumentID(try reader.uuid())
+            case .recordID: recordID = RecordID(try reader.uuid())
+            case .uniqueID: uniqueID = try reader.string()
+            case .lineageID: lineageID = try reader.uuid()
+            case .replaces: replaces = DocumentID(try reader.uuid())
+            case .status: status = try reader.enumValue(DocumentStatus.self)
+            case .type: type = try Code(reading: &reader)
+            case .category: category = try Code(reading: &reader)
+            case .title: title = try reader.string()
+            case .comment: comment = try reader.string()
+            case .authors: authors = try reader.array { reader throws(JSONReadError) in try DocumentAuthor(reading: &reader) }
+            case .submitterID: submitterID = try reader.string()
+            case .date: date = try reader.date()
+            case .recordedAt: recordedAt = try reader.date()
+            case .servicePeriod: servicePeriod = try DatePeriod(reading: &reader)
+            case .facilityType: facilityType = try Code(reading: &reader)
+            case .practiceSetting: practiceSetting = try Code(reading: &reader)
+            case .events: events = try reader.array { reader throws(JSONReadError) in try Code(reading: &reader) }
+            case .format: format = try Code(reading: &reader)
+            case .visibility: visibility = try DocumentVisibility(reading: &reader)
+            case .otherLabels: otherLabels = try reader.array { reader throws(JSONReadError) in try Code(reading: &reader) }
+            case .content: content = try DocumentContent(reading: &reader)
+            case .metadataVersion: metadataVersion = try reader.int()
+            case .lastUpdated: lastUpdated = try reader.date()
+            case .keptElements: keptElements = try reader.string()
+            case .relations: relations = try reader.array { reader throws(JSONReadError) in try DocumentRelation(reading: &reader) }
+            case .submissionID: submissionID = try reader.string()
             }
         }
         guard let id, let recordID, let uniqueID, let lineageID, let status, let type, let authors, let submitterID, let date,
@@ -117,12 +116,11 @@ extension DocumentRelation: JSONWritable {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
         var code: Kind?, target: DocumentID?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
+        while let key = try reader.nextKey(in: DocumentRelationKey.keys) {
             if try reader.null() { continue }
             switch key {
-            case "code": code = try reader.enumValue(Kind.self)
-            case "target": target = DocumentID(try reader.uuid())
-            default: try reader.skip()
+            case .code: code = try reader.enumValue(Kind.self)
+            case .target: target = DocumentID(try reader.uuid())
             }
         }
         guard let code, let target else { throw .invalid("a document relation's code and target") }
@@ -141,13 +139,12 @@ extension Code: JSONWritable {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
         var system: String?, code: String?, display: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
+        while let key = try reader.nextKey(in: CodeKey.keys) {
             if try reader.null() { continue }
             switch key {
-            case "system": system = try reader.string()
-            case "code": code = try reader.string()
-            case "display": display = try reader.string()
-            default: try reader.skip()
+            case .system: system = try reader.string()
+            case .code: code = try reader.string()
+            case .display: display = try reader.string()
             }
         }
         guard let code else { throw .invalid("a code's value") }
@@ -167,16 +164,15 @@ extension DocumentAuthor: JSONWritable {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
         self.init()
         try reader.beginObject()
-        while let key = try reader.nextKey() {
+        while let key = try reader.nextKey(in: DocumentAuthorKey.keys) {
             if try reader.null() { continue }
             switch key {
-            case "identifierSystem": identifierSystem = try reader.string()
-            case "identifierValue": identifierValue = try reader.string()
-            case "display": display = try reader.string()
-            case "reference": reference = try reader.string()
-            case "role": role = try Code(reading: &reader)
-            case "specialty": specialty = try Code(reading: &reader)
-            default: try reader.skip()
+            case .identifierSystem: identifierSystem = try reader.string()
+            case .identifierValue: identifierValue = try reader.string()
+            case .display: display = try reader.string()
+            case .reference: reference = try reader.string()
+            case .role: role = try Code(reading: &reader)
+            case .specialty: specialty = try Code(reading: &reader)
             }
         }
     }
@@ -197,12 +193,11 @@ extension DatePeriod: JSONWritable {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
         self.init(start: nil, end: nil)
         try reader.beginObject()
-        while let key = try reader.nextKey() {
+        while let key = try reader.nextKey(in: DatePeriodKey.keys) {
             if try reader.null() { continue }
             switch key {
-            case "start": start = try reader.date()
-            case "end": end = try reader.date()
-            default: try reader.skip()
+            case .start: start = try reader.date()
+            case .end: end = try reader.date()
             }
         }
     }
@@ -221,16 +216,15 @@ extension DocumentVisibility: JSONWritable {
         var maskSetByPatient: Bool?
         var confidentiality: Confidentiality?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
+        while let key = try reader.nextKey(in: DocumentVisibilityKey.keys) {
             switch key {
-            case "confidentiality": confidentiality = try reader.enumValue(Confidentiality.self)
-            case "maskedToProfessionals": masked = try reader.bool()
-            case "invisibleToPatient": invisibleToPatient = try reader.bool()
-            case "invisibleToLegalRepresentatives": invisibleToLegal = try reader.bool()
-            case "maskedToSocialProfessionals": maskedSocial = try reader.bool()
-            case "maskedToThirdParties": maskedThird = try reader.bool()
-            case "maskSetByPatient": maskSetByPatient = try reader.bool()
-            default: try reader.skip()
+            case .confidentiality: confidentiality = try reader.enumValue(Confidentiality.self)
+            case .maskedToProfessionals: masked = try reader.bool()
+            case .invisibleToPatient: invisibleToPatient = try reader.bool()
+            case .invisibleToLegalRepresentatives: invisibleToLegal = try reader.bool()
+            case .maskedToSocialProfessionals: maskedSocial = try reader.bool()
+            case .maskedToThirdParties: maskedThird = try reader.bool()
+            case .maskSetByPatient: maskSetByPatient = try reader.bool()
             }
         }
         guard let confidentiality, let masked, let invisibleToPatient, let invisibleToLegal, let maskedSocial, let maskedThird
@@ -257,17 +251,16 @@ extension DocumentContent: JSONWritable {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
         var contentType: String?, language: String?, size: Int?, sha256: String?, sha1Base64: String?, keyID: String?, title: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
+        while let key = try reader.nextKey(in: DocumentContentKey.keys) {
             if try reader.null() { continue }
             switch key {
-            case "contentType": contentType = try reader.string()
-            case "language": language = try reader.string()
-            case "size": size = try reader.int()
-            case "sha256": sha256 = try reader.string()
-            case "sha1Base64": sha1Base64 = try reader.string()
-            case "keyID": keyID = try reader.string()
-            case "title": title = try reader.string()
-            default: try reader.skip()
+            case .contentType: contentType = try reader.string()
+            case .language: language = try reader.string()
+            case .size: size = try reader.int()
+            case .sha256: sha256 = try reader.string()
+            case .sha1Base64: sha1Base64 = try reader.string()
+            case .keyID: keyID = try reader.string()
+            case .title: title = try reader.string()
             }
         }
         guard let contentType, let size, let sha256, let sha1Base64, let keyID else { throw .invalid("every required field of a document's content") }
@@ -286,4 +279,51 @@ extension DocumentContent: JSONWritable {
         writer.field("title", title)
         writer.endObject()
     }
+}
+
+/// The stored forms' keys, matched on bytes (``JSONKeys``): each enumeration's raw values are the keys
+/// its type's `Codable` conformance writes.
+private enum DocumentEntryKey: String, CaseIterable, Sendable {
+    case id, recordID, uniqueID, lineageID, replaces, status, type, category, title, comment, authors, submitterID, date, recordedAt
+    case servicePeriod, facilityType, practiceSetting, events, format, visibility, otherLabels, content, metadataVersion, lastUpdated
+    case keptElements, relations, submissionID
+
+    static let keys = JSONKeys<DocumentEntryKey>()
+}
+
+private enum DocumentRelationKey: String, CaseIterable, Sendable {
+    case code, target
+
+    static let keys = JSONKeys<DocumentRelationKey>()
+}
+
+private enum CodeKey: String, CaseIterable, Sendable {
+    case system, code, display
+
+    static let keys = JSONKeys<CodeKey>()
+}
+
+private enum DocumentAuthorKey: String, CaseIterable, Sendable {
+    case identifierSystem, identifierValue, display, reference, role, specialty
+
+    static let keys = JSONKeys<DocumentAuthorKey>()
+}
+
+private enum DatePeriodKey: String, CaseIterable, Sendable {
+    case start, end
+
+    static let keys = JSONKeys<DatePeriodKey>()
+}
+
+private enum DocumentVisibilityKey: String, CaseIterable, Sendable {
+    case confidentiality, maskedToProfessionals, invisibleToPatient, invisibleToLegalRepresentatives, maskedToSocialProfessionals
+    case maskedToThirdParties, maskSetByPatient
+
+    static let keys = JSONKeys<DocumentVisibilityKey>()
+}
+
+private enum DocumentContentKey: String, CaseIterable, Sendable {
+    case contentType, language, size, sha256, sha1Base64, keyID, title
+
+    static let keys = JSONKeys<DocumentContentKey>()
 }

@@ -78,12 +78,16 @@ public struct DocumentSearchRead<Conclusion: Sendable>: Sendable {
     /// The entries chosen, in the order chosen.
     public var entries: [DocumentEntry]
     public var conclusion: Conclusion
+    /// The reader's previous access when the narrowing asked for it (``DocumentNarrowing/lastAccess``);
+    /// `nil` when it did not, or when the reader never came.
+    public var lastAccess: Date?
 
-    public init(record: HealthRecord, controls: AccessControls, entries: [DocumentEntry], conclusion: Conclusion) {
+    public init(record: HealthRecord, controls: AccessControls, entries: [DocumentEntry], conclusion: Conclusion, lastAccess: Date? = nil) {
         self.record = record
         self.controls = controls
         self.entries = entries
         self.conclusion = conclusion
+        self.lastAccess = lastAccess
     }
 }
 
@@ -126,11 +130,41 @@ public struct DocumentNarrowing: Sendable, Hashable {
     /// Only entries recorded (added to Carnet, a replacement included) at or after this instant: what is
     /// new since the reader's last access.
     public var recordedSince: Date?
+    /// The reader's previous access, to be read in the search's own read (``DocumentSearchRead/lastAccess``)
+    /// rather than in a trip of its own before it; `nil`: not wanted.
+    public var lastAccess: LastAccessLookup?
 
-    public init(authorText: String? = nil, textTerms: [String] = [], recordedSince: Date? = nil) {
+    public init(authorText: String? = nil, textTerms: [String] = [], recordedSince: Date? = nil, lastAccess: LastAccessLookup? = nil) {
         self.authorText = authorText
         self.textTerms = textTerms
         self.recordedSince = recordedSince
+        self.lastAccess = lastAccess
+    }
+
+    /// This narrowing once the reader's previous access is known: when the lookup narrows, only what was
+    /// recorded at or after it (everything when the reader never came), within any ``recordedSince`` already set.
+    public func resolved(lastAccess: Date?) -> DocumentNarrowing {
+        guard let lookup = self.lastAccess, lookup.narrows else { return self }
+        var narrowed = self
+        let since = lastAccess ?? .distantPast
+        narrowed.recordedSince = recordedSince.map { max($0, since) } ?? since
+        return narrowed
+    }
+}
+
+/// A reader's previous access to a record as a search reads it: the newest audit event `filter` matches.
+///
+/// Every search and `$summary` asks for it (what is new to the reader, issue 18). Read in the same trip as
+/// the search's record, controls and index, a search is one read instead of two (issue 20: one
+/// transaction on SQLite, one connection checkout on PostgreSQL).
+public struct LastAccessLookup: Sendable, Hashable {
+    public var filter: AuditFilter
+    /// Whether the search wants only entries recorded at or after that access (`new-since-last-access`).
+    public var narrows: Bool
+
+    public init(filter: AuditFilter, narrows: Bool) {
+        self.filter = filter
+        self.narrows = narrows
     }
 }
 

@@ -46,7 +46,8 @@ public protocol RecordStore: DocumentStore, AccessControlStore, AuditChainReader
     func documentWithRecord(id: DocumentID) async throws -> (entry: DocumentEntry, record: HealthRecord, controls: AccessControls)?
 
     /// A document search's reads in one trip to the engine: the record, its access controls, its index
-    /// narrowed as `documentIndex(recordID:statuses:from:until:authorText:newestFirst:)` narrows it, and the entries
+    /// narrowed as `documentIndex(recordID:statuses:from:until:authorText:newestFirst:)` narrows it (after the
+    /// reader's previous access, when the narrowing asks for it: ``DocumentNarrowing/lastAccess``), and the entries
     /// `choose` picks from them (it decides on the record, controls and index entries, and says what
     /// else it concluded); `nil` when there is no such record. One trip instead of four (SQLite: one
     /// read transaction; PostgreSQL: one connection): a search's reads were a large share of its cost
@@ -97,11 +98,13 @@ extension RecordStore {
     ) async throws -> DocumentSearchRead<Conclusion>? {
         guard let record = try await record(id: recordID) else { return nil }
         let controls = try await accessControls(recordID: recordID)
-        let index = try await documentIndex(recordID: recordID, statuses: statuses, from: from, until: until, narrowing: narrowing,
-                                            newestFirst: newestFirst)
+        var lastAccess: Date?
+        if let lookup = narrowing.lastAccess { lastAccess = try await latestAuditTime(recordID: recordID, matching: lookup.filter) }
+        let index = try await documentIndex(recordID: recordID, statuses: statuses, from: from, until: until,
+                                            narrowing: narrowing.resolved(lastAccess: lastAccess), newestFirst: newestFirst)
         let chosen = try choose(record, controls, index)
         return DocumentSearchRead(record: record, controls: controls, entries: try await documents(recordID: recordID, ids: chosen.ids),
-                                  conclusion: chosen.conclusion)
+                                  conclusion: chosen.conclusion, lastAccess: lastAccess)
     }
 
     /// A search's reads with no author filter.

@@ -232,6 +232,55 @@ struct DocumentStoreConformanceTests {
         }
     }
 
+    @Test("a search's one read gives the reader's previous access, and narrows by it when asked; nothing else moves it",
+          arguments: TestEngine.available)
+    func searchReadWithLastAccess(_ engine: TestEngine) async throws {
+        try await withRecord(engine) { store, record async throws in
+            let entries = (0..<4).map { second in
+                var entry = DocumentEntry.fixture(in: record.id, uniqueID: "1.2.5.\(second)", date: testInstant.addingTimeInterval(Double(second)))
+                entry.recordedAt = testInstant.addingTimeInterval(Double(second * 10))
+                return entry
+            }
+            for entry in entries { try await store.addDocument(entry, superseding: nil, audit: audit(record)) }
+            let reader = Actor.doctor("99700000021")
+            func event(_ seconds: Double, _ actor: Actor, _ outcome: AuditEvent.Outcome = .success, on target: RecordID? = nil) -> AuditEvent {
+                AuditEvent(recordID: target ?? record.id, recordedAt: testInstant.addingTimeInterval(seconds), actor: actor, action: .searchDocuments,
+                           outcome: outcome, rule: nil)
+            }
+            let elsewhere = try await withRecordElsewhere(store)
+            for appended in [event(15, reader), event(25, reader, .denied), event(26, .doctor("99700000022")), event(27, reader, on: elsewhere.recordID),
+                             event(45, reader)] {
+                try await store.appendAudit(appended)
+            }
+            // Accesses before 30 s count: the reader's last successful one on this record is at 15 s.
+            let filter = AuditFilter(until: testInstant.addingTimeInterval(30), actorKinds: [reader.kind], actorID: reader.identifier,
+                                     actions: [.searchDocuments], outcome: .success)
+            func search(_ lookup: LastAccessLookup?) async throws -> DocumentSearchRead<[DocumentID]> {
+                try #require(try await store.documentSearch(recordID: record.id, statuses: [.current], from: nil, until: nil,
+                                                            narrowing: DocumentNarrowing(lastAccess: lookup), newestFirst: false) { _, _, index in
+                    (ids: index.map(\.id), conclusion: index.map(\.id))
+                })
+            }
+            let narrowed = try await search(LastAccessLookup(filter: filter, narrows: true))
+            #expect(narrowed.lastAccess.map { abs($0.timeIntervalSince(testInstant.addingTimeInterval(15))) < 0.01 } == true)
+            #expect(narrowed.conclusion == [entries[2].id, entries[3].id], "only what was recorded since, in the index chosen from")
+            #expect(narrowed.entries.map(\.id) == [entries[2].id, entries[3].id])
+
+            let marked = try await search(LastAccessLookup(filter: filter, narrows: false))
+            #expect(marked.lastAccess == narrowed.lastAccess)
+            #expect(marked.conclusion == entries.map(\.id), "read, not narrowed by")
+
+            var stranger = filter
+            stranger.actorID = "99700000029"
+            let first = try await search(LastAccessLookup(filter: stranger, narrows: true))
+            #expect(first.lastAccess == nil)
+            #expect(first.conclusion == entries.map(\.id), "a reader who never came: everything is new")
+
+            let plain = try await search(nil)
+            #expect(plain.lastAccess == nil && plain.conclusion == entries.map(\.id))
+        }
+    }
+
     @Test("a document comes with its record and the record's controls in one read; an unknown id gives nothing",
           arguments: TestEngine.available)
     func documentWithRecord(_ engine: TestEngine) async throws {
