@@ -79,7 +79,9 @@ public struct PostgresBlobStore: BlobStore {
                 expected += 1
             }
             guard keyID != nil else { throw BlobError.notFound(hash) }
-            guard content.count == reference.size, address(of: content) == hash else { throw BlobError.integrity(hash) }
+            // Each chunk's seal authenticates its bytes, the content's hash, its key and its place, so the
+            // whole is what `put` sealed for this hash once none is missing: not hashed again (FileBlobStore.get).
+            guard content.count == reference.size else { throw BlobError.integrity(hash) }
             return content
         }
     }
