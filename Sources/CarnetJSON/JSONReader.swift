@@ -106,20 +106,7 @@ public struct JSONReader {
     }
 
     public mutating func string() throws(JSONReadError) -> String {
-        try expect(UInt8(ascii: "\""), "a string")
-        let start = position
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                let text = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<position]), as: UTF8.self) }
-                position += 1
-                return text
-            }
-            if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
-            if byte < 0x20 { throw error("no control character inside a string") }
-            position += 1
-        }
-        throw error("the end of a string")
+        try withStringBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The next string's UTF-8 bytes, its escapes decoded, handed to `body` without a `String` made of
@@ -134,7 +121,7 @@ public struct JSONReader {
                 position += 1
                 return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
             }
-            if byte == UInt8(ascii: "\\") { return Array(try escapedString(from: start).utf8).withUnsafeBufferPointer(body) }
+            if byte == UInt8(ascii: "\\") { return try escapedBytes(from: start).withUnsafeBufferPointer(body) }
             if byte < 0x20 { throw error("no control character inside a string") }
             position += 1
         }
@@ -232,15 +219,15 @@ public struct JSONReader {
         return String(decoding: bytes[start..<position], as: UTF8.self)
     }
 
-    /// The slow path of ``string()``: a string holding escapes, decoded from its opening quote's next byte.
-    private mutating func escapedString(from start: Int) throws(JSONReadError) -> String {
+    /// The slow path of ``withStringBytes(_:)``: the UTF-8 of a string holding escapes, decoded from its opening quote's next byte.
+    private mutating func escapedBytes(from start: Int) throws(JSONReadError) -> [UInt8] {
         var utf8 = Array(bytes[start..<position])
         while position < bytes.count {
             let byte = bytes[position]
             position += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return String(decoding: utf8, as: UTF8.self)
+                return utf8
             case UInt8(ascii: "\\"):
                 guard position < bytes.count else { throw error("an escape") }
                 let escape = bytes[position]
@@ -322,7 +309,6 @@ public struct JSONKeys<Key: RawRepresentable & CaseIterable & Sendable>: Sendabl
 @usableFromInline
 struct JSONKeyNames: Sendable {
     private struct Name: Sendable {
-        let length: Int
         let head: (UInt64, UInt64)
         let bytes: [UInt8]
     }
@@ -332,14 +318,14 @@ struct JSONKeyNames: Sendable {
     init(_ names: [String]) {
         self.names = names.map { name in
             let bytes = Array(name.utf8)
-            return Name(length: bytes.count, head: bytes.withUnsafeBufferPointer(Self.head), bytes: bytes)
+            return Name(head: bytes.withUnsafeBufferPointer(Self.head), bytes: bytes)
         }
     }
 
     /// The index of the name spelled by `bytes`, or `nil`.
     func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         let head = Self.head(bytes)
-        for (index, name) in names.enumerated() where name.length == bytes.count && name.head == head && Self.tailsMatch(name.bytes, bytes) {
+        for (index, name) in names.enumerated() where name.bytes.count == bytes.count && name.head == head && Self.tailsMatch(name.bytes, bytes) {
             return index
         }
         return nil
